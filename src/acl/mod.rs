@@ -1,0 +1,173 @@
+//! Access control (auth.md §8): one decision function between HTTP and the handlers.
+//!
+//! Roles, strategies and per-collection resource configs are cached in memory and reloaded after every
+//! write to them (only the server writes them), so a decision costs no query.
+
+pub mod roles;
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use rusqlite::Connection;
+use serde_json::Value;
+
+use crate::auth::Caller;
+use crate::error::{no_permissions, Result};
+use crate::store::Store;
+
+/// The rows an allowed action may touch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    /// Only rows whose `createdById` is the caller.
+    Own,
+}
+
+/// What a request asks to do, as ACL sees it.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// Any authenticated caller (auth:check, apiKeys:list, workflows:trigger…).
+    LoggedIn,
+    /// Any authenticated caller except through an API key (apiKeys:create, auth:changePassword).
+    LoggedInNoApiKey,
+    /// System resources: need the `pm.*` snippet.
+    System,
+    /// An action on a user collection: `view`, `create`, `update`, `destroy`, `trigger`, `triggerNew`.
+    Collection { name: String, action: &'static str },
+}
+
+pub const ACTIONS: [&str; 6] = ["create", "view", "update", "destroy", "trigger", "triggerNew"];
+
+#[derive(Debug, Clone)]
+pub struct Grant {
+    /// An action name or `*`.
+    pub action: String,
+    pub scope: Scope,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RolePolicy {
+    pub strategy: Vec<Grant>,
+    pub pm: bool,
+    /// Lower-case collection name → (usingActionsConfig, actions).
+    pub resources: HashMap<String, (bool, Vec<Grant>)>,
+}
+
+#[derive(Default)]
+pub struct Cache {
+    roles: RwLock<Arc<HashMap<String, RolePolicy>>>,
+}
+
+/// Parses `name`, `name:all`, `name:own` or `*` (an unknown scope yields None).
+pub fn parse_strategy_entry(s: &str) -> Option<Grant> {
+    let (action, scope) = match s.split_once(':') {
+        Some((a, "all")) => (a, Scope::All),
+        Some((a, "own")) => (a, Scope::Own),
+        Some(_) => return None,
+        None => (s, Scope::All),
+    };
+    Some(Grant { action: action.to_string(), scope })
+}
+
+fn grants_from_actions(v: &Value) -> Vec<Grant> {
+    v.as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|a| {
+                    let name = a.get("name")?.as_str()?.to_string();
+                    let scope = if a.get("scope").and_then(Value::as_str) == Some("own") { Scope::Own } else { Scope::All };
+                    Some(Grant { action: name, scope })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn load_policies(c: &Connection) -> Result<HashMap<String, RolePolicy>> {
+    let mut out: HashMap<String, RolePolicy> = HashMap::new();
+    let mut st = c.prepare("SELECT name, strategy, snippets FROM roles")?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+    for row in rows {
+        let (name, strategy, snippets) = row?;
+        let strategy: Value = serde_json::from_str(&strategy).unwrap_or(Value::Null);
+        let snippets: Value = serde_json::from_str(&snippets).unwrap_or(Value::Null);
+        let grants = strategy
+            .get("actions")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).filter_map(parse_strategy_entry).collect())
+            .unwrap_or_default();
+        let pm = snippets
+            .as_array()
+            .is_some_and(|s| s.iter().any(|x| matches!(x.as_str(), Some("pm.*") | Some("pm"))));
+        out.insert(name.to_lowercase(), RolePolicy { strategy: grants, pm, resources: HashMap::new() });
+    }
+    let mut st = c.prepare("SELECT roleName, name, usingActionsConfig, actions FROM fg_role_resources")?;
+    let rows = st.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, String>(3)?))
+    })?;
+    for row in rows {
+        let (role, coll, using, actions) = row?;
+        let actions: Value = serde_json::from_str(&actions).unwrap_or(Value::Null);
+        if let Some(p) = out.get_mut(&role.to_lowercase()) {
+            p.resources.insert(coll.to_lowercase(), (using, grants_from_actions(&actions)));
+        }
+    }
+    Ok(out)
+}
+
+impl Cache {
+    pub fn load(store: &Store) -> Result<Cache> {
+        let c = Cache::default();
+        c.reload(store)?;
+        Ok(c)
+    }
+
+    /// Re-reads roles and resource configs; call after committing a change to them.
+    pub fn reload(&self, store: &Store) -> Result<()> {
+        let fresh = store.read(load_policies)?;
+        *self.roles.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(fresh);
+        Ok(())
+    }
+
+    fn policy(&self, role: &str) -> Option<RolePolicy> {
+        self.roles.read().unwrap_or_else(|p| p.into_inner()).get(&role.to_lowercase()).cloned()
+    }
+
+    /// The decision: allowed with a scope, or `403 NO_PERMISSIONS`.
+    pub fn check(&self, caller: &Caller, target: &Target) -> Result<Scope> {
+        match target {
+            Target::LoggedIn => return Ok(Scope::All),
+            Target::LoggedInNoApiKey if caller.via_api_key => return Err(no_permissions()),
+            Target::LoggedInNoApiKey => return Ok(Scope::All),
+            _ => {}
+        }
+        if caller.role == "root" {
+            return Ok(Scope::All);
+        }
+        let policy = self.policy(&caller.role).ok_or_else(no_permissions)?;
+        match target {
+            Target::System if policy.pm => Ok(Scope::All),
+            Target::Collection { name, action } => {
+                let grants = match policy.resources.get(&name.to_lowercase()) {
+                    Some((true, actions)) => actions,
+                    _ => &policy.strategy,
+                };
+                best_scope(grants, action).ok_or_else(no_permissions)
+            }
+            _ => Err(no_permissions()),
+        }
+    }
+}
+
+/// The widest scope any grant gives the action (`all` beats `own`).
+fn best_scope(grants: &[Grant], action: &str) -> Option<Scope> {
+    let mut best = None;
+    for g in grants.iter().filter(|g| g.action == "*" || g.action == action) {
+        if g.scope == Scope::All {
+            return Some(Scope::All);
+        }
+        best = Some(Scope::Own);
+    }
+    best
+}

@@ -1,0 +1,96 @@
+//! auth:signIn, auth:check, auth:signOut, auth:changePassword (auth.md §2).
+
+use rusqlite::params;
+use serde_json::{json, Map, Value};
+
+use super::{password, token, User, USER_COLUMNS};
+use crate::app::App;
+use crate::error::{bad, Code, Error, Result};
+use crate::http::dispatch::Ctx;
+use crate::http::{Reply, Request};
+use crate::store::OptionalExt;
+
+fn str_value<'a>(m: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    m.get(key).and_then(Value::as_str).filter(|s| !s.trim().is_empty())
+}
+
+/// Public: `{account|email|username, password}` → `{token, user}`.
+pub fn sign_in(app: &App, req: &Request) -> Result<Reply> {
+    let values = req.values_or_empty()?;
+    let account = str_value(&values, "account")
+        .or_else(|| str_value(&values, "email"))
+        .or_else(|| str_value(&values, "username"))
+        .map(str::trim)
+        .ok_or_else(|| bad(Code::AccountRequired, "Please enter your username or email"))?;
+    if let Err(secs) = app.limiter.check(account, req.peer_ip) {
+        return Err(bad(Code::TooManyAttempts, "Too many failed sign-in attempts, please try again later")
+            .header("Retry-After", secs.to_string()));
+    }
+    let given = values.get("password").and_then(Value::as_str).unwrap_or("");
+    let found = app.store.read(|c| {
+        c.prepare_cached(&format!("SELECT {USER_COLUMNS}, password FROM users WHERE username = ?1 OR email = ?1 LIMIT 1"))?
+            .query_row(params![account], |r| Ok((User::from_row(r, 0)?, r.get::<_, String>(6)?)))
+            .optional()
+    })?;
+    let user = match found {
+        Some((user, phc)) if !given.is_empty() && app.hasher.verify(given, &phc) => user,
+        found => {
+            if found.is_none() {
+                app.hasher.verify_decoy(given);
+            }
+            app.limiter.fail(account, req.peer_ip);
+            return Err(bad(Code::InvalidCredentials, "The username/email or password is incorrect, please re-enter"));
+        }
+    };
+    app.limiter.succeed(account);
+    let ttl = app.config.serve.token_ttl.as_millis() as i64;
+    let token = app.store.write(|c| token::issue_session(c, user.id, ttl))?;
+    Ok(Reply::data(json!({ "token": token, "user": user.to_json() })))
+}
+
+/// The current user with roles.
+pub fn check(ctx: &Ctx) -> Result<Reply> {
+    let roles = ctx.app.store.read(|c| super::users::roles_json(c, ctx.caller.user.id))?;
+    let mut user = ctx.caller.user.to_json();
+    user["roles"] = roles;
+    Ok(Reply::data(user))
+}
+
+pub fn sign_out(ctx: &Ctx) -> Result<Reply> {
+    let id = ctx.caller.token_id;
+    let via_key = ctx.caller.via_api_key;
+    ctx.app.store.write(|c| {
+        // Signing out with an API key does not destroy the key; only apiKeys:destroy does.
+        if !via_key {
+            c.execute(
+                "UPDATE tokens SET revoked = 'signout', revoked_ms = ?2 WHERE id = ?1 AND revoked IS NULL",
+                params![id, crate::time::now_ms()],
+            )?;
+        }
+        Ok(())
+    })?;
+    Ok(Reply::empty())
+}
+
+pub fn change_password(ctx: &Ctx) -> Result<Reply> {
+    let values = ctx.req.values_or_empty()?;
+    let old = values.get("oldPassword").and_then(Value::as_str).unwrap_or("");
+    let new = values.get("newPassword").and_then(Value::as_str).unwrap_or("");
+    let confirm = values.get("confirmPassword").and_then(Value::as_str).unwrap_or("");
+    if new != confirm {
+        return Err(bad(Code::PasswordMismatch, "The password is inconsistent, please re-enter"));
+    }
+    password::check_length(new)?;
+    let user_id = ctx.caller.user.id;
+    let phc: String = ctx
+        .app
+        .store
+        .read(|c| c.query_row("SELECT password FROM users WHERE id = ?1", params![user_id], |r| r.get(0)).optional())?
+        .ok_or_else(|| Error::new(Code::NotExistUser, "User not found. Please sign in again to continue."))?;
+    if !ctx.app.hasher.verify(old, &phc) {
+        return Err(bad(Code::InvalidPassword, "The password is incorrect, please re-enter"));
+    }
+    let hashed = ctx.app.hasher.hash(new)?;
+    let user = ctx.app.store.write(|c| super::users::set_password(c, user_id, &hashed))?;
+    Ok(Reply::data(user.to_json()))
+}

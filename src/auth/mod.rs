@@ -1,0 +1,181 @@
+//! Authentication: who is calling (token → user → role), sign-in and its rate limit, passwords, API keys
+//! and the users API. ACL decisions live in `acl`.
+
+pub mod api_keys;
+pub mod bootstrap;
+pub mod handlers;
+pub mod password;
+pub mod ratelimit;
+pub mod token;
+pub mod users;
+
+use rusqlite::params;
+use serde_json::{json, Value};
+
+use crate::app::App;
+use crate::error::{Code, Error, Result};
+use crate::http::Request;
+use crate::store::OptionalExt;
+
+/// A user as the API shows it: never with a password or its hash.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: i64,
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub nickname: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub const USER_COLUMNS: &str = "id, username, email, nickname, createdAt, updatedAt";
+
+impl User {
+    /// Reads the six `USER_COLUMNS` starting at column `at`.
+    pub fn from_row(r: &rusqlite::Row, at: usize) -> rusqlite::Result<User> {
+        Ok(User {
+            id: r.get(at)?,
+            username: r.get(at + 1)?,
+            email: r.get(at + 2)?,
+            nickname: r.get(at + 3)?,
+            created_at: r.get(at + 4)?,
+            updated_at: r.get(at + 5)?,
+        })
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "username": self.username,
+            "email": self.email,
+            "nickname": self.nickname,
+            "createdAt": self.created_at,
+            "updatedAt": self.updated_at,
+        })
+    }
+}
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    /// The current role (X-Role, the API key's role, or the default).
+    pub role: String,
+    /// All roles of the user in assignment order.
+    pub roles: Vec<String>,
+    pub token_id: i64,
+    pub via_api_key: bool,
+}
+
+const SESSION_EXPIRED: &str = "Your session has expired. Please sign in again.";
+
+fn fail(code: Code, message: &str) -> Error {
+    Error::new(code, message)
+}
+
+/// The bearer token of a request, by the rules of auth.md §4 (header wins over `?token=`).
+fn extract_token(req: &Request) -> Result<String> {
+    if let Some(h) = &req.authorization {
+        let h = h.trim();
+        let (scheme, rest) = h.split_once(char::is_whitespace).unwrap_or((h, ""));
+        if !scheme.eq_ignore_ascii_case("bearer") {
+            return Err(fail(Code::InvalidToken, SESSION_EXPIRED));
+        }
+        let t = rest.trim();
+        if t.is_empty() {
+            return Err(fail(Code::EmptyToken, "Unauthenticated. Please sign in to continue."));
+        }
+        return Ok(t.to_string());
+    }
+    match req.param_str("token") {
+        Some(t) if !t.trim().is_empty() => Ok(t.trim().to_string()),
+        _ => Err(fail(Code::EmptyToken, "Unauthenticated. Please sign in to continue.")),
+    }
+}
+
+struct TokenRow {
+    id: i64,
+    kind: String,
+    role_name: Option<String>,
+    expires_ms: Option<i64>,
+    revoked: Option<String>,
+    user: Option<User>,
+}
+
+/// Token → user → role, with every 401 of auth.md §4 in its checking order.
+pub fn authenticate(app: &App, req: &Request) -> Result<Caller> {
+    if let Some(a) = &req.x_authenticator {
+        if a != "basic" {
+            return Err(Error::new(Code::AuthenticatorNotFound, format!("Authenticator \"{a}\" not found")));
+        }
+    }
+    let token = extract_token(req)?;
+    if !token::well_formed(&token) {
+        return Err(fail(Code::InvalidToken, SESSION_EXPIRED));
+    }
+    let hash = token::hash(&token);
+    let (row, roles) = app.store.read(|c| {
+        let row = c
+            .prepare_cached(
+                "SELECT t.id, t.kind, t.roleName, t.expires_ms, t.revoked, u.id, u.username, u.email, u.nickname, u.createdAt, u.updatedAt
+                 FROM tokens t LEFT JOIN users u ON u.id = t.userId WHERE t.hash = ?1",
+            )?
+            .query_row(params![hash], |r| {
+                let user = match r.get::<_, Option<i64>>(5)? {
+                    Some(_) => Some(User::from_row(r, 5)?),
+                    None => None,
+                };
+                Ok(TokenRow {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    role_name: r.get(2)?,
+                    expires_ms: r.get(3)?,
+                    revoked: r.get(4)?,
+                    user,
+                })
+            })
+            .optional()?;
+        let roles = match row.as_ref().and_then(|t| t.user.as_ref()) {
+            Some(u) => user_roles(c, u.id)?,
+            None => Vec::new(),
+        };
+        Ok((row, roles))
+    })?;
+    let row = row.ok_or_else(|| fail(Code::InvalidToken, SESSION_EXPIRED))?;
+    match row.revoked.as_deref() {
+        Some("password") => return Err(fail(Code::InvalidToken, "User password changed, please signin again.")),
+        Some(_) => return Err(fail(Code::BlockedToken, SESSION_EXPIRED)),
+        None => {}
+    }
+    if row.expires_ms.is_some_and(|e| e <= crate::time::now_ms()) {
+        return Err(fail(Code::ExpiredSession, SESSION_EXPIRED));
+    }
+    let user = row.user.ok_or_else(|| fail(Code::NotExistUser, "User not found. Please sign in again to continue."))?;
+    if roles.is_empty() {
+        return Err(fail(Code::UserHasNoRoles, "The current user has no roles. Please try another account."));
+    }
+    let via_api_key = row.kind == "apikey";
+    let wanted = if via_api_key { row.role_name.clone() } else { req.x_role.clone().filter(|r| !r.is_empty()) };
+    let role = match wanted {
+        Some(r) => roles
+            .iter()
+            .find(|held| held.eq_ignore_ascii_case(&r))
+            .cloned()
+            .ok_or_else(|| fail(Code::RoleNotFoundForUser, "The role does not belong to the user"))?,
+        None => roles[0].clone(),
+    };
+    Ok(Caller { user, role, roles, token_id: row.id, via_api_key })
+}
+
+/// A user's role names in assignment order.
+pub fn user_roles(c: &rusqlite::Connection, user_id: i64) -> Result<Vec<String>> {
+    let mut st = c.prepare_cached("SELECT roleName FROM fg_user_roles WHERE userId = ?1 ORDER BY position")?;
+    let rows = st.query_map(params![user_id], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub fn load_user(c: &rusqlite::Connection, id: i64) -> Result<Option<User>> {
+    c.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
+        .query_row(params![id], |r| User::from_row(r, 0))
+        .optional()
+}

@@ -1,0 +1,334 @@
+//! The users API (auth.md §7) and the user writes the CLI and the root bootstrap share.
+
+use rusqlite::{params, Connection};
+use serde_json::{json, Map, Value};
+
+use super::{load_user, password, token, User, USER_COLUMNS};
+use crate::error::{bad, invalid_value, no_permissions, Code, Error, Result};
+use crate::http::dispatch::Ctx;
+use crate::http::request::Tk;
+use crate::http::Reply;
+use crate::store::OptionalExt;
+
+pub fn handle(ctx: &Ctx) -> Result<Reply> {
+    match ctx.route.action.as_str() {
+        "list" => list(ctx),
+        "get" => get(ctx),
+        "create" => create(ctx),
+        "update" => update(ctx),
+        "destroy" => destroy(ctx),
+        _ => Err(crate::http::dispatch::action_not_found(ctx.route)),
+    }
+}
+
+fn wants_roles(ctx: &Ctx) -> bool {
+    ctx.req.list_param("appends").iter().any(|a| a == "roles")
+}
+
+fn output(c: &Connection, user: &User, with_roles: bool) -> Result<Value> {
+    let mut v = user.to_json();
+    if with_roles {
+        v["roles"] = roles_json(c, user.id)?;
+    }
+    Ok(v)
+}
+
+/// `[{name, title}]` in assignment order.
+pub fn roles_json(c: &Connection, user_id: i64) -> Result<Value> {
+    let mut st = c.prepare_cached(
+        "SELECT r.name, r.title FROM fg_user_roles ur JOIN roles r ON r.name = ur.roleName WHERE ur.userId = ?1 ORDER BY ur.position",
+    )?;
+    let rows = st.query_map(params![user_id], |r| {
+        Ok(json!({ "name": r.get::<_, String>(0)?, "title": r.get::<_, Option<String>>(1)? }))
+    })?;
+    Ok(Value::Array(rows.collect::<rusqlite::Result<Vec<_>>>()?))
+}
+
+fn list(ctx: &Ctx) -> Result<Reply> {
+    let page = ctx.req.page()?;
+    let with_roles = wants_roles(ctx);
+    ctx.app.store.read(|c| {
+        let count = c.query_row("SELECT COUNT(*) FROM users", [], |r| r.get::<_, i64>(0))? as u64;
+        let (limit, offset) = page.map(|p| (p.page_size as i64, p.offset() as i64)).unwrap_or((-1, 0));
+        let mut st = c.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id LIMIT ?1 OFFSET ?2"))?;
+        let users = st
+            .query_map(params![limit, offset], |r| User::from_row(r, 0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let items = users.iter().map(|u| output(c, u, with_roles)).collect::<Result<Vec<_>>>()?;
+        Ok(Reply::list(Value::Array(items), page.map(|p| p.meta(count))))
+    })
+}
+
+fn one_id(ctx: &Ctx) -> Result<i64> {
+    match ctx.req.filter_by_tk()? {
+        Tk::One(id) => Ok(id),
+        Tk::None => Err(bad(Code::MissingParameter, "filterByTk is required")),
+        Tk::Many(_) => Err(crate::http::request::tk_invalid()),
+    }
+}
+
+fn get(ctx: &Ctx) -> Result<Reply> {
+    let id = one_id(ctx)?;
+    let with_roles = wants_roles(ctx);
+    ctx.app.store.read(|c| match load_user(c, id)? {
+        Some(u) => Ok(Reply::data(output(c, &u, with_roles)?)),
+        None => Ok(Reply::data(Value::Null)),
+    })
+}
+
+fn opt_str(values: &Map<String, Value>, key: &str) -> Result<Option<String>> {
+    match values.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty())),
+        Some(_) => Err(invalid_value(format!("Field \"{key}\" expects string"))),
+    }
+}
+
+fn check_username(u: &str) -> Result<()> {
+    let n = u.chars().count();
+    if n == 0 || n > 50 || u.contains('@') || u.chars().any(char::is_whitespace) {
+        return Err(invalid_value("username must be 1 to 50 characters without \"@\" or spaces"));
+    }
+    Ok(())
+}
+
+fn check_email(e: &str) -> Result<()> {
+    let ok = matches!(e.split_once('@'), Some((a, b)) if !a.is_empty() && !b.is_empty() && !b.contains('@'))
+        && !e.chars().any(char::is_whitespace);
+    if !ok {
+        return Err(invalid_value("email must be an address with one \"@\""));
+    }
+    Ok(())
+}
+
+/// Role names from `["member"]` or `[{"name":"member"}]`.
+fn role_list(v: &Value) -> Result<Vec<String>> {
+    let items = v.as_array().ok_or_else(|| invalid_value("Field \"roles\" expects an array of role names"))?;
+    let mut out: Vec<String> = Vec::new();
+    for it in items {
+        let name = match it {
+            Value::String(s) => s.clone(),
+            Value::Object(o) => o.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
+            _ => String::new(),
+        };
+        if name.is_empty() {
+            return Err(invalid_value("Field \"roles\" expects an array of role names"));
+        }
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&name)) {
+            out.push(name);
+        }
+    }
+    Ok(out)
+}
+
+/// Resolves names to stored roles (canonical case); unknown → `Role "<r>" does not exist`.
+pub fn existing_roles(c: &Connection, names: &[String]) -> Result<Vec<String>> {
+    names
+        .iter()
+        .map(|n| {
+            c.prepare_cached("SELECT name FROM roles WHERE name = ?1")?
+                .query_row(params![n], |r| r.get::<_, String>(0))
+                .optional()?
+                .ok_or_else(|| invalid_value(format!("Role \"{n}\" does not exist")))
+        })
+        .collect()
+}
+
+pub fn default_roles(c: &Connection) -> Result<Vec<String>> {
+    let mut st = c.prepare_cached("SELECT name FROM roles WHERE \"default\" = 1 ORDER BY name")?;
+    let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub fn set_roles(c: &Connection, user_id: i64, roles: &[String]) -> Result<()> {
+    c.execute("DELETE FROM fg_user_roles WHERE userId = ?1", params![user_id])?;
+    for (i, r) in roles.iter().enumerate() {
+        c.execute("INSERT INTO fg_user_roles (userId, roleName, position) VALUES (?1, ?2, ?3)", params![user_id, r, i as i64])?;
+    }
+    Ok(())
+}
+
+fn ensure_unique(c: &Connection, column: &str, value: &str, except: Option<i64>) -> Result<()> {
+    // `column` is one of two literals chosen below, never request text.
+    let sql = format!("SELECT id FROM users WHERE {column} = ?1 AND id IS NOT ?2");
+    let taken: Option<i64> = c.query_row(&sql, params![value, except], |r| r.get(0)).optional()?;
+    if taken.is_some() {
+        return Err(bad(Code::ConstraintViolation, format!("{column} must be unique")));
+    }
+    Ok(())
+}
+
+/// What a new user is made of; shared by the API, `flowgate user add` and the root bootstrap.
+pub struct NewUser {
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub nickname: Option<String>,
+    pub password_hash: String,
+    /// `None` = the default role(s).
+    pub roles: Option<Vec<String>>,
+}
+
+pub fn validate_account(username: Option<&str>, email: Option<&str>) -> Result<()> {
+    if username.is_none() && email.is_none() {
+        return Err(bad(Code::AccountRequired, "Please enter your username or email"));
+    }
+    if let Some(u) = username {
+        check_username(u)?;
+    }
+    if let Some(e) = email {
+        check_email(e)?;
+    }
+    Ok(())
+}
+
+pub fn insert(c: &Connection, u: &NewUser) -> Result<i64> {
+    validate_account(u.username.as_deref(), u.email.as_deref())?;
+    if let Some(name) = &u.username {
+        ensure_unique(c, "username", name, None)?;
+    }
+    if let Some(email) = &u.email {
+        ensure_unique(c, "email", email, None)?;
+    }
+    let roles = match &u.roles {
+        Some(r) => existing_roles(c, r)?,
+        None => default_roles(c)?,
+    };
+    let now = crate::time::now_iso();
+    c.execute(
+        "INSERT INTO users (username, email, nickname, password, createdAt, updatedAt) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        params![u.username, u.email, u.nickname, u.password_hash, now],
+    )?;
+    let id = c.last_insert_rowid();
+    set_roles(c, id, &roles)?;
+    Ok(id)
+}
+
+/// Sets a password hash and revokes the user's sign-in tokens.
+pub fn set_password(c: &Connection, user_id: i64, hash: &str) -> Result<User> {
+    c.execute(
+        "UPDATE users SET password = ?2, updatedAt = ?3 WHERE id = ?1",
+        params![user_id, hash, crate::time::now_iso()],
+    )?;
+    token::revoke_sessions(c, user_id)?;
+    load_user(c, user_id)?.ok_or_else(|| Error::internal("user vanished during password change"))
+}
+
+fn has_root(c: &Connection, user_id: i64) -> Result<bool> {
+    Ok(c.query_row("SELECT 1 FROM fg_user_roles WHERE userId = ?1 AND roleName = 'root'", params![user_id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+fn root_count(c: &Connection) -> Result<i64> {
+    Ok(c.query_row("SELECT COUNT(*) FROM fg_user_roles WHERE roleName = 'root'", [], |r| r.get(0))?)
+}
+
+fn mentions_root(roles: &[String]) -> bool {
+    roles.iter().any(|r| r.eq_ignore_ascii_case("root"))
+}
+
+fn create(ctx: &Ctx) -> Result<Reply> {
+    let values = ctx.req.values_or_empty()?;
+    let password = values.get("password").and_then(Value::as_str).unwrap_or("");
+    let username = opt_str(&values, "username")?;
+    let email = opt_str(&values, "email")?;
+    validate_account(username.as_deref(), email.as_deref())?;
+    password::check_length(password)?;
+    let roles = values.get("roles").map(role_list).transpose()?;
+    if roles.as_deref().is_some_and(mentions_root) && ctx.caller.role != "root" {
+        return Err(no_permissions());
+    }
+    let new = NewUser {
+        username,
+        email,
+        nickname: opt_str(&values, "nickname")?,
+        password_hash: ctx.app.hasher.hash(password)?,
+        roles,
+    };
+    let user = ctx.app.store.write(|c| {
+        let id = insert(c, &new)?;
+        load_user(c, id)?.ok_or_else(|| Error::internal("user vanished after insert"))
+    })?;
+    Ok(Reply::data(user.to_json()))
+}
+
+fn update(ctx: &Ctx) -> Result<Reply> {
+    let id = one_id(ctx)?;
+    let values = ctx.req.values_or_empty()?;
+    let username = opt_str(&values, "username")?;
+    let email = opt_str(&values, "email")?;
+    if let Some(u) = &username {
+        check_username(u)?;
+    }
+    if let Some(e) = &email {
+        check_email(e)?;
+    }
+    let roles = values.get("roles").map(role_list).transpose()?;
+    let new_hash = match values.get("password").and_then(Value::as_str) {
+        Some(p) => {
+            password::check_length(p)?;
+            Some(ctx.app.hasher.hash(p)?)
+        }
+        None => None,
+    };
+    let caller_is_root = ctx.caller.role == "root";
+    let with_roles = wants_roles(ctx);
+    ctx.app.store.write(|c| {
+        let Some(_) = load_user(c, id)? else { return Ok(Reply::data(json!([]))) };
+        let target_root = has_root(c, id)?;
+        if !caller_is_root && (target_root || roles.as_deref().is_some_and(mentions_root)) {
+            return Err(no_permissions());
+        }
+        if let Some(u) = &username {
+            ensure_unique(c, "username", u, Some(id))?;
+            c.execute("UPDATE users SET username = ?2 WHERE id = ?1", params![id, u])?;
+        }
+        if let Some(e) = &email {
+            ensure_unique(c, "email", e, Some(id))?;
+            c.execute("UPDATE users SET email = ?2 WHERE id = ?1", params![id, e])?;
+        }
+        if values.contains_key("nickname") {
+            c.execute("UPDATE users SET nickname = ?2 WHERE id = ?1", params![id, opt_str(&values, "nickname")?])?;
+        }
+        if let Some(r) = &roles {
+            let r = existing_roles(c, r)?;
+            if target_root && !mentions_root(&r) && root_count(c)? <= 1 {
+                return Err(bad(Code::ProtectedResource, "At least one user must keep the root role"));
+            }
+            set_roles(c, id, &r)?;
+        }
+        c.execute("UPDATE users SET updatedAt = ?2 WHERE id = ?1", params![id, crate::time::now_iso()])?;
+        if let Some(h) = &new_hash {
+            set_password(c, id, h)?;
+        }
+        let user = load_user(c, id)?.ok_or_else(|| Error::internal("user vanished during update"))?;
+        Ok(Reply::data(json!([output(c, &user, with_roles)?])))
+    })
+}
+
+fn destroy(ctx: &Ctx) -> Result<Reply> {
+    let ids = match ctx.req.filter_by_tk()? {
+        Tk::One(id) => vec![id],
+        Tk::Many(ids) => ids,
+        Tk::None => return Err(bad(Code::MissingParameter, "filterByTk is required")),
+    };
+    if ids.contains(&ctx.caller.user.id) {
+        return Err(bad(Code::ProtectedResource, "You can not delete your own account"));
+    }
+    let caller_is_root = ctx.caller.role == "root";
+    ctx.app.store.write(|c| {
+        let mut count = 0;
+        for id in &ids {
+            if has_root(c, *id)? {
+                if !caller_is_root {
+                    return Err(no_permissions());
+                }
+                if root_count(c)? <= 1 {
+                    return Err(bad(Code::ProtectedResource, "At least one user must keep the root role"));
+                }
+            }
+            count += c.execute("DELETE FROM users WHERE id = ?1", params![id])?;
+        }
+        Ok(Reply::data(json!(count)))
+    })
+}

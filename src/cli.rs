@@ -1,0 +1,218 @@
+//! The commands: `serve`, `user add|passwd`, `healthcheck` (operations.md §1). Exit codes: 0 normal,
+//! 1 failure (one line on stderr), 2 usage error (clap).
+
+use std::io::{BufRead, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::app::App;
+use crate::auth::{bootstrap, password};
+use crate::config::{Config, LogFormat, PasswordArgs, ServeArgs, UserCommand};
+use crate::store::{Durability, FolderLock, Store};
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn fail(msg: impl std::fmt::Display) -> i32 {
+    eprintln!("flowgate: {msg}");
+    1
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use std::io::IsTerminal;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+pub fn serve(args: ServeArgs) -> i32 {
+    init_logging(args.log_format);
+    let config = Config::from_args(args);
+    let data = config.serve.data.clone();
+    if let Err(e) = bootstrap::env_root_password() {
+        // Refuse before creating anything when the store would need that password.
+        if !data.join("flowgate.db").exists() {
+            return fail(e);
+        }
+    }
+    let _lock = match FolderLock::acquire(&data) {
+        Ok(l) => l,
+        Err(e) => return fail(e),
+    };
+    let app = match App::open(config.clone()) {
+        Ok(a) => a,
+        Err(e) => return fail(e),
+    };
+    let root = match bootstrap::ensure_root(&app.store, &app.hasher) {
+        Ok(r) => r,
+        Err(e) => return fail(e.message()),
+    };
+    let listener = match TcpListener::bind(&config.serve.listen) {
+        Ok(l) => l,
+        Err(e) => return fail(format!("cannot listen on {}: {e}", config.serve.listen)),
+    };
+    let addr = match listener.local_addr() {
+        Ok(a) => a,
+        Err(e) => return fail(e),
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "flowgate {VERSION} listening on http://{addr} (data: {})", data.display());
+    let _ = writeln!(out, "root user: {} (username {})", root.email, root.username);
+    match &root.generated_password {
+        Some(p) => {
+            let _ = writeln!(out, "root password: {p}   <- shown once; change it with: flowgate user passwd {}", root.username);
+        }
+        None if root.created => {
+            let _ = writeln!(out, "root password: (from FLOWGATE_ROOT_PASSWORD)");
+        }
+        None => {
+            let _ = writeln!(out, "root password: (set at first start)");
+        }
+    }
+    let _ = out.flush();
+    drop(out);
+    run_server(app, listener)
+}
+
+fn run_server(app: Arc<App>, listener: TcpListener) -> i32 {
+    let system = actix_web::rt::System::new();
+    let result: std::io::Result<()> = system.block_on(async move {
+        let server = crate::http::build_server(app.clone(), listener)?;
+        let handle = server.handle();
+        actix_web::rt::spawn(watch_signals(app.clone(), handle));
+        server.await?;
+        app.store.checkpoint();
+        Ok(())
+    });
+    match result {
+        Ok(()) => 0,
+        Err(e) => fail(e),
+    }
+}
+
+/// First SIGINT/SIGTERM: health answers 503, stop accepting, let in-flight requests finish within the
+/// shutdown timeout. A second signal exits at once with code 1.
+async fn watch_signals(app: Arc<App>, handle: actix_web::dev::ServerHandle) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+        tracing::error!("cannot install signal handlers");
+        return;
+    };
+    tokio::select! {
+        _ = term.recv() => {},
+        _ = int.recv() => {},
+    }
+    tracing::info!("shutting down");
+    app.begin_shutdown();
+    actix_web::rt::spawn(async move {
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = int.recv() => {},
+        }
+        std::process::exit(1);
+    });
+    handle.stop(true).await;
+}
+
+fn read_password(p: &PasswordArgs) -> Result<(String, bool), String> {
+    if let Some(pw) = &p.password {
+        return Ok((pw.clone(), false));
+    }
+    if p.password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| format!("cannot read stdin: {e}"))?;
+        return Ok((line.trim_end_matches(['\r', '\n']).to_string(), false));
+    }
+    Ok((password::random_password(20), true))
+}
+
+fn open_store(data: &Path) -> Result<Store, String> {
+    if !data.join("flowgate.db").exists() {
+        return Err(format!("no flowgate store in {}", data.display()));
+    }
+    Store::open(data, Durability::Normal, 1).map_err(|e| e.to_string())
+}
+
+pub fn user(cmd: UserCommand) -> i32 {
+    let hasher = password::Hasher::new(1);
+    let result: Result<(), String> = match cmd {
+        UserCommand::Add { email, username, password: pw, roles, data } => (|| {
+            let (password, generated) = read_password(&pw)?;
+            password::check_length(&password).map_err(|e| e.message().to_string())?;
+            let store = open_store(&data)?;
+            let hash = hasher.hash(&password).map_err(|e| e.message().to_string())?;
+            let new = crate::auth::users::NewUser {
+                username,
+                email,
+                nickname: None,
+                password_hash: hash,
+                roles: if roles.is_empty() { None } else { Some(roles) },
+            };
+            let id = store.write(|c| crate::auth::users::insert(c, &new)).map_err(|e| e.message().to_string())?;
+            println!("created user {id}");
+            if generated {
+                println!("password: {password}");
+            }
+            Ok(())
+        })(),
+        UserCommand::Passwd { account, password: pw, data } => (|| {
+            let (password, generated) = read_password(&pw)?;
+            password::check_length(&password).map_err(|e| e.message().to_string())?;
+            let store = open_store(&data)?;
+            let hash = hasher.hash(&password).map_err(|e| e.message().to_string())?;
+            let id = store
+                .write(|c| {
+                    let id: Option<i64> = crate::store::OptionalExt::optional(c.query_row(
+                        "SELECT id FROM users WHERE username = ?1 OR email = ?1 LIMIT 1",
+                        [&account],
+                        |r| r.get(0),
+                    ))?;
+                    let id = id.ok_or_else(|| crate::error::invalid_value(format!("user \"{account}\" not found")))?;
+                    crate::auth::users::set_password(c, id, &hash)?;
+                    Ok(id)
+                })
+                .map_err(|e| e.message().to_string())?;
+            println!("password of user {id} changed; their sign-in tokens are revoked");
+            if generated {
+                println!("password: {password}");
+            }
+            Ok(())
+        })(),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => fail(e),
+    }
+}
+
+pub fn healthcheck(url: Option<String>) -> i32 {
+    let base = url.unwrap_or_else(|| {
+        let listen = std::env::var("FLOWGATE_LISTEN").unwrap_or_else(|_| "127.0.0.1:13000".into());
+        format!("http://{listen}")
+    });
+    let url = format!("{}/api/health", base.trim_end_matches('/'));
+    let agent = ureq::AgentBuilder::new().timeout(std::time::Duration::from_secs(2)).build();
+    match agent.get(&url).call() {
+        Ok(res) if res.status() == 200 => {
+            let ok = res
+                .into_json::<serde_json::Value>()
+                .map(|v| v["data"]["status"] == "ok")
+                .unwrap_or(false);
+            if ok {
+                println!("ok");
+                0
+            } else {
+                fail(format!("{url}: unexpected answer"))
+            }
+        }
+        Ok(res) => fail(format!("{url}: status {}", res.status())),
+        Err(e) => fail(format!("{url}: {e}")),
+    }
+}

@@ -1,0 +1,414 @@
+//! The schema registry: every collection and field, loaded from the `collections` and `fields` tables
+//! and kept in memory as an immutable snapshot that is swapped after each committed schema change.
+//!
+//! Architecture invariant: an identifier reaches SQL only after it was found here (or is a literal).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use rusqlite::Connection;
+use serde_json::{json, Map, Value};
+
+use crate::error::Result;
+use crate::store::Store;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarType {
+    String,
+    Text,
+    Integer,
+    BigInt,
+    Float,
+    Double,
+    Boolean,
+    Date,
+    Datetime,
+    Json,
+}
+
+impl ScalarType {
+    pub fn parse(s: &str) -> Option<ScalarType> {
+        Some(match s {
+            "string" => ScalarType::String,
+            "text" => ScalarType::Text,
+            "integer" => ScalarType::Integer,
+            "bigInt" => ScalarType::BigInt,
+            "float" => ScalarType::Float,
+            "double" => ScalarType::Double,
+            "boolean" => ScalarType::Boolean,
+            "date" => ScalarType::Date,
+            "datetime" => ScalarType::Datetime,
+            "json" => ScalarType::Json,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScalarType::String => "string",
+            ScalarType::Text => "text",
+            ScalarType::Integer => "integer",
+            ScalarType::BigInt => "bigInt",
+            ScalarType::Float => "float",
+            ScalarType::Double => "double",
+            ScalarType::Boolean => "boolean",
+            ScalarType::Date => "date",
+            ScalarType::Datetime => "datetime",
+            ScalarType::Json => "json",
+        }
+    }
+
+    /// The SQLite column type (collections.md §3).
+    pub fn column_type(self) -> &'static str {
+        match self {
+            ScalarType::Integer | ScalarType::BigInt | ScalarType::Boolean => "INTEGER",
+            ScalarType::Float | ScalarType::Double => "REAL",
+            _ => "TEXT",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    Scalar(ScalarType),
+    BelongsTo { target: String, foreign_key: String },
+    HasOne { target: String, foreign_key: String },
+    HasMany { target: String, foreign_key: String },
+    BelongsToMany { target: String, through: String, foreign_key: String, other_key: String },
+}
+
+impl Kind {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Kind::Scalar(t) => t.as_str(),
+            Kind::BelongsTo { .. } => "belongsTo",
+            Kind::HasOne { .. } => "hasOne",
+            Kind::HasMany { .. } => "hasMany",
+            Kind::BelongsToMany { .. } => "belongsToMany",
+        }
+    }
+
+    pub fn target(&self) -> Option<&str> {
+        match self {
+            Kind::Scalar(_) => None,
+            Kind::BelongsTo { target, .. }
+            | Kind::HasOne { target, .. }
+            | Kind::HasMany { target, .. }
+            | Kind::BelongsToMany { target, .. } => Some(target),
+        }
+    }
+
+    /// belongsTo and hasOne point at one record; hasMany and belongsToMany at many.
+    pub fn is_to_one(&self) -> bool {
+        matches!(self, Kind::BelongsTo { .. } | Kind::HasOne { .. })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub kind: Kind,
+    pub title: Option<String>,
+    pub allow_null: bool,
+    pub unique: bool,
+    pub default_value: Value,
+    /// id, createdAt, updatedAt, createdById, updatedById, createdBy, updatedBy.
+    pub system: bool,
+    /// An INTEGER column referencing `fk_target(id)`.
+    pub fk_target: Option<String>,
+}
+
+impl Field {
+    /// Whether the field is a column of its table (scalars, FK columns included).
+    pub fn is_column(&self) -> bool {
+        matches!(self.kind, Kind::Scalar(_))
+    }
+
+    pub fn scalar_type(&self) -> Option<ScalarType> {
+        match self.kind {
+            Kind::Scalar(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn is_association(&self) -> bool {
+        !self.is_column()
+    }
+
+    pub fn to_json(&self, collection: &str) -> Value {
+        let mut m = Map::new();
+        m.insert("name".into(), json!(self.name));
+        m.insert("type".into(), json!(self.kind.type_name()));
+        m.insert("collectionName".into(), json!(collection));
+        if self.system {
+            m.insert("system".into(), json!(true));
+        }
+        if let Some(t) = &self.title {
+            m.insert("title".into(), json!(t));
+        }
+        match &self.kind {
+            Kind::Scalar(_) => {
+                m.insert("allowNull".into(), json!(self.allow_null));
+                m.insert("unique".into(), json!(self.unique));
+                m.insert("defaultValue".into(), self.default_value.clone());
+                if let Some(t) = &self.fk_target {
+                    m.insert("isForeignKey".into(), json!(true));
+                    m.insert("target".into(), json!(t));
+                }
+            }
+            Kind::BelongsTo { target, foreign_key } => {
+                m.insert("target".into(), json!(target));
+                m.insert("foreignKey".into(), json!(foreign_key));
+                m.insert("targetKey".into(), json!("id"));
+            }
+            Kind::HasOne { target, foreign_key } | Kind::HasMany { target, foreign_key } => {
+                m.insert("target".into(), json!(target));
+                m.insert("foreignKey".into(), json!(foreign_key));
+                m.insert("sourceKey".into(), json!("id"));
+            }
+            Kind::BelongsToMany { target, through, foreign_key, other_key } => {
+                m.insert("target".into(), json!(target));
+                m.insert("through".into(), json!(through));
+                m.insert("foreignKey".into(), json!(foreign_key));
+                m.insert("otherKey".into(), json!(other_key));
+                m.insert("sourceKey".into(), json!("id"));
+                m.insert("targetKey".into(), json!("id"));
+            }
+        }
+        Value::Object(m)
+    }
+
+    /// What is stored in `fields.options` for this field.
+    pub fn options_json(&self) -> Value {
+        let mut v = self.to_json("");
+        if let Value::Object(m) = &mut v {
+            m.remove("name");
+            m.remove("type");
+            m.remove("collectionName");
+        }
+        v
+    }
+
+    fn from_stored(name: String, type_name: &str, options: &Value) -> Option<Field> {
+        let s = |k: &str| options.get(k).and_then(Value::as_str).map(str::to_string);
+        let kind = match type_name {
+            "belongsTo" => Kind::BelongsTo { target: s("target")?, foreign_key: s("foreignKey")? },
+            "hasOne" => Kind::HasOne { target: s("target")?, foreign_key: s("foreignKey")? },
+            "hasMany" => Kind::HasMany { target: s("target")?, foreign_key: s("foreignKey")? },
+            "belongsToMany" => Kind::BelongsToMany {
+                target: s("target")?,
+                through: s("through")?,
+                foreign_key: s("foreignKey")?,
+                other_key: s("otherKey")?,
+            },
+            t => Kind::Scalar(ScalarType::parse(t)?),
+        };
+        let is_fk = options.get("isForeignKey").and_then(Value::as_bool).unwrap_or(false);
+        Some(Field {
+            title: s("title"),
+            allow_null: options.get("allowNull").and_then(Value::as_bool).unwrap_or(true),
+            unique: options.get("unique").and_then(Value::as_bool).unwrap_or(false),
+            default_value: options.get("defaultValue").cloned().unwrap_or(Value::Null),
+            system: false,
+            fk_target: if is_fk { s("target") } else { None },
+            name,
+            kind,
+        })
+    }
+}
+
+fn system_field(name: &str, kind: Kind, fk_target: Option<&str>) -> Field {
+    Field {
+        name: name.to_string(),
+        kind,
+        title: None,
+        allow_null: true,
+        unique: false,
+        default_value: Value::Null,
+        system: true,
+        fk_target: fk_target.map(str::to_string),
+    }
+}
+
+/// The system fields every collection starts with (collections.md §4).
+pub fn system_fields() -> Vec<Field> {
+    let users = "users".to_string();
+    vec![
+        system_field("id", Kind::Scalar(ScalarType::BigInt), None),
+        system_field("createdAt", Kind::Scalar(ScalarType::Datetime), None),
+        system_field("updatedAt", Kind::Scalar(ScalarType::Datetime), None),
+        system_field("createdById", Kind::Scalar(ScalarType::BigInt), Some("users")),
+        system_field("updatedById", Kind::Scalar(ScalarType::BigInt), Some("users")),
+        system_field("createdBy", Kind::BelongsTo { target: users.clone(), foreign_key: "createdById".into() }, None),
+        system_field("updatedBy", Kind::BelongsTo { target: users, foreign_key: "updatedById".into() }, None),
+    ]
+}
+
+#[derive(Debug, Clone)]
+pub struct Collection {
+    pub name: String,
+    pub title: String,
+    pub created_at: String,
+    pub updated_at: String,
+    /// System fields first, then user fields in creation order.
+    pub fields: Vec<Field>,
+    /// The built-in `users` collection: a target for createdBy/updatedBy, not a records resource.
+    pub builtin: bool,
+}
+
+impl Collection {
+    /// A field by name (exact match first, then case-insensitive, as the names are unique that way).
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields
+            .iter()
+            .find(|f| f.name == name)
+            .or_else(|| self.fields.iter().find(|f| f.name.eq_ignore_ascii_case(name)))
+    }
+
+    pub fn columns(&self) -> impl Iterator<Item = &Field> {
+        self.fields.iter().filter(|f| f.is_column())
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({
+            "name": self.name,
+            "title": self.title,
+            "createdAt": self.created_at,
+            "updatedAt": self.updated_at,
+            "fields": self.fields.iter().map(|f| f.to_json(&self.name)).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// The built-in users collection as seen by appends and filters: no password column.
+fn users_collection() -> Collection {
+    let col = |n: &str, t: ScalarType| system_field(n, Kind::Scalar(t), None);
+    Collection {
+        name: "users".into(),
+        title: "Users".into(),
+        created_at: String::new(),
+        updated_at: String::new(),
+        fields: vec![
+            col("id", ScalarType::BigInt),
+            col("username", ScalarType::String),
+            col("email", ScalarType::String),
+            col("nickname", ScalarType::String),
+            col("createdAt", ScalarType::Datetime),
+            col("updatedAt", ScalarType::Datetime),
+        ],
+        builtin: true,
+    }
+}
+
+/// One immutable view of all collections.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    pub version: u64,
+    collections: HashMap<String, Arc<Collection>>,
+    /// Lower-case names of generated through tables (reserved).
+    throughs: HashSet<String>,
+}
+
+impl Schema {
+    pub fn get(&self, name: &str) -> Option<&Arc<Collection>> {
+        self.collections.get(&name.to_ascii_lowercase())
+    }
+
+    pub fn is_through(&self, name: &str) -> bool {
+        self.throughs.contains(&name.to_ascii_lowercase())
+    }
+
+    /// User collections sorted by creation time, then name.
+    pub fn user_collections(&self) -> Vec<Arc<Collection>> {
+        let mut v: Vec<_> = self.collections.values().filter(|c| !c.builtin).cloned().collect();
+        v.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.name.cmp(&b.name)));
+        v
+    }
+
+    /// Reads the registry tables (inside a write transaction this sees uncommitted changes).
+    pub fn read(c: &Connection, version: u64) -> Result<Schema> {
+        let mut collections: HashMap<String, Collection> = HashMap::new();
+        let mut st = c.prepare("SELECT name, title, createdAt, updatedAt FROM collections")?;
+        let rows = st.query_map([], |r| {
+            Ok(Collection {
+                name: r.get(0)?,
+                title: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                created_at: r.get(2)?,
+                updated_at: r.get(3)?,
+                fields: system_fields(),
+                builtin: false,
+            })
+        })?;
+        for c in rows {
+            let c = c?;
+            collections.insert(c.name.to_ascii_lowercase(), c);
+        }
+        let mut throughs = HashSet::new();
+        let mut st = c.prepare("SELECT collectionName, name, type, options FROM fields ORDER BY id")?;
+        let rows = st.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })?;
+        for row in rows {
+            let (coll, name, type_name, options) = row?;
+            let options: Value = serde_json::from_str(&options).unwrap_or(Value::Null);
+            let Some(field) = Field::from_stored(name, &type_name, &options) else {
+                tracing::warn!(collection = %coll, field_type = %type_name, "skipping unreadable field definition");
+                continue;
+            };
+            if let Kind::BelongsToMany { through, .. } = &field.kind {
+                throughs.insert(through.to_ascii_lowercase());
+            }
+            if let Some(c) = collections.get_mut(&coll.to_ascii_lowercase()) {
+                c.fields.push(field);
+            }
+        }
+        let mut map: HashMap<String, Arc<Collection>> =
+            collections.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
+        map.insert("users".into(), Arc::new(users_collection()));
+        Ok(Schema { version, collections: map, throughs })
+    }
+}
+
+/// The live registry: a snapshot behind a lock, replaced whole after schema changes.
+#[derive(Default)]
+pub struct Registry {
+    current: RwLock<Arc<Schema>>,
+    next_version: AtomicU64,
+}
+
+impl Registry {
+    pub fn load(store: &Store) -> Result<Registry> {
+        let r = Registry::default();
+        let schema = store.read(|c| Schema::read(c, r.new_version()))?;
+        r.install(schema);
+        Ok(r)
+    }
+
+    /// A version number for a schema read now; later reads get larger numbers.
+    pub fn new_version(&self) -> u64 {
+        self.next_version.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// Swaps in `schema` unless a newer one is already installed.
+    pub fn install(&self, schema: Schema) {
+        let mut cur = self.current.write().unwrap_or_else(|p| p.into_inner());
+        if schema.version > cur.version {
+            *cur = Arc::new(schema);
+        }
+    }
+
+    pub fn snapshot(&self) -> Arc<Schema> {
+        self.current.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Any collection, the built-in `users` included.
+    pub fn get(&self, name: &str) -> Option<Arc<Collection>> {
+        self.snapshot().get(name).cloned()
+    }
+
+    /// A collection made through the API (records resource).
+    pub fn user_collection(&self, name: &str) -> Option<Arc<Collection>> {
+        self.get(name).filter(|c| !c.builtin)
+    }
+}

@@ -1,0 +1,138 @@
+//! The command line (clap) and the server configuration it yields (operations.md §1).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::store::Durability;
+
+#[derive(Parser, Debug)]
+#[command(name = "flowgate", version, about = "A NocoBase-compatible backend for custom action workflows")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Start the server.
+    Serve(ServeArgs),
+    /// Manage users of a data folder (works while a server runs on it).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// GET <url>/api/health; exit 0 when the server answers 200 ok.
+    Healthcheck {
+        #[arg(long)]
+        url: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user (default role member); prints its id and any generated password.
+    Add {
+        #[arg(long, required_unless_present = "username")]
+        email: Option<String>,
+        #[arg(long)]
+        username: Option<String>,
+        #[command(flatten)]
+        password: PasswordArgs,
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        #[arg(long, env = "FLOWGATE_DATA", default_value = "./flowgate-data")]
+        data: PathBuf,
+    },
+    /// Set a user's password and revoke their sign-in tokens.
+    Passwd {
+        /// username or email
+        account: String,
+        #[command(flatten)]
+        password: PasswordArgs,
+        #[arg(long, env = "FLOWGATE_DATA", default_value = "./flowgate-data")]
+        data: PathBuf,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct PasswordArgs {
+    #[arg(long, conflicts_with = "password_stdin")]
+    pub password: Option<String>,
+    /// read the password from the first line of stdin
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// address to listen on (port 0 = any free port)
+    #[arg(long, env = "FLOWGATE_LISTEN", default_value = "127.0.0.1:13000")]
+    pub listen: String,
+    /// data folder (created if missing)
+    #[arg(long, env = "FLOWGATE_DATA", default_value = "./flowgate-data")]
+    pub data: PathBuf,
+    #[arg(long, env = "FLOWGATE_DURABILITY", value_enum, default_value = "normal")]
+    pub durability: Durability,
+    /// JSON body limit in bytes
+    #[arg(long, env = "FLOWGATE_BODY_LIMIT", default_value_t = 1_048_576)]
+    pub body_limit: usize,
+    /// sign-in token lifetime, <n>ms|s|m|h|d
+    #[arg(long, env = "FLOWGATE_TOKEN_TTL", default_value = "7d", value_parser = parse_duration)]
+    pub token_ttl: Duration,
+    /// allowed CORS origin (repeatable); none by default
+    #[arg(long = "cors-origin", env = "FLOWGATE_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// install the demo collections and workflows and print a token
+    #[arg(long, env = "FLOWGATE_DEMO")]
+    pub demo: bool,
+    /// run async executions (off: they are queued only)
+    #[arg(long, env = "FLOWGATE_WORKER", value_enum, default_value = "on")]
+    pub worker: OnOff,
+    /// read connections (default: CPUs, at least 2)
+    #[arg(long, env = "FLOWGATE_READ_POOL")]
+    pub read_pool: Option<u32>,
+    #[arg(long, env = "FLOWGATE_SHUTDOWN_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
+    pub shutdown_timeout: Duration,
+    #[arg(long, env = "FLOWGATE_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    crate::time::parse_duration(s)
+}
+
+/// Settings the running server reads; built once from `ServeArgs` and the environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub serve: ServeArgs,
+    pub read_pool: u32,
+    pub loop_limit: usize,
+}
+
+impl Config {
+    pub fn from_args(serve: ServeArgs) -> Config {
+        let cpus = std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(2);
+        let read_pool = serve.read_pool.unwrap_or(cpus).max(2);
+        let loop_limit = std::env::var("FLOWGATE_LOOP_LIMIT")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(10_000);
+        Config { serve, read_pool, loop_limit }
+    }
+
+    pub fn worker_on(&self) -> bool {
+        self.serve.worker == OnOff::On
+    }
+}

@@ -1,0 +1,243 @@
+//! The HTTP layer: actix-web server, the `/api` entry, request ids, CORS, the request log, and the one
+//! place where a `Result<Reply, Error>` becomes an HTTP response.
+//!
+//! Handlers never run on the async executor: after the body is read, the whole action runs through
+//! `web::block` on the blocking pool, where SQLite, argon2 and outbound HTTP may block freely.
+
+pub mod dispatch;
+pub mod query;
+pub mod reply;
+pub mod request;
+pub mod route;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::web::{self, Bytes, BytesMut};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use futures_util::future::{ready, Either};
+use futures_util::StreamExt;
+
+use crate::app::App;
+use crate::error::{Code, Error, Result};
+pub use reply::Reply;
+pub use request::Request;
+
+/// The user a response was served to, for the request log.
+#[derive(Clone, Copy)]
+struct LogUser(i64);
+
+#[derive(Clone)]
+struct RequestId(String);
+
+pub fn build_server(app: Arc<App>, listener: TcpListener) -> std::io::Result<actix_web::dev::Server> {
+    let data = web::Data::from(app.clone());
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let cors: Arc<Vec<String>> = Arc::new(app.config.serve.cors_origins.clone());
+    let server = actix_web::HttpServer::new(move || {
+        let cors = cors.clone();
+        actix_web::App::new()
+            .app_data(data.clone())
+            .wrap_fn(move |req, srv| {
+                let started = Instant::now();
+                let rid = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .filter(|v| !v.is_empty() && v.len() <= 200)
+                    .map(str::to_string)
+                    .unwrap_or_else(new_request_id);
+                req.extensions_mut().insert(RequestId(rid.clone()));
+                let origin = req.headers().get("origin").and_then(|v| v.to_str().ok()).map(str::to_string);
+                let allowed = origin.filter(|o| cors.iter().any(|c| c == o || c == "*"));
+                let method = req.method().to_string();
+                let target = redact_token(req.path(), req.query_string());
+                if req.method() == actix_web::http::Method::OPTIONS {
+                    let res = req.into_response(preflight(allowed.as_deref(), &rid));
+                    return Either::Left(ready(Ok(res)));
+                }
+                let fut = srv.call(req);
+                Either::Right(async move {
+                    let mut res: ServiceResponse = fut.await?;
+                    finish_headers(res.headers_mut(), &rid, allowed.as_deref());
+                    let user = res.response().extensions().get::<LogUser>().map(|u| u.0);
+                    tracing::info!(
+                        method = %method,
+                        path = %target,
+                        status = res.status().as_u16(),
+                        ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0),
+                        request_id = %rid,
+                        user = user.map(|u| u.to_string()).unwrap_or_default(),
+                        "request"
+                    );
+                    Ok(res)
+                })
+            })
+            .route("/api/{tail:.*}", web::route().to(api_entry))
+            .configure(crate::admin::routes)
+            .default_service(web::route().to(not_found))
+    })
+    .workers(workers)
+    .disable_signals()
+    .shutdown_timeout(app.config.serve.shutdown_timeout.as_secs().max(1))
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+/// A preflight never reaches a handler: 204, with CORS headers only for an allowed origin (http.md §7).
+fn preflight(allowed: Option<&str>, rid: &str) -> HttpResponse {
+    let mut res = HttpResponse::NoContent().finish();
+    finish_headers(res.headers_mut(), rid, allowed);
+    if allowed.is_some() {
+        let h = res.headers_mut();
+        h.insert(
+            HeaderName::from_static("access-control-allow-methods"),
+            HeaderValue::from_static("GET, POST, PUT, PATCH, DELETE, OPTIONS"),
+        );
+        h.insert(HeaderName::from_static("access-control-allow-headers"), HeaderValue::from_static(ALLOWED_HEADERS));
+        h.insert(HeaderName::from_static("access-control-max-age"), HeaderValue::from_static("600"));
+    }
+    res
+}
+
+fn finish_headers(h: &mut actix_web::http::header::HeaderMap, rid: &str, allowed: Option<&str>) {
+    if let Ok(v) = HeaderValue::from_str(rid) {
+        h.insert(HeaderName::from_static("x-request-id"), v);
+    }
+    if let Some(origin) = allowed {
+        if let Ok(v) = HeaderValue::from_str(origin) {
+            h.insert(HeaderName::from_static("access-control-allow-origin"), v);
+            h.insert(HeaderName::from_static("vary"), HeaderValue::from_static("Origin"));
+            h.insert(
+                HeaderName::from_static("access-control-expose-headers"),
+                HeaderValue::from_static("X-Request-Id, Idempotent-Replayed, Retry-After"),
+            );
+        }
+    }
+}
+
+const ALLOWED_HEADERS: &str =
+    "Authorization, Content-Type, X-Role, X-Authenticator, X-Data-Source, Idempotency-Key, X-Timezone, X-Locale, X-Request-Id";
+
+fn new_request_id() -> String {
+    let b: [u8; 16] = rand::random();
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
+        u16::from_be_bytes([b[4], b[5]]),
+        u16::from_be_bytes([b[6], b[7]]) & 0x0fff,
+        (u16::from_be_bytes([b[8], b[9]]) & 0x3fff) | 0x8000,
+        u64::from_be_bytes([0, 0, b[10], b[11], b[12], b[13], b[14], b[15]])
+    )
+}
+
+/// `path?query` with the value of `token` replaced, for the log.
+pub fn redact_token(path: &str, query: &str) -> String {
+    if query.is_empty() {
+        return path.to_string();
+    }
+    let q: Vec<String> = query
+        .split('&')
+        .map(|p| if p.starts_with("token=") { "token=[redacted]".to_string() } else { p.to_string() })
+        .collect();
+    format!("{path}?{}", q.join("&"))
+}
+
+/// The one place an `Error` becomes a response (status, envelope, headers).
+pub fn error_response(e: &Error) -> HttpResponse {
+    if e.code == Code::InternalError {
+        tracing::error!(detail = e.detail.as_deref().unwrap_or(""), "internal error");
+    }
+    let mut b = HttpResponse::build(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    for (k, v) in &e.headers {
+        b.insert_header((*k, v.as_str()));
+    }
+    b.content_type("application/json; charset=utf-8").body(e.body().to_string())
+}
+
+pub fn reply_response(r: &Reply) -> HttpResponse {
+    let mut b = HttpResponse::build(StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK));
+    for (k, v) in &r.headers {
+        b.insert_header((*k, v.as_str()));
+    }
+    b.content_type("application/json; charset=utf-8").body(r.body.to_string())
+}
+
+async fn not_found(req: HttpRequest) -> HttpResponse {
+    error_response(&crate::error::resource_not_found(req.path().trim_start_matches('/')))
+}
+
+async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usize) -> Result<Bytes> {
+    let too_large = || Error::new(Code::PayloadTooLarge, format!("Request body exceeds the limit of {limit} bytes"));
+    let declared = req
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut buf = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| Error::new(Code::InvalidBody, format!("Request body could not be read: {e}")))?;
+        if buf.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
+}
+
+fn header(req: &HttpRequest, name: &str) -> Option<String> {
+    req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+fn build_request(req: &HttpRequest, body: Bytes) -> Request {
+    let method_name = req.method().as_str().to_string();
+    let method = route::Method::parse(&method_name);
+    let path = req.path().to_string();
+    let tail = path.strip_prefix("/api/").unwrap_or("");
+    Request {
+        route: route::parse(tail, method, &method_name),
+        query: query::parse(req.query_string()),
+        raw_query: req.query_string().to_string(),
+        method,
+        method_name,
+        path,
+        body,
+        content_type: header(req, "content-type"),
+        authorization: header(req, "authorization"),
+        x_role: header(req, "x-role"),
+        x_authenticator: header(req, "x-authenticator"),
+        x_data_source: header(req, "x-data-source"),
+        idempotency_key: header(req, "idempotency-key"),
+        peer_ip: req.peer_addr().map(|a| a.ip()),
+    }
+}
+
+async fn api_entry(req: HttpRequest, payload: web::Payload, app: web::Data<App>) -> HttpResponse {
+    let body = match read_body(&req, payload, app.config.serve.body_limit).await {
+        Ok(b) => b,
+        Err(e) => return error_response(&e),
+    };
+    let request = build_request(&req, body);
+    let app = app.into_inner();
+    let outcome = web::block(move || dispatch::handle(&app, request)).await;
+    let (result, user) = match outcome {
+        Ok(o) => (o.result, o.user_id),
+        Err(e) => (Err(Error::internal(format!("blocking task failed: {e}"))), None),
+    };
+    let mut res = match &result {
+        Ok(r) => reply_response(r),
+        Err(e) => error_response(e),
+    };
+    if let Some(u) = user {
+        res.extensions_mut().insert(LogUser(u));
+    }
+    res
+}

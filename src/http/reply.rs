@@ -1,0 +1,35 @@
+//! Success envelopes (http.md §5).
+
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+    pub headers: Vec<(&'static str, String)>,
+}
+
+impl Reply {
+    /// `{"data": v}`
+    pub fn data(v: Value) -> Reply {
+        Reply { status: 200, body: json!({ "data": v }), headers: Vec::new() }
+    }
+
+    /// `{"data": [...], "meta": {...}}`
+    pub fn list(items: Value, meta: Option<Value>) -> Reply {
+        let body = match meta {
+            Some(m) => json!({ "data": items, "meta": m }),
+            None => json!({ "data": items }),
+        };
+        Reply { status: 200, body, headers: Vec::new() }
+    }
+
+    /// `{}`: nothing to return.
+    pub fn empty() -> Reply {
+        Reply { status: 200, body: json!({}), headers: Vec::new() }
+    }
+
+    pub fn raw(status: u16, body: Value) -> Reply {
+        Reply { status, body, headers: Vec::new() }
+    }
+}
