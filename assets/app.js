@@ -1028,7 +1028,7 @@
     const head = h('div', { class: 'page-head' },
       h('h1', null, key ? h('span', null, 'Executions of ', h('code', null, key)) : workflowId ? `Executions of workflow #${workflowId}` : 'Executions'));
     show(seq, h('section', null,
-      h('p', { class: 'crumbs' }, h('a', { href: '#/executions' }, 'Executions'), key ? ` / ${key}` : ''),
+      key || workflowId ? h('p', { class: 'crumbs' }, h('a', { href: '#/executions' }, 'Executions'), ` / ${key || `workflow #${workflowId}`}`) : null,
       head, form, block));
   }
 
