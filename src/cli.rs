@@ -54,6 +54,10 @@ pub fn serve(args: ServeArgs) -> i32 {
         Ok(r) => r,
         Err(e) => return fail(e.message()),
     };
+    // The bootstrap may just have created the built-in roles: the ACL cache must see them.
+    if let Err(e) = app.acl.reload(&app.store) {
+        return fail(format!("cannot load roles: {e}"));
+    }
     let listener = match TcpListener::bind(&config.serve.listen) {
         Ok(l) => l,
         Err(e) => return fail(format!("cannot listen on {}: {e}", config.serve.listen)),
