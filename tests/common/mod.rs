@@ -412,6 +412,10 @@ pub struct Resp {
 }
 
 impl Resp {
+    /// (status, body), as `send` and `json` return.
+    pub fn pair(self) -> (u16, Value) {
+        (self.status, self.body)
+    }
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
@@ -500,13 +504,23 @@ pub fn keys(v: &Value) -> Vec<&str> {
 
 /// Runs the binary with arguments (CLI tests): (exit code, stdout, stderr).
 pub fn run_cli(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    run_cli_stdin(args, env, "")
+}
+
+/// `run_cli` with `input` on stdin.
+pub fn run_cli_stdin(args: &[&str], env: &[(&str, &str)], input: &str) -> (i32, String, String) {
     let mut cmd = Command::new(bin());
     cmd.args(args);
     clean_env(&mut cmd);
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("run flowgate");
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("run flowgate");
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    let out = child.wait_with_output().expect("run flowgate");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     secrets::tokens_in(&stdout);
     (
