@@ -58,6 +58,11 @@ pub fn serve(args: ServeArgs) -> i32 {
     if let Err(e) = app.acl.reload(&app.store) {
         return fail(format!("cannot load roles: {e}"));
     }
+    // Dead tokens go 7 days after they expired or were revoked (auth.md §3).
+    match app.store.write(crate::auth::token::purge) {
+        Ok(n) => tracing::debug!(rows = n, "purged dead tokens"),
+        Err(e) => tracing::warn!(error = %e, "purging dead tokens failed"),
+    }
     let listener = match TcpListener::bind(&config.serve.listen) {
         Ok(l) => l,
         Err(e) => return fail(format!("cannot listen on {}: {e}", config.serve.listen)),

@@ -77,6 +77,15 @@ fn sign_in_errors_and_account_forms() {
     bad(sign_in_raw(&s, json!({"account": "admin"})));
     bad(sign_in_raw(&s, json!({"account": "admin", "password": ""})));
 
+    // A public action ignores whatever authentication headers come with it.
+    let (st, _) = s
+        .req("POST", "/api/auth:signIn")
+        .bearer("garbage")
+        .header("X-Role", "nope")
+        .json(json!({"account": "admin", "password": ROOT_PASSWORD}));
+    assert_eq!(st, 200);
+    assert_eq!(s.req("GET", "/api/health").header("Authorization", "Basic xyz").send().0, 200);
+
     let mut tokens = Vec::new();
     for body in [
         json!({"email": "ADMIN@flowgate.local", "password": ROOT_PASSWORD}),
@@ -192,8 +201,11 @@ fn expired_session() {
     let (st, v) = s.post(&root, "/api/apiKeys:create", json!({"name": "k", "role": "root", "expiresIn": "1d"}));
     assert_eq!(st, 200, "{v}");
     let key = v["data"]["token"].as_str().unwrap().to_string();
+    let signed_out = s.sign_in("admin", ROOT_PASSWORD);
+    assert_eq!(s.call(&signed_out, "POST", "/api/auth:signOut", None).0, 200);
     std::thread::sleep(Duration::from_millis(2100));
     assert_err(s.get(&root, "/api/auth:check"), 401, "EXPIRED_SESSION", EXPIRED);
+    assert_err(s.get(&signed_out, "/api/auth:check"), 401, "BLOCKED_TOKEN", EXPIRED); // revocation is checked first
     assert_err(s.req("GET", &format!("/api/auth:check?token={root}")).send(), 401, "EXPIRED_SESSION", EXPIRED);
     assert_eq!(s.get(&key, "/api/auth:check").0, 200, "--token-ttl is for sign-in tokens only");
 }
@@ -317,11 +329,18 @@ fn users_api() {
     let no_roles = |got| assert_err(got, 401, "USER_HAS_NO_ROLES_ERR", "The current user has no roles. Please try another account.");
     no_roles(s.get(&nr, "/api/auth:check"));
     no_roles(s.get(&nr, "/api/apiKeys:list"));
+    no_roles(s.req("GET", "/api/auth:check").bearer(&nr).header("X-Role", "admin").send()); // before the role check
 
     // case 12: a deleted user's token
     let t = s.sign_in("m1", "member-pass");
     assert_eq!(s.call(&root, "POST", &format!("/api/users:destroy/{id}"), None), (200, json!({"data": 1})));
     assert_err(s.get(&t, "/api/auth:check"), 401, "NOT_EXIST_USER", "User not found. Please sign in again to continue.");
+    assert_err(
+        s.req("GET", "/api/auth:check").bearer(&t).header("X-Role", "nope").send(),
+        401,
+        "NOT_EXIST_USER",
+        "User not found. Please sign in again to continue.",
+    );
     assert_err(sign_in_raw(&s, json!({"account": "m1", "password": "member-pass"})), 401, "INVALID_CREDENTIALS", BAD_CREDENTIALS);
     assert_eq!(s.db_i64(&format!("SELECT COUNT(*) FROM fg_user_roles WHERE userId = {id}")), 0, "roles cascade (foreign_keys=ON)");
     assert_eq!(s.call(&root, "DELETE", &format!("/api/users/{id}"), None), (200, json!({"data": 0})));
@@ -518,6 +537,17 @@ fn api_keys() {
     }
     denied(s.post(&key, "/api/apiKeys:create", json!({"name": "x", "role": "member", "expiresIn": "1d"})));
     assert_eq!(s.get(&key, "/api/apiKeys:list").1["data"].as_array().map(Vec::len), Some(1));
+
+    // An expired key (its expiry moved into the past in the store, as a running server reads it).
+    {
+        let (_, v) = s.post(&m, "/api/apiKeys:create", json!({"name": "short", "role": "member", "expiresIn": "1h"}));
+        let short = v["data"]["token"].as_str().expect("key").to_string();
+        let db = rusqlite::Connection::open(s.dir.join("flowgate.db")).unwrap();
+        db.busy_timeout(Duration::from_secs(10)).unwrap();
+        db.execute("UPDATE tokens SET expires_ms = 1000 WHERE id = ?1", [v["data"]["id"].as_i64().unwrap()]).unwrap();
+        assert_err(s.get(&short, "/api/auth:check"), 401, "EXPIRED_SESSION", EXPIRED);
+        s.call(&m, "POST", &format!("/api/apiKeys:destroy/{}", v["data"]["id"]), None);
+    }
 
     // case 16
     let (st, v) = s.call(&both, "POST", &format!("/api/apiKeys:destroy/{key_id}"), None);

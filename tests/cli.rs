@@ -102,6 +102,42 @@ fn newer_schema_version_is_refused() {
     assert_eq!(db.query_row("SELECT COUNT(*) FROM users", [], |r| r.get::<_, i64>(0)).unwrap(), 1);
 }
 
+/// auth.md §3: dead token rows are purged 7 days after expiry or revocation (at start); younger ones
+/// still answer with their precise code.
+#[test]
+fn dead_tokens_are_purged_after_seven_days() {
+    let mut s = Server::start();
+    let root = s.root();
+    assert_eq!(s.stop(), 0);
+    let now = chrono::Utc::now().timestamp_millis();
+    let day = 86_400_000i64;
+    {
+        let db = rusqlite::Connection::open(s.dir.join("flowgate.db")).unwrap();
+        let insert = |hash: u8, expires: i64, revoked_ms: Option<i64>| {
+            db.execute(
+                "INSERT INTO tokens (kind, hash, userId, expires_ms, revoked, revoked_ms, createdAt) VALUES ('session', ?1, 1, ?2, ?3, ?4, '2025-01-01T00:00:00.000Z')",
+                rusqlite::params![vec![hash; 32], expires, revoked_ms.map(|_| "signout"), revoked_ms],
+            )
+            .unwrap();
+        };
+        insert(1, now - 8 * day, None);
+        insert(2, now - day, None);
+        insert(3, now + day, Some(now - 8 * day));
+        insert(4, now + day, Some(now - day));
+    }
+    let s2 = s.restart_builder().start();
+    let db = s2.open_db();
+    let left: Vec<u8> = db
+        .prepare("SELECT hash FROM tokens WHERE createdAt = '2025-01-01T00:00:00.000Z' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get::<_, Vec<u8>>(0))
+        .unwrap()
+        .map(|h| h.unwrap()[0])
+        .collect();
+    assert_eq!(left, [2, 4], "rows dead for more than 7 days are gone");
+    assert_eq!(s2.get(&root, "/api/auth:check").0, 200, "live tokens stay");
+}
+
 /// operations.md case 6: `user add` and `user passwd`, also while the server runs.
 #[test]
 fn user_add_and_passwd() {

@@ -55,6 +55,7 @@ fn health_grammar_and_not_found() {
     assert_err(s.call(&root, "POST", "/api/users/1", None), 405, "METHOD_NOT_ALLOWED", "Method POST is not allowed here");
     assert_err(s.call(&root, "PURGE", "/api/users", None), 405, "METHOD_NOT_ALLOWED", "Method PURGE is not allowed here");
     assert_eq!(s.get(&root, "/api/roles/member/resources"), (200, json!({"data": []})));
+    assert_eq!(s.get(&root, "/api/roles:get/%6Dember").1["data"]["name"], "member", "segments are percent-decoded");
 
     // Method-only create, update, destroy.
     let (st, v) = s.call(&root, "POST", "/api/users", Some(json!({"username": "u2", "password": "u2-pass-1234"})));
@@ -222,6 +223,8 @@ fn headers() {
     // Step 5 comes after authentication and before the resource.
     assert_eq!(code(&s.req("GET", "/api/users:list").header("X-Data-Source", "other").send().1), "EMPTY_TOKEN");
     assert_eq!(code(&s.req("GET", "/api/nothing:list").bearer(&root).header("X-Data-Source", "other").send().1), "DATA_SOURCE_NOT_FOUND");
+    let r = s.req("GET", "/api/users:list").bearer(&root).header("X-Role", "nope").header("X-Data-Source", "other").send();
+    assert_eq!(code(&r.1), "ROLE_NOT_FOUND_FOR_USER", "the role (step 4) before the data source (step 5)");
     assert_err(
         s.req("GET", "/api/users:list").bearer(&root).header("X-Authenticator", "sms").send(),
         401,
