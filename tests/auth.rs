@@ -559,6 +559,14 @@ fn api_keys() {
     let (st, v) = s.call(&m, "POST", &format!("/api/apiKeys:destroy/{key_id}"), None);
     assert_eq!((st, code(&v)), (404, "RECORD_NOT_FOUND"), "{v}");
 
+    // A key whose role its user no longer holds.
+    let (_, v) = s.get(&both, "/api/auth:check");
+    let both_id = v["data"]["id"].as_i64().unwrap();
+    assert_eq!(s.post(&s.root(), &format!("/api/users:update/{both_id}"), json!({"roles": ["member"]})).0, 200);
+    assert_err(s.get(&both_admin, "/api/auth:check"), 401, "ROLE_NOT_FOUND_FOR_USER", "The role does not belong to the user");
+    assert_eq!(s.get(&both_member, "/api/auth:check").0, 200);
+    s.post(&s.root(), &format!("/api/users:update/{both_id}"), json!({"roles": ["member", "admin"]}));
+
     // A key ends with its user.
     let (_, v) = s.get(&both, "/api/auth:check");
     s.call(&s.root(), "POST", &format!("/api/users:destroy/{}", v["data"]["id"]), None);

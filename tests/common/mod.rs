@@ -224,7 +224,7 @@ impl Server {
     }
 }
 
-/// Writes `head` (and `body`) to a raw connection and reads one response: (status, head, body).
+/// Writes a raw request to a connection and reads one response: (status, head, body).
 pub fn tcp_exchange(stream: &mut TcpStream, bytes: &[u8]) -> (u16, String, String) {
     stream.write_all(bytes).expect("write request");
     read_response(stream)
@@ -653,7 +653,7 @@ pub mod secrets {
         if log {
             for p in lock(&PASSWORDS).iter() {
                 if text.contains(p.as_str()) {
-                    return Some(format!("password {}…", &p[..3]));
+                    return Some(format!("password {}…", p.chars().take(3).collect::<String>()));
                 }
             }
         }
