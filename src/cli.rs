@@ -54,6 +54,10 @@ pub fn serve(args: ServeArgs) -> i32 {
         Ok(r) => r,
         Err(e) => return fail(e.message()),
     };
+    // The bootstrap may just have created the built-in roles: the ACL cache must see them.
+    if let Err(e) = app.acl.reload(&app.store) {
+        return fail(format!("cannot load roles: {e}"));
+    }
     if let Err(e) = prepare_store(&app) {
         return fail(e);
     }
