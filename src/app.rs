@@ -8,6 +8,8 @@ use crate::auth;
 use crate::collections::Registry;
 use crate::config::Config;
 use crate::store::Store;
+use crate::workflow::cache::Flows;
+use crate::workflow::queue::Queue;
 
 pub struct App {
     pub config: Config,
@@ -16,6 +18,8 @@ pub struct App {
     pub acl: acl::Cache,
     pub limiter: auth::ratelimit::RateLimiter,
     pub hasher: auth::password::Hasher,
+    pub workflows: Flows,
+    pub queue: Queue,
     shutting_down: AtomicBool,
 }
 
@@ -33,12 +37,15 @@ impl App {
             acl,
             limiter: auth::ratelimit::RateLimiter::default(),
             hasher: auth::password::Hasher::new(2),
+            workflows: Flows::default(),
+            queue: Queue::default(),
             shutting_down: AtomicBool::new(false),
         }))
     }
 
     pub fn begin_shutdown(&self) {
         self.shutting_down.store(true, Ordering::SeqCst);
+        self.queue.shutdown();
     }
 
     pub fn is_shutting_down(&self) -> bool {

@@ -54,6 +54,13 @@ pub fn serve(args: ServeArgs) -> i32 {
         Ok(r) => r,
         Err(e) => return fail(e.message()),
     };
+    // The bootstrap may just have created the built-in roles: the ACL cache must see them.
+    if let Err(e) = app.acl.reload(&app.store) {
+        return fail(format!("cannot load roles: {e}"));
+    }
+    if let Err(e) = prepare_store(&app) {
+        return fail(e);
+    }
     let listener = match TcpListener::bind(&config.serve.listen) {
         Ok(l) => l,
         Err(e) => return fail(format!("cannot listen on {}: {e}", config.serve.listen)),
@@ -81,16 +88,52 @@ pub fn serve(args: ServeArgs) -> i32 {
     run_server(app, listener)
 }
 
+/// Start-up housekeeping before requests are accepted: recover executions, drop dead tokens and
+/// idempotency records left in progress by a crash.
+fn prepare_store(app: &App) -> Result<(), String> {
+    crate::workflow::queue::recover(app).map_err(|e| format!("cannot recover executions: {e}"))?;
+    app.store
+        .write(|c| {
+            crate::auth::token::purge(c)?;
+            crate::trigger::idempotency::purge(c)
+        })
+        .map_err(|e| format!("cannot clean the store: {e}"))?;
+    Ok(())
+}
+
 fn run_server(app: Arc<App>, listener: TcpListener) -> i32 {
+    let worker = if app.config.worker_on() {
+        match crate::workflow::queue::start_worker(app.clone()) {
+            Ok(h) => Some(h),
+            Err(e) => return fail(format!("cannot start the worker: {e}")),
+        }
+    } else {
+        None
+    };
+    let timeout = app.config.serve.shutdown_timeout;
+    let stopping = app.clone();
     let system = actix_web::rt::System::new();
     let result: std::io::Result<()> = system.block_on(async move {
         let server = crate::http::build_server(app.clone(), listener)?;
         let handle = server.handle();
         actix_web::rt::spawn(watch_signals(app.clone(), handle));
         server.await?;
-        app.store.checkpoint();
         Ok(())
     });
+    stopping.begin_shutdown();
+    if let Some(w) = worker {
+        // The worker finishes its current execution; past the timeout it stays STARTED for the next start.
+        let deadline = std::time::Instant::now() + timeout;
+        while !w.is_finished() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        if w.is_finished() {
+            let _ = w.join();
+        } else {
+            tracing::warn!("worker still busy at the shutdown timeout; its execution resumes at the next start");
+        }
+    }
+    stopping.store.checkpoint();
     match result {
         Ok(()) => 0,
         Err(e) => fail(e),

@@ -11,6 +11,7 @@ mod error;
 mod http;
 mod store;
 mod time;
+mod trigger;
 mod workflow;
 
 use clap::Parser;

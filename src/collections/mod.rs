@@ -4,4 +4,4 @@ pub mod names;
 pub mod records;
 pub mod registry;
 
-pub use registry::{Collection, Field, Registry};
+pub use registry::{Collection, Field, Registry, Schema};

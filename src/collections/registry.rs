@@ -301,6 +301,42 @@ fn users_collection() -> Collection {
     }
 }
 
+/// System tables listed through the records layer (filter, sort, pagination) by the workflow APIs.
+fn system_table(name: &str, columns: &[(&str, ScalarType)]) -> Collection {
+    Collection {
+        name: name.into(),
+        title: name.into(),
+        created_at: String::new(),
+        updated_at: String::new(),
+        fields: columns.iter().map(|(n, t)| system_field(n, Kind::Scalar(*t), None)).collect(),
+        builtin: true,
+    }
+}
+
+fn workflows_collection() -> Collection {
+    use ScalarType::*;
+    system_table(
+        "workflows",
+        &[
+            ("id", BigInt), ("key", String), ("title", String), ("description", Text), ("type", String),
+            ("config", Json), ("enabled", Boolean), ("sync", Boolean), ("current", Boolean), ("options", Json),
+            ("executed", Integer), ("createdAt", Datetime), ("updatedAt", Datetime),
+        ],
+    )
+}
+
+fn executions_collection() -> Collection {
+    use ScalarType::*;
+    system_table(
+        "executions",
+        &[
+            ("id", BigInt), ("key", String), ("workflowId", BigInt), ("context", Json), ("status", Integer),
+            ("output", Json), ("reason", String), ("manually", Boolean), ("startedAt", Datetime),
+            ("createdAt", Datetime), ("updatedAt", Datetime),
+        ],
+    )
+}
+
 /// One immutable view of all collections.
 #[derive(Debug, Clone, Default)]
 pub struct Schema {
@@ -366,6 +402,8 @@ impl Schema {
         let mut map: HashMap<String, Arc<Collection>> =
             collections.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
         map.insert("users".into(), Arc::new(users_collection()));
+        map.insert("workflows".into(), Arc::new(workflows_collection()));
+        map.insert("executions".into(), Arc::new(executions_collection()));
         Ok(Schema { version, collections: map, throughs })
     }
 }

@@ -38,6 +38,11 @@ pub enum Resource {
     Roles,
     RoleResources(String),
     ApiKeys,
+    Workflows,
+    /// `/workflows/<id>/nodes`
+    WorkflowNodes(i64),
+    FlowNodes,
+    Executions,
     Records(Arc<Collection>),
     /// `/<collection>/<sourceId>/<association>`: the association field and its target.
     Association { source: Arc<Collection>, source_id: i64, field: Field, target: Arc<Collection> },
@@ -100,6 +105,10 @@ fn allowed_actions(resource: &Resource) -> &'static [&'static str] {
         Resource::Auth => &["check", "signOut", "changePassword"],
         Resource::Users | Resource::Roles | Resource::RoleResources(_) => CRUD,
         Resource::ApiKeys => &["create", "list", "destroy"],
+        Resource::Workflows => &["list", "get", "create", "update", "destroy", "revision", "execute", "trigger"],
+        Resource::WorkflowNodes(_) => &["list", "create"],
+        Resource::FlowNodes => &["get", "update", "destroy"],
+        Resource::Executions => &["list", "get", "cancel", "destroy"],
         Resource::Records(_) => &["list", "get", "create", "update", "destroy", "trigger"],
         Resource::Association { field, .. } if field.kind.is_to_one() => &["get", "update", "trigger"],
         Resource::Association { .. } => &["list", "get", "create", "update", "destroy", "trigger"],
@@ -120,6 +129,18 @@ fn resolve(app: &App, route: &Route) -> Result<Resource> {
             Resource::RoleResources(role)
         }
         ("apiKeys", None) => Resource::ApiKeys,
+        ("workflows", None) => Resource::Workflows,
+        ("workflows", Some("nodes")) => {
+            let raw = route.source_id.clone().unwrap_or_default();
+            let id = super::request::parse_id(&json!(raw))
+                .ok_or_else(|| Error::new(Code::WorkflowNotFound, "workflow not found"))?;
+            app.store
+                .read(|c| crate::workflow::api::find_workflow(c, id))?
+                .ok_or_else(|| Error::new(Code::WorkflowNotFound, "workflow not found"))?;
+            Resource::WorkflowNodes(id)
+        }
+        ("flow_nodes", None) => Resource::FlowNodes,
+        ("executions", None) => Resource::Executions,
         (name, None) => Resource::Records(app.registry.user_collection(name).ok_or_else(|| resource_not_found(name))?),
         (name, Some(assoc)) => resolve_association(app, name, route.source_id.as_deref().unwrap_or(""), assoc)?,
     };
@@ -154,7 +175,14 @@ fn acl_target(req: &Request, route: &Route, resource: &Resource) -> Result<Targe
         Resource::Auth => Target::LoggedIn,
         Resource::ApiKeys if action == "create" => Target::LoggedInNoApiKey,
         Resource::ApiKeys => Target::LoggedIn,
-        Resource::Users | Resource::Roles | Resource::RoleResources(_) => Target::System,
+        Resource::Workflows if action == "trigger" => Target::LoggedIn,
+        Resource::Users
+        | Resource::Roles
+        | Resource::RoleResources(_)
+        | Resource::Workflows
+        | Resource::WorkflowNodes(_)
+        | Resource::FlowNodes
+        | Resource::Executions => Target::System,
         Resource::Records(c) => Target::Collection { name: c.name.clone(), action: collection_action(req, route) },
         Resource::Association { target, .. } => {
             Target::Collection { name: target.name.clone(), action: collection_action(req, route) }
@@ -186,7 +214,16 @@ fn call(ctx: &Ctx, resource: &Resource) -> Result<Reply> {
         Resource::Roles => crate::acl::roles::handle(ctx),
         Resource::RoleResources(role) => crate::acl::roles::handle_resources(ctx, role),
         Resource::ApiKeys => auth::api_keys::handle(ctx),
+        Resource::Workflows if ctx.route.action == "trigger" => crate::trigger::handle_global(ctx),
+        Resource::Workflows => crate::workflow::api::handle_workflows(ctx),
+        Resource::WorkflowNodes(id) => crate::workflow::api::handle_workflow_nodes(ctx, *id),
+        Resource::FlowNodes => crate::workflow::api::handle_flow_nodes(ctx),
+        Resource::Executions => crate::workflow::api::handle_executions(ctx),
+        Resource::Records(c) if ctx.route.action == "trigger" => crate::trigger::handle_records(ctx, c),
         Resource::Records(c) => crate::collections::records::handle(ctx, c),
+        Resource::Association { source, source_id, field, target } if ctx.route.action == "trigger" => {
+            crate::trigger::handle_association(ctx, source, *source_id, field, target)
+        }
         Resource::Association { source, source_id, field, target } => {
             crate::collections::records::handle_association(ctx, source, *source_id, field, target)
         }

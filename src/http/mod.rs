@@ -143,7 +143,11 @@ pub fn redact_token(path: &str, query: &str) -> String {
     }
     let q: Vec<String> = query
         .split('&')
-        .map(|p| if p.starts_with("token=") { "token=[redacted]".to_string() } else { p.to_string() })
+        .map(|p| match p.split_once('=') {
+            // Compare the key as the query parser reads it: `%74oken=` and `token[]=` are tokens too.
+            Some((key, _)) if query::key_base(key) == "token" => format!("{key}=[redacted]"),
+            _ => p.to_string(),
+        })
         .collect();
     format!("{path}?{}", q.join("&"))
 }

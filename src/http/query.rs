@@ -26,6 +26,12 @@ fn split_key(key: &str) -> Vec<String> {
     segs
 }
 
+/// The parameter a raw key names: `%74oken[]` → `token`.
+pub fn key_base(raw_key: &str) -> String {
+    let key = decode(raw_key);
+    split_key(&key).swap_remove(0)
+}
+
 /// Parses a raw query string into an object of strings, arrays and objects.
 pub fn parse(raw: &str) -> Result<Map<String, Value>> {
     let mut root = Map::new();
@@ -131,6 +137,15 @@ mod tests {
         assert_eq!(q("a[b][$gt]=5"), json!({"a":{"b":{"$gt":"5"}}}));
         assert_eq!(q("filter=%7B%22a%22%3A1%7D"), json!({"filter":"{\"a\":1}"}));
         assert_eq!(q("t=a+b"), json!({"t":"a b"}));
+    }
+
+    #[test]
+    fn key_bases() {
+        assert_eq!(key_base("token"), "token");
+        assert_eq!(key_base("%74oken"), "token");
+        assert_eq!(key_base("token[]"), "token");
+        assert_eq!(key_base("token%5B0%5D"), "token");
+        assert_eq!(key_base("tokens"), "tokens");
     }
 
     #[test]

@@ -57,6 +57,25 @@ fn pragmas(durability: Durability, read_only: bool) -> String {
     s
 }
 
+/// `journal_mode=wal synchronous=1 …` as read back from a connection.
+fn describe(c: &Connection) -> String {
+    ["journal_mode", "synchronous", "foreign_keys", "busy_timeout", "query_only"]
+        .iter()
+        .map(|p| {
+            let v = c
+                .query_row(&format!("PRAGMA {p}"), [], |r| r.get::<_, rusqlite::types::Value>(0))
+                .map(|v| match v {
+                    rusqlite::types::Value::Integer(i) => i.to_string(),
+                    rusqlite::types::Value::Text(t) => t,
+                    _ => "?".to_string(),
+                })
+                .unwrap_or_else(|_| "?".to_string());
+            format!("{p}={v}")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 impl Store {
     /// Opens (creating if needed) `<dir>/flowgate.db`, applies schema.sql and migrations, and sets up the
     /// writer and `read_pool` readers.
@@ -80,6 +99,11 @@ impl Store {
             .connection_timeout(Duration::from_secs(10))
             .build(manager)
             .map_err(OpenError::Pool)?;
+        // The pragmas as the connections report them (RUST_LOG=debug), so a wrong setting shows.
+        if tracing::enabled!(tracing::Level::DEBUG) {
+            let reader = read.get().map(|c| describe(&c)).unwrap_or_default();
+            tracing::debug!(path = %shown, writer = %describe(&writer), reader = %reader, "store opened");
+        }
         Ok(Store { path, read, writer: Mutex::new(writer) })
     }
 

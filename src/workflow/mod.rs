@@ -1,8 +1,14 @@
 //! Workflows: the model and management API, the processor, node types, templates and expressions, and
 //! the durable async queue.
 
+pub mod api;
 pub mod basic;
+pub mod cache;
 pub mod compare;
+pub mod engine;
 pub mod expr;
+pub mod model;
+pub mod nodes;
 mod num;
+pub mod queue;
 pub mod template;

@@ -2,7 +2,8 @@
 //! HTTP to it. Every integration test goes through here; nothing is mocked.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -31,6 +32,7 @@ pub struct Builder {
     dir: Option<PathBuf>,
     tmp: Option<Arc<tempfile::TempDir>>,
     root_password: Option<String>,
+    listen: Option<String>,
 }
 
 pub fn bin() -> &'static str {
@@ -39,7 +41,14 @@ pub fn bin() -> &'static str {
 
 impl Server {
     pub fn builder() -> Builder {
-        Builder { args: Vec::new(), env: Vec::new(), dir: None, tmp: None, root_password: Some(ROOT_PASSWORD.into()) }
+        Builder {
+            args: Vec::new(),
+            env: Vec::new(),
+            dir: None,
+            tmp: None,
+            root_password: Some(ROOT_PASSWORD.into()),
+            listen: Some("127.0.0.1:0".into()),
+        }
     }
 
     /// A server on a fresh folder with root password `ROOT_PASSWORD`.
@@ -65,6 +74,7 @@ impl Server {
     }
 
     pub fn sign_in(&self, account: &str, password: &str) -> String {
+        secrets::password(password);
         let (s, v) = self.req("POST", "/api/auth:signIn").json(json!({"account": account, "password": password}));
         assert_eq!(s, 200, "sign-in of {account} failed: {v}");
         v["data"]["token"].as_str().expect("token").to_string()
@@ -105,7 +115,7 @@ impl Server {
 
     /// Creates a user with roles and returns its token.
     pub fn user(&self, username: &str, roles: &[&str]) -> String {
-        let password = format!("{username}-pass-1234");
+        let password = user_password(username);
         self.ok("POST", "/api/users:create", Some(json!({"username": username, "password": password, "roles": roles})));
         self.sign_in(username, &password)
     }
@@ -177,7 +187,87 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.kill();
+        // The invariants every server must keep, checked for every test that did not already fail.
+        if !std::thread::panicking() {
+            secrets::assert_responses_clean();
+            self.assert_log_clean();
+        }
     }
+}
+
+impl Server {
+    /// The stderr log never holds a token, a password or a password hash the tests have seen.
+    pub fn assert_log_clean(&self) {
+        let log = self.stderr_text();
+        if let Some(found) = secrets::find_secret_in(&log, true) {
+            panic!("the log of {} contains a secret ({found})", self.base);
+        }
+    }
+
+    /// A read-only connection to the server's `flowgate.db` (WAL lets it read beside the server).
+    pub fn open_db(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open_with_flags(self.dir.join("flowgate.db"), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open flowgate.db read-only")
+    }
+
+    /// One scalar from the store, read-only (`SELECT COUNT(*) FROM users`).
+    pub fn db_i64(&self, sql: &str) -> i64 {
+        self.open_db().query_row(sql, [], |r| r.get(0)).expect(sql)
+    }
+
+    /// A raw TCP connection to the server, for what an HTTP client library hides (chunked bodies,
+    /// requests held open across a signal).
+    pub fn tcp(&self) -> TcpStream {
+        let s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(30))).ok();
+        s
+    }
+}
+
+/// Writes a raw request to a connection and reads one response: (status, head, body).
+pub fn tcp_exchange(stream: &mut TcpStream, bytes: &[u8]) -> (u16, String, String) {
+    stream.write_all(bytes).expect("write request");
+    read_response(stream)
+}
+
+/// Reads one HTTP/1.1 response with a Content-Length (or until close).
+pub fn read_response(stream: &mut TcpStream) -> (u16, String, String) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let n = stream.read(&mut chunk).expect("read response");
+        if n == 0 {
+            panic!("connection closed before a response: {:?}", String::from_utf8_lossy(&buf));
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let len = head
+        .lines()
+        .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("content-length")))
+        .and_then(|(_, v)| v.trim().parse::<usize>().ok());
+    let mut body = buf[head_end..].to_vec();
+    match len {
+        Some(n) => {
+            while body.len() < n {
+                let k = stream.read(&mut chunk).expect("read body");
+                if k == 0 {
+                    break;
+                }
+                body.extend_from_slice(&chunk[..k]);
+            }
+        }
+        None => {
+            let _ = stream.read_to_end(&mut body);
+        }
+    }
+    let body = String::from_utf8_lossy(&body).into_owned();
+    secrets::check_response(&body);
+    (status, head, body)
 }
 
 impl Builder {
@@ -191,6 +281,12 @@ impl Builder {
     }
     pub fn dir(mut self, d: &Path) -> Builder {
         self.dir = Some(d.to_path_buf());
+        self
+    }
+    /// `Some(addr)`: pass `--listen addr` (the default is 127.0.0.1:0); `None`: no flag, so
+    /// `FLOWGATE_LISTEN` (or the built-in default) decides.
+    pub fn listen(mut self, addr: Option<&str>) -> Builder {
+        self.listen = addr.map(str::to_string);
         self
     }
     /// Let the server generate the root password (first start prints it).
@@ -211,11 +307,16 @@ impl Builder {
         let stderr_path = dir.with_extension(format!("stderr-{}.log", std::process::id() as u64 * 1000 + rand_suffix()));
         let stderr = std::fs::File::create(&stderr_path).expect("stderr file");
         let mut cmd = Command::new(bin());
-        cmd.arg("serve").arg("--listen").arg("127.0.0.1:0").arg("--data").arg(&dir);
+        cmd.arg("serve");
+        if let Some(l) = &self.listen {
+            cmd.arg("--listen").arg(l);
+        }
+        cmd.arg("--data").arg(&dir);
         cmd.args(&self.args);
-        cmd.env_remove("FLOWGATE_ROOT_PASSWORD").env_remove("FLOWGATE_LISTEN").env_remove("FLOWGATE_DATA");
+        clean_env(&mut cmd);
         cmd.env("RUST_LOG", "info");
         if let Some(p) = &self.root_password {
+            secrets::password(p);
             cmd.env("FLOWGATE_ROOT_PASSWORD", p);
         }
         for (k, v) in &self.env {
@@ -311,6 +412,10 @@ pub struct Resp {
 }
 
 impl Resp {
+    /// (status, body), as `send` and `json` return.
+    pub fn pair(self) -> (u16, Value) {
+        (self.status, self.body)
+    }
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
@@ -326,8 +431,14 @@ impl<'a> Req<'a> {
         self.header("Authorization", &v)
     }
     pub fn json(self, body: Value) -> (u16, Value) {
+        secrets::passwords_in(&body);
         let r = self.header("Content-Type", "application/json").raw(body.to_string().as_bytes());
         (r.status, r.body)
+    }
+    /// A JSON body with the full response (headers included).
+    pub fn json_full(self, body: Value) -> Resp {
+        secrets::passwords_in(&body);
+        self.header("Content-Type", "application/json").raw(body.to_string().as_bytes())
     }
     pub fn send(self) -> (u16, Value) {
         let r = self.raw(b"");
@@ -352,6 +463,7 @@ impl<'a> Req<'a> {
             .filter_map(|n| res.header(&n).map(|v| (n.clone(), v.to_string())))
             .collect();
         let text = res.into_string().unwrap_or_default();
+        secrets::check_response(&text);
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
         Resp { status, headers, body, text }
     }
@@ -366,17 +478,209 @@ pub fn message(v: &Value) -> &str {
     v["errors"][0]["message"].as_str().unwrap_or("")
 }
 
+/// Asserts an exact one-entry error envelope: status, code and message.
+#[track_caller]
+pub fn assert_err(got: (u16, Value), status: u16, code: &str, message: &str) {
+    let want = json!({"errors": [{"message": message, "code": code}]});
+    assert_eq!((got.0, &got.1), (status, &want), "expected {status} {code} \"{message}\"");
+}
+
+/// `2025-03-01T09:30:00.000Z`
+pub fn is_iso_ms(v: &Value) -> bool {
+    let Some(s) = v.as_str() else { return false };
+    let b = s.as_bytes();
+    s.len() == 24
+        && b[4] == b'-'
+        && b[10] == b'T'
+        && b[19] == b'.'
+        && b[23] == b'Z'
+        && chrono::DateTime::parse_from_rfc3339(s).is_ok()
+}
+
+/// The keys of a JSON object, in order.
+pub fn keys(v: &Value) -> Vec<&str> {
+    v.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default()
+}
+
 /// Runs the binary with arguments (CLI tests): (exit code, stdout, stderr).
 pub fn run_cli(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    run_cli_stdin(args, env, "")
+}
+
+/// `run_cli` with `input` on stdin.
+pub fn run_cli_stdin(args: &[&str], env: &[(&str, &str)], input: &str) -> (i32, String, String) {
     let mut cmd = Command::new(bin());
-    cmd.args(args).env_remove("FLOWGATE_ROOT_PASSWORD").env_remove("FLOWGATE_LISTEN").env_remove("FLOWGATE_DATA");
+    cmd.args(args);
+    clean_env(&mut cmd);
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("run flowgate");
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("run flowgate");
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    let out = child.wait_with_output().expect("run flowgate");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    secrets::tokens_in(&stdout);
     (
         out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
+        stdout,
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// The password `Server::user` gives `username`.
+pub fn user_password(username: &str) -> String {
+    format!("{username}-pass-1234")
+}
+
+/// Children see none of the `FLOWGATE_*` variables (or `RUST_LOG`) of the environment running the tests.
+fn clean_env(cmd: &mut Command) {
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("FLOWGATE_") || k == "RUST_LOG" {
+            cmd.env_remove(&k);
+        }
+    }
+}
+
+/// What must never leave the server: password hashes, token hashes, and (in logs) tokens and passwords.
+/// Every response the harness reads goes through `check_response`, which also learns the tokens it
+/// carries; `assert_responses_clean` re-checks everything seen against every token learnt since.
+pub mod secrets {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    use std::sync::Mutex;
+
+    use super::Value;
+
+    static TOKENS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    static PASSWORDS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    static BODIES: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+    fn lock<T>(m: &'static Mutex<T>) -> std::sync::MutexGuard<'static, T> {
+        m.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Every `fgs_…`/`fgk_…` token (prefix + 43 base64url characters) in `text`.
+    pub fn scan_tokens(text: &str) -> Vec<String> {
+        let b = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i + 47 <= b.len() {
+            if (b[i..].starts_with(b"fgs_") || b[i..].starts_with(b"fgk_"))
+                && b[i + 4..i + 47].iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
+            {
+                out.push(text[i..i + 47].to_string());
+                i += 47;
+            } else {
+                i += 1;
+            }
+        }
+        out
+    }
+
+    pub fn tokens_in(text: &str) {
+        let found = scan_tokens(text);
+        if !found.is_empty() {
+            let mut t = lock(&TOKENS);
+            for f in found {
+                if !t.contains(&f) {
+                    t.push(f);
+                }
+            }
+        }
+    }
+
+    /// Remembers a password sent to a server (8+ characters; shorter ones are refused anyway and would
+    /// match unrelated log text).
+    pub fn password(p: &str) {
+        if p.chars().count() >= 8 {
+            let mut all = lock(&PASSWORDS);
+            if !all.iter().any(|x| x == p) {
+                all.push(p.to_string());
+            }
+        }
+    }
+
+    /// Remembers the values of password-like keys in a request body.
+    pub fn passwords_in(v: &Value) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    if k.to_ascii_lowercase().contains("password") {
+                        if let Some(s) = x.as_str() {
+                            password(s);
+                        }
+                    }
+                    passwords_in(x);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(passwords_in),
+            _ => {}
+        }
+    }
+
+    /// The forms a leaked SHA-256 of a token could take in JSON or a log.
+    fn hash_forms(token: &str) -> Vec<String> {
+        let h = Sha256::digest(token.as_bytes());
+        let hex: String = h.iter().map(|b| format!("{b:02x}")).collect();
+        let nums: Vec<String> = h.iter().map(|b| b.to_string()).collect();
+        vec![
+            hex.clone(),
+            hex.to_uppercase(),
+            base64::engine::general_purpose::STANDARD.encode(h),
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(h),
+            format!("[{}]", nums.join(",")),
+        ]
+    }
+
+    /// Describes the first secret found in `text`: a password hash, a token hash, and with `log` also a
+    /// plain token or password.
+    pub fn find_secret_in(text: &str, log: bool) -> Option<String> {
+        if text.contains("$argon2") {
+            return Some("an argon2 password hash".into());
+        }
+        let tokens = lock(&TOKENS).clone();
+        for t in &tokens {
+            if log && text.contains(t.as_str()) {
+                return Some(format!("token {}…", &t[..8]));
+            }
+            if hash_forms(t).iter().any(|f| text.contains(f.as_str())) {
+                return Some(format!("the hash of token {}…", &t[..8]));
+            }
+        }
+        if log {
+            for p in lock(&PASSWORDS).iter() {
+                if text.contains(p.as_str()) {
+                    return Some(format!("password {}…", p.chars().take(3).collect::<String>()));
+                }
+            }
+        }
+        None
+    }
+
+    /// The hook every response body goes through.
+    pub fn check_response(text: &str) {
+        tokens_in(text);
+        if let Some(found) = find_secret_in(text, false) {
+            panic!("a response contains {found}: {text}");
+        }
+        lock(&BODIES).push(text.to_string());
+    }
+
+    /// Re-checks every response seen so far against every token learnt so far.
+    pub fn assert_responses_clean() {
+        let bodies = lock(&BODIES).clone();
+        for b in &bodies {
+            if let Some(found) = find_secret_in(b, false) {
+                panic!("a response contains {found}: {b}");
+            }
+        }
+    }
+
+    /// How many responses the hook has seen (so a test can show the check had material).
+    pub fn responses_seen() -> usize {
+        lock(&BODIES).len()
+    }
 }

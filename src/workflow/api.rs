@@ -1,0 +1,808 @@
+//! The workflow management APIs (workflows.md §3): workflows, nodes, executions, manual execution.
+
+use rusqlite::{params, Connection};
+use serde_json::{json, Map, Value};
+
+use super::engine::{self, Flow};
+use super::model::{
+    load_execution, load_jobs, load_node, load_nodes, load_workflow, random_key, status, valid_key, Node, Workflow,
+    TRIGGER_TYPE,
+};
+use super::nodes;
+use crate::collections::records::{self, ReadOptions};
+use crate::collections::Schema;
+use crate::error::{bad, invalid_value, Code, Entry, Error, Result};
+use crate::http::dispatch::{action_not_found, Ctx};
+use crate::http::request::Tk;
+use crate::http::Reply;
+use crate::store::OptionalExt;
+
+fn workflow_not_found() -> Error {
+    Error::new(Code::WorkflowNotFound, "workflow not found")
+}
+
+fn node_not_found() -> Error {
+    Error::new(Code::NodeNotFound, "node not found")
+}
+
+fn one_id(ctx: &Ctx) -> Result<i64> {
+    match ctx.req.filter_by_tk()? {
+        Tk::One(id) => Ok(id),
+        Tk::None => Err(bad(Code::MissingParameter, "filterByTk is required")),
+        Tk::Many(_) => Err(crate::http::request::tk_invalid()),
+    }
+}
+
+/// Reads through the records layer over a system table (filter, sort, pagination, fields).
+fn list_table(ctx: &Ctx, table: &str) -> Result<(Vec<Value>, Option<crate::http::request::Page>, u64)> {
+    let schema = ctx.app.registry.snapshot();
+    let coll = schema.get(table).cloned().ok_or_else(|| Error::internal(format!("no built-in collection {table}")))?;
+    let page = ctx.req.page()?;
+    let opts = ReadOptions {
+        filter: read_filter(ctx)?,
+        sort: ctx.req.list_param("sort"),
+        fields: ctx.req.list_param("fields"),
+        except: ctx.req.list_param("except"),
+        page,
+        ..ReadOptions::default()
+    };
+    let (rows, count) = ctx.app.store.read(|c| records::list(c, &schema, &coll, &opts))?;
+    Ok((rows, page, count))
+}
+
+/// `filter` as JSON text or bracket form.
+fn read_filter(ctx: &Ctx) -> Result<Option<Value>> {
+    match ctx.req.param("filter") {
+        None => Ok(None),
+        Some(Value::String(s)) => serde_json::from_str::<Value>(s)
+            .map(Some)
+            .map_err(|e| bad(Code::InvalidFilter, format!("Invalid filter: {e}"))),
+        Some(v) => Ok(Some(v.clone())),
+    }
+}
+
+// ---------------------------------------------------------------- workflows
+
+pub fn handle_workflows(ctx: &Ctx) -> Result<Reply> {
+    let reply = match ctx.route.action.as_str() {
+        "list" => list_workflows(ctx),
+        "get" => get_workflow(ctx),
+        "create" => create_workflow(ctx),
+        "update" => update_workflow(ctx),
+        "destroy" => destroy_workflow(ctx),
+        "revision" => revision(ctx),
+        "execute" => execute(ctx),
+        _ => Err(action_not_found(ctx.route)),
+    };
+    if !matches!(ctx.route.action.as_str(), "list" | "get") {
+        ctx.app.workflows.invalidate();
+    }
+    reply
+}
+
+fn wants(ctx: &Ctx, append: &str) -> bool {
+    ctx.req.list_param("appends").iter().any(|a| a == append)
+}
+
+fn with_nodes(c: &Connection, mut w: Value) -> Result<Value> {
+    if let Some(id) = w.get("id").and_then(Value::as_i64) {
+        let nodes: Vec<Value> = load_nodes(c, id)?.iter().map(Node::to_json).collect();
+        w["nodes"] = Value::Array(nodes);
+    }
+    Ok(w)
+}
+
+fn list_workflows(ctx: &Ctx) -> Result<Reply> {
+    let (mut rows, page, count) = list_table(ctx, "workflows")?;
+    if wants(ctx, "nodes") {
+        rows = ctx.app.store.read(|c| rows.into_iter().map(|w| with_nodes(c, w)).collect::<Result<Vec<_>>>())?;
+    }
+    Ok(Reply::list(Value::Array(rows), page.map(|p| p.meta(count))))
+}
+
+fn get_workflow(ctx: &Ctx) -> Result<Reply> {
+    let id = one_id(ctx)?;
+    let nodes = wants(ctx, "nodes");
+    ctx.app.store.read(|c| match load_workflow(c, id)? {
+        Some(w) if nodes => Ok(Reply::data(with_nodes(c, w.to_json())?)),
+        Some(w) => Ok(Reply::data(w.to_json())),
+        None => Ok(Reply::data(Value::Null)),
+    })
+}
+
+/// `config` of a custom-action workflow (workflows.md §3.1): one entry per problem.
+pub fn validate_config(config: &Value, schema: &Schema) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let e = |field: &str, msg: String| Entry::new(msg).with("field", field);
+    let Some(obj) = config.as_object() else {
+        return vec![e("config", "\"config\" must be an object".into())];
+    };
+    let ty = match obj.get("type") {
+        None | Some(Value::Null) => {
+            out.push(e("type", "\"type\" is required".into()));
+            None
+        }
+        Some(v) => match v.as_i64().filter(|t| (0..=2).contains(t)) {
+            Some(t) => Some(t),
+            None => {
+                out.push(e("type", "\"type\" must be one of [0, 1, 2]".into()));
+                None
+            }
+        },
+    };
+    let collection = obj.get("collection").and_then(Value::as_str).filter(|s| !s.is_empty());
+    let mut resolved = None;
+    match collection {
+        None if matches!(ty, Some(1) | Some(2)) => {
+            out.push(e("collection", "Collection is required for record-based context".into()))
+        }
+        None => {}
+        Some(c) => {
+            let parts: Vec<&str> = c.split(':').collect();
+            match parts.as_slice() {
+                [name] | ["main", name] => match schema.get(name).filter(|x| !x.builtin) {
+                    Some(coll) => resolved = Some(coll.clone()),
+                    None => out.push(e("collection", format!("Collection \"{name}\" does not exist in data source \"main\""))),
+                },
+                [ds, _] => out.push(e("collection", format!("Data source \"{ds}\" does not exist"))),
+                _ => out.push(e(
+                    "collection",
+                    "\"collection\" must be in the format \"dataSourceName:collectionName\"".into(),
+                )),
+            }
+        }
+    }
+    if let Some(appends) = obj.get("appends") {
+        let name = collection.unwrap_or("");
+        let msg = format!("\"appends\" must be an array of association paths of \"{name}\"");
+        let list: Option<Vec<String>> =
+            appends.as_array().and_then(|a| a.iter().map(|v| v.as_str().map(str::to_string)).collect::<Option<Vec<String>>>());
+        match (list, &resolved) {
+            (Some(list), Some(coll)) => {
+                if records::check_appends(schema, coll, &list).is_err() {
+                    out.push(e("appends", msg));
+                }
+            }
+            (Some(list), None) if list.is_empty() => {}
+            _ => out.push(e("appends", msg)),
+        }
+    }
+    out
+}
+
+fn check_options(options: &Value) -> Result<()> {
+    let Some(obj) = options.as_object() else { return Err(invalid_value("options must be an object")) };
+    if let Some(t) = obj.get("timeout") {
+        if !t.as_i64().is_some_and(|t| t >= 0) {
+            return Err(invalid_value("options.timeout must be an integer >= 0 (milliseconds)"));
+        }
+    }
+    if let Some(s) = obj.get("stackLimit") {
+        if !s.as_i64().is_some_and(|s| s >= 1) {
+            return Err(invalid_value("options.stackLimit must be an integer >= 1"));
+        }
+    }
+    Ok(())
+}
+
+fn default_options(given: Option<&Value>) -> Value {
+    let mut o = json!({ "timeout": 0, "stackLimit": 1 });
+    if let (Some(Value::Object(g)), Some(m)) = (given, o.as_object_mut()) {
+        for (k, v) in g {
+            m.insert(k.clone(), v.clone());
+        }
+    }
+    o
+}
+
+fn opt_text(values: &Map<String, Value>, key: &str) -> Option<String> {
+    values.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+fn key_exists(c: &Connection, key: &str) -> Result<bool> {
+    Ok(c.query_row("SELECT 1 FROM workflows WHERE key = ?1 LIMIT 1", params![key], |_| Ok(())).optional()?.is_some())
+}
+
+fn create_workflow(ctx: &Ctx) -> Result<Reply> {
+    let values = ctx.req.values_or_empty()?;
+    match values.get("type").and_then(Value::as_str) {
+        None => return Err(bad(Code::TriggerTypeRequired, "Trigger type is required")),
+        Some(t) if t != TRIGGER_TYPE => {
+            return Err(bad(Code::TriggerTypeNotRegistered, format!("Trigger type \"{t}\" is not registered")))
+        }
+        _ => {}
+    }
+    let config = values.get("config").cloned().unwrap_or(json!({}));
+    if values.contains_key("config") {
+        let problems = validate_config(&config, &ctx.app.registry.snapshot());
+        if !problems.is_empty() {
+            return Err(Error::many(Code::InvalidConfig, problems));
+        }
+    }
+    let options = default_options(values.get("options"));
+    check_options(&options)?;
+    let key = match values.get("key") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(k)) if valid_key(k) => Some(k.clone()),
+        Some(other) => {
+            let shown = other.as_str().map(str::to_string).unwrap_or_else(|| other.to_string());
+            return Err(bad(Code::InvalidKey, format!("Workflow key \"{shown}\" is invalid")));
+        }
+    };
+    let flag = |k: &str| values.get(k).and_then(Value::as_bool).unwrap_or(false);
+    let w = ctx.app.store.write(|c| {
+        let key = match &key {
+            Some(k) if key_exists(c, k)? => {
+                return Err(bad(Code::KeyExists, format!("Workflow key \"{k}\" is already used; create a revision instead")))
+            }
+            Some(k) => k.clone(),
+            None => random_key(),
+        };
+        let now = crate::time::now_iso();
+        c.execute(
+            "INSERT INTO workflows (key, title, description, type, config, enabled, sync, current, options, executed, createdAt, updatedAt)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, 0, ?9, ?9)",
+            params![
+                key, opt_text(&values, "title"), opt_text(&values, "description"), TRIGGER_TYPE, config.to_string(),
+                flag("enabled"), flag("sync"), options.to_string(), now
+            ],
+        )?;
+        load_workflow(c, c.last_insert_rowid())?.ok_or_else(|| Error::internal("workflow vanished"))
+    })?;
+    Ok(Reply::data(w.to_json()))
+}
+
+/// Enabling a version makes it current; the key's other versions become `{enabled:false, current:null}`.
+fn make_current(c: &Connection, w: &Workflow) -> Result<()> {
+    c.execute(
+        "UPDATE workflows SET enabled = 0, current = NULL, updatedAt = ?3 WHERE key = ?1 AND id <> ?2",
+        params![w.key, w.id, crate::time::now_iso()],
+    )?;
+    c.execute("UPDATE workflows SET current = 1 WHERE id = ?1", params![w.id])?;
+    Ok(())
+}
+
+/// A field that may be sent back unchanged but never changed.
+fn fixed_field(values: &Map<String, Value>, name: &str, stored: Value) -> Result<()> {
+    match values.get(name) {
+        None => Ok(()),
+        Some(v) if *v == stored => Ok(()),
+        Some(Value::Null) if name == "current" && stored == json!(false) => Ok(()),
+        Some(_) => Err(bad(Code::FieldNotUpdatable, format!("Field \"{name}\" can not be updated"))),
+    }
+}
+
+fn update_workflow(ctx: &Ctx) -> Result<Reply> {
+    let id = one_id(ctx)?;
+    let values = ctx.req.values_or_empty()?;
+    let schema = ctx.app.registry.snapshot();
+    ctx.app.store.write(|c| {
+        let Some(w) = load_workflow(c, id)? else { return Ok(Reply::data(json!([]))) };
+        fixed_field(&values, "key", json!(w.key))?;
+        fixed_field(&values, "type", json!(w.kind))?;
+        fixed_field(&values, "sync", json!(w.sync))?;
+        fixed_field(&values, "current", json!(w.current))?;
+        fixed_field(&values, "executed", json!(w.executed))?;
+        fixed_field(&values, "id", json!(w.id))?;
+        if let Some(config) = values.get("config") {
+            if *config != w.config {
+                if w.executed > 0 {
+                    return Err(bad(Code::ConfigLocked, "config of executed workflow can not be updated"));
+                }
+                let problems = validate_config(config, &schema);
+                if !problems.is_empty() {
+                    return Err(Error::many(Code::InvalidConfig, problems));
+                }
+                c.execute("UPDATE workflows SET config = ?2 WHERE id = ?1", params![id, config.to_string()])?;
+            }
+        }
+        if let Some(o) = values.get("options") {
+            let options = default_options(Some(o));
+            check_options(&options)?;
+            c.execute("UPDATE workflows SET options = ?2 WHERE id = ?1", params![id, options.to_string()])?;
+        }
+        for key in ["title", "description"] {
+            if let Some(v) = values.get(key) {
+                let text = v.as_str().map(str::to_string);
+                // `key` is one of two literals, never request text.
+                c.execute(&format!("UPDATE workflows SET {key} = ?2 WHERE id = ?1"), params![id, text])?;
+            }
+        }
+        match values.get("enabled") {
+            Some(Value::Bool(true)) => {
+                c.execute("UPDATE workflows SET enabled = 1 WHERE id = ?1", params![id])?;
+                make_current(c, &w)?;
+            }
+            Some(Value::Bool(false)) => {
+                c.execute("UPDATE workflows SET enabled = 0 WHERE id = ?1", params![id])?;
+            }
+            Some(_) => return Err(invalid_value("Field \"enabled\" expects boolean")),
+            None => {}
+        }
+        c.execute("UPDATE workflows SET updatedAt = ?2 WHERE id = ?1", params![id, crate::time::now_iso()])?;
+        let w = load_workflow(c, id)?.ok_or_else(|| Error::internal("workflow vanished"))?;
+        Ok(Reply::data(json!([w.to_json()])))
+    })
+}
+
+fn destroy_workflow(ctx: &Ctx) -> Result<Reply> {
+    let ids = match ctx.req.filter_by_tk()? {
+        Tk::One(id) => vec![id],
+        Tk::Many(ids) => ids,
+        Tk::None => return Err(bad(Code::MissingParameter, "filterByTk is required")),
+    };
+    let n = ctx.app.store.write(|c| {
+        let mut n = 0;
+        for id in ids {
+            let Some(w) = load_workflow(c, id)? else { continue };
+            n += if w.current {
+                c.execute("DELETE FROM workflows WHERE key = ?1", params![w.key])?
+            } else {
+                c.execute("DELETE FROM workflows WHERE id = ?1", params![id])?
+            };
+        }
+        Ok(n)
+    })?;
+    Ok(Reply::data(json!(n)))
+}
+
+/// Copies `w` and its nodes into a new version, under the same key or a new one.
+fn copy_version(c: &Connection, w: &Workflow, key: &str, title: Option<String>, current: bool, enabled: bool) -> Result<i64> {
+    let now = crate::time::now_iso();
+    c.execute(
+        "INSERT INTO workflows (key, title, description, type, config, enabled, sync, current, options, executed, createdAt, updatedAt)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10)",
+        params![
+            key, title, w.description, w.kind, w.config.to_string(), enabled, w.sync,
+            if current { Some(1) } else { None }, w.options.to_string(), now
+        ],
+    )?;
+    let new_id = c.last_insert_rowid();
+    let nodes = load_nodes(c, w.id)?;
+    let mut map = std::collections::HashMap::new();
+    for n in &nodes {
+        c.execute(
+            "INSERT INTO flow_nodes (key, workflowId, branchIndex, type, title, config, createdAt, updatedAt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+            params![n.key, new_id, n.branch_index, n.kind, n.title, n.config.to_string(), now],
+        )?;
+        map.insert(n.id, c.last_insert_rowid());
+    }
+    for n in &nodes {
+        let up = n.upstream_id.and_then(|u| map.get(&u).copied());
+        let down = n.downstream_id.and_then(|d| map.get(&d).copied());
+        c.execute("UPDATE flow_nodes SET upstreamId = ?2, downstreamId = ?3 WHERE id = ?1", params![map[&n.id], up, down])?;
+    }
+    Ok(new_id)
+}
+
+fn revision(ctx: &Ctx) -> Result<Reply> {
+    let id = one_id(ctx)?;
+    let values = ctx.req.values()?.unwrap_or_default();
+    let same_key = read_filter(ctx)?.and_then(|f| f.get("key").and_then(Value::as_str).map(str::to_string));
+    let enabled = values.get("enabled").and_then(Value::as_bool).unwrap_or(false);
+    let w = ctx.app.store.write(|c| {
+        let w = load_workflow(c, id)?.ok_or_else(workflow_not_found)?;
+        let new_id = match &same_key {
+            Some(k) if *k == w.key => copy_version(c, &w, &w.key, opt_text(&values, "title").or(w.title.clone()), false, false)?,
+            Some(k) => return Err(bad(Code::InvalidKey, format!("Workflow key \"{k}\" is not the key of workflow {id}"))),
+            None => {
+                let title = opt_text(&values, "title").unwrap_or_else(|| format!("{} copy", w.title.clone().unwrap_or_default()));
+                copy_version(c, &w, &random_key(), Some(title), true, false)?
+            }
+        };
+        let created = load_workflow(c, new_id)?.ok_or_else(|| Error::internal("revision vanished"))?;
+        if enabled {
+            c.execute("UPDATE workflows SET enabled = 1 WHERE id = ?1", params![new_id])?;
+            make_current(c, &created)?;
+        }
+        load_workflow(c, new_id)?.ok_or_else(|| Error::internal("revision vanished"))
+    })?;
+    Ok(Reply::data(w.to_json()))
+}
+
+// ---------------------------------------------------------------- manual execution (§3.4)
+
+fn execute(ctx: &Ctx) -> Result<Reply> {
+    let Some(values) = ctx.req.values()? else { return Err(bad(Code::MissingParameter, "values is required")) };
+    let id = one_id(ctx)?;
+    let auto_revision = matches!(ctx.req.param_str("autoRevision"), Some("1") | Some("true"));
+    let app = ctx.app;
+    let flow = app.workflows.flow(&app.store, id)?.ok_or_else(workflow_not_found)?;
+    let failed = |m: &str| bad(Code::ExecuteFailed, m);
+    let user_id = match values.get("userId") {
+        None | Some(Value::Null) => return Err(failed("user is not provided")),
+        Some(Value::Object(o)) => o.get("id").and_then(crate::http::request::parse_id),
+        Some(v) => crate::http::request::parse_id(v),
+    };
+    let user = match user_id {
+        Some(uid) => app.store.read(|c| crate::auth::load_user(c, uid))?,
+        None => None,
+    };
+    let user = user.ok_or_else(|| failed("user not found"))?;
+    let role = match values.get("roleName").and_then(Value::as_str) {
+        Some(r) => r.to_string(),
+        None => app.store.read(|c| crate::auth::user_roles(c, user.id))?.into_iter().next().unwrap_or_default(),
+    };
+    let data = manual_data(ctx, &flow, &values)?;
+    let executed_before = app.store.read(|c| load_workflow(c, id))?.map(|w| w.executed).unwrap_or(0);
+    let context = json!({ "data": data, "user": user.to_json(), "roleName": role });
+    let outcome = engine::run_in_request(app, flow.clone(), context, true, false)?;
+    let mut out = json!({ "execution": { "id": outcome.execution_id, "status": outcome.status } });
+    if auto_revision && executed_before == 0 {
+        let new_id = app.store.write(|c| copy_version(c, &flow.workflow, &flow.workflow.key, flow.workflow.title.clone(), false, false))?;
+        out["newVersionId"] = json!(new_id);
+    }
+    app.workflows.invalidate();
+    Ok(Reply::data(out))
+}
+
+/// The context data of a manual run, by the workflow's context type.
+fn manual_data(ctx: &Ctx, flow: &Flow, values: &Map<String, Value>) -> Result<Value> {
+    let w = &flow.workflow;
+    let given = values.get("data").cloned().unwrap_or(Value::Null);
+    if w.context_type() == 0 {
+        return Ok(given);
+    }
+    let name = w.collection().unwrap_or("");
+    let schema = ctx.app.registry.snapshot();
+    let coll = schema
+        .get(name)
+        .filter(|c| !c.builtin)
+        .cloned()
+        .ok_or_else(|| bad(Code::ExecuteFailed, format!("Collection {name} not found")))?;
+    let appends = w.appends();
+    if w.context_type() == 2 {
+        let ids: Vec<i64> = match values.get("filterByTk") {
+            Some(Value::Array(a)) => a.iter().filter_map(crate::http::request::parse_id).collect(),
+            Some(v) => crate::http::request::parse_id(v).into_iter().collect(),
+            None => Vec::new(),
+        };
+        return Ok(Value::Array(ctx.app.store.read(|c| records::get_many(c, &schema, &coll, &ids, &appends, None))?));
+    }
+    let id = match &given {
+        Value::Object(o) if !appends.is_empty() => o.get("id").and_then(crate::http::request::parse_id),
+        Value::Object(_) => None,
+        other => crate::http::request::parse_id(other),
+    };
+    match id {
+        Some(id) => Ok(ctx.app.store.read(|c| records::get(c, &schema, &coll, id, &appends, None))?.unwrap_or(given)),
+        None => Ok(given),
+    }
+}
+
+// ---------------------------------------------------------------- nodes
+
+/// The workflow of `/workflows/<id>/nodes`, for the dispatcher's source check.
+pub fn find_workflow(c: &Connection, id: i64) -> Result<Option<Workflow>> {
+    load_workflow(c, id)
+}
+
+pub fn handle_workflow_nodes(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
+    let reply = match ctx.route.action.as_str() {
+        "create" => create_node(ctx, workflow_id),
+        "list" => {
+            let nodes = ctx.app.store.read(|c| load_nodes(c, workflow_id))?;
+            Ok(Reply::data(Value::Array(nodes.iter().map(Node::to_json).collect())))
+        }
+        _ => Err(action_not_found(ctx.route)),
+    };
+    ctx.app.workflows.invalidate();
+    reply
+}
+
+fn validate_node(kind: &str, config: &Value, schema: &Schema) -> Result<&'static dyn nodes::Instruction> {
+    let instruction = nodes::get(kind).ok_or_else(|| bad(Code::NodeTypeNotRegistered, format!("Node type \"{kind}\" is not registered")))?;
+    let problems = instruction.validate(config, schema);
+    if !problems.is_empty() {
+        return Err(Error::many(Code::InvalidNodeConfig, problems));
+    }
+    Ok(instruction)
+}
+
+fn set_links(c: &Connection, id: i64, upstream: Option<i64>, downstream: Option<i64>, branch: Option<i64>) -> Result<()> {
+    c.execute(
+        "UPDATE flow_nodes SET upstreamId = ?2, downstreamId = ?3, branchIndex = ?4, updatedAt = ?5 WHERE id = ?1",
+        params![id, upstream, downstream, branch, crate::time::now_iso()],
+    )?;
+    Ok(())
+}
+
+fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
+    let values = ctx.req.values_or_empty()?;
+    let kind = values
+        .get("type")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| bad(Code::NodeTypeRequired, "Node type is required"))?
+        .to_string();
+    let config = values.get("config").cloned().unwrap_or(json!({}));
+    let schema = ctx.app.registry.snapshot();
+    let upstream_id = match values.get("upstreamId") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(crate::http::request::parse_id(v).ok_or_else(|| invalid_value("Field \"upstreamId\" expects an id"))?),
+    };
+    let branch_index = match values.get("branchIndex") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(v.as_i64().ok_or_else(|| invalid_value("Field \"branchIndex\" expects an integer"))?),
+    };
+    let key = match values.get("key") {
+        None | Some(Value::Null) => random_key(),
+        Some(Value::String(k)) if valid_key(k) => k.clone(),
+        Some(_) => return Err(invalid_value("Node key must match ^[A-Za-z0-9_][A-Za-z0-9_-]*$")),
+    };
+    let title = opt_text(&values, "title");
+    let node = ctx.app.store.write(|c| {
+        let w = load_workflow(c, workflow_id)?.ok_or_else(workflow_not_found)?;
+        if w.executed > 0 {
+            return Err(bad(Code::WorkflowExecuted, "Node could not be created in executed workflow"));
+        }
+        validate_node(&kind, &config, &schema)?;
+        if kind == "delay" && w.sync {
+            return Err(bad(Code::DelayInSyncWorkflow, "Node type \"delay\" is not allowed in a sync workflow"));
+        }
+        let upstream = match upstream_id {
+            Some(u) => Some(
+                load_node(c, u)?
+                    .filter(|n| n.workflow_id == workflow_id)
+                    .ok_or_else(|| bad(Code::InvalidUpstream, format!("Upstream node {u} is not in this workflow")))?,
+            ),
+            None => None,
+        };
+        if let (Some(i), up) = (branch_index, &upstream) {
+            let Some(up) = up else { return Err(bad(Code::InvalidUpstream, "branchIndex requires upstreamId")) };
+            let allowed = nodes::get(&up.kind).is_some_and(|ins| ins.has_branch(&up.config, i));
+            if !allowed {
+                return Err(bad(Code::InvalidUpstream, format!("Node type \"{}\" has no branch {i}", up.kind)));
+            }
+        }
+        let existing = load_nodes(c, workflow_id)?;
+        if existing.iter().any(|n| n.key == key) {
+            return Err(invalid_value(format!("Node key \"{key}\" is already used in this workflow")));
+        }
+        let now = crate::time::now_iso();
+        c.execute(
+            "INSERT INTO flow_nodes (key, workflowId, type, title, config, createdAt, updatedAt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            params![key, workflow_id, kind, title, config.to_string(), now],
+        )?;
+        let id = c.last_insert_rowid();
+        match (&upstream, branch_index) {
+            (None, _) => {
+                // New head: the old head follows it.
+                let old = existing.iter().find(|n| n.upstream_id.is_none() && n.branch_index.is_none());
+                set_links(c, id, None, old.map(|o| o.id), None)?;
+                if let Some(o) = old {
+                    set_links(c, o.id, Some(id), o.downstream_id, None)?;
+                }
+            }
+            (Some(up), None) => {
+                let next = up.downstream_id;
+                set_links(c, id, Some(up.id), next, None)?;
+                set_links(c, up.id, up.upstream_id, Some(id), up.branch_index)?;
+                if let Some(d) = next.and_then(|d| existing.iter().find(|n| n.id == d)) {
+                    set_links(c, d.id, Some(id), d.downstream_id, None)?;
+                }
+            }
+            (Some(up), Some(i)) => {
+                // New head of branch i: the old branch head follows it.
+                let old = existing.iter().find(|n| n.upstream_id == Some(up.id) && n.branch_index == Some(i));
+                set_links(c, id, Some(up.id), old.map(|o| o.id), Some(i))?;
+                if let Some(o) = old {
+                    set_links(c, o.id, Some(id), o.downstream_id, None)?;
+                }
+            }
+        }
+        load_node(c, id)?.ok_or_else(|| Error::internal("node vanished"))
+    })?;
+    Ok(Reply::data(node.to_json()))
+}
+
+pub fn handle_flow_nodes(ctx: &Ctx) -> Result<Reply> {
+    let reply = match ctx.route.action.as_str() {
+        "get" => {
+            let id = one_id(ctx)?;
+            Ok(Reply::data(ctx.app.store.read(|c| load_node(c, id))?.map(|n| n.to_json()).unwrap_or(Value::Null)))
+        }
+        "update" => update_node(ctx),
+        "destroy" => destroy_node(ctx),
+        _ => Err(action_not_found(ctx.route)),
+    };
+    ctx.app.workflows.invalidate();
+    reply
+}
+
+fn executed(c: &Connection, workflow_id: i64) -> Result<bool> {
+    Ok(load_workflow(c, workflow_id)?.is_some_and(|w| w.executed > 0))
+}
+
+fn update_node(ctx: &Ctx) -> Result<Reply> {
+    let id = one_id(ctx)?;
+    let values = ctx.req.values_or_empty()?;
+    let schema = ctx.app.registry.snapshot();
+    let node = ctx.app.store.write(|c| {
+        let n = load_node(c, id)?.ok_or_else(node_not_found)?;
+        if executed(c, n.workflow_id)? {
+            return Err(bad(Code::WorkflowExecuted, "Nodes in executed workflow could not be reconfigured"));
+        }
+        fixed_field(&values, "type", json!(n.kind))?;
+        fixed_field(&values, "upstreamId", json!(n.upstream_id))?;
+        fixed_field(&values, "branchIndex", json!(n.branch_index))?;
+        if let Some(config) = values.get("config") {
+            validate_node(&n.kind, config, &schema)?;
+            c.execute("UPDATE flow_nodes SET config = ?2 WHERE id = ?1", params![id, config.to_string()])?;
+        }
+        if let Some(t) = values.get("title") {
+            c.execute("UPDATE flow_nodes SET title = ?2 WHERE id = ?1", params![id, t.as_str()])?;
+        }
+        c.execute("UPDATE flow_nodes SET updatedAt = ?2 WHERE id = ?1", params![id, crate::time::now_iso()])?;
+        load_node(c, id)?.ok_or_else(|| Error::internal("node vanished"))
+    })?;
+    Ok(Reply::data(json!([node.to_json()])))
+}
+
+/// Deletes `id`'s branches (every node reachable from its branch heads), except branch `keep`.
+fn delete_branches(c: &Connection, nodes: &[Node], id: i64, keep: Option<i64>) -> Result<()> {
+    for head in nodes.iter().filter(|n| n.upstream_id == Some(id) && n.branch_index.is_some() && n.branch_index != keep) {
+        let mut cur = Some(head.id);
+        while let Some(nid) = cur {
+            delete_branches(c, nodes, nid, None)?;
+            cur = nodes.iter().find(|n| n.id == nid).and_then(|n| n.downstream_id);
+            c.execute("DELETE FROM flow_nodes WHERE id = ?1", params![nid])?;
+        }
+    }
+    Ok(())
+}
+
+fn destroy_node(ctx: &Ctx) -> Result<Reply> {
+    let id = one_id(ctx)?;
+    let keep = match ctx.req.param("keepBranch") {
+        None => None,
+        Some(v) => Some(
+            v.as_str()
+                .and_then(|s| s.trim().parse::<i64>().ok())
+                .ok_or_else(|| crate::error::invalid_param("keepBranch", "must be a branch index"))?,
+        ),
+    };
+    let removed = ctx.app.store.write(|c| {
+        let n = load_node(c, id)?.ok_or_else(node_not_found)?;
+        if executed(c, n.workflow_id)? {
+            return Err(bad(Code::WorkflowExecuted, "Nodes in executed workflow could not be deleted"));
+        }
+        let nodes = load_nodes(c, n.workflow_id)?;
+        let find = |nid: i64| nodes.iter().find(|x| x.id == nid);
+        delete_branches(c, &nodes, id, keep)?;
+        // What takes the node's place: the kept branch (head…tail) or nothing.
+        let kept = keep.and_then(|k| nodes.iter().find(|x| x.upstream_id == Some(id) && x.branch_index == Some(k)));
+        let (first, last) = match kept {
+            Some(head) => {
+                let mut tail = head;
+                while let Some(d) = tail.downstream_id.and_then(find) {
+                    tail = d;
+                }
+                (Some(head.id), Some(tail.id))
+            }
+            None => (None, None),
+        };
+        let down = n.downstream_id.and_then(find);
+        // Link upstream → (kept branch) → downstream.
+        let after = first.or(down.map(|d| d.id));
+        if let Some(up) = n.upstream_id.and_then(find) {
+            if n.branch_index.is_none() {
+                set_links(c, up.id, up.upstream_id, after, up.branch_index)?;
+            }
+        }
+        if let Some(f) = first {
+            let head = find(f).ok_or_else(|| Error::internal("kept branch vanished"))?;
+            let tail_down = if last == Some(f) { n.downstream_id } else { head.downstream_id };
+            set_links(c, f, n.upstream_id, tail_down, n.branch_index)?;
+            if let Some(l) = last.filter(|l| *l != f) {
+                let tail = find(l).ok_or_else(|| Error::internal("kept branch vanished"))?;
+                set_links(c, l, tail.upstream_id, n.downstream_id, None)?;
+            }
+            if let Some(d) = down {
+                set_links(c, d.id, last, d.downstream_id, None)?;
+            }
+        } else if let Some(d) = down {
+            set_links(c, d.id, n.upstream_id, d.downstream_id, n.branch_index)?;
+        }
+        c.execute("DELETE FROM flow_nodes WHERE id = ?1", params![id])?;
+        Ok(n)
+    })?;
+    Ok(Reply::data(removed.to_json()))
+}
+
+// ---------------------------------------------------------------- executions
+
+pub fn handle_executions(ctx: &Ctx) -> Result<Reply> {
+    match ctx.route.action.as_str() {
+        "list" => list_executions(ctx),
+        "get" => get_execution(ctx),
+        "cancel" => cancel_execution(ctx),
+        "destroy" => destroy_executions(ctx),
+        _ => Err(action_not_found(ctx.route)),
+    }
+}
+
+fn jobs_json(c: &Connection, execution_id: i64) -> Result<Value> {
+    Ok(Value::Array(load_jobs(c, execution_id)?.iter().map(|j| j.to_json()).collect()))
+}
+
+fn decorate(ctx: &Ctx, c: &Connection, mut e: Value) -> Result<Value> {
+    let id = e.get("id").and_then(Value::as_i64).unwrap_or(0);
+    if wants(ctx, "jobs") {
+        e["jobs"] = jobs_json(c, id)?;
+    }
+    if wants(ctx, "workflow") {
+        let wid = e.get("workflowId").and_then(Value::as_i64).unwrap_or(0);
+        e["workflow"] = load_workflow(c, wid)?.map(|w| w.to_json()).unwrap_or(Value::Null);
+    }
+    Ok(e)
+}
+
+fn list_executions(ctx: &Ctx) -> Result<Reply> {
+    let (rows, page, count) = list_table(ctx, "executions")?;
+    let rows = ctx.app.store.read(|c| rows.into_iter().map(|e| decorate(ctx, c, e)).collect::<Result<Vec<_>>>())?;
+    Ok(Reply::list(Value::Array(rows), page.map(|p| p.meta(count))))
+}
+
+fn get_execution(ctx: &Ctx) -> Result<Reply> {
+    let id = one_id(ctx)?;
+    ctx.app.store.read(|c| match load_execution(c, id)? {
+        Some(e) => Ok(Reply::data(decorate(ctx, c, e.to_json())?)),
+        None => Ok(Reply::data(Value::Null)),
+    })
+}
+
+fn cancel_execution(ctx: &Ctx) -> Result<Reply> {
+    let id = one_id(ctx)?;
+    // Holding the queue lock keeps the worker from claiming this row between the check and the write.
+    let state = ctx.app.queue.lock();
+    let exec = ctx
+        .app
+        .store
+        .read(|c| load_execution(c, id))?
+        .ok_or_else(|| Error::new(Code::ExecutionNotFound, "execution not found"))?;
+    if !matches!(exec.status, None | Some(0)) {
+        return Err(bad(Code::ExecutionNotCancelable, "Only queued or started executions can be canceled"));
+    }
+    if state.busy.contains(&id) {
+        return Err(Error::new(Code::ExecutionBusy, "Execution is being processed"));
+    }
+    let exec = ctx.app.store.write(|c| {
+        let now = crate::time::now_iso();
+        c.execute(
+            "UPDATE executions SET status = ?2, reason = 'manual_cancel', updatedAt = ?3 WHERE id = ?1",
+            params![id, status::ABORTED, now],
+        )?;
+        c.execute(
+            "UPDATE jobs SET status = ?2, updatedAt = ?3 WHERE executionId = ?1 AND status = 0",
+            params![id, status::ABORTED, now],
+        )?;
+        load_execution(c, id)?.ok_or_else(|| Error::internal("execution vanished"))
+    })?;
+    drop(state);
+    Ok(Reply::data(exec.to_json()))
+}
+
+fn destroy_executions(ctx: &Ctx) -> Result<Reply> {
+    let ids: Vec<i64> = match ctx.req.filter_by_tk()? {
+        Tk::One(id) => vec![id],
+        Tk::Many(ids) => ids,
+        Tk::None => {
+            let filter = read_filter(ctx)?.ok_or_else(|| bad(Code::MissingParameter, "filterByTk or filter is required"))?;
+            let schema = ctx.app.registry.snapshot();
+            let coll = schema.get("executions").cloned().ok_or_else(|| Error::internal("no executions collection"))?;
+            let opts = ReadOptions { filter: Some(filter), fields: vec!["id".into()], ..ReadOptions::default() };
+            let (rows, _) = ctx.app.store.read(|c| records::list(c, &schema, &coll, &opts))?;
+            rows.iter().filter_map(|r| r.get("id").and_then(Value::as_i64)).collect()
+        }
+    };
+    let n = ctx.app.store.write(|c| {
+        let mut n = 0;
+        for id in ids {
+            // QUEUEING and STARTED rows stay: the worker may be claiming them.
+            n += c.execute("DELETE FROM executions WHERE id = ?1 AND status IS NOT NULL AND status <> 0", params![id])?;
+        }
+        Ok(n)
+    })?;
+    Ok(Reply::data(json!(n)))
+}

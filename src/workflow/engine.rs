@@ -1,0 +1,573 @@
+//! The processor (workflows.md §4): runs a workflow version's nodes from the head, following downstream
+//! links and branches, keeping one job per node run, and maps the last job to the execution status.
+//!
+//! Jobs live in memory while a run goes on and are written with the execution's status in one
+//! transaction at the end (or when a `delay` leaves the run pending). Branching nodes are resumable state
+//! machines (see `nodes::Step`), so a run paused inside a loop or branch continues after a restart.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rusqlite::{params, Connection};
+use serde_json::{json, Value};
+
+use super::model::{load_jobs, load_nodes, load_workflow, status, ExecutionRow, Node, Workflow};
+use super::nodes::{self, Step};
+use super::template;
+use crate::app::App;
+use crate::error::{Error, Result};
+
+/// A workflow version with its nodes, immutable once loaded.
+#[derive(Debug)]
+pub struct Flow {
+    pub workflow: Workflow,
+    pub nodes: HashMap<i64, Node>,
+    pub head: Option<i64>,
+}
+
+impl Flow {
+    pub fn load(c: &Connection, id: i64) -> Result<Option<Flow>> {
+        let Some(workflow) = load_workflow(c, id)? else { return Ok(None) };
+        let list = load_nodes(c, id)?;
+        let head = list.iter().filter(|n| n.upstream_id.is_none() && n.branch_index.is_none()).map(|n| n.id).min();
+        let nodes = list.into_iter().map(|n| (n.id, n)).collect();
+        Ok(Some(Flow { workflow, nodes, head }))
+    }
+
+    pub fn node(&self, id: i64) -> Option<&Node> {
+        self.nodes.get(&id)
+    }
+
+    pub fn node_by_key(&self, key: &str) -> Option<&Node> {
+        self.nodes.values().find(|n| n.key == key)
+    }
+
+    /// The head of branch `index` under `parent`.
+    pub fn branch_head(&self, parent: i64, index: i64) -> Option<&Node> {
+        self.nodes.values().find(|n| n.upstream_id == Some(parent) && n.branch_index == Some(index))
+    }
+
+    /// Branch indexes present under `parent`, ascending.
+    pub fn branch_indexes(&self, parent: i64) -> Vec<i64> {
+        let mut v: Vec<i64> = self
+            .nodes
+            .values()
+            .filter(|n| n.upstream_id == Some(parent))
+            .filter_map(|n| n.branch_index)
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The first node of the chain `id` is on: the main head or a branch head.
+    fn chain_head(&self, id: i64) -> Option<&Node> {
+        let mut n = self.node(id)?;
+        while n.branch_index.is_none() {
+            match n.upstream_id.and_then(|u| self.node(u)) {
+                Some(up) => n = up,
+                None => break,
+            }
+        }
+        Some(n)
+    }
+}
+
+/// One job in memory; `id` is set once written.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: Option<i64>,
+    pub node_id: i64,
+    pub node_key: String,
+    /// Index in `Processor::jobs` of the upstream job.
+    pub upstream: Option<usize>,
+    pub status: i64,
+    pub result: Value,
+    pub meta: Value,
+    pub created_at: String,
+    pub created_ms: i64,
+    pub updated_at: String,
+    dirty: bool,
+}
+
+/// How a run ended, for the trigger and the queue.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub execution_id: i64,
+    /// Final execution status; `0` = still STARTED (a pending delay).
+    pub status: i64,
+    /// The last job was an `end` node (trigger.md §7 stop / intercept).
+    pub ended_by_end: bool,
+    pub messages: Vec<String>,
+    /// When a pending delay is due (epoch ms), for the queue's timer.
+    pub due_ms: Option<i64>,
+}
+
+pub struct Processor<'a> {
+    pub app: &'a App,
+    pub flow: Arc<Flow>,
+    pub execution_id: i64,
+    pub context: Value,
+    pub jobs: Vec<Job>,
+    /// Node key → index of its latest job ($jobsMapByNodeKey).
+    latest: HashMap<String, usize>,
+    /// Enclosing loops by node key and id ($scopes).
+    scopes: HashMap<String, Value>,
+    /// `response-message` texts are collected only for a sync run of an HTTP trigger.
+    pub collect_messages: bool,
+    pub messages: Vec<String>,
+    pub output: Option<Value>,
+    ended: Option<i64>,
+    deadline_ms: Option<i64>,
+    timed_out: bool,
+    due_ms: Option<i64>,
+}
+
+impl<'a> Processor<'a> {
+    pub fn new(app: &'a App, flow: Arc<Flow>, execution: &ExecutionRow) -> Processor<'a> {
+        let timeout = flow.workflow.timeout_ms();
+        let started = execution
+            .started_at
+            .as_deref()
+            .and_then(crate::time::iso_to_ms)
+            .unwrap_or_else(crate::time::now_ms);
+        Processor {
+            app,
+            flow,
+            execution_id: execution.id,
+            context: execution.context.clone(),
+            jobs: Vec::new(),
+            latest: HashMap::new(),
+            scopes: HashMap::new(),
+            collect_messages: false,
+            messages: Vec::new(),
+            output: None,
+            ended: None,
+            deadline_ms: (timeout > 0).then_some(started + timeout),
+            timed_out: false,
+            due_ms: None,
+        }
+    }
+
+    // ---- variables and templates ----
+
+    /// Resolves `$context…`, `$jobsMapByNodeKey…`, `$scopes…`, `$system.now`, `$env.X` (workflows.md §5).
+    pub fn lookup(&self, path: &str) -> Option<Value> {
+        let segs: Vec<&str> = path.split('.').collect();
+        match segs[0] {
+            "$context" => template::walk(&self.context, &segs[1..]),
+            "$jobsMapByNodeKey" => {
+                let job = &self.jobs[*self.latest.get(*segs.get(1)?)?];
+                template::walk(&job.result, &segs[2..])
+            }
+            "$scopes" => template::walk(self.scopes.get(*segs.get(1)?)?, &segs[2..]),
+            "$system" => match segs.get(1) {
+                Some(&"now") => Some(Value::String(crate::time::now_iso())),
+                _ => None,
+            },
+            "$env" => {
+                let name = segs.get(1)?;
+                let v = std::env::var(format!("FLOWGATE_ENV_{name}")).ok().map(Value::String).unwrap_or(Value::Null);
+                template::walk(&v, &segs[2..])
+            }
+            _ => None,
+        }
+    }
+
+    pub fn render(&self, v: &Value) -> Value {
+        template::render(v, &|p: &str| self.lookup(p))
+    }
+
+    pub fn evaluate(&self, engine: &str, source: &str) -> std::result::Result<Value, String> {
+        super::expr::evaluate(engine, source, &|p: &str| self.lookup(p))
+    }
+
+    pub fn set_scope(&mut self, node: &Node, value: Value) {
+        self.scopes.insert(node.id.to_string(), value.clone());
+        self.scopes.insert(node.key.clone(), value);
+    }
+
+    pub fn clear_scope(&mut self, node: &Node) {
+        self.scopes.remove(&node.id.to_string());
+        self.scopes.remove(&node.key);
+    }
+
+    pub fn end(&mut self, st: i64) {
+        self.ended = Some(st);
+    }
+
+    pub fn set_output(&mut self, v: Value) {
+        self.output = Some(v);
+    }
+
+    pub fn push_message(&mut self, m: String) {
+        if self.collect_messages && !m.is_empty() {
+            self.messages.push(m);
+        }
+    }
+
+    /// A delay job became pending and is due at `due_ms`.
+    pub fn pend_until(&mut self, due_ms: i64) {
+        self.due_ms = Some(self.due_ms.map_or(due_ms, |d| d.min(due_ms)));
+    }
+
+    /// Records an extra RESOLVED job for another node (the `variable` node's target).
+    pub fn record_for(&mut self, node: &Node, result: Value, upstream: Option<usize>) {
+        let idx = self.push_job(node, upstream, status::RESOLVED);
+        self.jobs[idx].result = result;
+    }
+
+    // ---- running ----
+
+    fn push_job(&mut self, node: &Node, upstream: Option<usize>, st: i64) -> usize {
+        let now = crate::time::now_iso();
+        self.jobs.push(Job {
+            id: None,
+            node_id: node.id,
+            node_key: node.key.clone(),
+            upstream,
+            status: st,
+            result: Value::Null,
+            meta: Value::Null,
+            created_at: now.clone(),
+            created_ms: crate::time::now_ms(),
+            updated_at: now,
+            dirty: true,
+        });
+        let idx = self.jobs.len() - 1;
+        self.latest.insert(node.key.clone(), idx);
+        idx
+    }
+
+    fn set_job(&mut self, idx: usize, st: i64, result: Option<Value>, meta: Option<Value>) {
+        let job = &mut self.jobs[idx];
+        job.status = st;
+        if let Some(r) = result {
+            job.result = r;
+        }
+        if let Some(m) = meta {
+            job.meta = m;
+        }
+        job.updated_at = crate::time::now_iso();
+        job.dirty = true;
+    }
+
+    fn check_deadline(&mut self) -> bool {
+        if self.past_deadline(crate::time::now_ms()) {
+            self.timed_out = true;
+        }
+        self.timed_out
+    }
+
+    pub fn past_deadline(&self, now_ms: i64) -> bool {
+        self.deadline_ms.is_some_and(|d| now_ms >= d)
+    }
+
+    pub fn deadline(&self) -> Option<i64> {
+        self.deadline_ms
+    }
+
+    /// The run is past `options.timeout`: it ends ABORTED, reason `timeout`.
+    pub fn time_out(&mut self) {
+        self.timed_out = true;
+    }
+
+    /// Whether the run must unwind now (an `end` node ran or the timeout passed).
+    fn stopping(&self) -> bool {
+        self.ended.is_some() || self.timed_out
+    }
+
+    /// Runs from the head; returns the chain's final status.
+    pub fn start(&mut self) -> i64 {
+        let flow = self.flow.clone();
+        match flow.head {
+            Some(h) => self.run_chain(h, None),
+            None => status::RESOLVED,
+        }
+    }
+
+    /// Runs `start` and its downstream nodes while jobs resolve.
+    fn run_chain(&mut self, start: i64, prev: Option<usize>) -> i64 {
+        let flow = self.flow.clone();
+        let mut current = flow.node(start);
+        let mut prev = prev;
+        while let Some(node) = current {
+            if self.check_deadline() {
+                return status::ABORTED;
+            }
+            let (st, idx) = self.run_node(node, prev);
+            if self.stopping() || st != status::RESOLVED {
+                return st;
+            }
+            prev = Some(idx);
+            current = node.downstream_id.and_then(|d| flow.node(d));
+        }
+        status::RESOLVED
+    }
+
+    fn run_node(&mut self, node: &Node, prev: Option<usize>) -> (i64, usize) {
+        let idx = self.push_job(node, prev, status::PENDING);
+        tracing::debug!(execution = self.execution_id, node = node.id, kind = %node.kind, "node");
+        (self.drive(node, idx, None), idx)
+    }
+
+    /// Steps a node's instruction until it is done, running the branches it asks for.
+    fn drive(&mut self, node: &Node, idx: usize, mut resume: Option<(Value, i64)>) -> i64 {
+        let Some(instruction) = nodes::get(&node.kind) else {
+            let msg = format!("Node type \"{}\" is not registered", node.kind);
+            self.set_job(idx, status::ERROR, Some(json!({ "message": msg })), None);
+            return status::ERROR;
+        };
+        loop {
+            let step = instruction.run(self, node, idx, resume.take());
+            match step {
+                Step::Done { status: st, result, meta } => {
+                    let st = self.ended.filter(|_| node.kind == "end").unwrap_or(st);
+                    self.set_job(idx, st, Some(result), meta);
+                    return st;
+                }
+                Step::Pending { result, due_ms } => {
+                    self.set_job(idx, status::PENDING, Some(result), None);
+                    self.pend_until(due_ms);
+                    return status::PENDING;
+                }
+                Step::Branch { index, state } => {
+                    let st = match self.flow.clone().branch_head(node.id, index) {
+                        Some(head) => self.run_chain(head.id, Some(idx)),
+                        None => status::RESOLVED,
+                    };
+                    if st == status::PENDING || self.stopping() {
+                        let meta = json!({ "state": state, "branch": index });
+                        let job_status = self.ended.unwrap_or(if self.timed_out { status::ABORTED } else { status::PENDING });
+                        self.set_job(idx, job_status, None, Some(meta));
+                        return st;
+                    }
+                    resume = Some((state, st));
+                }
+            }
+        }
+    }
+
+    /// The execution status for a chain that ended with `chain`.
+    pub fn final_status(&self, chain: i64) -> i64 {
+        if let Some(e) = self.ended {
+            return e;
+        }
+        if self.timed_out {
+            return status::ABORTED;
+        }
+        chain
+    }
+
+    fn ended_by_end(&self) -> bool {
+        self.ended.is_some()
+    }
+
+    // ---- resuming ----
+
+    /// Loads the saved jobs of an execution (a run paused by a delay).
+    pub fn restore(&mut self, c: &Connection) -> Result<()> {
+        let rows = load_jobs(c, self.execution_id)?;
+        let by_id: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+        for r in rows {
+            let key = r.node_key.clone().unwrap_or_default();
+            self.jobs.push(Job {
+                id: Some(r.id),
+                node_id: r.node_id.unwrap_or(0),
+                node_key: key.clone(),
+                upstream: r.upstream_id.and_then(|u| by_id.get(&u).copied()),
+                status: r.status,
+                result: r.result,
+                meta: r.meta,
+                created_ms: crate::time::iso_to_ms(&r.created_at).unwrap_or(0),
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+                dirty: false,
+            });
+            self.latest.insert(key, self.jobs.len() - 1);
+        }
+        // Re-enter the scopes of loops that were waiting for their branch.
+        let flow = self.flow.clone();
+        for job in self.jobs.clone() {
+            if job.status != status::PENDING {
+                continue;
+            }
+            if let (Some(node), Some(scope)) = (flow.node(job.node_id), job.meta.get("state").and_then(|s| s.get("scope"))) {
+                self.set_scope(node, scope.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// The pending delay job, if any, and its node.
+    pub fn pending_delay(&self) -> Option<(usize, Node)> {
+        self.jobs.iter().enumerate().rev().find_map(|(i, j)| {
+            let node = self.flow.node(j.node_id)?;
+            (j.status == status::PENDING && node.kind == "delay").then(|| (i, node.clone()))
+        })
+    }
+
+    /// When the saved delay is due: job creation + duration (its result holds the duration in ms).
+    pub fn delay_due_ms(&self, idx: usize) -> i64 {
+        let job = &self.jobs[idx];
+        job.created_ms + job.result.as_i64().unwrap_or(0)
+    }
+
+    /// Finishes job `idx` with `st` and continues the run from there, returning through every branch
+    /// owner up to the main chain. Returns the chain status like `start`.
+    pub fn resume_from(&mut self, idx: usize, st: i64) -> i64 {
+        self.set_job(idx, st, None, None);
+        let flow = self.flow.clone();
+        let mut node_id = self.jobs[idx].node_id;
+        let mut job_idx = idx;
+        let mut st = st;
+        loop {
+            if st == status::RESOLVED {
+                if let Some(down) = flow.node(node_id).and_then(|n| n.downstream_id) {
+                    st = self.run_chain(down, Some(job_idx));
+                }
+            }
+            if st == status::PENDING || self.stopping() {
+                return st;
+            }
+            let Some(head) = flow.chain_head(node_id) else { return st };
+            let (Some(_), Some(parent_id)) = (head.branch_index, head.upstream_id) else { return st };
+            let Some(parent) = flow.node(parent_id).cloned() else { return st };
+            let Some(parent_idx) = self.jobs.iter().rposition(|j| j.node_id == parent_id) else { return st };
+            let state = self.jobs[parent_idx].meta.get("state").cloned().unwrap_or(Value::Null);
+            st = self.drive(&parent, parent_idx, Some((state, st)));
+            node_id = parent_id;
+            job_idx = parent_idx;
+        }
+    }
+
+    // ---- saving ----
+
+    /// Marks jobs still pending as ABORTED (timeout, cancel).
+    fn abort_pending(&mut self, st: i64) {
+        for i in 0..self.jobs.len() {
+            if self.jobs[i].status == status::PENDING {
+                self.set_job(i, st, None, None);
+            }
+        }
+    }
+
+    /// Writes new and changed jobs and the execution's status, output and reason.
+    pub fn save(&mut self, c: &Connection, exec_status: i64) -> Result<()> {
+        if exec_status < 0 && self.timed_out {
+            self.abort_pending(status::ABORTED);
+        }
+        for i in 0..self.jobs.len() {
+            if !self.jobs[i].dirty {
+                continue;
+            }
+            let upstream_id = self.jobs[i].upstream.and_then(|u| self.jobs[u].id);
+            let j = &self.jobs[i];
+            let result = j.result.to_string();
+            let meta = if j.meta.is_null() { None } else { Some(j.meta.to_string()) };
+            match j.id {
+                Some(id) => {
+                    c.prepare_cached("UPDATE jobs SET status = ?2, result = ?3, meta = ?4, updatedAt = ?5 WHERE id = ?1")?
+                        .execute(params![id, j.status, result, meta, j.updated_at])?;
+                }
+                None => {
+                    c.prepare_cached(
+                        "INSERT INTO jobs (executionId, nodeId, nodeKey, upstreamId, status, result, meta, createdAt, updatedAt)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    )?
+                    .execute(params![self.execution_id, j.node_id, j.node_key, upstream_id, j.status, result, meta, j.created_at, j.updated_at])?;
+                    self.jobs[i].id = Some(c.last_insert_rowid());
+                }
+            }
+            self.jobs[i].dirty = false;
+        }
+        let reason = if self.timed_out { Some("timeout") } else { None };
+        let output = self.output.as_ref().map(Value::to_string);
+        c.prepare_cached(
+            "UPDATE executions SET status = ?2, output = COALESCE(?3, output), reason = COALESCE(?4, reason), updatedAt = ?5 WHERE id = ?1",
+        )?
+        .execute(params![self.execution_id, exec_status, output, reason, crate::time::now_iso()])?;
+        Ok(())
+    }
+
+    pub fn outcome(&self, exec_status: i64) -> Outcome {
+        Outcome {
+            execution_id: self.execution_id,
+            status: exec_status,
+            ended_by_end: self.ended_by_end(),
+            messages: self.messages.clone(),
+            due_ms: match (exec_status == status::STARTED, self.due_ms, self.deadline_ms) {
+                (false, _, _) => None,
+                (true, Some(a), Some(b)) => Some(a.min(b)),
+                (true, a, b) => a.or(b),
+            },
+        }
+    }
+}
+
+/// Inserts a STARTED execution for an in-request run and counts it on the workflow.
+pub fn insert_started(c: &Connection, w: &Workflow, context: &Value, manually: bool) -> Result<ExecutionRow> {
+    let now = crate::time::now_iso();
+    c.prepare_cached(
+        "INSERT INTO executions (key, workflowId, context, status, manually, sync, startedAt, createdAt, updatedAt)
+         VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?6, ?6)",
+    )?
+    .execute(params![w.key, w.id, context.to_string(), manually, w.sync || manually, now])?;
+    let id = c.last_insert_rowid();
+    c.prepare_cached("UPDATE workflows SET executed = executed + 1 WHERE id = ?1")?.execute(params![w.id])?;
+    Ok(ExecutionRow {
+        id,
+        key: w.key.clone(),
+        workflow_id: w.id,
+        context: context.clone(),
+        status: Some(status::STARTED),
+        output: Value::Null,
+        reason: None,
+        manually,
+        sync: w.sync || manually,
+        started_at: Some(now.clone()),
+        created_at: now.clone(),
+        updated_at: now,
+    })
+}
+
+/// Inserts a QUEUEING execution (async trigger), counted on the workflow.
+pub fn insert_queued(c: &Connection, w: &Workflow, context: &Value) -> Result<i64> {
+    let now = crate::time::now_iso();
+    c.prepare_cached(
+        "INSERT INTO executions (key, workflowId, context, status, manually, sync, createdAt, updatedAt)
+         VALUES (?1, ?2, ?3, NULL, 0, 0, ?4, ?4)",
+    )?
+    .execute(params![w.key, w.id, context.to_string(), now])?;
+    let id = c.last_insert_rowid();
+    c.prepare_cached("UPDATE workflows SET executed = executed + 1 WHERE id = ?1")?.execute(params![w.id])?;
+    Ok(id)
+}
+
+/// Runs a workflow inside the current request: insert STARTED, run, save (workflows.md §4.2).
+pub fn run_in_request(app: &App, flow: Arc<Flow>, context: Value, manually: bool, collect_messages: bool) -> Result<Outcome> {
+    let exec = app.store.write(|c| insert_started(c, &flow.workflow, &context, manually))?;
+    let _busy = app.queue.mark_busy(exec.id);
+    let mut p = Processor::new(app, flow, &exec);
+    p.collect_messages = collect_messages;
+    let chain = p.start();
+    let st = p.final_status(chain);
+    app.store.write(|c| p.save(c, st))?;
+    let outcome = p.outcome(st);
+    if let Some(due) = outcome.due_ms {
+        app.queue.arm(exec.id, due);
+    }
+    Ok(outcome)
+}
+
+/// Runs a claimed async execution from the head (or from its saved state when it has jobs).
+pub fn run_claimed(app: &App, exec: &ExecutionRow) -> Result<Outcome> {
+    let flow = app
+        .workflows
+        .flow(&app.store, exec.workflow_id)?
+        .ok_or_else(|| Error::internal(format!("workflow {} of execution {} is gone", exec.workflow_id, exec.id)))?;
+    let mut p = Processor::new(app, flow, exec);
+    let chain = p.start();
+    let st = p.final_status(chain);
+    app.store.write(|c| p.save(c, st))?;
+    Ok(p.outcome(st))
+}

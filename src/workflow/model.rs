@@ -1,0 +1,279 @@
+//! The workflow model (workflows.md §1): workflows, nodes, executions and jobs as rows and as JSON,
+//! with NocoBase's status numbers.
+
+use rusqlite::{params, Connection, Row};
+use serde_json::{json, Value};
+
+use crate::error::Result;
+use crate::store::OptionalExt;
+
+/// Execution statuses (`null` = QUEUEING is `None`).
+pub mod status {
+    pub const STARTED: i64 = 0;
+    pub const PENDING: i64 = 0; // job status
+    pub const RESOLVED: i64 = 1;
+    pub const FAILED: i64 = -1;
+    pub const ERROR: i64 = -2;
+    pub const ABORTED: i64 = -3;
+    pub const CANCELED: i64 = -4;
+    pub const REJECTED: i64 = -5;
+}
+
+pub const TRIGGER_TYPE: &str = "custom-action";
+
+#[derive(Debug, Clone)]
+pub struct Workflow {
+    pub id: i64,
+    pub key: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub kind: String,
+    pub config: Value,
+    pub enabled: bool,
+    pub sync: bool,
+    pub current: bool,
+    pub options: Value,
+    pub executed: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub const WORKFLOW_COLUMNS: &str =
+    "id, key, title, description, type, config, enabled, sync, current, options, executed, createdAt, updatedAt";
+
+fn json_col(r: &Row, i: usize) -> rusqlite::Result<Value> {
+    let s: Option<String> = r.get(i)?;
+    Ok(s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(Value::Null))
+}
+
+impl Workflow {
+    pub fn from_row(r: &Row) -> rusqlite::Result<Workflow> {
+        Ok(Workflow {
+            id: r.get(0)?,
+            key: r.get(1)?,
+            title: r.get(2)?,
+            description: r.get(3)?,
+            kind: r.get(4)?,
+            config: json_col(r, 5)?,
+            enabled: r.get(6)?,
+            sync: r.get(7)?,
+            current: r.get::<_, Option<bool>>(8)?.unwrap_or(false),
+            options: json_col(r, 9)?,
+            executed: r.get(10)?,
+            created_at: r.get(11)?,
+            updated_at: r.get(12)?,
+        })
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({
+            "id": self.id, "key": self.key, "title": self.title, "description": self.description,
+            "type": self.kind, "config": self.config, "enabled": self.enabled, "sync": self.sync,
+            "current": if self.current { json!(true) } else { Value::Null },
+            "options": self.options, "executed": self.executed,
+            "createdAt": self.created_at, "updatedAt": self.updated_at,
+        })
+    }
+
+    /// `config.type`: 0 global (also when absent), 1 single record, 2 multiple records.
+    pub fn context_type(&self) -> i64 {
+        self.config.get("type").and_then(Value::as_i64).unwrap_or(0)
+    }
+
+    /// `config.collection` without a `main:` prefix.
+    pub fn collection(&self) -> Option<&str> {
+        let c = self.config.get("collection")?.as_str()?;
+        Some(c.strip_prefix("main:").unwrap_or(c))
+    }
+
+    pub fn appends(&self) -> Vec<String> {
+        self.config
+            .get("appends")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn timeout_ms(&self) -> i64 {
+        self.options.get("timeout").and_then(Value::as_i64).unwrap_or(0)
+    }
+}
+
+pub fn load_workflow(c: &Connection, id: i64) -> Result<Option<Workflow>> {
+    c.prepare_cached(&format!("SELECT {WORKFLOW_COLUMNS} FROM workflows WHERE id = ?1"))?
+        .query_row(params![id], Workflow::from_row)
+        .optional()
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub id: i64,
+    pub key: String,
+    pub workflow_id: i64,
+    pub upstream_id: Option<i64>,
+    pub downstream_id: Option<i64>,
+    pub branch_index: Option<i64>,
+    pub kind: String,
+    pub title: Option<String>,
+    pub config: Value,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub const NODE_COLUMNS: &str =
+    "id, key, workflowId, upstreamId, downstreamId, branchIndex, type, title, config, createdAt, updatedAt";
+
+impl Node {
+    pub fn from_row(r: &Row) -> rusqlite::Result<Node> {
+        Ok(Node {
+            id: r.get(0)?,
+            key: r.get(1)?,
+            workflow_id: r.get(2)?,
+            upstream_id: r.get(3)?,
+            downstream_id: r.get(4)?,
+            branch_index: r.get(5)?,
+            kind: r.get(6)?,
+            title: r.get(7)?,
+            config: json_col(r, 8)?,
+            created_at: r.get(9)?,
+            updated_at: r.get(10)?,
+        })
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({
+            "id": self.id, "key": self.key, "workflowId": self.workflow_id, "upstreamId": self.upstream_id,
+            "downstreamId": self.downstream_id, "branchIndex": self.branch_index, "type": self.kind,
+            "title": self.title, "config": self.config, "createdAt": self.created_at, "updatedAt": self.updated_at,
+        })
+    }
+}
+
+pub fn load_nodes(c: &Connection, workflow_id: i64) -> Result<Vec<Node>> {
+    let mut st = c.prepare_cached(&format!("SELECT {NODE_COLUMNS} FROM flow_nodes WHERE workflowId = ?1 ORDER BY id"))?;
+    let rows = st.query_map(params![workflow_id], Node::from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub fn load_node(c: &Connection, id: i64) -> Result<Option<Node>> {
+    c.prepare_cached(&format!("SELECT {NODE_COLUMNS} FROM flow_nodes WHERE id = ?1"))?
+        .query_row(params![id], Node::from_row)
+        .optional()
+}
+
+#[derive(Debug, Clone)]
+pub struct ExecutionRow {
+    pub id: i64,
+    pub key: String,
+    pub workflow_id: i64,
+    pub context: Value,
+    pub status: Option<i64>,
+    pub output: Value,
+    pub reason: Option<String>,
+    pub manually: bool,
+    pub sync: bool,
+    pub started_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub const EXECUTION_COLUMNS: &str =
+    "id, key, workflowId, context, status, output, reason, manually, sync, startedAt, createdAt, updatedAt";
+
+impl ExecutionRow {
+    pub fn from_row(r: &Row) -> rusqlite::Result<ExecutionRow> {
+        Ok(ExecutionRow {
+            id: r.get(0)?,
+            key: r.get(1)?,
+            workflow_id: r.get(2)?,
+            context: json_col(r, 3)?,
+            status: r.get(4)?,
+            output: json_col(r, 5)?,
+            reason: r.get(6)?,
+            manually: r.get(7)?,
+            sync: r.get(8)?,
+            started_at: r.get(9)?,
+            created_at: r.get(10)?,
+            updated_at: r.get(11)?,
+        })
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({
+            "id": self.id, "key": self.key, "workflowId": self.workflow_id, "context": self.context,
+            "status": self.status, "output": self.output, "reason": self.reason, "manually": self.manually,
+            "startedAt": self.started_at, "createdAt": self.created_at, "updatedAt": self.updated_at,
+        })
+    }
+}
+
+pub fn load_execution(c: &Connection, id: i64) -> Result<Option<ExecutionRow>> {
+    c.prepare_cached(&format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE id = ?1"))?
+        .query_row(params![id], ExecutionRow::from_row)
+        .optional()
+}
+
+/// A job as stored; the processor keeps its own in-memory form (engine.rs).
+#[derive(Debug, Clone)]
+pub struct JobRow {
+    pub id: i64,
+    pub execution_id: i64,
+    pub node_id: Option<i64>,
+    pub node_key: Option<String>,
+    pub upstream_id: Option<i64>,
+    pub status: i64,
+    pub result: Value,
+    pub meta: Value,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub const JOB_COLUMNS: &str = "id, executionId, nodeId, nodeKey, upstreamId, status, result, meta, createdAt, updatedAt";
+
+impl JobRow {
+    pub fn from_row(r: &Row) -> rusqlite::Result<JobRow> {
+        Ok(JobRow {
+            id: r.get(0)?,
+            execution_id: r.get(1)?,
+            node_id: r.get(2)?,
+            node_key: r.get(3)?,
+            upstream_id: r.get(4)?,
+            status: r.get(5)?,
+            result: json_col(r, 6)?,
+            meta: json_col(r, 7)?,
+            created_at: r.get(8)?,
+            updated_at: r.get(9)?,
+        })
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({
+            "id": self.id, "executionId": self.execution_id, "nodeId": self.node_id, "nodeKey": self.node_key,
+            "upstreamId": self.upstream_id, "status": self.status, "result": self.result, "meta": self.meta,
+            "createdAt": self.created_at, "updatedAt": self.updated_at,
+        })
+    }
+}
+
+pub fn load_jobs(c: &Connection, execution_id: i64) -> Result<Vec<JobRow>> {
+    let mut st = c.prepare_cached(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE executionId = ?1 ORDER BY id"))?;
+    let rows = st.query_map(params![execution_id], JobRow::from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// 11 random characters of `[0-9a-z]` (workflow and node keys).
+pub fn random_key() -> String {
+    use rand::Rng;
+    const CHARS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut rng = rand::thread_rng();
+    (0..11).map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char).collect()
+}
+
+/// `^[A-Za-z0-9_][A-Za-z0-9_-]*$`, at most 255 characters.
+pub fn valid_key(k: &str) -> bool {
+    let b = k.as_bytes();
+    !b.is_empty()
+        && b.len() <= 255
+        && (b[0].is_ascii_alphanumeric() || b[0] == b'_')
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+}

@@ -1,0 +1,286 @@
+//! The durable async queue (workflows.md §4.2–§4.3): QUEUEING rows in `executions` are claimed in id
+//! order by one in-process worker thread; delay timers resume pending runs; a restart recovers every
+//! row so that each queued execution reaches a final status exactly once.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashSet};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use rusqlite::params;
+
+use super::engine::{self, Processor};
+use super::model::{load_execution, status, ExecutionRow, EXECUTION_COLUMNS};
+use crate::app::App;
+use crate::error::Result;
+
+/// Rows claimed per transaction: amortises the commit; unrun ones are returned at shutdown.
+const CLAIM_BATCH: i64 = 64;
+
+#[derive(Default)]
+pub struct Queue {
+    state: Mutex<State>,
+    wake: Condvar,
+}
+
+#[derive(Default)]
+pub struct State {
+    shutdown: bool,
+    poked: bool,
+    timers: BinaryHeap<Reverse<(i64, i64)>>,
+    /// Executions being processed now (by a request or the worker): cancel answers 409.
+    pub busy: HashSet<i64>,
+}
+
+/// Removes an execution from the busy set when dropped.
+pub struct Busy<'a> {
+    queue: &'a Queue,
+    ids: Vec<i64>,
+}
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        let mut s = self.queue.lock();
+        for id in &self.ids {
+            s.busy.remove(id);
+        }
+    }
+}
+
+impl Queue {
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// New rows were committed: wake the worker.
+    pub fn notify(&self) {
+        self.lock().poked = true;
+        self.wake.notify_all();
+    }
+
+    /// Resume execution `id` at `due_ms` (delay or timeout).
+    pub fn arm(&self, id: i64, due_ms: i64) {
+        self.lock().timers.push(Reverse((due_ms, id)));
+        self.wake.notify_all();
+    }
+
+    pub fn mark_busy(&self, id: i64) -> Busy<'_> {
+        self.lock().busy.insert(id);
+        Busy { queue: self, ids: vec![id] }
+    }
+
+    pub fn shutdown(&self) {
+        self.lock().shutdown = true;
+        self.wake.notify_all();
+    }
+
+    fn is_shutdown(&self) -> bool {
+        self.lock().shutdown
+    }
+
+    /// Waits until poked, a timer is due, or shutdown; returns the due timers.
+    fn wait(&self, poll: Duration) -> Vec<i64> {
+        let mut s = self.lock();
+        loop {
+            if s.shutdown {
+                return Vec::new();
+            }
+            let now = crate::time::now_ms();
+            let mut due = Vec::new();
+            while let Some(Reverse((at, id))) = s.timers.peek().copied() {
+                if at > now {
+                    break;
+                }
+                s.timers.pop();
+                due.push(id);
+            }
+            if !due.is_empty() || s.poked {
+                s.poked = false;
+                return due;
+            }
+            let until_timer = s.timers.peek().map(|Reverse((at, _))| Duration::from_millis((at - now).max(1) as u64));
+            let timeout = until_timer.map_or(poll, |t| t.min(poll));
+            s = match self.wake.wait_timeout(s, timeout) {
+                Ok((g, _)) => g,
+                Err(p) => p.into_inner().0,
+            };
+            if !s.poked && s.timers.peek().is_none_or(|Reverse((at, _))| *at > crate::time::now_ms()) {
+                // A plain timeout: look at the store once in a while anyway (rows queued by another
+                // process, e.g. a restart of a crashed request, are picked up without a poke).
+                s.poked = true;
+            }
+        }
+    }
+}
+
+/// Start-up recovery (workflows.md §4.3). Runs before the server accepts requests.
+pub fn recover(app: &App) -> Result<()> {
+    let started: Vec<ExecutionRow> = app.store.read(|c| {
+        let mut st = c.prepare(&format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE status = 0 ORDER BY id"))?;
+        let rows = st.query_map([], ExecutionRow::from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    })?;
+    for exec in started {
+        if exec.sync {
+            // Its request is gone: nobody can receive the result.
+            app.store.write(|c| {
+                c.execute(
+                    "UPDATE executions SET status = ?2, reason = 'interrupted', updatedAt = ?3 WHERE id = ?1",
+                    params![exec.id, status::ABORTED, crate::time::now_iso()],
+                )?;
+                c.execute("UPDATE jobs SET status = ?2 WHERE executionId = ?1 AND status = 0", params![exec.id, status::ABORTED])?;
+                Ok(())
+            })?;
+            tracing::warn!(execution = exec.id, "sync execution interrupted by a restart: aborted");
+            continue;
+        }
+        let Some(flow) = app.workflows.flow(&app.store, exec.workflow_id)? else {
+            mark_failed(app, exec.id, "workflow was deleted")?;
+            continue;
+        };
+        let mut p = Processor::new(app, flow, &exec);
+        app.store.read(|c| p.restore(c))?;
+        match p.pending_delay() {
+            Some((idx, _)) => app.queue.arm(exec.id, p.delay_due_ms(idx)),
+            None => {
+                // Interrupted mid-run before anything was saved: run it again from the head.
+                app.store.write(|c| {
+                    c.execute("DELETE FROM jobs WHERE executionId = ?1", params![exec.id])?;
+                    c.execute("UPDATE executions SET status = NULL, startedAt = NULL WHERE id = ?1", params![exec.id])?;
+                    Ok(())
+                })?;
+                tracing::info!(execution = exec.id, "interrupted async execution queued again");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn mark_failed(app: &App, id: i64, reason: &str) -> Result<()> {
+    app.store.write(|c| {
+        c.execute(
+            "UPDATE executions SET status = ?2, reason = ?3, updatedAt = ?4 WHERE id = ?1",
+            params![id, status::ERROR, reason, crate::time::now_iso()],
+        )?;
+        Ok(())
+    })
+}
+
+pub fn start_worker(app: Arc<App>) -> std::io::Result<JoinHandle<()>> {
+    std::thread::Builder::new().name("flowgate-worker".into()).spawn(move || worker(&app))
+}
+
+fn worker(app: &App) {
+    tracing::debug!("worker started");
+    let mut due: Vec<i64> = Vec::new();
+    loop {
+        for id in due.drain(..) {
+            if let Err(e) = resume(app, id) {
+                tracing::error!(execution = id, error = %e, "resuming execution failed");
+            }
+        }
+        if app.queue.is_shutdown() {
+            break;
+        }
+        match drain_batch(app) {
+            Ok(0) => due = app.queue.wait(Duration::from_secs(5)),
+            Ok(_) => due = app.queue.wait(Duration::ZERO),
+            Err(e) => {
+                tracing::error!(error = %e, "claiming queued executions failed");
+                due = app.queue.wait(Duration::from_secs(1));
+            }
+        }
+        if app.queue.is_shutdown() {
+            break;
+        }
+    }
+    tracing::debug!("worker stopped");
+}
+
+/// Claims up to a batch of QUEUEING rows in id order and runs them one at a time. Returns how many ran.
+fn drain_batch(app: &App) -> Result<usize> {
+    let claimed: Vec<ExecutionRow> = {
+        let mut s = app.queue.lock();
+        let now = crate::time::now_iso();
+        let mut rows = app.store.write(|c| {
+            let mut st = c.prepare_cached(&format!(
+                "UPDATE executions SET status = 0, startedAt = ?1, updatedAt = ?1
+                 WHERE id IN (SELECT id FROM executions WHERE status IS NULL ORDER BY id LIMIT ?2)
+                 RETURNING {EXECUTION_COLUMNS}"
+            ))?;
+            let rows = st.query_map(params![now, CLAIM_BATCH], ExecutionRow::from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })?;
+        rows.sort_by_key(|r| r.id);
+        for r in &rows {
+            s.busy.insert(r.id);
+        }
+        rows
+    };
+    let _busy = Busy { queue: &app.queue, ids: claimed.iter().map(|r| r.id).collect() };
+    let mut ran = 0;
+    for (i, exec) in claimed.iter().enumerate() {
+        if app.queue.is_shutdown() {
+            unclaim(app, &claimed[i..])?;
+            break;
+        }
+        match engine::run_claimed(app, exec) {
+            Ok(out) => {
+                if let Some(due) = out.due_ms {
+                    app.queue.arm(exec.id, due);
+                }
+            }
+            Err(e) => {
+                tracing::error!(execution = exec.id, error = %e, "execution failed to run");
+                mark_failed(app, exec.id, &e.to_string())?;
+            }
+        }
+        ran += 1;
+    }
+    Ok(ran)
+}
+
+/// Returns claimed-but-unrun rows to the queue (shutdown): queued executions stay queued.
+fn unclaim(app: &App, rows: &[ExecutionRow]) -> Result<()> {
+    app.store.write(|c| {
+        for r in rows {
+            c.execute("UPDATE executions SET status = NULL, startedAt = NULL WHERE id = ?1 AND status = 0", params![r.id])?;
+        }
+        Ok(())
+    })
+}
+
+/// A timer fired: finish the pending delay (or time the run out) and continue.
+fn resume(app: &App, id: i64) -> Result<()> {
+    let Some(exec) = app.store.read(|c| load_execution(c, id))? else { return Ok(()) };
+    if exec.status != Some(status::STARTED) {
+        return Ok(()); // canceled or finished meanwhile
+    }
+    let Some(flow) = app.workflows.flow(&app.store, exec.workflow_id)? else {
+        return mark_failed(app, id, "workflow was deleted");
+    };
+    let _busy = app.queue.mark_busy(id);
+    let mut p = Processor::new(app, flow, &exec);
+    app.store.read(|c| p.restore(c))?;
+    let Some((idx, node)) = p.pending_delay() else { return Ok(()) };
+    let now = crate::time::now_ms();
+    let st = if p.past_deadline(now) {
+        p.time_out();
+        status::ABORTED
+    } else {
+        let due = p.delay_due_ms(idx);
+        if due > now {
+            app.queue.arm(id, due.min(p.deadline().unwrap_or(due)));
+            return Ok(());
+        }
+        let chain = p.resume_from(idx, super::nodes::delay_end_status(&node.config));
+        p.final_status(chain)
+    };
+    app.store.write(|c| p.save(c, st))?;
+    let out = p.outcome(st);
+    if let Some(due) = out.due_ms {
+        app.queue.arm(id, due);
+    }
+    Ok(())
+}
