@@ -829,10 +829,11 @@
     const origin = location.origin;
     const k = encodeURIComponent(key);
     const idInput = h('input', { id: 'try-id', type: 'text', inputmode: 'numeric', autocomplete: 'off', placeholder: 'empty: new record form' });
-    const bodyInput = h('textarea', { id: 'try-body', rows: '6', spellcheck: 'false', placeholder: '{"title": "Sample 1"}' });
+    const bodyInput = h('textarea', { id: 'try-body', rows: '6', spellcheck: 'false' });
     const includeToken = h('input', { id: 'include-token', type: 'checkbox' });
     const tokenWarn = h('p', { class: 'alert alert-warn', hidden: true, id: 'token-warning' }, 'The calls below hold your token: whoever has it acts as you until you sign out.');
     const defaultBody = ctype === 0 ? { example: true } : sampleBody(collection, collections);
+    bodyInput.placeholder = `e.g. ${JSON.stringify(defaultBody)}`;
     const record = ctype === 1 || ctype === 2;
 
     // Each call: {id, label, note, build(state) → text, tryable}
