@@ -303,6 +303,7 @@
   // Router
 
   let renderSeq = 0;
+  let quietRender = false; // a self-refresh: keep focus and scroll position
   let signInNotice = '';
   const pageCleanups = [];
 
@@ -316,8 +317,14 @@
   function show(seq, node, opts) {
     if (seq !== renderSeq) return false;
     const view = $('view');
+    const quiet = quietRender;
+    const y = window.scrollY;
     clear(view);
     view.appendChild(node);
+    if (quiet) {
+      window.scrollTo(0, y);
+      return true;
+    }
     if (!(opts && opts.keepFocus)) {
       const h1 = view.querySelector('h1');
       if (h1) { h1.setAttribute('tabindex', '-1'); h1.focus({ preventScroll: true }); }
@@ -333,8 +340,9 @@
 
   function onPage(seq) { return seq === renderSeq; }
 
-  async function render() {
+  async function render(opts) {
     const seq = ++renderSeq;
+    quietRender = !!(opts && opts.quiet);
     while (pageCleanups.length) { try { pageCleanups.pop()(); } catch (e) { /* ignore */ } }
     renderAccount();
     if (!session) {
@@ -345,9 +353,11 @@
     const { parts, query } = parseHash();
     const [section, id, sub] = parts;
     markNav(section || 'workflows');
-    const view = $('view');
-    clear(view);
-    view.appendChild(h('p', { class: 'loading' }, 'Loading…'));
+    if (!quietRender) {
+      const view = $('view');
+      clear(view);
+      view.appendChild(h('p', { class: 'loading' }, 'Loading…'));
+    }
     try {
       if (!section || section === 'workflows') {
         if (id && sub === 'executions') location.replace(`#/executions?workflowId=${encodeURIComponent(id)}`);
@@ -364,7 +374,11 @@
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
       setTitle('Error');
-      show(seq, h('section', null, h('h1', null, 'Something went wrong'), errorBox(err)));
+      const hint = err instanceof ApiError && err.status === 403 && session
+        ? h('p', null, `The role "${session.role}" may not see this page.`,
+          (session.roles || []).length > 1 ? ' Pick another role in the header.' : '')
+        : null;
+      show(seq, h('section', null, h('h1', null, 'Something went wrong'), errorBox(err), hint));
     }
   }
 
@@ -1162,7 +1176,7 @@
         h('h2', { id: 'jobs-h' }, `Jobs (${jobs.length})`), jobsTable));
     if (show(seq, page) && pending) {
       // Follow a queued or running execution for a while.
-      const t = window.setTimeout(() => { if (onPage(seq)) render(); }, 1000);
+      const t = window.setTimeout(() => { if (onPage(seq)) render({ quiet: true }); }, 1000);
       pageCleanups.push(() => window.clearTimeout(t));
     }
   }
@@ -1178,7 +1192,7 @@
       announce(`Acting as role ${ev.target.value}.`);
       render();
     });
-    window.addEventListener('hashchange', render);
+    window.addEventListener('hashchange', () => render());
     render();
   }
 
