@@ -101,7 +101,32 @@ fn prepare_store(app: &App) -> Result<(), String> {
     Ok(())
 }
 
+/// Hourly: dead tokens and expired idempotency records go while the server runs for months.
+fn start_housekeeping(app: Arc<App>) {
+    let spawned = std::thread::Builder::new().name("flowgate-housekeeping".into()).spawn(move || {
+        let mut last = std::time::Instant::now();
+        while !app.is_shutting_down() {
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            if last.elapsed() < std::time::Duration::from_secs(3600) {
+                continue;
+            }
+            last = std::time::Instant::now();
+            let purged = app.store.write(|c| {
+                crate::auth::token::purge(c)?;
+                crate::trigger::idempotency::purge_expired(c)
+            });
+            if let Err(e) = purged {
+                tracing::warn!(error = %e, "housekeeping failed");
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "cannot start housekeeping");
+    }
+}
+
 fn run_server(app: Arc<App>, listener: TcpListener) -> i32 {
+    start_housekeeping(app.clone());
     let worker = if app.config.worker_on() {
         match crate::workflow::queue::start_worker(app.clone()) {
             Ok(h) => Some(h),
