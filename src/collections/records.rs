@@ -1,13 +1,122 @@
 //! Records: list, get, create, update, destroy over a collection's table (collections.md §6–§9).
+//!
+//! The functions here are the Rust API the HTTP handlers, the workflow engine and the trigger share.
+//! They run on a connection the caller got from `store.read` / `store.write` (so a workflow's writes sit
+//! in its transaction) and take the schema snapshot the caller resolved the collection in.
 
-use rusqlite::params;
+use rusqlite::{params, Connection};
+use serde_json::{Map, Value};
 
-use super::{Collection, Field};
+use super::filter::{self, Where, ROOT};
+use super::registry::{Collection, Field, Kind, Schema};
+use super::rows::{self, Record};
+use super::sql::{id_values, placeholders, q, SqlValue};
+use super::view::{self, View};
+use super::write::{self, Mode};
 use crate::app::App;
-use crate::error::Result;
-use crate::http::dispatch::{action_not_found, Ctx};
-use crate::http::Reply;
+use crate::error::{Code, Error, Result};
+use crate::http::request::Page;
 use crate::store::OptionalExt;
+
+pub use super::record_api::{handle, handle_association};
+
+/// What a read returns and how (the query parameters of http.md §3 as values).
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    pub filter: Option<Value>,
+    pub appends: Vec<String>,
+    pub fields: Vec<String>,
+    pub except: Vec<String>,
+    /// Column names; `-field` is descending. `id` ascending is always the last key.
+    pub sort: Vec<String>,
+    /// `None`: every row.
+    pub page: Option<Page>,
+    /// ACL scope `own`: only rows whose `createdById` is this user.
+    pub own: Option<i64>,
+}
+
+/// Validates appends paths (`UNKNOWN_FIELD` / `NOT_AN_ASSOCIATION`).
+pub fn check_appends(schema: &Schema, coll: &Collection, appends: &[String]) -> Result<()> {
+    super::appends::parse(schema, coll, appends).map(|_| ())
+}
+
+/// A page of records and the total count of matching rows.
+pub fn list(conn: &Connection, schema: &Schema, coll: &Collection, opts: &ReadOptions) -> Result<(Vec<Value>, u64)> {
+    let mut w = filter::compile(schema, coll, opts.filter.as_ref())?;
+    w.and_own(opts.own);
+    select(conn, schema, coll, &w, opts)
+}
+
+/// Record `id` with `appends`, or `None` (also when `own` excludes it).
+pub fn get(conn: &Connection, schema: &Schema, coll: &Collection, id: i64, appends: &[String], own: Option<i64>) -> Result<Option<Value>> {
+    Ok(get_many(conn, schema, coll, &[id], appends, own)?.into_iter().next())
+}
+
+/// Records by id in primary-key order; repeated ids once, missing ones absent.
+pub fn get_many(conn: &Connection, schema: &Schema, coll: &Collection, ids: &[i64], appends: &[String], own: Option<i64>) -> Result<Vec<Value>> {
+    let view = View::appends(schema, coll, appends)?;
+    let mut w = Where::default();
+    by_ids(&mut w, ids);
+    w.and_own(own);
+    let (rows, _) = fetch(conn, coll, &w, "t0.\"id\"", None)?;
+    view.render(conn, schema, coll, rows)
+}
+
+/// Creates a record from request-shaped `values`; returns the stored record (no appends).
+pub fn create(conn: &Connection, schema: &Schema, coll: &Collection, values: &Map<String, Value>, actor: Option<i64>) -> Result<Value> {
+    let id = create_id(conn, schema, coll, values, actor, |_| Ok(()))?;
+    get(conn, schema, coll, id, &[], None)?.ok_or_else(|| Error::internal("created record vanished"))
+}
+
+/// Updates every row matching `filter` (`{}` = all rows) within `own`; returns the ids updated.
+pub fn update(
+    conn: &Connection,
+    schema: &Schema,
+    coll: &Collection,
+    filter: &Value,
+    values: &Map<String, Value>,
+    actor: Option<i64>,
+    own: Option<i64>,
+) -> Result<Vec<i64>> {
+    let mut w = filter::compile(schema, coll, Some(filter))?;
+    w.and_own(own);
+    update_where(conn, schema, coll, &w, values, actor)
+}
+
+/// Deletes the rows matching `filter` within `own`; an empty filter deletes nothing.
+pub fn destroy(conn: &Connection, schema: &Schema, coll: &Collection, filter: &Value, own: Option<i64>) -> Result<usize> {
+    let mut w = filter::compile(schema, coll, Some(filter))?;
+    if w.is_empty() {
+        return Ok(0);
+    }
+    w.and_own(own);
+    destroy_where(conn, coll, &w)
+}
+
+/// The to-one target of `record` through `field` (belongsTo via its FK, hasOne via the target's FK).
+pub fn load_association(
+    conn: &Connection,
+    schema: &Schema,
+    coll: &Collection,
+    record: &Value,
+    field: &Field,
+    appends: &[String],
+) -> Result<Option<Value>> {
+    let target = schema
+        .get(field.kind.target().unwrap_or(""))
+        .ok_or_else(|| Error::internal(format!("{}.{} has no target", coll.name, field.name)))?;
+    let id = record.get("id").and_then(Value::as_i64).ok_or_else(|| Error::internal("record without id"))?;
+    let scope = match &field.kind {
+        Kind::BelongsTo { .. } | Kind::HasOne { .. } => Link::of(conn, coll, id, field)?,
+        _ => {
+            return Err(Error::new(Code::AssociationNotSupported, "one-to-many is not supported").with("path", field.name.clone()))
+        }
+    };
+    let opts = ReadOptions { appends: appends.to_vec(), page: Some(Page { page: 1, page_size: 1 }), ..ReadOptions::default() };
+    let mut w = Where::default();
+    scope.restrict(&mut w);
+    Ok(select(conn, schema, target, &w, &opts)?.0.into_iter().next())
+}
 
 /// Whether record `id` exists (association sources).
 pub fn exists(app: &App, c: &Collection, id: i64) -> Result<bool> {
@@ -16,10 +125,156 @@ pub fn exists(app: &App, c: &Collection, id: i64) -> Result<bool> {
     app.store.read(|conn| Ok(conn.query_row(&sql, params![id], |_| Ok(())).optional()?.is_some()))
 }
 
-pub fn handle(ctx: &Ctx, _c: &Collection) -> Result<Reply> {
-    Err(action_not_found(ctx.route))
+// ---- shared by the HTTP handlers ----
+
+/// The target rows an association resource may touch (collections.md §7).
+#[derive(Debug, Clone)]
+pub enum Link {
+    /// hasMany: target rows whose `column` is the source id.
+    Fk { column: String, source: i64 },
+    /// hasOne: the lowest-id target row whose `column` is the source id.
+    FirstFk { table: String, column: String, source: i64 },
+    /// belongsToMany: target rows linked through a table.
+    Through { table: String, fk: String, other: String, source: i64 },
+    /// belongsTo: the row the source's FK names, or none.
+    Id(Option<i64>),
 }
 
-pub fn handle_association(ctx: &Ctx, _s: &Collection, _id: i64, _f: &Field, _t: &Collection) -> Result<Reply> {
-    Err(action_not_found(ctx.route))
+impl Link {
+    /// The link from source record `source` of `coll` through `field`.
+    pub fn of(conn: &Connection, coll: &Collection, source: i64, field: &Field) -> Result<Link> {
+        Ok(match &field.kind {
+            Kind::HasMany { foreign_key, .. } => Link::Fk { column: foreign_key.clone(), source },
+            Kind::HasOne { target, foreign_key } => Link::FirstFk { table: target.clone(), column: foreign_key.clone(), source },
+            Kind::BelongsToMany { through, foreign_key, other_key, .. } => {
+                Link::Through { table: through.clone(), fk: foreign_key.clone(), other: other_key.clone(), source }
+            }
+            Kind::BelongsTo { foreign_key, .. } => {
+                let sql = format!("SELECT {} FROM {} WHERE \"id\" = ?", q(foreign_key), q(&coll.name));
+                let fk: Option<Option<i64>> = conn.prepare_cached(&sql)?.query_row([source], |r| r.get(0)).optional()?;
+                Link::Id(fk.flatten())
+            }
+            Kind::Scalar(_) => return Err(Error::internal("a column is not an association")),
+        })
+    }
+
+    /// ANDs the link into a condition over the target (`t0`).
+    pub fn restrict(&self, w: &mut Where) {
+        match self {
+            Link::Fk { column, source } => w.and(format!("{ROOT}.{} = ?", q(column)), vec![SqlValue::Integer(*source)]),
+            Link::FirstFk { table, column, source } => w.and(
+                format!("{ROOT}.\"id\" = (SELECT MIN(\"id\") FROM {} WHERE {} = ?)", q(table), q(column)),
+                vec![SqlValue::Integer(*source)],
+            ),
+            Link::Through { table, fk, other, source } => w.and(
+                format!("{ROOT}.\"id\" IN (SELECT {} FROM {} WHERE {} = ?)", q(other), q(table), q(fk)),
+                vec![SqlValue::Integer(*source)],
+            ),
+            Link::Id(Some(id)) => w.and(format!("{ROOT}.\"id\" = ?"), vec![SqlValue::Integer(*id)]),
+            Link::Id(None) => w.and("0".into(), Vec::new()),
+        }
+    }
+}
+
+/// ANDs `id IN (ids)` (nothing matches an empty list).
+pub fn by_ids(w: &mut Where, ids: &[i64]) {
+    if ids.is_empty() {
+        w.and("0".into(), Vec::new());
+    } else {
+        w.and(format!("{ROOT}.\"id\" IN ({})", placeholders(ids.len())), id_values(ids));
+    }
+}
+
+/// Reads rows matching `w` shaped by `opts` (appends, fields, except, sort, page); returns the records
+/// and the number of matching rows.
+pub fn select(conn: &Connection, schema: &Schema, coll: &Collection, w: &Where, opts: &ReadOptions) -> Result<(Vec<Value>, u64)> {
+    let view = View::new(schema, coll, &opts.appends, &opts.fields, &opts.except)?;
+    let order = view::order_by(coll, &opts.sort)?;
+    let (rows, count) = fetch(conn, coll, w, &order, opts.page)?;
+    Ok((view.render(conn, schema, coll, rows)?, count))
+}
+
+/// The rows of one page and the total count (counted only when the page does not tell).
+fn fetch(conn: &Connection, coll: &Collection, w: &Where, order: &str, page: Option<Page>) -> Result<(Vec<Record>, u64)> {
+    let (limit, offset) = page.map(|p| (p.page_size as i64, p.offset() as i64)).unwrap_or((-1, 0));
+    let sql = format!(
+        "SELECT {cols} FROM {t} {ROOT}{joins} WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?",
+        cols = rows::select_list(coll, ROOT),
+        t = q(&coll.name),
+        joins = w.joins(),
+        cond = w.cond(),
+    );
+    let mut params = w.params().to_vec();
+    params.push(SqlValue::Integer(limit));
+    params.push(SqlValue::Integer(offset));
+    let records: Vec<Record> = rows::query(conn, coll, &sql, &params, 0)?.into_iter().map(|(_, r)| r).collect();
+    let count = match page {
+        // A short first page holds every match; no need to count.
+        Some(p) if p.offset() == 0 && (records.len() as u64) < p.page_size => records.len() as u64,
+        Some(_) => count(conn, coll, w)?,
+        None => records.len() as u64,
+    };
+    Ok((records, count))
+}
+
+fn count(conn: &Connection, coll: &Collection, w: &Where) -> Result<u64> {
+    let sql = format!("SELECT COUNT(*) FROM {} {ROOT}{} WHERE {}", q(&coll.name), w.joins(), w.cond());
+    let n: i64 = conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(w.params()), |r| r.get(0))?;
+    Ok(n as u64)
+}
+
+/// Ids of the rows matching `w`, ascending.
+pub fn matching_ids(conn: &Connection, coll: &Collection, w: &Where) -> Result<Vec<i64>> {
+    let sql = format!("SELECT {ROOT}.\"id\" FROM {} {ROOT}{} WHERE {} ORDER BY {ROOT}.\"id\"", q(&coll.name), w.joins(), w.cond());
+    let mut st = conn.prepare_cached(&sql)?;
+    let ids = st.query_map(rusqlite::params_from_iter(w.params()), |r| r.get::<_, i64>(0))?;
+    Ok(ids.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Creates a row from `values`; `adjust` may set columns the request does not choose (an association
+/// resource's FK). Returns the new id.
+pub fn create_id<'c>(
+    conn: &Connection,
+    schema: &Schema,
+    coll: &'c Collection,
+    values: &Map<String, Value>,
+    actor: Option<i64>,
+    adjust: impl FnOnce(&mut write::Changes<'c>) -> Result<()>,
+) -> Result<i64> {
+    refuse_builtin(coll)?;
+    let mut ch = write::parse(conn, schema, coll, values, Mode::Create)?;
+    adjust(&mut ch)?;
+    let now = crate::time::now_iso();
+    let id = write::insert(conn, coll, &ch, actor, &now)?;
+    write::apply_links(conn, id, &ch)?;
+    Ok(id)
+}
+
+/// Validates `values` first (bad input is a 400 even when nothing matches), then updates each match.
+pub fn update_where(conn: &Connection, schema: &Schema, coll: &Collection, w: &Where, values: &Map<String, Value>, actor: Option<i64>) -> Result<Vec<i64>> {
+    refuse_builtin(coll)?;
+    let ch = write::parse(conn, schema, coll, values, Mode::Update)?;
+    let ids = matching_ids(conn, coll, w)?;
+    let now = crate::time::now_iso();
+    for id in &ids {
+        write::update_row(conn, coll, *id, &ch, actor, &now)?;
+        write::apply_links(conn, *id, &ch)?;
+    }
+    Ok(ids)
+}
+
+/// Deletes the rows matching `w`; SQLite clears FKs pointing at them and cascades through tables.
+pub fn destroy_where(conn: &Connection, coll: &Collection, w: &Where) -> Result<usize> {
+    refuse_builtin(coll)?;
+    let t = q(&coll.name);
+    let sql = format!("DELETE FROM {t} WHERE \"id\" IN (SELECT {ROOT}.\"id\" FROM {t} {ROOT}{} WHERE {})", w.joins(), w.cond());
+    Ok(conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(w.params())).map_err(super::sql::write_error)?)
+}
+
+/// The built-in users table is written only through the users API.
+fn refuse_builtin(coll: &Collection) -> Result<()> {
+    if coll.builtin {
+        return Err(crate::error::invalid_value(format!("Collection \"{}\" is written through its own API", coll.name)));
+    }
+    Ok(())
 }

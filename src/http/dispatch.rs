@@ -38,6 +38,11 @@ pub enum Resource {
     Roles,
     RoleResources(String),
     ApiKeys,
+    Collections,
+    /// `collections/<name>/fields`: the collection the fields belong to.
+    CollectionFields(Arc<Collection>),
+    /// `fields:create` with `collectionName`.
+    Fields,
     Records(Arc<Collection>),
     /// `/<collection>/<sourceId>/<association>`: the association field and its target.
     Association { source: Arc<Collection>, source_id: i64, field: Field, target: Arc<Collection> },
@@ -100,6 +105,8 @@ fn allowed_actions(resource: &Resource) -> &'static [&'static str] {
         Resource::Auth => &["check", "signOut", "changePassword"],
         Resource::Users | Resource::Roles | Resource::RoleResources(_) => CRUD,
         Resource::ApiKeys => &["create", "list", "destroy"],
+        Resource::Collections | Resource::CollectionFields(_) => CRUD,
+        Resource::Fields => &["create"],
         Resource::Records(_) => &["list", "get", "create", "update", "destroy", "trigger"],
         Resource::Association { field, .. } if field.kind.is_to_one() => &["get", "update", "trigger"],
         Resource::Association { .. } => &["list", "get", "create", "update", "destroy", "trigger"],
@@ -120,6 +127,16 @@ fn resolve(app: &App, route: &Route) -> Result<Resource> {
             Resource::RoleResources(role)
         }
         ("apiKeys", None) => Resource::ApiKeys,
+        ("collections", None) => Resource::Collections,
+        ("collections", Some("fields")) => {
+            let name = route.source_id.clone().unwrap_or_default();
+            let coll = app
+                .registry
+                .user_collection(&name)
+                .ok_or_else(|| crate::collections::schema_ops::missing_collection(&name))?;
+            Resource::CollectionFields(coll)
+        }
+        ("fields", None) => Resource::Fields,
         (name, None) => Resource::Records(app.registry.user_collection(name).ok_or_else(|| resource_not_found(name))?),
         (name, Some(assoc)) => resolve_association(app, name, route.source_id.as_deref().unwrap_or(""), assoc)?,
     };
@@ -155,6 +172,7 @@ fn acl_target(req: &Request, route: &Route, resource: &Resource) -> Result<Targe
         Resource::ApiKeys if action == "create" => Target::LoggedInNoApiKey,
         Resource::ApiKeys => Target::LoggedIn,
         Resource::Users | Resource::Roles | Resource::RoleResources(_) => Target::System,
+        Resource::Collections | Resource::CollectionFields(_) | Resource::Fields => Target::System,
         Resource::Records(c) => Target::Collection { name: c.name.clone(), action: collection_action(req, route) },
         Resource::Association { target, .. } => {
             Target::Collection { name: target.name.clone(), action: collection_action(req, route) }
@@ -186,6 +204,9 @@ fn call(ctx: &Ctx, resource: &Resource) -> Result<Reply> {
         Resource::Roles => crate::acl::roles::handle(ctx),
         Resource::RoleResources(role) => crate::acl::roles::handle_resources(ctx, role),
         Resource::ApiKeys => auth::api_keys::handle(ctx),
+        Resource::Collections => crate::collections::schema_api::handle_collections(ctx),
+        Resource::CollectionFields(c) => crate::collections::schema_api::handle_fields(ctx, c),
+        Resource::Fields => crate::collections::schema_api::handle_fields_resource(ctx),
         Resource::Records(c) => crate::collections::records::handle(ctx, c),
         Resource::Association { source, source_id, field, target } => {
             crate::collections::records::handle_association(ctx, source, *source_id, field, target)
