@@ -370,16 +370,10 @@ fn registry_survives_restart() {
     assert_eq!(s2.ok("GET", "/api/posts:get/1?appends=comments,category", None)["title"], "kept");
 }
 
-/// On a first start the ACL cache is loaded before the built-in roles exist (reported to the lead);
-/// any roles write reloads it.
-fn reload_acl(s: &Server) {
-    s.ok("POST", "/api/roles:update/member", Some(json!({})));
-}
-
 #[test]
 fn management_needs_pm_snippet() {
     let s = Server::start();
-    reload_acl(&s);
+    s.reload_acl();
     let member = s.user("m1", &["member"]);
     let (st, v) = s.post(&member, "/api/collections:create", json!({"name":"x"}));
     assert_eq!((st, code(&v)), (403, "NO_PERMISSIONS"));

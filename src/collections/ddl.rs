@@ -211,21 +211,12 @@ fn check_foreign_keys(conn: &Connection, table: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collections::registry::{system_fields, Kind, ScalarType};
-    use serde_json::Value;
+    use crate::collections::define::fk_field;
+    use crate::collections::registry::system_fields;
 
     fn coll() -> Collection {
         let mut fields = system_fields();
-        fields.push(Field {
-            name: "categoryId".into(),
-            kind: Kind::Scalar(ScalarType::BigInt),
-            title: None,
-            allow_null: true,
-            unique: false,
-            default_value: Value::Null,
-            system: false,
-            fk_target: Some("categories".into()),
-        });
+        fields.push(fk_field("categoryId", "categories"));
         Collection { name: "posts".into(), title: "p".into(), created_at: String::new(), updated_at: String::new(), fields, builtin: false }
     }
 

@@ -181,22 +181,27 @@ fn with_fk_column(owner: &Collection, holder: &Collection, field: Field, fk: &st
         Some(f) if f.is_column() && f.fk_target.as_deref().is_some_and(|t| t.eq_ignore_ascii_case(points_to)) => {}
         Some(_) => return Err(field_exists(fk, &holder.name)),
         None => {
-            let col = Field {
-                name: fk.to_string(),
-                kind: Kind::Scalar(ScalarType::BigInt),
-                title: None,
-                allow_null: true,
-                unique: false,
-                default_value: Value::Null,
-                system: false,
-                fk_target: Some(points_to.to_string()),
-            };
+            let col = fk_field(fk, points_to);
             rows.push((holder.name.clone(), col.clone()));
             column = Some((holder.name.clone(), col));
         }
     }
     rows.push((owner.name.clone(), field.clone()));
     Ok(Plan { field, rows, column, through: None })
+}
+
+/// An FK column: bigInt, nullable, referencing `target(id)`.
+pub fn fk_field(name: &str, target: &str) -> Field {
+    Field {
+        name: name.to_string(),
+        kind: Kind::Scalar(ScalarType::BigInt),
+        title: None,
+        allow_null: true,
+        unique: false,
+        default_value: Value::Null,
+        system: false,
+        fk_target: Some(target.to_string()),
+    }
 }
 
 /// Whether a through table can be reused (true) or must be made (false); a clash is an error.

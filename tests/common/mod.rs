@@ -110,6 +110,12 @@ impl Server {
         self.sign_in(username, &password)
     }
 
+    /// On a first start the ACL cache is loaded before the built-in roles exist (reported to the lead);
+    /// any roles write reloads it. Call before acting as a non-root user.
+    pub fn reload_acl(&self) {
+        self.ok("POST", "/api/roles:update/member", Some(json!({})));
+    }
+
     /// A connection to the server's database, to check what is stored (tests only read through it).
     pub fn db(&self) -> rusqlite::Connection {
         let c = rusqlite::Connection::open(self.dir.join("flowgate.db")).expect("open flowgate.db");
@@ -409,4 +415,17 @@ pub fn run_cli(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+pub fn enc(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
