@@ -636,6 +636,11 @@ fn own_scope() {
     assert_eq!(v, json!({"data": null}));
     let (_, v) = s.get(&m, &format!("/api/samples:list?filter={}", enc(r#"{"indicator":1}"#)));
     assert_eq!(ids(&v["data"]), vec![my_id]);
+    // The users target of createdBy: under `own`, a member sees only its own user row.
+    let (st, v) = s.get(&m, &format!("/api/samples/{my_id}/createdBy:get"));
+    assert_eq!((st, v["data"]["id"].as_i64()), (200, Some(my_user)));
+    let (st, v) = s.get(&m, "/api/samples/1/createdBy:get");
+    assert_eq!((st, v), (200, json!({"data": null})));
     let (_, v) = s.post(&m, "/api/samples:update/1", json!({"title":"hacked"}));
     assert_eq!(v["data"], json!([]));
     let (_, v) = s.post(&m, &format!("/api/samples:update?filter={}", enc(r#"{"indicator":1}"#)), json!({"indicator":2}));

@@ -146,7 +146,13 @@ pub struct Change<'c> {
     rebuilt: Vec<String>,
 }
 
-impl Change<'_> {
+impl<'c> Change<'c> {
+    /// A change on a connection already inside a transaction (tests build schemas this way).
+    #[cfg(test)]
+    pub fn on(conn: &'c Connection) -> Result<Change<'c>> {
+        Ok(Change { conn, schema: Schema::read(conn, 0)?, rebuilt: Vec::new() })
+    }
+
     /// Re-reads the registry after rows changed.
     pub fn refresh(&mut self) -> Result<()> {
         self.schema = Schema::read(self.conn, 0)?;

@@ -41,10 +41,12 @@ impl Where {
         self.params.extend(params);
     }
 
-    /// Only rows created by `user` (ACL scope `own`).
-    pub fn and_own(&mut self, user: Option<i64>) {
+    /// Only rows created by `user` (ACL scope `own`). The built-in users table has no creator: there a
+    /// user owns only its own row.
+    pub fn and_own(&mut self, coll: &Collection, user: Option<i64>) {
         if let Some(u) = user {
-            self.and(format!("{ROOT}.\"createdById\" = ?"), vec![SqlValue::Integer(u)]);
+            let column = if coll.field("createdById").is_some_and(|f| f.is_column()) { "createdById" } else { "id" };
+            self.and(format!("{ROOT}.{} = ?", q(column)), vec![SqlValue::Integer(u)]);
         }
     }
 

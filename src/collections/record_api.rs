@@ -107,7 +107,7 @@ fn scope(ctx: &Ctx, schema: &Schema, on: &On, filter: Option<&Value>, write: boo
     if let Some(link) = &on.link {
         link.restrict(&mut w);
     }
-    w.and_own(own(ctx));
+    w.and_own(on.coll, own(ctx));
     Ok(w)
 }
 

@@ -43,7 +43,7 @@ pub fn check_appends(schema: &Schema, coll: &Collection, appends: &[String]) -> 
 /// A page of records and the total count of matching rows.
 pub fn list(conn: &Connection, schema: &Schema, coll: &Collection, opts: &ReadOptions) -> Result<(Vec<Value>, u64)> {
     let mut w = filter::compile(schema, coll, opts.filter.as_ref())?;
-    w.and_own(opts.own);
+    w.and_own(coll, opts.own);
     select(conn, schema, coll, &w, opts)
 }
 
@@ -57,7 +57,7 @@ pub fn get_many(conn: &Connection, schema: &Schema, coll: &Collection, ids: &[i6
     let view = View::appends(schema, coll, appends)?;
     let mut w = Where::default();
     by_ids(&mut w, ids);
-    w.and_own(own);
+    w.and_own(coll, own);
     let (rows, _) = fetch(conn, coll, &w, "t0.\"id\"", None)?;
     view.render(conn, schema, coll, rows)
 }
@@ -79,7 +79,7 @@ pub fn update(
     own: Option<i64>,
 ) -> Result<Vec<i64>> {
     let mut w = filter::compile(schema, coll, Some(filter))?;
-    w.and_own(own);
+    w.and_own(coll, own);
     update_where(conn, schema, coll, &w, values, actor)
 }
 
@@ -89,7 +89,7 @@ pub fn destroy(conn: &Connection, schema: &Schema, coll: &Collection, filter: &V
     if w.is_empty() {
         return Ok(0);
     }
-    w.and_own(own);
+    w.and_own(coll, own);
     destroy_where(conn, coll, &w)
 }
 
@@ -277,4 +277,106 @@ fn refuse_builtin(coll: &Collection) -> Result<()> {
         return Err(crate::error::invalid_value(format!("Collection \"{}\" is written through its own API", coll.name)));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collections::ddl::Change;
+    use crate::collections::schema_ops;
+    use serde_json::json;
+
+    /// categories, posts {title, indicator, category, comments, detail}, comments, details; users 1 and 2.
+    fn store() -> (Connection, Schema) {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(include_str!("../../schema.sql")).unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys=ON;
+             INSERT INTO users (username, password, createdAt, updatedAt) VALUES ('a','x','t','t'), ('b','x','t','t');",
+        )
+        .unwrap();
+        let mut ch = Change::on(&conn).unwrap();
+        for body in [
+            json!({"name":"categories","fields":[{"name":"title","type":"string"}]}),
+            json!({"name":"comments","fields":[{"name":"content","type":"text"}]}),
+            json!({"name":"details","fields":[{"name":"summary","type":"string"}]}),
+            json!({"name":"posts","fields":[{"name":"title","type":"string"},{"name":"indicator","type":"integer"},
+                {"name":"category","type":"belongsTo"},{"name":"comments","type":"hasMany"},
+                {"name":"detail","type":"hasOne","target":"details"}]}),
+        ] {
+            schema_ops::create_collection(&mut ch, body.as_object().unwrap()).unwrap();
+        }
+        let schema = ch.schema;
+        (conn, schema)
+    }
+
+    fn values(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    fn ids(items: &[Value]) -> Vec<i64> {
+        items.iter().filter_map(|r| r["id"].as_i64()).collect()
+    }
+
+    #[test]
+    fn rust_api_round_trip() {
+        let (c, s) = store();
+        let posts = s.get("posts").unwrap().clone();
+        let cats = s.get("categories").unwrap().clone();
+        create(&c, &s, &cats, &values(json!({"title":"News"})), Some(1)).unwrap();
+        let p1 = create(&c, &s, &posts, &values(json!({"title":"a","indicator":"5","category":1})), Some(1)).unwrap();
+        assert_eq!((p1["id"].as_i64(), p1["indicator"].as_i64(), p1["createdById"].as_i64()), (Some(1), Some(5), Some(1)));
+        create(&c, &s, &posts, &values(json!({"title":"b","indicator":7})), Some(2)).unwrap();
+        create(&c, &s, &posts, &values(json!({"title":"c","indicator":7})), None).unwrap();
+        let e = create(&c, &s, &posts, &values(json!({"nope":1})), None).unwrap_err();
+        assert_eq!(e.code, Code::UnknownField);
+
+        // Reads: get, get_many (pk order, dupes once, missing absent), list with template-rendered strings.
+        let got = get(&c, &s, &posts, 1, &["category".into()], None).unwrap().unwrap();
+        assert_eq!(got["category"]["title"], "News");
+        assert_eq!(get(&c, &s, &posts, 1, &[], Some(2)).unwrap(), None);
+        assert_eq!(ids(&get_many(&c, &s, &posts, &[3, 1, 3, 99], &[], None).unwrap()), vec![1, 3]);
+        let opts = ReadOptions { filter: Some(json!({"indicator":"7"})), sort: vec!["-id".into()], ..ReadOptions::default() };
+        let (items, count) = list(&c, &s, &posts, &opts).unwrap();
+        assert_eq!((ids(&items), count), (vec![3, 2], 2));
+        let paged = ReadOptions { page: Some(Page { page: 2, page_size: 1 }), ..opts.clone() };
+        let (items, count) = list(&c, &s, &posts, &paged).unwrap();
+        assert_eq!((ids(&items), count), (vec![2], 2));
+        let own = ReadOptions { own: Some(2), ..ReadOptions::default() };
+        assert_eq!(ids(&list(&c, &s, &posts, &own).unwrap().0), vec![2]);
+        let shaped = ReadOptions { fields: vec!["title".into()], ..ReadOptions::default() };
+        assert_eq!(list(&c, &s, &posts, &shaped).unwrap().0[0], json!({"title":"a"}));
+
+        // Writes: update with `{}` touches all rows (within own), destroy with `{}` deletes nothing.
+        assert_eq!(update(&c, &s, &posts, &json!({}), &values(json!({"indicator":1})), Some(2), Some(2)).unwrap(), vec![2]);
+        assert_eq!(update(&c, &s, &posts, &json!({}), &values(json!({"indicator":2})), None, None).unwrap(), vec![1, 2, 3]);
+        assert_eq!(destroy(&c, &s, &posts, &json!({}), None).unwrap(), 0);
+        assert_eq!(destroy(&c, &s, &posts, &json!({"title":"c"}), Some(1)).unwrap(), 0);
+        assert_eq!(destroy(&c, &s, &posts, &json!({"title":"c"}), None).unwrap(), 1);
+        assert_eq!(get_many(&c, &s, &posts, &[1, 2, 3], &[], None).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn rust_api_associations_and_appends() {
+        let (c, s) = store();
+        let posts = s.get("posts").unwrap().clone();
+        let details = s.get("details").unwrap().clone();
+        create(&c, &s, s.get("categories").unwrap(), &values(json!({"title":"News"})), None).unwrap();
+        create(&c, &s, &details, &values(json!({"summary":"d"})), None).unwrap();
+        let p = create(&c, &s, &posts, &values(json!({"title":"a","category":1,"detail":1})), None).unwrap();
+        let field = |n: &str| posts.field(n).unwrap().clone();
+        let cat = load_association(&c, &s, &posts, &p, &field("category"), &["posts".into()]).unwrap_err();
+        assert_eq!(cat.code, Code::UnknownField, "categories has no posts association");
+        let cat = load_association(&c, &s, &posts, &p, &field("category"), &[]).unwrap().unwrap();
+        assert_eq!(cat["title"], "News");
+        let d = load_association(&c, &s, &posts, &p, &field("detail"), &[]).unwrap().unwrap();
+        assert_eq!(d["summary"], "d");
+        let e = load_association(&c, &s, &posts, &p, &field("comments"), &[]).unwrap_err();
+        assert_eq!(e.code, Code::AssociationNotSupported);
+        let bare = create(&c, &s, &posts, &values(json!({"title":"b"})), None).unwrap();
+        assert_eq!(load_association(&c, &s, &posts, &bare, &field("category"), &[]).unwrap(), None);
+        assert!(check_appends(&s, &posts, &["category".into(), "comments".into(), "createdBy".into()]).is_ok());
+        assert_eq!(check_appends(&s, &posts, &["title".into()]).unwrap_err().code, Code::NotAnAssociation);
+        assert_eq!(check_appends(&s, &posts, &["nope".into()]).unwrap_err().code, Code::UnknownField);
+    }
 }
