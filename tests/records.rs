@@ -284,6 +284,11 @@ fn acceptance_9_fields_except_sort_pages() {
     assert_eq!(v["meta"], json!({"count":3,"page":1,"pageSize":20,"totalPage":1}));
     let (_, v) = s.get(&s.root(), "/api/samples:list?page=9");
     assert_eq!((v["data"].clone(), v["meta"]["count"].clone()), (json!([]), json!(3)));
+    let huge = i64::MAX;
+    let (st, v) = s.get(&s.root(), &format!("/api/samples:list?page={huge}&pageSize={huge}"));
+    assert_eq!((st, v["data"].clone()), (200, json!([])), "absurd pages do not overflow");
+    let (st, _) = s.get(&s.root(), &format!("/api/collections:list?page={huge}&pageSize={huge}"));
+    assert_eq!(st, 200);
     let (_, v) = s.get(&s.root(), "/api/samples:list?paginate=false");
     assert!(v.get("meta").is_none());
     assert_eq!(ids(&v["data"]), vec![1, 2, 3]);

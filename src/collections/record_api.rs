@@ -13,7 +13,7 @@ use super::sql::{q, SqlValue};
 use crate::acl::Scope;
 use crate::error::{bad, Code, Error, Result};
 use crate::http::dispatch::{action_not_found, Ctx};
-use crate::http::request::{Page, Request, Tk};
+use crate::http::request::{Request, Tk};
 use crate::http::Reply;
 
 /// What an action works on: a collection, or the rows of a target linked to one source record.
@@ -123,11 +123,11 @@ fn list(ctx: &Ctx, on: &On) -> Result<Reply> {
 
 /// The first match (by `sort`), or `null`.
 fn get(ctx: &Ctx, on: &On) -> Result<Reply> {
-    let opts = ReadOptions { page: Some(Page { page: 1, page_size: 1 }), ..read_options(ctx)? };
+    let opts = read_options(ctx)?;
     let schema = ctx.app.registry.snapshot();
     let first = ctx.app.store.read(|conn| {
         let w = scope(ctx, &schema, on, opts.filter.as_ref(), false)?;
-        Ok(records::select(conn, &schema, on.coll, &w, &opts)?.0.into_iter().next())
+        records::first(conn, &schema, on.coll, &w, &opts)
     })?;
     Ok(Reply::data(first.unwrap_or(Value::Null)))
 }

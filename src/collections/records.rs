@@ -58,7 +58,7 @@ pub fn get_many(conn: &Connection, schema: &Schema, coll: &Collection, ids: &[i6
     let mut w = Where::default();
     by_ids(&mut w, ids);
     w.and_own(coll, own);
-    let (rows, _) = fetch(conn, coll, &w, "t0.\"id\"", None)?;
+    let (rows, _) = fetch(conn, coll, &w, "t0.\"id\"", None, false)?;
     view.render(conn, schema, coll, rows)
 }
 
@@ -112,10 +112,10 @@ pub fn load_association(
             return Err(Error::new(Code::AssociationNotSupported, "one-to-many is not supported").with("path", field.name.clone()))
         }
     };
-    let opts = ReadOptions { appends: appends.to_vec(), page: Some(Page { page: 1, page_size: 1 }), ..ReadOptions::default() };
+    let opts = ReadOptions { appends: appends.to_vec(), ..ReadOptions::default() };
     let mut w = Where::default();
     scope.restrict(&mut w);
-    Ok(select(conn, schema, target, &w, &opts)?.0.into_iter().next())
+    first(conn, schema, target, &w, &opts)
 }
 
 /// Whether record `id` exists (association sources).
@@ -185,18 +185,38 @@ pub fn by_ids(w: &mut Where, ids: &[i64]) {
     }
 }
 
-/// Reads rows matching `w` shaped by `opts` (appends, fields, except, sort, page); returns the records
-/// and the number of matching rows.
+/// Reads rows matching `w` shaped by `opts` (appends, fields, except, sort, page; its `filter` and `own`
+/// are already in `w`); returns the records and the number of matching rows.
 pub fn select(conn: &Connection, schema: &Schema, coll: &Collection, w: &Where, opts: &ReadOptions) -> Result<(Vec<Value>, u64)> {
     let view = View::new(schema, coll, &opts.appends, &opts.fields, &opts.except)?;
     let order = view::order_by(coll, &opts.sort)?;
-    let (rows, count) = fetch(conn, coll, w, &order, opts.page)?;
+    let (rows, count) = fetch(conn, coll, w, &order, opts.page, true)?;
     Ok((view.render(conn, schema, coll, rows)?, count))
 }
 
-/// The rows of one page and the total count (counted only when the page does not tell).
-fn fetch(conn: &Connection, coll: &Collection, w: &Where, order: &str, page: Option<Page>) -> Result<(Vec<Record>, u64)> {
-    let (limit, offset) = page.map(|p| (p.page_size as i64, p.offset() as i64)).unwrap_or((-1, 0));
+/// The first row matching `w` in `opts.sort` order, shaped by `opts` (no count is taken).
+pub fn first(conn: &Connection, schema: &Schema, coll: &Collection, w: &Where, opts: &ReadOptions) -> Result<Option<Value>> {
+    let view = View::new(schema, coll, &opts.appends, &opts.fields, &opts.except)?;
+    let order = view::order_by(coll, &opts.sort)?;
+    let (rows, _) = fetch(conn, coll, w, &order, Some(Page { page: 1, page_size: 1 }), false)?;
+    Ok(view.render(conn, schema, coll, rows)?.into_iter().next())
+}
+
+/// LIMIT and OFFSET of a page, saturating instead of overflowing on absurd page numbers.
+fn limit_offset(page: Option<Page>) -> (i64, i64) {
+    match page {
+        None => (-1, 0),
+        Some(p) => {
+            let size = i64::try_from(p.page_size).unwrap_or(i64::MAX);
+            let before = i64::try_from(p.page.saturating_sub(1)).unwrap_or(i64::MAX);
+            (size, before.saturating_mul(size))
+        }
+    }
+}
+
+/// The rows of one page and, if `want_count`, the total count (skipped when the page tells it).
+fn fetch(conn: &Connection, coll: &Collection, w: &Where, order: &str, page: Option<Page>, want_count: bool) -> Result<(Vec<Record>, u64)> {
+    let (limit, offset) = limit_offset(page);
     let sql = format!(
         "SELECT {cols} FROM {t} {ROOT}{joins} WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?",
         cols = rows::select_list(coll, ROOT),
@@ -210,9 +230,8 @@ fn fetch(conn: &Connection, coll: &Collection, w: &Where, order: &str, page: Opt
     let records: Vec<Record> = rows::query(conn, coll, &sql, &params, 0)?.into_iter().map(|(_, r)| r).collect();
     let count = match page {
         // A short first page holds every match; no need to count.
-        Some(p) if p.offset() == 0 && (records.len() as u64) < p.page_size => records.len() as u64,
-        Some(_) => count(conn, coll, w)?,
-        None => records.len() as u64,
+        Some(p) if want_count && !(p.page == 1 && (records.len() as u64) < p.page_size) => count(conn, coll, w)?,
+        _ => records.len() as u64,
     };
     Ok((records, count))
 }

@@ -25,10 +25,10 @@ pub fn select_list(coll: &Collection, alias: &str) -> String {
     output_columns(coll).iter().map(|f| format!("{alias}.{}", q(&f.name))).collect::<Vec<_>>().join(", ")
 }
 
-/// The record in columns `at..` of `row` (laid out by [`select_list`]).
-pub fn record(coll: &Collection, row: &Row, at: usize) -> rusqlite::Result<Record> {
+/// The record in columns `at..` of `row`; `cols` is [`output_columns`] (computed once per query).
+fn record(cols: &[&Field], row: &Row, at: usize) -> rusqlite::Result<Record> {
     let mut m = Map::new();
-    for (i, f) in output_columns(coll).into_iter().enumerate() {
+    for (i, f) in cols.iter().enumerate() {
         let ty = f.scalar_type().unwrap_or(ScalarType::String);
         m.insert(f.name.clone(), values::to_json(ty, row.get_ref(at + i)?));
     }
@@ -37,10 +37,11 @@ pub fn record(coll: &Collection, row: &Row, at: usize) -> rusqlite::Result<Recor
 
 /// Runs `sql` (selecting `lead` key columns, then [`select_list`]) and returns (first key, record).
 pub fn query(conn: &Connection, coll: &Collection, sql: &str, params: &[SqlValue], lead: usize) -> Result<Vec<(i64, Record)>> {
+    let cols = output_columns(coll);
     let mut st = conn.prepare_cached(sql)?;
     let rows = st.query_map(rusqlite::params_from_iter(params.iter()), |r| {
         let key = if lead > 0 { r.get::<_, Option<i64>>(0)?.unwrap_or(0) } else { 0 };
-        Ok((key, record(coll, r, lead)?))
+        Ok((key, record(&cols, r, lead)?))
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }

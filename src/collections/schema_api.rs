@@ -19,7 +19,10 @@ fn name_tk(ctx: &Ctx) -> Result<String> {
 fn paged(items: Vec<Value>, page: Option<Page>) -> Reply {
     let count = items.len() as u64;
     let items: Vec<Value> = match page {
-        Some(p) => items.into_iter().skip(p.offset() as usize).take(p.page_size as usize).collect(),
+        Some(p) => {
+            let skip = usize::try_from(p.page.saturating_sub(1).saturating_mul(p.page_size)).unwrap_or(usize::MAX);
+            items.into_iter().skip(skip).take(usize::try_from(p.page_size).unwrap_or(usize::MAX)).collect()
+        }
         None => items,
     };
     Reply::list(Value::Array(items), page.map(|p| p.meta(count)))
