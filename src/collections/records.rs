@@ -287,7 +287,7 @@ pub fn destroy_where(conn: &Connection, coll: &Collection, w: &Where) -> Result<
     refuse_builtin(coll)?;
     let t = q(&coll.name);
     let sql = format!("DELETE FROM {t} WHERE \"id\" IN (SELECT {ROOT}.\"id\" FROM {t} {ROOT}{} WHERE {})", w.joins(), w.cond());
-    Ok(conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(w.params())).map_err(super::sql::write_error)?)
+    conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(w.params())).map_err(super::sql::write_error)
 }
 
 /// The built-in users table is written only through the users API.

@@ -247,7 +247,7 @@ pub fn destroy_field(ch: &mut Change, coll_name: &str, name: &str) -> Result<usi
             if let Some((c, f)) = fk_users(ch, &coll.name, &field.name).first() {
                 return Err(invalid_value(format!("Field \"{}\" is used by association \"{c}.{f}\"", field.name)));
             }
-            ch.drop_columns(&coll.name, &[field.name.clone()])?;
+            ch.drop_columns(&coll.name, std::slice::from_ref(&field.name))?;
             delete_field_row(ch, &coll.name, &field.name)?;
         }
         Kind::BelongsTo { foreign_key, .. } => {
