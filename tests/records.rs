@@ -780,3 +780,23 @@ fn fk_columns_are_indexed() {
     assert!(indexed("tags", "name"), "unique index");
     assert!(indexed("postsTags", "postId") && indexed("postsTags", "tagId"));
 }
+
+/// SQL keywords are valid names: every identifier is quoted, so they work like any other.
+#[test]
+fn sql_keywords_as_names() {
+    let s = Server::start();
+    create_collection(
+        &s,
+        json!({"name":"select","fields":[{"name":"order","type":"integer"},{"name":"group","type":"string","unique":true},
+            {"name":"from","type":"belongsTo","target":"select"},{"name":"where","type":"hasMany","target":"select","foreignKey":"fromId"}]}),
+    );
+    s.ok("POST", "/api/select:create", Some(json!({"order":2,"group":"a"})));
+    s.ok("POST", "/api/select:create", Some(json!({"order":1,"group":"b","from":1})));
+    assert_eq!(list_ids(&s, "/api/select:list?sort=order"), vec![2, 1]);
+    assert_eq!(filtered(&s, "select", &json!({"from.group":"a"})), vec![2]);
+    assert_eq!(filtered(&s, "select", &json!({"where":{"order":1}})), vec![1]);
+    let r = s.ok("GET", "/api/select:get/1?appends=where", None);
+    assert_eq!(ids(&r["where"]), vec![2]);
+    s.ok("POST", "/api/collections/select/fields:destroy/order", None);
+    assert_eq!(s.ok("POST", "/api/select:update/2", Some(json!({"group":"c"})))[0]["fromId"], 1);
+}
