@@ -61,6 +61,14 @@ pub fn serve(args: ServeArgs) -> i32 {
     if let Err(e) = prepare_store(&app) {
         return fail(e);
     }
+    let demo_token = if config.serve.demo {
+        match crate::demo::install(&app).and_then(|_| crate::demo::mint_root_token(&app)) {
+            Ok(t) => Some(t),
+            Err(e) => return fail(format!("cannot install the demo: {}", e.detail.as_deref().unwrap_or(e.message()))),
+        }
+    } else {
+        None
+    };
     let listener = match TcpListener::bind(&config.serve.listen) {
         Ok(l) => l,
         Err(e) => return fail(format!("cannot listen on {}: {e}", config.serve.listen)),
@@ -83,6 +91,17 @@ pub fn serve(args: ServeArgs) -> i32 {
             let _ = writeln!(out, "root password: (set at first start)");
         }
     }
+    if let Some(token) = &demo_token {
+        let _ = writeln!(
+            out,
+            "demo: collections samples, categories, posts, comments; workflows {}",
+            crate::demo::KEYS.join(", ")
+        );
+        let _ = writeln!(out, "token (root, valid {}): {token}", crate::demo::describe(config.serve.token_ttl));
+        for l in crate::demo::banner(&format!("http://{addr}"), token) {
+            let _ = writeln!(out, "{l}");
+        }
+    }
     let _ = out.flush();
     drop(out);
     run_server(app, listener)
@@ -101,7 +120,32 @@ fn prepare_store(app: &App) -> Result<(), String> {
     Ok(())
 }
 
+/// Hourly: dead tokens and expired idempotency records go while the server runs for months.
+fn start_housekeeping(app: Arc<App>) {
+    let spawned = std::thread::Builder::new().name("flowgate-housekeeping".into()).spawn(move || {
+        let mut last = std::time::Instant::now();
+        while !app.is_shutting_down() {
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            if last.elapsed() < std::time::Duration::from_secs(3600) {
+                continue;
+            }
+            last = std::time::Instant::now();
+            let purged = app.store.write(|c| {
+                crate::auth::token::purge(c)?;
+                crate::trigger::idempotency::purge_expired(c)
+            });
+            if let Err(e) = purged {
+                tracing::warn!(error = %e, "housekeeping failed");
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "cannot start housekeeping");
+    }
+}
+
 fn run_server(app: Arc<App>, listener: TcpListener) -> i32 {
+    start_housekeeping(app.clone());
     let worker = if app.config.worker_on() {
         match crate::workflow::queue::start_worker(app.clone()) {
             Ok(h) => Some(h),

@@ -108,3 +108,9 @@ pub fn purge(c: &Connection) -> Result<()> {
     c.execute("DELETE FROM idempotency_keys WHERE state = 'running' OR expires_ms < ?1", params![crate::time::now_ms()])?;
     Ok(())
 }
+
+/// While running: only expired records go (a 'running' row belongs to a live request).
+pub fn purge_expired(c: &Connection) -> Result<()> {
+    c.execute("DELETE FROM idempotency_keys WHERE expires_ms < ?1", params![crate::time::now_ms()])?;
+    Ok(())
+}
