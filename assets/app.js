@@ -354,6 +354,7 @@
     const [section, id, sub] = parts;
     markNav(section || 'workflows');
     if (!quietRender) {
+      $('status').textContent = '';
       const view = $('view');
       clear(view);
       view.appendChild(h('p', { class: 'loading' }, 'Loading…'));
@@ -490,7 +491,7 @@
       }
       count.textContent = q ? `${shown} of ${rows.length} workflows match.` : `${rows.length} workflow${rows.length === 1 ? '' : 's'}.`;
     };
-    filter.addEventListener('input', applyFilter);
+    for (const ev of ['input', 'change', 'search']) filter.addEventListener(ev, applyFilter);
     applyFilter();
     const page = h('section', null,
       h('div', { class: 'page-head' },
