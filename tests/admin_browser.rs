@@ -274,6 +274,19 @@ impl Drop for Browser {
     }
 }
 
+/// Controls without an accessible name (label, aria-label, aria-labelledby or text) on the page now.
+const UNNAMED: &str = "return Array.from(document.querySelectorAll('button, input, select, textarea, a[href]'))
+  .filter(e => !(e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || e.textContent.trim()
+    || (e.labels && Array.from(e.labels).some(l => l.textContent.trim()))))
+  .map(e => e.outerHTML.slice(0, 160))";
+
+fn assert_named(b: &Browser, page: &str) {
+    let unnamed = b.js(UNNAMED, json!([]));
+    assert_eq!(unnamed, json!([]), "controls without an accessible name on the {page}");
+    let fake = b.js("return document.querySelectorAll('[onclick], div[role=button], span[role=button], a:not([href])').length", json!([]));
+    assert_eq!(fake, json!(0), "clickable non-buttons on the {page}");
+}
+
 /// The console errors, except the 401 the deliberate wrong password provokes.
 fn console_errors(entries: &[Value]) -> Vec<String> {
     entries
@@ -295,6 +308,7 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     b.el("#signin-account");
     assert!(b.url().ends_with("/admin/"), "/ should redirect to /admin/, got {}", b.url());
     b.screenshot("01-sign-in.png");
+    assert_named(&b, "sign-in page");
 
     // A wrong password is reported on the form.
     b.type_into("#signin-account", "admin");
@@ -323,6 +337,7 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     assert!(cells[2].contains("Custom action") && cells[3] == "Single record" && cells[4] == "samples", "{cells:?}");
     assert!(cells[5] == "Sync", "{cells:?}");
     b.screenshot("02-workflows.png");
+    assert_named(&b, "workflows list");
 
     // The text filter.
     b.type_into("#workflow-filter", "sample_sync");
@@ -375,6 +390,7 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     b.click("#include-token");
     b.wait_text("#call-record", "Bearer <your token>");
     b.screenshot("03-workflow.png");
+    assert_named(&b, "workflow page");
 
     // Try it with id 1.
     b.click("#try-run");
@@ -396,6 +412,7 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     assert_eq!(ids.first(), Some(&exec_id), "newest first: {ids:?}");
     assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
     b.screenshot("05-executions.png");
+    assert_named(&b, "executions list");
 
     // The execution page: context and jobs.
     b.click(&format!("{exec_row} a.exec-link"));
@@ -404,6 +421,7 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     assert_eq!(jobs, json!([["check", "RESOLVED"], ["score", "RESOLVED"], ["reply", "RESOLVED"]]));
     assert!(b.text("h1").contains("RESOLVED"));
     b.screenshot("06-execution.png");
+    assert_named(&b, "execution page");
 
     // The assoc form on the categories workflow and the global form.
     let by_key = |k: &str| -> String {
