@@ -185,14 +185,20 @@ fn check_options(options: &Value) -> Result<()> {
     Ok(())
 }
 
-fn default_options(given: Option<&Value>) -> Value {
+/// The stored options: the defaults with the given object laid over them, validated.
+fn options_from(given: Option<&Value>) -> Result<Value> {
     let mut o = json!({ "timeout": 0, "stackLimit": 1 });
-    if let (Some(Value::Object(g)), Some(m)) = (given, o.as_object_mut()) {
-        for (k, v) in g {
-            m.insert(k.clone(), v.clone());
+    match (given, o.as_object_mut()) {
+        (None | Some(Value::Null), _) => {}
+        (Some(Value::Object(g)), Some(m)) => {
+            for (k, v) in g {
+                m.insert(k.clone(), v.clone());
+            }
         }
+        _ => return Err(invalid_value("options must be an object")),
     }
-    o
+    check_options(&o)?;
+    Ok(o)
 }
 
 fn opt_text(values: &Map<String, Value>, key: &str) -> Option<String> {
@@ -219,8 +225,7 @@ fn create_workflow(ctx: &Ctx) -> Result<Reply> {
             return Err(Error::many(Code::InvalidConfig, problems));
         }
     }
-    let options = default_options(values.get("options"));
-    check_options(&options)?;
+    let options = options_from(values.get("options"))?;
     let key = match values.get("key") {
         None | Some(Value::Null) => None,
         Some(Value::String(k)) if valid_key(k) => Some(k.clone()),
@@ -277,7 +282,7 @@ fn update_workflow(ctx: &Ctx) -> Result<Reply> {
     let values = ctx.req.values_or_empty()?;
     let schema = ctx.app.registry.snapshot();
     ctx.app.store.write(|c| {
-        let Some(w) = load_workflow(c, id)? else { return Ok(Reply::data(json!([]))) };
+        let w = load_workflow(c, id)?.ok_or_else(workflow_not_found)?;
         fixed_field(&values, "key", json!(w.key))?;
         fixed_field(&values, "type", json!(w.kind))?;
         fixed_field(&values, "sync", json!(w.sync))?;
@@ -297,8 +302,7 @@ fn update_workflow(ctx: &Ctx) -> Result<Reply> {
             }
         }
         if let Some(o) = values.get("options") {
-            let options = default_options(Some(o));
-            check_options(&options)?;
+            let options = options_from(Some(o))?;
             c.execute("UPDATE workflows SET options = ?2 WHERE id = ?1", params![id, options.to_string()])?;
         }
         for key in ["title", "description"] {
