@@ -105,10 +105,16 @@ pub fn run(s: &Server, key: &str) -> (u16, Value) {
     run_with(s, key, json!({}))
 }
 
-/// A sync global workflow `key` made of `nodes` (a chain); runs it once and returns (HTTP status, execution).
-pub fn one_shot(s: &Server, key: &str, nodes: &[Value]) -> (u16, Value) {
+/// An enabled sync global workflow `key` made of `nodes` (a chain); returns its id.
+pub fn flow(s: &Server, key: &str, nodes: &[Value]) -> i64 {
     let wid = global(s, key, true);
     chain(s, wid, nodes);
+    wid
+}
+
+/// [`flow`], run once: (HTTP status, execution).
+pub fn one_shot(s: &Server, key: &str, nodes: &[Value]) -> (u16, Value) {
+    flow(s, key, nodes);
     run(s, key)
 }
 
