@@ -55,10 +55,6 @@ fn keys(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
 
-fn ms(iso: &Value) -> i64 {
-    let t = iso.as_str().unwrap_or_else(|| panic!("not a time: {iso}"));
-    chrono::DateTime::parse_from_rfc3339(t).unwrap_or_else(|e| panic!("{t}: {e}")).timestamp_millis()
-}
 
 // ------------------------------------------------------------------ workflows API (cases 1–5)
 
@@ -1017,9 +1013,6 @@ fn loops_and_parallel() {
 
 // ------------------------------------------------------------------ request (18)
 
-fn request(key: &str, config: Value) -> Value {
-    n("request", key, config)
-}
 
 #[test]
 fn request_node_against_a_local_server() {
@@ -1129,18 +1122,7 @@ fn request_node_against_a_local_server() {
 
 // ------------------------------------------------------------------ async runs, delay, timeout (19, 24)
 
-fn delay(key: &str, duration: Value, unit: i64, end_status: i64) -> Value {
-    n("delay", key, json!({"duration":duration,"unit":unit,"endStatus":end_status}))
-}
 
-/// Triggers async `key` and returns the queued execution id (checking the answer's shape).
-fn enqueue(s: &Server, key: &str, body: Value) -> i64 {
-    let (st, v) = trigger(s, key, body);
-    assert_eq!(st, 200, "{v}");
-    let ex = &v["data"]["executions"][0];
-    assert_eq!((&ex["workflowKey"], &ex["sync"], &ex["status"]), (&json!(key), &json!(false), &Value::Null), "{v}");
-    ex["id"].as_i64().expect("id")
-}
 
 #[test]
 fn async_runs_delays_timeouts_and_cancel() {

@@ -77,6 +77,25 @@ pub fn calc(key: &str, expression: &str) -> Value {
     n("calculation", key, json!({ "engine": "math.js", "expression": expression }))
 }
 
+pub fn request(key: &str, config: Value) -> Value {
+    n("request", key, config)
+}
+
+
+pub fn delay(key: &str, duration: Value, unit: i64, end_status: i64) -> Value {
+    n("delay", key, json!({"duration":duration,"unit":unit,"endStatus":end_status}))
+}
+
+
+/// Triggers async `key` and returns the queued execution id (checking the answer's shape).
+pub fn enqueue(s: &Server, key: &str, body: Value) -> i64 {
+    let (st, v) = trigger(s, key, body);
+    assert_eq!(st, 200, "{v}");
+    let ex = &v["data"]["executions"][0];
+    assert_eq!((&ex["workflowKey"], &ex["sync"], &ex["status"]), (&json!(key), &json!(false), &Value::Null), "{v}");
+    ex["id"].as_i64().expect("id")
+}
+
 /// `POST /api/workflows:trigger?triggerWorkflows=<keys>` as root.
 pub fn trigger(s: &Server, keys: &str, body: Value) -> (u16, Value) {
     s.post(&s.root(), &format!("/api/workflows:trigger?triggerWorkflows={keys}"), body)
@@ -145,6 +164,12 @@ pub fn wait_final(s: &Server, id: i64, timeout: Duration) -> Value {
         e["status"].as_i64().filter(|st| *st != 0).map(|_| e)
     })
     .unwrap_or_else(|| panic!("execution {id} did not finish: {}", execution(s, id)))
+}
+
+/// Epoch milliseconds of an ISO timestamp.
+pub fn ms(iso: &Value) -> i64 {
+    let t = iso.as_str().unwrap_or_else(|| panic!("not a time: {iso}"));
+    chrono::DateTime::parse_from_rfc3339(t).unwrap_or_else(|e| panic!("{t}: {e}")).timestamp_millis()
 }
 
 /// The `(field, message)` pairs of a validation error body.
