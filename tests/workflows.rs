@@ -145,6 +145,10 @@ fn workflow_create_validation_update_and_freeze() {
         let (st, v) = s.post(&r, "/api/workflows:create", json!({"title":"x","type":"custom-action","options":bad}));
         assert_eq!((st, code(&v)), (400, "INVALID_VALUE"), "{bad} → {v}");
     }
+    for f in ["enabled", "sync"] {
+        let (st, v) = s.post(&r, "/api/workflows:create", json!({"title":"x","type":"custom-action", f: "yes"}));
+        assert_eq!((st, err(&v)), (400, pair("INVALID_VALUE", &format!("Field \"{f}\" expects boolean"))), "{f}");
+    }
     let wo = create(&s, json!({"title":"o","type":"custom-action","options":{"timeout":100,"other":true}}));
     assert_eq!(wo["options"], json!({"timeout":100,"stackLimit":1,"other":true}));
     // nothing was stored by the failed creates: the next id follows
@@ -393,6 +397,16 @@ fn node_insertion_relinking_and_validation() {
     assert_eq!((&t1_after["upstreamId"], &t1_after["branchIndex"]), (&t0["id"], &Value::Null));
     let e = run_copy();
     assert_eq!(job_keys(&e), keys(&["A", "B", "X", "T0", "T1", "T2", "Z"]));
+    // destroying a branch head makes its downstream the head of that branch
+    let f2 = node(&s, wid, json!({"type":"calculation","key":"F0","upstreamId":xid,"branchIndex":0,"config":{"expression":"'f0'"}}));
+    assert_eq!(chain_keys(&nodes_of(&s, wid), Some(xid), Some(0)), keys(&["F0", "F"]));
+    s.ok("POST", &format!("/api/flow_nodes:destroy/{}", f2["id"]), None);
+    let all = nodes_of(&s, wid);
+    assert_eq!(chain_keys(&all, Some(xid), Some(0)), keys(&["F"]));
+    assert_eq!(chain_keys(&all, None, None), keys(&["A", "B", "X", "Z"]));
+    // appends=nodes
+    let got = s.ok("GET", &format!("/api/workflows:get/{wid}?appends=nodes"), None);
+    assert_eq!(got["nodes"].as_array().map(Vec::len), all.as_array().map(Vec::len));
     // keepBranch=1 splices T0, T1, T2 into X's place; branch 0 goes
     let (st, v) = s.post(&r, &format!("/api/flow_nodes:destroy/{xid}?keepBranch=1"), json!({}));
     assert_eq!((st, &v["data"]["key"]), (200, &json!("X")), "{v}");
@@ -458,6 +472,14 @@ fn node_insertion_relinking_and_validation() {
         fields(&v),
         vec![field("url", "\"url\" is required"), field("method", "\"method\" must be one of [GET, POST, PUT, PATCH, DELETE]")]
     );
+    let v = create_err(json!({"type":"calculation","config":"1 + 1"}));
+    assert_eq!((code(&v), fields(&v)), ("INVALID_NODE_CONFIG", vec![field("config", "\"config\" must be an object")]));
+    let v = create_err(json!({"type":"calculation","key":"A"}));
+    assert_eq!(err(&v), pair("INVALID_VALUE", "Node key \"A\" is already used in this workflow"));
+    let v = create_err(json!({"type":"calculation","key":"a b"}));
+    assert_eq!(code(&v), "INVALID_VALUE");
+    let v = create_err(json!({"type":"calculation","upstreamId":"abc"}));
+    assert_eq!(code(&v), "INVALID_VALUE");
     let v = create_err(json!({"type":"multi-conditions","config":{"conditions":{}}}));
     assert_eq!(fields(&v), vec![field("conditions", "\"conditions\" must be an array")]);
     // branches the upstream lacks
@@ -520,6 +542,8 @@ fn node_insertion_relinking_and_validation() {
     assert_eq!((arr.len(), &arr[0]["title"], &arr[0]["config"], &arr[0]["key"]), (1, &json!("A!"), &json!({"expression":"40 + 2"}), &json!("A")));
     let got = s.ok("GET", &format!("/api/flow_nodes:get/{}", a["id"]), None);
     assert_eq!((&got["title"], &got["workflowId"]), (&json!("A!"), &json!(wid)));
+    let (st, v) = s.post(&r, &format!("/api/flow_nodes:destroy/{}?keepBranch=x", cond["id"]), json!({}));
+    assert_eq!((st, code(&v)), (400, "INVALID_PARAMETER"));
     let (st, v) = s.post(&r, "/api/flow_nodes:update/99999", json!({"title":"x"}));
     assert_eq!((st, err(&v)), (404, pair("NODE_NOT_FOUND", "node not found")));
     let (st, v) = s.post(&r, "/api/flow_nodes:destroy/99999", json!({}));
@@ -884,7 +908,7 @@ fn results(e: &Value, key: &str) -> Vec<Value> {
 
 #[test]
 fn loops_and_parallel() {
-    let s = Server::start();
+    let s = Server::builder().env("FLOWGATE_LOOP_LIMIT", "5").start();
     // 15: target 3, body {{$scopes.<loopKey>.item}} * 10 → 0, 10, 20; result {"looped":3}
     let lid = loop_flow(&s, "l15", json!({"target":3}), &[calc("c", "{{$scopes.l.item}} * 10")]);
     let (st, e) = run(&s, "l15");
@@ -929,6 +953,14 @@ fn loops_and_parallel() {
     assert_eq!((st, &e["status"]), (500, &json!(-2)));
     assert_eq!(jobs(&e), vec![j("l", -2, json!({"message":"Loop target in number type must be greater than 0"}))]);
 
+    // more items than FLOWGATE_LOOP_LIMIT → -2 (numbers and arrays)
+    let (st, e) = run_with(&s, "l15b", json!({"list":6}));
+    assert_eq!((st, &e["status"], jobs(&e)[0].1), (500, &json!(-2), -2));
+    assert!(result_of(&e, "l")["message"].as_str().is_some_and(|m| m.contains('5')), "{e}");
+    let (st, e) = run_with(&s, "l15b", json!({"list":[1,2,3,4,5,6]}));
+    assert_eq!((st, &e["status"], jobs(&e).len()), (500, &json!(-2), 1));
+    let (st, e) = run_with(&s, "l15b", json!({"list":5}));
+    assert_eq!((st, results(&e, "v").len()), (200, 5));
     // condition checkpoint 0 (before each item): false ends the loop
     let cond_lt = |max: i64| json!({"engine":"math.js","expression":format!("{{{{$scopes.l.item}}}} < {max}")});
     let mut c0 = cond_lt(2);
@@ -1197,6 +1229,13 @@ fn async_runs_delays_timeouts_and_cancel() {
     let e = wait_final(&s, enqueue(&s, "apar", json!({})), Duration::from_secs(5));
     assert_eq!((&e["status"], result_of(&e, "p"), job_keys(&e)), (&json!(1), json!([-1, 1]), keys(&["p", "d", "b1", "after"])));
 
+    // a delay inside a condition branch
+    let wid = global(&s, "acond", false);
+    let c = chain(&s, wid, &[cond("c", json!({"rejectOnFalse":false})), calc("after", "'after'")])[0];
+    branch(&s, wid, c, 1, &[delay("d", json!(100), 1, 1), calc("t", "'t'")]);
+    let e = wait_final(&s, enqueue(&s, "acond", json!({})), Duration::from_secs(5));
+    assert_eq!((&e["status"], jobs(&e)), (&json!(1), vec![j("c", 1, json!(true)), j("d", 1, json!(100)), j("t", 1, json!("t")), j("after", 1, json!("after"))]));
+
     // 24: options.timeout 50 with a 1 s delay → ABORTED, reason timeout, pending job aborted
     let wid = global_with(&s, "atime", json!({"sync":false,"options":{"timeout":50}}));
     chain(&s, wid, &[delay("d", json!(1), 1000, 1), calc("never", "1")]);
@@ -1279,10 +1318,22 @@ fn cancel_and_destroy_executions_with_the_worker_off() {
     assert_eq!((st, err(&v)), (400, pair("MISSING_PARAMETER", "filterByTk or filter is required")));
     // executions:get of a missing id is null; appends=workflow embeds the version
     assert_eq!(s.ok("GET", "/api/executions:get/999", None), Value::Null);
+    // a queued execution whose workflow was destroyed is not lost: the worker fails it
+    let gone = global(&s, "gone", false);
+    chain(&s, gone, &[calc("c", "1")]);
+    let orphan = enqueue(&s, "gone", json!({}));
+    s.ok("POST", &format!("/api/workflows:destroy/{gone}"), None);
     let e = s.ok("GET", &format!("/api/executions:get/{q2}?appends=workflow,jobs"), None);
     assert_eq!((&e["workflow"]["id"], &e["workflow"]["key"], &e["jobs"]), (&json!(wid), &json!("q"), &json!([])));
     let e = s.ok("GET", &format!("/api/executions:get/{q2}"), None);
     assert_eq!((e.get("jobs"), e.get("workflow")), (None, None));
+    let mut s = s;
+    assert_eq!(s.stop(), 0);
+    let s = s.restart_builder().start();
+    let e = wait_final(&s, orphan, Duration::from_secs(5));
+    assert_eq!((&e["status"], jobs(&e).len()), (&json!(-2), 0));
+    assert_eq!(e["reason"], json!("workflow was deleted"));
+    assert_eq!(wait_final(&s, q2, Duration::from_secs(5))["status"], json!(1));
 }
 
 // ------------------------------------------------------------------ manual execution (22, 23)

@@ -234,7 +234,15 @@ fn create_workflow(ctx: &Ctx) -> Result<Reply> {
             return Err(bad(Code::InvalidKey, format!("Workflow key \"{shown}\" is invalid")));
         }
     };
-    let flag = |k: &str| values.get(k).and_then(Value::as_bool).unwrap_or(false);
+    let mut flags = [false; 2];
+    for (i, name) in ["enabled", "sync"].into_iter().enumerate() {
+        flags[i] = match values.get(name) {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => return Err(invalid_value(format!("Field \"{name}\" expects boolean"))),
+        };
+    }
+    let [enabled, sync] = flags;
     let w = ctx.app.store.write(|c| {
         let key = match &key {
             Some(k) if key_exists(c, k)? => {
@@ -249,7 +257,7 @@ fn create_workflow(ctx: &Ctx) -> Result<Reply> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, 0, ?9, ?9)",
             params![
                 key, opt_text(&values, "title"), opt_text(&values, "description"), TRIGGER_TYPE, config.to_string(),
-                flag("enabled"), flag("sync"), options.to_string(), now
+                enabled, sync, options.to_string(), now
             ],
         )?;
         load_workflow(c, c.last_insert_rowid())?.ok_or_else(|| Error::internal("workflow vanished"))
@@ -496,6 +504,10 @@ pub fn handle_workflow_nodes(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
 
 fn validate_node(kind: &str, config: &Value, schema: &Schema) -> Result<&'static dyn nodes::Instruction> {
     let instruction = nodes::get(kind).ok_or_else(|| bad(Code::NodeTypeNotRegistered, format!("Node type \"{kind}\" is not registered")))?;
+    if !config.is_object() {
+        let entry = Entry::new("\"config\" must be an object").with("field", "config");
+        return Err(Error::many(Code::InvalidNodeConfig, vec![entry]));
+    }
     let problems = instruction.validate(config, schema);
     if !problems.is_empty() {
         return Err(Error::many(Code::InvalidNodeConfig, problems));
@@ -519,7 +531,7 @@ fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
         .filter(|s| !s.is_empty())
         .ok_or_else(|| bad(Code::NodeTypeRequired, "Node type is required"))?
         .to_string();
-    let config = values.get("config").cloned().unwrap_or(json!({}));
+    let config = values.get("config").filter(|c| !c.is_null()).cloned().unwrap_or(json!({}));
     let schema = ctx.app.registry.snapshot();
     let upstream_id = match values.get("upstreamId") {
         None | Some(Value::Null) => None,

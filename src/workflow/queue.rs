@@ -236,6 +236,11 @@ fn drain_batch(app: &App) -> Result<usize> {
         }
         // Claimed rows wait their turn as cancelable as queued ones.
         let Some((exec, _busy)) = take(app, claim.id)? else { continue };
+        if app.workflows.flow(&app.store, exec.workflow_id)?.is_none() {
+            // Destroyed after the trigger (executions stay): the run can not happen; say why.
+            mark_failed(app, exec.id, "workflow was deleted")?;
+            continue;
+        }
         match engine::run_claimed(app, &exec) {
             Ok(out) => {
                 if let Some(due) = out.due_ms {
