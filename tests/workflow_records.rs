@@ -114,6 +114,12 @@ fn record_bound_workflows_lists_and_manual_runs() {
     let (_, v) = s.post(&r, &format!("/api/workflows:execute?filterByTk={wid}"), json!({"data":2,"userId":1}));
     let e = execution(&s, v["data"]["execution"]["id"].as_i64().unwrap_or(0));
     assert_eq!((&e["context"]["data"]["title"], result_of(&e, "c")), (&json!("t2"), json!(92)));
+    // without appends a data object is taken as given
+    let w1 = create(&s, json!({"title":"w1","type":"custom-action","config":{"type":1,"collection":"posts"}}));
+    chain(&s, w1["id"].as_i64().expect("id"), &[calc("c", "1")]);
+    let (_, v) = s.post(&r, &format!("/api/workflows:execute?filterByTk={}", w1["id"]), json!({"data":{"id":1,"title":"given"},"userId":1}));
+    let e = execution(&s, v["data"]["execution"]["id"].as_i64().unwrap_or(0));
+    assert_eq!(e["context"]["data"], json!({"id":1,"title":"given"}));
     // type 2: the records of filterByTk
     let w2 = create(&s, json!({"title":"w2","type":"custom-action","config":{"type":2,"collection":"posts"}}));
     let w2id = w2["id"].as_i64().expect("id");
@@ -168,6 +174,11 @@ fn query_create_update_destroy_nodes() {
     let (_, e) = run_with(&s, "q6", json!({"t":"t3"}));
     let rec = result_of(&e, "q");
     assert_eq!((&rec["title"], &rec["category"]["title"]), (&json!("t3"), &json!("News")));
+
+    // a filter on an unknown field is a node error
+    let (st, e) = one_shot(&s, "q7", &[n("query", "q", json!({"collection":"posts","params":{"filter":{"nope":1}}}))]);
+    assert_eq!((st, &e["status"], jobs(&e)[0].1), (500, &json!(-2), -2));
+    assert!(result_of(&e, "q")["message"].as_str().is_some_and(|m| m.contains("nope")), "{e}");
 
     // 13: update filter {"id":"{{$context.data.id}}"} values {"indicator":5} → 1; destroy with {} → 0
     let wid = global(&s, "u", true);
