@@ -164,7 +164,8 @@ fn a_stop_lets_the_running_execution_finish_and_keeps_the_rest_queued() {
     // four async workflows queued by one trigger: committed together, claimed by the worker in one batch
     for n in 1..=4 {
         let w = global(&s, &format!("slow{n}"), false);
-        chain(&s, w, &[request("r", json!({"url":up.url(&format!("/slow?ms=700&n={n}")),"method":"GET"}))]);
+        let ms = if n == 1 { 1500 } else { 300 };
+        chain(&s, w, &[request("r", json!({"url":up.url(&format!("/slow?ms={ms}&n={n}")),"method":"GET"}))]);
     }
     let (st, v) = trigger(&s, "slow1,slow2,slow3,slow4", json!({}));
     assert_eq!(st, 200, "{v}");
@@ -173,6 +174,10 @@ fn a_stop_lets_the_running_execution_finish_and_keeps_the_rest_queued() {
     let calls = |n: i64| up.requests().iter().filter(|r| r.target.ends_with(&format!("&n={n}"))).count();
     s.wait_for(Duration::from_secs(5), || (calls(1) == 1).then_some(())).expect("the first run started");
     assert_eq!(execution(&s, ids[3])["status"], json!(0), "claimed with the first");
+    // the worker's waiting request holds no store lock
+    let t0 = Instant::now();
+    create(&s, json!({"title":"meanwhile","type":"custom-action"}));
+    assert!(t0.elapsed() < Duration::from_millis(1000), "a write waited {:?}", t0.elapsed());
     // the running one is busy; one claimed behind it can still be canceled
     let (st, v) = s.post(&s.root(), &format!("/api/executions:cancel/{}", ids[0]), json!({}));
     assert_eq!((st, code(&v)), (409, "EXECUTION_BUSY"), "{v}");
