@@ -61,6 +61,14 @@ pub fn serve(args: ServeArgs) -> i32 {
     if let Err(e) = prepare_store(&app) {
         return fail(e);
     }
+    let demo_token = if config.serve.demo {
+        match crate::demo::install(&app).and_then(|_| crate::demo::mint_root_token(&app)) {
+            Ok(t) => Some(t),
+            Err(e) => return fail(format!("cannot install the demo: {}", e.detail.as_deref().unwrap_or(e.message()))),
+        }
+    } else {
+        None
+    };
     let listener = match TcpListener::bind(&config.serve.listen) {
         Ok(l) => l,
         Err(e) => return fail(format!("cannot listen on {}: {e}", config.serve.listen)),
@@ -81,6 +89,17 @@ pub fn serve(args: ServeArgs) -> i32 {
         }
         None => {
             let _ = writeln!(out, "root password: (set at first start)");
+        }
+    }
+    if let Some(token) = &demo_token {
+        let _ = writeln!(
+            out,
+            "demo: collections samples, categories, posts, comments; workflows {}",
+            crate::demo::KEYS.join(", ")
+        );
+        let _ = writeln!(out, "token (root, valid {}): {token}", crate::demo::describe(config.serve.token_ttl));
+        for l in crate::demo::banner(&format!("http://{addr}"), token) {
+            let _ = writeln!(out, "{l}");
         }
     }
     let _ = out.flush();

@@ -7,6 +7,7 @@ mod auth;
 mod cli;
 mod collections;
 mod config;
+mod demo;
 mod error;
 mod http;
 mod store;

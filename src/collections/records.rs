@@ -1,13 +1,122 @@
 //! Records: list, get, create, update, destroy over a collection's table (collections.md §6–§9).
+//!
+//! The functions here are the Rust API the HTTP handlers, the workflow engine and the trigger share.
+//! They run on a connection the caller got from `store.read` / `store.write` (so a workflow's writes sit
+//! in its transaction) and take the schema snapshot the caller resolved the collection in.
 
-use rusqlite::params;
+use rusqlite::{params, Connection};
+use serde_json::{Map, Value};
 
-use super::{Collection, Field};
+use super::filter::{self, Where, ROOT};
+use super::registry::{Collection, Field, Kind, Schema};
+use super::rows::{self, Record};
+use super::sql::{id_values, placeholders, q, SqlValue};
+use super::view::{self, View};
+use super::write::{self, Mode};
 use crate::app::App;
-use crate::error::Result;
-use crate::http::dispatch::{action_not_found, Ctx};
-use crate::http::Reply;
+use crate::error::{Code, Error, Result};
+use crate::http::request::Page;
 use crate::store::OptionalExt;
+
+pub use super::record_api::{handle, handle_association};
+
+/// What a read returns and how (the query parameters of http.md §3 as values).
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    pub filter: Option<Value>,
+    pub appends: Vec<String>,
+    pub fields: Vec<String>,
+    pub except: Vec<String>,
+    /// Column names; `-field` is descending. `id` ascending is always the last key.
+    pub sort: Vec<String>,
+    /// `None`: every row.
+    pub page: Option<Page>,
+    /// ACL scope `own`: only rows whose `createdById` is this user.
+    pub own: Option<i64>,
+}
+
+/// Validates appends paths (`UNKNOWN_FIELD` / `NOT_AN_ASSOCIATION`).
+pub fn check_appends(schema: &Schema, coll: &Collection, appends: &[String]) -> Result<()> {
+    super::appends::parse(schema, coll, appends).map(|_| ())
+}
+
+/// A page of records and the total count of matching rows.
+pub fn list(conn: &Connection, schema: &Schema, coll: &Collection, opts: &ReadOptions) -> Result<(Vec<Value>, u64)> {
+    let mut w = filter::compile(schema, coll, opts.filter.as_ref())?;
+    w.and_own(coll, opts.own);
+    select(conn, schema, coll, &w, opts)
+}
+
+/// Record `id` with `appends`, or `None` (also when `own` excludes it).
+pub fn get(conn: &Connection, schema: &Schema, coll: &Collection, id: i64, appends: &[String], own: Option<i64>) -> Result<Option<Value>> {
+    Ok(get_many(conn, schema, coll, &[id], appends, own)?.into_iter().next())
+}
+
+/// Records by id in primary-key order; repeated ids once, missing ones absent.
+pub fn get_many(conn: &Connection, schema: &Schema, coll: &Collection, ids: &[i64], appends: &[String], own: Option<i64>) -> Result<Vec<Value>> {
+    let view = View::appends(schema, coll, appends)?;
+    let mut w = Where::default();
+    by_ids(&mut w, ids);
+    w.and_own(coll, own);
+    let (rows, _) = fetch(conn, coll, &w, "t0.\"id\"", None, false)?;
+    view.render(conn, schema, coll, rows)
+}
+
+/// Creates a record from request-shaped `values`; returns the stored record (no appends).
+pub fn create(conn: &Connection, schema: &Schema, coll: &Collection, values: &Map<String, Value>, actor: Option<i64>) -> Result<Value> {
+    let id = create_id(conn, schema, coll, values, actor, |_| Ok(()))?;
+    get(conn, schema, coll, id, &[], None)?.ok_or_else(|| Error::internal("created record vanished"))
+}
+
+/// Updates every row matching `filter` (`{}` = all rows) within `own`; returns the ids updated.
+pub fn update(
+    conn: &Connection,
+    schema: &Schema,
+    coll: &Collection,
+    filter: &Value,
+    values: &Map<String, Value>,
+    actor: Option<i64>,
+    own: Option<i64>,
+) -> Result<Vec<i64>> {
+    let mut w = filter::compile(schema, coll, Some(filter))?;
+    w.and_own(coll, own);
+    update_where(conn, schema, coll, &w, values, actor)
+}
+
+/// Deletes the rows matching `filter` within `own`; an empty filter deletes nothing.
+pub fn destroy(conn: &Connection, schema: &Schema, coll: &Collection, filter: &Value, own: Option<i64>) -> Result<usize> {
+    let mut w = filter::compile(schema, coll, Some(filter))?;
+    if w.is_empty() {
+        return Ok(0);
+    }
+    w.and_own(coll, own);
+    destroy_where(conn, coll, &w)
+}
+
+/// The to-one target of `record` through `field` (belongsTo via its FK, hasOne via the target's FK).
+pub fn load_association(
+    conn: &Connection,
+    schema: &Schema,
+    coll: &Collection,
+    record: &Value,
+    field: &Field,
+    appends: &[String],
+) -> Result<Option<Value>> {
+    let target = schema
+        .get(field.kind.target().unwrap_or(""))
+        .ok_or_else(|| Error::internal(format!("{}.{} has no target", coll.name, field.name)))?;
+    let id = record.get("id").and_then(Value::as_i64).ok_or_else(|| Error::internal("record without id"))?;
+    let scope = match &field.kind {
+        Kind::BelongsTo { .. } | Kind::HasOne { .. } => Link::of(conn, coll, id, field)?,
+        _ => {
+            return Err(Error::new(Code::AssociationNotSupported, "one-to-many is not supported").with("path", field.name.clone()))
+        }
+    };
+    let opts = ReadOptions { appends: appends.to_vec(), ..ReadOptions::default() };
+    let mut w = Where::default();
+    scope.restrict(&mut w);
+    first(conn, schema, target, &w, &opts)
+}
 
 /// Whether record `id` exists (association sources).
 pub fn exists(app: &App, c: &Collection, id: i64) -> Result<bool> {
@@ -16,58 +125,277 @@ pub fn exists(app: &App, c: &Collection, id: i64) -> Result<bool> {
     app.store.read(|conn| Ok(conn.query_row(&sql, params![id], |_| Ok(())).optional()?.is_some()))
 }
 
-pub fn handle(ctx: &Ctx, _c: &Collection) -> Result<Reply> {
-    Err(action_not_found(ctx.route))
+// ---- shared by the HTTP handlers ----
+
+/// The target rows an association resource may touch (collections.md §7).
+#[derive(Debug, Clone)]
+pub enum Link {
+    /// hasMany: target rows whose `column` is the source id.
+    Fk { column: String, source: i64 },
+    /// hasOne: the lowest-id target row whose `column` is the source id.
+    FirstFk { table: String, column: String, source: i64 },
+    /// belongsToMany: target rows linked through a table.
+    Through { table: String, fk: String, other: String, source: i64 },
+    /// belongsTo: the row the source's FK names, or none.
+    Id(Option<i64>),
 }
 
-pub fn handle_association(ctx: &Ctx, _s: &Collection, _id: i64, _f: &Field, _t: &Collection) -> Result<Reply> {
-    Err(action_not_found(ctx.route))
+impl Link {
+    /// The link from source record `source` of `coll` through `field`.
+    pub fn of(conn: &Connection, coll: &Collection, source: i64, field: &Field) -> Result<Link> {
+        Ok(match &field.kind {
+            Kind::HasMany { foreign_key, .. } => Link::Fk { column: foreign_key.clone(), source },
+            Kind::HasOne { target, foreign_key } => Link::FirstFk { table: target.clone(), column: foreign_key.clone(), source },
+            Kind::BelongsToMany { through, foreign_key, other_key, .. } => {
+                Link::Through { table: through.clone(), fk: foreign_key.clone(), other: other_key.clone(), source }
+            }
+            Kind::BelongsTo { foreign_key, .. } => {
+                let sql = format!("SELECT {} FROM {} WHERE \"id\" = ?", q(foreign_key), q(&coll.name));
+                let fk: Option<Option<i64>> = conn.prepare_cached(&sql)?.query_row([source], |r| r.get(0)).optional()?;
+                Link::Id(fk.flatten())
+            }
+            Kind::Scalar(_) => return Err(Error::internal("a column is not an association")),
+        })
+    }
+
+    /// ANDs the link into a condition over the target (`t0`).
+    pub fn restrict(&self, w: &mut Where) {
+        match self {
+            Link::Fk { column, source } => w.and(format!("{ROOT}.{} = ?", q(column)), vec![SqlValue::Integer(*source)]),
+            Link::FirstFk { table, column, source } => w.and(
+                format!("{ROOT}.\"id\" = (SELECT MIN(\"id\") FROM {} WHERE {} = ?)", q(table), q(column)),
+                vec![SqlValue::Integer(*source)],
+            ),
+            Link::Through { table, fk, other, source } => w.and(
+                format!("{ROOT}.\"id\" IN (SELECT {} FROM {} WHERE {} = ?)", q(other), q(table), q(fk)),
+                vec![SqlValue::Integer(*source)],
+            ),
+            Link::Id(Some(id)) => w.and(format!("{ROOT}.\"id\" = ?"), vec![SqlValue::Integer(*id)]),
+            Link::Id(None) => w.and("0".into(), Vec::new()),
+        }
+    }
 }
 
-// ---- TEMPORARY on main until the collections branch lands: signatures only ----
-
-use serde_json::{Map, Value};
-
-use super::Schema;
-use crate::error::Error;
-use rusqlite::Connection;
-
-#[derive(Default)]
-pub struct ReadOptions {
-    pub filter: Option<Value>,
-    pub appends: Vec<String>,
-    pub fields: Vec<String>,
-    pub except: Vec<String>,
-    pub sort: Vec<String>,
-    pub page: Option<crate::http::request::Page>,
-    pub own: Option<i64>,
+/// ANDs `id IN (ids)` (nothing matches an empty list).
+pub fn by_ids(w: &mut Where, ids: &[i64]) {
+    if ids.is_empty() {
+        w.and("0".into(), Vec::new());
+    } else {
+        w.and(format!("{ROOT}.\"id\" IN ({})", placeholders(ids.len())), id_values(ids));
+    }
 }
 
-fn pending() -> Error {
-    Error::internal("records layer not merged yet")
+/// Reads rows matching `w` shaped by `opts` (appends, fields, except, sort, page; its `filter` and `own`
+/// are already in `w`); returns the records and the number of matching rows.
+pub fn select(conn: &Connection, schema: &Schema, coll: &Collection, w: &Where, opts: &ReadOptions) -> Result<(Vec<Value>, u64)> {
+    let view = View::new(schema, coll, &opts.appends, &opts.fields, &opts.except)?;
+    let order = view::order_by(coll, &opts.sort)?;
+    let (rows, count) = fetch(conn, coll, w, &order, opts.page, true)?;
+    Ok((view.render(conn, schema, coll, rows)?, count))
 }
 
-pub fn list(_c: &Connection, _s: &Schema, _coll: &Collection, _o: &ReadOptions) -> Result<(Vec<Value>, u64)> {
-    Err(pending())
+/// The first row matching `w` in `opts.sort` order, shaped by `opts` (no count is taken).
+pub fn first(conn: &Connection, schema: &Schema, coll: &Collection, w: &Where, opts: &ReadOptions) -> Result<Option<Value>> {
+    let view = View::new(schema, coll, &opts.appends, &opts.fields, &opts.except)?;
+    let order = view::order_by(coll, &opts.sort)?;
+    let (rows, _) = fetch(conn, coll, w, &order, Some(Page { page: 1, page_size: 1 }), false)?;
+    Ok(view.render(conn, schema, coll, rows)?.into_iter().next())
 }
-pub fn get(_c: &Connection, _s: &Schema, _coll: &Collection, _id: i64, _a: &[String], _own: Option<i64>) -> Result<Option<Value>> {
-    Err(pending())
+
+/// LIMIT and OFFSET of a page, saturating instead of overflowing on absurd page numbers.
+fn limit_offset(page: Option<Page>) -> (i64, i64) {
+    match page {
+        None => (-1, 0),
+        Some(p) => {
+            let size = i64::try_from(p.page_size).unwrap_or(i64::MAX);
+            let before = i64::try_from(p.page.saturating_sub(1)).unwrap_or(i64::MAX);
+            (size, before.saturating_mul(size))
+        }
+    }
 }
-pub fn get_many(_c: &Connection, _s: &Schema, _coll: &Collection, _ids: &[i64], _a: &[String], _own: Option<i64>) -> Result<Vec<Value>> {
-    Err(pending())
+
+/// The rows of one page and, if `want_count`, the total count (skipped when the page tells it).
+fn fetch(conn: &Connection, coll: &Collection, w: &Where, order: &str, page: Option<Page>, want_count: bool) -> Result<(Vec<Record>, u64)> {
+    let (limit, offset) = limit_offset(page);
+    let sql = format!(
+        "SELECT {cols} FROM {t} {ROOT}{joins} WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?",
+        cols = rows::select_list(coll, ROOT),
+        t = q(&coll.name),
+        joins = w.joins(),
+        cond = w.cond(),
+    );
+    let mut params = w.params().to_vec();
+    params.push(SqlValue::Integer(limit));
+    params.push(SqlValue::Integer(offset));
+    let records: Vec<Record> = rows::query(conn, coll, &sql, &params, 0)?.into_iter().map(|(_, r)| r).collect();
+    let count = match page {
+        // A short first page holds every match; no need to count.
+        Some(p) if want_count && !(p.page == 1 && (records.len() as u64) < p.page_size) => count(conn, coll, w)?,
+        _ => records.len() as u64,
+    };
+    Ok((records, count))
 }
-pub fn create(_c: &Connection, _s: &Schema, _coll: &Collection, _v: &Map<String, Value>, _actor: Option<i64>) -> Result<Value> {
-    Err(pending())
+
+fn count(conn: &Connection, coll: &Collection, w: &Where) -> Result<u64> {
+    let sql = format!("SELECT COUNT(*) FROM {} {ROOT}{} WHERE {}", q(&coll.name), w.joins(), w.cond());
+    let n: i64 = conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(w.params()), |r| r.get(0))?;
+    Ok(n as u64)
 }
-pub fn update(_c: &Connection, _s: &Schema, _coll: &Collection, _f: &Value, _v: &Map<String, Value>, _a: Option<i64>, _own: Option<i64>) -> Result<Vec<i64>> {
-    Err(pending())
+
+/// Ids of the rows matching `w`, ascending.
+pub fn matching_ids(conn: &Connection, coll: &Collection, w: &Where) -> Result<Vec<i64>> {
+    let sql = format!("SELECT {ROOT}.\"id\" FROM {} {ROOT}{} WHERE {} ORDER BY {ROOT}.\"id\"", q(&coll.name), w.joins(), w.cond());
+    let mut st = conn.prepare_cached(&sql)?;
+    let ids = st.query_map(rusqlite::params_from_iter(w.params()), |r| r.get::<_, i64>(0))?;
+    Ok(ids.collect::<rusqlite::Result<Vec<_>>>()?)
 }
-pub fn destroy(_c: &Connection, _s: &Schema, _coll: &Collection, _f: &Value, _own: Option<i64>) -> Result<usize> {
-    Err(pending())
+
+/// Creates a row from `values`; `adjust` may set columns the request does not choose (an association
+/// resource's FK). Returns the new id.
+pub fn create_id<'c>(
+    conn: &Connection,
+    schema: &Schema,
+    coll: &'c Collection,
+    values: &Map<String, Value>,
+    actor: Option<i64>,
+    adjust: impl FnOnce(&mut write::Changes<'c>) -> Result<()>,
+) -> Result<i64> {
+    refuse_builtin(coll)?;
+    let mut ch = write::parse(conn, schema, coll, values, Mode::Create)?;
+    adjust(&mut ch)?;
+    let now = crate::time::now_iso();
+    let id = write::insert(conn, coll, &ch, actor, &now)?;
+    write::apply_links(conn, id, &ch)?;
+    Ok(id)
 }
-pub fn load_association(_c: &Connection, _s: &Schema, _coll: &Collection, _r: &Value, _f: &Field, _a: &[String]) -> Result<Option<Value>> {
-    Err(pending())
+
+/// Validates `values` first (bad input is a 400 even when nothing matches), then updates each match.
+pub fn update_where(conn: &Connection, schema: &Schema, coll: &Collection, w: &Where, values: &Map<String, Value>, actor: Option<i64>) -> Result<Vec<i64>> {
+    refuse_builtin(coll)?;
+    let ch = write::parse(conn, schema, coll, values, Mode::Update)?;
+    let ids = matching_ids(conn, coll, w)?;
+    let now = crate::time::now_iso();
+    for id in &ids {
+        write::update_row(conn, coll, *id, &ch, actor, &now)?;
+        write::apply_links(conn, *id, &ch)?;
+    }
+    Ok(ids)
 }
-pub fn check_appends(_s: &Schema, _coll: &Collection, _a: &[String]) -> Result<()> {
-    Err(pending())
+
+/// Deletes the rows matching `w`; SQLite clears FKs pointing at them and cascades through tables.
+pub fn destroy_where(conn: &Connection, coll: &Collection, w: &Where) -> Result<usize> {
+    refuse_builtin(coll)?;
+    let t = q(&coll.name);
+    let sql = format!("DELETE FROM {t} WHERE \"id\" IN (SELECT {ROOT}.\"id\" FROM {t} {ROOT}{} WHERE {})", w.joins(), w.cond());
+    conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(w.params())).map_err(super::sql::write_error)
+}
+
+/// The built-in users table is written only through the users API.
+fn refuse_builtin(coll: &Collection) -> Result<()> {
+    if coll.builtin {
+        return Err(crate::error::invalid_value(format!("Collection \"{}\" is written through its own API", coll.name)));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collections::ddl::Change;
+    use crate::collections::schema_ops;
+    use serde_json::json;
+
+    /// categories, posts {title, indicator, category, comments, detail}, comments, details; users 1 and 2.
+    fn store() -> (Connection, Schema) {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(include_str!("../../schema.sql")).unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys=ON;
+             INSERT INTO users (username, password, createdAt, updatedAt) VALUES ('a','x','t','t'), ('b','x','t','t');",
+        )
+        .unwrap();
+        let mut ch = Change::on(&conn).unwrap();
+        for body in [
+            json!({"name":"categories","fields":[{"name":"title","type":"string"}]}),
+            json!({"name":"comments","fields":[{"name":"content","type":"text"}]}),
+            json!({"name":"details","fields":[{"name":"summary","type":"string"}]}),
+            json!({"name":"posts","fields":[{"name":"title","type":"string"},{"name":"indicator","type":"integer"},
+                {"name":"category","type":"belongsTo"},{"name":"comments","type":"hasMany"},
+                {"name":"detail","type":"hasOne","target":"details"}]}),
+        ] {
+            schema_ops::create_collection(&mut ch, body.as_object().unwrap()).unwrap();
+        }
+        let schema = ch.schema;
+        (conn, schema)
+    }
+
+    fn values(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    fn ids(items: &[Value]) -> Vec<i64> {
+        items.iter().filter_map(|r| r["id"].as_i64()).collect()
+    }
+
+    #[test]
+    fn rust_api_round_trip() {
+        let (c, s) = store();
+        let posts = s.get("posts").unwrap().clone();
+        let cats = s.get("categories").unwrap().clone();
+        create(&c, &s, &cats, &values(json!({"title":"News"})), Some(1)).unwrap();
+        let p1 = create(&c, &s, &posts, &values(json!({"title":"a","indicator":"5","category":1})), Some(1)).unwrap();
+        assert_eq!((p1["id"].as_i64(), p1["indicator"].as_i64(), p1["createdById"].as_i64()), (Some(1), Some(5), Some(1)));
+        create(&c, &s, &posts, &values(json!({"title":"b","indicator":7})), Some(2)).unwrap();
+        create(&c, &s, &posts, &values(json!({"title":"c","indicator":7})), None).unwrap();
+        let e = create(&c, &s, &posts, &values(json!({"nope":1})), None).unwrap_err();
+        assert_eq!(e.code, Code::UnknownField);
+
+        // Reads: get, get_many (pk order, dupes once, missing absent), list with template-rendered strings.
+        let got = get(&c, &s, &posts, 1, &["category".into()], None).unwrap().unwrap();
+        assert_eq!(got["category"]["title"], "News");
+        assert_eq!(get(&c, &s, &posts, 1, &[], Some(2)).unwrap(), None);
+        assert_eq!(ids(&get_many(&c, &s, &posts, &[3, 1, 3, 99], &[], None).unwrap()), vec![1, 3]);
+        let opts = ReadOptions { filter: Some(json!({"indicator":"7"})), sort: vec!["-id".into()], ..ReadOptions::default() };
+        let (items, count) = list(&c, &s, &posts, &opts).unwrap();
+        assert_eq!((ids(&items), count), (vec![3, 2], 2));
+        let paged = ReadOptions { page: Some(Page { page: 2, page_size: 1 }), ..opts.clone() };
+        let (items, count) = list(&c, &s, &posts, &paged).unwrap();
+        assert_eq!((ids(&items), count), (vec![2], 2));
+        let own = ReadOptions { own: Some(2), ..ReadOptions::default() };
+        assert_eq!(ids(&list(&c, &s, &posts, &own).unwrap().0), vec![2]);
+        let shaped = ReadOptions { fields: vec!["title".into()], ..ReadOptions::default() };
+        assert_eq!(list(&c, &s, &posts, &shaped).unwrap().0[0], json!({"title":"a"}));
+
+        // Writes: update with `{}` touches all rows (within own), destroy with `{}` deletes nothing.
+        assert_eq!(update(&c, &s, &posts, &json!({}), &values(json!({"indicator":1})), Some(2), Some(2)).unwrap(), vec![2]);
+        assert_eq!(update(&c, &s, &posts, &json!({}), &values(json!({"indicator":2})), None, None).unwrap(), vec![1, 2, 3]);
+        assert_eq!(destroy(&c, &s, &posts, &json!({}), None).unwrap(), 0);
+        assert_eq!(destroy(&c, &s, &posts, &json!({"title":"c"}), Some(1)).unwrap(), 0);
+        assert_eq!(destroy(&c, &s, &posts, &json!({"title":"c"}), None).unwrap(), 1);
+        assert_eq!(get_many(&c, &s, &posts, &[1, 2, 3], &[], None).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn rust_api_associations_and_appends() {
+        let (c, s) = store();
+        let posts = s.get("posts").unwrap().clone();
+        let details = s.get("details").unwrap().clone();
+        create(&c, &s, s.get("categories").unwrap(), &values(json!({"title":"News"})), None).unwrap();
+        create(&c, &s, &details, &values(json!({"summary":"d"})), None).unwrap();
+        let p = create(&c, &s, &posts, &values(json!({"title":"a","category":1,"detail":1})), None).unwrap();
+        let field = |n: &str| posts.field(n).unwrap().clone();
+        let cat = load_association(&c, &s, &posts, &p, &field("category"), &["posts".into()]).unwrap_err();
+        assert_eq!(cat.code, Code::UnknownField, "categories has no posts association");
+        let cat = load_association(&c, &s, &posts, &p, &field("category"), &[]).unwrap().unwrap();
+        assert_eq!(cat["title"], "News");
+        let d = load_association(&c, &s, &posts, &p, &field("detail"), &[]).unwrap().unwrap();
+        assert_eq!(d["summary"], "d");
+        let e = load_association(&c, &s, &posts, &p, &field("comments"), &[]).unwrap_err();
+        assert_eq!(e.code, Code::AssociationNotSupported);
+        let bare = create(&c, &s, &posts, &values(json!({"title":"b"})), None).unwrap();
+        assert_eq!(load_association(&c, &s, &posts, &bare, &field("category"), &[]).unwrap(), None);
+        assert!(check_appends(&s, &posts, &["category".into(), "comments".into(), "createdBy".into()]).is_ok());
+        assert_eq!(check_appends(&s, &posts, &["title".into()]).unwrap_err().code, Code::NotAnAssociation);
+        assert_eq!(check_appends(&s, &posts, &["nope".into()]).unwrap_err().code, Code::UnknownField);
+    }
 }

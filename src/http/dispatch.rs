@@ -43,6 +43,11 @@ pub enum Resource {
     WorkflowNodes(i64),
     FlowNodes,
     Executions,
+    Collections,
+    /// `collections/<name>/fields`: the collection the fields belong to.
+    CollectionFields(Arc<Collection>),
+    /// `fields:create` with `collectionName`.
+    Fields,
     Records(Arc<Collection>),
     /// `/<collection>/<sourceId>/<association>`: the association field and its target.
     Association { source: Arc<Collection>, source_id: i64, field: Field, target: Arc<Collection> },
@@ -109,6 +114,8 @@ fn allowed_actions(resource: &Resource) -> &'static [&'static str] {
         Resource::WorkflowNodes(_) => &["list", "create"],
         Resource::FlowNodes => &["get", "update", "destroy"],
         Resource::Executions => &["list", "get", "cancel", "destroy"],
+        Resource::Collections | Resource::CollectionFields(_) => CRUD,
+        Resource::Fields => &["create"],
         Resource::Records(_) => &["list", "get", "create", "update", "destroy", "trigger"],
         Resource::Association { field, .. } if field.kind.is_to_one() => &["get", "update", "trigger"],
         Resource::Association { .. } => &["list", "get", "create", "update", "destroy", "trigger"],
@@ -141,6 +148,16 @@ fn resolve(app: &App, route: &Route) -> Result<Resource> {
         }
         ("flow_nodes", None) => Resource::FlowNodes,
         ("executions", None) => Resource::Executions,
+        ("collections", None) => Resource::Collections,
+        ("collections", Some("fields")) => {
+            let name = route.source_id.clone().unwrap_or_default();
+            let coll = app
+                .registry
+                .user_collection(&name)
+                .ok_or_else(|| crate::collections::schema_ops::missing_collection(&name))?;
+            Resource::CollectionFields(coll)
+        }
+        ("fields", None) => Resource::Fields,
         (name, None) => Resource::Records(app.registry.user_collection(name).ok_or_else(|| resource_not_found(name))?),
         (name, Some(assoc)) => resolve_association(app, name, route.source_id.as_deref().unwrap_or(""), assoc)?,
     };
@@ -183,6 +200,8 @@ fn acl_target(req: &Request, route: &Route, resource: &Resource) -> Result<Targe
         | Resource::WorkflowNodes(_)
         | Resource::FlowNodes
         | Resource::Executions => Target::System,
+        Resource::Users | Resource::Roles | Resource::RoleResources(_) => Target::System,
+        Resource::Collections | Resource::CollectionFields(_) | Resource::Fields => Target::System,
         Resource::Records(c) => Target::Collection { name: c.name.clone(), action: collection_action(req, route) },
         Resource::Association { target, .. } => {
             Target::Collection { name: target.name.clone(), action: collection_action(req, route) }
@@ -220,6 +239,9 @@ fn call(ctx: &Ctx, resource: &Resource) -> Result<Reply> {
         Resource::FlowNodes => crate::workflow::api::handle_flow_nodes(ctx),
         Resource::Executions => crate::workflow::api::handle_executions(ctx),
         Resource::Records(c) if ctx.route.action == "trigger" => crate::trigger::handle_records(ctx, c),
+        Resource::Collections => crate::collections::schema_api::handle_collections(ctx),
+        Resource::CollectionFields(c) => crate::collections::schema_api::handle_fields(ctx, c),
+        Resource::Fields => crate::collections::schema_api::handle_fields_resource(ctx),
         Resource::Records(c) => crate::collections::records::handle(ctx, c),
         Resource::Association { source, source_id, field, target } if ctx.route.action == "trigger" => {
             crate::trigger::handle_association(ctx, source, *source_id, field, target)

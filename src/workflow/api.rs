@@ -187,18 +187,23 @@ fn check_options(options: &Value) -> Result<()> {
 
 /// The stored options: the defaults with the given object laid over them, validated.
 fn options_from(given: Option<&Value>) -> Result<Value> {
-    let mut o = json!({ "timeout": 0, "stackLimit": 1 });
-    match (given, o.as_object_mut()) {
-        (None | Some(Value::Null), _) => {}
-        (Some(Value::Object(g)), Some(m)) => {
-            for (k, v) in g {
-                m.insert(k.clone(), v.clone());
-            }
-        }
-        _ => return Err(invalid_value("options must be an object")),
+    if !matches!(given, None | Some(Value::Null) | Some(Value::Object(_))) {
+        return Err(invalid_value("options must be an object"));
     }
+    let o = default_options(given);
     check_options(&o)?;
     Ok(o)
+}
+
+/// The defaults with the given object laid over them.
+pub fn default_options(given: Option<&Value>) -> Value {
+    let mut o = json!({ "timeout": 0, "stackLimit": 1 });
+    if let (Some(Value::Object(g)), Some(m)) = (given, o.as_object_mut()) {
+        for (k, v) in g {
+            m.insert(k.clone(), v.clone());
+        }
+    }
+    o
 }
 
 fn opt_text(values: &Map<String, Value>, key: &str) -> Option<String> {
@@ -243,26 +248,67 @@ fn create_workflow(ctx: &Ctx) -> Result<Reply> {
         };
     }
     let [enabled, sync] = flags;
+    let new = NewWorkflow {
+        key,
+        title: opt_text(&values, "title"),
+        description: opt_text(&values, "description"),
+        config,
+        enabled,
+        sync,
+        options,
+    };
     let w = ctx.app.store.write(|c| {
-        let key = match &key {
-            Some(k) if key_exists(c, k)? => {
-                return Err(bad(Code::KeyExists, format!("Workflow key \"{k}\" is already used; create a revision instead")))
-            }
-            Some(k) => k.clone(),
-            None => random_key(),
-        };
-        let now = crate::time::now_iso();
-        c.execute(
-            "INSERT INTO workflows (key, title, description, type, config, enabled, sync, current, options, executed, createdAt, updatedAt)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, 0, ?9, ?9)",
-            params![
-                key, opt_text(&values, "title"), opt_text(&values, "description"), TRIGGER_TYPE, config.to_string(),
-                enabled, sync, options.to_string(), now
-            ],
-        )?;
-        load_workflow(c, c.last_insert_rowid())?.ok_or_else(|| Error::internal("workflow vanished"))
+        let id = insert_workflow(c, &new)?;
+        load_workflow(c, id)?.ok_or_else(|| Error::internal("workflow vanished"))
     })?;
     Ok(Reply::data(w.to_json()))
+}
+
+/// A first version of a key (validated by the caller).
+pub struct NewWorkflow {
+    /// `None` = a random key.
+    pub key: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub config: Value,
+    pub enabled: bool,
+    pub sync: bool,
+    pub options: Value,
+}
+
+/// Inserts the first (current) version of a key; an existing key is `KEY_EXISTS`.
+pub fn insert_workflow(c: &Connection, w: &NewWorkflow) -> Result<i64> {
+    let key = match &w.key {
+        Some(k) if key_exists(c, k)? => {
+            return Err(bad(Code::KeyExists, format!("Workflow key \"{k}\" is already used; create a revision instead")))
+        }
+        Some(k) => k.clone(),
+        None => random_key(),
+    };
+    c.execute(
+        "INSERT INTO workflows (key, title, description, type, config, enabled, sync, current, options, executed, createdAt, updatedAt)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, 0, ?9, ?9)",
+        params![key, w.title, w.description, TRIGGER_TYPE, w.config.to_string(), w.enabled, w.sync, w.options.to_string(), crate::time::now_iso()],
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+/// Appends a chain of `(key, type, config)` nodes to an empty workflow (the demo's fixed flows).
+pub fn insert_chain(c: &Connection, workflow_id: i64, chain: &[(&str, &str, Value)]) -> Result<()> {
+    let now = crate::time::now_iso();
+    let mut prev: Option<i64> = None;
+    for (key, kind, config) in chain {
+        c.execute(
+            "INSERT INTO flow_nodes (key, workflowId, upstreamId, type, config, createdAt, updatedAt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            params![key, workflow_id, prev, kind, config.to_string(), now],
+        )?;
+        let id = c.last_insert_rowid();
+        if let Some(p) = prev {
+            c.execute("UPDATE flow_nodes SET downstreamId = ?2 WHERE id = ?1", params![p, id])?;
+        }
+        prev = Some(id);
+    }
+    Ok(())
 }
 
 /// Enabling a version makes it current; the key's other versions become `{enabled:false, current:null}`.

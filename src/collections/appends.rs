@@ -1,0 +1,137 @@
+//! `appends` (collections.md §8): association paths validated into a tree, then loaded in batches —
+//! one query per association and level for a whole page, never one per record.
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+use serde_json::Value;
+
+use super::filter::{not_an_association, unknown_field};
+use super::registry::{Collection, Kind, Schema};
+use super::rows::{self, Record};
+use crate::error::{invalid_param, Error, Result};
+
+/// How deep a path may go (`a.b.c.d`).
+pub const MAX_LEVELS: usize = 4;
+
+/// Validated paths: each node is an association (canonical name) and what to append below it.
+#[derive(Debug, Default, Clone)]
+pub struct Tree {
+    pub children: Vec<(String, Tree)>,
+}
+
+impl Tree {
+    pub fn is_empty(&self) -> bool {
+        self.children.is_empty()
+    }
+
+    fn child(&mut self, name: &str) -> &mut Tree {
+        if let Some(i) = self.children.iter().position(|(n, _)| n == name) {
+            return &mut self.children[i].1;
+        }
+        self.children.push((name.to_string(), Tree::default()));
+        let last = self.children.len() - 1;
+        &mut self.children[last].1
+    }
+}
+
+/// Validates `paths` against the registry: unknown segment → `UNKNOWN_FIELD`, a column →
+/// `NOT_AN_ASSOCIATION`, more than four levels → `INVALID_PARAMETER`.
+pub fn parse(schema: &Schema, coll: &Collection, paths: &[String]) -> Result<Tree> {
+    let mut tree = Tree::default();
+    for path in paths {
+        let path = path.trim();
+        if path.is_empty() {
+            continue;
+        }
+        let segs: Vec<&str> = path.split('.').collect();
+        if segs.len() > MAX_LEVELS {
+            return Err(invalid_param("appends", &format!("\"{path}\" is deeper than {MAX_LEVELS} levels")));
+        }
+        let mut node = &mut tree;
+        let mut cur = coll;
+        for (i, seg) in segs.iter().enumerate() {
+            let field = cur.field(seg).ok_or_else(|| unknown_field(seg, &cur.name))?;
+            if !field.is_association() {
+                return Err(not_an_association(&segs[..=i].join("."), &coll.name));
+            }
+            node = node.child(&field.name);
+            cur = target_of(schema, cur, &field.name)?;
+        }
+    }
+    Ok(tree)
+}
+
+fn target_of<'s>(schema: &'s Schema, coll: &Collection, field: &str) -> Result<&'s Collection> {
+    coll.field(field)
+        .and_then(|f| f.kind.target())
+        .and_then(|t| schema.get(t))
+        .map(|c| c.as_ref())
+        .ok_or_else(|| Error::internal(format!("{}.{field} has no target in the registry", coll.name)))
+}
+
+/// Adds the appended associations to `records` (full rows of `coll`), recursively.
+pub fn attach(conn: &Connection, schema: &Schema, coll: &Collection, records: &mut [Record], tree: &Tree) -> Result<()> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    for (name, sub) in &tree.children {
+        let Some(field) = coll.field(name) else { continue };
+        let target = target_of(schema, coll, name)?;
+        match &field.kind {
+            Kind::BelongsTo { foreign_key, .. } => {
+                let ids = unique(records.iter().filter_map(|r| rows::int(r, foreign_key)));
+                let mut found: Vec<(i64, Record)> = rows::load_by(conn, target, "id", &ids, None)?;
+                attach_nested(conn, schema, target, &mut found, sub)?;
+                let by_id: HashMap<i64, Record> = found.into_iter().collect();
+                for r in records.iter_mut() {
+                    let v = rows::int(r, foreign_key).and_then(|id| by_id.get(&id)).cloned();
+                    r.insert(field.name.clone(), v.map(Value::Object).unwrap_or(Value::Null));
+                }
+            }
+            Kind::HasOne { foreign_key, .. } | Kind::HasMany { foreign_key, .. } => {
+                let ids = unique(records.iter().filter_map(|r| rows::int(r, "id")));
+                let mut found = rows::load_by(conn, target, foreign_key, &ids, None)?;
+                attach_nested(conn, schema, target, &mut found, sub)?;
+                put_grouped(records, &field.name, found, field.kind.is_to_one());
+            }
+            Kind::BelongsToMany { through, foreign_key, other_key, .. } => {
+                let ids = unique(records.iter().filter_map(|r| rows::int(r, "id")));
+                let mut found = rows::load_by(conn, target, foreign_key, &ids, Some((through, other_key)))?;
+                attach_nested(conn, schema, target, &mut found, sub)?;
+                put_grouped(records, &field.name, found, false);
+            }
+            Kind::Scalar(_) => {}
+        }
+    }
+    Ok(())
+}
+
+fn attach_nested(conn: &Connection, schema: &Schema, coll: &Collection, found: &mut [(i64, Record)], sub: &Tree) -> Result<()> {
+    if sub.is_empty() || found.is_empty() {
+        return Ok(());
+    }
+    let mut recs: Vec<Record> = found.iter_mut().map(|(_, r)| std::mem::take(r)).collect();
+    attach(conn, schema, coll, &mut recs, sub)?;
+    for ((_, slot), r) in found.iter_mut().zip(recs) {
+        *slot = r;
+    }
+    Ok(())
+}
+
+/// Puts the loaded (source id, target) pairs on their sources: the first one (to-one, lowest id) or all.
+fn put_grouped(records: &mut [Record], name: &str, found: Vec<(i64, Record)>, to_one: bool) {
+    let mut groups: HashMap<i64, Vec<Value>> = HashMap::new();
+    for (src, r) in found {
+        groups.entry(src).or_default().push(Value::Object(r));
+    }
+    for r in records.iter_mut() {
+        let items = rows::int(r, "id").and_then(|id| groups.get(&id)).cloned().unwrap_or_default();
+        let v = if to_one { items.into_iter().next().unwrap_or(Value::Null) } else { Value::Array(items) };
+        r.insert(name.to_string(), v);
+    }
+}
+
+fn unique(ids: impl Iterator<Item = i64>) -> Vec<i64> {
+    super::sql::dedup_ids(&ids.collect::<Vec<_>>())
+}

@@ -1,0 +1,190 @@
+//! The records resources over HTTP (collections.md §6–§7): `/api/<collection>:<action>` and the
+//! association form `/api/<collection>/<id>/<association>:<action>`, which acts on the target rows
+//! linked to the source record. ACL was decided before these run; `ctx.scope` says whether only the
+//! caller's own rows count.
+
+use rusqlite::Connection;
+use serde_json::{json, Value};
+
+use super::filter::{self, Where};
+use super::records::{self, by_ids, Link, ReadOptions};
+use super::registry::{Collection, Field, Schema};
+use super::sql::{q, SqlValue};
+use crate::acl::Scope;
+use crate::error::{bad, Code, Error, Result};
+use crate::http::dispatch::{action_not_found, Ctx};
+use crate::http::request::{Request, Tk};
+use crate::http::Reply;
+
+/// What an action works on: a collection, or the rows of a target linked to one source record.
+struct On<'a> {
+    coll: &'a Collection,
+    link: Option<Link>,
+    /// The association of an association resource.
+    via: Option<&'a Field>,
+}
+
+pub fn handle(ctx: &Ctx, c: &Collection) -> Result<Reply> {
+    run(ctx, &On { coll: c, link: None, via: None })
+}
+
+pub fn handle_association(ctx: &Ctx, source: &Collection, source_id: i64, field: &Field, target: &Collection) -> Result<Reply> {
+    let action = ctx.route.action.as_str();
+    // The built-in users table is only read here; its writes belong to the users API.
+    if target.builtin && !matches!(action, "list" | "get") {
+        return Err(action_not_found(ctx.route));
+    }
+    let link = ctx.app.store.read(|conn| Link::of(conn, source, source_id, field))?;
+    run(ctx, &On { coll: target, link: Some(link), via: Some(field) })
+}
+
+fn run(ctx: &Ctx, on: &On) -> Result<Reply> {
+    match ctx.route.action.as_str() {
+        "list" => list(ctx, on),
+        "get" => get(ctx, on),
+        "create" => create(ctx, on),
+        "update" => update(ctx, on),
+        "destroy" => destroy(ctx, on),
+        // `trigger` is served by the trigger module, which this branch does not have yet.
+        _ => Err(action_not_found(ctx.route)),
+    }
+}
+
+fn own(ctx: &Ctx) -> Option<i64> {
+    (ctx.scope == Scope::Own).then_some(ctx.caller.user.id)
+}
+
+/// `filter` as JSON text or bracket form (http.md §3); `None` when absent.
+fn filter_param(req: &Request) -> Result<Option<Value>> {
+    let not_object = || filter::invalid("a filter must be a JSON object");
+    match req.param("filter") {
+        None => Ok(None),
+        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
+            Ok(v @ Value::Object(_)) => Ok(Some(v)),
+            Ok(Value::Null) => Ok(None),
+            Ok(_) => Err(not_object()),
+            Err(e) => Err(filter::invalid(format!("not valid JSON ({e})"))),
+        },
+        Some(v @ Value::Object(_)) => Ok(Some(v.clone())),
+        Some(_) => Err(not_object()),
+    }
+}
+
+/// `filter` ANDed with `filterByTk` (scalar or array).
+fn request_filter(req: &Request) -> Result<Option<Value>> {
+    let tk = match req.filter_by_tk()? {
+        Tk::None => None,
+        Tk::One(id) => Some(json!({ "id": id })),
+        Tk::Many(ids) => Some(json!({ "id": { "$in": ids } })),
+    };
+    Ok(match (filter_param(req)?, tk) {
+        (Some(f), Some(t)) => Some(json!({ "$and": [f, t] })),
+        (f, t) => f.or(t),
+    })
+}
+
+fn read_options(ctx: &Ctx) -> Result<ReadOptions> {
+    let req = ctx.req;
+    Ok(ReadOptions {
+        filter: request_filter(req)?,
+        appends: req.list_param("appends"),
+        fields: req.list_param("fields"),
+        except: req.list_param("except"),
+        sort: req.list_param("sort"),
+        page: req.page()?,
+        own: own(ctx),
+    })
+}
+
+/// The rows an action may touch: the filter, the association link and the own scope. A write needs a
+/// filter or a tk, except on a to-one association (its link names the row).
+fn scope(ctx: &Ctx, schema: &Schema, on: &On, filter: Option<&Value>, write: bool) -> Result<Where> {
+    let mut w = filter::compile(schema, on.coll, filter)?;
+    let to_one = on.via.is_some_and(|f| f.kind.is_to_one());
+    if write && w.is_empty() && !to_one {
+        return Err(bad(Code::MissingParameter, "filterByTk or filter is required"));
+    }
+    if let Some(link) = &on.link {
+        link.restrict(&mut w);
+    }
+    w.and_own(on.coll, own(ctx));
+    Ok(w)
+}
+
+fn list(ctx: &Ctx, on: &On) -> Result<Reply> {
+    let opts = read_options(ctx)?;
+    let schema = ctx.app.registry.snapshot();
+    let (items, count) = ctx.app.store.read(|conn| {
+        let w = scope(ctx, &schema, on, opts.filter.as_ref(), false)?;
+        records::select(conn, &schema, on.coll, &w, &opts)
+    })?;
+    Ok(Reply::list(Value::Array(items), opts.page.map(|p| p.meta(count))))
+}
+
+/// The first match (by `sort`), or `null`.
+fn get(ctx: &Ctx, on: &On) -> Result<Reply> {
+    let opts = read_options(ctx)?;
+    let schema = ctx.app.registry.snapshot();
+    let first = ctx.app.store.read(|conn| {
+        let w = scope(ctx, &schema, on, opts.filter.as_ref(), false)?;
+        records::first(conn, &schema, on.coll, &w, &opts)
+    })?;
+    Ok(Reply::data(first.unwrap_or(Value::Null)))
+}
+
+/// Records `ids` shaped by the request's appends/fields/except, in id order.
+fn shaped(conn: &Connection, schema: &Schema, coll: &Collection, ids: &[i64], opts: &ReadOptions) -> Result<Vec<Value>> {
+    let mut w = Where::default();
+    by_ids(&mut w, ids);
+    let opts = ReadOptions { page: None, sort: Vec::new(), ..opts.clone() };
+    Ok(records::select(conn, schema, coll, &w, &opts)?.0)
+}
+
+fn create(ctx: &Ctx, on: &On) -> Result<Reply> {
+    let values = ctx.req.values_or_empty()?;
+    let opts = read_options(ctx)?;
+    let schema = ctx.app.registry.snapshot();
+    let actor = Some(ctx.caller.user.id);
+    let coll = on.coll;
+    let created = ctx.app.store.write(|conn| {
+        let id = match &on.link {
+            None => records::create_id(conn, &schema, coll, &values, actor, |_| Ok(()))?,
+            // hasMany: the new row points at the source, whatever the values say.
+            Some(Link::Fk { column, source }) => records::create_id(conn, &schema, coll, &values, actor, |ch| {
+                let fk = coll.field(column).ok_or_else(|| Error::internal(format!("{} has no column {column}", coll.name)))?;
+                ch.set(fk, SqlValue::Integer(*source));
+                Ok(())
+            })?,
+            Some(Link::Through { table, fk, other, source }) => {
+                let id = records::create_id(conn, &schema, coll, &values, actor, |_| Ok(()))?;
+                let sql = format!("INSERT OR IGNORE INTO {} ({}, {}) VALUES (?, ?)", q(table), q(fk), q(other));
+                conn.prepare_cached(&sql)?.execute([*source, id])?;
+                id
+            }
+            Some(_) => return Err(action_not_found(ctx.route)),
+        };
+        Ok(shaped(conn, &schema, coll, &[id], &opts)?.into_iter().next())
+    })?;
+    Ok(Reply::data(created.unwrap_or(Value::Null)))
+}
+
+fn update(ctx: &Ctx, on: &On) -> Result<Reply> {
+    let opts = read_options(ctx)?;
+    let values = ctx.req.values_or_empty()?;
+    let schema = ctx.app.registry.snapshot();
+    let w = scope(ctx, &schema, on, opts.filter.as_ref(), true)?;
+    let actor = Some(ctx.caller.user.id);
+    let items = ctx.app.store.write(|conn| {
+        let ids = records::update_where(conn, &schema, on.coll, &w, &values, actor)?;
+        shaped(conn, &schema, on.coll, &ids, &opts)
+    })?;
+    Ok(Reply::data(Value::Array(items)))
+}
+
+fn destroy(ctx: &Ctx, on: &On) -> Result<Reply> {
+    let filter = request_filter(ctx.req)?;
+    let schema = ctx.app.registry.snapshot();
+    let w = scope(ctx, &schema, on, filter.as_ref(), true)?;
+    let n = ctx.app.store.write(|conn| records::destroy_where(conn, on.coll, &w))?;
+    Ok(Reply::data(json!(n)))
+}

@@ -1,0 +1,276 @@
+//! Schema changes (collections.md §2–§5): create and drop collections, add, update and drop fields.
+//! Each runs inside a [`Change`] (one transaction with the registry rows and the DDL).
+
+use serde_json::{Map, Value};
+
+use super::ddl::{self, Change};
+use super::define::{self, Plan};
+use super::names;
+use super::registry::{system_fields, Collection, Field, Kind};
+use crate::error::{bad, invalid_value, Code, Error, Result};
+
+fn exists_error(name: &str) -> Error {
+    bad(Code::CollectionExists, format!("Collection named {name} already exists"))
+}
+
+fn not_updatable(key: &str) -> Error {
+    bad(Code::FieldNotUpdatable, format!("Field \"{key}\" can not be updated"))
+}
+
+fn insert_field_row(ch: &Change, coll: &str, f: &Field, now: &str) -> Result<()> {
+    ch.conn.execute(
+        "INSERT INTO fields (collectionName, name, type, options, createdAt, updatedAt) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        rusqlite::params![coll, f.name, f.kind.type_name(), f.options_json().to_string(), now],
+    )?;
+    Ok(())
+}
+
+fn delete_field_row(ch: &Change, coll: &str, name: &str) -> Result<()> {
+    ch.conn.execute("DELETE FROM fields WHERE collectionName = ?1 AND name = ?2", [coll, name])?;
+    Ok(())
+}
+
+/// `collections:create`: the table with its system columns, then each field in order.
+pub fn create_collection(ch: &mut Change, values: &Map<String, Value>) -> Result<Value> {
+    let name = match values.get("name") {
+        Some(Value::String(s)) => s.clone(),
+        None | Some(Value::Null) => return Err(invalid_value("name is required")),
+        Some(_) => return Err(invalid_value("Field \"name\" expects string")),
+    };
+    names::check_identifier(&name)?;
+    if names::is_reserved_collection(&name) || ch.schema.is_through(&name) {
+        return Err(names::reserved(&name));
+    }
+    if ch.schema.get(&name).is_some() || ddl::object_exists(ch.conn, &name)? {
+        return Err(exists_error(&name));
+    }
+    let title = match values.get("title") {
+        None | Some(Value::Null) => name.clone(),
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => return Err(invalid_value("Field \"title\" expects string")),
+    };
+    let defs = match values.get("fields") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items.clone(),
+        Some(_) => return Err(invalid_value("Field \"fields\" expects an array of field definitions")),
+    };
+    let now = crate::time::now_iso();
+    ch.conn.execute(
+        "INSERT INTO collections (name, title, createdAt, updatedAt) VALUES (?1, ?2, ?3, ?3)",
+        rusqlite::params![name, title, now],
+    )?;
+    let base = Collection {
+        name: name.clone(),
+        title,
+        created_at: now.clone(),
+        updated_at: now,
+        fields: system_fields(),
+        builtin: false,
+    };
+    ddl::create_table(ch.conn, &base)?;
+    ch.refresh()?;
+    for def in &defs {
+        add_field(ch, &name, def)?;
+    }
+    collection_json(ch, &name)
+}
+
+fn collection_json(ch: &Change, name: &str) -> Result<Value> {
+    ch.schema.get(name).map(|c| c.to_json()).ok_or_else(|| Error::internal(format!("collection {name} vanished")))
+}
+
+/// `collections:update`: only the title changes; `name` may be repeated, not changed.
+pub fn update_collection(ch: &mut Change, name: &str, values: &Map<String, Value>) -> Result<Option<Value>> {
+    let Some(coll) = ch.schema.get(name).filter(|c| !c.builtin).cloned() else { return Ok(None) };
+    if let Some(n) = values.get("name") {
+        if n.as_str().is_none_or(|n| !n.eq_ignore_ascii_case(&coll.name)) {
+            return Err(not_updatable("name"));
+        }
+    }
+    let title = match values.get("title") {
+        None => coll.title.clone(),
+        Some(Value::Null) => coll.name.clone(),
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => return Err(invalid_value("Field \"title\" expects string")),
+    };
+    ch.conn.execute(
+        "UPDATE collections SET title = ?2, updatedAt = ?3 WHERE name = ?1",
+        rusqlite::params![coll.name, title, crate::time::now_iso()],
+    )?;
+    ch.refresh()?;
+    collection_json(ch, &coll.name).map(Some)
+}
+
+/// `collections:destroy`: refused while another collection's association targets it; otherwise drops
+/// the table, its through tables and the FK columns its hasOne/hasMany made elsewhere.
+pub fn destroy_collection(ch: &mut Change, name: &str) -> Result<usize> {
+    let Some(coll) = ch.schema.get(name).filter(|c| !c.builtin).cloned() else { return Ok(0) };
+    let others: Vec<_> = ch.schema.user_collections().into_iter().filter(|c| c.name != coll.name).collect();
+    for other in &others {
+        for f in other.fields.iter().filter(|f| f.is_association()) {
+            if f.kind.target().is_some_and(|t| t.eq_ignore_ascii_case(&coll.name)) {
+                return Err(bad(
+                    Code::CollectionInUse,
+                    format!("Collection \"{}\" is referenced by \"{}.{}\"", coll.name, other.name, f.name),
+                ));
+            }
+        }
+    }
+    for other in &others {
+        let fks: Vec<String> = other
+            .columns()
+            .filter(|f| f.fk_target.as_deref().is_some_and(|t| t.eq_ignore_ascii_case(&coll.name)))
+            .map(|f| f.name.clone())
+            .collect();
+        if !fks.is_empty() {
+            ch.drop_columns(&other.name, &fks)?;
+            for fk in &fks {
+                delete_field_row(ch, &other.name, fk)?;
+            }
+        }
+    }
+    for f in &coll.fields {
+        if let Kind::BelongsToMany { through, .. } = &f.kind {
+            ddl::drop_table(ch.conn, through)?;
+        }
+    }
+    ddl::drop_table(ch.conn, &coll.name)?;
+    // Foreign keys are off during a change, so the registry rows do not cascade by themselves.
+    ch.conn.execute("DELETE FROM fields WHERE collectionName = ?1", [&coll.name])?;
+    ch.conn.execute("DELETE FROM collections WHERE name = ?1", [&coll.name])?;
+    ch.refresh()?;
+    Ok(1)
+}
+
+/// `fields:create`: registry rows, the column or FK column, the through table.
+pub fn add_field(ch: &mut Change, coll_name: &str, def: &Value) -> Result<Value> {
+    let coll = ch.schema.get(coll_name).filter(|c| !c.builtin).cloned().ok_or_else(|| missing_collection(coll_name))?;
+    let Plan { field, rows, column, through } = define::plan(&ch.schema, &coll, def)?;
+    if let Some((table, f)) = &column {
+        ddl::add_column(ch.conn, table, f)?;
+    }
+    if let Some(t) = &through {
+        ddl::create_through(ch.conn, t)?;
+    }
+    let now = crate::time::now_iso();
+    for (c, f) in &rows {
+        insert_field_row(ch, c, f, &now)?;
+    }
+    ch.refresh()?;
+    Ok(field.to_json(&coll.name))
+}
+
+pub fn missing_collection(name: &str) -> Error {
+    crate::error::record_not_found(name, "collections")
+}
+
+/// `fields:update`: `title`, `allowNull`, `unique`, `defaultValue`. Other keys may repeat the field's
+/// current value (a field read back can be sent again) or be unknown (UI hints are ignored).
+pub fn update_field(ch: &mut Change, coll_name: &str, name: &str, values: &Map<String, Value>) -> Result<Option<Value>> {
+    let coll = ch.schema.get(coll_name).filter(|c| !c.builtin).cloned().ok_or_else(|| missing_collection(coll_name))?;
+    let Some(field) = coll.field(name).cloned() else { return Ok(None) };
+    if field.system {
+        return Err(not_updatable(&field.name));
+    }
+    let current = field.to_json(&coll.name);
+    let mut next = field.clone();
+    for (key, v) in values {
+        match (key.as_str(), field.scalar_type()) {
+            ("title", _) => {
+                next.title = match v {
+                    Value::Null => None,
+                    Value::String(s) => Some(s.clone()),
+                    _ => return Err(invalid_value("Field \"title\" expects string")),
+                }
+            }
+            ("allowNull", Some(_)) => next.allow_null = v.as_bool().ok_or_else(|| invalid_value("Field \"allowNull\" expects boolean"))?,
+            ("unique", Some(_)) => next.unique = v.as_bool().ok_or_else(|| invalid_value("Field \"unique\" expects boolean"))?,
+            ("defaultValue", Some(ty)) => next.default_value = define::default_value(&field.name, ty, Some(v))?,
+            ("name", _) if v.as_str().is_some_and(|n| n.eq_ignore_ascii_case(&field.name)) => {}
+            (k, _) => match current.get(k) {
+                Some(cur) if cur != v => return Err(not_updatable(k)),
+                _ => {}
+            },
+        }
+    }
+    if next.unique != field.unique {
+        ddl::reindex(ch.conn, &coll.name, &next)?;
+    }
+    ch.conn.execute(
+        "UPDATE fields SET options = ?3, updatedAt = ?4 WHERE collectionName = ?1 AND name = ?2",
+        rusqlite::params![coll.name, field.name, next.options_json().to_string(), crate::time::now_iso()],
+    )?;
+    ch.refresh()?;
+    Ok(Some(next.to_json(&coll.name)))
+}
+
+/// Associations that use column `column` of table `table` as their FK, as (collection, field).
+fn fk_users(ch: &Change, table: &str, column: &str) -> Vec<(String, String)> {
+    let eq = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+    let mut out = Vec::new();
+    for c in ch.schema.user_collections() {
+        for f in &c.fields {
+            let uses = match &f.kind {
+                Kind::BelongsTo { foreign_key, .. } => eq(&c.name, table) && eq(foreign_key, column),
+                Kind::HasOne { target, foreign_key } | Kind::HasMany { target, foreign_key } => {
+                    eq(target, table) && eq(foreign_key, column)
+                }
+                _ => false,
+            };
+            if uses {
+                out.push((c.name.clone(), f.name.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Drops FK column `column` of `table` unless an association other than `(coll, field)` still uses it.
+fn drop_fk_if_unused(ch: &mut Change, table: &str, column: &str, coll: &str, field: &str) -> Result<()> {
+    let users = fk_users(ch, table, column);
+    if users.iter().any(|(c, f)| !(c.eq_ignore_ascii_case(coll) && f == field)) {
+        return Ok(());
+    }
+    ch.drop_columns(table, &[column.to_string()])?;
+    delete_field_row(ch, table, column)
+}
+
+/// `fields:destroy`: the field, and what it alone used (its column, FK column, through table).
+pub fn destroy_field(ch: &mut Change, coll_name: &str, name: &str) -> Result<usize> {
+    let coll = ch.schema.get(coll_name).filter(|c| !c.builtin).cloned().ok_or_else(|| missing_collection(coll_name))?;
+    let Some(field) = coll.field(name).cloned() else { return Ok(0) };
+    if field.system {
+        return Err(names::reserved(&field.name));
+    }
+    match &field.kind {
+        Kind::Scalar(_) => {
+            if let Some((c, f)) = fk_users(ch, &coll.name, &field.name).first() {
+                return Err(invalid_value(format!("Field \"{}\" is used by association \"{c}.{f}\"", field.name)));
+            }
+            ch.drop_columns(&coll.name, std::slice::from_ref(&field.name))?;
+            delete_field_row(ch, &coll.name, &field.name)?;
+        }
+        Kind::BelongsTo { foreign_key, .. } => {
+            delete_field_row(ch, &coll.name, &field.name)?;
+            drop_fk_if_unused(ch, &coll.name, foreign_key, &coll.name, &field.name)?;
+        }
+        Kind::HasOne { target, foreign_key } | Kind::HasMany { target, foreign_key } => {
+            delete_field_row(ch, &coll.name, &field.name)?;
+            drop_fk_if_unused(ch, target, foreign_key, &coll.name, &field.name)?;
+        }
+        Kind::BelongsToMany { through, .. } => {
+            delete_field_row(ch, &coll.name, &field.name)?;
+            let shared = ch.schema.user_collections().iter().any(|c| {
+                c.fields.iter().any(|f| {
+                    !(c.name == coll.name && f.name == field.name)
+                        && matches!(&f.kind, Kind::BelongsToMany { through: t, .. } if t.eq_ignore_ascii_case(through))
+                })
+            });
+            if !shared {
+                ddl::drop_table(ch.conn, through)?;
+            }
+        }
+    }
+    ch.refresh()?;
+    Ok(1)
+}
