@@ -96,7 +96,8 @@ impl Instruction for Query {
                     .collect()
             })
             .unwrap_or_default();
-        let page = Page { page: positive(prm.get("page"), 1), page_size: if multiple { positive(prm.get("pageSize"), 20) } else { 1 } };
+        // A single result is the first row of the page (kept: NocoBase's findOne keeps the page's offset).
+        let page = Page { page: positive(prm.get("page"), 1), page_size: positive(prm.get("pageSize"), 20) };
         let opts = ReadOptions {
             filter: Some(filter(p, &node.config)),
             appends: strings(prm.get("appends")),
