@@ -37,7 +37,7 @@ pub fn ensure_root(store: &crate::store::Store, hasher: &Hasher) -> Result<RootI
     let email = std::env::var("FLOWGATE_ROOT_EMAIL").unwrap_or_else(|_| DEFAULT_ROOT_EMAIL.to_string());
     let fresh = store.read(user_count)? == 0;
     if !fresh {
-        store.write(|c| crate::acl::roles::ensure_builtin(c))?;
+        store.write(crate::acl::roles::ensure_builtin)?;
         let (email, username) = store.read(|c| {
             Ok(c.query_row(
                 "SELECT COALESCE(u.email, ''), COALESCE(u.username, '') FROM users u JOIN fg_user_roles r ON r.userId = u.id

@@ -199,9 +199,10 @@ fn acl_target(req: &Request, route: &Route, resource: &Resource) -> Result<Targe
         | Resource::Workflows
         | Resource::WorkflowNodes(_)
         | Resource::FlowNodes
-        | Resource::Executions => Target::System,
-        Resource::Users | Resource::Roles | Resource::RoleResources(_) => Target::System,
-        Resource::Collections | Resource::CollectionFields(_) | Resource::Fields => Target::System,
+        | Resource::Executions
+        | Resource::Collections
+        | Resource::CollectionFields(_)
+        | Resource::Fields => Target::System,
         Resource::Records(c) => Target::Collection { name: c.name.clone(), action: collection_action(req, route) },
         Resource::Association { target, .. } => {
             Target::Collection { name: target.name.clone(), action: collection_action(req, route) }

@@ -18,7 +18,7 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes, BytesMut};
-use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use futures_util::future::{ready, Either};
 use futures_util::StreamExt;
 
@@ -30,9 +30,6 @@ pub use request::Request;
 /// The user a response was served to, for the request log.
 #[derive(Clone, Copy)]
 struct LogUser(i64);
-
-#[derive(Clone)]
-struct RequestId(String);
 
 pub fn build_server(app: Arc<App>, listener: TcpListener) -> std::io::Result<actix_web::dev::Server> {
     let data = web::Data::from(app.clone());
@@ -51,7 +48,6 @@ pub fn build_server(app: Arc<App>, listener: TcpListener) -> std::io::Result<act
                     .filter(|v| !v.is_empty() && v.len() <= 200)
                     .map(str::to_string)
                     .unwrap_or_else(new_request_id);
-                req.extensions_mut().insert(RequestId(rid.clone()));
                 let origin = req.headers().get("origin").and_then(|v| v.to_str().ok()).map(str::to_string);
                 let allowed = origin.filter(|o| cors.iter().any(|c| c == o || c == "*"));
                 let method = req.method().to_string();

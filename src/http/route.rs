@@ -42,13 +42,6 @@ pub struct Route {
     pub tk: Option<String>,
 }
 
-impl Route {
-    /// `roles.resources`, `posts.comments`: the name ACL and dispatch tables use.
-    pub fn is_association(&self) -> bool {
-        self.association.is_some()
-    }
-}
-
 fn decode(s: &str) -> String {
     percent_decode_str(s).decode_utf8_lossy().into_owned()
 }

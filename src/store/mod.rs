@@ -34,7 +34,6 @@ pub enum Durability {
 }
 
 pub struct Store {
-    path: PathBuf,
     read: r2d2::Pool<SqliteConnectionManager>,
     writer: Mutex<Writer>,
     /// Threads blocked on (or about to block on) `writer`: a batch stays open only while this is > 0.
@@ -172,9 +171,8 @@ impl Store {
             tracing::debug!(path = %shown, writer = %describe(&writer), reader = %reader, "store opened");
         }
         let checkpointer = Arc::new(AtomicBool::new(true));
-        start_checkpointer(path.clone(), checkpointer.clone());
+        start_checkpointer(path, checkpointer.clone());
         Ok(Store {
-            path,
             read,
             writer: Mutex::new(Writer { conn: writer, batch: None, next_batch: 1 }),
             queued: AtomicUsize::new(0),
@@ -182,10 +180,6 @@ impl Store {
             committed: Condvar::new(),
             checkpointer,
         })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     /// Runs `f` on a read-only pooled connection.

@@ -11,12 +11,6 @@ pub struct Entry {
     pub path: Vec<String>,
 }
 
-impl Entry {
-    pub fn path_text(&self) -> String {
-        self.path.join(".")
-    }
-}
-
 /// Every `triggerWorkflows` value (repeats and `[]` forms) as one ordered list of entries.
 pub fn parse(param: Option<&Value>) -> Result<Vec<Entry>> {
     let mut raw: Vec<&str> = Vec::new();
@@ -60,7 +54,7 @@ mod tests {
     use serde_json::json;
 
     fn keys(v: Value) -> Vec<(String, String)> {
-        parse(Some(&v)).unwrap().into_iter().map(|e| (e.key.clone(), e.path_text())).collect()
+        parse(Some(&v)).unwrap().into_iter().map(|e| (e.key.clone(), e.path.join("."))).collect()
     }
 
     #[test]

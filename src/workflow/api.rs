@@ -173,12 +173,12 @@ pub fn validate_config(config: &Value, schema: &Schema) -> Vec<Entry> {
 fn check_options(options: &Value) -> Result<()> {
     let Some(obj) = options.as_object() else { return Err(invalid_value("options must be an object")) };
     if let Some(t) = obj.get("timeout") {
-        if !t.as_i64().is_some_and(|t| t >= 0) {
+        if t.as_i64().is_none_or(|t| t < 0) {
             return Err(invalid_value("options.timeout must be an integer >= 0 (milliseconds)"));
         }
     }
     if let Some(s) = obj.get("stackLimit") {
-        if !s.as_i64().is_some_and(|s| s >= 1) {
+        if s.as_i64().is_none_or(|s| s < 1) {
             return Err(invalid_value("options.stackLimit must be an integer >= 1"));
         }
     }

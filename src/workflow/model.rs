@@ -15,8 +15,7 @@ pub mod status {
     pub const FAILED: i64 = -1;
     pub const ERROR: i64 = -2;
     pub const ABORTED: i64 = -3;
-    pub const CANCELED: i64 = -4;
-    pub const REJECTED: i64 = -5;
+    // CANCELED (-4) and REJECTED (-5) exist in NocoBase's table; no flowgate node produces them.
 }
 
 pub const TRIGGER_TYPE: &str = "custom-action";

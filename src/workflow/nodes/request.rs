@@ -66,7 +66,7 @@ fn is_timeout(e: &ureq::Transport) -> bool {
 impl Instruction for Request {
     fn validate(&self, config: &Value, _schema: &Schema) -> Vec<Entry> {
         let mut out = Vec::new();
-        if !config.get("url").and_then(Value::as_str).is_some_and(|u| !u.trim().is_empty()) {
+        if config.get("url").and_then(Value::as_str).is_none_or(|u| u.trim().is_empty()) {
             out.push(invalid("url", "\"url\" is required"));
         }
         if let Some(m) = config.get("method") {
