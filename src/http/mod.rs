@@ -201,6 +201,12 @@ fn header(req: &HttpRequest, name: &str) -> Option<String> {
     req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
+/// A header kept even when it is not visible ASCII, so that its validation can refuse it (instead of the
+/// request going on as if it were absent).
+fn header_lossy(req: &HttpRequest, name: &str) -> Option<String> {
+    req.headers().get(name).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+}
+
 fn build_request(req: &HttpRequest, body: Bytes) -> Request {
     let method_name = req.method().as_str().to_string();
     let method = route::Method::parse(&method_name);
@@ -219,7 +225,7 @@ fn build_request(req: &HttpRequest, body: Bytes) -> Request {
         x_role: header(req, "x-role"),
         x_authenticator: header(req, "x-authenticator"),
         x_data_source: header(req, "x-data-source"),
-        idempotency_key: header(req, "idempotency-key"),
+        idempotency_key: header_lossy(req, "idempotency-key"),
         peer_ip: req.peer_addr().map(|a| a.ip()),
     }
 }
