@@ -140,6 +140,18 @@ impl Fx {
         self.s.db_i64(&format!("SELECT COUNT(*) FROM executions WHERE key = '{key}'"))
     }
 
+    /// A root trigger that must fail with exactly `500 WORKFLOW_FAILED` for `key` with `status`; returns
+    /// the failed execution's id.
+    #[track_caller]
+    fn failed(&self, path: &str, key: &str, status: i64) -> i64 {
+        let (st, v) = self.t(&self.r, path, None);
+        let e_id = v["errors"][0]["executionId"].as_i64().unwrap_or_else(|| panic!("{v}"));
+        let message = "Workflow on your action failed, please contact the administrator";
+        let want = json!({"errors":[{"message":message,"code":"WORKFLOW_FAILED","executionId":e_id,"workflowKey":key,"status":status}]});
+        assert_body((st, v), 500, want);
+        e_id
+    }
+
     /// Root requests (`POST /api/<path>`, no body) that must fail with exactly (status, code, message).
     #[track_caller]
     fn refused(&self, cases: &[(&str, u16, &str, &str)]) {
@@ -404,6 +416,21 @@ fn association_paths_and_resources() {
     let v = fx.ok("/api/posts:trigger/2?triggerWorkflows=c_echo!category", Some(json!({"category":{"title":"C"}})));
     assert_eq!(fx.data(&v), json!({"title":"C"}));
 
+    // Several ids with a path: the associated records in the source's primary-key order.
+    let post3 = fx.ok("/api/posts:create", Some(json!({"title":"Third","category":2})));
+    assert_eq!(post3["data"]["id"], 3);
+    let cat2 = fx.record("/api/categories:get/2");
+    let v = fx.ok("/api/posts:trigger?triggerWorkflows=c_echo!category&filterByTk[]=3&filterByTk[]=1", None);
+    assert_eq!(fx.data(&v), json!([cat1, cat2]));
+    assert_eq!(v["messages"], messages(&["cat [\"News\",\"Tech\"]"]), "the template maps over the array");
+    let v = fx.ok("/api/posts:trigger?triggerWorkflows=c_echo!category&filterByTk=[1,3]", Some(json!({"category":{"x":1}})));
+    let (mut a, mut b) = (cat1.clone(), cat2.clone());
+    a["x"] = json!(1);
+    b["x"] = json!(1);
+    assert_eq!(fx.data(&v), json!([a, b]));
+    let got = fx.t(&fx.r, "/api/posts:trigger?triggerWorkflows=c_echo!category&filterByTk[]=1&filterByTk[]=2", None);
+    assert_err(got, 404, "RECORD_NOT_FOUND", "Record 2 of \"posts\" has no \"category\"");
+
     // 11. hasOne.
     let v = fx.ok("/api/posts:trigger/1?triggerWorkflows=d_echo!detail", None);
     assert_eq!(fx.runs(&v), [run("d_echo", true, json!(1))]);
@@ -498,6 +525,21 @@ fn keys_matching_and_resources() {
     assert_eq!(fx.runs(&v), [run("s_echo", true, json!(1))]);
     assert_eq!(v["messages"], messages(&["echo Sample 1"]));
     assert_eq!(fx.runs_of("s_echo"), before + 1);
+    let v = fx.ok("/api/samples:trigger/1?triggerWorkflows[0]=s_echo&triggerWorkflows[1]=s_two", None);
+    assert_eq!(fx.runs(&v), [run("s_echo", true, json!(1)), run("s_two", true, json!(1))]);
+    // Any method works with the explicit :trigger (a GET body is ignored).
+    for method in ["GET", "PUT", "PATCH", "DELETE"] {
+        let (st, v) = s.call(&fx.r, method, "/api/samples:trigger/1?triggerWorkflows=s_echo", None);
+        assert_eq!((st, &v["messages"]), (200, &messages(&["echo Sample 1"])), "{method}: {v}");
+    }
+    let r = s.req("GET", "/api/samples:trigger/1?triggerWorkflows=s_echo").bearer(&fx.r).raw(b"{\"title\":\"ignored\"}");
+    assert_eq!((r.status, &r.body["messages"]), (200, &messages(&["echo Sample 1"])), "{}", r.text);
+    // triggerWorkflows and filterByTk come only from the query and the path; in the body they are data.
+    let got = fx.t(&fx.r, "/api/samples:trigger/1", Some(json!({"triggerWorkflows":"s_echo"})));
+    assert_err(got, 400, "MISSING_PARAMETER", "parameter \"triggerWorkflows\" is required");
+    let v = fx.ok("/api/samples:trigger/1?triggerWorkflows=s_echo", Some(json!({"filterByTk":2})));
+    let d = fx.data(&v);
+    assert_eq!((&d["id"], &d["filterByTk"], &d["title"]), (&json!(1), &json!(2), &json!("Sample 1")));
     // Duplicates: the first occurrence and its path win.
     let v = fx.ok("/api/posts:trigger/1?triggerWorkflows=c_echo!category,c_echo", None);
     assert_eq!(fx.data(&v)["title"], "News");
@@ -549,7 +591,8 @@ fn keys_matching_and_resources() {
     let (st, v) = fx.t(&fx.r, "/api/workflows:trigger/1?triggerWorkflows=g_hi", None);
     assert_eq!((st, code(&v)), (400, "INVALID_PARAMETER"), "{v}");
     assert_err(s.req("POST", "/api/workflows:trigger?triggerWorkflows=g_hi").send(), 401, "EMPTY_TOKEN", "Unauthenticated. Please sign in to continue.");
-    // 38. Unknown collection.
+    // 38. Unknown collection (resolved before the ACL: a member gets the 404 too).
+    assert_err(fx.t(&fx.m1, "/api/nothing:trigger/1?triggerWorkflows=s_echo", None), 404, "RESOURCE_NOT_FOUND", "Resource \"nothing\" not found");
     assert_err(fx.t(&fx.r, "/api/nothing:trigger?triggerWorkflows=s_echo", None), 404, "RESOURCE_NOT_FOUND", "Resource \"nothing\" not found");
     assert_err(fx.t(&fx.r, "/api/nothing:trigger/1?triggerWorkflows=s_echo", None), 404, "RESOURCE_NOT_FOUND", "Resource \"nothing\" not found");
     // 39. Data source.
@@ -580,7 +623,8 @@ fn keys_matching_and_resources() {
         v["data"]["skipped"],
         json!([{"key":"s_off","reason":"DISABLED"},{"key":"g_hi","reason":"GLOBAL_CONTEXT"},{"key":"k_comments","reason":"OTHER_COLLECTION"}])
     );
-    assert!(s.stderr_text().contains("nope"), "skipped keys are logged");
+    let log = s.stderr_text();
+    assert!(log.lines().any(|l| l.contains("WARN") && l.contains("nope")), "skipped keys are logged at WARN: {log}");
 
     // 22. Global trigger: any logged-in user, body as data.
     let v = {
@@ -690,13 +734,7 @@ fn sync_and_async_groups() {
     assert_eq!(s.execution_count(), before + 2, "s_echo and s_msg_fail ran, s_two did not");
 
     // 21. A node error: 500 with the execution, key and status; nothing later runs.
-    let (st, v) = fx.t(&fx.r, "/api/samples:trigger/1?triggerWorkflows=s_error", None);
-    let e_id = v["errors"][0]["executionId"].as_i64().unwrap_or_else(|| panic!("{v}"));
-    assert_body(
-        (st, v),
-        500,
-        json!({"errors":[{"message":"Workflow on your action failed, please contact the administrator","code":"WORKFLOW_FAILED","executionId":e_id,"workflowKey":"s_error","status":-2}]}),
-    );
+    let e_id = fx.failed("/api/samples:trigger/1?triggerWorkflows=s_error", "s_error", -2);
     let e = s.execution(e_id);
     assert_eq!((&e["status"], &e["jobs"][0]["status"]), (&json!(-2), &json!(-2)));
     let result = e["jobs"][0]["result"].as_str().unwrap_or_default();
@@ -781,6 +819,24 @@ fn acl_and_auth() {
     forbidden(&fx.m2, t2);
     none.settle("own scope refusals");
     allowed(&fx.m1, "/api/samples:trigger?triggerWorkflows=s_multi&filterByTk[]=2");
+
+    // Own scope with !path: the source record is the one checked.
+    let posts_cfg = s.ok(
+        "POST",
+        "/api/roles/member/resources:create",
+        Some(json!({"name":"posts","usingActionsConfig":true,"actions":[{"name":"trigger","scope":"own"},{"name":"create"}]})),
+    );
+    let (st, mine) = s.post(&fx.m1, "/api/posts:create", json!({"title":"m1 post","category":2}));
+    assert_eq!(st, 200, "{mine}");
+    let mine = mine["data"]["id"].as_i64().expect("post id");
+    let v = allowed(&fx.m1, &format!("/api/posts:trigger/{mine}?triggerWorkflows=c_echo!category"));
+    assert_eq!(v["messages"], messages(&["cat Tech"]));
+    let none = s.no_runs();
+    forbidden(&fx.m1, "/api/posts:trigger/1?triggerWorkflows=c_echo!category");
+    forbidden(&fx.m1, "/api/categories/1/posts:trigger/1?triggerWorkflows=p_app");
+    forbidden(&fx.m1, "/api/posts:trigger?triggerWorkflows=c_echo!category");
+    none.now("own scope with paths");
+    s.ok("POST", &format!("/api/roles/member/resources:destroy/{}", posts_cfg["id"]), None);
 
     // 32. actions [] denies all again; admin has both by default.
     s.ok("POST", &cfg_path, Some(json!({"name":"samples","usingActionsConfig":true,"actions":[]})));
@@ -901,6 +957,14 @@ fn idempotency_keys() {
         let v: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
         assert_err((st, v), 400, "IDEMPOTENCY_KEY_INVALID", "Idempotency-Key must be 1 to 255 visible ASCII characters");
     }
+    // The key is checked before the query parameters (http.md §2 steps 8 and 9).
+    let deep = "/api/samples:trigger/1?triggerWorkflows=s_echo&a[b][c][d][e][f][g]=1";
+    let r = send(&fx.r, deep, "a b", b"");
+    assert_err(r.pair(), 400, "IDEMPOTENCY_KEY_INVALID", "Idempotency-Key must be 1 to 255 visible ASCII characters");
+    let r = send(&fx.r, deep, "deep", b"");
+    assert_eq!((r.status, code(&r.body)), (400, "INVALID_PARAMETER"), "{}", r.text);
+    let again = send(&fx.r, deep, "deep", b"");
+    assert_eq!((again.status, &again.body, again.header("Idempotent-Replayed")), (400, &r.body, Some("true")), "{}", again.text);
     none.settle("invalid keys");
     let max = "~".repeat(255);
     let r = send(&fx.r, path, &max, b"");
@@ -955,6 +1019,15 @@ fn idempotency_keys() {
     let replay = send(&fx.r, slow_path, "k4", b"");
     assert_eq!((replay.status, &replay.body, replay.header("Idempotent-Replayed")), (200, &first.body, Some("true")));
     assert_eq!(slow.hits(), 1, "the replay ran nothing");
+
+    // A request node timing out fails the sync run: 500 with status -3 (ABORTED).
+    s.workflow(
+        json!({"title":"t","key":"s_timeout","type":"custom-action","sync":true,"enabled":true,"config":{"type":1,"collection":"samples"}}),
+        &[json!({"type":"request","config":{"url": slow.url, "method":"GET", "timeout": 100}}), msg_node("never")],
+    );
+    let e_id = fx.failed("/api/samples:trigger/1?triggerWorkflows=s_timeout", "s_timeout", -3);
+    let e = s.execution(e_id);
+    assert_eq!((&e["status"], &e["jobs"][0]["status"], e["jobs"].as_array().map(Vec::len)), (&json!(-3), &json!(-3), Some(1)));
 }
 
 #[track_caller]
