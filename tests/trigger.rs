@@ -389,6 +389,14 @@ fn association_paths_and_resources() {
     assert_eq!(d, want);
     assert_eq!(v["messages"], messages(&["cat Renamed"]));
     assert_eq!(fx.record("/api/categories:get/1"), cat1, "nothing written");
+    // body[path] null is absent: the loaded record stays.
+    let v = fx.ok("/api/posts:trigger/1?triggerWorkflows=c_echo!category", Some(json!({"category":null,"title":"x"})));
+    assert_eq!(fx.data(&v), cat1);
+    // An empty path is none: `c_echo!` is bound to categories, not posts.
+    let got = fx.t(&fx.r, "/api/posts:trigger/1?triggerWorkflows=c_echo!", None);
+    assert_eq!((got.0, &got.1["errors"][0]["reason"]), (400, &json!("OTHER_COLLECTION")), "{}", got.1);
+    let v = fx.ok("/api/categories:trigger/1?triggerWorkflows=c_echo!%20", None);
+    assert_eq!(fx.data(&v), cat1);
     // Spaces around the key, the `!` and the path are trimmed.
     let v = fx.ok(&format!("/api/posts:trigger/1?triggerWorkflows={}", enc(" c_echo ! category ")), None);
     assert_eq!(fx.data(&v), cat1);
@@ -415,6 +423,11 @@ fn association_paths_and_resources() {
     none.now("no category");
     let v = fx.ok("/api/posts:trigger/2?triggerWorkflows=c_echo!category", Some(json!({"category":{"title":"C"}})));
     assert_eq!(fx.data(&v), json!({"title":"C"}));
+    // An empty object is an object: it is the data (§5.3), with an id as without one.
+    let v = fx.ok("/api/posts:trigger/2?triggerWorkflows=c_echo!category", Some(json!({"category":{}})));
+    assert_eq!(fx.data(&v), json!({}));
+    let v = fx.ok("/api/posts:trigger?triggerWorkflows=c_echo!category", Some(json!({"category":{}})));
+    assert_eq!(fx.data(&v), json!({}));
 
     // Several ids with a path: the associated records in the source's primary-key order.
     let post3 = fx.ok("/api/posts:create", Some(json!({"title":"Third","category":2})));

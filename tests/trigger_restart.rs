@@ -244,14 +244,17 @@ fn crash_during_a_keyed_sync_trigger_frees_the_key_and_aborts_the_run() {
     assert_eq!(slow.hits(), 2);
 }
 
-// ---- WRONG_TYPE: a workflow type written outside the API ---------------------------------------------
+// ---- WRONG_TYPE and WORKFLOW_HANGS: workflows written outside the API ---------------------------------
 
 #[test]
-fn a_workflow_type_written_outside_the_api_is_wrong_type() {
+fn workflows_written_outside_the_api_wrong_type_and_hangs() {
     let mut s = Server::builder().arg("--demo").start();
     samples_flow(&s, "s_other", true, &[]);
+    // An async workflow with a delay, made sync behind the API's back: its sync run cannot finish.
+    samples_flow(&s, "s_hang", false, &[json!({"type":"delay","config":{"duration":60,"unit":1000,"endStatus":1}})]);
     assert_eq!(s.stop(), 0);
     s.db().execute("UPDATE workflows SET type = 'schedule' WHERE key = 's_other'", []).expect("edit the stopped store");
+    s.db().execute("UPDATE workflows SET sync = 1 WHERE key = 's_hang'", []).expect("edit the stopped store");
     let s2 = s.restart_builder().start();
     let got = s2.call(&s2.root(), "POST", "/api/samples:trigger/1?triggerWorkflows=s_other", None);
     assert_eq!(
@@ -260,4 +263,12 @@ fn a_workflow_type_written_outside_the_api_is_wrong_type() {
     );
     let (st, v) = s2.call(&s2.root(), "POST", "/api/samples:trigger/1?triggerWorkflows=s_other,demo_sample_sync", None);
     assert_eq!((st, &v["data"]["skipped"]), (200, &json!([{"key":"s_other","reason":"WRONG_TYPE"}])), "{v}");
+    let (st, v) = s2.call(&s2.root(), "POST", "/api/samples:trigger/1?triggerWorkflows=s_hang,demo_sample_async", None);
+    let e_id = v["errors"][0]["executionId"].as_i64().unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(
+        (st, v),
+        (500, json!({"errors":[{"message":"Workflow on your action hangs, please contact the administrator","code":"WORKFLOW_HANGS","executionId":e_id}]}))
+    );
+    assert_eq!(s2.execution(e_id)["status"], 0, "still STARTED");
+    assert_eq!(s2.db_i64("SELECT COUNT(*) FROM executions WHERE key = 'demo_sample_async'"), 0, "the async group is not committed");
 }
