@@ -889,6 +889,18 @@ fn acl_and_auth() {
         "USER_HAS_NO_ROLES_ERR",
         "The current user has no roles. Please try another account.",
     );
+    // Headers that are not ASCII are refused as what they claim to be, never taken as absent.
+    for (header, status, want) in [
+        ("X-Role", 401, "ROLE_NOT_FOUND_FOR_USER"),
+        ("X-Data-Source", 400, "DATA_SOURCE_NOT_FOUND"),
+        ("X-Authenticator", 401, "AUTHENTICATOR_NOT_FOUND"),
+    ] {
+        let mut conn = s.tcp();
+        let req = format!("POST {t1} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\n{header}: r\u{f4}le\r\nContent-Length: 0\r\n\r\n", fx.r);
+        let (st, _, body) = tcp_exchange(&mut conn, req.as_bytes());
+        let v: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+        assert_eq!((st, code(&v)), (status, want), "{header}: {body}");
+    }
     none.settle("401s");
     let v = allowed(&fx.r, t1);
     assert_eq!(s.ctx(fx.exec_id(&v, 0))["roleName"], "root");
