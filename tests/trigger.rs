@@ -261,7 +261,7 @@ fn record_data_by_id_body_and_ids() {
         r
     };
     let want = json!([with_t(sample1.clone()), with_t(sample2.clone())]);
-    for q in ["filterByTk[]=2&filterByTk[]=1", "filterByTk=[2,1]", "filterByTk=%5B2%2C1%5D", "filterByTk[]=2&filterByTk[]=1&filterByTk[]=2"] {
+    for q in ["filterByTk[]=2&filterByTk[]=1", "filterByTk=[2,1]", "filterByTk=%5B2%2C1%5D", "filterByTk[]=2&filterByTk[]=1&filterByTk[]=2", "filterByTk=[%222%22,1]"] {
         let v = fx.ok(&format!("/api/samples:trigger?triggerWorkflows=s_multi&{q}"), Some(json!({"t":"x"})));
         assert_eq!(fx.runs(&v), [run("s_multi", true, json!(1))], "{q}");
         assert_eq!(fx.data(&v), want, "{q}");
@@ -597,12 +597,16 @@ fn keys_matching_and_resources() {
     for (path, entries) in cases {
         assert_body(fx.t(&fx.r, &format!("/api/{path}"), None), 400, json!({ "errors": entries }));
     }
-    for q in ["triggerWorkflows=g_hi&filterByTk=1", "triggerWorkflows=g_hi&filterByTk[]=1", "triggerWorkflows=g_hi!category"] {
-        let (st, v) = fx.t(&fx.r, &format!("/api/workflows:trigger?{q}"), None);
+    for (q, name) in [
+        ("/1?triggerWorkflows=g_hi", "filterByTk"),
+        ("?triggerWorkflows=g_hi&filterByTk=1", "filterByTk"),
+        ("?triggerWorkflows=g_hi&filterByTk[]=1", "filterByTk"),
+        ("?triggerWorkflows=g_hi!category", "triggerWorkflows"),
+    ] {
+        let (st, v) = fx.t(&fx.r, &format!("/api/workflows:trigger{q}"), None);
         assert_eq!((st, code(&v)), (400, "INVALID_PARAMETER"), "{q}: {v}");
+        assert!(message(&v).starts_with(&format!("Invalid parameter \"{name}\": ")), "{q}: {v}");
     }
-    let (st, v) = fx.t(&fx.r, "/api/workflows:trigger/1?triggerWorkflows=g_hi", None);
-    assert_eq!((st, code(&v)), (400, "INVALID_PARAMETER"), "{v}");
     assert_err(s.req("POST", "/api/workflows:trigger?triggerWorkflows=g_hi").send(), 401, "EMPTY_TOKEN", "Unauthenticated. Please sign in to continue.");
     // 38. Unknown collection (resolved before the ACL: a member gets the 404 too).
     assert_err(fx.t(&fx.m1, "/api/nothing:trigger/1?triggerWorkflows=s_echo", None), 404, "RESOURCE_NOT_FOUND", "Resource \"nothing\" not found");
@@ -700,6 +704,16 @@ fn sync_and_async_groups() {
     assert_eq!(s.wait_execution(a, Duration::from_secs(2))["jobs"][0]["result"], 10);
     let e = s.wait_execution(b, Duration::from_secs(2));
     assert_eq!((&e["status"], &e["output"]), (&json!(1), &json!(10)));
+
+    // response-message nodes speak only in sync runs.
+    s.workflow(
+        json!({"title":"am","key":"a_msg","type":"custom-action","sync":false,"enabled":true,"config":{"type":1,"collection":"samples"}}),
+        &[msg_node("async says")],
+    );
+    let v = fx.ok("/api/samples:trigger/1?triggerWorkflows=a_msg", None);
+    assert_eq!(keys(&v), ["data"], "{v}");
+    let e = s.wait_execution(v["data"]["executions"][0]["id"].as_i64().unwrap_or_default(), Duration::from_secs(2));
+    assert_eq!((&e["status"], &e["jobs"][0]["result"]), (&json!(1), &json!("async says")));
 
     // 18. An end(1) stops: later sync workflows skipped, the async group not committed.
     let (echo, asy) = (fx.runs_of("s_echo"), fx.runs_of("s_async"));
@@ -1076,6 +1090,9 @@ fn revisions_and_bodies() {
     let big = vec![b' '; 1_048_577];
     let r = s.req("POST", "/api/samples:trigger/1?triggerWorkflows=s_echo").bearer(&fx.r).raw(&big);
     assert_err(r.pair(), 413, "PAYLOAD_TOO_LARGE", "Request body exceeds the limit of 1048576 bytes");
+    // The body limit comes before authentication.
+    let r = s.req("POST", "/api/samples:trigger/1?triggerWorkflows=s_echo").raw(&big);
+    assert_eq!((r.status, code(&r.body)), (413, "PAYLOAD_TOO_LARGE"));
     let mut big_json = b"{\"title\":\"".to_vec();
     big_json.extend(std::iter::repeat_n(b'x', 1_048_576));
     big_json.extend_from_slice(b"\"}");
