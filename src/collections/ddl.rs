@@ -6,7 +6,6 @@
 //! transaction), so that dropping or rebuilding a table never fires `ON DELETE` actions on other
 //! tables' rows; `PRAGMA foreign_key_check` on the rebuilt tables guards the result before COMMIT.
 
-use std::sync::MutexGuard;
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -15,7 +14,7 @@ use super::registry::{Collection, Field, Schema};
 use super::sql::{q, write_error};
 use crate::app::App;
 use crate::error::{Error, Result};
-use crate::store::OptionalExt;
+use crate::store::{OptionalExt, WriterGuard};
 
 /// The column clause of a field.
 fn column_def(f: &Field) -> String {
@@ -171,10 +170,10 @@ impl<'c> Change<'c> {
 }
 
 /// The writer with foreign keys off; turns them back on however the change ends.
-struct ForeignKeysOff<'a>(MutexGuard<'a, Connection>);
+struct ForeignKeysOff<'a>(WriterGuard<'a>);
 
 impl<'a> ForeignKeysOff<'a> {
-    fn new(conn: MutexGuard<'a, Connection>) -> Result<ForeignKeysOff<'a>> {
+    fn new(conn: WriterGuard<'a>) -> Result<ForeignKeysOff<'a>> {
         conn.execute_batch("PRAGMA foreign_keys=OFF")?;
         Ok(ForeignKeysOff(conn))
     }
@@ -191,7 +190,7 @@ impl Drop for ForeignKeysOff<'_> {
 /// Runs a schema change: one `BEGIN IMMEDIATE` transaction holding the DDL and the registry rows; after
 /// COMMIT the registry snapshot read inside the transaction is installed.
 pub fn change<T>(app: &App, f: impl FnOnce(&mut Change) -> Result<T>) -> Result<T> {
-    let mut writer = ForeignKeysOff::new(app.store.lock_writer())?;
+    let mut writer = ForeignKeysOff::new(app.store.lock_writer()?)?;
     let tx = writer.0.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut ch = Change { conn: &tx, schema: Schema::read(&tx, 0)?, rebuilt: Vec::new() };
     let out = f(&mut ch)?;

@@ -185,6 +185,17 @@ fn check_options(options: &Value) -> Result<()> {
     Ok(())
 }
 
+/// The stored options: the defaults with the given object laid over them, validated.
+fn options_from(given: Option<&Value>) -> Result<Value> {
+    if !matches!(given, None | Some(Value::Null) | Some(Value::Object(_))) {
+        return Err(invalid_value("options must be an object"));
+    }
+    let o = default_options(given);
+    check_options(&o)?;
+    Ok(o)
+}
+
+/// The defaults with the given object laid over them.
 pub fn default_options(given: Option<&Value>) -> Value {
     let mut o = json!({ "timeout": 0, "stackLimit": 1 });
     if let (Some(Value::Object(g)), Some(m)) = (given, o.as_object_mut()) {
@@ -219,8 +230,7 @@ fn create_workflow(ctx: &Ctx) -> Result<Reply> {
             return Err(Error::many(Code::InvalidConfig, problems));
         }
     }
-    let options = default_options(values.get("options"));
-    check_options(&options)?;
+    let options = options_from(values.get("options"))?;
     let key = match values.get("key") {
         None | Some(Value::Null) => None,
         Some(Value::String(k)) if valid_key(k) => Some(k.clone()),
@@ -229,14 +239,22 @@ fn create_workflow(ctx: &Ctx) -> Result<Reply> {
             return Err(bad(Code::InvalidKey, format!("Workflow key \"{shown}\" is invalid")));
         }
     };
-    let flag = |k: &str| values.get(k).and_then(Value::as_bool).unwrap_or(false);
+    let mut flags = [false; 2];
+    for (i, name) in ["enabled", "sync"].into_iter().enumerate() {
+        flags[i] = match values.get(name) {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => return Err(invalid_value(format!("Field \"{name}\" expects boolean"))),
+        };
+    }
+    let [enabled, sync] = flags;
     let new = NewWorkflow {
         key,
         title: opt_text(&values, "title"),
         description: opt_text(&values, "description"),
         config,
-        enabled: flag("enabled"),
-        sync: flag("sync"),
+        enabled,
+        sync,
         options,
     };
     let w = ctx.app.store.write(|c| {
@@ -318,7 +336,7 @@ fn update_workflow(ctx: &Ctx) -> Result<Reply> {
     let values = ctx.req.values_or_empty()?;
     let schema = ctx.app.registry.snapshot();
     ctx.app.store.write(|c| {
-        let Some(w) = load_workflow(c, id)? else { return Ok(Reply::data(json!([]))) };
+        let w = load_workflow(c, id)?.ok_or_else(workflow_not_found)?;
         fixed_field(&values, "key", json!(w.key))?;
         fixed_field(&values, "type", json!(w.kind))?;
         fixed_field(&values, "sync", json!(w.sync))?;
@@ -338,8 +356,7 @@ fn update_workflow(ctx: &Ctx) -> Result<Reply> {
             }
         }
         if let Some(o) = values.get("options") {
-            let options = default_options(Some(o));
-            check_options(&options)?;
+            let options = options_from(Some(o))?;
             c.execute("UPDATE workflows SET options = ?2 WHERE id = ?1", params![id, options.to_string()])?;
         }
         for key in ["title", "description"] {
@@ -533,6 +550,10 @@ pub fn handle_workflow_nodes(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
 
 fn validate_node(kind: &str, config: &Value, schema: &Schema) -> Result<&'static dyn nodes::Instruction> {
     let instruction = nodes::get(kind).ok_or_else(|| bad(Code::NodeTypeNotRegistered, format!("Node type \"{kind}\" is not registered")))?;
+    if !config.is_object() {
+        let entry = Entry::new("\"config\" must be an object").with("field", "config");
+        return Err(Error::many(Code::InvalidNodeConfig, vec![entry]));
+    }
     let problems = instruction.validate(config, schema);
     if !problems.is_empty() {
         return Err(Error::many(Code::InvalidNodeConfig, problems));
@@ -556,7 +577,7 @@ fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
         .filter(|s| !s.is_empty())
         .ok_or_else(|| bad(Code::NodeTypeRequired, "Node type is required"))?
         .to_string();
-    let config = values.get("config").cloned().unwrap_or(json!({}));
+    let config = values.get("config").filter(|c| !c.is_null()).cloned().unwrap_or(json!({}));
     let schema = ctx.app.registry.snapshot();
     let upstream_id = match values.get("upstreamId") {
         None | Some(Value::Null) => None,

@@ -122,8 +122,26 @@ pub fn recover(app: &App) -> Result<()> {
         Ok(rows)
     })?;
     for exec in started {
+        let flow = app.workflows.flow(&app.store, exec.workflow_id)?;
+        // A saved pending delay: whoever started the run (a manual run too) has had its answer;
+        // the timer resumes it at its time, or earlier when options.timeout runs out first.
+        let pending = match &flow {
+            Some(f) => {
+                let mut p = Processor::new(app, f.clone(), &exec);
+                app.store.read(|c| p.restore(c))?;
+                p.pending_delay().map(|(idx, _)| {
+                    let due = p.delay_due_ms(idx);
+                    p.deadline().map_or(due, |d| d.min(due))
+                })
+            }
+            None => None,
+        };
+        if let Some(due) = pending {
+            app.queue.arm(exec.id, due);
+            continue;
+        }
         if exec.sync {
-            // Its request is gone: nobody can receive the result.
+            // Cut off inside its request, which is gone: nobody can receive the result.
             app.store.write(|c| {
                 c.execute(
                     "UPDATE executions SET status = ?2, reason = 'interrupted', updatedAt = ?3 WHERE id = ?1",
@@ -135,24 +153,17 @@ pub fn recover(app: &App) -> Result<()> {
             tracing::warn!(execution = exec.id, "sync execution interrupted by a restart: aborted");
             continue;
         }
-        let Some(flow) = app.workflows.flow(&app.store, exec.workflow_id)? else {
+        if flow.is_none() {
             mark_failed(app, exec.id, "workflow was deleted")?;
             continue;
-        };
-        let mut p = Processor::new(app, flow, &exec);
-        app.store.read(|c| p.restore(c))?;
-        match p.pending_delay() {
-            Some((idx, _)) => app.queue.arm(exec.id, p.delay_due_ms(idx)),
-            None => {
-                // Interrupted mid-run before anything was saved: run it again from the head.
-                app.store.write(|c| {
-                    c.execute("DELETE FROM jobs WHERE executionId = ?1", params![exec.id])?;
-                    c.execute("UPDATE executions SET status = NULL, startedAt = NULL WHERE id = ?1", params![exec.id])?;
-                    Ok(())
-                })?;
-                tracing::info!(execution = exec.id, "interrupted async execution queued again");
-            }
         }
+        // Interrupted mid-run before anything was saved: run it again from the head.
+        app.store.write(|c| {
+            c.execute("DELETE FROM jobs WHERE executionId = ?1", params![exec.id])?;
+            c.execute("UPDATE executions SET status = NULL, startedAt = NULL WHERE id = ?1", params![exec.id])?;
+            Ok(())
+        })?;
+        tracing::info!(execution = exec.id, "interrupted async execution queued again");
     }
     Ok(())
 }
@@ -201,7 +212,8 @@ fn worker(app: &App) {
 /// Claims up to a batch of QUEUEING rows in id order and runs them one at a time. Returns how many ran.
 fn drain_batch(app: &App) -> Result<usize> {
     let claimed: Vec<ExecutionRow> = {
-        let mut s = app.queue.lock();
+        // Under the queue lock, like `executions:cancel`'s check and write.
+        let guard = app.queue.lock();
         let now = crate::time::now_iso();
         let mut rows = app.store.write(|c| {
             let mut st = c.prepare_cached(&format!(
@@ -212,20 +224,24 @@ fn drain_batch(app: &App) -> Result<usize> {
             let rows = st.query_map(params![now, CLAIM_BATCH], ExecutionRow::from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })?;
+        drop(guard);
         rows.sort_by_key(|r| r.id);
-        for r in &rows {
-            s.busy.insert(r.id);
-        }
         rows
     };
-    let _busy = Busy { queue: &app.queue, ids: claimed.iter().map(|r| r.id).collect() };
     let mut ran = 0;
-    for (i, exec) in claimed.iter().enumerate() {
+    for (i, claim) in claimed.iter().enumerate() {
         if app.queue.is_shutdown() {
             unclaim(app, &claimed[i..])?;
             break;
         }
-        match engine::run_claimed(app, exec) {
+        // Claimed rows wait their turn as cancelable as queued ones.
+        let Some((exec, _busy)) = take(app, claim.id)? else { continue };
+        if app.workflows.flow(&app.store, exec.workflow_id)?.is_none() {
+            // Destroyed after the trigger (executions stay): the run can not happen; say why.
+            mark_failed(app, exec.id, "workflow was deleted")?;
+            continue;
+        }
+        match engine::run_claimed(app, &exec) {
             Ok(out) => {
                 if let Some(due) = out.due_ms {
                     app.queue.arm(exec.id, due);
@@ -251,16 +267,24 @@ fn unclaim(app: &App, rows: &[ExecutionRow]) -> Result<()> {
     })
 }
 
+/// Takes execution `id` for running if it is still STARTED (not canceled or finished meanwhile): checked
+/// and marked busy under the queue lock, which `executions:cancel` holds while it checks and writes.
+fn take(app: &App, id: i64) -> Result<Option<(ExecutionRow, Busy<'_>)>> {
+    let mut s = app.queue.lock();
+    let Some(exec) = app.store.read(|c| load_execution(c, id))?.filter(|e| e.status == Some(status::STARTED)) else {
+        return Ok(None);
+    };
+    s.busy.insert(id);
+    drop(s);
+    Ok(Some((exec, Busy { queue: &app.queue, ids: vec![id] })))
+}
+
 /// A timer fired: finish the pending delay (or time the run out) and continue.
 fn resume(app: &App, id: i64) -> Result<()> {
-    let Some(exec) = app.store.read(|c| load_execution(c, id))? else { return Ok(()) };
-    if exec.status != Some(status::STARTED) {
-        return Ok(()); // canceled or finished meanwhile
-    }
+    let Some((exec, _busy)) = take(app, id)? else { return Ok(()) };
     let Some(flow) = app.workflows.flow(&app.store, exec.workflow_id)? else {
         return mark_failed(app, id, "workflow was deleted");
     };
-    let _busy = app.queue.mark_busy(id);
     let mut p = Processor::new(app, flow, &exec);
     app.store.read(|c| p.restore(c))?;
     let Some((idx, node)) = p.pending_delay() else { return Ok(()) };

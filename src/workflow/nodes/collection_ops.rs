@@ -96,7 +96,8 @@ impl Instruction for Query {
                     .collect()
             })
             .unwrap_or_default();
-        let page = Page { page: positive(prm.get("page"), 1), page_size: if multiple { positive(prm.get("pageSize"), 20) } else { 1 } };
+        // A single result is the first row of the page (kept: NocoBase's findOne keeps the page's offset).
+        let page = Page { page: positive(prm.get("page"), 1), page_size: positive(prm.get("pageSize"), 20) };
         let opts = ReadOptions {
             filter: Some(filter(p, &node.config)),
             appends: strings(prm.get("appends")),
@@ -117,30 +118,35 @@ impl Instruction for Query {
     }
 }
 
+/// Runs `op` on the node's collection; a missing collection or a failed operation is a job ERROR.
+fn on_collection(p: &Processor, node: &Node, op: impl FnOnce(&Schema, &Collection) -> crate::error::Result<Value>) -> Step {
+    let schema = p.app.registry.snapshot();
+    match resolve(&schema, &node.config) {
+        Err(e) => Step::error(e),
+        Ok(coll) => match op(&schema, &coll) {
+            Ok(v) => Step::resolved(v),
+            Err(e) => Step::error(e.message()),
+        },
+    }
+}
+
 impl Instruction for Create {
     fn validate(&self, config: &Value, schema: &Schema) -> Vec<Entry> {
         validate_collection(config, schema)
     }
 
     fn run(&self, p: &mut Processor, node: &Node, _job: usize, _resume: Option<(Value, i64)>) -> Step {
-        let schema = p.app.registry.snapshot();
-        let coll = match resolve(&schema, &node.config) {
-            Ok(c) => c,
-            Err(e) => return Step::error(e),
-        };
         let vals = values(p, &node.config);
         let appends = strings(params(&node.config).get("appends"));
-        let created = p.app.store.write(|c| {
-            let rec = records::create(c, &schema, &coll, &vals, None)?;
-            match (appends.is_empty(), rec.get("id").and_then(Value::as_i64)) {
-                (false, Some(id)) => Ok(records::get(c, &schema, &coll, id, &appends, None)?.unwrap_or(rec)),
-                _ => Ok(rec),
-            }
-        });
-        match created {
-            Ok(rec) => Step::resolved(rec),
-            Err(e) => Step::error(e.message()),
-        }
+        on_collection(p, node, |schema, coll| {
+            p.app.store.write(|c| {
+                let rec = records::create(c, schema, coll, &vals, None)?;
+                match (appends.is_empty(), rec.get("id").and_then(Value::as_i64)) {
+                    (false, Some(id)) => Ok(records::get(c, schema, coll, id, &appends, None)?.unwrap_or(rec)),
+                    _ => Ok(rec),
+                }
+            })
+        })
     }
 }
 
@@ -150,17 +156,12 @@ impl Instruction for Update {
     }
 
     fn run(&self, p: &mut Processor, node: &Node, _job: usize, _resume: Option<(Value, i64)>) -> Step {
-        let schema = p.app.registry.snapshot();
-        let coll = match resolve(&schema, &node.config) {
-            Ok(c) => c,
-            Err(e) => return Step::error(e),
-        };
         let f = filter(p, &node.config);
         let vals = values(p, &node.config);
-        match p.app.store.write(|c| records::update(c, &schema, &coll, &f, &vals, None, None)) {
-            Ok(ids) => Step::resolved(json!(ids.len())),
-            Err(e) => Step::error(e.message()),
-        }
+        on_collection(p, node, |schema, coll| {
+            let ids = p.app.store.write(|c| records::update(c, schema, coll, &f, &vals, None, None))?;
+            Ok(json!(ids.len()))
+        })
     }
 }
 
@@ -170,15 +171,7 @@ impl Instruction for Destroy {
     }
 
     fn run(&self, p: &mut Processor, node: &Node, _job: usize, _resume: Option<(Value, i64)>) -> Step {
-        let schema = p.app.registry.snapshot();
-        let coll = match resolve(&schema, &node.config) {
-            Ok(c) => c,
-            Err(e) => return Step::error(e),
-        };
         let f = filter(p, &node.config);
-        match p.app.store.write(|c| records::destroy(c, &schema, &coll, &f, None)) {
-            Ok(n) => Step::resolved(json!(n)),
-            Err(e) => Step::error(e.message()),
-        }
+        on_collection(p, node, |schema, coll| Ok(json!(p.app.store.write(|c| records::destroy(c, schema, coll, &f, None))?)))
     }
 }

@@ -1,0 +1,488 @@
+//! The admin page in a real browser: Debian's chromedriver drives headless Chromium over the W3C WebDriver
+//! HTTP protocol (spoken with `ureq`), against the real server started with `--demo`.
+//!
+//! The test signs in, reads a workflow key on the workflows list, copies a curl call, runs the trigger
+//! through "Try it", follows the new execution to the executions list and the execution page, and signs
+//! out. It saves a PNG of each page under `target/admin-screenshots/` for a person to look at. Without
+//! /usr/bin/chromium or /usr/bin/chromedriver it FAILS (`.ci/run` installs them); it never skips.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use common::*;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// The key WebDriver uses for element references.
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// `target/admin-screenshots`, next to the binary under test (honours CARGO_TARGET_DIR).
+fn screenshot_dir() -> PathBuf {
+    let bin = Path::new(bin());
+    let target = bin.parent().and_then(Path::parent).expect("target dir of the flowgate binary");
+    let dir = target.join("admin-screenshots");
+    std::fs::create_dir_all(&dir).expect("create target/admin-screenshots");
+    for e in std::fs::read_dir(&dir).expect("read screenshot dir").flatten() {
+        if e.path().extension().is_some_and(|x| x == "png") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+    dir
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+/// A chromedriver process and one browser session.
+struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+    agent: ureq::Agent,
+    shots: PathBuf,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn start(shots: PathBuf) -> Browser {
+        for (path, pkg) in [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")] {
+            assert!(
+                Path::new(path).exists(),
+                "{path} is missing: the admin browser test needs Debian's {pkg} \
+                 (apt-get install -y chromium chromium-driver; .ci/run installs it)"
+            );
+        }
+        let profile = tempfile::tempdir().expect("profile dir");
+        let port = free_port();
+        let log = std::fs::File::create(profile.path().join("chromedriver.log")).expect("driver log");
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("spawn chromedriver");
+        let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(60)).build();
+        let base = format!("http://127.0.0.1:{port}");
+        let mut b = Browser { driver, base, session: String::new(), agent, shots, _profile: profile };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok((200, v)) = b.raw("GET", "/status", None) {
+                if v["value"]["ready"] == true {
+                    break;
+                }
+            }
+            if let Ok(Some(st)) = b.driver.try_wait() {
+                panic!("chromedriver exited at start: {st}");
+            }
+            assert!(Instant::now() < deadline, "chromedriver did not become ready on port {port}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let user_data = b._profile.path().join("chromium");
+        // The flags of the brief, plus --disable-dev-shm-usage (small /dev/shm in containers) and
+        // --no-default-browser-check; --window-size is the window, the viewport is set exactly below.
+        let args = json!([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=1280,800",
+            format!("--user-data-dir={}", user_data.display()),
+        ]);
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": CHROMIUM, "args": args},
+            "goog:loggingPrefs": {"browser": "ALL"},
+        }}});
+        let (st, v) = b.raw("POST", "/session", Some(caps)).expect("new session");
+        assert_eq!(st, 200, "could not start Chromium through chromedriver: {v}");
+        b.session = v["value"]["sessionId"].as_str().expect("sessionId").to_string();
+        b
+    }
+
+    fn raw(&self, method: &str, path: &str, body: Option<Value>) -> Result<(u16, Value), String> {
+        let req = self.agent.request(method, &format!("{}{}", self.base, path));
+        let res = match body {
+            Some(b) => req.send_json(b),
+            None if method == "GET" || method == "DELETE" => req.call(),
+            None => req.send_json(json!({})),
+        };
+        let res = match res {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => return Err(e.to_string()),
+        };
+        let st = res.status();
+        let v: Value = res.into_json().map_err(|e| e.to_string())?;
+        Ok((st, v))
+    }
+
+    /// A session command that must succeed; returns `value`.
+    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let full = format!("/session/{}{}", self.session, path);
+        match self.raw(method, &full, body) {
+            Ok((200, v)) => v["value"].clone(),
+            Ok((st, v)) => panic!("WebDriver {method} {path} → {st}: {}", v["value"]),
+            Err(e) => panic!("WebDriver {method} {path}: {e}"),
+        }
+    }
+
+    fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.cmd("POST", "/goog/cdp/execute", Some(json!({"cmd": cmd, "params": params})))
+    }
+
+    /// Sets the viewport exactly (CSS pixels), `mobile` for the narrow layout.
+    fn viewport(&self, width: u32, height: u32, mobile: bool) {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}),
+        );
+    }
+
+    fn goto(&self, url: &str) {
+        self.cmd("POST", "/url", Some(json!({"url": url})));
+    }
+
+    fn url(&self) -> String {
+        self.cmd("GET", "/url", None).as_str().unwrap_or("").to_string()
+    }
+
+    fn js(&self, script: &str, args: Value) -> Value {
+        self.cmd("POST", "/execute/sync", Some(json!({"script": script, "args": args})))
+    }
+
+    fn find(&self, css: &str) -> Option<String> {
+        let full = format!("/session/{}/element", self.session);
+        match self.raw("POST", &full, Some(json!({"using": "css selector", "value": css}))) {
+            Ok((200, v)) => v["value"][ELEMENT].as_str().map(str::to_string),
+            _ => None,
+        }
+    }
+
+    /// Waits until `f` gives Some; on timeout saves `failure-<what>.png` and fails with the page text.
+    fn wait<T>(&self, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(v) = f() {
+                return v;
+            }
+            if Instant::now() > deadline {
+                let name = format!("failure-{}.png", what.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
+                self.screenshot_viewport(&name);
+                let text = self.js("return document.body ? document.body.innerText : ''", json!([]));
+                panic!(
+                    "timed out waiting for {what} at {}; screenshot {name}; page text:\n{}",
+                    self.url(),
+                    text.as_str().unwrap_or("").chars().take(3000).collect::<String>()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits for an element matching `css` and returns its reference.
+    fn el(&self, css: &str) -> String {
+        self.wait(css, || self.find(css))
+    }
+
+    fn click(&self, css: &str) {
+        let id = self.el(css);
+        self.cmd("POST", &format!("/element/{id}/click"), Some(json!({})));
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let id = self.el(css);
+        self.cmd("POST", &format!("/element/{id}/value"), Some(json!({"text": text})));
+    }
+
+    fn clear(&self, css: &str) {
+        let id = self.el(css);
+        self.cmd("POST", &format!("/element/{id}/clear"), Some(json!({})));
+    }
+
+    fn text(&self, css: &str) -> String {
+        let id = self.el(css);
+        self.cmd("GET", &format!("/element/{id}/text"), None).as_str().unwrap_or("").to_string()
+    }
+
+    fn attr(&self, css: &str, name: &str) -> Option<String> {
+        let id = self.el(css);
+        self.cmd("GET", &format!("/element/{id}/attribute/{name}"), None).as_str().map(str::to_string)
+    }
+
+    /// Waits until `css` matches an element whose text contains `needle`.
+    fn wait_text(&self, css: &str, needle: &str) -> String {
+        self.wait(&format!("{css} containing {needle:?}"), || {
+            let id = self.find(css)?;
+            let full = format!("/session/{}/element/{id}/text", self.session);
+            match self.raw("GET", &full, None) {
+                Ok((200, v)) => v["value"].as_str().filter(|t| t.contains(needle)).map(str::to_string),
+                _ => None,
+            }
+        })
+    }
+
+    fn save(&self, name: &str, b64: &str) {
+        let png = base64::engine::general_purpose::STANDARD.decode(b64).expect("base64 screenshot");
+        assert!(png.starts_with(b"\x89PNG"), "screenshot {name} is not a PNG");
+        std::fs::write(self.shots.join(name), png).expect("write screenshot");
+    }
+
+    /// The whole page, beyond the viewport.
+    fn screenshot(&self, name: &str) {
+        let m = self.cdp("Page.getLayoutMetrics", json!({}));
+        let size = &m["cssContentSize"];
+        let clip = json!({"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1});
+        let v = self.cdp("Page.captureScreenshot", json!({"format": "png", "captureBeyondViewport": true, "clip": clip}));
+        self.save(name, v["data"].as_str().expect("screenshot data"));
+    }
+
+    /// What the viewport shows now.
+    fn screenshot_viewport(&self, name: &str) {
+        let full = format!("/session/{}/screenshot", self.session);
+        if let Ok((200, v)) = self.raw("GET", &full, None) {
+            if let Some(d) = v["value"].as_str() {
+                self.save(name, d);
+            }
+        }
+    }
+
+    /// Browser console entries since the last call.
+    fn console(&self) -> Vec<Value> {
+        self.cmd("POST", "/se/log", Some(json!({"type": "browser"}))).as_array().cloned().unwrap_or_default()
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let _ = self.raw("DELETE", &format!("/session/{}", self.session), None);
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Controls without an accessible name (label, aria-label, aria-labelledby or text) on the page now.
+const UNNAMED: &str = "return Array.from(document.querySelectorAll('button, input, select, textarea, a[href]'))
+  .filter(e => !(e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || e.textContent.trim()
+    || (e.labels && Array.from(e.labels).some(l => l.textContent.trim()))))
+  .map(e => e.outerHTML.slice(0, 160))";
+
+fn assert_named(b: &Browser, page: &str) {
+    let unnamed = b.js(UNNAMED, json!([]));
+    assert_eq!(unnamed, json!([]), "controls without an accessible name on the {page}");
+    let fake = b.js("return document.querySelectorAll('[onclick], div[role=button], span[role=button], a:not([href])').length", json!([]));
+    assert_eq!(fake, json!(0), "clickable non-buttons on the {page}");
+}
+
+/// The console errors, except the 401 the deliberate wrong password provokes.
+fn console_errors(entries: &[Value]) -> Vec<String> {
+    entries
+        .iter()
+        .filter(|e| e["level"] == "SEVERE")
+        .map(|e| e["message"].as_str().unwrap_or("").to_string())
+        .filter(|m| !(m.contains("/api/auth:signIn") && m.contains("401")))
+        .collect()
+}
+
+#[test]
+fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
+    let s = Server::builder().arg("--demo").start();
+    let b = Browser::start(screenshot_dir());
+    b.viewport(1280, 800, false);
+
+    // `/` redirects to the page, which asks to sign in.
+    b.goto(&s.url("/"));
+    b.el("#signin-account");
+    assert!(b.url().ends_with("/admin/"), "/ should redirect to /admin/, got {}", b.url());
+    b.screenshot("01-sign-in.png");
+    assert_named(&b, "sign-in page");
+
+    // A wrong password is reported on the form.
+    b.type_into("#signin-account", "admin");
+    b.type_into("#signin-password", "not-the-password");
+    b.click("#signin-submit");
+    b.wait_text("#signin-error", "incorrect");
+
+    b.clear("#signin-password");
+    b.type_into("#signin-password", ROOT_PASSWORD);
+    b.click("#signin-submit");
+
+    // Workflows list: the demo keys, each in its own column and as the title's hover text.
+    let row = "#workflows tbody tr[data-key=\"demo_sample_sync\"]";
+    b.el(row);
+    for key in ["demo_sample_sync", "demo_sample_async", "demo_category", "demo_global"] {
+        b.el(&format!("#workflows tbody tr[data-key=\"{key}\"]"));
+    }
+    let key = b.text(&format!("{row} .workflow-key"));
+    assert_eq!(key, "demo_sample_sync");
+    assert_eq!(b.attr(&format!("{row} a.workflow-link"), "title").as_deref(), Some("demo_sample_sync"));
+    let cells = b.js(
+        "return Array.from(arguments[0] ? document.querySelectorAll(arguments[0] + ' td') : []).map(td => td.innerText.trim())",
+        json!([row]),
+    );
+    let cells: Vec<String> = cells.as_array().unwrap().iter().map(|c| c.as_str().unwrap_or("").to_string()).collect();
+    assert!(cells[2].contains("Custom action") && cells[3] == "Single record" && cells[4] == "samples", "{cells:?}");
+    assert!(cells[5] == "Sync", "{cells:?}");
+    b.screenshot("02-workflows.png");
+    assert_named(&b, "workflows list");
+
+    // The text filter.
+    b.type_into("#workflow-filter", "sample_sync");
+    let visible = "return Array.from(document.querySelectorAll('#workflows tbody tr')).filter(r => !r.hidden).map(r => r.dataset.key)";
+    b.wait("filtered rows", || (b.js(visible, json!([])) == json!(["demo_sample_sync"])).then_some(()));
+    b.clear("#workflow-filter");
+    b.wait("all rows again", || (b.js(visible, json!([])).as_array().map(|a| a.len()) == Some(4)).then_some(()));
+
+    // The enabled toggle (root) calls workflows:update.
+    let global_id = b.attr("#workflows tbody tr[data-key=\"demo_global\"]", "data-id").expect("data-id");
+    let enabled = |want: bool| {
+        b.wait(&format!("demo_global enabled={want}"), || {
+            let (st, v) = s.get(&s.root(), &format!("/api/workflows:get/{global_id}"));
+            (st == 200 && v["data"]["enabled"] == want).then_some(())
+        })
+    };
+    b.click(&format!("#enabled-{global_id}"));
+    enabled(false);
+    b.wait("toggle settles", || (b.js(&format!("return document.getElementById('enabled-{global_id}').disabled"), json!([])) == false).then_some(()));
+    b.click(&format!("#enabled-{global_id}"));
+    enabled(true);
+
+    // The workflow page: its chain of nodes, and calls built from the real address.
+    b.click(&format!("{row} a.workflow-link"));
+    b.el("#node-chain .node[data-node-key=\"reply\"]");
+    let chain = b.js("return Array.from(document.querySelectorAll('#node-chain .node[data-node-key]')).map(n => n.dataset.nodeKey)", json!([]));
+    assert_eq!(chain, json!(["check", "score", "reply"]));
+    b.type_into("#try-id", "1");
+    b.click("[data-call=\"record\"] .btn-copy");
+    let copied = b.wait("copied text", || {
+        b.js("return document.documentElement.getAttribute('data-last-copied')", json!([])).as_str().map(str::to_string)
+    });
+    let url = format!("{}/api/samples:trigger/1?triggerWorkflows=demo_sample_sync", s.base);
+    assert!(copied.contains("demo_sample_sync"), "copied: {copied}");
+    assert!(copied.contains(&s.base) && copied.contains(&url), "copied {copied:?} lacks {url}");
+    assert!(copied.starts_with("curl -X POST -H 'Authorization: Bearer <your token>' -H 'X-Role: root' \\\n"), "{copied}");
+    assert!(!copied.contains(" -d "), "the record-by-id call has no body: {copied}");
+    // The copied call works once the token is filled in.
+    let (st, v) = s.req("POST", url.strip_prefix(&s.base).unwrap()).bearer(&s.root()).header("X-Role", "root").send();
+    assert_eq!(st, 200, "copied call: {v}");
+    // The other forms are there too.
+    let edited = b.text("#call-edited");
+    assert!(edited.contains(" -d \\\n  '{") && edited.contains(&url), "{edited}");
+    assert!(b.text("#call-new").contains(&format!("{}/api/samples:trigger?triggerWorkflows=demo_sample_sync", s.base)));
+    // "Include my token" puts the session's token into the calls.
+    let token = b.js("return JSON.parse(sessionStorage.getItem('flowgate.admin.session')).token", json!([]));
+    let token = token.as_str().expect("token in sessionStorage").to_string();
+    b.click("#include-token");
+    b.wait_text("#call-record", &format!("Authorization: Bearer {token}"));
+    b.click("#include-token");
+    b.wait_text("#call-record", "Bearer <your token>");
+    b.screenshot("03-workflow.png");
+    assert_named(&b, "workflow page");
+
+    // Try it with id 1.
+    b.click("#try-run");
+    let status = b.wait_text("#try-status", "200");
+    assert!(status.starts_with("200"), "{status}");
+    let response = b.text("#try-response");
+    assert!(response.contains("Sample \\\"Sample 1\\\": indicator 91, score 100.1, high true"), "{response}");
+    let exec_id = b.attr("#try-result a.exec-link", "data-execution-id").expect("execution link");
+    let exec_id: i64 = exec_id.parse().expect("execution id");
+    b.js("document.getElementById('try-h').scrollIntoView()", json!([]));
+    b.screenshot_viewport("04-try-it.png");
+
+    // The executions list, newest first, shows the new execution as RESOLVED.
+    b.click("#nav-executions");
+    let exec_row = format!("table.executions tr[data-execution-id=\"{exec_id}\"]");
+    b.wait_text(&format!("{exec_row} .status"), "RESOLVED");
+    let ids = b.js("return Array.from(document.querySelectorAll('table.executions tbody tr')).map(r => Number(r.dataset.executionId))", json!([]));
+    let ids: Vec<i64> = ids.as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+    assert_eq!(ids.first(), Some(&exec_id), "newest first: {ids:?}");
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
+    b.screenshot("05-executions.png");
+    assert_named(&b, "executions list");
+
+    // The execution page: context and jobs.
+    b.click(&format!("{exec_row} a.exec-link"));
+    b.wait_text("#execution-context", "Sample 1");
+    let jobs = b.js("return Array.from(document.querySelectorAll('#jobs tbody tr')).map(r => [r.dataset.nodeKey, r.querySelector('.status').textContent])", json!([]));
+    assert_eq!(jobs, json!([["check", "RESOLVED"], ["score", "RESOLVED"], ["reply", "RESOLVED"]]));
+    assert!(b.text("h1").contains("RESOLVED"));
+    b.screenshot("06-execution.png");
+    assert_named(&b, "execution page");
+
+    // The assoc form on the categories workflow and the global form.
+    let by_key = |k: &str| -> String {
+        let (_, v) = s.get(&s.root(), "/api/workflows:list?paginate=false");
+        let w = v["data"].as_array().unwrap().iter().find(|w| w["key"] == k && w["current"] == true).cloned();
+        w.unwrap_or_else(|| panic!("no workflow {k}"))["id"].to_string()
+    };
+    b.goto(&s.url(&format!("/admin/#/workflows/{}", by_key("demo_category"))));
+    let assoc = b.text("[data-call=\"assoc-posts-category\"] pre");
+    assert!(assoc.contains(&format!("{}/api/posts:trigger/<id>?triggerWorkflows=demo_category!category", s.base)), "{assoc}");
+    b.goto(&s.url(&format!("/admin/#/workflows/{}", by_key("demo_global"))));
+    let global = b.text("#call-global");
+    assert!(global.contains(&format!("{}/api/workflows:trigger?triggerWorkflows=demo_global", s.base)), "{global}");
+
+    // Narrow screen: the list turns into cards without a horizontal scroll bar.
+    b.viewport(390, 844, true);
+    b.goto(&s.url("/admin/#/workflows"));
+    b.el(row);
+    let width = b.js("return document.documentElement.scrollWidth", json!([])).as_i64().unwrap();
+    assert!(width <= 390, "the narrow list scrolls sideways: scrollWidth {width}");
+    b.screenshot("07-workflows-narrow.png");
+    b.goto(&s.url(&format!("/admin/#/workflows/{}", by_key("demo_sample_sync"))));
+    b.el("#node-chain .node[data-node-key=\"reply\"]");
+    let width = b.js("return document.documentElement.scrollWidth", json!([])).as_i64().unwrap();
+    assert!(width <= 390, "the narrow workflow page scrolls sideways: scrollWidth {width}");
+    b.screenshot("08-workflow-narrow.png");
+    b.viewport(1280, 800, false);
+
+    // No console errors on the way.
+    let errors = console_errors(&b.console());
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+
+    // Sign-out revokes the token and shows the form again.
+    b.click("#sign-out");
+    b.el("#signin-account");
+    let (st, v) = s.get(&token, "/api/auth:check");
+    assert_eq!((st, code(&v)), (401, "BLOCKED_TOKEN"));
+    let stored = b.js("return sessionStorage.getItem('flowgate.admin.session')", json!([]));
+    assert_eq!(stored, Value::Null);
+}
+
+#[test]
+fn admin_assets_are_served_with_a_strict_policy() {
+    let s = Server::start();
+    let r = s.req("GET", "/admin").raw(b"");
+    assert_eq!(r.status, 200, "redirect followed to the page");
+    assert!(r.text.contains("<script src=\"/admin/app.js\" defer>"));
+    let csp = r.header("content-security-policy").unwrap_or("").to_string();
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe"), "{csp}");
+    for (path, ctype) in [("/admin/app.js", "text/javascript"), ("/admin/app.css", "text/css"), ("/admin/favicon.svg", "image/svg+xml")] {
+        let r = s.req("GET", path).raw(b"");
+        assert_eq!(r.status, 200, "{path}");
+        assert!(r.header("content-type").unwrap_or("").starts_with(ctype), "{path}");
+    }
+    // A deep link falls back to the page; a missing file is a 404, never HTML in place of a script.
+    assert!(s.req("GET", "/admin/workflows/1").raw(b"").text.contains("<main"));
+    let r = s.req("GET", "/admin/nope.js").raw(b"");
+    assert_eq!(r.status, 404);
+    // Nothing is fetched from another origin.
+    for path in ["/admin/", "/admin/app.js", "/admin/app.css"] {
+        let t = s.req("GET", path).raw(b"").text;
+        assert!(!t.contains("http://") && !t.contains("https://") && !t.contains("//cdn"), "{path} names another origin");
+    }
+}
