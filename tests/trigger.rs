@@ -4,6 +4,8 @@
 //! stored executions and their contexts.
 
 mod common;
+#[path = "common/wf.rs"]
+mod wf;
 use common::*;
 
 use std::collections::HashMap;
@@ -33,6 +35,19 @@ fn calc_node(expression: &str) -> Value {
 
 fn end_node(status: i64) -> Value {
     json!({"type": "end", "config": {"endStatus": status}})
+}
+
+/// A workflow made through the API (`workflows:create` with `def`, then `chain` one node after another);
+/// returns its id.
+fn make(s: &Server, def: Value, chain: &[Value]) -> i64 {
+    let id = wf::create(s, def)["id"].as_i64().expect("workflow id");
+    wf::chain(s, id, chain);
+    id
+}
+
+/// The `context` of execution `id`.
+fn context_of(s: &Server, id: i64) -> Value {
+    wf::execution(s, id)["context"].clone()
 }
 
 fn fixture() -> Fx {
@@ -85,11 +100,8 @@ fn fixture() -> Fx {
     ];
     let mut wf = HashMap::new();
     for (key, sync, enabled, config, chain) in defs {
-        let w = s.workflow(
-            json!({"title": key, "key": key, "type": "custom-action", "sync": sync, "enabled": enabled, "config": config}),
-            &chain,
-        );
-        wf.insert(key.to_string(), w["id"].as_i64().expect("workflow id"));
+        let def = json!({"title": key, "key": key, "type": "custom-action", "sync": sync, "enabled": enabled, "config": config});
+        wf.insert(key.to_string(), make(&s, def, &chain));
     }
     for key in ["demo_sample_sync", "demo_sample_async", "demo_category", "demo_global"] {
         let (_, v) = s.get(&r, &format!("/api/workflows:list?filter={}", enc(&json!({"key": key}).to_string())));
@@ -133,7 +145,7 @@ impl Fx {
 
     /// `ctx.data` of the only (first) execution of a 200 answer.
     fn data(&self, v: &Value) -> Value {
-        self.s.ctx(self.exec_id(v, 0))["data"].clone()
+        wf::execution(&self.s, self.exec_id(v, 0))["context"]["data"].clone()
     }
 
     fn runs_of(&self, key: &str) -> i64 {
@@ -198,7 +210,7 @@ fn record_data_by_id_body_and_ids() {
     assert_eq!(keys(&v["data"]), ["executions"], "no skipped when nothing was skipped: {v}");
     assert_eq!(fx.runs(&v), [run("s_echo", true, json!(1))]);
     assert_eq!(v["messages"], messages(&["echo Sample 1"]));
-    let e = s.execution(fx.exec_id(&v, 0));
+    let e = wf::execution(s, fx.exec_id(&v, 0));
     assert_eq!((&e["status"], &e["key"], &e["workflowId"]), (&json!(1), &json!("s_echo"), &json!(fx.wf["s_echo"])));
     assert_eq!(e["context"]["data"], sample1, "ctx.data is samples#1 as loaded");
     assert_eq!(e["context"]["roleName"], "root");
@@ -356,7 +368,7 @@ fn section_1_curl_lines() {
         assert!(head.to_ascii_lowercase().contains("content-type: application/json"), "{head}");
         assert_eq!(fx.runs(&v), [run("demo_sample_sync", true, json!(1))], "{line}");
         assert_eq!(v["messages"], messages(&["Sample \"Sample 1\": indicator 91, score 100.1, high true"]), "{line}");
-        let e = s.execution(fx.exec_id(&v, 0));
+        let e = wf::execution(s, fx.exec_id(&v, 0));
         assert_eq!(e["status"], 1);
         assert_eq!(e["context"]["data"], want, "{line}");
         assert_eq!(e["context"]["roleName"], "root");
@@ -651,7 +663,7 @@ fn keys_matching_and_resources() {
     };
     assert_eq!(fx.runs(&v), [run("g_hi", true, json!(1))]);
     assert_eq!(v["messages"], messages(&["hi m1"]));
-    let ctx = s.ctx(fx.exec_id(&v, 0));
+    let ctx = context_of(s, fx.exec_id(&v, 0));
     assert_eq!(keys(&ctx), ["data", "user", "roleName"]);
     assert_eq!((&ctx["data"], &ctx["user"]["id"], &ctx["roleName"]), (&json!({"a":1}), &json!(fx.m1_id), &json!("member")));
     assert_eq!(ctx["user"]["username"], "m1");
@@ -664,7 +676,7 @@ fn keys_matching_and_resources() {
     assert_eq!((st, &v["messages"]), (200, &messages(&["hi a1"])));
 
     // 37. A workflow bound to main:samples matches samples:trigger.
-    s.workflow(
+    make(s, 
         json!({"title":"main","key":"s_main","type":"custom-action","sync":true,"enabled":true,"config":{"type":1,"collection":"main:samples"}}),
         &[msg_node("main {{$context.data.id}}")],
     );
@@ -690,7 +702,7 @@ fn sync_and_async_groups() {
     assert!(async_id > fx.exec_id(&v, 0));
     let (st, e) = s.get(&fx.r, &format!("/api/executions:get/{async_id}"));
     assert_eq!((st, &e["data"]["id"], &e["data"]["key"]), (200, &json!(async_id), &json!("s_async")), "readable at once");
-    let e = s.wait_execution(async_id, Duration::from_secs(2));
+    let e = wf::wait_final(s, async_id, Duration::from_secs(2));
     assert_eq!(e["status"], 1);
     assert_eq!(e["jobs"].as_array().map(Vec::len), Some(1));
     assert_eq!((&e["jobs"][0]["status"], &e["jobs"][0]["result"]), (&json!(1), &json!(182)));
@@ -701,18 +713,18 @@ fn sync_and_async_groups() {
     assert_eq!(fx.runs(&v), [run("s_async", false, Value::Null), run("demo_sample_async", false, Value::Null)]);
     let (a, b) = (fx.exec_id(&v, 0), fx.exec_id(&v, 1));
     assert!(a < b, "async rows are committed in key order");
-    assert_eq!(s.wait_execution(a, Duration::from_secs(2))["jobs"][0]["result"], 10);
-    let e = s.wait_execution(b, Duration::from_secs(2));
+    assert_eq!(wf::wait_final(s, a, Duration::from_secs(2))["jobs"][0]["result"], 10);
+    let e = wf::wait_final(s, b, Duration::from_secs(2));
     assert_eq!((&e["status"], &e["output"]), (&json!(1), &json!(10)));
 
     // response-message nodes speak only in sync runs.
-    s.workflow(
+    make(s, 
         json!({"title":"am","key":"a_msg","type":"custom-action","sync":false,"enabled":true,"config":{"type":1,"collection":"samples"}}),
         &[msg_node("async says")],
     );
     let v = fx.ok("/api/samples:trigger/1?triggerWorkflows=a_msg", None);
     assert_eq!(keys(&v), ["data"], "{v}");
-    let e = s.wait_execution(v["data"]["executions"][0]["id"].as_i64().unwrap_or_default(), Duration::from_secs(2));
+    let e = wf::wait_final(s, v["data"]["executions"][0]["id"].as_i64().unwrap_or_default(), Duration::from_secs(2));
     assert_eq!((&e["status"], &e["jobs"][0]["result"]), (&json!(1), &json!("async says")));
 
     // 18. An end(1) stops: later sync workflows skipped, the async group not committed.
@@ -738,18 +750,18 @@ fn sync_and_async_groups() {
         400,
         json!({"errors":[{"message":"Request is intercepted by workflow","code":"WORKFLOW_INTERCEPTED","executionId":e_id}]}),
     );
-    let e = s.execution(e_id);
+    let e = wf::execution(s, e_id);
     assert_eq!((&e["status"], &e["key"]), (&json!(-1), &json!("s_end_fail")));
 
     // 20. Intercepted with messages: every message of this request, in order.
     let (st, v) = fx.t(&fx.r, "/api/samples:trigger/1?triggerWorkflows=s_msg_fail", None);
     let e_id = v["errors"][0]["executionId"].as_i64().unwrap_or_else(|| panic!("{v}"));
     assert_body((st, v), 400, json!({"errors":[{"message":"m1","code":"WORKFLOW_INTERCEPTED","executionId":e_id}]}));
-    assert_eq!(s.execution(e_id)["status"], -1);
+    assert_eq!(wf::execution(s, e_id)["status"], -1);
     let (asy, before) = (fx.runs_of("s_async"), s.execution_count());
     let (st, v) = fx.t(&fx.r, "/api/samples:trigger/1?triggerWorkflows=s_echo,s_msg_fail,s_async,s_two", None);
     let e_id = v["errors"][1]["executionId"].as_i64().unwrap_or_else(|| panic!("{v}"));
-    assert_eq!(s.execution(e_id)["key"], "s_msg_fail");
+    assert_eq!(wf::execution(s, e_id)["key"], "s_msg_fail");
     // Each entry carries the intercepting execution's id (trigger.md §7 names one executionId per entry).
     assert_body(
         (st, v),
@@ -762,7 +774,7 @@ fn sync_and_async_groups() {
 
     // 21. A node error: 500 with the execution, key and status; nothing later runs.
     let e_id = fx.failed("/api/samples:trigger/1?triggerWorkflows=s_error", "s_error", -2);
-    let e = s.execution(e_id);
+    let e = wf::execution(s, e_id);
     assert_eq!((&e["status"], &e["jobs"][0]["status"]), (&json!(-2), &json!(-2)));
     let result = e["jobs"][0]["result"].as_str().unwrap_or_default();
     assert!(result.starts_with("SyntaxError: "), "{}", e["jobs"][0]);
@@ -814,7 +826,7 @@ fn acl_and_auth() {
     );
     let cfg_path = format!("/api/roles/member/resources:update/{}", cfg["id"]);
     let v = allowed(&fx.m1, t1);
-    let ctx = s.ctx(fx.exec_id(&v, 0));
+    let ctx = context_of(s, fx.exec_id(&v, 0));
     assert_eq!((&ctx["user"]["id"], &ctx["roleName"]), (&json!(fx.m1_id), &json!("member")));
     allowed(&fx.m1, t_new);
     allowed(&fx.m1, "/api/samples:trigger?triggerWorkflows=s_multi&filterByTk[]=1&filterByTk[]=2");
@@ -917,10 +929,10 @@ fn acl_and_auth() {
     }
     none.settle("401s");
     let v = allowed(&fx.r, t1);
-    assert_eq!(s.ctx(fx.exec_id(&v, 0))["roleName"], "root");
+    assert_eq!(context_of(s, fx.exec_id(&v, 0))["roleName"], "root");
     let (st, v) = s.req("POST", t1).bearer(&fx.r).header("X-Role", "root").send();
     assert_eq!(st, 200);
-    assert_eq!(s.ctx(fx.exec_id(&v, 0))["roleName"], "root");
+    assert_eq!(context_of(s, fx.exec_id(&v, 0))["roleName"], "root");
 }
 
 // ---- cases 42–44: Idempotency-Key -----------------------------------------------------------------
@@ -949,7 +961,7 @@ fn idempotency_keys() {
     let fourth = send(&fx.r, "/api/samples:trigger/1?triggerWorkflows=s_echo,s_async", "k1", b"{\"title\":\"T\"}");
     assert_eq!(fourth.header("Idempotent-Replayed"), Some("true"));
     let async_id = fx.exec_id(&first.body, 1);
-    s.wait_execution(async_id, Duration::from_secs(2));
+    wf::wait_final(s, async_id, Duration::from_secs(2));
     std::thread::sleep(Duration::from_secs(1));
     assert_eq!(s.execution_count(), before + 2, "one execution of each workflow");
 
@@ -1032,15 +1044,16 @@ fn idempotency_keys() {
     assert_eq!(s.db_i64("SELECT COUNT(*) FROM idempotency_keys WHERE key = 'k1'"), 3);
 
     // IN_PROGRESS: a second request with the key while the first still runs.
-    let slow = SlowHttp::start(Duration::from_millis(1500));
-    s.workflow(
+    let slow = wf::Upstream::start();
+    let slow_url = slow.url("/slow?ms=1500");
+    make(s, 
         json!({"title":"slow","key":"s_slow","type":"custom-action","sync":true,"enabled":true,"config":{"type":1,"collection":"samples"}}),
-        &[json!({"type":"request","config":{"url": slow.url, "method":"GET", "timeout": 10000}}), msg_node("slow done")],
+        &[json!({"type":"request","config":{"url": slow_url, "method":"GET", "timeout": 10000}}), msg_node("slow done")],
     );
     let slow_path = "/api/samples:trigger/1?triggerWorkflows=s_slow";
     let first = std::thread::scope(|sc| {
         let h = sc.spawn(|| send(&fx.r, slow_path, "k4", b""));
-        assert!(s.wait_for(Duration::from_secs(10), || (slow.hits() == 1).then_some(())).is_some(), "the request node did not call");
+        assert!(s.wait_for(Duration::from_secs(10), || (slow.count("/slow") == 1).then_some(())).is_some(), "the request node did not call");
         let none = s.no_runs();
         let busy = send(&fx.r, slow_path, "k4", b"");
         assert_body(
@@ -1057,15 +1070,15 @@ fn idempotency_keys() {
     assert_eq!(first.body["messages"], messages(&["slow done"]));
     let replay = send(&fx.r, slow_path, "k4", b"");
     assert_eq!((replay.status, &replay.body, replay.header("Idempotent-Replayed")), (200, &first.body, Some("true")));
-    assert_eq!(slow.hits(), 1, "the replay ran nothing");
+    assert_eq!(slow.count("/slow"), 1, "the replay ran nothing");
 
     // A request node timing out fails the sync run: 500 with status -3 (ABORTED).
-    s.workflow(
+    make(s, 
         json!({"title":"t","key":"s_timeout","type":"custom-action","sync":true,"enabled":true,"config":{"type":1,"collection":"samples"}}),
-        &[json!({"type":"request","config":{"url": slow.url, "method":"GET", "timeout": 100}}), msg_node("never")],
+        &[json!({"type":"request","config":{"url": slow_url, "method":"GET", "timeout": 100}}), msg_node("never")],
     );
     let e_id = fx.failed("/api/samples:trigger/1?triggerWorkflows=s_timeout", "s_timeout", -3);
-    let e = s.execution(e_id);
+    let e = wf::execution(s, e_id);
     assert_eq!((&e["status"], &e["jobs"][0]["status"], e["jobs"].as_array().map(Vec::len)), (&json!(-3), &json!(-3), Some(1)));
 }
 
@@ -1140,7 +1153,7 @@ fn revisions_and_bodies() {
     assert_eq!(v["data"]["executions"][0]["workflowId"], rev_id);
     assert_eq!(v["data"]["executions"][0]["workflowKey"], "s_echo");
     assert_eq!(v["messages"], messages(&["echo Sample 1"]));
-    assert_eq!(s.execution(fx.exec_id(&v, 0))["workflowId"], rev_id);
+    assert_eq!(wf::execution(s, fx.exec_id(&v, 0))["workflowId"], rev_id);
     // Disabling the current version: the key is DISABLED, not a fall-back to the old one.
     s.ok("POST", &format!("/api/workflows:update/{rev_id}"), Some(json!({"enabled":false})));
     let got = fx.t(&fx.r, "/api/samples:trigger/1?triggerWorkflows=s_echo", None);

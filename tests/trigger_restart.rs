@@ -3,17 +3,22 @@
 //! on the same folder.
 
 mod common;
+#[path = "common/wf.rs"]
+mod wf;
 use common::*;
 
 use std::time::Duration;
 
 fn samples_flow(s: &Server, key: &str, sync: bool, chain: &[Value]) -> i64 {
-    let w = s.workflow(
+    let id = wf::create(
+        s,
         json!({"title": key, "key": key, "type": "custom-action", "sync": sync, "enabled": true,
                "config": {"type": 1, "collection": "samples"}}),
-        chain,
-    );
-    w["id"].as_i64().expect("workflow id")
+    )["id"]
+        .as_i64()
+        .expect("workflow id");
+    wf::chain(s, id, chain);
+    id
 }
 
 fn calc(expression: &str) -> Value {
@@ -96,7 +101,7 @@ fn worker_off_sigterm_then_restart_runs_the_queue_in_order() {
     let order: Vec<i64> = v["data"].as_array().map(|a| a.iter().filter_map(|r| r["n"].as_i64()).collect()).unwrap_or_default();
     assert_eq!(order, [1, 2, 3], "run in id order, once each");
     for (i, id) in ids.iter().enumerate() {
-        let e = s2.execution(*id);
+        let e = wf::execution(&s2, *id);
         assert_eq!((&e["status"], &e["jobs"][0]["result"]), (&json!(1), &json!(2 * (i as i64 + 1))), "{e}");
         assert_eq!(e["jobs"].as_array().map(Vec::len), Some(2));
     }
@@ -119,14 +124,14 @@ fn worker_off_sigterm_then_restart_runs_the_queue_in_order() {
 fn hard_kill_after_answered_async_triggers_loses_and_repeats_nothing() {
     const N: usize = 200;
     // Each run waits 20 ms on a local server, so that at the kill some are queued and one is mid-run.
-    let slow = SlowHttp::start(Duration::from_millis(20));
+    let slow = wf::Upstream::start();
     let mut s = Server::builder().arg("--demo").start();
     samples_flow(
         &s,
         "hk",
         false,
         &[
-            request(&slow.url),
+            request(&slow.url("/slow?ms=20")),
             json!({"type":"calculation","key":"calc","config":{"engine":"math.js","expression":"{{$context.data.indicator}} * 2"}}),
             json!({"type":"output","config":{"value":"{{$jobsMapByNodeKey.calc}}"}}),
         ],
@@ -174,25 +179,25 @@ fn hard_kill_after_answered_async_triggers_loses_and_repeats_nothing() {
         assert_eq!((jobs, resolved, nodes), (&3, &3, &3), "execution {id}: one job per node, all resolved");
     }
     for id in [ids[0], ids[N / 2], ids[N - 1]] {
-        let e = s2.execution(id);
+        let e = wf::execution(&s2, id);
         assert_eq!((&e["status"], &e["output"]), (&json!(1), &json!(182)), "{e}");
     }
-    assert!(slow.hits() >= N, "every run called the local server: {}", slow.hits());
-    eprintln!("hard kill: {unfinished} of {N} unfinished at the kill; {} request-node calls for {N} runs", slow.hits());
+    assert!(slow.count("/slow") >= N, "every run called the local server: {}", slow.count("/slow"));
+    eprintln!("hard kill: {unfinished} of {N} unfinished at the kill; {} request-node calls for {N} runs", slow.count("/slow"));
 }
 
 // ---- operations.md case 10 -------------------------------------------------------------------------
 
 #[test]
 fn sigterm_during_a_sync_trigger_answers_it_and_keeps_the_queue() {
-    let slow = SlowHttp::start(Duration::from_secs(1));
+    let slow = wf::Upstream::start();
     let mut s = Server::builder().arg("--demo").start();
-    samples_flow(&s, "slow_sync", true, &[request(&slow.url), json!({"type":"response-message","config":{"message":"slow done"}})]);
+    samples_flow(&s, "slow_sync", true, &[request(&slow.url("/slow?ms=1000")), json!({"type":"response-message","config":{"message":"slow done"}})]);
     samples_flow(&s, "q_async", false, &[calc("{{$context.data.indicator}} * 2")]);
     let token = s.root();
     let (st, v) = std::thread::scope(|sc| {
         let h = sc.spawn(|| s.call(&token, "POST", "/api/samples:trigger/1?triggerWorkflows=slow_sync,q_async", None));
-        assert!(s.wait_for(Duration::from_secs(10), || (slow.hits() == 1).then_some(())).is_some(), "the request node did not call");
+        assert!(s.wait_for(Duration::from_secs(10), || (slow.count("/slow") == 1).then_some(())).is_some(), "the request node did not call");
         s.signal("TERM");
         h.join().expect("trigger thread")
     });
@@ -206,23 +211,23 @@ fn sigterm_during_a_sync_trigger_answers_it_and_keeps_the_queue() {
     // The next start runs it.
     let s2 = s.restart_builder().start();
     wait_resolved(&s2, &[queued], Duration::from_secs(10));
-    assert_eq!(s2.execution(queued)["jobs"][0]["result"], 182);
+    assert_eq!(wf::execution(&s2, queued)["jobs"][0]["result"], 182);
 }
 
 // ---- an in-progress idempotency record left by a crash -------------------------------------------
 
 #[test]
 fn crash_during_a_keyed_sync_trigger_frees_the_key_and_aborts_the_run() {
-    let slow = SlowHttp::start(Duration::from_millis(1500));
+    let slow = wf::Upstream::start();
     let mut s = Server::builder().arg("--demo").start();
-    samples_flow(&s, "slow_sync", true, &[request(&slow.url)]);
+    samples_flow(&s, "slow_sync", true, &[request(&slow.url("/slow?ms=1500"))]);
     let token = s.root();
     let path = "/api/samples:trigger/1?triggerWorkflows=slow_sync";
     // A raw connection: the harness's client would panic when the server dies under it.
     let mut conn = s.tcp();
     let req = format!("POST {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nIdempotency-Key: c1\r\nContent-Length: 0\r\n\r\n");
     std::io::Write::write_all(&mut conn, req.as_bytes()).expect("send");
-    assert!(s.wait_for(Duration::from_secs(10), || (slow.hits() == 1).then_some(())).is_some(), "the request node did not call");
+    assert!(s.wait_for(Duration::from_secs(10), || (slow.count("/slow") == 1).then_some(())).is_some(), "the request node did not call");
     let busy = s.req("POST", path).bearer(&token).header("Idempotency-Key", "c1").raw(b"");
     assert_eq!((busy.status, code(&busy.body)), (409, "IDEMPOTENCY_KEY_IN_PROGRESS"));
     let started: i64 = s.db_i64("SELECT COUNT(*) FROM executions WHERE key = 'slow_sync' AND status = 0");
@@ -241,7 +246,7 @@ fn crash_during_a_keyed_sync_trigger_frees_the_key_and_aborts_the_run() {
     assert_eq!(r.body["data"]["executions"][0]["status"], 1);
     let again = s2.req("POST", path).bearer(&token).header("Idempotency-Key", "c1").raw(b"");
     assert_eq!((again.status, &again.body, again.header("Idempotent-Replayed")), (200, &r.body, Some("true")));
-    assert_eq!(slow.hits(), 2);
+    assert_eq!(slow.count("/slow"), 2);
 }
 
 // ---- WRONG_TYPE and WORKFLOW_HANGS: workflows written outside the API ---------------------------------
@@ -269,6 +274,6 @@ fn workflows_written_outside_the_api_wrong_type_and_hangs() {
         (st, v),
         (500, json!({"errors":[{"message":"Workflow on your action hangs, please contact the administrator","code":"WORKFLOW_HANGS","executionId":e_id}]}))
     );
-    assert_eq!(s2.execution(e_id)["status"], 0, "still STARTED");
+    assert_eq!(wf::execution(&s2, e_id)["status"], 0, "still STARTED");
     assert_eq!(s2.db_i64("SELECT COUNT(*) FROM executions WHERE key = 'demo_sample_async'"), 0, "the async group is not committed");
 }

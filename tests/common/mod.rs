@@ -734,48 +734,9 @@ pub fn enc(s: &str) -> String {
     out
 }
 
-// ---- workflows and executions -------------------------------------------------------------------
+// ---- executions --------------------------------------------------------------------------------
 
 impl Server {
-    /// Creates a workflow through the API (`workflows:create` with `def`) and appends `chain`'s nodes
-    /// (`{type, config, key?}`), each after the previous one through `upstreamId`. Returns the workflow.
-    pub fn workflow(&self, def: Value, chain: &[Value]) -> Value {
-        let w = self.ok("POST", "/api/workflows:create", Some(def));
-        let id = w["id"].as_i64().expect("workflow id");
-        let mut upstream: Option<i64> = None;
-        for node in chain {
-            let mut node = node.clone();
-            if let Some(u) = upstream {
-                node["upstreamId"] = json!(u);
-            }
-            let n = self.ok("POST", &format!("/api/workflows/{id}/nodes:create"), Some(node));
-            upstream = n["id"].as_i64();
-        }
-        w
-    }
-
-    /// `executions:get/<id>?appends=jobs` as root (`data`).
-    pub fn execution(&self, id: i64) -> Value {
-        self.ok("GET", &format!("/api/executions:get/{id}?appends=jobs"), None)
-    }
-
-    /// The `context` of execution `id`.
-    pub fn ctx(&self, id: i64) -> Value {
-        self.execution(id)["context"].clone()
-    }
-
-    /// Polls execution `id` until its status is final (not null, not 0); panics after `timeout`.
-    pub fn wait_execution(&self, id: i64, timeout: Duration) -> Value {
-        self.wait_for(timeout, || {
-            let e = self.execution(id);
-            match e["status"].as_i64() {
-                Some(s) if s != 0 => Some(e),
-                _ => None,
-            }
-        })
-        .unwrap_or_else(|| panic!("execution {id} did not finish within {timeout:?}: {}", self.execution(id)))
-    }
-
     /// Rows of `executions` in the store.
     pub fn execution_count(&self) -> i64 {
         self.db_i64("SELECT COUNT(*) FROM executions")
@@ -806,54 +767,6 @@ impl NoRuns<'_> {
         self.now(what);
         std::thread::sleep(Duration::from_secs(1));
         self.now(what);
-    }
-}
-
-// ---- a local HTTP server for `request` nodes ----------------------------------------------------
-
-/// A local HTTP server that answers every request with `200 {"ok":true}` after `delay`. `hits` counts
-/// requests whose head arrived (before the delay), so a test knows a request node is waiting now.
-pub struct SlowHttp {
-    pub url: String,
-    pub hits: Arc<std::sync::atomic::AtomicUsize>,
-}
-
-impl SlowHttp {
-    pub fn start(delay: Duration) -> SlowHttp {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind slow server");
-        let url = format!("http://{}/slow", listener.local_addr().expect("local addr"));
-        let hits = Arc::new(AtomicUsize::new(0));
-        let counter = hits.clone();
-        std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                let Ok(mut conn) = conn else { continue };
-                let counter = counter.clone();
-                std::thread::spawn(move || {
-                    let mut buf = Vec::new();
-                    let mut chunk = [0u8; 4096];
-                    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-                        match conn.read(&mut chunk) {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                        }
-                    }
-                    counter.fetch_add(1, Ordering::SeqCst);
-                    std::thread::sleep(delay);
-                    let body = "{\"ok\":true}";
-                    let _ = write!(
-                        conn,
-                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                        body.len()
-                    );
-                });
-            }
-        });
-        SlowHttp { url, hits }
-    }
-
-    pub fn hits(&self) -> usize {
-        self.hits.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 
