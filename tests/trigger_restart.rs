@@ -29,8 +29,11 @@ fn request(url: &str) -> Value {
     json!({"type": "request", "config": {"url": url, "method": "GET", "timeout": 10000}})
 }
 
-/// (id, status, startedAt, reason) of the executions with these ids, by id.
-fn statuses(s: &Server, ids: &[i64]) -> Vec<(i64, Option<i64>, Option<String>, Option<String>)> {
+/// (id, status, startedAt, reason) of an execution row.
+type Row = (i64, Option<i64>, Option<String>, Option<String>);
+
+/// The rows of the executions with these ids, by id.
+fn statuses(s: &Server, ids: &[i64]) -> Vec<Row> {
     let db = s.open_db();
     let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     let mut st = db
