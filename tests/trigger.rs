@@ -776,6 +776,10 @@ fn sync_and_async_groups() {
     let e_id = fx.failed("/api/samples:trigger/1?triggerWorkflows=s_error", "s_error", -2);
     let e = wf::execution(s, e_id);
     assert_eq!((&e["status"], &e["jobs"][0]["status"]), (&json!(-2), &json!(-2)));
+    let log = s.stderr_text();
+    for key in ["s_error", "s_end_fail", "s_msg_fail"] {
+        assert!(log.lines().any(|l| l.contains("WARN") && l.contains(key)), "failed and intercepted runs are logged at WARN: {key}");
+    }
     let result = e["jobs"][0]["result"].as_str().unwrap_or_default();
     assert!(result.starts_with("SyntaxError: "), "{}", e["jobs"][0]);
     let echo = fx.runs_of("s_echo");
