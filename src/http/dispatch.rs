@@ -88,7 +88,10 @@ fn run(app: &App, req: &Request, user_id: &mut Option<i64>) -> Result<Reply> {
     let resource = resolve(app, route)?;
     let target = acl_target(req, route, &resource)?;
     let scope = app.acl.check(&caller, &target)?;
-    req.query()?;
+    // Trigger actions check the Idempotency-Key first, then the query (http.md §2 steps 8–9).
+    if route.action != "trigger" {
+        req.query()?;
+    }
     let ctx = Ctx { app, req, route, caller: &caller, scope };
     call(&ctx, &resource)
 }

@@ -197,6 +197,12 @@ fn header(req: &HttpRequest, name: &str) -> Option<String> {
     req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
+/// A header kept even when it is not visible ASCII, so that its check refuses it (a 400 or 401) instead of
+/// the request going on as if the header were absent.
+fn header_lossy(req: &HttpRequest, name: &str) -> Option<String> {
+    req.headers().get(name).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+}
+
 fn build_request(req: &HttpRequest, body: Bytes) -> Request {
     let method_name = req.method().as_str().to_string();
     let method = route::Method::parse(&method_name);
@@ -211,11 +217,11 @@ fn build_request(req: &HttpRequest, body: Bytes) -> Request {
         path,
         body,
         content_type: header(req, "content-type"),
-        authorization: header(req, "authorization"),
-        x_role: header(req, "x-role"),
-        x_authenticator: header(req, "x-authenticator"),
-        x_data_source: header(req, "x-data-source"),
-        idempotency_key: header(req, "idempotency-key"),
+        authorization: header_lossy(req, "authorization"),
+        x_role: header_lossy(req, "x-role"),
+        x_authenticator: header_lossy(req, "x-authenticator"),
+        x_data_source: header_lossy(req, "x-data-source"),
+        idempotency_key: header_lossy(req, "idempotency-key"),
         peer_ip: req.peer_addr().map(|a| a.ip()),
     }
 }

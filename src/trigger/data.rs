@@ -161,7 +161,6 @@ impl Source<'_> {
                 (None, None) => Ok(Value::Object(Map::new())),
             };
         }
-        let sub_body = sub_body.unwrap_or_default();
         let records = match path {
             // The source records are loaded without appends; the associated ones with the workflow's.
             Some(_) => self.cached(cache, &[])?,
@@ -170,8 +169,8 @@ impl Source<'_> {
         let mut out = Vec::new();
         for rec in records {
             let value = match path {
-                None => overlay(rec, &sub_body),
-                Some(p) => self.follow(&rec, p, appends, &sub_body)?,
+                None => overlay(rec, &self.body),
+                Some(p) => self.follow(&rec, p, appends, sub_body.as_ref())?,
             };
             out.push(value);
         }
@@ -191,7 +190,8 @@ impl Source<'_> {
     }
 
     /// Follows a to-one path from a source record, then lays `body[path]` over the associated record.
-    fn follow(&self, source: &Value, path: &Path, appends: &[String], sub_body: &Map<String, Value>) -> Result<Value> {
+    /// No associated record: `body[path]` when the body has an object there (`{}` included), else 404.
+    fn follow(&self, source: &Value, path: &Path, appends: &[String], sub_body: Option<&Map<String, Value>>) -> Result<Value> {
         let mut current = source.clone();
         let mut coll = self.coll.clone();
         for (i, field) in path.fields.iter().enumerate() {
@@ -200,7 +200,7 @@ impl Source<'_> {
             let next = self.ctx.app.store.read(|c| records::load_association(c, self.schema, &coll, &current, field, next_appends))?;
             match next {
                 Some(v) => current = v,
-                None if !sub_body.is_empty() => return Ok(Value::Object(sub_body.clone())),
+                None if sub_body.is_some() => return Ok(Value::Object(sub_body.cloned().unwrap_or_default())),
                 None => {
                     let id = source.get("id").cloned().unwrap_or(Value::Null);
                     return Err(bad(Code::RecordNotFound, format!("Record {id} of \"{}\" has no \"{}\"", self.coll.name, path.text())));
@@ -211,6 +211,9 @@ impl Source<'_> {
                 None => return Err(Error::internal("association target vanished")),
             };
         }
-        Ok(overlay(current, sub_body))
+        Ok(match sub_body {
+            Some(b) => overlay(current, b),
+            None => current,
+        })
     }
 }

@@ -63,6 +63,7 @@ struct Matched {
 
 fn run(ctx: &Ctx, form: Form, claim: Option<&idempotency::Claim>) -> Result<Reply> {
     let app = ctx.app;
+    ctx.req.query()?;
     let entries = keys::parse(ctx.req.param("triggerWorkflows"))?;
     let tk = ctx.req.filter_by_tk()?;
     let body = ctx.req.values()?.unwrap_or_default();

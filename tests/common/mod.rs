@@ -733,3 +733,156 @@ pub fn enc(s: &str) -> String {
     }
     out
 }
+
+// ---- executions --------------------------------------------------------------------------------
+
+impl Server {
+    /// Rows of `executions` in the store.
+    pub fn execution_count(&self) -> i64 {
+        self.db_i64("SELECT COUNT(*) FROM executions")
+    }
+
+    /// Remembers the execution count, for "no executions" checks.
+    pub fn no_runs(&self) -> NoRuns<'_> {
+        NoRuns { server: self, before: self.execution_count() }
+    }
+}
+
+/// "No executions" (trigger.md §11): the count is unchanged, at once and after 1 s.
+pub struct NoRuns<'a> {
+    server: &'a Server,
+    before: i64,
+}
+
+impl NoRuns<'_> {
+    /// Nothing ran so far (a sync run or a committed async row would already show).
+    #[track_caller]
+    pub fn now(&self, what: &str) {
+        assert_eq!(self.server.execution_count(), self.before, "executions appeared after {what}");
+    }
+
+    /// Nothing appeared, also after 1 s.
+    #[track_caller]
+    pub fn settle(self, what: &str) {
+        self.now(what);
+        std::thread::sleep(Duration::from_secs(1));
+        self.now(what);
+    }
+}
+
+// ---- curl lines -----------------------------------------------------------------------------------
+
+/// A request as a `curl` command line gives it: method, headers, body (`-d`) and URL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Curl {
+    pub method: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+    pub url: String,
+}
+
+impl Curl {
+    /// Parses `curl -X M -H '…' -d '…' "URL"` (single and double quotes, `\` line continuations).
+    pub fn parse(line: &str) -> Curl {
+        let words = shell_words(line);
+        assert_eq!(words.first().map(String::as_str), Some("curl"), "not a curl line: {line}");
+        let mut c = Curl { method: String::new(), headers: Vec::new(), body: None, url: String::new() };
+        let mut it = words.into_iter().skip(1);
+        while let Some(w) = it.next() {
+            match w.as_str() {
+                "-X" => c.method = it.next().expect("-X value"),
+                "-H" => {
+                    let h = it.next().expect("-H value");
+                    let (k, v) = h.split_once(':').expect("header with a colon");
+                    c.headers.push((k.trim().to_string(), v.trim().to_string()));
+                }
+                "-d" => c.body = Some(it.next().expect("-d value")),
+                other if other.starts_with('-') => panic!("unexpected curl option {other}"),
+                url => c.url = url.to_string(),
+            }
+        }
+        if c.method.is_empty() {
+            c.method = if c.body.is_some() { "POST".into() } else { "GET".into() };
+        }
+        c
+    }
+
+    /// The bytes curl sends for this line to `127.0.0.1:<port>` (HTTP/1.1; `-d` adds curl's
+    /// `Content-Type: application/x-www-form-urlencoded`), with `base` standing in for the URL's origin.
+    pub fn request_bytes(&self, base: &str) -> Vec<u8> {
+        let rest = self.url.split_once("://").map(|(_, r)| r).unwrap_or(&self.url);
+        let (host, target) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        let host = base.split_once("://").map(|(_, h)| h).unwrap_or(host);
+        let mut out = format!("{} {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n", self.method);
+        for (k, v) in &self.headers {
+            out.push_str(&format!("{k}: {v}\r\n"));
+        }
+        if let Some(b) = &self.body {
+            out.push_str(&format!("Content-Length: {}\r\nContent-Type: application/x-www-form-urlencoded\r\n", b.len()));
+        }
+        out.push_str("\r\n");
+        let mut bytes = out.into_bytes();
+        if let Some(b) = &self.body {
+            bytes.extend_from_slice(b.as_bytes());
+        }
+        bytes
+    }
+
+    /// Sends the line's request to `server` over a fresh connection: (status, head, body as JSON).
+    pub fn send(&self, server: &Server) -> (u16, String, Value) {
+        let mut conn = server.tcp();
+        let (st, head, body) = tcp_exchange(&mut conn, &self.request_bytes(&server.base));
+        (st, head, serde_json::from_str(&body).unwrap_or(Value::Null))
+    }
+}
+
+/// Splits a shell line into words: `'…'` literal, `"…"` with `\"` escapes, `\`-newline joins.
+pub fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut has = false;
+    let mut chars = line.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\'' => {
+                has = true;
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        break;
+                    }
+                    cur.push(c);
+                }
+            }
+            '"' => {
+                has = true;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' if matches!(chars.peek(), Some('"' | '\\' | '$' | '`')) => cur.push(chars.next().unwrap_or('\\')),
+                        c => cur.push(c),
+                    }
+                }
+            }
+            '\\' if chars.peek() == Some(&'\n') => {
+                chars.next();
+            }
+            c if c.is_whitespace() => {
+                if has {
+                    words.push(std::mem::take(&mut cur));
+                    has = false;
+                }
+            }
+            c => {
+                has = true;
+                cur.push(c);
+            }
+        }
+    }
+    if has {
+        words.push(cur);
+    }
+    words
+}
