@@ -103,6 +103,24 @@ pub fn finish_error(ctx: &Ctx, claim: &Claim, e: &Error) -> Result<()> {
     })
 }
 
+/// Deletes a claimed key when the request's thread unwinds from a panic.
+pub struct ForgetOnUnwind<'a> {
+    pub ctx: &'a Ctx<'a>,
+    pub claim: &'a Claim,
+}
+
+impl Drop for ForgetOnUnwind<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let (user, key) = (self.claim.user_id, self.claim.key.clone());
+            let _ = self.ctx.app.store.write(|c| {
+                c.execute("DELETE FROM idempotency_keys WHERE userId = ?1 AND key = ?2", params![user, key])?;
+                Ok(())
+            });
+        }
+    }
+}
+
 /// Start-up: in-progress records left by a crash and expired ones go.
 pub fn purge(c: &Connection) -> Result<()> {
     c.execute("DELETE FROM idempotency_keys WHERE state = 'running' OR expires_ms < ?1", params![crate::time::now_ms()])?;

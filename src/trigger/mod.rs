@@ -48,6 +48,8 @@ fn with_idempotency(ctx: &Ctx, form: Form) -> Result<Reply> {
         idempotency::Begin::Run(claim) => Some(claim),
         idempotency::Begin::None => None,
     };
+    // If the run panics, the key must not stay "running" (every retry would get 409 until a restart).
+    let _unwind = claim.as_ref().map(|c| idempotency::ForgetOnUnwind { ctx, claim: c });
     let result = run(ctx, form, claim.as_ref());
     if let (Some(claim), Err(e)) = (&claim, &result) {
         idempotency::finish_error(ctx, claim, e)?;
