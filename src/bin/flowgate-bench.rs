@@ -325,6 +325,21 @@ fn run() -> Result<(), Fail> {
 
     fill_samples(&data, rows)?;
     let (t, a, n) = (token.clone(), addr.clone(), rows);
+    let get = load(&addr, seconds, conns, Arc::new(move |rng| {
+        request("GET", &format!("/api/samples:get/{}", next(rng) % n + 1), &a, Some(&t), None)
+    }))?;
+    line("get by id", &get, base.rps, "reference (100k rows)", true);
+
+    // A page of 20 through a filter on the primary key (an indexed field), with its count.
+    let (t, a, n) = (token.clone(), addr.clone(), rows);
+    let list = load(&addr, seconds, conns, Arc::new(move |rng| {
+        let from = next(rng) % n.saturating_sub(50).max(1) + 1;
+        let filter = format!("%7B%22id%22%3A%7B%22%24between%22%3A%5B{from}%2C{}%5D%7D%7D", from + 49);
+        request("GET", &format!("/api/samples:list?filter={filter}&pageSize=20"), &a, Some(&t), None)
+    }))?;
+    line("list filtered", &list, base.rps, "reference (100k rows)", true);
+
+    let (t, a, n) = (token.clone(), addr.clone(), rows);
     let sync = load(&addr, seconds, conns, Arc::new(move |rng| {
         let path = format!("/api/samples:trigger/{}?triggerWorkflows=bench_sync", next(rng) % n + 1);
         request("POST", &path, &a, Some(&t), None)
@@ -371,7 +386,10 @@ fn run() -> Result<(), Fail> {
         base.rps, drain_rate / base.rps.max(1.0), if drain_rate >= 2000.0 { "ok" } else { "MISS" }
     );
     println!("peak RSS      {:>7.1} MB  (VmHWM over the run)", peak_kb as f64 / 1024.0);
-    println!("requests      baseline {}  create {}  sync {}  async {}", base.requests, create.requests, sync.requests, accept.requests);
+    println!(
+        "requests      baseline {}  create {}  get {}  list {}  sync {}  async {}",
+        base.requests, create.requests, get.requests, list.requests, sync.requests, accept.requests
+    );
     server.stop()?;
     let _ = std::fs::remove_dir_all(&tmp);
     Ok(())
