@@ -352,16 +352,20 @@ fn run() -> Result<(), Fail> {
         request("POST", &path, &a, Some(&t), None)
     }))?;
     line("async accept", &accept, base.rps, ">=5000", accept.rps >= 5000.0);
+    // Let the worker finish the accept phase's backlog so the drain phase times exactly its own rows.
+    let backlog = Instant::now();
+    while open_executions(&data)? > 0 && backlog.elapsed() < Duration::from_secs(300) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let peak_kb = server.proc_status("VmHWM:");
     server.stop()?;
 
     // Queue drain: queue rows with the worker off, then time a worker-on start until none is open.
     let (server, _) = Server::start(&bin, &data, &["--worker", "off"])?;
     let token = sign_in(&server)?;
-    let already = open_executions(&data)?;
     let mut conn = Conn::open(&server.addr)?;
     let mut rng = 42u64;
-    for _ in already..already.max(drain_n) {
+    for _ in 0..drain_n {
         let path = format!("/api/samples:trigger/{}?triggerWorkflows=bench_async", next(&mut rng) % rows.max(1) + 1);
         let (s, _) = conn.roundtrip(&request("POST", &path, &server.addr, Some(&token), None))?;
         if s != 200 {
