@@ -5,7 +5,7 @@ CARGO ?= cargo
 
 ## Build and start the server with the demo on ./flowgate-data, 127.0.0.1:13000.
 run:
-	$(CARGO) run --release -- serve --demo
+	$(CARGO) run --release --bin flowgate -- serve --demo
 
 ## Every unit and HTTP integration test (what .ci/run calls).
 test:
