@@ -111,13 +111,15 @@ pub fn serve(args: ServeArgs) -> i32 {
 /// idempotency records left in progress by a crash.
 fn prepare_store(app: &App) -> Result<(), String> {
     crate::workflow::queue::recover(app).map_err(|e| format!("cannot recover executions: {e}"))?;
-    app.store
-        .write(|c| {
-            crate::auth::token::purge(c)?;
-            crate::trigger::idempotency::purge(c)
-        })
-        .map_err(|e| format!("cannot clean the store: {e}"))?;
-    Ok(())
+    purge_dead_rows(app, true).map_err(|e| format!("cannot clean the store: {e}"))
+}
+
+/// Dead tokens and expired idempotency records (and, at start, records left in progress by a crash).
+fn purge_dead_rows(app: &App, at_start: bool) -> crate::error::Result<()> {
+    app.store.write(|c| {
+        crate::auth::token::purge(c)?;
+        crate::trigger::idempotency::purge(c, at_start)
+    })
 }
 
 /// Hourly: dead tokens and expired idempotency records go while the server runs for months.
@@ -130,11 +132,7 @@ fn start_housekeeping(app: Arc<App>) {
                 continue;
             }
             last = std::time::Instant::now();
-            let purged = app.store.write(|c| {
-                crate::auth::token::purge(c)?;
-                crate::trigger::idempotency::purge_expired(c)
-            });
-            if let Err(e) = purged {
+            if let Err(e) = purge_dead_rows(&app, false) {
                 tracing::warn!(error = %e, "housekeeping failed");
             }
         }

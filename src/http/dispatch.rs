@@ -142,7 +142,7 @@ fn resolve(app: &App, route: &Route) -> Result<Resource> {
         ("workflows", None) => Resource::Workflows,
         ("workflows", Some("nodes")) => {
             let raw = route.source_id.clone().unwrap_or_default();
-            let id = super::request::parse_id(&json!(raw))
+            let id = super::request::parse_id_str(&raw)
                 .ok_or_else(|| Error::new(Code::WorkflowNotFound, "workflow not found"))?;
             app.store
                 .read(|c| crate::workflow::api::find_workflow(c, id))?
@@ -179,7 +179,7 @@ fn resolve_association(app: &App, name: &str, source_id: &str, assoc: &str) -> R
         .target()
         .and_then(|t| app.registry.get(t))
         .ok_or_else(|| resource_not_found(&full))?;
-    let id = super::request::parse_id(&json!(source_id))
+    let id = super::request::parse_id_str(source_id)
         .ok_or_else(|| crate::error::record_not_found(source_id, &source.name))?;
     if !crate::collections::records::exists(app, &source, id)? {
         return Err(crate::error::record_not_found(id, &source.name));

@@ -98,16 +98,18 @@ impl Request {
 pub fn parse_id(v: &Value) -> Option<i64> {
     match v {
         Value::Number(n) => n.as_i64().filter(|i| *i > 0),
-        Value::String(s) => {
-            let t = s.trim();
-            if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-                t.parse::<i64>().ok().filter(|i| *i > 0)
-            } else {
-                None
-            }
-        }
+        Value::String(s) => parse_id_str(s),
         _ => None,
     }
+}
+
+/// An id from a path segment: digits (spaces trimmed), positive.
+pub fn parse_id_str(s: &str) -> Option<i64> {
+    let t = s.trim();
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.parse::<i64>().ok().filter(|i| *i > 0)
 }
 
 /// `filterByTk` for id-keyed resources (http.md §3): the query overrides the path; arrays from `[]`
@@ -136,7 +138,7 @@ impl Request {
             };
         }
         match self.route.as_ref().ok().and_then(|r| r.tk.as_ref()) {
-            Some(tk) => parse_id(&Value::String(tk.clone())).map(Tk::One).ok_or_else(tk_invalid),
+            Some(tk) => parse_id_str(tk).map(Tk::One).ok_or_else(tk_invalid),
             None => Ok(Tk::None),
         }
     }

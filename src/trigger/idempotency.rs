@@ -121,14 +121,12 @@ impl Drop for ForgetOnUnwind<'_> {
     }
 }
 
-/// Start-up: in-progress records left by a crash and expired ones go.
-pub fn purge(c: &Connection) -> Result<()> {
-    c.execute("DELETE FROM idempotency_keys WHERE state = 'running' OR expires_ms < ?1", params![crate::time::now_ms()])?;
-    Ok(())
-}
-
-/// While running: only expired records go (a 'running' row belongs to a live request).
-pub fn purge_expired(c: &Connection) -> Result<()> {
-    c.execute("DELETE FROM idempotency_keys WHERE expires_ms < ?1", params![crate::time::now_ms()])?;
+/// Expired records go; at start-up (`at_start`) also in-progress ones, left by a crash — while the
+/// server runs, a 'running' row belongs to a live request.
+pub fn purge(c: &Connection, at_start: bool) -> Result<()> {
+    c.execute(
+        "DELETE FROM idempotency_keys WHERE expires_ms < ?1 OR (?2 AND state = 'running')",
+        params![crate::time::now_ms(), at_start],
+    )?;
     Ok(())
 }

@@ -285,10 +285,18 @@ pub fn insert_workflow(c: &Connection, w: &NewWorkflow) -> Result<i64> {
         Some(k) => k.clone(),
         None => random_key(),
     };
+    insert_version(c, &key, TRIGGER_TYPE, w, true)
+}
+
+/// One row of `workflows` under `key` (a first version, or a revision when not `current`).
+fn insert_version(c: &Connection, key: &str, kind: &str, w: &NewWorkflow, current: bool) -> Result<i64> {
     c.execute(
         "INSERT INTO workflows (key, title, description, type, config, enabled, sync, current, options, executed, createdAt, updatedAt)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, 0, ?9, ?9)",
-        params![key, w.title, w.description, TRIGGER_TYPE, w.config.to_string(), w.enabled, w.sync, w.options.to_string(), crate::time::now_iso()],
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10)",
+        params![
+            key, w.title, w.description, kind, w.config.to_string(), w.enabled, w.sync,
+            current.then_some(1), w.options.to_string(), crate::time::now_iso()
+        ],
     )?;
     Ok(c.last_insert_rowid())
 }
@@ -405,17 +413,19 @@ fn destroy_workflow(ctx: &Ctx) -> Result<Reply> {
 }
 
 /// Copies `w` and its nodes into a new version, under the same key or a new one.
-fn copy_version(c: &Connection, w: &Workflow, key: &str, title: Option<String>, current: bool, enabled: bool) -> Result<i64> {
+/// The copy starts disabled; the caller enables it when asked.
+fn copy_version(c: &Connection, w: &Workflow, key: &str, title: Option<String>, current: bool) -> Result<i64> {
     let now = crate::time::now_iso();
-    c.execute(
-        "INSERT INTO workflows (key, title, description, type, config, enabled, sync, current, options, executed, createdAt, updatedAt)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10)",
-        params![
-            key, title, w.description, w.kind, w.config.to_string(), enabled, w.sync,
-            if current { Some(1) } else { None }, w.options.to_string(), now
-        ],
-    )?;
-    let new_id = c.last_insert_rowid();
+    let copy = NewWorkflow {
+        key: None,
+        title,
+        description: w.description.clone(),
+        config: w.config.clone(),
+        enabled: false,
+        sync: w.sync,
+        options: w.options.clone(),
+    };
+    let new_id = insert_version(c, key, &w.kind, &copy, current)?;
     let nodes = load_nodes(c, w.id)?;
     let mut map = std::collections::HashMap::new();
     for n in &nodes {
@@ -441,11 +451,11 @@ fn revision(ctx: &Ctx) -> Result<Reply> {
     let w = ctx.app.store.write(|c| {
         let w = load_workflow(c, id)?.ok_or_else(workflow_not_found)?;
         let new_id = match &same_key {
-            Some(k) if *k == w.key => copy_version(c, &w, &w.key, opt_text(&values, "title").or(w.title.clone()), false, false)?,
+            Some(k) if *k == w.key => copy_version(c, &w, &w.key, opt_text(&values, "title").or(w.title.clone()), false)?,
             Some(k) => return Err(bad(Code::InvalidKey, format!("Workflow key \"{k}\" is not the key of workflow {id}"))),
             None => {
                 let title = opt_text(&values, "title").unwrap_or_else(|| format!("{} copy", w.title.clone().unwrap_or_default()));
-                copy_version(c, &w, &random_key(), Some(title), true, false)?
+                copy_version(c, &w, &random_key(), Some(title), true)?
             }
         };
         let created = load_workflow(c, new_id)?.ok_or_else(|| Error::internal("revision vanished"))?;
@@ -487,7 +497,7 @@ fn execute(ctx: &Ctx) -> Result<Reply> {
     let outcome = engine::run_in_request(app, flow.clone(), context, true, false)?;
     let mut out = json!({ "execution": { "id": outcome.execution_id, "status": outcome.status } });
     if auto_revision && executed_before == 0 {
-        let new_id = app.store.write(|c| copy_version(c, &flow.workflow, &flow.workflow.key, flow.workflow.title.clone(), false, false))?;
+        let new_id = app.store.write(|c| copy_version(c, &flow.workflow, &flow.workflow.key, flow.workflow.title.clone(), false))?;
         out["newVersionId"] = json!(new_id);
     }
     app.workflows.invalidate();

@@ -15,7 +15,7 @@ use super::model::{load_jobs, load_nodes, load_workflow, status, ExecutionRow, N
 use super::nodes::{self, Step};
 use super::template;
 use crate::app::App;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// A workflow version with its nodes, immutable once loaded.
 #[derive(Debug)]
@@ -387,12 +387,15 @@ impl<'a> Processor<'a> {
         }
         // Re-enter the scopes of loops that were waiting for their branch.
         let flow = self.flow.clone();
-        for job in self.jobs.clone() {
-            if job.status != status::PENDING {
-                continue;
-            }
-            if let (Some(node), Some(scope)) = (flow.node(job.node_id), job.meta.get("state").and_then(|s| s.get("scope"))) {
-                self.set_scope(node, scope.clone());
+        let waiting: Vec<(i64, Value)> = self
+            .jobs
+            .iter()
+            .filter(|j| j.status == status::PENDING)
+            .filter_map(|j| Some((j.node_id, j.meta.get("state")?.get("scope")?.clone())))
+            .collect();
+        for (node_id, scope) in waiting {
+            if let Some(node) = flow.node(node_id) {
+                self.set_scope(node, scope);
             }
         }
         Ok(())
@@ -559,12 +562,8 @@ pub fn run_in_request(app: &App, flow: Arc<Flow>, context: Value, manually: bool
     Ok(outcome)
 }
 
-/// Runs a claimed async execution from the head (or from its saved state when it has jobs).
-pub fn run_claimed(app: &App, exec: &ExecutionRow) -> Result<Outcome> {
-    let flow = app
-        .workflows
-        .flow(&app.store, exec.workflow_id)?
-        .ok_or_else(|| Error::internal(format!("workflow {} of execution {} is gone", exec.workflow_id, exec.id)))?;
+/// Runs a claimed async execution of `flow` from the head.
+pub fn run_claimed(app: &App, flow: Arc<Flow>, exec: &ExecutionRow) -> Result<Outcome> {
     let mut p = Processor::new(app, flow, exec);
     let chain = p.start();
     let st = p.final_status(chain);

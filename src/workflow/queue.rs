@@ -14,6 +14,7 @@ use super::engine::{self, Processor};
 use super::model::{load_execution, status, ExecutionRow, EXECUTION_COLUMNS};
 use crate::app::App;
 use crate::error::Result;
+use crate::store::OptionalExt;
 
 /// Rows claimed per transaction: amortises the commit; unrun ones are returned at shutdown.
 const CLAIM_BATCH: i64 = 64;
@@ -235,13 +236,14 @@ fn drain_batch(app: &App) -> Result<usize> {
             break;
         }
         // Claimed rows wait their turn as cancelable as queued ones.
-        let Some((exec, _busy)) = take(app, claim.id)? else { continue };
-        if app.workflows.flow(&app.store, exec.workflow_id)?.is_none() {
+        let Some(_busy) = take(app, claim.id)? else { continue };
+        let exec = claim;
+        let Some(flow) = app.workflows.flow(&app.store, exec.workflow_id)? else {
             // Destroyed after the trigger (executions stay): the run can not happen; say why.
             mark_failed(app, exec.id, "workflow was deleted")?;
             continue;
-        }
-        match engine::run_claimed(app, &exec) {
+        };
+        match engine::run_claimed(app, flow, exec) {
             Ok(out) => {
                 if let Some(due) = out.due_ms {
                     app.queue.arm(exec.id, due);
@@ -269,19 +271,29 @@ fn unclaim(app: &App, rows: &[ExecutionRow]) -> Result<()> {
 
 /// Takes execution `id` for running if it is still STARTED (not canceled or finished meanwhile): checked
 /// and marked busy under the queue lock, which `executions:cancel` holds while it checks and writes.
-fn take(app: &App, id: i64) -> Result<Option<(ExecutionRow, Busy<'_>)>> {
+/// Only the status is read; the caller already has (or then loads) the row.
+fn take(app: &App, id: i64) -> Result<Option<Busy<'_>>> {
     let mut s = app.queue.lock();
-    let Some(exec) = app.store.read(|c| load_execution(c, id))?.filter(|e| e.status == Some(status::STARTED)) else {
+    let st: Option<i64> = app
+        .store
+        .read(|c| {
+            c.prepare_cached("SELECT status FROM executions WHERE id = ?1")?
+                .query_row(params![id], |r| r.get::<_, Option<i64>>(0))
+                .optional()
+        })?
+        .flatten();
+    if st != Some(status::STARTED) {
         return Ok(None);
-    };
+    }
     s.busy.insert(id);
     drop(s);
-    Ok(Some((exec, Busy { queue: &app.queue, ids: vec![id] })))
+    Ok(Some(Busy { queue: &app.queue, ids: vec![id] }))
 }
 
 /// A timer fired: finish the pending delay (or time the run out) and continue.
 fn resume(app: &App, id: i64) -> Result<()> {
-    let Some((exec, _busy)) = take(app, id)? else { return Ok(()) };
+    let Some(_busy) = take(app, id)? else { return Ok(()) };
+    let Some(exec) = app.store.read(|c| load_execution(c, id))? else { return Ok(()) };
     let Some(flow) = app.workflows.flow(&app.store, exec.workflow_id)? else {
         return mark_failed(app, id, "workflow was deleted");
     };
