@@ -7,7 +7,7 @@ use super::{parse_strategy_entry, ACTIONS};
 use crate::collections::names;
 use crate::error::{bad, invalid_value, Code, Error, Result};
 use crate::http::dispatch::Ctx;
-use crate::http::request::Tk;
+use crate::http::request::{Page, Tk};
 use crate::http::Reply;
 use crate::store::OptionalExt;
 
@@ -71,7 +71,7 @@ fn list(ctx: &Ctx) -> Result<Reply> {
     let page = ctx.req.page()?;
     ctx.app.store.read(|c| {
         let count = c.query_row("SELECT COUNT(*) FROM roles", [], |r| r.get::<_, i64>(0))? as u64;
-        let (limit, offset) = page.map(|p| (p.page_size as i64, p.offset() as i64)).unwrap_or((-1, 0));
+        let (limit, offset) = Page::limit_offset(page);
         let mut st = c.prepare(&format!("SELECT {ROLE_COLUMNS} FROM roles ORDER BY createdAt, name LIMIT ?1 OFFSET ?2"))?;
         let rows = st.query_map(params![limit, offset], role_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(Reply::list(Value::Array(rows), page.map(|p| p.meta(count))))

@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 use super::{load_user, password, token, User, USER_COLUMNS};
 use crate::error::{bad, invalid_value, no_permissions, Code, Error, Result};
 use crate::http::dispatch::Ctx;
-use crate::http::request::Tk;
+use crate::http::request::{Page, Tk};
 use crate::http::Reply;
 use crate::store::OptionalExt;
 
@@ -49,7 +49,7 @@ fn list(ctx: &Ctx) -> Result<Reply> {
     let with_roles = wants_roles(ctx);
     ctx.app.store.read(|c| {
         let count = c.query_row("SELECT COUNT(*) FROM users", [], |r| r.get::<_, i64>(0))? as u64;
-        let (limit, offset) = page.map(|p| (p.page_size as i64, p.offset() as i64)).unwrap_or((-1, 0));
+        let (limit, offset) = Page::limit_offset(page);
         let mut st = c.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id LIMIT ?1 OFFSET ?2"))?;
         let users = st
             .query_map(params![limit, offset], |r| User::from_row(r, 0))?

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::filter::{self, Where};
 use super::records::{self, by_ids, Link, ReadOptions};
 use super::registry::{Collection, Field, Schema};
-use super::sql::{q, SqlValue};
+use super::sql::SqlValue;
 use crate::acl::Scope;
 use crate::error::{bad, Code, Error, Result};
 use crate::http::dispatch::{action_not_found, Ctx};
@@ -157,8 +157,7 @@ fn create(ctx: &Ctx, on: &On) -> Result<Reply> {
             })?,
             Some(Link::Through { table, fk, other, source }) => {
                 let id = records::create_id(conn, &schema, coll, &values, actor, |_| Ok(()))?;
-                let sql = format!("INSERT OR IGNORE INTO {} ({}, {}) VALUES (?, ?)", q(table), q(fk), q(other));
-                conn.prepare_cached(&sql)?.execute([*source, id])?;
+                crate::collections::write::link_through(conn, table, fk, other, *source, id)?;
                 id
             }
             Some(_) => return Err(action_not_found(ctx.route)),

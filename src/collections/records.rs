@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::filter::{self, Where, ROOT};
 use super::registry::{Collection, Field, Kind, Schema};
 use super::rows::{self, Record};
-use super::sql::{id_values, placeholders, q, SqlValue};
+use super::sql::{id_list, q, SqlValue, IN_IDS};
 use super::view::{self, View};
 use super::write::{self, Mode};
 use crate::app::App;
@@ -121,8 +121,8 @@ pub fn load_association(
 /// Whether record `id` exists (association sources).
 pub fn exists(app: &App, c: &Collection, id: i64) -> Result<bool> {
     // The table name comes from the registry, never from the request.
-    let sql = format!("SELECT 1 FROM \"{}\" WHERE id = ?1", c.name);
-    app.store.read(|conn| Ok(conn.query_row(&sql, params![id], |_| Ok(())).optional()?.is_some()))
+    let sql = format!("SELECT 1 FROM {} WHERE \"id\" = ?1", q(&c.name));
+    app.store.read(|conn| Ok(conn.prepare_cached(&sql)?.query_row(params![id], |_| Ok(())).optional()?.is_some()))
 }
 
 // ---- shared by the HTTP handlers ----
@@ -181,7 +181,7 @@ pub fn by_ids(w: &mut Where, ids: &[i64]) {
     if ids.is_empty() {
         w.and("0".into(), Vec::new());
     } else {
-        w.and(format!("{ROOT}.\"id\" IN ({})", placeholders(ids.len())), id_values(ids));
+        w.and(format!("{ROOT}.\"id\" {IN_IDS}"), vec![id_list(ids)]);
     }
 }
 
@@ -202,21 +202,9 @@ pub fn first(conn: &Connection, schema: &Schema, coll: &Collection, w: &Where, o
     Ok(view.render(conn, schema, coll, rows)?.into_iter().next())
 }
 
-/// LIMIT and OFFSET of a page, saturating instead of overflowing on absurd page numbers.
-fn limit_offset(page: Option<Page>) -> (i64, i64) {
-    match page {
-        None => (-1, 0),
-        Some(p) => {
-            let size = i64::try_from(p.page_size).unwrap_or(i64::MAX);
-            let before = i64::try_from(p.page.saturating_sub(1)).unwrap_or(i64::MAX);
-            (size, before.saturating_mul(size))
-        }
-    }
-}
-
 /// The rows of one page and, if `want_count`, the total count (skipped when the page tells it).
 fn fetch(conn: &Connection, coll: &Collection, w: &Where, order: &str, page: Option<Page>, want_count: bool) -> Result<(Vec<Record>, u64)> {
-    let (limit, offset) = limit_offset(page);
+    let (limit, offset) = Page::limit_offset(page);
     let sql = format!(
         "SELECT {cols} FROM {t} {ROOT}{joins} WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?",
         cols = rows::select_list(coll, ROOT),
@@ -335,6 +323,18 @@ mod tests {
 
     fn ids(items: &[Value]) -> Vec<i64> {
         items.iter().filter_map(|r| r["id"].as_i64()).collect()
+    }
+
+    /// Id lists are one bound value: more ids than SQLite has variables still work.
+    #[test]
+    fn get_many_beyond_the_variable_limit() {
+        let (c, s) = store();
+        let cats = s.get("categories").unwrap().clone();
+        for t in ["a", "b"] {
+            create(&c, &s, &cats, &values(json!({"title": t})), None).unwrap();
+        }
+        let wanted: Vec<i64> = (1..=40_000).rev().collect();
+        assert_eq!(ids(&get_many(&c, &s, &cats, &wanted, &[], None).unwrap()), vec![1, 2]);
     }
 
     #[test]

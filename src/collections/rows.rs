@@ -5,7 +5,7 @@ use rusqlite::{Connection, Row};
 use serde_json::{Map, Value};
 
 use super::registry::{Collection, Field, ScalarType};
-use super::sql::{placeholders, q, SqlValue, CHUNK};
+use super::sql::{id_list, q, SqlValue, IN_IDS};
 use super::values;
 use crate::error::Result;
 
@@ -46,32 +46,29 @@ pub fn query(conn: &Connection, coll: &Collection, sql: &str, params: &[SqlValue
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// Records whose `column` is one of `keys`, ordered by id within each chunk of keys, as (key, record).
+/// Records whose `column` is one of `keys`, ordered by id, as (key, record).
 /// `via` names a through table: then `column` is its key column and `other` the target id column.
 pub fn load_by(conn: &Connection, coll: &Collection, column: &str, keys: &[i64], via: Option<(&str, &str)>) -> Result<Vec<(i64, Record)>> {
-    let mut out = Vec::new();
-    for chunk in keys.chunks(CHUNK) {
-        let sql = match via {
-            None => format!(
-                "SELECT t0.{c}, {cols} FROM {t} t0 WHERE t0.{c} IN ({p}) ORDER BY t0.\"id\"",
-                c = q(column),
-                cols = select_list(coll, "t0"),
-                t = q(&coll.name),
-                p = placeholders(chunk.len())
-            ),
-            Some((through, other)) => format!(
-                "SELECT j.{c}, {cols} FROM {th} j JOIN {t} t0 ON t0.\"id\" = j.{o} WHERE j.{c} IN ({p}) ORDER BY t0.\"id\"",
-                c = q(column),
-                cols = select_list(coll, "t0"),
-                th = q(through),
-                t = q(&coll.name),
-                o = q(other),
-                p = placeholders(chunk.len())
-            ),
-        };
-        out.extend(query(conn, coll, &sql, &super::sql::id_values(chunk), 1)?);
+    if keys.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    let sql = match via {
+        None => format!(
+            "SELECT t0.{c}, {cols} FROM {t} t0 WHERE t0.{c} {IN_IDS} ORDER BY t0.\"id\"",
+            c = q(column),
+            cols = select_list(coll, "t0"),
+            t = q(&coll.name),
+        ),
+        Some((through, other)) => format!(
+            "SELECT j.{c}, {cols} FROM {th} j JOIN {t} t0 ON t0.\"id\" = j.{o} WHERE j.{c} {IN_IDS} ORDER BY t0.\"id\"",
+            c = q(column),
+            cols = select_list(coll, "t0"),
+            th = q(through),
+            t = q(&coll.name),
+            o = q(other),
+        ),
+    };
+    query(conn, coll, &sql, &[id_list(keys)], 1)
 }
 
 /// An integer column of a record (`id`, foreign keys).

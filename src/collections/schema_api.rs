@@ -20,7 +20,7 @@ fn paged(items: Vec<Value>, page: Option<Page>) -> Reply {
     let count = items.len() as u64;
     let items: Vec<Value> = match page {
         Some(p) => {
-            let skip = usize::try_from(p.page.saturating_sub(1).saturating_mul(p.page_size)).unwrap_or(usize::MAX);
+            let skip = usize::try_from(p.offset()).unwrap_or(usize::MAX);
             items.into_iter().skip(skip).take(usize::try_from(p.page_size).unwrap_or(usize::MAX)).collect()
         }
         None => items,

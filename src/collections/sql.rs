@@ -1,4 +1,4 @@
-//! Small SQL helpers shared by the collection modules: identifier quoting, placeholder lists, id chunks
+//! Small SQL helpers shared by the collection modules: identifier quoting, placeholder lists, id lists
 //! and the mapping of SQLite constraint errors to API errors.
 //!
 //! Identifiers passed to [`q`] come from the schema registry (validated by `names`), never from request
@@ -10,8 +10,15 @@ use crate::error::{bad, Code, Error};
 
 pub use rusqlite::types::Value as SqlValue;
 
-/// How many ids one `IN (…)` list binds; keeps statements small and their text repeatable for the cache.
-pub const CHUNK: usize = 500;
+/// `IN (…)` over a list of ids bound as one parameter ([`id_list`], a JSON array): the SQL text and the
+/// number of variables stay the same whatever the list's length (SQLite refuses over 32,766 variables,
+/// and a text per length would crowd the statement cache).
+pub const IN_IDS: &str = "IN (SELECT value FROM json_each(?))";
+
+/// The one bound value of [`IN_IDS`].
+pub fn id_list(ids: &[i64]) -> SqlValue {
+    SqlValue::Text(serde_json::Value::from(ids.to_vec()).to_string())
+}
 
 /// `"name"`. Registry names cannot hold a quote; doubling one anyway keeps this safe on its own.
 pub fn q(ident: &str) -> String {
@@ -28,11 +35,6 @@ pub fn placeholders(n: usize) -> String {
         s.push('?');
     }
     s
-}
-
-/// Ids as bound values.
-pub fn id_values(ids: &[i64]) -> Vec<SqlValue> {
-    ids.iter().map(|i| SqlValue::Integer(*i)).collect()
 }
 
 /// Ids without repeats, first occurrence kept.

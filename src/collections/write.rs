@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::filter::unknown_field;
 use super::registry::{Collection, Field, Kind, Schema};
-use super::sql::{constraint, id_values, placeholders, q, write_error, SqlValue, CHUNK};
+use super::sql::{constraint, id_list, placeholders, q, write_error, SqlValue, IN_IDS};
 use super::values;
 use crate::error::{invalid_value, Error, Result};
 use crate::http::request::parse_id;
@@ -136,12 +136,10 @@ fn require(conn: &Connection, schema: &Schema, target: &str, ids: &[i64], name: 
         return Err(constraint(format!("{name} references a missing record")));
     };
     let ids = super::sql::dedup_ids(ids);
-    for chunk in ids.chunks(CHUNK) {
-        let sql = format!("SELECT COUNT(*) FROM {} WHERE \"id\" IN ({})", q(&coll.name), placeholders(chunk.len()));
-        let n: i64 = conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(id_values(chunk)), |r| r.get(0))?;
-        if n as usize != chunk.len() {
-            return Err(constraint(format!("{name} references a missing record")));
-        }
+    let sql = format!("SELECT COUNT(*) FROM {} WHERE \"id\" {IN_IDS}", q(&coll.name));
+    let n: i64 = conn.prepare_cached(&sql)?.query_row([id_list(&ids)], |r| r.get(0))?;
+    if n as usize != ids.len() {
+        return Err(constraint(format!("{name} references a missing record")));
     }
     Ok(())
 }
@@ -173,6 +171,13 @@ pub fn update_row(conn: &Connection, coll: &Collection, id: i64, ch: &Changes, a
     Ok(())
 }
 
+/// Links `source` to `other` in a belongsToMany through table (a missing row is a 400, not a 500).
+pub fn link_through(conn: &Connection, through: &str, fk: &str, other_key: &str, source: i64, other: i64) -> Result<()> {
+    let sql = format!("INSERT OR IGNORE INTO {} ({}, {}) VALUES (?, ?)", q(through), q(fk), q(other_key));
+    conn.prepare_cached(&sql)?.execute([source, other]).map_err(write_error)?;
+    Ok(())
+}
+
 /// Applies the association values of `ch` to source row `id`.
 pub fn apply_links(conn: &Connection, id: i64, ch: &Changes) -> Result<()> {
     for link in &ch.links {
@@ -186,10 +191,8 @@ pub fn apply_links(conn: &Connection, id: i64, ch: &Changes) -> Result<()> {
                 Kind::BelongsToMany { through, foreign_key, other_key, .. } => {
                     let clear = format!("DELETE FROM {} WHERE {} = ?", q(through), q(foreign_key));
                     conn.prepare_cached(&clear)?.execute([id])?;
-                    let add = format!("INSERT OR IGNORE INTO {} ({}, {}) VALUES (?, ?)", q(through), q(foreign_key), q(other_key));
-                    let mut st = conn.prepare_cached(&add)?;
                     for other in ids {
-                        st.execute([id, *other]).map_err(write_error)?;
+                        link_through(conn, through, foreign_key, other_key, id, *other)?;
                     }
                 }
                 _ => {}

@@ -168,8 +168,17 @@ pub struct Page {
 }
 
 impl Page {
+    /// Rows before this page; saturates instead of overflowing on absurd page numbers.
     pub fn offset(&self) -> u64 {
-        (self.page - 1) * self.page_size
+        self.page.saturating_sub(1).saturating_mul(self.page_size)
+    }
+
+    /// SQL `LIMIT` and `OFFSET` of an optional page (`-1`: no limit), clamped to SQLite's integers.
+    pub fn limit_offset(page: Option<Page>) -> (i64, i64) {
+        match page {
+            None => (-1, 0),
+            Some(p) => (i64::try_from(p.page_size).unwrap_or(i64::MAX), i64::try_from(p.offset()).unwrap_or(i64::MAX)),
+        }
     }
 
     pub fn meta(&self, count: u64) -> Value {
@@ -220,5 +229,19 @@ impl Request {
             _ => {}
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Page;
+
+    #[test]
+    fn absurd_pages_saturate() {
+        let p = Page { page: u64::MAX, page_size: u64::MAX };
+        assert_eq!(p.offset(), u64::MAX);
+        assert_eq!(Page::limit_offset(Some(p)), (i64::MAX, i64::MAX));
+        assert_eq!(Page::limit_offset(Some(Page { page: 3, page_size: 20 })), (20, 40));
+        assert_eq!(Page::limit_offset(None), (-1, 0));
     }
 }
