@@ -263,8 +263,8 @@ pub fn update_where(conn: &Connection, schema: &Schema, coll: &Collection, w: &W
     let ch = write::parse(conn, schema, coll, values, Mode::Update)?;
     let ids = matching_ids(conn, coll, w)?;
     let now = crate::time::now_iso();
+    write::update_rows(conn, coll, &ids, &ch, actor, &now)?;
     for id in &ids {
-        write::update_row(conn, coll, *id, &ch, actor, &now)?;
         write::apply_links(conn, *id, &ch)?;
     }
     Ok(ids)

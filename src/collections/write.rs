@@ -157,16 +157,19 @@ pub fn insert(conn: &Connection, coll: &Collection, ch: &Changes, actor: Option<
     Ok(conn.last_insert_rowid())
 }
 
-/// Updates row `id` with the columns and stamps `updatedAt`/`updatedById`.
-pub fn update_row(conn: &Connection, coll: &Collection, id: i64, ch: &Changes, actor: Option<i64>, now: &str) -> Result<()> {
+/// Sets the column values of `ch` (and the update stamps) on rows `ids`, in one statement.
+pub fn update_rows(conn: &Connection, coll: &Collection, ids: &[i64], ch: &Changes, actor: Option<i64>, now: &str) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
     let mut sets = vec!["\"updatedAt\" = ?".to_string(), "\"updatedById\" = ?".into()];
     let mut params = vec![SqlValue::Text(now.into()), actor.into()];
     for (f, v) in &ch.columns {
         sets.push(format!("{} = ?", q(&f.name)));
         params.push(v.clone());
     }
-    params.push(SqlValue::Integer(id));
-    let sql = format!("UPDATE {} SET {} WHERE \"id\" = ?", q(&coll.name), sets.join(", "));
+    params.push(id_list(ids));
+    let sql = format!("UPDATE {} SET {} WHERE \"id\" {IN_IDS}", q(&coll.name), sets.join(", "));
     conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(params)).map_err(write_error)?;
     Ok(())
 }
