@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::filter::{self, Where, ROOT};
 use super::registry::{Collection, Field, Kind, Schema};
 use super::rows::{self, Record};
-use super::sql::{id_list, q, SqlValue, IN_IDS};
+use super::sql::{ids_match, q, SqlValue};
 use super::view::{self, View};
 use super::write::{self, Mode};
 use crate::app::App;
@@ -181,7 +181,8 @@ pub fn by_ids(w: &mut Where, ids: &[i64]) {
     if ids.is_empty() {
         w.and("0".into(), Vec::new());
     } else {
-        w.and(format!("{ROOT}.\"id\" {IN_IDS}"), vec![id_list(ids)]);
+        let (cond, value) = ids_match(&format!("{ROOT}.\"id\""), ids);
+        w.and(cond, vec![value]);
     }
 }
 

@@ -20,6 +20,15 @@ pub fn id_list(ids: &[i64]) -> SqlValue {
     SqlValue::Text(serde_json::Value::from(ids.to_vec()).to_string())
 }
 
+/// `<column> = ?` for one id (the common case: a primary-key lookup the planner sees directly), else
+/// `<column> IN (json_each(?))`; one bound value either way.
+pub fn ids_match(column: &str, ids: &[i64]) -> (String, SqlValue) {
+    match ids {
+        [one] => (format!("{column} = ?"), SqlValue::Integer(*one)),
+        _ => (format!("{column} {IN_IDS}"), id_list(ids)),
+    }
+}
+
 /// `"name"`. Registry names cannot hold a quote; doubling one anyway keeps this safe on its own.
 pub fn q(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))

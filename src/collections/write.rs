@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::filter::unknown_field;
 use super::registry::{Collection, Field, Kind, Schema};
-use super::sql::{constraint, id_list, placeholders, q, write_error, SqlValue, IN_IDS};
+use super::sql::{constraint, ids_match, placeholders, q, write_error, SqlValue};
 use super::values;
 use crate::error::{invalid_value, Error, Result};
 use crate::http::request::parse_id;
@@ -136,8 +136,9 @@ fn require(conn: &Connection, schema: &Schema, target: &str, ids: &[i64], name: 
         return Err(constraint(format!("{name} references a missing record")));
     };
     let ids = super::sql::dedup_ids(ids);
-    let sql = format!("SELECT COUNT(*) FROM {} WHERE \"id\" {IN_IDS}", q(&coll.name));
-    let n: i64 = conn.prepare_cached(&sql)?.query_row([id_list(&ids)], |r| r.get(0))?;
+    let (cond, value) = ids_match("\"id\"", &ids);
+    let sql = format!("SELECT COUNT(*) FROM {} WHERE {cond}", q(&coll.name));
+    let n: i64 = conn.prepare_cached(&sql)?.query_row([value], |r| r.get(0))?;
     if n as usize != ids.len() {
         return Err(constraint(format!("{name} references a missing record")));
     }
@@ -168,8 +169,9 @@ pub fn update_rows(conn: &Connection, coll: &Collection, ids: &[i64], ch: &Chang
         sets.push(format!("{} = ?", q(&f.name)));
         params.push(v.clone());
     }
-    params.push(id_list(ids));
-    let sql = format!("UPDATE {} SET {} WHERE \"id\" {IN_IDS}", q(&coll.name), sets.join(", "));
+    let (cond, value) = ids_match("\"id\"", ids);
+    params.push(value);
+    let sql = format!("UPDATE {} SET {} WHERE {cond}", q(&coll.name), sets.join(", "));
     conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(params)).map_err(write_error)?;
     Ok(())
 }
