@@ -1,21 +1,8 @@
 //! flowgate: one binary with a NocoBase-compatible API for custom action workflows triggered over HTTP.
-
-mod acl;
-mod admin;
-mod app;
-mod auth;
-mod cli;
-mod collections;
-mod config;
-mod demo;
-mod error;
-mod http;
-mod store;
-mod time;
-mod trigger;
-mod workflow;
+//! The binary is the command line; everything else is the `flowgate` library.
 
 use clap::Parser;
+use flowgate::{cli, config};
 
 fn main() {
     let cli = config::Cli::parse();

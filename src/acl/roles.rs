@@ -6,9 +6,9 @@ use serde_json::{json, Map, Value};
 use super::{parse_strategy_entry, ACTIONS};
 use crate::collections::names;
 use crate::error::{bad, invalid_value, Code, Error, Result};
-use crate::http::dispatch::Ctx;
-use crate::http::request::{Page, Tk};
-use crate::http::Reply;
+use crate::action::Ctx;
+use crate::action::{Page, Tk};
+use crate::reply::Reply;
 use crate::store::OptionalExt;
 
 const BUILT_IN: [&str; 3] = ["root", "admin", "member"];
@@ -30,18 +30,10 @@ pub fn ensure_builtin(c: &Connection) -> Result<()> {
     Ok(())
 }
 
-pub fn handle(ctx: &Ctx) -> Result<Reply> {
-    let reply = match ctx.route.action.as_str() {
-        "list" => list(ctx),
-        "get" => get(ctx),
-        "create" => create(ctx),
-        "update" => update(ctx),
-        "destroy" => destroy(ctx),
-        _ => Err(crate::http::dispatch::action_not_found(ctx.route)),
-    }?;
-    if ctx.route.action != "list" && ctx.route.action != "get" {
-        ctx.app.acl.reload(&ctx.app.store)?;
-    }
+/// Runs a write to roles or grants, then reloads the ACL cache from the store.
+pub fn writing(ctx: &Ctx, write: fn(&Ctx) -> Result<Reply>) -> Result<Reply> {
+    let reply = write(ctx)?;
+    ctx.app.acl.reload(&ctx.app.store)?;
     Ok(reply)
 }
 
@@ -67,8 +59,8 @@ fn load_role(c: &Connection, name: &str) -> Result<Option<Value>> {
         .optional()
 }
 
-fn list(ctx: &Ctx) -> Result<Reply> {
-    let page = ctx.req.page()?;
+pub fn list(ctx: &Ctx) -> Result<Reply> {
+    let page = ctx.input.page()?;
     ctx.app.store.read(|c| {
         let count = c.query_row("SELECT COUNT(*) FROM roles", [], |r| r.get::<_, i64>(0))? as u64;
         let (limit, offset) = Page::limit_offset(page);
@@ -79,10 +71,10 @@ fn list(ctx: &Ctx) -> Result<Reply> {
 }
 
 fn name_tk(ctx: &Ctx) -> Result<String> {
-    ctx.req.name_tk().ok_or_else(|| bad(Code::MissingParameter, "filterByTk is required"))
+    ctx.input.name_tk().ok_or_else(|| bad(Code::MissingParameter, "filterByTk is required"))
 }
 
-fn get(ctx: &Ctx) -> Result<Reply> {
+pub fn get(ctx: &Ctx) -> Result<Reply> {
     let name = name_tk(ctx)?;
     Ok(Reply::data(ctx.app.store.read(|c| load_role(c, &name))?.unwrap_or(Value::Null)))
 }
@@ -108,8 +100,8 @@ fn check_snippets(v: &Value) -> Result<String> {
     }
 }
 
-fn create(ctx: &Ctx) -> Result<Reply> {
-    let values = ctx.req.values_or_empty()?;
+pub fn create(ctx: &Ctx) -> Result<Reply> {
+    let values = ctx.input.values_or_empty()?;
     let name = values.get("name").and_then(Value::as_str).ok_or_else(|| invalid_value("name is required"))?.to_string();
     names::check_identifier(&name)?;
     if name == "anonymous" || name == "__union__" {
@@ -135,12 +127,12 @@ fn create(ctx: &Ctx) -> Result<Reply> {
     Ok(Reply::data(role))
 }
 
-fn update(ctx: &Ctx) -> Result<Reply> {
+pub fn update(ctx: &Ctx) -> Result<Reply> {
     let name = name_tk(ctx)?;
     if name.eq_ignore_ascii_case("root") {
         return Err(bad(Code::ProtectedResource, "Role \"root\" can not be changed"));
     }
-    let values = ctx.req.values_or_empty()?;
+    let values = ctx.input.values_or_empty()?;
     if let Some(n) = values.get("name").and_then(Value::as_str) {
         if !n.eq_ignore_ascii_case(&name) {
             return Err(bad(Code::FieldNotUpdatable, "Field \"name\" can not be updated"));
@@ -172,7 +164,7 @@ fn update(ctx: &Ctx) -> Result<Reply> {
     })
 }
 
-fn destroy(ctx: &Ctx) -> Result<Reply> {
+pub fn destroy(ctx: &Ctx) -> Result<Reply> {
     let name = name_tk(ctx)?;
     if let Some(b) = BUILT_IN.iter().find(|b| b.eq_ignore_ascii_case(&name)) {
         return Err(bad(Code::ProtectedResource, format!("Built-in role \"{b}\" can not be deleted")));
@@ -183,18 +175,10 @@ fn destroy(ctx: &Ctx) -> Result<Reply> {
 
 // ---- roles/<role>/resources ----
 
-pub fn handle_resources(ctx: &Ctx, role: &str) -> Result<Reply> {
-    let reply = match ctx.route.action.as_str() {
-        "list" => resources_list(ctx, role),
-        "get" => resources_get(ctx, role),
-        "create" => resources_create(ctx, role),
-        "update" => resources_update(ctx, role),
-        "destroy" => resources_destroy(ctx, role),
-        _ => Err(crate::http::dispatch::action_not_found(ctx.route)),
-    }?;
-    if ctx.route.action != "list" && ctx.route.action != "get" {
-        ctx.app.acl.reload(&ctx.app.store)?;
-    }
+/// Runs a write to a role's resource grants, then reloads the ACL cache from the store.
+pub fn writing_resources(ctx: &Ctx, role: &str, write: fn(&Ctx, &str) -> Result<Reply>) -> Result<Reply> {
+    let reply = write(ctx, role)?;
+    ctx.app.acl.reload(&ctx.app.store)?;
     Ok(reply)
 }
 
@@ -248,7 +232,7 @@ fn check_actions(v: Option<&Value>) -> Result<String> {
     Ok(Value::Array(out).to_string())
 }
 
-fn resources_list(ctx: &Ctx, role: &str) -> Result<Reply> {
+pub fn resources_list(ctx: &Ctx, role: &str) -> Result<Reply> {
     let rows = ctx.app.store.read(|c| {
         let mut st = c.prepare(&format!("SELECT {RES_COLUMNS} FROM fg_role_resources WHERE roleName = ?1 ORDER BY id"))?;
         let rows = st.query_map(params![role], resource_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
@@ -258,14 +242,14 @@ fn resources_list(ctx: &Ctx, role: &str) -> Result<Reply> {
 }
 
 fn res_id(ctx: &Ctx) -> Result<i64> {
-    match ctx.req.filter_by_tk()? {
+    match ctx.input.filter_by_tk()? {
         Tk::One(id) => Ok(id),
         Tk::None => Err(bad(Code::MissingParameter, "filterByTk is required")),
-        Tk::Many(_) => Err(crate::http::request::tk_invalid()),
+        Tk::Many(_) => Err(crate::action::tk_invalid()),
     }
 }
 
-fn resources_get(ctx: &Ctx, role: &str) -> Result<Reply> {
+pub fn resources_get(ctx: &Ctx, role: &str) -> Result<Reply> {
     let id = res_id(ctx)?;
     Ok(Reply::data(ctx.app.store.read(|c| load_resource(c, role, id))?.unwrap_or(Value::Null)))
 }
@@ -279,8 +263,8 @@ fn collection_name(ctx: &Ctx, values: &Map<String, Value>) -> Result<String> {
         .ok_or_else(|| invalid_value(format!("Collection \"{name}\" does not exist")))
 }
 
-fn resources_create(ctx: &Ctx, role: &str) -> Result<Reply> {
-    let values = ctx.req.values_or_empty()?;
+pub fn resources_create(ctx: &Ctx, role: &str) -> Result<Reply> {
+    let values = ctx.input.values_or_empty()?;
     let name = collection_name(ctx, &values)?;
     let using = values.get("usingActionsConfig").and_then(Value::as_bool).unwrap_or(false);
     let actions = check_actions(values.get("actions"))?;
@@ -300,9 +284,9 @@ fn resources_create(ctx: &Ctx, role: &str) -> Result<Reply> {
     Ok(Reply::data(row))
 }
 
-fn resources_update(ctx: &Ctx, role: &str) -> Result<Reply> {
+pub fn resources_update(ctx: &Ctx, role: &str) -> Result<Reply> {
     let id = res_id(ctx)?;
-    let values = ctx.req.values_or_empty()?;
+    let values = ctx.input.values_or_empty()?;
     let actions = values.get("actions").map(|a| check_actions(Some(a))).transpose()?;
     ctx.app.store.write(|c| {
         let Some(current) = load_resource(c, role, id)? else { return Ok(Reply::data(json!([]))) };
@@ -322,7 +306,7 @@ fn resources_update(ctx: &Ctx, role: &str) -> Result<Reply> {
     })
 }
 
-fn resources_destroy(ctx: &Ctx, role: &str) -> Result<Reply> {
+pub fn resources_destroy(ctx: &Ctx, role: &str) -> Result<Reply> {
     let id = res_id(ctx)?;
     let n = ctx
         .app

@@ -5,19 +5,10 @@ use serde_json::{json, Value};
 
 use super::token;
 use crate::error::{bad, invalid_value, record_not_found, Code, Result};
-use crate::http::dispatch::Ctx;
-use crate::http::request::Tk;
-use crate::http::Reply;
+use crate::action::Ctx;
+use crate::action::Tk;
+use crate::reply::Reply;
 use crate::store::OptionalExt;
-
-pub fn handle(ctx: &Ctx) -> Result<Reply> {
-    match ctx.route.action.as_str() {
-        "create" => create(ctx),
-        "list" => list(ctx),
-        "destroy" => destroy(ctx),
-        _ => Err(crate::http::dispatch::action_not_found(ctx.route)),
-    }
-}
 
 /// `<n>h`, `<n>d` or `never` → milliseconds (None = never).
 fn parse_expires_in(v: Option<&Value>) -> Result<Option<i64>> {
@@ -37,8 +28,8 @@ fn parse_expires_in(v: Option<&Value>) -> Result<Option<i64>> {
     }
 }
 
-fn create(ctx: &Ctx) -> Result<Reply> {
-    let values = ctx.req.values_or_empty()?;
+pub fn create(ctx: &Ctx) -> Result<Reply> {
+    let values = ctx.input.values_or_empty()?;
     let name = values
         .get("name")
         .and_then(Value::as_str)
@@ -80,7 +71,7 @@ fn create(ctx: &Ctx) -> Result<Reply> {
     })))
 }
 
-fn list(ctx: &Ctx) -> Result<Reply> {
+pub fn list(ctx: &Ctx) -> Result<Reply> {
     let user_id = ctx.caller.user.id;
     let items = ctx.app.store.read(|c| {
         let mut st = c.prepare_cached(
@@ -97,11 +88,11 @@ fn list(ctx: &Ctx) -> Result<Reply> {
     Ok(Reply::data(Value::Array(items)))
 }
 
-fn destroy(ctx: &Ctx) -> Result<Reply> {
-    let id = match ctx.req.filter_by_tk()? {
+pub fn destroy(ctx: &Ctx) -> Result<Reply> {
+    let id = match ctx.input.filter_by_tk()? {
         Tk::One(id) => id,
         Tk::None => return Err(bad(Code::MissingParameter, "filterByTk is required")),
-        Tk::Many(_) => return Err(crate::http::request::tk_invalid()),
+        Tk::Many(_) => return Err(crate::action::tk_invalid()),
     };
     let user_id = ctx.caller.user.id;
     ctx.app.store.write(|c| {

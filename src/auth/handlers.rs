@@ -6,8 +6,9 @@ use serde_json::{json, Map, Value};
 use super::{password, token, User, USER_COLUMNS};
 use crate::app::App;
 use crate::error::{bad, Code, Error, Result};
-use crate::http::dispatch::Ctx;
-use crate::http::{Reply, Request};
+use crate::action::Ctx;
+use crate::action::Input;
+use crate::reply::Reply;
 use crate::store::OptionalExt;
 
 fn str_value<'a>(m: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
@@ -15,7 +16,7 @@ fn str_value<'a>(m: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
 }
 
 /// Public: `{account|email|username, password}` → `{token, user}`.
-pub fn sign_in(app: &App, req: &Request) -> Result<Reply> {
+pub fn sign_in(app: &App, req: &Input) -> Result<Reply> {
     let values = req.values_or_empty()?;
     let account = str_value(&values, "account")
         .or_else(|| str_value(&values, "email"))
@@ -73,7 +74,7 @@ pub fn sign_out(ctx: &Ctx) -> Result<Reply> {
 }
 
 pub fn change_password(ctx: &Ctx) -> Result<Reply> {
-    let values = ctx.req.values_or_empty()?;
+    let values = ctx.input.values_or_empty()?;
     let old = values.get("oldPassword").and_then(Value::as_str).unwrap_or("");
     let new = values.get("newPassword").and_then(Value::as_str).unwrap_or("");
     let confirm = values.get("confirmPassword").and_then(Value::as_str).unwrap_or("");

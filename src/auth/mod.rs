@@ -14,7 +14,6 @@ use serde_json::{json, Value};
 
 use crate::app::App;
 use crate::error::{Code, Error, Result};
-use crate::http::Request;
 use crate::store::OptionalExt;
 
 /// A user as the API shows it: never with a password or its hash.
@@ -73,9 +72,19 @@ fn fail(code: Code, message: &str) -> Error {
     Error::new(code, message)
 }
 
-/// The bearer token of a request, by the rules of auth.md §4 (header wins over `?token=`).
-fn extract_token(req: &Request) -> Result<String> {
-    if let Some(h) = &req.authorization {
+/// What a caller presents (auth.md §4): an `Authorization` value, a `token` parameter, the wanted role
+/// and authenticator. Doors fill it from their own words (HTTP headers and query).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Credentials<'a> {
+    pub authorization: Option<&'a str>,
+    pub token_param: Option<&'a str>,
+    pub role: Option<&'a str>,
+    pub authenticator: Option<&'a str>,
+}
+
+/// The bearer token, by the rules of auth.md §4 (`Authorization` wins over the `token` parameter).
+fn extract_token(creds: &Credentials) -> Result<String> {
+    if let Some(h) = creds.authorization {
         let h = h.trim();
         let (scheme, rest) = h.split_once(char::is_whitespace).unwrap_or((h, ""));
         if !scheme.eq_ignore_ascii_case("bearer") {
@@ -87,7 +96,7 @@ fn extract_token(req: &Request) -> Result<String> {
         }
         return Ok(t.to_string());
     }
-    match req.param_str("token") {
+    match creds.token_param {
         Some(t) if !t.trim().is_empty() => Ok(t.trim().to_string()),
         _ => Err(fail(Code::EmptyToken, "Unauthenticated. Please sign in to continue.")),
     }
@@ -103,13 +112,13 @@ struct TokenRow {
 }
 
 /// Token → user → role, with every 401 of auth.md §4 in its checking order.
-pub fn authenticate(app: &App, req: &Request) -> Result<Caller> {
-    if let Some(a) = &req.x_authenticator {
+pub fn authenticate(app: &App, creds: &Credentials) -> Result<Caller> {
+    if let Some(a) = creds.authenticator {
         if a != "basic" {
             return Err(Error::new(Code::AuthenticatorNotFound, format!("Authenticator \"{a}\" not found")));
         }
     }
-    let token = extract_token(req)?;
+    let token = extract_token(creds)?;
     if !token::well_formed(&token) {
         return Err(fail(Code::InvalidToken, SESSION_EXPIRED));
     }
@@ -155,7 +164,7 @@ pub fn authenticate(app: &App, req: &Request) -> Result<Caller> {
         return Err(fail(Code::UserHasNoRoles, "The current user has no roles. Please try another account."));
     }
     let via_api_key = row.kind == "apikey";
-    let wanted = if via_api_key { row.role_name.clone() } else { req.x_role.clone().filter(|r| !r.is_empty()) };
+    let wanted = if via_api_key { row.role_name.clone() } else { creds.role.filter(|r| !r.is_empty()).map(str::to_string) };
     let role = match wanted {
         Some(r) => roles
             .iter()

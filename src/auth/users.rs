@@ -5,24 +5,13 @@ use serde_json::{json, Map, Value};
 
 use super::{load_user, password, token, User, USER_COLUMNS};
 use crate::error::{bad, invalid_value, no_permissions, Code, Error, Result};
-use crate::http::dispatch::Ctx;
-use crate::http::request::{Page, Tk};
-use crate::http::Reply;
+use crate::action::Ctx;
+use crate::action::{Page, Tk};
+use crate::reply::Reply;
 use crate::store::OptionalExt;
 
-pub fn handle(ctx: &Ctx) -> Result<Reply> {
-    match ctx.route.action.as_str() {
-        "list" => list(ctx),
-        "get" => get(ctx),
-        "create" => create(ctx),
-        "update" => update(ctx),
-        "destroy" => destroy(ctx),
-        _ => Err(crate::http::dispatch::action_not_found(ctx.route)),
-    }
-}
-
 fn wants_roles(ctx: &Ctx) -> bool {
-    ctx.req.list_param("appends").iter().any(|a| a == "roles")
+    ctx.input.list_param("appends").iter().any(|a| a == "roles")
 }
 
 fn output(c: &Connection, user: &User, with_roles: bool) -> Result<Value> {
@@ -44,8 +33,8 @@ pub fn roles_json(c: &Connection, user_id: i64) -> Result<Value> {
     Ok(Value::Array(rows.collect::<rusqlite::Result<Vec<_>>>()?))
 }
 
-fn list(ctx: &Ctx) -> Result<Reply> {
-    let page = ctx.req.page()?;
+pub fn list(ctx: &Ctx) -> Result<Reply> {
+    let page = ctx.input.page()?;
     let with_roles = wants_roles(ctx);
     ctx.app.store.read(|c| {
         let count = c.query_row("SELECT COUNT(*) FROM users", [], |r| r.get::<_, i64>(0))? as u64;
@@ -60,14 +49,14 @@ fn list(ctx: &Ctx) -> Result<Reply> {
 }
 
 fn one_id(ctx: &Ctx) -> Result<i64> {
-    match ctx.req.filter_by_tk()? {
+    match ctx.input.filter_by_tk()? {
         Tk::One(id) => Ok(id),
         Tk::None => Err(bad(Code::MissingParameter, "filterByTk is required")),
-        Tk::Many(_) => Err(crate::http::request::tk_invalid()),
+        Tk::Many(_) => Err(crate::action::tk_invalid()),
     }
 }
 
-fn get(ctx: &Ctx) -> Result<Reply> {
+pub fn get(ctx: &Ctx) -> Result<Reply> {
     let id = one_id(ctx)?;
     let with_roles = wants_roles(ctx);
     ctx.app.store.read(|c| match load_user(c, id)? {
@@ -227,8 +216,8 @@ fn mentions_root(roles: &[String]) -> bool {
     roles.iter().any(|r| r.eq_ignore_ascii_case("root"))
 }
 
-fn create(ctx: &Ctx) -> Result<Reply> {
-    let values = ctx.req.values_or_empty()?;
+pub fn create(ctx: &Ctx) -> Result<Reply> {
+    let values = ctx.input.values_or_empty()?;
     let password = values.get("password").and_then(Value::as_str).unwrap_or("");
     let username = opt_str(&values, "username")?;
     let email = opt_str(&values, "email")?;
@@ -252,9 +241,9 @@ fn create(ctx: &Ctx) -> Result<Reply> {
     Ok(Reply::data(user.to_json()))
 }
 
-fn update(ctx: &Ctx) -> Result<Reply> {
+pub fn update(ctx: &Ctx) -> Result<Reply> {
     let id = one_id(ctx)?;
-    let values = ctx.req.values_or_empty()?;
+    let values = ctx.input.values_or_empty()?;
     let username = opt_str(&values, "username")?;
     let email = opt_str(&values, "email")?;
     if let Some(u) = &username {
@@ -306,8 +295,8 @@ fn update(ctx: &Ctx) -> Result<Reply> {
     })
 }
 
-fn destroy(ctx: &Ctx) -> Result<Reply> {
-    let ids = match ctx.req.filter_by_tk()? {
+pub fn destroy(ctx: &Ctx) -> Result<Reply> {
+    let ids = match ctx.input.filter_by_tk()? {
         Tk::One(id) => vec![id],
         Tk::Many(ids) => ids,
         Tk::None => return Err(bad(Code::MissingParameter, "filterByTk is required")),

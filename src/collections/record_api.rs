@@ -12,41 +12,28 @@ use super::registry::{Collection, Field, Schema};
 use super::sql::SqlValue;
 use crate::acl::Scope;
 use crate::error::{bad, Code, Error, Result};
-use crate::http::dispatch::{action_not_found, Ctx};
-use crate::http::request::{Request, Tk};
-use crate::http::Reply;
+use crate::action::Ctx;
+use crate::action::{Input, Tk};
+use crate::reply::Reply;
 
 /// What an action works on: a collection, or the rows of a target linked to one source record.
-struct On<'a> {
+pub struct On<'a> {
     coll: &'a Collection,
     link: Option<Link>,
     /// The association of an association resource.
     via: Option<&'a Field>,
 }
 
-pub fn handle(ctx: &Ctx, c: &Collection) -> Result<Reply> {
-    run(ctx, &On { coll: c, link: None, via: None })
-}
-
-pub fn handle_association(ctx: &Ctx, source: &Collection, source_id: i64, field: &Field, target: &Collection) -> Result<Reply> {
-    let action = ctx.route.action.as_str();
-    // The built-in users table is only read here; its writes belong to the users API.
-    if target.builtin && !matches!(action, "list" | "get") {
-        return Err(action_not_found(ctx.route));
+impl<'a> On<'a> {
+    /// The rows of a collection.
+    pub fn collection(coll: &'a Collection) -> On<'a> {
+        On { coll, link: None, via: None }
     }
-    let link = ctx.app.store.read(|conn| Link::of(conn, source, source_id, field))?;
-    run(ctx, &On { coll: target, link: Some(link), via: Some(field) })
-}
 
-fn run(ctx: &Ctx, on: &On) -> Result<Reply> {
-    match ctx.route.action.as_str() {
-        "list" => list(ctx, on),
-        "get" => get(ctx, on),
-        "create" => create(ctx, on),
-        "update" => update(ctx, on),
-        "destroy" => destroy(ctx, on),
-        // `trigger` is served by the trigger module, which this branch does not have yet.
-        _ => Err(action_not_found(ctx.route)),
+    /// The `target` rows linked to record `source_id` of `source` through `field`.
+    pub fn association(ctx: &Ctx, source: &Collection, source_id: i64, field: &'a Field, target: &'a Collection) -> Result<On<'a>> {
+        let link = ctx.app.store.read(|conn| Link::of(conn, source, source_id, field))?;
+        Ok(On { coll: target, link: Some(link), via: Some(field) })
     }
 }
 
@@ -55,7 +42,7 @@ fn own(ctx: &Ctx) -> Option<i64> {
 }
 
 /// `filter` as JSON text or bracket form (http.md §3); `None` when absent.
-fn filter_param(req: &Request) -> Result<Option<Value>> {
+fn filter_param(req: &Input) -> Result<Option<Value>> {
     let not_object = || filter::invalid("a filter must be a JSON object");
     match req.param("filter") {
         None => Ok(None),
@@ -71,7 +58,7 @@ fn filter_param(req: &Request) -> Result<Option<Value>> {
 }
 
 /// `filter` ANDed with `filterByTk` (scalar or array).
-fn request_filter(req: &Request) -> Result<Option<Value>> {
+fn request_filter(req: &Input) -> Result<Option<Value>> {
     let tk = match req.filter_by_tk()? {
         Tk::None => None,
         Tk::One(id) => Some(json!({ "id": id })),
@@ -84,7 +71,7 @@ fn request_filter(req: &Request) -> Result<Option<Value>> {
 }
 
 fn read_options(ctx: &Ctx) -> Result<ReadOptions> {
-    let req = ctx.req;
+    let req = ctx.input;
     Ok(ReadOptions {
         filter: request_filter(req)?,
         appends: req.list_param("appends"),
@@ -111,7 +98,7 @@ fn scope(ctx: &Ctx, schema: &Schema, on: &On, filter: Option<&Value>, write: boo
     Ok(w)
 }
 
-fn list(ctx: &Ctx, on: &On) -> Result<Reply> {
+pub fn list(ctx: &Ctx, on: &On) -> Result<Reply> {
     let opts = read_options(ctx)?;
     let schema = ctx.app.registry.snapshot();
     let (items, count) = ctx.app.store.read(|conn| {
@@ -122,7 +109,7 @@ fn list(ctx: &Ctx, on: &On) -> Result<Reply> {
 }
 
 /// The first match (by `sort`), or `null`.
-fn get(ctx: &Ctx, on: &On) -> Result<Reply> {
+pub fn get(ctx: &Ctx, on: &On) -> Result<Reply> {
     let opts = read_options(ctx)?;
     let schema = ctx.app.registry.snapshot();
     let first = ctx.app.store.read(|conn| {
@@ -140,8 +127,8 @@ fn shaped(conn: &Connection, schema: &Schema, coll: &Collection, ids: &[i64], op
     Ok(records::select(conn, schema, coll, &w, &opts)?.0)
 }
 
-fn create(ctx: &Ctx, on: &On) -> Result<Reply> {
-    let values = ctx.req.values_or_empty()?;
+pub fn create(ctx: &Ctx, on: &On) -> Result<Reply> {
+    let values = ctx.input.values_or_empty()?;
     let opts = read_options(ctx)?;
     let schema = ctx.app.registry.snapshot();
     let actor = Some(ctx.caller.user.id);
@@ -160,16 +147,16 @@ fn create(ctx: &Ctx, on: &On) -> Result<Reply> {
                 crate::collections::write::link_through(conn, table, fk, other, *source, id)?;
                 id
             }
-            Some(_) => return Err(action_not_found(ctx.route)),
+            Some(_) => return Err(ctx.input.action_not_found()),
         };
         Ok(shaped(conn, &schema, coll, &[id], &opts)?.into_iter().next())
     })?;
     Ok(Reply::data(created.unwrap_or(Value::Null)))
 }
 
-fn update(ctx: &Ctx, on: &On) -> Result<Reply> {
+pub fn update(ctx: &Ctx, on: &On) -> Result<Reply> {
     let opts = read_options(ctx)?;
-    let values = ctx.req.values_or_empty()?;
+    let values = ctx.input.values_or_empty()?;
     let schema = ctx.app.registry.snapshot();
     let w = scope(ctx, &schema, on, opts.filter.as_ref(), true)?;
     let actor = Some(ctx.caller.user.id);
@@ -180,8 +167,8 @@ fn update(ctx: &Ctx, on: &On) -> Result<Reply> {
     Ok(Reply::data(Value::Array(items)))
 }
 
-fn destroy(ctx: &Ctx, on: &On) -> Result<Reply> {
-    let filter = request_filter(ctx.req)?;
+pub fn destroy(ctx: &Ctx, on: &On) -> Result<Reply> {
+    let filter = request_filter(ctx.input)?;
     let schema = ctx.app.registry.snapshot();
     let w = scope(ctx, &schema, on, filter.as_ref(), true)?;
     let n = ctx.app.store.write(|conn| records::destroy_where(conn, on.coll, &w))?;

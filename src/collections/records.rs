@@ -15,10 +15,9 @@ use super::view::{self, View};
 use super::write::{self, Mode};
 use crate::app::App;
 use crate::error::{Code, Error, Result};
-use crate::http::request::Page;
+use crate::action::Page;
 use crate::store::OptionalExt;
 
-pub use super::record_api::{handle, handle_association};
 
 /// What a read returns and how (the query parameters of http.md §3 as values).
 #[derive(Debug, Clone, Default)]

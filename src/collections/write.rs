@@ -10,7 +10,7 @@ use super::registry::{Collection, Field, Kind, Schema};
 use super::sql::{constraint, ids_match, placeholders, q, write_error, SqlValue};
 use super::values;
 use crate::error::{invalid_value, Error, Result};
-use crate::http::request::parse_id;
+use crate::action::parse_id;
 
 /// What one set of values does to a row.
 pub struct Changes<'c> {

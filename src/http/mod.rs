@@ -4,9 +4,9 @@
 //! Handlers never run on the async executor: after the body is read, the whole action runs through
 //! `web::block` on the blocking pool, where SQLite, argon2 and outbound HTTP may block freely.
 
+pub mod admin;
 pub mod dispatch;
 pub mod query;
-pub mod reply;
 pub mod request;
 pub mod route;
 
@@ -24,7 +24,7 @@ use futures_util::StreamExt;
 
 use crate::app::App;
 use crate::error::{Code, Error, Result};
-pub use reply::Reply;
+pub use crate::reply::Reply;
 pub use request::Request;
 
 /// The user a response was served to, for the request log.
@@ -74,7 +74,7 @@ pub fn build_server(app: Arc<App>, listener: TcpListener) -> std::io::Result<act
                 })
             })
             .route("/api/{tail:.*}", web::route().to(api_entry))
-            .configure(crate::admin::routes)
+            .configure(admin::routes)
             .default_service(web::route().to(not_found))
     })
     .workers(workers)

@@ -10,7 +10,7 @@ use crate::acl::Scope;
 use crate::collections::records;
 use crate::collections::{Collection, Field, Schema};
 use crate::error::{bad, no_permissions, Code, Error, Result};
-use crate::http::dispatch::Ctx;
+use crate::action::Ctx;
 
 /// The association path of a `key!path` entry, resolved through the schema.
 #[derive(Clone)]

@@ -3,11 +3,10 @@
 
 use rusqlite::{params, Connection};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use crate::error::{bad, Code, Error, Result};
-use crate::http::dispatch::Ctx;
-use crate::http::Reply;
+use crate::action::Ctx;
+use crate::reply::Reply;
 use crate::store::OptionalExt;
 
 const TTL_MS: i64 = 24 * 3_600_000;
@@ -29,26 +28,14 @@ fn valid(k: &str) -> bool {
     !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| (0x21..=0x7e).contains(&b))
 }
 
-/// SHA-256 over method, path, sorted query without `token`, `X-Role` and the raw body.
-fn fingerprint(ctx: &Ctx) -> Vec<u8> {
-    let mut query: Vec<&str> = ctx.req.raw_query.split('&').filter(|p| !p.is_empty() && !p.starts_with("token=")).collect();
-    query.sort_unstable();
-    let mut h = Sha256::new();
-    for part in [ctx.req.method_name.as_str(), ctx.req.path.as_str(), &query.join("&"), ctx.req.x_role.as_deref().unwrap_or("")] {
-        h.update(part.as_bytes());
-        h.update([0u8]);
-    }
-    h.update(&ctx.req.body);
-    h.finalize().to_vec()
-}
-
 pub fn begin(ctx: &Ctx) -> Result<Begin> {
-    let Some(key) = ctx.req.idempotency_key.clone() else { return Ok(Begin::None) };
+    let Some(given) = &ctx.input.idempotency else { return Ok(Begin::None) };
+    let key = given.key.clone();
     if !valid(&key) {
         return Err(bad(Code::IdempotencyKeyInvalid, "Idempotency-Key must be 1 to 255 visible ASCII characters"));
     }
     let user_id = ctx.caller.user.id;
-    let fp = fingerprint(ctx);
+    let fp = given.fingerprint.clone();
     let now = crate::time::now_ms();
     ctx.app.store.write(|c| {
         let found: Option<(Vec<u8>, String, Option<i64>, Option<String>, i64)> = c

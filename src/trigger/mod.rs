@@ -16,9 +16,9 @@ use serde_json::{json, Map, Value};
 
 use crate::collections::{Collection, Field};
 use crate::error::{invalid_param, Code, Entry, Error, Result};
-use crate::http::dispatch::Ctx;
-use crate::http::request::Tk;
-use crate::http::Reply;
+use crate::action::Ctx;
+use crate::action::Tk;
+use crate::reply::Reply;
 use crate::workflow::cache::KeyState;
 use crate::workflow::engine::{self, Flow};
 use crate::workflow::model::{status, TRIGGER_TYPE};
@@ -65,10 +65,10 @@ struct Matched {
 
 fn run(ctx: &Ctx, form: Form, claim: Option<&idempotency::Claim>) -> Result<Reply> {
     let app = ctx.app;
-    ctx.req.query()?;
-    let entries = keys::parse(ctx.req.param("triggerWorkflows"))?;
-    let tk = ctx.req.filter_by_tk()?;
-    let body = ctx.req.values()?.unwrap_or_default();
+    ctx.input.query()?;
+    let entries = keys::parse(ctx.input.param("triggerWorkflows"))?;
+    let tk = ctx.input.filter_by_tk()?;
+    let body = ctx.input.values()?.unwrap_or_default();
     let schema = app.registry.snapshot();
     if matches!(form, Form::Global) {
         if tk != Tk::None {

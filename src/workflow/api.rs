@@ -12,9 +12,9 @@ use super::nodes;
 use crate::collections::records::{self, ReadOptions};
 use crate::collections::Schema;
 use crate::error::{bad, invalid_value, Code, Entry, Error, Result};
-use crate::http::dispatch::{action_not_found, Ctx};
-use crate::http::request::Tk;
-use crate::http::Reply;
+use crate::action::Ctx;
+use crate::action::Tk;
+use crate::reply::Reply;
 use crate::store::OptionalExt;
 
 fn workflow_not_found() -> Error {
@@ -26,23 +26,23 @@ fn node_not_found() -> Error {
 }
 
 fn one_id(ctx: &Ctx) -> Result<i64> {
-    match ctx.req.filter_by_tk()? {
+    match ctx.input.filter_by_tk()? {
         Tk::One(id) => Ok(id),
         Tk::None => Err(bad(Code::MissingParameter, "filterByTk is required")),
-        Tk::Many(_) => Err(crate::http::request::tk_invalid()),
+        Tk::Many(_) => Err(crate::action::tk_invalid()),
     }
 }
 
 /// Reads through the records layer over a system table (filter, sort, pagination, fields).
-fn list_table(ctx: &Ctx, table: &str) -> Result<(Vec<Value>, Option<crate::http::request::Page>, u64)> {
+fn list_table(ctx: &Ctx, table: &str) -> Result<(Vec<Value>, Option<crate::action::Page>, u64)> {
     let schema = ctx.app.registry.snapshot();
     let coll = schema.get(table).cloned().ok_or_else(|| Error::internal(format!("no built-in collection {table}")))?;
-    let page = ctx.req.page()?;
+    let page = ctx.input.page()?;
     let opts = ReadOptions {
         filter: read_filter(ctx)?,
-        sort: ctx.req.list_param("sort"),
-        fields: ctx.req.list_param("fields"),
-        except: ctx.req.list_param("except"),
+        sort: ctx.input.list_param("sort"),
+        fields: ctx.input.list_param("fields"),
+        except: ctx.input.list_param("except"),
         page,
         ..ReadOptions::default()
     };
@@ -52,7 +52,7 @@ fn list_table(ctx: &Ctx, table: &str) -> Result<(Vec<Value>, Option<crate::http:
 
 /// `filter` as JSON text or bracket form.
 fn read_filter(ctx: &Ctx) -> Result<Option<Value>> {
-    match ctx.req.param("filter") {
+    match ctx.input.param("filter") {
         None => Ok(None),
         Some(Value::String(s)) => serde_json::from_str::<Value>(s)
             .map(Some)
@@ -63,25 +63,23 @@ fn read_filter(ctx: &Ctx) -> Result<Option<Value>> {
 
 // ---------------------------------------------------------------- workflows
 
-pub fn handle_workflows(ctx: &Ctx) -> Result<Reply> {
-    let reply = match ctx.route.action.as_str() {
-        "list" => list_workflows(ctx),
-        "get" => get_workflow(ctx),
-        "create" => create_workflow(ctx),
-        "update" => update_workflow(ctx),
-        "destroy" => destroy_workflow(ctx),
-        "revision" => revision(ctx),
-        "execute" => execute(ctx),
-        _ => Err(action_not_found(ctx.route)),
-    };
-    if !matches!(ctx.route.action.as_str(), "list" | "get") {
-        ctx.app.workflows.invalidate();
-    }
+/// Runs a write to workflows or their nodes, then drops the workflow cache (even when the write failed:
+/// a partial failure must not leave a stale version cached).
+pub fn writing(ctx: &Ctx, write: fn(&Ctx) -> Result<Reply>) -> Result<Reply> {
+    let reply = write(ctx);
+    ctx.app.workflows.invalidate();
+    reply
+}
+
+/// [`writing`] for a workflow's own nodes (`workflows/<id>/nodes:create`).
+pub fn writing_nodes(ctx: &Ctx, workflow_id: i64, write: fn(&Ctx, i64) -> Result<Reply>) -> Result<Reply> {
+    let reply = write(ctx, workflow_id);
+    ctx.app.workflows.invalidate();
     reply
 }
 
 fn wants(ctx: &Ctx, append: &str) -> bool {
-    ctx.req.list_param("appends").iter().any(|a| a == append)
+    ctx.input.list_param("appends").iter().any(|a| a == append)
 }
 
 fn with_nodes(c: &Connection, mut w: Value) -> Result<Value> {
@@ -92,7 +90,7 @@ fn with_nodes(c: &Connection, mut w: Value) -> Result<Value> {
     Ok(w)
 }
 
-fn list_workflows(ctx: &Ctx) -> Result<Reply> {
+pub fn list_workflows(ctx: &Ctx) -> Result<Reply> {
     let (mut rows, page, count) = list_table(ctx, "workflows")?;
     if wants(ctx, "nodes") {
         rows = ctx.app.store.read(|c| rows.into_iter().map(|w| with_nodes(c, w)).collect::<Result<Vec<_>>>())?;
@@ -100,7 +98,7 @@ fn list_workflows(ctx: &Ctx) -> Result<Reply> {
     Ok(Reply::list(Value::Array(rows), page.map(|p| p.meta(count))))
 }
 
-fn get_workflow(ctx: &Ctx) -> Result<Reply> {
+pub fn get_workflow(ctx: &Ctx) -> Result<Reply> {
     let id = one_id(ctx)?;
     let nodes = wants(ctx, "nodes");
     ctx.app.store.read(|c| match load_workflow(c, id)? {
@@ -214,8 +212,8 @@ fn key_exists(c: &Connection, key: &str) -> Result<bool> {
     Ok(c.query_row("SELECT 1 FROM workflows WHERE key = ?1 LIMIT 1", params![key], |_| Ok(())).optional()?.is_some())
 }
 
-fn create_workflow(ctx: &Ctx) -> Result<Reply> {
-    let values = ctx.req.values_or_empty()?;
+pub fn create_workflow(ctx: &Ctx) -> Result<Reply> {
+    let values = ctx.input.values_or_empty()?;
     match values.get("type").and_then(Value::as_str) {
         None => return Err(bad(Code::TriggerTypeRequired, "Trigger type is required")),
         Some(t) if t != TRIGGER_TYPE => {
@@ -339,9 +337,9 @@ fn fixed_field(values: &Map<String, Value>, name: &str, stored: Value) -> Result
     }
 }
 
-fn update_workflow(ctx: &Ctx) -> Result<Reply> {
+pub fn update_workflow(ctx: &Ctx) -> Result<Reply> {
     let id = one_id(ctx)?;
-    let values = ctx.req.values_or_empty()?;
+    let values = ctx.input.values_or_empty()?;
     let schema = ctx.app.registry.snapshot();
     ctx.app.store.write(|c| {
         let w = load_workflow(c, id)?.ok_or_else(workflow_not_found)?;
@@ -391,8 +389,8 @@ fn update_workflow(ctx: &Ctx) -> Result<Reply> {
     })
 }
 
-fn destroy_workflow(ctx: &Ctx) -> Result<Reply> {
-    let ids = match ctx.req.filter_by_tk()? {
+pub fn destroy_workflow(ctx: &Ctx) -> Result<Reply> {
+    let ids = match ctx.input.filter_by_tk()? {
         Tk::One(id) => vec![id],
         Tk::Many(ids) => ids,
         Tk::None => return Err(bad(Code::MissingParameter, "filterByTk is required")),
@@ -443,9 +441,9 @@ fn copy_version(c: &Connection, w: &Workflow, key: &str, title: Option<String>, 
     Ok(new_id)
 }
 
-fn revision(ctx: &Ctx) -> Result<Reply> {
+pub fn revision(ctx: &Ctx) -> Result<Reply> {
     let id = one_id(ctx)?;
-    let values = ctx.req.values()?.unwrap_or_default();
+    let values = ctx.input.values()?.unwrap_or_default();
     let same_key = read_filter(ctx)?.and_then(|f| f.get("key").and_then(Value::as_str).map(str::to_string));
     let enabled = values.get("enabled").and_then(Value::as_bool).unwrap_or(false);
     let w = ctx.app.store.write(|c| {
@@ -470,17 +468,17 @@ fn revision(ctx: &Ctx) -> Result<Reply> {
 
 // ---------------------------------------------------------------- manual execution (§3.4)
 
-fn execute(ctx: &Ctx) -> Result<Reply> {
-    let Some(values) = ctx.req.values()? else { return Err(bad(Code::MissingParameter, "values is required")) };
+pub fn execute(ctx: &Ctx) -> Result<Reply> {
+    let Some(values) = ctx.input.values()? else { return Err(bad(Code::MissingParameter, "values is required")) };
     let id = one_id(ctx)?;
-    let auto_revision = matches!(ctx.req.param_str("autoRevision"), Some("1") | Some("true"));
+    let auto_revision = matches!(ctx.input.param_str("autoRevision"), Some("1") | Some("true"));
     let app = ctx.app;
     let flow = app.workflows.flow(&app.store, id)?.ok_or_else(workflow_not_found)?;
     let failed = |m: &str| bad(Code::ExecuteFailed, m);
     let user_id = match values.get("userId") {
         None | Some(Value::Null) => return Err(failed("user is not provided")),
-        Some(Value::Object(o)) => o.get("id").and_then(crate::http::request::parse_id),
-        Some(v) => crate::http::request::parse_id(v),
+        Some(Value::Object(o)) => o.get("id").and_then(crate::action::parse_id),
+        Some(v) => crate::action::parse_id(v),
     };
     let user = match user_id {
         Some(uid) => app.store.read(|c| crate::auth::load_user(c, uid))?,
@@ -521,16 +519,16 @@ fn manual_data(ctx: &Ctx, flow: &Flow, values: &Map<String, Value>) -> Result<Va
     let appends = w.appends();
     if w.context_type() == 2 {
         let ids: Vec<i64> = match values.get("filterByTk") {
-            Some(Value::Array(a)) => a.iter().filter_map(crate::http::request::parse_id).collect(),
-            Some(v) => crate::http::request::parse_id(v).into_iter().collect(),
+            Some(Value::Array(a)) => a.iter().filter_map(crate::action::parse_id).collect(),
+            Some(v) => crate::action::parse_id(v).into_iter().collect(),
             None => Vec::new(),
         };
         return Ok(Value::Array(ctx.app.store.read(|c| records::get_many(c, &schema, &coll, &ids, &appends, None))?));
     }
     let id = match &given {
-        Value::Object(o) if !appends.is_empty() => o.get("id").and_then(crate::http::request::parse_id),
+        Value::Object(o) if !appends.is_empty() => o.get("id").and_then(crate::action::parse_id),
         Value::Object(_) => None,
-        other => crate::http::request::parse_id(other),
+        other => crate::action::parse_id(other),
     };
     match id {
         Some(id) => Ok(ctx.app.store.read(|c| records::get(c, &schema, &coll, id, &appends, None))?.unwrap_or(given)),
@@ -545,17 +543,9 @@ pub fn find_workflow(c: &Connection, id: i64) -> Result<Option<Workflow>> {
     load_workflow(c, id)
 }
 
-pub fn handle_workflow_nodes(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
-    let reply = match ctx.route.action.as_str() {
-        "create" => create_node(ctx, workflow_id),
-        "list" => {
-            let nodes = ctx.app.store.read(|c| load_nodes(c, workflow_id))?;
-            Ok(Reply::data(Value::Array(nodes.iter().map(Node::to_json).collect())))
-        }
-        _ => Err(action_not_found(ctx.route)),
-    };
-    ctx.app.workflows.invalidate();
-    reply
+pub fn list_nodes(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
+    let nodes = ctx.app.store.read(|c| load_nodes(c, workflow_id))?;
+    Ok(Reply::data(Value::Array(nodes.iter().map(Node::to_json).collect())))
 }
 
 fn validate_node(kind: &str, config: &Value, schema: &Schema) -> Result<&'static dyn nodes::Instruction> {
@@ -579,8 +569,8 @@ fn set_links(c: &Connection, id: i64, upstream: Option<i64>, downstream: Option<
     Ok(())
 }
 
-fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
-    let values = ctx.req.values_or_empty()?;
+pub fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
+    let values = ctx.input.values_or_empty()?;
     let kind = values
         .get("type")
         .and_then(Value::as_str)
@@ -591,7 +581,7 @@ fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
     let schema = ctx.app.registry.snapshot();
     let upstream_id = match values.get("upstreamId") {
         None | Some(Value::Null) => None,
-        Some(v) => Some(crate::http::request::parse_id(v).ok_or_else(|| invalid_value("Field \"upstreamId\" expects an id"))?),
+        Some(v) => Some(crate::action::parse_id(v).ok_or_else(|| invalid_value("Field \"upstreamId\" expects an id"))?),
     };
     let branch_index = match values.get("branchIndex") {
         None | Some(Value::Null) => None,
@@ -668,27 +658,18 @@ fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
     Ok(Reply::data(node.to_json()))
 }
 
-pub fn handle_flow_nodes(ctx: &Ctx) -> Result<Reply> {
-    let reply = match ctx.route.action.as_str() {
-        "get" => {
-            let id = one_id(ctx)?;
-            Ok(Reply::data(ctx.app.store.read(|c| load_node(c, id))?.map(|n| n.to_json()).unwrap_or(Value::Null)))
-        }
-        "update" => update_node(ctx),
-        "destroy" => destroy_node(ctx),
-        _ => Err(action_not_found(ctx.route)),
-    };
-    ctx.app.workflows.invalidate();
-    reply
+pub fn get_node(ctx: &Ctx) -> Result<Reply> {
+    let id = one_id(ctx)?;
+    Ok(Reply::data(ctx.app.store.read(|c| load_node(c, id))?.map(|n| n.to_json()).unwrap_or(Value::Null)))
 }
 
 fn executed(c: &Connection, workflow_id: i64) -> Result<bool> {
     Ok(load_workflow(c, workflow_id)?.is_some_and(|w| w.executed > 0))
 }
 
-fn update_node(ctx: &Ctx) -> Result<Reply> {
+pub fn update_node(ctx: &Ctx) -> Result<Reply> {
     let id = one_id(ctx)?;
-    let values = ctx.req.values_or_empty()?;
+    let values = ctx.input.values_or_empty()?;
     let schema = ctx.app.registry.snapshot();
     let node = ctx.app.store.write(|c| {
         let n = load_node(c, id)?.ok_or_else(node_not_found)?;
@@ -724,9 +705,9 @@ fn delete_branches(c: &Connection, nodes: &[Node], id: i64, keep: Option<i64>) -
     Ok(())
 }
 
-fn destroy_node(ctx: &Ctx) -> Result<Reply> {
+pub fn destroy_node(ctx: &Ctx) -> Result<Reply> {
     let id = one_id(ctx)?;
-    let keep = match ctx.req.param("keepBranch") {
+    let keep = match ctx.input.param("keepBranch") {
         None => None,
         Some(v) => Some(
             v.as_str()
@@ -784,16 +765,6 @@ fn destroy_node(ctx: &Ctx) -> Result<Reply> {
 
 // ---------------------------------------------------------------- executions
 
-pub fn handle_executions(ctx: &Ctx) -> Result<Reply> {
-    match ctx.route.action.as_str() {
-        "list" => list_executions(ctx),
-        "get" => get_execution(ctx),
-        "cancel" => cancel_execution(ctx),
-        "destroy" => destroy_executions(ctx),
-        _ => Err(action_not_found(ctx.route)),
-    }
-}
-
 fn jobs_json(c: &Connection, execution_id: i64) -> Result<Value> {
     Ok(Value::Array(load_jobs(c, execution_id)?.iter().map(|j| j.to_json()).collect()))
 }
@@ -810,13 +781,13 @@ fn decorate(ctx: &Ctx, c: &Connection, mut e: Value) -> Result<Value> {
     Ok(e)
 }
 
-fn list_executions(ctx: &Ctx) -> Result<Reply> {
+pub fn list_executions(ctx: &Ctx) -> Result<Reply> {
     let (rows, page, count) = list_table(ctx, "executions")?;
     let rows = ctx.app.store.read(|c| rows.into_iter().map(|e| decorate(ctx, c, e)).collect::<Result<Vec<_>>>())?;
     Ok(Reply::list(Value::Array(rows), page.map(|p| p.meta(count))))
 }
 
-fn get_execution(ctx: &Ctx) -> Result<Reply> {
+pub fn get_execution(ctx: &Ctx) -> Result<Reply> {
     let id = one_id(ctx)?;
     ctx.app.store.read(|c| match load_execution(c, id)? {
         Some(e) => Ok(Reply::data(decorate(ctx, c, e.to_json())?)),
@@ -824,7 +795,7 @@ fn get_execution(ctx: &Ctx) -> Result<Reply> {
     })
 }
 
-fn cancel_execution(ctx: &Ctx) -> Result<Reply> {
+pub fn cancel_execution(ctx: &Ctx) -> Result<Reply> {
     let id = one_id(ctx)?;
     // Holding the queue lock keeps the worker from claiming this row between the check and the write.
     let state = ctx.app.queue.lock();
@@ -855,8 +826,8 @@ fn cancel_execution(ctx: &Ctx) -> Result<Reply> {
     Ok(Reply::data(exec.to_json()))
 }
 
-fn destroy_executions(ctx: &Ctx) -> Result<Reply> {
-    let ids: Vec<i64> = match ctx.req.filter_by_tk()? {
+pub fn destroy_executions(ctx: &Ctx) -> Result<Reply> {
+    let ids: Vec<i64> = match ctx.input.filter_by_tk()? {
         Tk::One(id) => vec![id],
         Tk::Many(ids) => ids,
         Tk::None => {

@@ -9,7 +9,7 @@ use super::{invalid, Instruction, Step};
 use crate::collections::records::{self, ReadOptions};
 use crate::collections::{Collection, Schema};
 use crate::error::Entry;
-use crate::http::request::Page;
+use crate::action::Page;
 use crate::workflow::engine::Processor;
 use crate::workflow::model::{status, Node};
 

@@ -1,4 +1,5 @@
-//! Success envelopes (http.md §5).
+//! What an action answers (http.md §5): the envelope body, a status and extra headers. Every door shows
+//! it its own way: the HTTP layer as the response, the CLI as printed JSON.
 
 use serde_json::{json, Value};
 
