@@ -254,11 +254,7 @@ pub fn user(cmd: UserCommand) -> i32 {
             let hash = hasher.hash(&password).map_err(|e| e.message().to_string())?;
             let id = store
                 .write(|c| {
-                    let id: Option<i64> = crate::store::OptionalExt::optional(c.query_row(
-                        "SELECT id FROM users WHERE username = ?1 OR email = ?1 LIMIT 1",
-                        [&account],
-                        |r| r.get(0),
-                    ))?;
+                    let id = crate::auth::repo::user_by_account(c, &account)?.map(|(u, _)| u.id);
                     let id = id.ok_or_else(|| crate::error::invalid_value(format!("user \"{account}\" not found")))?;
                     crate::auth::users::set_password(c, id, &hash)?;
                     Ok(id)

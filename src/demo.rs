@@ -90,11 +90,8 @@ fn install_workflows(c: &rusqlite::Connection) -> Result<()> {
 }
 
 fn root_id(c: &rusqlite::Connection) -> Result<i64> {
-    Ok(c.query_row(
-        "SELECT u.id FROM users u JOIN fg_user_roles r ON r.userId = u.id WHERE r.roleName = 'root' ORDER BY u.id LIMIT 1",
-        [],
-        |r| r.get(0),
-    )?)
+    let root = crate::auth::repo::first_root(c)?;
+    root.map(|(id, _, _)| id).ok_or_else(|| crate::error::Error::internal("the store has no root user"))
 }
 
 /// A root sign-in token, minted at every `--demo` start.

@@ -12,6 +12,7 @@ pub mod collections;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod gencache;
 pub mod reply;
 pub mod store;
 pub mod time;

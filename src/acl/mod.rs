@@ -3,16 +3,17 @@
 //! Roles, strategies and per-collection resource configs are cached in memory and reloaded after every
 //! write to them (only the server writes them), so a decision costs no query.
 
+pub mod repo;
 pub mod roles;
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
 
 use rusqlite::Connection;
 use serde_json::Value;
 
 use crate::auth::Caller;
 use crate::error::{no_permissions, Result};
+use crate::gencache::GenCell;
 use crate::store::Store;
 
 /// The rows an allowed action may touch.
@@ -53,9 +54,8 @@ pub struct RolePolicy {
     pub resources: HashMap<String, (bool, Vec<Grant>)>,
 }
 
-#[derive(Default)]
 pub struct Cache {
-    roles: RwLock<Arc<HashMap<String, RolePolicy>>>,
+    roles: GenCell<HashMap<String, RolePolicy>>,
 }
 
 /// Parses `name`, `name:all`, `name:own` or `*` (an unknown scope yields None).
@@ -86,10 +86,7 @@ fn grants_from_actions(v: &Value) -> Vec<Grant> {
 
 fn load_policies(c: &Connection) -> Result<HashMap<String, RolePolicy>> {
     let mut out: HashMap<String, RolePolicy> = HashMap::new();
-    let mut st = c.prepare("SELECT name, strategy, snippets FROM roles")?;
-    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
-    for row in rows {
-        let (name, strategy, snippets) = row?;
+    for (name, strategy, snippets) in repo::role_policies(c)? {
         let strategy: Value = serde_json::from_str(&strategy).unwrap_or(Value::Null);
         let snippets: Value = serde_json::from_str(&snippets).unwrap_or(Value::Null);
         let grants = strategy
@@ -102,12 +99,7 @@ fn load_policies(c: &Connection) -> Result<HashMap<String, RolePolicy>> {
             .is_some_and(|s| s.iter().any(|x| matches!(x.as_str(), Some("pm.*") | Some("pm"))));
         out.insert(name.to_lowercase(), RolePolicy { strategy: grants, pm, resources: HashMap::new() });
     }
-    let mut st = c.prepare("SELECT roleName, name, usingActionsConfig, actions FROM fg_role_resources")?;
-    let rows = st.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, String>(3)?))
-    })?;
-    for row in rows {
-        let (role, coll, using, actions) = row?;
+    for (role, coll, using, actions) in repo::resource_grants(c)? {
         let actions: Value = serde_json::from_str(&actions).unwrap_or(Value::Null);
         if let Some(p) = out.get_mut(&role.to_lowercase()) {
             p.resources.insert(coll.to_lowercase(), (using, grants_from_actions(&actions)));
@@ -118,20 +110,22 @@ fn load_policies(c: &Connection) -> Result<HashMap<String, RolePolicy>> {
 
 impl Cache {
     pub fn load(store: &Store) -> Result<Cache> {
-        let c = Cache::default();
+        let c = Cache { roles: GenCell::new(HashMap::new()) };
         c.reload(store)?;
         Ok(c)
     }
 
-    /// Re-reads roles and resource configs; call after committing a change to them.
+    /// Re-reads roles and resource configs; call after committing a change to them. Of two concurrent
+    /// reloads the later one's result wins, whichever finishes first.
     pub fn reload(&self, store: &Store) -> Result<()> {
+        let ticket = self.roles.ticket();
         let fresh = store.read(load_policies)?;
-        *self.roles.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(fresh);
+        self.roles.publish(ticket, fresh);
         Ok(())
     }
 
     fn policy(&self, role: &str) -> Option<RolePolicy> {
-        self.roles.read().unwrap_or_else(|p| p.into_inner()).get(&role.to_lowercase()).cloned()
+        self.roles.get().get(&role.to_lowercase()).cloned()
     }
 
     /// The decision: allowed with a scope, or `403 NO_PERMISSIONS`.

@@ -1,14 +1,11 @@
 //! API keys (auth.md §9): `fgk_` tokens acting as their creator with one forced role.
 
-use rusqlite::params;
 use serde_json::{json, Value};
 
-use super::token;
+use super::{repo, token};
 use crate::error::{bad, invalid_value, record_not_found, Code, Result};
-use crate::action::Ctx;
-use crate::action::Tk;
+use crate::action::{Ctx, Tk};
 use crate::reply::Reply;
-use crate::store::OptionalExt;
 
 /// `<n>h`, `<n>d` or `never` → milliseconds (None = never).
 fn parse_expires_in(v: Option<&Value>) -> Result<Option<i64>> {
@@ -58,13 +55,7 @@ pub fn create(ctx: &Ctx) -> Result<Reply> {
     let token = token::generate(token::API_KEY_PREFIX);
     let user_id = ctx.caller.user.id;
     let created = crate::time::now_iso();
-    let id = ctx.app.store.write(|c| {
-        c.execute(
-            "INSERT INTO tokens (kind, hash, userId, name, roleName, expires_ms, createdAt) VALUES ('apikey', ?1, ?2, ?3, ?4, ?5, ?6)",
-            params![token::hash(&token), user_id, name, role, expires_ms, created],
-        )?;
-        Ok(c.last_insert_rowid())
-    })?;
+    let id = ctx.app.store.write(|c| repo::insert_api_key(c, &token::hash(&token), user_id, &name, &role, expires_ms, &created))?;
     Ok(Reply::data(json!({
         "id": id, "name": name, "roleName": role,
         "expiresAt": expires_ms.map(crate::time::ms_to_iso), "createdAt": created, "token": token,
@@ -73,18 +64,16 @@ pub fn create(ctx: &Ctx) -> Result<Reply> {
 
 pub fn list(ctx: &Ctx) -> Result<Reply> {
     let user_id = ctx.caller.user.id;
-    let items = ctx.app.store.read(|c| {
-        let mut st = c.prepare_cached(
-            "SELECT id, name, roleName, expires_ms, createdAt FROM tokens WHERE userId = ?1 AND kind = 'apikey' AND revoked IS NULL ORDER BY id",
-        )?;
-        let rows = st.query_map(params![user_id], |r| {
-            Ok(json!({
-                "id": r.get::<_, i64>(0)?, "name": r.get::<_, Option<String>>(1)?, "roleName": r.get::<_, Option<String>>(2)?,
-                "expiresAt": r.get::<_, Option<i64>>(3)?.map(crate::time::ms_to_iso), "createdAt": r.get::<_, String>(4)?,
-            }))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    })?;
+    let keys = ctx.app.store.read(|c| repo::api_keys(c, user_id))?;
+    let items: Vec<Value> = keys
+        .into_iter()
+        .map(|k| {
+            json!({
+                "id": k.id, "name": k.name, "roleName": k.role_name,
+                "expiresAt": k.expires_ms.map(crate::time::ms_to_iso), "createdAt": k.created_at,
+            })
+        })
+        .collect();
     Ok(Reply::data(Value::Array(items)))
 }
 
@@ -96,20 +85,10 @@ pub fn destroy(ctx: &Ctx) -> Result<Reply> {
     };
     let user_id = ctx.caller.user.id;
     ctx.app.store.write(|c| {
-        let owned = c
-            .query_row(
-                "SELECT id FROM tokens WHERE id = ?1 AND userId = ?2 AND kind = 'apikey' AND revoked IS NULL",
-                params![id, user_id],
-                |r| r.get::<_, i64>(0),
-            )
-            .optional()?;
-        if owned.is_none() {
+        if !repo::owns_api_key(c, id, user_id)? {
             return Err(record_not_found(id, "apiKeys"));
         }
-        c.execute(
-            "UPDATE tokens SET revoked = 'destroyed', revoked_ms = ?2 WHERE id = ?1",
-            params![id, crate::time::now_ms()],
-        )?;
+        repo::revoke_token(c, id, repo::Revoked::Destroyed)?;
         Ok(())
     })?;
     Ok(Reply::data(json!(1)))

@@ -29,8 +29,8 @@ pub fn env_root_password() -> std::result::Result<Option<String>, String> {
     }
 }
 
-fn user_count(c: &Connection) -> Result<i64> {
-    Ok(c.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?)
+fn user_count(c: &Connection) -> Result<u64> {
+    super::repo::count_users(c)
 }
 
 pub fn ensure_root(store: &crate::store::Store, hasher: &Hasher) -> Result<RootInfo> {
@@ -38,15 +38,7 @@ pub fn ensure_root(store: &crate::store::Store, hasher: &Hasher) -> Result<RootI
     let fresh = store.read(user_count)? == 0;
     if !fresh {
         store.write(crate::acl::roles::ensure_builtin)?;
-        let (email, username) = store.read(|c| {
-            Ok(c.query_row(
-                "SELECT COALESCE(u.email, ''), COALESCE(u.username, '') FROM users u JOIN fg_user_roles r ON r.userId = u.id
-                 WHERE r.roleName = 'root' ORDER BY u.id LIMIT 1",
-                [],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
-            )
-            .unwrap_or_default())
-        })?;
+        let (_, email, username) = store.read(super::repo::first_root)?.unwrap_or_default();
         return Ok(RootInfo { email, username, generated_password: None, created: false });
     }
     let (password, generated) = match env_root_password().map_err(crate::error::invalid_value)? {

@@ -1,15 +1,13 @@
 //! auth:signIn, auth:check, auth:signOut, auth:changePassword (auth.md §2).
 
-use rusqlite::params;
 use serde_json::{json, Map, Value};
 
-use super::{password, token, User, USER_COLUMNS};
+use super::{password, repo, token};
 use crate::app::App;
 use crate::error::{bad, Code, Error, Result};
 use crate::action::Ctx;
 use crate::action::Input;
 use crate::reply::Reply;
-use crate::store::OptionalExt;
 
 fn str_value<'a>(m: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     m.get(key).and_then(Value::as_str).filter(|s| !s.trim().is_empty())
@@ -28,11 +26,7 @@ pub fn sign_in(app: &App, req: &Input) -> Result<Reply> {
             .header("Retry-After", secs.to_string()));
     }
     let given = values.get("password").and_then(Value::as_str).unwrap_or("");
-    let found = app.store.read(|c| {
-        c.prepare_cached(&format!("SELECT {USER_COLUMNS}, password FROM users WHERE username = ?1 OR email = ?1 LIMIT 1"))?
-            .query_row(params![account], |r| Ok((User::from_row(r, 0)?, r.get::<_, String>(6)?)))
-            .optional()
-    })?;
+    let found = app.store.read(|c| repo::user_by_account(c, account))?;
     let user = match found {
         Some((user, phc)) if !given.is_empty() && app.hasher.verify(given, &phc) => user,
         found => {
@@ -51,7 +45,7 @@ pub fn sign_in(app: &App, req: &Input) -> Result<Reply> {
 
 /// The current user with roles.
 pub fn check(ctx: &Ctx) -> Result<Reply> {
-    let roles = ctx.app.store.read(|c| super::users::roles_json(c, ctx.caller.user.id))?;
+    let roles = ctx.app.store.read(|c| repo::roles_json(c, ctx.caller.user.id))?;
     let mut user = ctx.caller.user.to_json();
     user["roles"] = roles;
     Ok(Reply::data(user))
@@ -63,10 +57,7 @@ pub fn sign_out(ctx: &Ctx) -> Result<Reply> {
     ctx.app.store.write(|c| {
         // Signing out with an API key does not destroy the key; only apiKeys:destroy does.
         if !via_key {
-            c.execute(
-                "UPDATE tokens SET revoked = 'signout', revoked_ms = ?2 WHERE id = ?1 AND revoked IS NULL",
-                params![id, crate::time::now_ms()],
-            )?;
+            repo::revoke_token(c, id, repo::Revoked::SignOut)?;
         }
         Ok(())
     })?;
@@ -86,7 +77,7 @@ pub fn change_password(ctx: &Ctx) -> Result<Reply> {
     let phc: String = ctx
         .app
         .store
-        .read(|c| c.query_row("SELECT password FROM users WHERE id = ?1", params![user_id], |r| r.get(0)).optional())?
+        .read(|c| repo::password_hash(c, user_id))?
         .ok_or_else(|| Error::new(Code::NotExistUser, "User not found. Please sign in again to continue."))?;
     if !ctx.app.hasher.verify(old, &phc) {
         return Err(bad(Code::InvalidPassword, "The password is incorrect, please re-enter"));

@@ -6,15 +6,14 @@ pub mod bootstrap;
 pub mod handlers;
 pub mod password;
 pub mod ratelimit;
+pub mod repo;
 pub mod token;
 pub mod users;
 
-use rusqlite::params;
 use serde_json::{json, Value};
 
 use crate::app::App;
 use crate::error::{Code, Error, Result};
-use crate::store::OptionalExt;
 
 /// A user as the API shows it: never with a password or its hash.
 #[derive(Debug, Clone)]
@@ -27,21 +26,7 @@ pub struct User {
     pub updated_at: String,
 }
 
-pub const USER_COLUMNS: &str = "id, username, email, nickname, createdAt, updatedAt";
-
 impl User {
-    /// Reads the six `USER_COLUMNS` starting at column `at`.
-    pub fn from_row(r: &rusqlite::Row, at: usize) -> rusqlite::Result<User> {
-        Ok(User {
-            id: r.get(at)?,
-            username: r.get(at + 1)?,
-            email: r.get(at + 2)?,
-            nickname: r.get(at + 3)?,
-            created_at: r.get(at + 4)?,
-            updated_at: r.get(at + 5)?,
-        })
-    }
-
     pub fn to_json(&self) -> Value {
         json!({
             "id": self.id,
@@ -102,15 +87,6 @@ fn extract_token(creds: &Credentials) -> Result<String> {
     }
 }
 
-struct TokenRow {
-    id: i64,
-    kind: String,
-    role_name: Option<String>,
-    expires_ms: Option<i64>,
-    revoked: Option<String>,
-    user: Option<User>,
-}
-
 /// Token → user → role, with every 401 of auth.md §4 in its checking order.
 pub fn authenticate(app: &App, creds: &Credentials) -> Result<Caller> {
     if let Some(a) = creds.authenticator {
@@ -124,28 +100,9 @@ pub fn authenticate(app: &App, creds: &Credentials) -> Result<Caller> {
     }
     let hash = token::hash(&token);
     let (row, roles) = app.store.read(|c| {
-        let row = c
-            .prepare_cached(
-                "SELECT t.id, t.kind, t.roleName, t.expires_ms, t.revoked, u.id, u.username, u.email, u.nickname, u.createdAt, u.updatedAt
-                 FROM tokens t LEFT JOIN users u ON u.id = t.userId WHERE t.hash = ?1",
-            )?
-            .query_row(params![hash], |r| {
-                let user = match r.get::<_, Option<i64>>(5)? {
-                    Some(_) => Some(User::from_row(r, 5)?),
-                    None => None,
-                };
-                Ok(TokenRow {
-                    id: r.get(0)?,
-                    kind: r.get(1)?,
-                    role_name: r.get(2)?,
-                    expires_ms: r.get(3)?,
-                    revoked: r.get(4)?,
-                    user,
-                })
-            })
-            .optional()?;
+        let row = repo::token_by_hash(c, &hash)?;
         let roles = match row.as_ref().and_then(|t| t.user.as_ref()) {
-            Some(u) => user_roles(c, u.id)?,
+            Some(u) => repo::user_roles(c, u.id)?,
             None => Vec::new(),
         };
         Ok((row, roles))
@@ -176,15 +133,4 @@ pub fn authenticate(app: &App, creds: &Credentials) -> Result<Caller> {
     Ok(Caller { user, role, roles, token_id: row.id, via_api_key })
 }
 
-/// A user's role names in assignment order.
-pub fn user_roles(c: &rusqlite::Connection, user_id: i64) -> Result<Vec<String>> {
-    let mut st = c.prepare_cached("SELECT roleName FROM fg_user_roles WHERE userId = ?1 ORDER BY position")?;
-    let rows = st.query_map(params![user_id], |r| r.get::<_, String>(0))?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
-pub fn load_user(c: &rusqlite::Connection, id: i64) -> Result<Option<User>> {
-    c.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
-        .query_row(params![id], |r| User::from_row(r, 0))
-        .optional()
-}
+pub use repo::{load_user, user_roles};

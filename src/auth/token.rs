@@ -2,7 +2,7 @@
 //! Only the SHA-256 of a token is stored.
 
 use base64::Engine;
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
 use crate::error::Result;
@@ -29,26 +29,12 @@ pub fn well_formed(token: &str) -> bool {
 /// Issues a sign-in token for `user_id`, valid `ttl_ms`.
 pub fn issue_session(conn: &Connection, user_id: i64, ttl_ms: i64) -> Result<String> {
     let token = generate(SESSION_PREFIX);
-    conn.prepare_cached("INSERT INTO tokens (kind, hash, userId, expires_ms, createdAt) VALUES ('session', ?1, ?2, ?3, ?4)")?
-        .execute(params![hash(&token), user_id, crate::time::now_ms() + ttl_ms, crate::time::now_iso()])?;
+    super::repo::insert_session(conn, &hash(&token), user_id, crate::time::now_ms() + ttl_ms)?;
     Ok(token)
-}
-
-/// A password change ends every live sign-in token of the user (API keys survive).
-pub fn revoke_sessions(conn: &Connection, user_id: i64) -> Result<()> {
-    conn.execute(
-        "UPDATE tokens SET revoked = 'password', revoked_ms = ?2 WHERE userId = ?1 AND kind = 'session' AND revoked IS NULL",
-        params![user_id, crate::time::now_ms()],
-    )?;
-    Ok(())
 }
 
 /// Dead rows go 7 days after they expired or were revoked; until then they still answer with their
 /// precise 401 code.
 pub fn purge(conn: &Connection) -> Result<usize> {
-    let cutoff = crate::time::now_ms() - 7 * 86_400_000;
-    Ok(conn.execute(
-        "DELETE FROM tokens WHERE (expires_ms IS NOT NULL AND expires_ms < ?1) OR (revoked_ms IS NOT NULL AND revoked_ms < ?1)",
-        params![cutoff],
-    )?)
+    super::repo::purge_tokens(conn, crate::time::now_ms() - 7 * 86_400_000)
 }

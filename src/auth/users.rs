@@ -1,14 +1,14 @@
 //! The users API (auth.md §7) and the user writes the CLI and the root bootstrap share.
 
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use serde_json::{json, Map, Value};
 
-use super::{load_user, password, token, User, USER_COLUMNS};
+use super::repo::{self, Account, UserColumn};
+use super::{load_user, password, User};
 use crate::error::{bad, invalid_value, no_permissions, Code, Error, Result};
 use crate::action::Ctx;
 use crate::action::{Page, Tk};
 use crate::reply::Reply;
-use crate::store::OptionalExt;
 
 fn wants_roles(ctx: &Ctx) -> bool {
     ctx.input.list_param("appends").iter().any(|a| a == "roles")
@@ -17,32 +17,18 @@ fn wants_roles(ctx: &Ctx) -> bool {
 fn output(c: &Connection, user: &User, with_roles: bool) -> Result<Value> {
     let mut v = user.to_json();
     if with_roles {
-        v["roles"] = roles_json(c, user.id)?;
+        v["roles"] = repo::roles_json(c, user.id)?;
     }
     Ok(v)
-}
-
-/// `[{name, title}]` in assignment order.
-pub fn roles_json(c: &Connection, user_id: i64) -> Result<Value> {
-    let mut st = c.prepare_cached(
-        "SELECT r.name, r.title FROM fg_user_roles ur JOIN roles r ON r.name = ur.roleName WHERE ur.userId = ?1 ORDER BY ur.position",
-    )?;
-    let rows = st.query_map(params![user_id], |r| {
-        Ok(json!({ "name": r.get::<_, String>(0)?, "title": r.get::<_, Option<String>>(1)? }))
-    })?;
-    Ok(Value::Array(rows.collect::<rusqlite::Result<Vec<_>>>()?))
 }
 
 pub fn list(ctx: &Ctx) -> Result<Reply> {
     let page = ctx.input.page()?;
     let with_roles = wants_roles(ctx);
     ctx.app.store.read(|c| {
-        let count = c.query_row("SELECT COUNT(*) FROM users", [], |r| r.get::<_, i64>(0))? as u64;
+        let count = repo::count_users(c)?;
         let (limit, offset) = Page::limit_offset(page);
-        let mut st = c.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id LIMIT ?1 OFFSET ?2"))?;
-        let users = st
-            .query_map(params![limit, offset], |r| User::from_row(r, 0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let users = repo::list_users(c, limit, offset)?;
         let items = users.iter().map(|u| output(c, u, with_roles)).collect::<Result<Vec<_>>>()?;
         Ok(Reply::list(Value::Array(items), page.map(|p| p.meta(count))))
     })
@@ -114,35 +100,13 @@ fn role_list(v: &Value) -> Result<Vec<String>> {
 pub fn existing_roles(c: &Connection, names: &[String]) -> Result<Vec<String>> {
     names
         .iter()
-        .map(|n| {
-            c.prepare_cached("SELECT name FROM roles WHERE name = ?1")?
-                .query_row(params![n], |r| r.get::<_, String>(0))
-                .optional()?
-                .ok_or_else(|| invalid_value(format!("Role \"{n}\" does not exist")))
-        })
+        .map(|n| crate::acl::repo::role_name(c, n)?.ok_or_else(|| invalid_value(format!("Role \"{n}\" does not exist"))))
         .collect()
 }
 
-pub fn default_roles(c: &Connection) -> Result<Vec<String>> {
-    let mut st = c.prepare_cached("SELECT name FROM roles WHERE \"default\" = 1 ORDER BY name")?;
-    let rows = st.query_map([], |r| r.get::<_, String>(0))?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
-pub fn set_roles(c: &Connection, user_id: i64, roles: &[String]) -> Result<()> {
-    c.execute("DELETE FROM fg_user_roles WHERE userId = ?1", params![user_id])?;
-    for (i, r) in roles.iter().enumerate() {
-        c.execute("INSERT INTO fg_user_roles (userId, roleName, position) VALUES (?1, ?2, ?3)", params![user_id, r, i as i64])?;
-    }
-    Ok(())
-}
-
-fn ensure_unique(c: &Connection, column: &str, value: &str, except: Option<i64>) -> Result<()> {
-    // `column` is one of two literals chosen below, never request text.
-    let sql = format!("SELECT id FROM users WHERE {column} = ?1 AND id IS NOT ?2");
-    let taken: Option<i64> = c.query_row(&sql, params![value, except], |r| r.get(0)).optional()?;
-    if taken.is_some() {
-        return Err(bad(Code::ConstraintViolation, format!("{column} must be unique")));
+fn ensure_unique(c: &Connection, column: Account, value: &str, except: Option<i64>) -> Result<()> {
+    if repo::account_taken(c, column, value, except)? {
+        return Err(bad(Code::ConstraintViolation, format!("{} must be unique", column.column())));
     }
     Ok(())
 }
@@ -173,43 +137,25 @@ pub fn validate_account(username: Option<&str>, email: Option<&str>) -> Result<(
 pub fn insert(c: &Connection, u: &NewUser) -> Result<i64> {
     validate_account(u.username.as_deref(), u.email.as_deref())?;
     if let Some(name) = &u.username {
-        ensure_unique(c, "username", name, None)?;
+        ensure_unique(c, Account::Username, name, None)?;
     }
     if let Some(email) = &u.email {
-        ensure_unique(c, "email", email, None)?;
+        ensure_unique(c, Account::Email, email, None)?;
     }
     let roles = match &u.roles {
         Some(r) => existing_roles(c, r)?,
-        None => default_roles(c)?,
+        None => crate::acl::repo::default_roles(c)?,
     };
-    let now = crate::time::now_iso();
-    c.execute(
-        "INSERT INTO users (username, email, nickname, password, createdAt, updatedAt) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-        params![u.username, u.email, u.nickname, u.password_hash, now],
-    )?;
-    let id = c.last_insert_rowid();
-    set_roles(c, id, &roles)?;
+    let id = repo::insert_user(c, u.username.as_deref(), u.email.as_deref(), u.nickname.as_deref(), &u.password_hash)?;
+    repo::set_roles(c, id, &roles)?;
     Ok(id)
 }
 
 /// Sets a password hash and revokes the user's sign-in tokens.
 pub fn set_password(c: &Connection, user_id: i64, hash: &str) -> Result<User> {
-    c.execute(
-        "UPDATE users SET password = ?2, updatedAt = ?3 WHERE id = ?1",
-        params![user_id, hash, crate::time::now_iso()],
-    )?;
-    token::revoke_sessions(c, user_id)?;
+    repo::set_password_hash(c, user_id, hash)?;
+    repo::revoke_sessions(c, user_id)?;
     load_user(c, user_id)?.ok_or_else(|| Error::internal("user vanished during password change"))
-}
-
-fn has_root(c: &Connection, user_id: i64) -> Result<bool> {
-    Ok(c.query_row("SELECT 1 FROM fg_user_roles WHERE userId = ?1 AND roleName = 'root'", params![user_id], |_| Ok(()))
-        .optional()?
-        .is_some())
-}
-
-fn root_count(c: &Connection) -> Result<i64> {
-    Ok(c.query_row("SELECT COUNT(*) FROM fg_user_roles WHERE roleName = 'root'", [], |r| r.get(0))?)
 }
 
 fn mentions_root(roles: &[String]) -> bool {
@@ -264,29 +210,29 @@ pub fn update(ctx: &Ctx) -> Result<Reply> {
     let with_roles = wants_roles(ctx);
     ctx.app.store.write(|c| {
         let Some(_) = load_user(c, id)? else { return Ok(Reply::data(json!([]))) };
-        let target_root = has_root(c, id)?;
+        let target_root = repo::has_root(c, id)?;
         if !caller_is_root && (target_root || roles.as_deref().is_some_and(mentions_root)) {
             return Err(no_permissions());
         }
         if let Some(u) = &username {
-            ensure_unique(c, "username", u, Some(id))?;
-            c.execute("UPDATE users SET username = ?2 WHERE id = ?1", params![id, u])?;
+            ensure_unique(c, Account::Username, u, Some(id))?;
+            repo::set_user_column(c, id, UserColumn::Username, Some(u))?;
         }
         if let Some(e) = &email {
-            ensure_unique(c, "email", e, Some(id))?;
-            c.execute("UPDATE users SET email = ?2 WHERE id = ?1", params![id, e])?;
+            ensure_unique(c, Account::Email, e, Some(id))?;
+            repo::set_user_column(c, id, UserColumn::Email, Some(e))?;
         }
         if values.contains_key("nickname") {
-            c.execute("UPDATE users SET nickname = ?2 WHERE id = ?1", params![id, opt_str(&values, "nickname")?])?;
+            repo::set_user_column(c, id, UserColumn::Nickname, opt_str(&values, "nickname")?.as_deref())?;
         }
         if let Some(r) = &roles {
             let r = existing_roles(c, r)?;
-            if target_root && !mentions_root(&r) && root_count(c)? <= 1 {
+            if target_root && !mentions_root(&r) && repo::root_count(c)? <= 1 {
                 return Err(bad(Code::ProtectedResource, "At least one user must keep the root role"));
             }
-            set_roles(c, id, &r)?;
+            repo::set_roles(c, id, &r)?;
         }
-        c.execute("UPDATE users SET updatedAt = ?2 WHERE id = ?1", params![id, crate::time::now_iso()])?;
+        repo::touch_user(c, id)?;
         if let Some(h) = &new_hash {
             set_password(c, id, h)?;
         }
@@ -308,15 +254,15 @@ pub fn destroy(ctx: &Ctx) -> Result<Reply> {
     ctx.app.store.write(|c| {
         let mut count = 0;
         for id in &ids {
-            if has_root(c, *id)? {
+            if repo::has_root(c, *id)? {
                 if !caller_is_root {
                     return Err(no_permissions());
                 }
-                if root_count(c)? <= 1 {
+                if repo::root_count(c)? <= 1 {
                     return Err(bad(Code::ProtectedResource, "At least one user must keep the root role"));
                 }
             }
-            count += c.execute("DELETE FROM users WHERE id = ?1", params![id])?;
+            count += repo::delete_user(c, *id)?;
         }
         Ok(Reply::data(json!(count)))
     })

@@ -1,15 +1,18 @@
 //! In-memory cache of workflow versions with their nodes, and of which version a key runs.
 //!
-//! Only this process writes workflows and nodes, so the cache is cleared after each such write and is
-//! otherwise always true. Trigger requests read from it without touching the store.
+//! Only this process writes workflows and nodes, so the cache is invalidated after each such write and
+//! is otherwise always true: both maps are [`GenMap`]s, so a miss that read the store before a write
+//! committed can never put the old version back after the invalidation. The per-key map is bounded
+//! (unknown keys are cached as `NotFound` and could otherwise grow without limit). Trigger requests
+//! read from it without touching the store.
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use rusqlite::params;
 
 use super::engine::Flow;
 use crate::error::Result;
+use crate::gencache::GenMap;
 use crate::store::{OptionalExt, Store};
 
 /// What a key names, for trigger matching (trigger.md §4).
@@ -20,29 +23,40 @@ pub enum KeyState {
     Enabled(Arc<Flow>),
 }
 
-#[derive(Default)]
+/// Most workflow versions and keys a cache holds before it starts over.
+const MAX_VERSIONS: usize = 4096;
+const MAX_KEYS: usize = 4096;
+
 pub struct Flows {
-    by_id: RwLock<HashMap<i64, Arc<Flow>>>,
-    by_key: RwLock<HashMap<String, KeyState>>,
+    by_id: GenMap<i64, Arc<Flow>>,
+    by_key: GenMap<String, KeyState>,
+}
+
+impl Default for Flows {
+    fn default() -> Flows {
+        Flows { by_id: GenMap::new(MAX_VERSIONS), by_key: GenMap::new(MAX_KEYS) }
+    }
 }
 
 impl Flows {
     /// A version with its nodes.
     pub fn flow(&self, store: &Store, id: i64) -> Result<Option<Arc<Flow>>> {
-        if let Some(f) = self.by_id.read().unwrap_or_else(|p| p.into_inner()).get(&id) {
-            return Ok(Some(f.clone()));
+        if let Some(f) = self.by_id.get(&id) {
+            return Ok(Some(f));
         }
+        let ticket = self.by_id.ticket();
         let Some(flow) = store.read(|c| Flow::load(c, id))? else { return Ok(None) };
         let flow = Arc::new(flow);
-        self.by_id.write().unwrap_or_else(|p| p.into_inner()).insert(id, flow.clone());
+        self.by_id.insert(ticket, id, flow.clone());
         Ok(Some(flow))
     }
 
     /// The enabled version of `key`, or why there is none.
     pub fn key(&self, store: &Store, key: &str) -> Result<KeyState> {
-        if let Some(s) = self.by_key.read().unwrap_or_else(|p| p.into_inner()).get(key) {
-            return Ok(s.clone());
+        if let Some(s) = self.by_key.get(key) {
+            return Ok(s);
         }
+        let ticket = self.by_key.ticket();
         let found: Option<(i64, i64)> = store.read(|c| {
             c.prepare_cached("SELECT COUNT(*), MAX(CASE WHEN enabled = 1 THEN id END) FROM workflows WHERE key = ?1")?
                 .query_row(params![key], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0))))
@@ -56,13 +70,13 @@ impl Flows {
                 None => KeyState::NotFound,
             },
         };
-        self.by_key.write().unwrap_or_else(|p| p.into_inner()).insert(key.to_string(), state.clone());
+        self.by_key.insert(ticket, key.to_string(), state.clone());
         Ok(state)
     }
 
     /// Call after any write to workflows or flow_nodes.
     pub fn invalidate(&self) {
-        self.by_id.write().unwrap_or_else(|p| p.into_inner()).clear();
-        self.by_key.write().unwrap_or_else(|p| p.into_inner()).clear();
+        self.by_id.invalidate();
+        self.by_key.invalidate();
     }
 }
