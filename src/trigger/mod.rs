@@ -8,6 +8,7 @@
 mod data;
 pub mod idempotency;
 mod keys;
+mod repo;
 
 use std::collections::HashMap;
 use std::sync::Arc;
