@@ -1,9 +1,11 @@
-//! The one error type of flowgate and its mapping to HTTP.
+//! The one error type of flowgate's core.
 //!
 //! Every layer returns `Result<_, Error>`. An `Error` carries a machine-readable [`Code`] (the table of
 //! http.md §8), one or more entries (`message` plus extra fields such as `field`, `key`, `executionId`),
-//! and for internal failures a detail that is logged but never shown. `Code::status` is the only place a
-//! code becomes an HTTP status; `Error::body` is the only place an error becomes the envelope.
+//! and for internal failures the cause (`detail`), which goes to logs and job results but never into an
+//! answer to a client. The [`ErrorCode`] trait is how a door reads an error: its code, and the status the
+//! code table gives it; `Error::body` is the only place an error becomes the envelope.
+//! `http::error_response` is the one function that turns an error into an HTTP response.
 
 use serde_json::{json, Map, Value};
 
@@ -94,6 +96,21 @@ codes! {
     ServiceUnavailable => ("SERVICE_UNAVAILABLE", 503),
 }
 
+/// What a door needs of an error: its code, and through the code table its status.
+pub trait ErrorCode {
+    fn error_code(&self) -> Code;
+
+    fn http_status(&self) -> u16 {
+        self.error_code().status()
+    }
+}
+
+impl ErrorCode for Error {
+    fn error_code(&self) -> Code {
+        self.code
+    }
+}
+
 /// One entry of the `errors` array: a message and any extra fields.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -150,8 +167,12 @@ impl Error {
         self
     }
 
-    pub fn status(&self) -> u16 {
-        self.code.status()
+    /// The first message and, for an internal error, its cause: what a log line or a job result shows.
+    pub fn with_cause(&self) -> String {
+        match &self.detail {
+            Some(d) => format!("{}: {d}", self.message()),
+            None => self.message().to_string(),
+        }
     }
 
     pub fn message(&self) -> &str {

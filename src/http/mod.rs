@@ -23,7 +23,7 @@ use futures_util::future::{ready, Either};
 use futures_util::StreamExt;
 
 use crate::app::App;
-use crate::error::{Code, Error, Result};
+use crate::error::{Code, Error, ErrorCode, Result};
 pub use crate::reply::Reply;
 pub use request::Request;
 
@@ -153,7 +153,7 @@ pub fn error_response(e: &Error) -> HttpResponse {
     if e.code == Code::InternalError {
         tracing::error!(detail = e.detail.as_deref().unwrap_or(""), "internal error");
     }
-    let mut b = HttpResponse::build(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    let mut b = HttpResponse::build(StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
     for (k, v) in &e.headers {
         b.insert_header((*k, v.as_str()));
     }

@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 use serde_json::Value;
 
-use crate::error::{bad, Code, Error, Result};
+use crate::error::{bad, Code, Error, ErrorCode, Result};
 use crate::action::Ctx;
 use crate::reply::Reply;
 use super::repo;
@@ -70,7 +70,7 @@ pub fn finish_error(ctx: &Ctx, claim: &Claim, e: &Error) -> Result<()> {
         if e.code == Code::InternalError {
             repo::forget(c, claim.user_id, &claim.key)
         } else {
-            store_in(c, claim, e.status(), &e.body())
+            store_in(c, claim, e.http_status(), &e.body())
         }
     })
 }
