@@ -1,7 +1,7 @@
 //! flowgate's core as a library: collections and records, users, roles and the ACL, workflows, their
 //! engine and queue, the custom action trigger, and the store under them. None of it knows HTTP.
 //!
-//! The doors are `http` (actix-web: routing, the envelope, middleware, the admin page's files) and `cli`
+//! The doors are `http` (the HTTP server: routing, the envelope, middleware, the admin page's files) and `cli`
 //! (the commands of the `flowgate` binary, which starts the HTTP door). ARCHITECTURE.md has the map.
 
 pub mod acl;
