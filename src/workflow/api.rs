@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 
 use super::engine::{self, Flow};
 use super::model::{
-    load_execution, load_jobs, load_node, load_nodes, load_workflow, random_key, status, valid_key, Node, Workflow,
+    load_execution, load_jobs, load_node, load_nodes, load_workflow, random_key, valid_key, ContextType, ExecStatus, JobStatus, Node, Workflow,
     TRIGGER_TYPE,
 };
 use super::nodes;
@@ -120,7 +120,7 @@ pub fn validate_config(config: &Value, schema: &Schema) -> Vec<Entry> {
             out.push(e("type", "\"type\" is required".into()));
             None
         }
-        Some(v) => match v.as_i64().filter(|t| (0..=2).contains(t)) {
+        Some(v) => match v.as_i64().and_then(ContextType::from_code) {
             Some(t) => Some(t),
             None => {
                 out.push(e("type", "\"type\" must be one of [0, 1, 2]".into()));
@@ -131,7 +131,7 @@ pub fn validate_config(config: &Value, schema: &Schema) -> Vec<Entry> {
     let collection = obj.get("collection").and_then(Value::as_str).filter(|s| !s.is_empty());
     let mut resolved = None;
     match collection {
-        None if matches!(ty, Some(1) | Some(2)) => {
+        None if matches!(ty, Some(ContextType::SingleRecord | ContextType::MultipleRecords)) => {
             out.push(e("collection", "Collection is required for record-based context".into()))
         }
         None => {}
@@ -506,7 +506,7 @@ pub fn execute(ctx: &Ctx) -> Result<Reply> {
 fn manual_data(ctx: &Ctx, flow: &Flow, values: &Map<String, Value>) -> Result<Value> {
     let w = &flow.workflow;
     let given = values.get("data").cloned().unwrap_or(Value::Null);
-    if w.context_type() == 0 {
+    if w.context_type() == ContextType::Global {
         return Ok(given);
     }
     let name = w.collection().unwrap_or("");
@@ -517,7 +517,7 @@ fn manual_data(ctx: &Ctx, flow: &Flow, values: &Map<String, Value>) -> Result<Va
         .cloned()
         .ok_or_else(|| bad(Code::ExecuteFailed, format!("Collection {name} not found")))?;
     let appends = w.appends();
-    if w.context_type() == 2 {
+    if w.context_type() == ContextType::MultipleRecords {
         let ids: Vec<i64> = match values.get("filterByTk") {
             Some(Value::Array(a)) => a.iter().filter_map(crate::action::parse_id).collect(),
             Some(v) => crate::action::parse_id(v).into_iter().collect(),
@@ -548,17 +548,18 @@ pub fn list_nodes(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
     Ok(Reply::data(Value::Array(nodes.iter().map(Node::to_json).collect())))
 }
 
-fn validate_node(kind: &str, config: &Value, schema: &Schema) -> Result<&'static dyn nodes::Instruction> {
-    let instruction = nodes::get(kind).ok_or_else(|| bad(Code::NodeTypeNotRegistered, format!("Node type \"{kind}\" is not registered")))?;
-    if !config.is_object() {
-        let entry = Entry::new("\"config\" must be an object").with("field", "config");
-        return Err(Error::many(Code::InvalidNodeConfig, vec![entry]));
-    }
-    let problems = instruction.validate(config, schema);
+/// Parses a sent config with its node type's rules, then checks it against the collections: one
+/// `INVALID_NODE_CONFIG` entry per problem, with `field`.
+fn validate_node(kind: &str, config: &Value, schema: &Schema) -> Result<()> {
+    let typed = nodes::parse(kind, config).map_err(|refused| match refused {
+        nodes::Refused::NotRegistered => bad(Code::NodeTypeNotRegistered, format!("Node type \"{kind}\" is not registered")),
+        nodes::Refused::Invalid(problems) => Error::many(Code::InvalidNodeConfig, problems),
+    })?;
+    let problems = typed.check_schema(schema);
     if !problems.is_empty() {
         return Err(Error::many(Code::InvalidNodeConfig, problems));
     }
-    Ok(instruction)
+    Ok(())
 }
 
 fn set_links(c: &Connection, id: i64, upstream: Option<i64>, downstream: Option<i64>, branch: Option<i64>) -> Result<()> {
@@ -612,7 +613,7 @@ pub fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
         };
         if let (Some(i), up) = (branch_index, &upstream) {
             let Some(up) = up else { return Err(bad(Code::InvalidUpstream, "branchIndex requires upstreamId")) };
-            let allowed = nodes::get(&up.kind).is_some_and(|ins| ins.has_branch(&up.config, i));
+            let allowed = nodes::parse(&up.kind, &up.config).is_ok_and(|typed| typed.has_branch(i));
             if !allowed {
                 return Err(bad(Code::InvalidUpstream, format!("Node type \"{}\" has no branch {i}", up.kind)));
             }
@@ -804,7 +805,7 @@ pub fn cancel_execution(ctx: &Ctx) -> Result<Reply> {
         .store
         .read(|c| load_execution(c, id))?
         .ok_or_else(|| Error::new(Code::ExecutionNotFound, "execution not found"))?;
-    if !matches!(exec.status, None | Some(0)) {
+    if !matches!(exec.status, None | Some(ExecStatus::Started)) {
         return Err(bad(Code::ExecutionNotCancelable, "Only queued or started executions can be canceled"));
     }
     if state.busy.contains(&id) {
@@ -814,11 +815,11 @@ pub fn cancel_execution(ctx: &Ctx) -> Result<Reply> {
         let now = crate::time::now_iso();
         c.execute(
             "UPDATE executions SET status = ?2, reason = 'manual_cancel', updatedAt = ?3 WHERE id = ?1",
-            params![id, status::ABORTED, now],
+            params![id, ExecStatus::Aborted, now],
         )?;
         c.execute(
-            "UPDATE jobs SET status = ?2, updatedAt = ?3 WHERE executionId = ?1 AND status = 0",
-            params![id, status::ABORTED, now],
+            "UPDATE jobs SET status = ?2, updatedAt = ?3 WHERE executionId = ?1 AND status = ?4",
+            params![id, JobStatus::Aborted, now, JobStatus::Pending],
         )?;
         load_execution(c, id)?.ok_or_else(|| Error::internal("execution vanished"))
     })?;

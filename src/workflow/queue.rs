@@ -11,7 +11,7 @@ use std::time::Duration;
 use rusqlite::params;
 
 use super::engine::{self, Processor};
-use super::model::{load_execution, status, ExecutionRow, EXECUTION_COLUMNS};
+use super::model::{load_execution, ExecStatus, ExecutionRow, JobStatus, EXECUTION_COLUMNS};
 use crate::app::App;
 use crate::error::Result;
 use crate::store::OptionalExt;
@@ -146,9 +146,9 @@ pub fn recover(app: &App) -> Result<()> {
             app.store.write(|c| {
                 c.execute(
                     "UPDATE executions SET status = ?2, reason = 'interrupted', updatedAt = ?3 WHERE id = ?1",
-                    params![exec.id, status::ABORTED, crate::time::now_iso()],
+                    params![exec.id, ExecStatus::Aborted, crate::time::now_iso()],
                 )?;
-                c.execute("UPDATE jobs SET status = ?2 WHERE executionId = ?1 AND status = 0", params![exec.id, status::ABORTED])?;
+                c.execute("UPDATE jobs SET status = ?2 WHERE executionId = ?1 AND status = ?3", params![exec.id, JobStatus::Aborted, JobStatus::Pending])?;
                 Ok(())
             })?;
             tracing::warn!(execution = exec.id, "sync execution interrupted by a restart: aborted");
@@ -173,7 +173,7 @@ fn mark_failed(app: &App, id: i64, reason: &str) -> Result<()> {
     app.store.write(|c| {
         c.execute(
             "UPDATE executions SET status = ?2, reason = ?3, updatedAt = ?4 WHERE id = ?1",
-            params![id, status::ERROR, reason, crate::time::now_iso()],
+            params![id, ExecStatus::Error, reason, crate::time::now_iso()],
         )?;
         Ok(())
     })
@@ -189,7 +189,7 @@ fn worker(app: &App) {
     loop {
         for id in due.drain(..) {
             if let Err(e) = resume(app, id) {
-                tracing::error!(execution = id, error = %e, "resuming execution failed");
+                tracing::error!(execution = id, error = %e, cause = e.cause(), "resuming execution failed");
             }
         }
         if app.queue.is_shutdown() {
@@ -199,7 +199,7 @@ fn worker(app: &App) {
             Ok(0) => due = app.queue.wait(Duration::from_secs(5)),
             Ok(_) => due = app.queue.wait(Duration::ZERO),
             Err(e) => {
-                tracing::error!(error = %e, "claiming queued executions failed");
+                tracing::error!(error = %e, cause = e.cause(), "claiming queued executions failed");
                 due = app.queue.wait(Duration::from_secs(1));
             }
         }
@@ -250,7 +250,7 @@ fn drain_batch(app: &App) -> Result<usize> {
                 }
             }
             Err(e) => {
-                tracing::error!(execution = exec.id, error = %e, "execution failed to run");
+                tracing::error!(execution = exec.id, error = %e, cause = e.cause(), "execution failed to run");
                 mark_failed(app, exec.id, &e.to_string())?;
             }
         }
@@ -274,15 +274,15 @@ fn unclaim(app: &App, rows: &[ExecutionRow]) -> Result<()> {
 /// Only the status is read; the caller already has (or then loads) the row.
 fn take(app: &App, id: i64) -> Result<Option<Busy<'_>>> {
     let mut s = app.queue.lock();
-    let st: Option<i64> = app
+    let st: Option<ExecStatus> = app
         .store
         .read(|c| {
             c.prepare_cached("SELECT status FROM executions WHERE id = ?1")?
-                .query_row(params![id], |r| r.get::<_, Option<i64>>(0))
+                .query_row(params![id], |r| r.get::<_, Option<ExecStatus>>(0))
                 .optional()
         })?
         .flatten();
-    if st != Some(status::STARTED) {
+    if st != Some(ExecStatus::Started) {
         return Ok(None);
     }
     s.busy.insert(id);
@@ -299,18 +299,18 @@ fn resume(app: &App, id: i64) -> Result<()> {
     };
     let mut p = Processor::new(app, flow, &exec);
     app.store.read(|c| p.restore(c))?;
-    let Some((idx, node)) = p.pending_delay() else { return Ok(()) };
+    let Some((idx, end_status)) = p.pending_delay() else { return Ok(()) };
     let now = crate::time::now_ms();
     let st = if p.past_deadline(now) {
         p.time_out();
-        status::ABORTED
+        ExecStatus::Aborted
     } else {
         let due = p.delay_due_ms(idx);
         if due > now {
             app.queue.arm(id, due.min(p.deadline().unwrap_or(due)));
             return Ok(());
         }
-        let chain = p.resume_from(idx, super::nodes::delay_end_status(&node.config));
+        let chain = p.resume_from(idx, end_status);
         p.final_status(chain)
     };
     app.store.write(|c| p.save(c, st))?;
