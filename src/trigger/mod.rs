@@ -22,6 +22,7 @@ use crate::reply::Reply;
 use crate::workflow::cache::KeyState;
 use crate::workflow::engine::{self, Flow};
 use crate::workflow::model::{ContextType, ExecStatus, TRIGGER_TYPE};
+use crate::workflow::repo::executions;
 
 /// The resource a trigger names.
 enum Form {
@@ -160,7 +161,7 @@ fn run(ctx: &Ctx, form: Form, claim: Option<&idempotency::Claim>) -> Result<Repl
         let mut queued = Vec::new();
         for (m, context) in &async_group {
             let w = &m.flow.workflow;
-            let id = engine::insert_queued(c, w, context)?;
+            let id = executions::insert_queued(c, w, context)?;
             queued.push(json!({ "id": id, "workflowId": w.id, "workflowKey": w.key, "sync": false, "status": null }));
         }
         let mut all = executions.clone();

@@ -8,10 +8,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use serde_json::{json, Value};
 
-use super::model::{load_jobs, load_nodes, load_workflow, ExecStatus, ExecutionRow, JobStatus, Node, Workflow};
+use super::model::{ExecStatus, ExecutionRow, JobStatus, Node, Workflow};
+use super::repo::{executions, workflows};
 use super::nodes::{self, Step, Typed};
 use super::template;
 use crate::app::App;
@@ -50,8 +51,8 @@ impl FlowNode {
 
 impl Flow {
     pub fn load(c: &Connection, id: i64) -> Result<Option<Flow>> {
-        let Some(workflow) = load_workflow(c, id)? else { return Ok(None) };
-        let list = load_nodes(c, id)?;
+        let Some(workflow) = workflows::get(c, id)? else { return Ok(None) };
+        let list = workflows::nodes(c, id)?;
         let head = list.iter().filter(|n| n.upstream_id.is_none() && n.branch_index.is_none()).map(|n| n.id).min();
         let nodes = list.into_iter().map(|n| (n.id, FlowNode::parse(n))).collect();
         Ok(Some(Flow { workflow, nodes, head }))
@@ -393,7 +394,7 @@ impl<'a> Processor<'a> {
 
     /// Loads the saved jobs of an execution (a run paused by a delay).
     pub fn restore(&mut self, c: &Connection) -> Result<()> {
-        let rows = load_jobs(c, self.execution_id)?;
+        let rows = executions::jobs(c, self.execution_id)?;
         let by_id: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
         for r in rows {
             let key = r.node_key.clone().unwrap_or_default();
@@ -493,31 +494,28 @@ impl<'a> Processor<'a> {
             }
             let upstream_id = self.jobs[i].upstream.and_then(|u| self.jobs[u].id);
             let j = &self.jobs[i];
-            let result = j.result.to_string();
-            let meta = if j.meta.is_null() { None } else { Some(j.meta.to_string()) };
+            let write = executions::JobWrite {
+                execution_id: self.execution_id,
+                node_id: j.node_id,
+                node_key: &j.node_key,
+                upstream_id,
+                status: j.status,
+                result: &j.result,
+                meta: &j.meta,
+                created_at: &j.created_at,
+                updated_at: &j.updated_at,
+            };
             match j.id {
-                Some(id) => {
-                    c.prepare_cached("UPDATE jobs SET status = ?2, result = ?3, meta = ?4, updatedAt = ?5 WHERE id = ?1")?
-                        .execute(params![id, j.status, result, meta, j.updated_at])?;
-                }
+                Some(id) => executions::update_job(c, id, &write)?,
                 None => {
-                    c.prepare_cached(
-                        "INSERT INTO jobs (executionId, nodeId, nodeKey, upstreamId, status, result, meta, createdAt, updatedAt)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    )?
-                    .execute(params![self.execution_id, j.node_id, j.node_key, upstream_id, j.status, result, meta, j.created_at, j.updated_at])?;
-                    self.jobs[i].id = Some(c.last_insert_rowid());
+                    let id = executions::insert_job(c, &write)?;
+                    self.jobs[i].id = Some(id);
                 }
             }
             self.jobs[i].dirty = false;
         }
         let reason = if self.timed_out { Some("timeout") } else { None };
-        let output = self.output.as_ref().map(Value::to_string);
-        c.prepare_cached(
-            "UPDATE executions SET status = ?2, output = COALESCE(?3, output), reason = COALESCE(?4, reason), updatedAt = ?5 WHERE id = ?1",
-        )?
-        .execute(params![self.execution_id, exec_status, output, reason, crate::time::now_iso()])?;
-        Ok(())
+        executions::finish(c, self.execution_id, exec_status, self.output.as_ref(), reason)
     }
 
     pub fn outcome(&self, exec_status: ExecStatus) -> Outcome {
@@ -535,48 +533,9 @@ impl<'a> Processor<'a> {
     }
 }
 
-/// Inserts a STARTED execution for an in-request run and counts it on the workflow.
-pub fn insert_started(c: &Connection, w: &Workflow, context: &Value, manually: bool) -> Result<ExecutionRow> {
-    let now = crate::time::now_iso();
-    c.prepare_cached(
-        "INSERT INTO executions (key, workflowId, context, status, manually, sync, startedAt, createdAt, updatedAt)
-         VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?6, ?6)",
-    )?
-    .execute(params![w.key, w.id, context.to_string(), manually, w.sync || manually, now])?;
-    let id = c.last_insert_rowid();
-    c.prepare_cached("UPDATE workflows SET executed = executed + 1 WHERE id = ?1")?.execute(params![w.id])?;
-    Ok(ExecutionRow {
-        id,
-        key: w.key.clone(),
-        workflow_id: w.id,
-        context: context.clone(),
-        status: Some(ExecStatus::Started),
-        output: Value::Null,
-        reason: None,
-        manually,
-        sync: w.sync || manually,
-        started_at: Some(now.clone()),
-        created_at: now.clone(),
-        updated_at: now,
-    })
-}
-
-/// Inserts a QUEUEING execution (async trigger), counted on the workflow.
-pub fn insert_queued(c: &Connection, w: &Workflow, context: &Value) -> Result<i64> {
-    let now = crate::time::now_iso();
-    c.prepare_cached(
-        "INSERT INTO executions (key, workflowId, context, status, manually, sync, createdAt, updatedAt)
-         VALUES (?1, ?2, ?3, NULL, 0, 0, ?4, ?4)",
-    )?
-    .execute(params![w.key, w.id, context.to_string(), now])?;
-    let id = c.last_insert_rowid();
-    c.prepare_cached("UPDATE workflows SET executed = executed + 1 WHERE id = ?1")?.execute(params![w.id])?;
-    Ok(id)
-}
-
 /// Runs a workflow inside the current request: insert STARTED, run, save (workflows.md §4.2).
 pub fn run_in_request(app: &App, flow: Arc<Flow>, context: Value, manually: bool, collect_messages: bool) -> Result<Outcome> {
-    let exec = app.store.write(|c| insert_started(c, &flow.workflow, &context, manually))?;
+    let exec = app.store.write(|c| executions::insert_started(c, &flow.workflow, &context, manually))?;
     let _busy = app.queue.mark_busy(exec.id);
     let mut p = Processor::new(app, flow, &exec);
     p.collect_messages = collect_messages;

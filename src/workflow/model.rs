@@ -1,11 +1,8 @@
 //! The workflow model (workflows.md §1): workflows, nodes, executions and jobs as rows and as JSON,
 //! with NocoBase's status numbers.
 
-use rusqlite::{params, Connection, Row};
+use rusqlite::Row;
 use serde_json::{json, Value};
-
-use crate::error::Result;
-use crate::store::OptionalExt;
 
 /// An enum of NocoBase status numbers: the integer is what is stored in SQL and sent on the wire.
 macro_rules! coded_enum {
@@ -125,15 +122,13 @@ pub struct Workflow {
     pub updated_at: String,
 }
 
-pub const WORKFLOW_COLUMNS: &str =
-    "id, key, title, description, type, config, enabled, sync, current, options, executed, createdAt, updatedAt";
-
 fn json_col(r: &Row, i: usize) -> rusqlite::Result<Value> {
     let s: Option<String> = r.get(i)?;
     Ok(s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(Value::Null))
 }
 
 impl Workflow {
+    /// Reads `repo::workflows`' WORKFLOW_COLUMNS, in that order.
     pub fn from_row(r: &Row) -> rusqlite::Result<Workflow> {
         Ok(Workflow {
             id: r.get(0)?,
@@ -187,12 +182,6 @@ impl Workflow {
     }
 }
 
-pub fn load_workflow(c: &Connection, id: i64) -> Result<Option<Workflow>> {
-    c.prepare_cached(&format!("SELECT {WORKFLOW_COLUMNS} FROM workflows WHERE id = ?1"))?
-        .query_row(params![id], Workflow::from_row)
-        .optional()
-}
-
 #[derive(Debug, Clone)]
 pub struct Node {
     pub id: i64,
@@ -208,10 +197,8 @@ pub struct Node {
     pub updated_at: String,
 }
 
-pub const NODE_COLUMNS: &str =
-    "id, key, workflowId, upstreamId, downstreamId, branchIndex, type, title, config, createdAt, updatedAt";
-
 impl Node {
+    /// Reads `repo::workflows`' NODE_COLUMNS, in that order.
     pub fn from_row(r: &Row) -> rusqlite::Result<Node> {
         Ok(Node {
             id: r.get(0)?,
@@ -237,18 +224,6 @@ impl Node {
     }
 }
 
-pub fn load_nodes(c: &Connection, workflow_id: i64) -> Result<Vec<Node>> {
-    let mut st = c.prepare_cached(&format!("SELECT {NODE_COLUMNS} FROM flow_nodes WHERE workflowId = ?1 ORDER BY id"))?;
-    let rows = st.query_map(params![workflow_id], Node::from_row)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
-pub fn load_node(c: &Connection, id: i64) -> Result<Option<Node>> {
-    c.prepare_cached(&format!("SELECT {NODE_COLUMNS} FROM flow_nodes WHERE id = ?1"))?
-        .query_row(params![id], Node::from_row)
-        .optional()
-}
-
 #[derive(Debug, Clone)]
 pub struct ExecutionRow {
     pub id: i64,
@@ -265,10 +240,8 @@ pub struct ExecutionRow {
     pub updated_at: String,
 }
 
-pub const EXECUTION_COLUMNS: &str =
-    "id, key, workflowId, context, status, output, reason, manually, sync, startedAt, createdAt, updatedAt";
-
 impl ExecutionRow {
+    /// Reads `repo::executions`' EXECUTION_COLUMNS, in that order.
     pub fn from_row(r: &Row) -> rusqlite::Result<ExecutionRow> {
         Ok(ExecutionRow {
             id: r.get(0)?,
@@ -295,12 +268,6 @@ impl ExecutionRow {
     }
 }
 
-pub fn load_execution(c: &Connection, id: i64) -> Result<Option<ExecutionRow>> {
-    c.prepare_cached(&format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE id = ?1"))?
-        .query_row(params![id], ExecutionRow::from_row)
-        .optional()
-}
-
 /// A job as stored; the processor keeps its own in-memory form (engine.rs).
 #[derive(Debug, Clone)]
 pub struct JobRow {
@@ -316,9 +283,8 @@ pub struct JobRow {
     pub updated_at: String,
 }
 
-pub const JOB_COLUMNS: &str = "id, executionId, nodeId, nodeKey, upstreamId, status, result, meta, createdAt, updatedAt";
-
 impl JobRow {
+    /// Reads `repo::executions`' JOB_COLUMNS, in that order.
     pub fn from_row(r: &Row) -> rusqlite::Result<JobRow> {
         Ok(JobRow {
             id: r.get(0)?,
@@ -343,12 +309,6 @@ impl JobRow {
     }
 }
 
-pub fn load_jobs(c: &Connection, execution_id: i64) -> Result<Vec<JobRow>> {
-    let mut st = c.prepare_cached(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE executionId = ?1 ORDER BY id"))?;
-    let rows = st.query_map(params![execution_id], JobRow::from_row)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
 /// 11 random characters of `[0-9a-z]` (workflow and node keys).
 pub fn random_key() -> String {
     use rand::Rng;
@@ -368,6 +328,8 @@ pub fn valid_key(k: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use rusqlite::{params, Connection};
+
     use super::*;
 
     #[test]
