@@ -784,3 +784,56 @@ pub fn destroy_executions(ctx: &Ctx) -> Result<Reply> {
     })?;
     Ok(Reply::data(json!(n)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Durability, Store};
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let s = Store::open(&dir.path().join("data"), Durability::Normal, 1).expect("open");
+        (dir, s)
+    }
+
+    fn new_workflow() -> NewWorkflow {
+        NewWorkflow {
+            key: Some("w".into()),
+            title: Some("w".into()),
+            description: None,
+            config: json!({ "type": 0 }),
+            enabled: true,
+            sync: true,
+            options: default_options(None),
+        }
+    }
+
+    /// `(key, upstream key, downstream key, branchIndex)` of each node, in id order.
+    fn shape(nodes: &[Node]) -> Vec<(String, Option<String>, Option<String>, Option<i64>)> {
+        let key = |id: Option<i64>| id.and_then(|id| nodes.iter().find(|n| n.id == id)).map(|n| n.key.clone());
+        nodes.iter().map(|n| (n.key.clone(), key(n.upstream_id), key(n.downstream_id), n.branch_index)).collect()
+    }
+
+    fn link(key: &str, up: Option<&str>, down: Option<&str>) -> (String, Option<String>, Option<String>, Option<i64>) {
+        (key.into(), up.map(str::to_string), down.map(str::to_string), None)
+    }
+
+    #[test]
+    fn a_chain_links_each_node_to_both_neighbours_and_a_copy_keeps_the_shape() {
+        let (_dir, s) = store();
+        let (orig, copy) = s
+            .write(|c| {
+                let id = insert_workflow(c, &new_workflow())?;
+                let chain = [("a", "calculation", json!({})), ("b", "calculation", json!({})), ("c", "end", json!({ "x": 1 }))];
+                insert_chain(c, id, &chain)?;
+                let w = workflows::get(c, id)?.expect("workflow");
+                let copy_id = copy_version(c, &w, &w.key, None, false)?;
+                Ok((workflows::nodes(c, id)?, workflows::nodes(c, copy_id)?))
+            })
+            .expect("write");
+        let expected = vec![link("a", None, Some("b")), link("b", Some("a"), Some("c")), link("c", Some("b"), None)];
+        assert_eq!(shape(&orig), expected);
+        assert_eq!(shape(&copy), expected);
+        assert_eq!(copy[2].config, json!({ "x": 1 }));
+    }
+}

@@ -188,3 +188,61 @@ pub fn update_job(c: &Connection, id: i64, j: &JobWrite) -> Result<()> {
         .execute(params![id, j.status, j.result.to_string(), j.meta_text(), j.updated_at])?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::store::{Durability, Store};
+    use crate::workflow::repo::workflows::NewWorkflow;
+
+    /// QUEUEING → claimed STARTED → back to QUEUEING → STARTED → ABORTED with its pending job, and only
+    /// a final row can be deleted.
+    #[test]
+    fn an_execution_moves_through_its_statuses() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let s = Store::open(&dir.path().join("data"), Durability::Normal, 1).expect("open");
+        s.write(|c| {
+            let new = NewWorkflow {
+                key: None,
+                title: None,
+                description: None,
+                config: json!({}),
+                enabled: true,
+                sync: false,
+                options: json!({}),
+            };
+            let wid = workflows::insert(c, "k", "custom-action", &new, true)?;
+            let w = workflows::get(c, wid)?.expect("workflow");
+            let id = insert_queued(c, &w, &json!({ "data": 1 }))?;
+            assert_eq!(status(c, id)?, Some(None));
+            assert_eq!(claim(c, "2026-01-01T00:00:00.000Z", 10)?.iter().map(|e| e.id).collect::<Vec<_>>(), vec![id]);
+            assert_eq!(status(c, id)?, Some(Some(ExecStatus::Started)));
+            assert_eq!(delete_final(c, id)?, 0, "a STARTED row stays");
+            unclaim(c, id)?;
+            assert_eq!(status(c, id)?, Some(None));
+            claim(c, "2026-01-01T00:00:01.000Z", 10)?;
+            let job = JobWrite {
+                execution_id: id,
+                node_id: 1,
+                node_key: "n",
+                upstream_id: None,
+                status: JobStatus::Pending,
+                result: &json!(5),
+                meta: &Value::Null,
+                created_at: "t",
+                updated_at: "t",
+            };
+            insert_job(c, &job)?;
+            abort(c, id, "manual_cancel")?;
+            let e = get(c, id)?.expect("execution");
+            assert_eq!((e.status, e.reason.as_deref()), (Some(ExecStatus::Aborted), Some("manual_cancel")));
+            assert_eq!(jobs(c, id)?.iter().map(|j| (j.status, j.meta.clone())).collect::<Vec<_>>(), vec![(JobStatus::Aborted, Value::Null)]);
+            assert_eq!(workflows::get(c, wid)?.map(|w| w.executed), Some(1));
+            assert_eq!(delete_final(c, id)?, 1);
+            Ok(())
+        })
+        .expect("write");
+    }
+}
