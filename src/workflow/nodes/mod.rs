@@ -467,6 +467,47 @@ mod tests {
         }
     }
 
+    const KINDS: [&str; 15] = [
+        "condition", "multi-conditions", "calculation", "query", "create", "update", "destroy", "end",
+        "response-message", "output", "variable", "loop", "parallel", "request", "delay",
+    ];
+
+    #[test]
+    fn every_type_refuses_a_config_that_is_no_object() {
+        for kind in KINDS {
+            for config in [json!("x"), json!([]), json!(null), json!(1)] {
+                assert_eq!(problems(kind, config.clone()), vec![entry("config", "\"config\" must be an object")], "{kind} {config}");
+            }
+        }
+    }
+
+    /// The collection is checked against the schema on create/update only (`check_schema`), not at parse.
+    #[test]
+    fn record_nodes_check_their_collection_against_the_schema() {
+        let schema = Schema::default();
+        let cases = [
+            (json!({}), "Collection is not configured"),
+            (json!({ "collection": "" }), "Collection is not configured"),
+            (json!({ "collection": 5 }), "Collection is not configured"),
+            (json!({ "collection": "posts" }), "Collection \"posts\" does not exist in data source \"main\""),
+            (json!({ "collection": "main:posts" }), "Collection \"posts\" does not exist in data source \"main\""),
+            (json!({ "collection": "ds:posts" }), "Data source \"ds\" does not exist"),
+        ];
+        for kind in ["query", "create", "update", "destroy"] {
+            for (config, message) in &cases {
+                let typed = parse(kind, config).unwrap_or_else(|e| panic!("{kind} {config}: {e:?}"));
+                let got: Vec<(String, String)> = typed
+                    .check_schema(&schema)
+                    .into_iter()
+                    .map(|e| (e.extra.get("field").and_then(Value::as_str).unwrap_or("").to_string(), e.message))
+                    .collect();
+                assert_eq!(got, vec![entry("collection", message)], "{kind} {config}");
+            }
+        }
+        let typed = parse("calculation", &json!({})).expect("calculation");
+        assert!(typed.check_schema(&schema).is_empty());
+    }
+
     /// The typed fields `run` reads, for configs the raw-JSON reads took leniently.
     #[test]
     fn parsed_fields_keep_the_lenient_reads() {
