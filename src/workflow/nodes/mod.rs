@@ -89,21 +89,21 @@ pub trait Instruction: Sync + 'static {
         -> Step;
 }
 
-/// A parsed config of some node type (shared by the clones of a loaded version).
+/// A parsed config of some node type, its `Instruction::Config` (shared by the clones of a loaded version).
 #[derive(Clone)]
-pub struct Config(Arc<dyn Any + Send + Sync>);
+pub struct ParsedConfig(Arc<dyn Any + Send + Sync>);
 
-/// [`Instruction`] without its `Config` type, for the registry: the config travels as [`Config`] and is
-/// turned back into the type's struct here, in one place.
+/// [`Instruction`] without its `Config` type, for the registry: the config travels as [`ParsedConfig`] and
+/// is turned back into the type's struct here, in one place.
 pub trait DynInstruction: Sync {
-    fn parse(&self, raw: &Value) -> Result<Config, Vec<Entry>>;
-    fn check_schema(&self, config: &Config, schema: &Schema) -> Vec<Entry>;
-    fn has_branch(&self, config: &Config, index: i64) -> bool;
-    fn run(&self, p: &mut Processor, node: &Node, config: &Config, job: usize, resume: Option<(Value, JobStatus)>) -> Step;
+    fn parse(&self, raw: &Value) -> Result<ParsedConfig, Vec<Entry>>;
+    fn check_schema(&self, config: &ParsedConfig, schema: &Schema) -> Vec<Entry>;
+    fn has_branch(&self, config: &ParsedConfig, index: i64) -> bool;
+    fn run(&self, p: &mut Processor, node: &Node, config: &ParsedConfig, job: usize, resume: Option<(Value, JobStatus)>) -> Step;
 }
 
 impl<T: Instruction> DynInstruction for T {
-    fn parse(&self, raw: &Value) -> Result<Config, Vec<Entry>> {
+    fn parse(&self, raw: &Value) -> Result<ParsedConfig, Vec<Entry>> {
         if !raw.is_object() {
             return Err(vec![invalid("config", "\"config\" must be an object")]);
         }
@@ -112,30 +112,30 @@ impl<T: Instruction> DynInstruction for T {
         let config = T::Config::deserialize(raw).map_err(|e| vec![invalid("config", e.to_string())])?;
         let problems = self.check(&config);
         if problems.is_empty() {
-            Ok(Config(Arc::new(config)))
+            Ok(ParsedConfig(Arc::new(config)))
         } else {
             Err(problems)
         }
     }
 
-    fn check_schema(&self, config: &Config, schema: &Schema) -> Vec<Entry> {
+    fn check_schema(&self, config: &ParsedConfig, schema: &Schema) -> Vec<Entry> {
         config.get::<T::Config>().map_or_else(Vec::new, |c| Instruction::check_schema(self, c, schema))
     }
 
-    fn has_branch(&self, config: &Config, index: i64) -> bool {
+    fn has_branch(&self, config: &ParsedConfig, index: i64) -> bool {
         config.get::<T::Config>().is_some_and(|c| Instruction::has_branch(self, c, index))
     }
 
-    fn run(&self, p: &mut Processor, node: &Node, config: &Config, job: usize, resume: Option<(Value, JobStatus)>) -> Step {
+    fn run(&self, p: &mut Processor, node: &Node, config: &ParsedConfig, job: usize, resume: Option<(Value, JobStatus)>) -> Step {
         match config.get::<T::Config>() {
             Some(c) => Instruction::run(self, p, node, c, job, resume),
-            // Unreachable while a Config is only made by `parse` of the node's own type (`Typed`).
+            // Unreachable while a ParsedConfig is only made by `parse` of the node's own type (`Typed`).
             None => Step::error(format!("Node \"{}\" has a config of another node type", node.key)),
         }
     }
 }
 
-impl Config {
+impl ParsedConfig {
     fn get<C: 'static>(&self) -> Option<&C> {
         self.0.downcast_ref::<C>()
     }
@@ -146,7 +146,7 @@ impl Config {
 pub struct Typed {
     pub kind: String,
     pub instruction: &'static dyn DynInstruction,
-    pub config: Config,
+    pub config: ParsedConfig,
 }
 
 impl std::fmt::Debug for Typed {
