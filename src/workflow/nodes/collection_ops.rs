@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::{invalid, lenient, Field, Instruction, Step, Strings};
+use super::{invalid, lenient, Field, Instruction, ObjectOnly, Step, Strings};
 use crate::action::Page;
 use crate::collections::records::{self, ReadOptions};
 use crate::collections::{Collection, Schema};
@@ -47,6 +47,8 @@ pub struct QueryParams {
     /// 20 when absent or not a positive integer.
     #[serde(deserialize_with = "lenient")]
     pub page_size: Option<Positive>,
+    #[serde(flatten)]
+    _object_only: ObjectOnly,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,6 +57,8 @@ pub struct Sort {
     /// `desc`, or ascending.
     #[serde(default, deserialize_with = "lenient")]
     pub direction: String,
+    #[serde(flatten)]
+    _object_only: ObjectOnly,
 }
 
 /// A positive integer, given as a number or as a numeric string.
@@ -88,6 +92,8 @@ pub struct WriteParams {
     pub values: Value,
     /// Read back with the created record (create).
     pub appends: Strings,
+    #[serde(flatten)]
+    _object_only: ObjectOnly,
 }
 
 /// Resolves `collection` (`posts` or `main:posts`) against the registry.

@@ -290,6 +290,12 @@ impl<'de> Deserialize<'de> for Strings {
     }
 }
 
+/// Flattened into a nested config struct, makes serde read that struct only from a JSON object: a derived
+/// struct also reads an array positionally (`["math.js"]` as `{engine: "math.js"}`), which the raw-JSON
+/// reads (`v.get("engine")`) never did. A config's top level is checked to be an object before parsing.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ObjectOnly {}
+
 /// `{engine, calculation, expression}`: the test of condition, multi-conditions and loop.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -299,6 +305,8 @@ pub struct Test {
     pub calculation: Value,
     #[serde(deserialize_with = "lenient")]
     pub expression: String,
+    #[serde(flatten)]
+    _object_only: ObjectOnly,
 }
 
 impl Test {
@@ -525,6 +533,16 @@ mod tests {
 
         let test = Test::deserialize(&json!({ "engine": 5, "expression": ["x"] })).expect("test");
         assert_eq!((test.engine, test.expression), (Field::Invalid, String::new()));
+
+        // Nested structs are read from objects only, never positionally from an array.
+        let typed = parse("multi-conditions", &json!({ "conditions": [["lua"]] })).expect("an array item tests as basic");
+        assert!(typed.has_branch(1));
+        let typed = parse("query", &json!({ "params": [{ "a": 1 }, ["id"], [[{ "field": "id" }]], 2, 3] })).expect("query");
+        let c = typed.config.get::<collection_ops::QueryConfig>().expect("query config");
+        assert_eq!((&c.params.filter, c.params.sort.len()), (&Value::Null, 0));
+        let typed = parse("query", &json!({ "params": { "sort": [["id", "desc"], { "field": "id", "direction": "desc" }] } })).expect("query");
+        let c = typed.config.get::<collection_ops::QueryConfig>().expect("query config");
+        assert_eq!(c.params.sort.iter().map(|s| s.get().map(|s| s.field.as_str())).collect::<Vec<_>>(), vec![None, Some("id")]);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{evaluate_condition, lenient, Field, Instruction, Step, Test};
+use super::{evaluate_condition, lenient, Field, Instruction, ObjectOnly, Step, Test};
 use crate::error::Entry;
 use crate::workflow::engine::Processor;
 use crate::workflow::model::{JobStatus, Node};
@@ -22,7 +22,8 @@ pub struct MultiConditionsConfig {
 
 impl MultiConditionsConfig {
     fn tests(&self) -> impl Iterator<Item = &Test> {
-        static NONE: Test = Test { engine: Field::Absent, calculation: Value::Null, expression: String::new() };
+        static NONE: Test =
+            Test { engine: Field::Absent, calculation: Value::Null, expression: String::new(), _object_only: ObjectOnly {} };
         self.conditions.get().into_iter().flatten().map(|c| c.get().unwrap_or(&NONE))
     }
 
