@@ -179,6 +179,17 @@ impl Error {
         self.entries.first().map(|e| e.message.as_str()).unwrap_or("")
     }
 
+    /// What went wrong, for records an administrator reads (a job's result, a log line): an internal
+    /// error's cause (built by flowgate from SQLite's or serde's message: names of tables and columns, never
+    /// bound values, the store's path or credentials), else the message. An HTTP answer still shows only
+    /// "Internal Server Error" (`body`).
+    pub fn cause(&self) -> &str {
+        match (&self.code, &self.detail) {
+            (Code::InternalError, Some(detail)) => detail,
+            _ => self.message(),
+        }
+    }
+
     /// The envelope `{"errors":[{"message","code",…}]}`.
     pub fn body(&self) -> Value {
         let errors: Vec<Value> = self

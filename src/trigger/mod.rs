@@ -22,7 +22,8 @@ use crate::action::Tk;
 use crate::reply::Reply;
 use crate::workflow::cache::KeyState;
 use crate::workflow::engine::{self, Flow};
-use crate::workflow::model::{status, TRIGGER_TYPE};
+use crate::workflow::model::{ContextType, ExecStatus, TRIGGER_TYPE};
+use crate::workflow::repo::executions;
 
 /// The resource a trigger names.
 enum Form {
@@ -130,21 +131,21 @@ fn run(ctx: &Ctx, form: Form, claim: Option<&idempotency::Claim>) -> Result<Repl
         messages.extend(out.messages.iter().map(|t| (t.clone(), out.execution_id)));
         executions.push(json!({ "id": out.execution_id, "workflowId": w.id, "workflowKey": w.key, "sync": true, "status": out.status }));
         match out.status {
-            status::RESOLVED if out.ended_by_end => {
+            ExecStatus::Resolved if out.ended_by_end => {
                 stopped = true;
                 break;
             }
-            status::RESOLVED => {}
-            s if s < 0 && out.ended_by_end => {
+            ExecStatus::Resolved => {}
+            s if s.is_failure() && out.ended_by_end => {
                 tracing::warn!(execution = out.execution_id, key = %w.key, "request intercepted by workflow");
                 return Err(intercepted(&messages, out.execution_id));
             }
-            s if s < 0 => {
-                tracing::warn!(execution = out.execution_id, key = %w.key, status = s, "sync workflow failed");
+            s if s.is_failure() => {
+                tracing::warn!(execution = out.execution_id, key = %w.key, status = s.code(), "sync workflow failed");
                 return Err(Error::new(Code::WorkflowFailed, "Workflow on your action failed, please contact the administrator")
                     .with("executionId", out.execution_id)
                     .with("workflowKey", w.key.clone())
-                    .with("status", s));
+                    .with("status", s.code()));
             }
             _ => {
                 return Err(Error::new(Code::WorkflowHangs, "Workflow on your action hangs, please contact the administrator")
@@ -161,7 +162,7 @@ fn run(ctx: &Ctx, form: Form, claim: Option<&idempotency::Claim>) -> Result<Repl
         let mut queued = Vec::new();
         for (m, context) in &async_group {
             let w = &m.flow.workflow;
-            let id = engine::insert_queued(c, w, context)?;
+            let id = executions::insert_queued(c, w, context)?;
             queued.push(json!({ "id": id, "workflowId": w.id, "workflowKey": w.key, "sync": false, "status": null }));
         }
         let mut all = executions.clone();
@@ -219,7 +220,7 @@ fn match_keys(ctx: &Ctx, form: &Form, entries: &[keys::Entry], paths: Vec<Option
         }
         match form {
             Form::Global => {
-                if w.context_type() != 0 {
+                if w.context_type() != ContextType::Global {
                     let c = w.collection().unwrap_or("");
                     reasons.push((
                         k.clone(),
@@ -230,7 +231,7 @@ fn match_keys(ctx: &Ctx, form: &Form, entries: &[keys::Entry], paths: Vec<Option
                 }
             }
             Form::Record { coll, .. } => {
-                if w.context_type() == 0 {
+                if w.context_type() == ContextType::Global {
                     reasons.push((
                         k.clone(),
                         "GLOBAL_CONTEXT",

@@ -1,21 +1,20 @@
 //! The workflow management APIs (workflows.md §3): workflows, nodes, executions, manual execution.
 
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use serde_json::{json, Map, Value};
 
 use super::engine::{self, Flow};
-use super::model::{
-    load_execution, load_jobs, load_node, load_nodes, load_workflow, random_key, status, valid_key, Node, Workflow,
-    TRIGGER_TYPE,
-};
+use super::model::{random_key, valid_key, ContextType, ExecStatus, Node, Workflow, TRIGGER_TYPE};
 use super::nodes;
+use super::repo::executions;
+use super::repo::workflows::{self, Links, NewNode, Text};
+pub use super::repo::workflows::NewWorkflow;
 use crate::collections::records::{self, ReadOptions};
 use crate::collections::Schema;
 use crate::error::{bad, invalid_value, Code, Entry, Error, Result};
 use crate::action::Ctx;
 use crate::action::Tk;
 use crate::reply::Reply;
-use crate::store::OptionalExt;
 
 fn workflow_not_found() -> Error {
     Error::new(Code::WorkflowNotFound, "workflow not found")
@@ -84,7 +83,7 @@ fn wants(ctx: &Ctx, append: &str) -> bool {
 
 fn with_nodes(c: &Connection, mut w: Value) -> Result<Value> {
     if let Some(id) = w.get("id").and_then(Value::as_i64) {
-        let nodes: Vec<Value> = load_nodes(c, id)?.iter().map(Node::to_json).collect();
+        let nodes: Vec<Value> = workflows::nodes(c, id)?.iter().map(Node::to_json).collect();
         w["nodes"] = Value::Array(nodes);
     }
     Ok(w)
@@ -101,7 +100,7 @@ pub fn list_workflows(ctx: &Ctx) -> Result<Reply> {
 pub fn get_workflow(ctx: &Ctx) -> Result<Reply> {
     let id = one_id(ctx)?;
     let nodes = wants(ctx, "nodes");
-    ctx.app.store.read(|c| match load_workflow(c, id)? {
+    ctx.app.store.read(|c| match workflows::get(c, id)? {
         Some(w) if nodes => Ok(Reply::data(with_nodes(c, w.to_json())?)),
         Some(w) => Ok(Reply::data(w.to_json())),
         None => Ok(Reply::data(Value::Null)),
@@ -120,7 +119,7 @@ pub fn validate_config(config: &Value, schema: &Schema) -> Vec<Entry> {
             out.push(e("type", "\"type\" is required".into()));
             None
         }
-        Some(v) => match v.as_i64().filter(|t| (0..=2).contains(t)) {
+        Some(v) => match v.as_i64().and_then(ContextType::from_code) {
             Some(t) => Some(t),
             None => {
                 out.push(e("type", "\"type\" must be one of [0, 1, 2]".into()));
@@ -131,7 +130,7 @@ pub fn validate_config(config: &Value, schema: &Schema) -> Vec<Entry> {
     let collection = obj.get("collection").and_then(Value::as_str).filter(|s| !s.is_empty());
     let mut resolved = None;
     match collection {
-        None if matches!(ty, Some(1) | Some(2)) => {
+        None if matches!(ty, Some(ContextType::SingleRecord | ContextType::MultipleRecords)) => {
             out.push(e("collection", "Collection is required for record-based context".into()))
         }
         None => {}
@@ -208,10 +207,6 @@ fn opt_text(values: &Map<String, Value>, key: &str) -> Option<String> {
     values.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
-fn key_exists(c: &Connection, key: &str) -> Result<bool> {
-    Ok(c.query_row("SELECT 1 FROM workflows WHERE key = ?1 LIMIT 1", params![key], |_| Ok(())).optional()?.is_some())
-}
-
 pub fn create_workflow(ctx: &Ctx) -> Result<Reply> {
     let values = ctx.input.values_or_empty()?;
     match values.get("type").and_then(Value::as_str) {
@@ -257,73 +252,33 @@ pub fn create_workflow(ctx: &Ctx) -> Result<Reply> {
     };
     let w = ctx.app.store.write(|c| {
         let id = insert_workflow(c, &new)?;
-        load_workflow(c, id)?.ok_or_else(|| Error::internal("workflow vanished"))
+        workflows::get(c, id)?.ok_or_else(|| Error::internal("workflow vanished"))
     })?;
     Ok(Reply::data(w.to_json()))
-}
-
-/// A first version of a key (validated by the caller).
-pub struct NewWorkflow {
-    /// `None` = a random key.
-    pub key: Option<String>,
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub config: Value,
-    pub enabled: bool,
-    pub sync: bool,
-    pub options: Value,
 }
 
 /// Inserts the first (current) version of a key; an existing key is `KEY_EXISTS`.
 pub fn insert_workflow(c: &Connection, w: &NewWorkflow) -> Result<i64> {
     let key = match &w.key {
-        Some(k) if key_exists(c, k)? => {
+        Some(k) if workflows::key_exists(c, k)? => {
             return Err(bad(Code::KeyExists, format!("Workflow key \"{k}\" is already used; create a revision instead")))
         }
         Some(k) => k.clone(),
         None => random_key(),
     };
-    insert_version(c, &key, TRIGGER_TYPE, w, true)
-}
-
-/// One row of `workflows` under `key` (a first version, or a revision when not `current`).
-fn insert_version(c: &Connection, key: &str, kind: &str, w: &NewWorkflow, current: bool) -> Result<i64> {
-    c.execute(
-        "INSERT INTO workflows (key, title, description, type, config, enabled, sync, current, options, executed, createdAt, updatedAt)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10)",
-        params![
-            key, w.title, w.description, kind, w.config.to_string(), w.enabled, w.sync,
-            current.then_some(1), w.options.to_string(), crate::time::now_iso()
-        ],
-    )?;
-    Ok(c.last_insert_rowid())
+    workflows::insert(c, &key, TRIGGER_TYPE, w, true)
 }
 
 /// Appends a chain of `(key, type, config)` nodes to an empty workflow (the demo's fixed flows).
 pub fn insert_chain(c: &Connection, workflow_id: i64, chain: &[(&str, &str, Value)]) -> Result<()> {
-    let now = crate::time::now_iso();
-    let mut prev: Option<i64> = None;
+    let mut ids = Vec::new();
     for (key, kind, config) in chain {
-        c.execute(
-            "INSERT INTO flow_nodes (key, workflowId, upstreamId, type, config, createdAt, updatedAt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-            params![key, workflow_id, prev, kind, config.to_string(), now],
-        )?;
-        let id = c.last_insert_rowid();
-        if let Some(p) = prev {
-            c.execute("UPDATE flow_nodes SET downstreamId = ?2 WHERE id = ?1", params![p, id])?;
-        }
-        prev = Some(id);
+        ids.push(workflows::insert_node(c, &NewNode { key, workflow_id, branch_index: None, kind, title: None, config })?);
     }
-    Ok(())
-}
-
-/// Enabling a version makes it current; the key's other versions become `{enabled:false, current:null}`.
-fn make_current(c: &Connection, w: &Workflow) -> Result<()> {
-    c.execute(
-        "UPDATE workflows SET enabled = 0, current = NULL, updatedAt = ?3 WHERE key = ?1 AND id <> ?2",
-        params![w.key, w.id, crate::time::now_iso()],
-    )?;
-    c.execute("UPDATE workflows SET current = 1 WHERE id = ?1", params![w.id])?;
+    for (i, id) in ids.iter().enumerate() {
+        let upstream = i.checked_sub(1).map(|p| ids[p]);
+        set_links(c, *id, upstream, ids.get(i + 1).copied(), None)?;
+    }
     Ok(())
 }
 
@@ -342,7 +297,7 @@ pub fn update_workflow(ctx: &Ctx) -> Result<Reply> {
     let values = ctx.input.values_or_empty()?;
     let schema = ctx.app.registry.snapshot();
     ctx.app.store.write(|c| {
-        let w = load_workflow(c, id)?.ok_or_else(workflow_not_found)?;
+        let w = workflows::get(c, id)?.ok_or_else(workflow_not_found)?;
         fixed_field(&values, "key", json!(w.key))?;
         fixed_field(&values, "type", json!(w.kind))?;
         fixed_field(&values, "sync", json!(w.sync))?;
@@ -358,33 +313,29 @@ pub fn update_workflow(ctx: &Ctx) -> Result<Reply> {
                 if !problems.is_empty() {
                     return Err(Error::many(Code::InvalidConfig, problems));
                 }
-                c.execute("UPDATE workflows SET config = ?2 WHERE id = ?1", params![id, config.to_string()])?;
+                workflows::set_config(c, id, config)?;
             }
         }
         if let Some(o) = values.get("options") {
             let options = options_from(Some(o))?;
-            c.execute("UPDATE workflows SET options = ?2 WHERE id = ?1", params![id, options.to_string()])?;
+            workflows::set_options(c, id, &options)?;
         }
-        for key in ["title", "description"] {
+        for (key, field) in [("title", Text::Title), ("description", Text::Description)] {
             if let Some(v) = values.get(key) {
-                let text = v.as_str().map(str::to_string);
-                // `key` is one of two literals, never request text.
-                c.execute(&format!("UPDATE workflows SET {key} = ?2 WHERE id = ?1"), params![id, text])?;
+                workflows::set_text(c, id, field, v.as_str())?;
             }
         }
         match values.get("enabled") {
             Some(Value::Bool(true)) => {
-                c.execute("UPDATE workflows SET enabled = 1 WHERE id = ?1", params![id])?;
-                make_current(c, &w)?;
+                workflows::set_enabled(c, id, true)?;
+                workflows::make_current(c, &w)?;
             }
-            Some(Value::Bool(false)) => {
-                c.execute("UPDATE workflows SET enabled = 0 WHERE id = ?1", params![id])?;
-            }
+            Some(Value::Bool(false)) => workflows::set_enabled(c, id, false)?,
             Some(_) => return Err(invalid_value("Field \"enabled\" expects boolean")),
             None => {}
         }
-        c.execute("UPDATE workflows SET updatedAt = ?2 WHERE id = ?1", params![id, crate::time::now_iso()])?;
-        let w = load_workflow(c, id)?.ok_or_else(|| Error::internal("workflow vanished"))?;
+        workflows::touch(c, id)?;
+        let w = workflows::get(c, id)?.ok_or_else(|| Error::internal("workflow vanished"))?;
         Ok(Reply::data(json!([w.to_json()])))
     })
 }
@@ -398,12 +349,8 @@ pub fn destroy_workflow(ctx: &Ctx) -> Result<Reply> {
     let n = ctx.app.store.write(|c| {
         let mut n = 0;
         for id in ids {
-            let Some(w) = load_workflow(c, id)? else { continue };
-            n += if w.current {
-                c.execute("DELETE FROM workflows WHERE key = ?1", params![w.key])?
-            } else {
-                c.execute("DELETE FROM workflows WHERE id = ?1", params![id])?
-            };
+            let Some(w) = workflows::get(c, id)? else { continue };
+            n += if w.current { workflows::delete_key(c, &w.key)? } else { workflows::delete(c, id)? };
         }
         Ok(n)
     })?;
@@ -413,7 +360,6 @@ pub fn destroy_workflow(ctx: &Ctx) -> Result<Reply> {
 /// Copies `w` and its nodes into a new version, under the same key or a new one.
 /// The copy starts disabled; the caller enables it when asked.
 fn copy_version(c: &Connection, w: &Workflow, key: &str, title: Option<String>, current: bool) -> Result<i64> {
-    let now = crate::time::now_iso();
     let copy = NewWorkflow {
         key: None,
         title,
@@ -423,20 +369,24 @@ fn copy_version(c: &Connection, w: &Workflow, key: &str, title: Option<String>, 
         sync: w.sync,
         options: w.options.clone(),
     };
-    let new_id = insert_version(c, key, &w.kind, &copy, current)?;
-    let nodes = load_nodes(c, w.id)?;
+    let new_id = workflows::insert(c, key, &w.kind, &copy, current)?;
+    let nodes = workflows::nodes(c, w.id)?;
     let mut map = std::collections::HashMap::new();
     for n in &nodes {
-        c.execute(
-            "INSERT INTO flow_nodes (key, workflowId, branchIndex, type, title, config, createdAt, updatedAt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-            params![n.key, new_id, n.branch_index, n.kind, n.title, n.config.to_string(), now],
-        )?;
-        map.insert(n.id, c.last_insert_rowid());
+        let copy = NewNode {
+            key: &n.key,
+            workflow_id: new_id,
+            branch_index: n.branch_index,
+            kind: &n.kind,
+            title: n.title.as_deref(),
+            config: &n.config,
+        };
+        map.insert(n.id, workflows::insert_node(c, &copy)?);
     }
     for n in &nodes {
-        let up = n.upstream_id.and_then(|u| map.get(&u).copied());
-        let down = n.downstream_id.and_then(|d| map.get(&d).copied());
-        c.execute("UPDATE flow_nodes SET upstreamId = ?2, downstreamId = ?3 WHERE id = ?1", params![map[&n.id], up, down])?;
+        let upstream = n.upstream_id.and_then(|u| map.get(&u).copied());
+        let downstream = n.downstream_id.and_then(|d| map.get(&d).copied());
+        workflows::set_links(c, map[&n.id], Links { upstream, downstream, branch: n.branch_index })?;
     }
     Ok(new_id)
 }
@@ -447,7 +397,7 @@ pub fn revision(ctx: &Ctx) -> Result<Reply> {
     let same_key = read_filter(ctx)?.and_then(|f| f.get("key").and_then(Value::as_str).map(str::to_string));
     let enabled = values.get("enabled").and_then(Value::as_bool).unwrap_or(false);
     let w = ctx.app.store.write(|c| {
-        let w = load_workflow(c, id)?.ok_or_else(workflow_not_found)?;
+        let w = workflows::get(c, id)?.ok_or_else(workflow_not_found)?;
         let new_id = match &same_key {
             Some(k) if *k == w.key => copy_version(c, &w, &w.key, opt_text(&values, "title").or(w.title.clone()), false)?,
             Some(k) => return Err(bad(Code::InvalidKey, format!("Workflow key \"{k}\" is not the key of workflow {id}"))),
@@ -456,12 +406,12 @@ pub fn revision(ctx: &Ctx) -> Result<Reply> {
                 copy_version(c, &w, &random_key(), Some(title), true)?
             }
         };
-        let created = load_workflow(c, new_id)?.ok_or_else(|| Error::internal("revision vanished"))?;
+        let created = workflows::get(c, new_id)?.ok_or_else(|| Error::internal("revision vanished"))?;
         if enabled {
-            c.execute("UPDATE workflows SET enabled = 1 WHERE id = ?1", params![new_id])?;
-            make_current(c, &created)?;
+            workflows::set_enabled(c, new_id, true)?;
+            workflows::make_current(c, &created)?;
         }
-        load_workflow(c, new_id)?.ok_or_else(|| Error::internal("revision vanished"))
+        workflows::get(c, new_id)?.ok_or_else(|| Error::internal("revision vanished"))
     })?;
     Ok(Reply::data(w.to_json()))
 }
@@ -490,7 +440,7 @@ pub fn execute(ctx: &Ctx) -> Result<Reply> {
         None => app.store.read(|c| crate::auth::user_roles(c, user.id))?.into_iter().next().unwrap_or_default(),
     };
     let data = manual_data(ctx, &flow, &values)?;
-    let executed_before = app.store.read(|c| load_workflow(c, id))?.map(|w| w.executed).unwrap_or(0);
+    let executed_before = app.store.read(|c| workflows::get(c, id))?.map(|w| w.executed).unwrap_or(0);
     let context = json!({ "data": data, "user": user.to_json(), "roleName": role });
     let outcome = engine::run_in_request(app, flow.clone(), context, true, false)?;
     let mut out = json!({ "execution": { "id": outcome.execution_id, "status": outcome.status } });
@@ -506,7 +456,7 @@ pub fn execute(ctx: &Ctx) -> Result<Reply> {
 fn manual_data(ctx: &Ctx, flow: &Flow, values: &Map<String, Value>) -> Result<Value> {
     let w = &flow.workflow;
     let given = values.get("data").cloned().unwrap_or(Value::Null);
-    if w.context_type() == 0 {
+    if w.context_type() == ContextType::Global {
         return Ok(given);
     }
     let name = w.collection().unwrap_or("");
@@ -517,7 +467,7 @@ fn manual_data(ctx: &Ctx, flow: &Flow, values: &Map<String, Value>) -> Result<Va
         .cloned()
         .ok_or_else(|| bad(Code::ExecuteFailed, format!("Collection {name} not found")))?;
     let appends = w.appends();
-    if w.context_type() == 2 {
+    if w.context_type() == ContextType::MultipleRecords {
         let ids: Vec<i64> = match values.get("filterByTk") {
             Some(Value::Array(a)) => a.iter().filter_map(crate::action::parse_id).collect(),
             Some(v) => crate::action::parse_id(v).into_iter().collect(),
@@ -540,33 +490,31 @@ fn manual_data(ctx: &Ctx, flow: &Flow, values: &Map<String, Value>) -> Result<Va
 
 /// The workflow of `/workflows/<id>/nodes`, for the dispatcher's source check.
 pub fn find_workflow(c: &Connection, id: i64) -> Result<Option<Workflow>> {
-    load_workflow(c, id)
+    workflows::get(c, id)
 }
 
 pub fn list_nodes(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
-    let nodes = ctx.app.store.read(|c| load_nodes(c, workflow_id))?;
+    let nodes = ctx.app.store.read(|c| workflows::nodes(c, workflow_id))?;
     Ok(Reply::data(Value::Array(nodes.iter().map(Node::to_json).collect())))
 }
 
-fn validate_node(kind: &str, config: &Value, schema: &Schema) -> Result<&'static dyn nodes::Instruction> {
-    let instruction = nodes::get(kind).ok_or_else(|| bad(Code::NodeTypeNotRegistered, format!("Node type \"{kind}\" is not registered")))?;
-    if !config.is_object() {
-        let entry = Entry::new("\"config\" must be an object").with("field", "config");
-        return Err(Error::many(Code::InvalidNodeConfig, vec![entry]));
-    }
-    let problems = instruction.validate(config, schema);
+/// Parses a sent config with its node type's rules, then checks it against the collections: one
+/// `INVALID_NODE_CONFIG` entry per problem, with `field`.
+fn validate_node(kind: &str, config: &Value, schema: &Schema) -> Result<()> {
+    let typed = nodes::parse(kind, config).map_err(|refused| match refused {
+        nodes::Refused::NotRegistered => bad(Code::NodeTypeNotRegistered, format!("Node type \"{kind}\" is not registered")),
+        nodes::Refused::Invalid(problems) => Error::many(Code::InvalidNodeConfig, problems),
+    })?;
+    let problems = typed.check_schema(schema);
     if !problems.is_empty() {
         return Err(Error::many(Code::InvalidNodeConfig, problems));
     }
-    Ok(instruction)
+    Ok(())
 }
 
+/// [`workflows::set_links`] with the three links in their usual order.
 fn set_links(c: &Connection, id: i64, upstream: Option<i64>, downstream: Option<i64>, branch: Option<i64>) -> Result<()> {
-    c.execute(
-        "UPDATE flow_nodes SET upstreamId = ?2, downstreamId = ?3, branchIndex = ?4, updatedAt = ?5 WHERE id = ?1",
-        params![id, upstream, downstream, branch, crate::time::now_iso()],
-    )?;
-    Ok(())
+    workflows::set_links(c, id, Links { upstream, downstream, branch })
 }
 
 pub fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
@@ -594,7 +542,7 @@ pub fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
     };
     let title = opt_text(&values, "title");
     let node = ctx.app.store.write(|c| {
-        let w = load_workflow(c, workflow_id)?.ok_or_else(workflow_not_found)?;
+        let w = workflows::get(c, workflow_id)?.ok_or_else(workflow_not_found)?;
         if w.executed > 0 {
             return Err(bad(Code::WorkflowExecuted, "Node could not be created in executed workflow"));
         }
@@ -604,7 +552,7 @@ pub fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
         }
         let upstream = match upstream_id {
             Some(u) => Some(
-                load_node(c, u)?
+                workflows::node(c, u)?
                     .filter(|n| n.workflow_id == workflow_id)
                     .ok_or_else(|| bad(Code::InvalidUpstream, format!("Upstream node {u} is not in this workflow")))?,
             ),
@@ -612,21 +560,17 @@ pub fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
         };
         if let (Some(i), up) = (branch_index, &upstream) {
             let Some(up) = up else { return Err(bad(Code::InvalidUpstream, "branchIndex requires upstreamId")) };
-            let allowed = nodes::get(&up.kind).is_some_and(|ins| ins.has_branch(&up.config, i));
+            let allowed = nodes::parse(&up.kind, &up.config).is_ok_and(|typed| typed.has_branch(i));
             if !allowed {
                 return Err(bad(Code::InvalidUpstream, format!("Node type \"{}\" has no branch {i}", up.kind)));
             }
         }
-        let existing = load_nodes(c, workflow_id)?;
+        let existing = workflows::nodes(c, workflow_id)?;
         if existing.iter().any(|n| n.key == key) {
             return Err(invalid_value(format!("Node key \"{key}\" is already used in this workflow")));
         }
-        let now = crate::time::now_iso();
-        c.execute(
-            "INSERT INTO flow_nodes (key, workflowId, type, title, config, createdAt, updatedAt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-            params![key, workflow_id, kind, title, config.to_string(), now],
-        )?;
-        let id = c.last_insert_rowid();
+        let new = NewNode { key: &key, workflow_id, branch_index: None, kind: &kind, title: title.as_deref(), config: &config };
+        let id = workflows::insert_node(c, &new)?;
         match (&upstream, branch_index) {
             (None, _) => {
                 // New head: the old head follows it.
@@ -653,18 +597,18 @@ pub fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
                 }
             }
         }
-        load_node(c, id)?.ok_or_else(|| Error::internal("node vanished"))
+        workflows::node(c, id)?.ok_or_else(|| Error::internal("node vanished"))
     })?;
     Ok(Reply::data(node.to_json()))
 }
 
 pub fn get_node(ctx: &Ctx) -> Result<Reply> {
     let id = one_id(ctx)?;
-    Ok(Reply::data(ctx.app.store.read(|c| load_node(c, id))?.map(|n| n.to_json()).unwrap_or(Value::Null)))
+    Ok(Reply::data(ctx.app.store.read(|c| workflows::node(c, id))?.map(|n| n.to_json()).unwrap_or(Value::Null)))
 }
 
 fn executed(c: &Connection, workflow_id: i64) -> Result<bool> {
-    Ok(load_workflow(c, workflow_id)?.is_some_and(|w| w.executed > 0))
+    Ok(workflows::get(c, workflow_id)?.is_some_and(|w| w.executed > 0))
 }
 
 pub fn update_node(ctx: &Ctx) -> Result<Reply> {
@@ -672,7 +616,7 @@ pub fn update_node(ctx: &Ctx) -> Result<Reply> {
     let values = ctx.input.values_or_empty()?;
     let schema = ctx.app.registry.snapshot();
     let node = ctx.app.store.write(|c| {
-        let n = load_node(c, id)?.ok_or_else(node_not_found)?;
+        let n = workflows::node(c, id)?.ok_or_else(node_not_found)?;
         if executed(c, n.workflow_id)? {
             return Err(bad(Code::WorkflowExecuted, "Nodes in executed workflow could not be reconfigured"));
         }
@@ -681,13 +625,13 @@ pub fn update_node(ctx: &Ctx) -> Result<Reply> {
         fixed_field(&values, "branchIndex", json!(n.branch_index))?;
         if let Some(config) = values.get("config") {
             validate_node(&n.kind, config, &schema)?;
-            c.execute("UPDATE flow_nodes SET config = ?2 WHERE id = ?1", params![id, config.to_string()])?;
+            workflows::set_node_config(c, id, config)?;
         }
         if let Some(t) = values.get("title") {
-            c.execute("UPDATE flow_nodes SET title = ?2 WHERE id = ?1", params![id, t.as_str()])?;
+            workflows::set_node_title(c, id, t.as_str())?;
         }
-        c.execute("UPDATE flow_nodes SET updatedAt = ?2 WHERE id = ?1", params![id, crate::time::now_iso()])?;
-        load_node(c, id)?.ok_or_else(|| Error::internal("node vanished"))
+        workflows::touch_node(c, id)?;
+        workflows::node(c, id)?.ok_or_else(|| Error::internal("node vanished"))
     })?;
     Ok(Reply::data(json!([node.to_json()])))
 }
@@ -699,7 +643,7 @@ fn delete_branches(c: &Connection, nodes: &[Node], id: i64, keep: Option<i64>) -
         while let Some(nid) = cur {
             delete_branches(c, nodes, nid, None)?;
             cur = nodes.iter().find(|n| n.id == nid).and_then(|n| n.downstream_id);
-            c.execute("DELETE FROM flow_nodes WHERE id = ?1", params![nid])?;
+            workflows::delete_node(c, nid)?;
         }
     }
     Ok(())
@@ -716,11 +660,11 @@ pub fn destroy_node(ctx: &Ctx) -> Result<Reply> {
         ),
     };
     let removed = ctx.app.store.write(|c| {
-        let n = load_node(c, id)?.ok_or_else(node_not_found)?;
+        let n = workflows::node(c, id)?.ok_or_else(node_not_found)?;
         if executed(c, n.workflow_id)? {
             return Err(bad(Code::WorkflowExecuted, "Nodes in executed workflow could not be deleted"));
         }
-        let nodes = load_nodes(c, n.workflow_id)?;
+        let nodes = workflows::nodes(c, n.workflow_id)?;
         let find = |nid: i64| nodes.iter().find(|x| x.id == nid);
         delete_branches(c, &nodes, id, keep)?;
         // What takes the node's place: the kept branch (head…tail) or nothing.
@@ -757,7 +701,7 @@ pub fn destroy_node(ctx: &Ctx) -> Result<Reply> {
         } else if let Some(d) = down {
             set_links(c, d.id, n.upstream_id, d.downstream_id, n.branch_index)?;
         }
-        c.execute("DELETE FROM flow_nodes WHERE id = ?1", params![id])?;
+        workflows::delete_node(c, id)?;
         Ok(n)
     })?;
     Ok(Reply::data(removed.to_json()))
@@ -766,7 +710,7 @@ pub fn destroy_node(ctx: &Ctx) -> Result<Reply> {
 // ---------------------------------------------------------------- executions
 
 fn jobs_json(c: &Connection, execution_id: i64) -> Result<Value> {
-    Ok(Value::Array(load_jobs(c, execution_id)?.iter().map(|j| j.to_json()).collect()))
+    Ok(Value::Array(executions::jobs(c, execution_id)?.iter().map(|j| j.to_json()).collect()))
 }
 
 fn decorate(ctx: &Ctx, c: &Connection, mut e: Value) -> Result<Value> {
@@ -776,7 +720,7 @@ fn decorate(ctx: &Ctx, c: &Connection, mut e: Value) -> Result<Value> {
     }
     if wants(ctx, "workflow") {
         let wid = e.get("workflowId").and_then(Value::as_i64).unwrap_or(0);
-        e["workflow"] = load_workflow(c, wid)?.map(|w| w.to_json()).unwrap_or(Value::Null);
+        e["workflow"] = workflows::get(c, wid)?.map(|w| w.to_json()).unwrap_or(Value::Null);
     }
     Ok(e)
 }
@@ -789,7 +733,7 @@ pub fn list_executions(ctx: &Ctx) -> Result<Reply> {
 
 pub fn get_execution(ctx: &Ctx) -> Result<Reply> {
     let id = one_id(ctx)?;
-    ctx.app.store.read(|c| match load_execution(c, id)? {
+    ctx.app.store.read(|c| match executions::get(c, id)? {
         Some(e) => Ok(Reply::data(decorate(ctx, c, e.to_json())?)),
         None => Ok(Reply::data(Value::Null)),
     })
@@ -802,25 +746,17 @@ pub fn cancel_execution(ctx: &Ctx) -> Result<Reply> {
     let exec = ctx
         .app
         .store
-        .read(|c| load_execution(c, id))?
+        .read(|c| executions::get(c, id))?
         .ok_or_else(|| Error::new(Code::ExecutionNotFound, "execution not found"))?;
-    if !matches!(exec.status, None | Some(0)) {
+    if !matches!(exec.status, None | Some(ExecStatus::Started)) {
         return Err(bad(Code::ExecutionNotCancelable, "Only queued or started executions can be canceled"));
     }
     if state.busy.contains(&id) {
         return Err(Error::new(Code::ExecutionBusy, "Execution is being processed"));
     }
     let exec = ctx.app.store.write(|c| {
-        let now = crate::time::now_iso();
-        c.execute(
-            "UPDATE executions SET status = ?2, reason = 'manual_cancel', updatedAt = ?3 WHERE id = ?1",
-            params![id, status::ABORTED, now],
-        )?;
-        c.execute(
-            "UPDATE jobs SET status = ?2, updatedAt = ?3 WHERE executionId = ?1 AND status = 0",
-            params![id, status::ABORTED, now],
-        )?;
-        load_execution(c, id)?.ok_or_else(|| Error::internal("execution vanished"))
+        executions::abort(c, id, "manual_cancel")?;
+        executions::get(c, id)?.ok_or_else(|| Error::internal("execution vanished"))
     })?;
     drop(state);
     Ok(Reply::data(exec.to_json()))
@@ -842,10 +778,62 @@ pub fn destroy_executions(ctx: &Ctx) -> Result<Reply> {
     let n = ctx.app.store.write(|c| {
         let mut n = 0;
         for id in ids {
-            // QUEUEING and STARTED rows stay: the worker may be claiming them.
-            n += c.execute("DELETE FROM executions WHERE id = ?1 AND status IS NOT NULL AND status <> 0", params![id])?;
+            n += executions::delete_final(c, id)?;
         }
         Ok(n)
     })?;
     Ok(Reply::data(json!(n)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Durability, Store};
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let s = Store::open(&dir.path().join("data"), Durability::Normal, 1).expect("open");
+        (dir, s)
+    }
+
+    fn new_workflow() -> NewWorkflow {
+        NewWorkflow {
+            key: Some("w".into()),
+            title: Some("w".into()),
+            description: None,
+            config: json!({ "type": 0 }),
+            enabled: true,
+            sync: true,
+            options: default_options(None),
+        }
+    }
+
+    /// `(key, upstream key, downstream key, branchIndex)` of each node, in id order.
+    fn shape(nodes: &[Node]) -> Vec<(String, Option<String>, Option<String>, Option<i64>)> {
+        let key = |id: Option<i64>| id.and_then(|id| nodes.iter().find(|n| n.id == id)).map(|n| n.key.clone());
+        nodes.iter().map(|n| (n.key.clone(), key(n.upstream_id), key(n.downstream_id), n.branch_index)).collect()
+    }
+
+    fn link(key: &str, up: Option<&str>, down: Option<&str>) -> (String, Option<String>, Option<String>, Option<i64>) {
+        (key.into(), up.map(str::to_string), down.map(str::to_string), None)
+    }
+
+    #[test]
+    fn a_chain_links_each_node_to_both_neighbours_and_a_copy_keeps_the_shape() {
+        let (_dir, s) = store();
+        let (orig, copy) = s
+            .write(|c| {
+                let id = insert_workflow(c, &new_workflow())?;
+                let chain = [("a", "calculation", json!({})), ("b", "calculation", json!({})), ("c", "end", json!({ "x": 1 }))];
+                insert_chain(c, id, &chain)?;
+                let w = workflows::get(c, id)?.expect("workflow");
+                let copy_id = copy_version(c, &w, &w.key, None, false)?;
+                Ok((workflows::nodes(c, id)?, workflows::nodes(c, copy_id)?))
+            })
+            .expect("write");
+        let expected = vec![link("a", None, Some("b")), link("b", Some("a"), Some("c")), link("c", Some("b"), None)];
+        assert_eq!(shape(&orig), expected);
+        assert_eq!(shape(&copy), expected);
+        assert_eq!(copy[2].config, json!({ "x": 1 }));
+    }
 }

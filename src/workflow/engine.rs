@@ -8,11 +8,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use serde_json::{json, Value};
 
-use super::model::{load_jobs, load_nodes, load_workflow, status, ExecutionRow, Node, Workflow};
-use super::nodes::{self, Step};
+use super::model::{ExecStatus, ExecutionRow, JobStatus, Node, Workflow};
+use super::repo::{executions, workflows};
+use super::nodes::{self, Step, Typed};
 use super::template;
 use crate::app::App;
 use crate::error::Result;
@@ -21,30 +22,53 @@ use crate::error::Result;
 #[derive(Debug)]
 pub struct Flow {
     pub workflow: Workflow,
-    pub nodes: HashMap<i64, Node>,
+    pub nodes: HashMap<i64, FlowNode>,
     pub head: Option<i64>,
+}
+
+/// A node of a loaded version: the stored row (config JSON verbatim) and its parsed config.
+#[derive(Debug, Clone)]
+pub struct FlowNode {
+    pub row: Node,
+    /// The node type with the parsed config, or why the node can not run: the message its job gets.
+    pub typed: std::result::Result<Typed, String>,
+}
+
+impl FlowNode {
+    /// A stored config that no longer parses (a type unregistered since, a rule added since, a row written
+    /// by hand) must not fail the load: that would take the whole version, and every trigger of its key,
+    /// down with a 500. The version loads; running that node ends its job ERROR with a message naming the
+    /// node and each problem (`Refused::job_message`), so the execution fails and says why.
+    fn parse(row: Node) -> FlowNode {
+        let typed = nodes::parse(&row.kind, &row.config).map_err(|refused| {
+            let message = refused.job_message(&row);
+            tracing::warn!(workflow = row.workflow_id, node = row.id, %message, "stored node config refused");
+            message
+        });
+        FlowNode { row, typed }
+    }
 }
 
 impl Flow {
     pub fn load(c: &Connection, id: i64) -> Result<Option<Flow>> {
-        let Some(workflow) = load_workflow(c, id)? else { return Ok(None) };
-        let list = load_nodes(c, id)?;
+        let Some(workflow) = workflows::get(c, id)? else { return Ok(None) };
+        let list = workflows::nodes(c, id)?;
         let head = list.iter().filter(|n| n.upstream_id.is_none() && n.branch_index.is_none()).map(|n| n.id).min();
-        let nodes = list.into_iter().map(|n| (n.id, n)).collect();
+        let nodes = list.into_iter().map(|n| (n.id, FlowNode::parse(n))).collect();
         Ok(Some(Flow { workflow, nodes, head }))
     }
 
-    pub fn node(&self, id: i64) -> Option<&Node> {
+    pub fn node(&self, id: i64) -> Option<&FlowNode> {
         self.nodes.get(&id)
     }
 
-    pub fn node_by_key(&self, key: &str) -> Option<&Node> {
-        self.nodes.values().find(|n| n.key == key)
+    pub fn node_by_key(&self, key: &str) -> Option<&FlowNode> {
+        self.nodes.values().find(|n| n.row.key == key)
     }
 
     /// The head of branch `index` under `parent`.
-    pub fn branch_head(&self, parent: i64, index: i64) -> Option<&Node> {
-        self.nodes.values().find(|n| n.upstream_id == Some(parent) && n.branch_index == Some(index))
+    pub fn branch_head(&self, parent: i64, index: i64) -> Option<&FlowNode> {
+        self.nodes.values().find(|n| n.row.upstream_id == Some(parent) && n.row.branch_index == Some(index))
     }
 
     /// Branch indexes present under `parent`, ascending.
@@ -52,8 +76,8 @@ impl Flow {
         let mut v: Vec<i64> = self
             .nodes
             .values()
-            .filter(|n| n.upstream_id == Some(parent))
-            .filter_map(|n| n.branch_index)
+            .filter(|n| n.row.upstream_id == Some(parent))
+            .filter_map(|n| n.row.branch_index)
             .collect();
         v.sort_unstable();
         v
@@ -61,9 +85,9 @@ impl Flow {
 
     /// The first node of the chain `id` is on: the main head or a branch head.
     fn chain_head(&self, id: i64) -> Option<&Node> {
-        let mut n = self.node(id)?;
+        let mut n = &self.node(id)?.row;
         while n.branch_index.is_none() {
-            match n.upstream_id.and_then(|u| self.node(u)) {
+            match n.upstream_id.and_then(|u| self.node(u)).map(|u| &u.row) {
                 Some(up) => n = up,
                 None => break,
             }
@@ -80,7 +104,7 @@ pub struct Job {
     pub node_key: String,
     /// Index in `Processor::jobs` of the upstream job.
     pub upstream: Option<usize>,
-    pub status: i64,
+    pub status: JobStatus,
     pub result: Value,
     pub meta: Value,
     pub created_at: String,
@@ -93,8 +117,8 @@ pub struct Job {
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub execution_id: i64,
-    /// Final execution status; `0` = still STARTED (a pending delay).
-    pub status: i64,
+    /// Final execution status; STARTED = a pending delay.
+    pub status: ExecStatus,
     /// The last job was an `end` node (trigger.md §7 stop / intercept).
     pub ended_by_end: bool,
     pub messages: Vec<String>,
@@ -116,7 +140,8 @@ pub struct Processor<'a> {
     pub collect_messages: bool,
     pub messages: Vec<String>,
     pub output: Option<Value>,
-    ended: Option<i64>,
+    /// The status an `end` node ended the run with.
+    ended: Option<JobStatus>,
     deadline_ms: Option<i64>,
     timed_out: bool,
     due_ms: Option<i64>,
@@ -191,7 +216,7 @@ impl<'a> Processor<'a> {
         self.scopes.remove(&node.key);
     }
 
-    pub fn end(&mut self, st: i64) {
+    pub fn end(&mut self, st: JobStatus) {
         self.ended = Some(st);
     }
 
@@ -212,13 +237,13 @@ impl<'a> Processor<'a> {
 
     /// Records an extra RESOLVED job for another node (the `variable` node's target).
     pub fn record_for(&mut self, node: &Node, result: Value, upstream: Option<usize>) {
-        let idx = self.push_job(node, upstream, status::RESOLVED);
+        let idx = self.push_job(node, upstream, JobStatus::Resolved);
         self.jobs[idx].result = result;
     }
 
     // ---- running ----
 
-    fn push_job(&mut self, node: &Node, upstream: Option<usize>, st: i64) -> usize {
+    fn push_job(&mut self, node: &Node, upstream: Option<usize>, st: JobStatus) -> usize {
         let now = crate::time::now_iso();
         self.jobs.push(Job {
             id: None,
@@ -238,7 +263,7 @@ impl<'a> Processor<'a> {
         idx
     }
 
-    fn set_job(&mut self, idx: usize, st: i64, result: Option<Value>, meta: Option<Value>) {
+    fn set_job(&mut self, idx: usize, st: JobStatus, result: Option<Value>, meta: Option<Value>) {
         let job = &mut self.jobs[idx];
         job.status = st;
         if let Some(r) = result {
@@ -277,48 +302,51 @@ impl<'a> Processor<'a> {
     }
 
     /// Runs from the head; returns the chain's final status.
-    pub fn start(&mut self) -> i64 {
+    pub fn start(&mut self) -> JobStatus {
         let flow = self.flow.clone();
         match flow.head {
             Some(h) => self.run_chain(h, None),
-            None => status::RESOLVED,
+            None => JobStatus::Resolved,
         }
     }
 
     /// Runs `start` and its downstream nodes while jobs resolve.
-    fn run_chain(&mut self, start: i64, prev: Option<usize>) -> i64 {
+    fn run_chain(&mut self, start: i64, prev: Option<usize>) -> JobStatus {
         let flow = self.flow.clone();
         let mut current = flow.node(start);
         let mut prev = prev;
         while let Some(node) = current {
             if self.check_deadline() {
-                return status::ABORTED;
+                return JobStatus::Aborted;
             }
             let (st, idx) = self.run_node(node, prev);
-            if self.stopping() || st != status::RESOLVED {
+            if self.stopping() || st != JobStatus::Resolved {
                 return st;
             }
             prev = Some(idx);
-            current = node.downstream_id.and_then(|d| flow.node(d));
+            current = node.row.downstream_id.and_then(|d| flow.node(d));
         }
-        status::RESOLVED
+        JobStatus::Resolved
     }
 
-    fn run_node(&mut self, node: &Node, prev: Option<usize>) -> (i64, usize) {
-        let idx = self.push_job(node, prev, status::PENDING);
-        tracing::debug!(execution = self.execution_id, node = node.id, kind = %node.kind, "node");
+    fn run_node(&mut self, node: &FlowNode, prev: Option<usize>) -> (JobStatus, usize) {
+        let idx = self.push_job(&node.row, prev, JobStatus::Pending);
+        tracing::debug!(execution = self.execution_id, node = node.row.id, kind = %node.row.kind, "node");
         (self.drive(node, idx, None), idx)
     }
 
     /// Steps a node's instruction until it is done, running the branches it asks for.
-    fn drive(&mut self, node: &Node, idx: usize, mut resume: Option<(Value, i64)>) -> i64 {
-        let Some(instruction) = nodes::get(&node.kind) else {
-            let msg = format!("Node type \"{}\" is not registered", node.kind);
-            self.set_job(idx, status::ERROR, Some(json!({ "message": msg })), None);
-            return status::ERROR;
+    fn drive(&mut self, flow_node: &FlowNode, idx: usize, mut resume: Option<(Value, JobStatus)>) -> JobStatus {
+        let node = &flow_node.row;
+        let typed = match &flow_node.typed {
+            Ok(t) => t,
+            Err(message) => {
+                self.set_job(idx, JobStatus::Error, Some(json!({ "message": message })), None);
+                return JobStatus::Error;
+            }
         };
         loop {
-            let step = instruction.run(self, node, idx, resume.take());
+            let step = typed.instruction.run(self, node, &typed.config, idx, resume.take());
             match step {
                 Step::Done { status: st, result, meta } => {
                     let st = self.ended.filter(|_| node.kind == "end").unwrap_or(st);
@@ -326,18 +354,18 @@ impl<'a> Processor<'a> {
                     return st;
                 }
                 Step::Pending { result, due_ms } => {
-                    self.set_job(idx, status::PENDING, Some(result), None);
+                    self.set_job(idx, JobStatus::Pending, Some(result), None);
                     self.pend_until(due_ms);
-                    return status::PENDING;
+                    return JobStatus::Pending;
                 }
                 Step::Branch { index, state } => {
                     let st = match self.flow.clone().branch_head(node.id, index) {
-                        Some(head) => self.run_chain(head.id, Some(idx)),
-                        None => status::RESOLVED,
+                        Some(head) => self.run_chain(head.row.id, Some(idx)),
+                        None => JobStatus::Resolved,
                     };
-                    if st == status::PENDING || self.stopping() {
+                    if st == JobStatus::Pending || self.stopping() {
                         let meta = json!({ "state": state, "branch": index });
-                        let job_status = self.ended.unwrap_or(if self.timed_out { status::ABORTED } else { status::PENDING });
+                        let job_status = self.ended.unwrap_or(if self.timed_out { JobStatus::Aborted } else { JobStatus::Pending });
                         self.set_job(idx, job_status, None, Some(meta));
                         return st;
                     }
@@ -348,14 +376,14 @@ impl<'a> Processor<'a> {
     }
 
     /// The execution status for a chain that ended with `chain`.
-    pub fn final_status(&self, chain: i64) -> i64 {
+    pub fn final_status(&self, chain: JobStatus) -> ExecStatus {
         if let Some(e) = self.ended {
-            return e;
+            return e.into();
         }
         if self.timed_out {
-            return status::ABORTED;
+            return ExecStatus::Aborted;
         }
-        chain
+        chain.into()
     }
 
     fn ended_by_end(&self) -> bool {
@@ -366,7 +394,7 @@ impl<'a> Processor<'a> {
 
     /// Loads the saved jobs of an execution (a run paused by a delay).
     pub fn restore(&mut self, c: &Connection) -> Result<()> {
-        let rows = load_jobs(c, self.execution_id)?;
+        let rows = executions::jobs(c, self.execution_id)?;
         let by_id: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
         for r in rows {
             let key = r.node_key.clone().unwrap_or_default();
@@ -390,22 +418,23 @@ impl<'a> Processor<'a> {
         let waiting: Vec<(i64, Value)> = self
             .jobs
             .iter()
-            .filter(|j| j.status == status::PENDING)
+            .filter(|j| j.status == JobStatus::Pending)
             .filter_map(|j| Some((j.node_id, j.meta.get("state")?.get("scope")?.clone())))
             .collect();
         for (node_id, scope) in waiting {
             if let Some(node) = flow.node(node_id) {
-                self.set_scope(node, scope);
+                self.set_scope(&node.row, scope);
             }
         }
         Ok(())
     }
 
-    /// The pending delay job, if any, and its node.
-    pub fn pending_delay(&self) -> Option<(usize, Node)> {
+    /// The pending delay job, if any, and the status it ends with.
+    pub fn pending_delay(&self) -> Option<(usize, JobStatus)> {
         self.jobs.iter().enumerate().rev().find_map(|(i, j)| {
-            let node = self.flow.node(j.node_id)?;
-            (j.status == status::PENDING && node.kind == "delay").then(|| (i, node.clone()))
+            let typed = self.flow.node(j.node_id)?.typed.as_ref().ok()?;
+            let end_status = typed.delay_end_status().filter(|_| j.status == JobStatus::Pending)?;
+            Some((i, end_status))
         })
     }
 
@@ -417,27 +446,27 @@ impl<'a> Processor<'a> {
 
     /// Finishes job `idx` with `st` and continues the run from there, returning through every branch
     /// owner up to the main chain. Returns the chain status like `start`.
-    pub fn resume_from(&mut self, idx: usize, st: i64) -> i64 {
+    pub fn resume_from(&mut self, idx: usize, st: JobStatus) -> JobStatus {
         self.set_job(idx, st, None, None);
         let flow = self.flow.clone();
         let mut node_id = self.jobs[idx].node_id;
         let mut job_idx = idx;
         let mut st = st;
         loop {
-            if st == status::RESOLVED {
-                if let Some(down) = flow.node(node_id).and_then(|n| n.downstream_id) {
+            if st == JobStatus::Resolved {
+                if let Some(down) = flow.node(node_id).and_then(|n| n.row.downstream_id) {
                     st = self.run_chain(down, Some(job_idx));
                 }
             }
-            if st == status::PENDING || self.stopping() {
+            if st == JobStatus::Pending || self.stopping() {
                 return st;
             }
             let Some(head) = flow.chain_head(node_id) else { return st };
             let (Some(_), Some(parent_id)) = (head.branch_index, head.upstream_id) else { return st };
-            let Some(parent) = flow.node(parent_id).cloned() else { return st };
+            let Some(parent) = flow.node(parent_id) else { return st };
             let Some(parent_idx) = self.jobs.iter().rposition(|j| j.node_id == parent_id) else { return st };
             let state = self.jobs[parent_idx].meta.get("state").cloned().unwrap_or(Value::Null);
-            st = self.drive(&parent, parent_idx, Some((state, st)));
+            st = self.drive(parent, parent_idx, Some((state, st)));
             node_id = parent_id;
             job_idx = parent_idx;
         }
@@ -446,18 +475,18 @@ impl<'a> Processor<'a> {
     // ---- saving ----
 
     /// Marks jobs still pending as ABORTED (timeout, cancel).
-    fn abort_pending(&mut self, st: i64) {
+    fn abort_pending(&mut self, st: JobStatus) {
         for i in 0..self.jobs.len() {
-            if self.jobs[i].status == status::PENDING {
+            if self.jobs[i].status == JobStatus::Pending {
                 self.set_job(i, st, None, None);
             }
         }
     }
 
     /// Writes new and changed jobs and the execution's status, output and reason.
-    pub fn save(&mut self, c: &Connection, exec_status: i64) -> Result<()> {
-        if exec_status < 0 && self.timed_out {
-            self.abort_pending(status::ABORTED);
+    pub fn save(&mut self, c: &Connection, exec_status: ExecStatus) -> Result<()> {
+        if exec_status.is_failure() && self.timed_out {
+            self.abort_pending(JobStatus::Aborted);
         }
         for i in 0..self.jobs.len() {
             if !self.jobs[i].dirty {
@@ -465,40 +494,37 @@ impl<'a> Processor<'a> {
             }
             let upstream_id = self.jobs[i].upstream.and_then(|u| self.jobs[u].id);
             let j = &self.jobs[i];
-            let result = j.result.to_string();
-            let meta = if j.meta.is_null() { None } else { Some(j.meta.to_string()) };
+            let write = executions::JobWrite {
+                execution_id: self.execution_id,
+                node_id: j.node_id,
+                node_key: &j.node_key,
+                upstream_id,
+                status: j.status,
+                result: &j.result,
+                meta: &j.meta,
+                created_at: &j.created_at,
+                updated_at: &j.updated_at,
+            };
             match j.id {
-                Some(id) => {
-                    c.prepare_cached("UPDATE jobs SET status = ?2, result = ?3, meta = ?4, updatedAt = ?5 WHERE id = ?1")?
-                        .execute(params![id, j.status, result, meta, j.updated_at])?;
-                }
+                Some(id) => executions::update_job(c, id, &write)?,
                 None => {
-                    c.prepare_cached(
-                        "INSERT INTO jobs (executionId, nodeId, nodeKey, upstreamId, status, result, meta, createdAt, updatedAt)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    )?
-                    .execute(params![self.execution_id, j.node_id, j.node_key, upstream_id, j.status, result, meta, j.created_at, j.updated_at])?;
-                    self.jobs[i].id = Some(c.last_insert_rowid());
+                    let id = executions::insert_job(c, &write)?;
+                    self.jobs[i].id = Some(id);
                 }
             }
             self.jobs[i].dirty = false;
         }
         let reason = if self.timed_out { Some("timeout") } else { None };
-        let output = self.output.as_ref().map(Value::to_string);
-        c.prepare_cached(
-            "UPDATE executions SET status = ?2, output = COALESCE(?3, output), reason = COALESCE(?4, reason), updatedAt = ?5 WHERE id = ?1",
-        )?
-        .execute(params![self.execution_id, exec_status, output, reason, crate::time::now_iso()])?;
-        Ok(())
+        executions::finish(c, self.execution_id, exec_status, self.output.as_ref(), reason)
     }
 
-    pub fn outcome(&self, exec_status: i64) -> Outcome {
+    pub fn outcome(&self, exec_status: ExecStatus) -> Outcome {
         Outcome {
             execution_id: self.execution_id,
             status: exec_status,
             ended_by_end: self.ended_by_end(),
             messages: self.messages.clone(),
-            due_ms: match (exec_status == status::STARTED, self.due_ms, self.deadline_ms) {
+            due_ms: match (exec_status == ExecStatus::Started, self.due_ms, self.deadline_ms) {
                 (false, _, _) => None,
                 (true, Some(a), Some(b)) => Some(a.min(b)),
                 (true, a, b) => a.or(b),
@@ -507,48 +533,9 @@ impl<'a> Processor<'a> {
     }
 }
 
-/// Inserts a STARTED execution for an in-request run and counts it on the workflow.
-pub fn insert_started(c: &Connection, w: &Workflow, context: &Value, manually: bool) -> Result<ExecutionRow> {
-    let now = crate::time::now_iso();
-    c.prepare_cached(
-        "INSERT INTO executions (key, workflowId, context, status, manually, sync, startedAt, createdAt, updatedAt)
-         VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?6, ?6)",
-    )?
-    .execute(params![w.key, w.id, context.to_string(), manually, w.sync || manually, now])?;
-    let id = c.last_insert_rowid();
-    c.prepare_cached("UPDATE workflows SET executed = executed + 1 WHERE id = ?1")?.execute(params![w.id])?;
-    Ok(ExecutionRow {
-        id,
-        key: w.key.clone(),
-        workflow_id: w.id,
-        context: context.clone(),
-        status: Some(status::STARTED),
-        output: Value::Null,
-        reason: None,
-        manually,
-        sync: w.sync || manually,
-        started_at: Some(now.clone()),
-        created_at: now.clone(),
-        updated_at: now,
-    })
-}
-
-/// Inserts a QUEUEING execution (async trigger), counted on the workflow.
-pub fn insert_queued(c: &Connection, w: &Workflow, context: &Value) -> Result<i64> {
-    let now = crate::time::now_iso();
-    c.prepare_cached(
-        "INSERT INTO executions (key, workflowId, context, status, manually, sync, createdAt, updatedAt)
-         VALUES (?1, ?2, ?3, NULL, 0, 0, ?4, ?4)",
-    )?
-    .execute(params![w.key, w.id, context.to_string(), now])?;
-    let id = c.last_insert_rowid();
-    c.prepare_cached("UPDATE workflows SET executed = executed + 1 WHERE id = ?1")?.execute(params![w.id])?;
-    Ok(id)
-}
-
 /// Runs a workflow inside the current request: insert STARTED, run, save (workflows.md §4.2).
 pub fn run_in_request(app: &App, flow: Arc<Flow>, context: Value, manually: bool, collect_messages: bool) -> Result<Outcome> {
-    let exec = app.store.write(|c| insert_started(c, &flow.workflow, &context, manually))?;
+    let exec = app.store.write(|c| executions::insert_started(c, &flow.workflow, &context, manually))?;
     let _busy = app.queue.mark_busy(exec.id);
     let mut p = Processor::new(app, flow, &exec);
     p.collect_messages = collect_messages;

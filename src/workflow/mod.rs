@@ -11,4 +11,5 @@ pub mod model;
 pub mod nodes;
 mod num;
 pub mod queue;
+pub mod repo;
 pub mod template;

@@ -1,21 +1,106 @@
 //! The workflow model (workflows.md §1): workflows, nodes, executions and jobs as rows and as JSON,
 //! with NocoBase's status numbers.
 
-use rusqlite::{params, Connection, Row};
+use rusqlite::Row;
 use serde_json::{json, Value};
 
-use crate::error::Result;
-use crate::store::OptionalExt;
+/// An enum of NocoBase status numbers: the integer is what is stored in SQL and sent on the wire.
+macro_rules! coded_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($(#[$vmeta])* $variant,)* }
 
-/// Execution statuses (`null` = QUEUEING is `None`).
-pub mod status {
-    pub const STARTED: i64 = 0;
-    pub const PENDING: i64 = 0; // job status
-    pub const RESOLVED: i64 = 1;
-    pub const FAILED: i64 = -1;
-    pub const ERROR: i64 = -2;
-    pub const ABORTED: i64 = -3;
-    // CANCELED (-4) and REJECTED (-5) exist in NocoBase's table; no flowgate node produces them.
+        impl $name {
+            pub fn code(self) -> i64 {
+                match self { $($name::$variant => $code,)* }
+            }
+            pub fn from_code(code: i64) -> Option<$name> {
+                match code { $($code => Some($name::$variant),)* _ => None }
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_i64(self.code())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<$name, D::Error> {
+                let code = <i64 as serde::Deserialize>::deserialize(d)?;
+                $name::from_code(code)
+                    .ok_or_else(|| serde::de::Error::custom(format!("{code} is not a {}", stringify!($name))))
+            }
+        }
+
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.code()))
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<$name> {
+                let code = <i64 as rusqlite::types::FromSql>::column_result(v)?;
+                $name::from_code(code).ok_or(rusqlite::types::FromSqlError::OutOfRange(code))
+            }
+        }
+    };
+}
+pub(crate) use coded_enum;
+
+/// The execution and job status enums: the same numbers but for `0`, which is an execution's STARTED and
+/// a job's PENDING (so that one can not be passed for the other); a run's last job status maps to the
+/// execution's with the same number, PENDING to STARTED.
+macro_rules! run_statuses {
+    ($exec_zero:ident, $job_zero:ident; $($(#[$vmeta:meta])* $variant:ident = $code:literal,)*) => {
+        coded_enum! {
+            /// An execution's status. QUEUEING is no variant: it is SQL `NULL` / JSON `null`, so a queued
+            /// row is `Option::<ExecStatus>::None` (kept as NocoBase stores it).
+            ExecStatus { $exec_zero = 0, $($(#[$vmeta])* $variant = $code,)* }
+        }
+        coded_enum! {
+            /// A job's status.
+            JobStatus { $job_zero = 0, $($(#[$vmeta])* $variant = $code,)* }
+        }
+        impl From<JobStatus> for ExecStatus {
+            fn from(s: JobStatus) -> ExecStatus {
+                match s {
+                    JobStatus::$job_zero => ExecStatus::$exec_zero,
+                    $(JobStatus::$variant => ExecStatus::$variant,)*
+                }
+            }
+        }
+    };
+}
+
+run_statuses! {
+    Started, Pending;
+    Resolved = 1,
+    Failed = -1,
+    Error = -2,
+    Aborted = -3,
+    /// In NocoBase's table; no flowgate node produces it.
+    Canceled = -4,
+    /// In NocoBase's table; no flowgate node produces it.
+    Rejected = -5,
+}
+
+coded_enum! {
+    /// A custom-action workflow's `config.type`: what its context data is.
+    ContextType {
+        Global = 0,
+        SingleRecord = 1,
+        MultipleRecords = 2,
+    }
+}
+
+impl ExecStatus {
+    /// Negative statuses: the run did not succeed (FAILED, ERROR, ABORTED, CANCELED, REJECTED).
+    pub fn is_failure(self) -> bool {
+        self.code() < 0
+    }
 }
 
 pub const TRIGGER_TYPE: &str = "custom-action";
@@ -37,15 +122,13 @@ pub struct Workflow {
     pub updated_at: String,
 }
 
-pub const WORKFLOW_COLUMNS: &str =
-    "id, key, title, description, type, config, enabled, sync, current, options, executed, createdAt, updatedAt";
-
 fn json_col(r: &Row, i: usize) -> rusqlite::Result<Value> {
     let s: Option<String> = r.get(i)?;
     Ok(s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(Value::Null))
 }
 
 impl Workflow {
+    /// Reads `repo::workflows`' WORKFLOW_COLUMNS, in that order.
     pub fn from_row(r: &Row) -> rusqlite::Result<Workflow> {
         Ok(Workflow {
             id: r.get(0)?,
@@ -74,9 +157,10 @@ impl Workflow {
         })
     }
 
-    /// `config.type`: 0 global (also when absent), 1 single record, 2 multiple records.
-    pub fn context_type(&self) -> i64 {
-        self.config.get("type").and_then(Value::as_i64).unwrap_or(0)
+    /// `config.type`: global also when absent. The API accepts only 0, 1 and 2 (`validate_config`); a
+    /// row written otherwise with another number is taken as global too.
+    pub fn context_type(&self) -> ContextType {
+        self.config.get("type").and_then(Value::as_i64).and_then(ContextType::from_code).unwrap_or(ContextType::Global)
     }
 
     /// `config.collection` without a `main:` prefix.
@@ -98,12 +182,6 @@ impl Workflow {
     }
 }
 
-pub fn load_workflow(c: &Connection, id: i64) -> Result<Option<Workflow>> {
-    c.prepare_cached(&format!("SELECT {WORKFLOW_COLUMNS} FROM workflows WHERE id = ?1"))?
-        .query_row(params![id], Workflow::from_row)
-        .optional()
-}
-
 #[derive(Debug, Clone)]
 pub struct Node {
     pub id: i64,
@@ -119,10 +197,8 @@ pub struct Node {
     pub updated_at: String,
 }
 
-pub const NODE_COLUMNS: &str =
-    "id, key, workflowId, upstreamId, downstreamId, branchIndex, type, title, config, createdAt, updatedAt";
-
 impl Node {
+    /// Reads `repo::workflows`' NODE_COLUMNS, in that order.
     pub fn from_row(r: &Row) -> rusqlite::Result<Node> {
         Ok(Node {
             id: r.get(0)?,
@@ -148,25 +224,13 @@ impl Node {
     }
 }
 
-pub fn load_nodes(c: &Connection, workflow_id: i64) -> Result<Vec<Node>> {
-    let mut st = c.prepare_cached(&format!("SELECT {NODE_COLUMNS} FROM flow_nodes WHERE workflowId = ?1 ORDER BY id"))?;
-    let rows = st.query_map(params![workflow_id], Node::from_row)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
-pub fn load_node(c: &Connection, id: i64) -> Result<Option<Node>> {
-    c.prepare_cached(&format!("SELECT {NODE_COLUMNS} FROM flow_nodes WHERE id = ?1"))?
-        .query_row(params![id], Node::from_row)
-        .optional()
-}
-
 #[derive(Debug, Clone)]
 pub struct ExecutionRow {
     pub id: i64,
     pub key: String,
     pub workflow_id: i64,
     pub context: Value,
-    pub status: Option<i64>,
+    pub status: Option<ExecStatus>,
     pub output: Value,
     pub reason: Option<String>,
     pub manually: bool,
@@ -176,10 +240,8 @@ pub struct ExecutionRow {
     pub updated_at: String,
 }
 
-pub const EXECUTION_COLUMNS: &str =
-    "id, key, workflowId, context, status, output, reason, manually, sync, startedAt, createdAt, updatedAt";
-
 impl ExecutionRow {
+    /// Reads `repo::executions`' EXECUTION_COLUMNS, in that order.
     pub fn from_row(r: &Row) -> rusqlite::Result<ExecutionRow> {
         Ok(ExecutionRow {
             id: r.get(0)?,
@@ -206,12 +268,6 @@ impl ExecutionRow {
     }
 }
 
-pub fn load_execution(c: &Connection, id: i64) -> Result<Option<ExecutionRow>> {
-    c.prepare_cached(&format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE id = ?1"))?
-        .query_row(params![id], ExecutionRow::from_row)
-        .optional()
-}
-
 /// A job as stored; the processor keeps its own in-memory form (engine.rs).
 #[derive(Debug, Clone)]
 pub struct JobRow {
@@ -220,16 +276,15 @@ pub struct JobRow {
     pub node_id: Option<i64>,
     pub node_key: Option<String>,
     pub upstream_id: Option<i64>,
-    pub status: i64,
+    pub status: JobStatus,
     pub result: Value,
     pub meta: Value,
     pub created_at: String,
     pub updated_at: String,
 }
 
-pub const JOB_COLUMNS: &str = "id, executionId, nodeId, nodeKey, upstreamId, status, result, meta, createdAt, updatedAt";
-
 impl JobRow {
+    /// Reads `repo::executions`' JOB_COLUMNS, in that order.
     pub fn from_row(r: &Row) -> rusqlite::Result<JobRow> {
         Ok(JobRow {
             id: r.get(0)?,
@@ -254,12 +309,6 @@ impl JobRow {
     }
 }
 
-pub fn load_jobs(c: &Connection, execution_id: i64) -> Result<Vec<JobRow>> {
-    let mut st = c.prepare_cached(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE executionId = ?1 ORDER BY id"))?;
-    let rows = st.query_map(params![execution_id], JobRow::from_row)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
 /// 11 random characters of `[0-9a-z]` (workflow and node keys).
 pub fn random_key() -> String {
     use rand::Rng;
@@ -275,4 +324,44 @@ pub fn valid_key(k: &str) -> bool {
         && b.len() <= 255
         && (b[0].is_ascii_alphanumeric() || b[0] == b'_')
         && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::{params, Connection};
+
+    use super::*;
+
+    #[test]
+    fn statuses_keep_nocobase_numbers_on_the_wire() {
+        assert_eq!(json!([ExecStatus::Started, ExecStatus::Resolved, ExecStatus::Aborted]), json!([0, 1, -3]));
+        assert_eq!(json!([JobStatus::Pending, JobStatus::Failed, JobStatus::Error]), json!([0, -1, -2]));
+        let queued: Option<ExecStatus> = None;
+        assert_eq!(json!({ "status": queued }), json!({ "status": null }));
+        assert_eq!(serde_json::from_value::<ContextType>(json!(2)).ok(), Some(ContextType::MultipleRecords));
+        assert!(serde_json::from_value::<ContextType>(json!(3)).is_err());
+    }
+
+    #[test]
+    fn pending_job_leaves_the_execution_started() {
+        assert_eq!(ExecStatus::from(JobStatus::Pending), ExecStatus::Started);
+        for code in [1, -1, -2, -3, -4, -5] {
+            let job = JobStatus::from_code(code).expect("job status");
+            assert_eq!(ExecStatus::from(job).code(), code);
+        }
+    }
+
+    #[test]
+    fn statuses_round_trip_through_sql() {
+        let c = Connection::open_in_memory().expect("db");
+        c.execute("CREATE TABLE t (s INTEGER)", []).expect("table");
+        c.execute("INSERT INTO t VALUES (?1), (NULL), (7)", params![JobStatus::Aborted]).expect("insert");
+        let got: Vec<Option<i64>> =
+            c.prepare("SELECT s FROM t").expect("select").query_map([], |r| r.get(0)).expect("rows").map(|r| r.expect("row")).collect();
+        assert_eq!(got, vec![Some(-3), None, Some(7)]);
+        let read = |sql: &str| c.query_row(sql, [], |r| r.get::<_, Option<ExecStatus>>(0));
+        assert_eq!(read("SELECT s FROM t WHERE s = -3").ok(), Some(Some(ExecStatus::Aborted)));
+        assert_eq!(read("SELECT s FROM t WHERE s IS NULL").ok(), Some(None));
+        assert!(read("SELECT s FROM t WHERE s = 7").is_err(), "an unknown number is refused, not guessed");
+    }
 }

@@ -8,13 +8,11 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use rusqlite::params;
-
 use super::engine::{self, Processor};
-use super::model::{load_execution, status, ExecutionRow, EXECUTION_COLUMNS};
+use super::model::{ExecStatus, ExecutionRow};
+use super::repo::executions;
 use crate::app::App;
 use crate::error::Result;
-use crate::store::OptionalExt;
 
 /// Rows claimed per transaction: amortises the commit; unrun ones are returned at shutdown.
 const CLAIM_BATCH: i64 = 64;
@@ -117,11 +115,7 @@ impl Queue {
 
 /// Start-up recovery (workflows.md §4.3). Runs before the server accepts requests.
 pub fn recover(app: &App) -> Result<()> {
-    let started: Vec<ExecutionRow> = app.store.read(|c| {
-        let mut st = c.prepare(&format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE status = 0 ORDER BY id"))?;
-        let rows = st.query_map([], ExecutionRow::from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    })?;
+    let started: Vec<ExecutionRow> = app.store.read(executions::started)?;
     for exec in started {
         let flow = app.workflows.flow(&app.store, exec.workflow_id)?;
         // A saved pending delay: whoever started the run (a manual run too) has had its answer;
@@ -143,14 +137,7 @@ pub fn recover(app: &App) -> Result<()> {
         }
         if exec.sync {
             // Cut off inside its request, which is gone: nobody can receive the result.
-            app.store.write(|c| {
-                c.execute(
-                    "UPDATE executions SET status = ?2, reason = 'interrupted', updatedAt = ?3 WHERE id = ?1",
-                    params![exec.id, status::ABORTED, crate::time::now_iso()],
-                )?;
-                c.execute("UPDATE jobs SET status = ?2 WHERE executionId = ?1 AND status = 0", params![exec.id, status::ABORTED])?;
-                Ok(())
-            })?;
+            app.store.write(|c| executions::abort(c, exec.id, "interrupted"))?;
             tracing::warn!(execution = exec.id, "sync execution interrupted by a restart: aborted");
             continue;
         }
@@ -159,24 +146,14 @@ pub fn recover(app: &App) -> Result<()> {
             continue;
         }
         // Interrupted mid-run before anything was saved: run it again from the head.
-        app.store.write(|c| {
-            c.execute("DELETE FROM jobs WHERE executionId = ?1", params![exec.id])?;
-            c.execute("UPDATE executions SET status = NULL, startedAt = NULL WHERE id = ?1", params![exec.id])?;
-            Ok(())
-        })?;
+        app.store.write(|c| executions::requeue(c, exec.id))?;
         tracing::info!(execution = exec.id, "interrupted async execution queued again");
     }
     Ok(())
 }
 
 fn mark_failed(app: &App, id: i64, reason: &str) -> Result<()> {
-    app.store.write(|c| {
-        c.execute(
-            "UPDATE executions SET status = ?2, reason = ?3, updatedAt = ?4 WHERE id = ?1",
-            params![id, status::ERROR, reason, crate::time::now_iso()],
-        )?;
-        Ok(())
-    })
+    app.store.write(|c| executions::fail(c, id, reason))
 }
 
 pub fn start_worker(app: Arc<App>) -> std::io::Result<JoinHandle<()>> {
@@ -189,7 +166,7 @@ fn worker(app: &App) {
     loop {
         for id in due.drain(..) {
             if let Err(e) = resume(app, id) {
-                tracing::error!(execution = id, error = %e, "resuming execution failed");
+                tracing::error!(execution = id, error = %e, cause = e.cause(), "resuming execution failed");
             }
         }
         if app.queue.is_shutdown() {
@@ -199,7 +176,7 @@ fn worker(app: &App) {
             Ok(0) => due = app.queue.wait(Duration::from_secs(5)),
             Ok(_) => due = app.queue.wait(Duration::ZERO),
             Err(e) => {
-                tracing::error!(error = %e, "claiming queued executions failed");
+                tracing::error!(error = %e, cause = e.cause(), "claiming queued executions failed");
                 due = app.queue.wait(Duration::from_secs(1));
             }
         }
@@ -216,15 +193,7 @@ fn drain_batch(app: &App) -> Result<usize> {
         // Under the queue lock, like `executions:cancel`'s check and write.
         let guard = app.queue.lock();
         let now = crate::time::now_iso();
-        let mut rows = app.store.write(|c| {
-            let mut st = c.prepare_cached(&format!(
-                "UPDATE executions SET status = 0, startedAt = ?1, updatedAt = ?1
-                 WHERE id IN (SELECT id FROM executions WHERE status IS NULL ORDER BY id LIMIT ?2)
-                 RETURNING {EXECUTION_COLUMNS}"
-            ))?;
-            let rows = st.query_map(params![now, CLAIM_BATCH], ExecutionRow::from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(rows)
-        })?;
+        let mut rows = app.store.write(|c| executions::claim(c, &now, CLAIM_BATCH))?;
         drop(guard);
         rows.sort_by_key(|r| r.id);
         rows
@@ -250,7 +219,7 @@ fn drain_batch(app: &App) -> Result<usize> {
                 }
             }
             Err(e) => {
-                tracing::error!(execution = exec.id, error = %e, "execution failed to run");
+                tracing::error!(execution = exec.id, error = %e, cause = e.cause(), "execution failed to run");
                 mark_failed(app, exec.id, &e.to_string())?;
             }
         }
@@ -261,12 +230,7 @@ fn drain_batch(app: &App) -> Result<usize> {
 
 /// Returns claimed-but-unrun rows to the queue (shutdown): queued executions stay queued.
 fn unclaim(app: &App, rows: &[ExecutionRow]) -> Result<()> {
-    app.store.write(|c| {
-        for r in rows {
-            c.execute("UPDATE executions SET status = NULL, startedAt = NULL WHERE id = ?1 AND status = 0", params![r.id])?;
-        }
-        Ok(())
-    })
+    app.store.write(|c| rows.iter().try_for_each(|r| executions::unclaim(c, r.id)))
 }
 
 /// Takes execution `id` for running if it is still STARTED (not canceled or finished meanwhile): checked
@@ -274,15 +238,8 @@ fn unclaim(app: &App, rows: &[ExecutionRow]) -> Result<()> {
 /// Only the status is read; the caller already has (or then loads) the row.
 fn take(app: &App, id: i64) -> Result<Option<Busy<'_>>> {
     let mut s = app.queue.lock();
-    let st: Option<i64> = app
-        .store
-        .read(|c| {
-            c.prepare_cached("SELECT status FROM executions WHERE id = ?1")?
-                .query_row(params![id], |r| r.get::<_, Option<i64>>(0))
-                .optional()
-        })?
-        .flatten();
-    if st != Some(status::STARTED) {
+    let st: Option<ExecStatus> = app.store.read(|c| executions::status(c, id))?.flatten();
+    if st != Some(ExecStatus::Started) {
         return Ok(None);
     }
     s.busy.insert(id);
@@ -293,24 +250,24 @@ fn take(app: &App, id: i64) -> Result<Option<Busy<'_>>> {
 /// A timer fired: finish the pending delay (or time the run out) and continue.
 fn resume(app: &App, id: i64) -> Result<()> {
     let Some(_busy) = take(app, id)? else { return Ok(()) };
-    let Some(exec) = app.store.read(|c| load_execution(c, id))? else { return Ok(()) };
+    let Some(exec) = app.store.read(|c| executions::get(c, id))? else { return Ok(()) };
     let Some(flow) = app.workflows.flow(&app.store, exec.workflow_id)? else {
         return mark_failed(app, id, "workflow was deleted");
     };
     let mut p = Processor::new(app, flow, &exec);
     app.store.read(|c| p.restore(c))?;
-    let Some((idx, node)) = p.pending_delay() else { return Ok(()) };
+    let Some((idx, end_status)) = p.pending_delay() else { return Ok(()) };
     let now = crate::time::now_ms();
     let st = if p.past_deadline(now) {
         p.time_out();
-        status::ABORTED
+        ExecStatus::Aborted
     } else {
         let due = p.delay_due_ms(idx);
         if due > now {
             app.queue.arm(id, due.min(p.deadline().unwrap_or(due)));
             return Ok(());
         }
-        let chain = p.resume_from(idx, super::nodes::delay_end_status(&node.config));
+        let chain = p.resume_from(idx, end_status);
         p.final_status(chain)
     };
     app.store.write(|c| p.save(c, st))?;

@@ -1,26 +1,37 @@
 //! calculation: evaluates an expression with math.js / formula.js (one evaluator) or the string engine.
 
+use serde::Deserialize;
 use serde_json::Value;
 
-use super::{check_engine, Instruction, Step};
-use crate::collections::Schema;
+use super::{check_engine, lenient, Field, Instruction, Step};
 use crate::error::Entry;
 use crate::workflow::engine::Processor;
-use crate::workflow::model::Node;
+use crate::workflow::model::{JobStatus, Node};
 
 pub struct Calculation;
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CalculationConfig {
+    /// `math.js` when absent.
+    pub engine: Field<String>,
+    /// A template; its syntax is checked at run time (kept).
+    #[serde(deserialize_with = "lenient")]
+    pub expression: String,
+}
+
 impl Instruction for Calculation {
-    fn validate(&self, config: &Value, _schema: &Schema) -> Vec<Entry> {
+    type Config = CalculationConfig;
+
+    fn check(&self, config: &CalculationConfig) -> Vec<Entry> {
         let mut out = Vec::new();
-        check_engine(config, &["math.js", "formula.js", "string"], &mut out);
+        check_engine(&config.engine, &["math.js", "formula.js", "string"], &mut out);
         out
     }
 
-    fn run(&self, p: &mut Processor, node: &Node, _job: usize, _resume: Option<(Value, i64)>) -> Step {
-        let engine = node.config.get("engine").and_then(Value::as_str).unwrap_or("math.js");
-        let source = node.config.get("expression").and_then(Value::as_str).unwrap_or("");
-        match p.evaluate(engine, source) {
+    fn run(&self, p: &mut Processor, _node: &Node, config: &CalculationConfig, _job: usize, _resume: Option<(Value, JobStatus)>) -> Step {
+        let engine = config.engine.get().map_or("math.js", String::as_str);
+        match p.evaluate(engine, &config.expression) {
             Ok(v) => Step::resolved(v),
             Err(e) => Step::error_text(e),
         }

@@ -1,43 +1,52 @@
 //! condition: evaluates a calculation or expression; false with `rejectOnFalse` fails the run, else
 //! branch 1 (true) or 0 (false) runs if present.
 
+use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{check_engine, evaluate_condition, invalid, Instruction, Step};
-use crate::collections::Schema;
+use super::{evaluate_condition, Field, Instruction, Step, Test};
 use crate::error::Entry;
 use crate::workflow::engine::Processor;
-use crate::workflow::model::{status, Node};
+use crate::workflow::model::{JobStatus, Node};
 
 pub struct Condition;
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ConditionConfig {
+    /// Required (a boolean).
+    pub reject_on_false: Field<bool>,
+    #[serde(flatten)]
+    pub test: Test,
+}
+
 impl Instruction for Condition {
-    fn validate(&self, config: &Value, _schema: &Schema) -> Vec<Entry> {
+    type Config = ConditionConfig;
+
+    fn check(&self, config: &ConditionConfig) -> Vec<Entry> {
         let mut out = Vec::new();
-        if !config.get("rejectOnFalse").is_some_and(Value::is_boolean) {
-            out.push(invalid("rejectOnFalse", "\"rejectOnFalse\" is required"));
-        }
-        check_engine(config, &["basic", "math.js", "formula.js"], &mut out);
+        config.reject_on_false.require("rejectOnFalse", "\"rejectOnFalse\" is required", &mut out);
+        config.test.check_engine(&["basic", "math.js", "formula.js"], &mut out);
         out
     }
 
-    fn has_branch(&self, _config: &Value, index: i64) -> bool {
+    fn has_branch(&self, _config: &ConditionConfig, index: i64) -> bool {
         index == 0 || index == 1
     }
 
-    fn run(&self, p: &mut Processor, node: &Node, _job: usize, resume: Option<(Value, i64)>) -> Step {
+    fn run(&self, p: &mut Processor, node: &Node, config: &ConditionConfig, _job: usize, resume: Option<(Value, JobStatus)>) -> Step {
         if let Some((state, branch_status)) = resume {
             // The branch decides the condition job's status (a failed branch fails the run).
             let result = state.get("result").cloned().unwrap_or(Value::Null);
             return Step::with_status(branch_status, result);
         }
-        let result = match evaluate_condition(p, &node.config) {
+        let result = match evaluate_condition(p, &config.test) {
             Ok(r) => r,
             Err(e) => return Step::error_text(e),
         };
-        let reject = node.config.get("rejectOnFalse").and_then(Value::as_bool).unwrap_or(true);
+        let reject = config.reject_on_false.get().copied().unwrap_or(true);
         if !result && reject {
-            return Step::with_status(status::FAILED, json!(false));
+            return Step::with_status(JobStatus::Failed, json!(false));
         }
         let index = if result { 1 } else { 0 };
         if p.flow.branch_head(node.id, index).is_some() {

@@ -1,32 +1,33 @@
 //! end: ends the whole execution at once with `endStatus` (1 default, or -1), from branches too.
 
+use serde::Deserialize;
 use serde_json::Value;
 
-use super::{invalid, Instruction, Step};
-use crate::collections::Schema;
+use super::{EndStatus, Field, Instruction, Step, END_STATUS_MESSAGE};
 use crate::error::Entry;
 use crate::workflow::engine::Processor;
-use crate::workflow::model::{status, Node};
+use crate::workflow::model::{JobStatus, Node};
 
 pub struct End;
 
-fn end_status(config: &Value) -> Option<i64> {
-    match config.get("endStatus") {
-        None | Some(Value::Null) => Some(status::RESOLVED),
-        Some(v) => v.as_i64().filter(|s| *s == 1 || *s == -1),
-    }
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct EndConfig {
+    /// `null` or absent = 1.
+    pub end_status: Field<Option<EndStatus>>,
 }
 
 impl Instruction for End {
-    fn validate(&self, config: &Value, _schema: &Schema) -> Vec<Entry> {
-        match end_status(config) {
-            Some(_) => Vec::new(),
-            None => vec![invalid("endStatus", "\"endStatus\" must be one of [1, -1]")],
-        }
+    type Config = EndConfig;
+
+    fn check(&self, config: &EndConfig) -> Vec<Entry> {
+        let mut out = Vec::new();
+        config.end_status.check("endStatus", END_STATUS_MESSAGE, &mut out);
+        out
     }
 
-    fn run(&self, p: &mut Processor, node: &Node, _job: usize, _resume: Option<(Value, i64)>) -> Step {
-        let st = end_status(&node.config).unwrap_or(status::RESOLVED);
+    fn run(&self, p: &mut Processor, _node: &Node, config: &EndConfig, _job: usize, _resume: Option<(Value, JobStatus)>) -> Step {
+        let st = config.end_status.get().copied().flatten().map_or(JobStatus::Resolved, JobStatus::from);
         p.end(st);
         Step::with_status(st, Value::Null)
     }

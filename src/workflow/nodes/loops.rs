@@ -1,19 +1,57 @@
 //! loop: runs branch 0 once per item of `target` (a count, an array, or one value), with
 //! `$scopes.<key>` = {item, index, sequence, length}; an optional condition before or after each item.
 
+use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{evaluate_condition, invalid, Instruction, Step};
-use crate::collections::Schema;
+use super::{evaluate_condition, invalid, lenient, Field, Instruction, Step, Test};
 use crate::error::Entry;
 use crate::workflow::engine::Processor;
-use crate::workflow::model::{status, Node};
+use crate::workflow::model::{coded_enum, JobStatus, Node};
 
 pub struct Loop;
 
-/// Exit modes of a failed branch.
-const EXIT_FAIL: i64 = 0;
-const EXIT_BREAK: i64 = 1;
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoopConfig {
+    /// A template; required (not `null`).
+    pub target: Value,
+    /// `false`, absent or anything but an object = none.
+    pub condition: Field<LoopCondition>,
+    /// Fail when absent.
+    pub exit: Field<Exit>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct LoopCondition {
+    /// Before each item when absent.
+    pub checkpoint: Field<Checkpoint>,
+    #[serde(deserialize_with = "lenient")]
+    pub continue_on_false: bool,
+    #[serde(flatten)]
+    pub test: Test,
+}
+
+coded_enum! {
+    /// What a failed branch does to the loop.
+    Exit {
+        /// The loop fails with the branch's status.
+        Fail = 0,
+        /// The loop ends RESOLVED, `broken: true`.
+        Break = 1,
+        /// On to the next item.
+        Continue = 2,
+    }
+}
+
+coded_enum! {
+    /// When the condition is tested: before or after each item.
+    Checkpoint {
+        Before = 0,
+        After = 1,
+    }
+}
 
 fn items(target: Value, limit: usize) -> Result<Vec<Value>, String> {
     let items = match target {
@@ -38,49 +76,38 @@ fn items(target: Value, limit: usize) -> Result<Vec<Value>, String> {
     Ok(items)
 }
 
-/// The loop's condition config, if it has one (`false` or absent = none).
-fn condition(config: &Value) -> Option<&Value> {
-    config.get("condition").filter(|c| c.is_object())
-}
-
 fn scope(items: &[Value], index: usize) -> Value {
     json!({ "item": items[index], "index": index, "sequence": index + 1, "length": items.len() })
 }
 
 impl Instruction for Loop {
-    fn validate(&self, config: &Value, _schema: &Schema) -> Vec<Entry> {
+    type Config = LoopConfig;
+
+    fn check(&self, config: &LoopConfig) -> Vec<Entry> {
         let mut out = Vec::new();
-        if config.get("target").is_none_or(Value::is_null) {
+        if config.target.is_null() {
             out.push(invalid("target", "\"target\" is required"));
         }
-        if let Some(e) = config.get("exit") {
-            if !e.as_i64().is_some_and(|e| (0..=2).contains(&e)) {
-                out.push(invalid("exit", "\"exit\" must be one of [0, 1, 2]"));
-            }
-        }
-        if let Some(c) = condition(config) {
-            if let Some(cp) = c.get("checkpoint") {
-                if !cp.as_i64().is_some_and(|c| c == 0 || c == 1) {
-                    out.push(invalid("condition.checkpoint", "\"checkpoint\" must be one of [0, 1]"));
-                }
-            }
+        config.exit.check("exit", "\"exit\" must be one of [0, 1, 2]", &mut out);
+        if let Some(c) = config.condition.get() {
+            c.checkpoint.check("condition.checkpoint", "\"checkpoint\" must be one of [0, 1]", &mut out);
         }
         out
     }
 
-    fn has_branch(&self, _config: &Value, index: i64) -> bool {
+    fn has_branch(&self, _config: &LoopConfig, index: i64) -> bool {
         index == 0
     }
 
-    fn run(&self, p: &mut Processor, node: &Node, _job: usize, resume: Option<(Value, i64)>) -> Step {
-        let cond = condition(&node.config).cloned();
-        let checkpoint = cond.as_ref().and_then(|c| c.get("checkpoint")).and_then(Value::as_i64).unwrap_or(0);
-        let continue_on_false = cond.as_ref().and_then(|c| c.get("continueOnFalse")).and_then(Value::as_bool).unwrap_or(false);
-        let exit = node.config.get("exit").and_then(Value::as_i64).unwrap_or(EXIT_FAIL);
+    fn run(&self, p: &mut Processor, node: &Node, config: &LoopConfig, _job: usize, resume: Option<(Value, JobStatus)>) -> Step {
+        let cond = config.condition.get();
+        let checkpoint = cond.and_then(|c| c.checkpoint.get().copied()).unwrap_or(Checkpoint::Before);
+        let continue_on_false = cond.is_some_and(|c| c.continue_on_false);
+        let exit = config.exit.get().copied().unwrap_or(Exit::Fail);
 
         let (list, mut index, mut looped) = match resume {
             None => {
-                let target = p.render(node.config.get("target").unwrap_or(&Value::Null));
+                let target = p.render(&config.target);
                 match items(target, p.app.config.loop_limit) {
                     Ok(list) => (list, 0usize, 0u64),
                     Err(e) => return Step::error(e),
@@ -90,22 +117,22 @@ impl Instruction for Loop {
                 let list = state.get("items").and_then(Value::as_array).cloned().unwrap_or_default();
                 let index = state.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
                 let looped = state.get("looped").and_then(Value::as_u64).unwrap_or(0) + 1;
-                if branch_status != status::RESOLVED {
+                if branch_status != JobStatus::Resolved {
                     match exit {
-                        EXIT_FAIL => {
+                        Exit::Fail => {
                             p.clear_scope(node);
                             return Step::with_status(branch_status, json!({ "looped": looped }));
                         }
-                        EXIT_BREAK => {
+                        Exit::Break => {
                             p.clear_scope(node);
                             return Step::resolved(json!({ "looped": looped, "broken": true }));
                         }
-                        _ => {}
+                        Exit::Continue => {}
                     }
                 }
-                if checkpoint == 1 {
-                    if let Some(c) = &cond {
-                        match evaluate_condition(p, c) {
+                if checkpoint == Checkpoint::After {
+                    if let Some(c) = cond {
+                        match evaluate_condition(p, &c.test) {
                             Ok(true) => {}
                             Ok(false) if continue_on_false => {}
                             Ok(false) => {
@@ -122,9 +149,9 @@ impl Instruction for Loop {
         let has_body = p.flow.branch_head(node.id, 0).is_some();
         while index < list.len() {
             p.set_scope(node, scope(&list, index));
-            if checkpoint == 0 {
-                if let Some(c) = &cond {
-                    match evaluate_condition(p, c) {
+            if checkpoint == Checkpoint::Before {
+                if let Some(c) = cond {
+                    match evaluate_condition(p, &c.test) {
                         Ok(true) => {}
                         Ok(false) if continue_on_false => {
                             index += 1;

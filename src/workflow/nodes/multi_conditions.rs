@@ -1,55 +1,77 @@
 //! multi-conditions: the first true condition runs branch i+1; no match runs branch 0 if present and
 //! fails unless `continueOnNoMatch`.
 
+use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{check_engine, evaluate_condition, invalid, Instruction, Step};
-use crate::collections::Schema;
+use super::{evaluate_condition, lenient, Field, Instruction, ObjectOnly, Step, Test};
 use crate::error::Entry;
 use crate::workflow::engine::Processor;
-use crate::workflow::model::{status, Node};
+use crate::workflow::model::{JobStatus, Node};
 
 pub struct MultiConditions;
 
-fn conditions(config: &Value) -> Vec<Value> {
-    config.get("conditions").and_then(Value::as_array).cloned().unwrap_or_default()
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct MultiConditionsConfig {
+    /// An array when present; an item that is no object tests as `basic` with no calculation (true).
+    pub conditions: Field<Vec<Field<Test>>>,
+    #[serde(deserialize_with = "lenient")]
+    pub continue_on_no_match: bool,
+}
+
+impl MultiConditionsConfig {
+    fn tests(&self) -> impl Iterator<Item = &Test> {
+        static NONE: Test =
+            Test { engine: Field::Absent, calculation: Value::Null, expression: String::new(), _object_only: ObjectOnly {} };
+        self.conditions.get().into_iter().flatten().map(|c| c.get().unwrap_or(&NONE))
+    }
+
+    fn count(&self) -> usize {
+        self.conditions.get().map_or(0, Vec::len)
+    }
 }
 
 impl Instruction for MultiConditions {
-    fn validate(&self, config: &Value, _schema: &Schema) -> Vec<Entry> {
+    type Config = MultiConditionsConfig;
+
+    fn check(&self, config: &MultiConditionsConfig) -> Vec<Entry> {
         let mut out = Vec::new();
-        match config.get("conditions") {
-            None | Some(Value::Array(_)) => {}
-            Some(_) => out.push(invalid("conditions", "\"conditions\" must be an array")),
-        }
-        for c in conditions(config) {
-            check_engine(&c, &["basic", "math.js", "formula.js"], &mut out);
+        config.conditions.check("conditions", "\"conditions\" must be an array", &mut out);
+        for test in config.tests() {
+            test.check_engine(&["basic", "math.js", "formula.js"], &mut out);
         }
         out
     }
 
-    fn has_branch(&self, config: &Value, index: i64) -> bool {
-        index >= 0 && index <= conditions(config).len() as i64
+    fn has_branch(&self, config: &MultiConditionsConfig, index: i64) -> bool {
+        index >= 0 && index <= config.count() as i64
     }
 
-    fn run(&self, p: &mut Processor, node: &Node, _job: usize, resume: Option<(Value, i64)>) -> Step {
+    fn run(
+        &self,
+        p: &mut Processor,
+        node: &Node,
+        config: &MultiConditionsConfig,
+        _job: usize,
+        resume: Option<(Value, JobStatus)>,
+    ) -> Step {
         if let Some((state, branch_status)) = resume {
             let result = state.get("result").cloned().unwrap_or(Value::Null);
             let meta = state.get("meta").cloned();
             let matched = state.get("matched").and_then(Value::as_bool).unwrap_or(true);
-            let continue_on_no_match = node.config.get("continueOnNoMatch").and_then(Value::as_bool).unwrap_or(false);
-            let st = if branch_status != status::RESOLVED {
+            let st = if branch_status != JobStatus::Resolved {
                 branch_status
-            } else if !matched && !continue_on_no_match {
-                status::FAILED
+            } else if !matched && !config.continue_on_no_match {
+                JobStatus::Failed
             } else {
-                status::RESOLVED
+                JobStatus::Resolved
             };
             return Step::Done { status: st, result, meta };
         }
         let mut outcomes = Vec::new();
         let mut hit = None;
-        for (i, c) in conditions(&node.config).iter().enumerate() {
+        for (i, c) in config.tests().enumerate() {
             match evaluate_condition(p, c) {
                 Ok(r) => {
                     outcomes.push(json!(r));
@@ -61,7 +83,7 @@ impl Instruction for MultiConditions {
                 Err(e) => {
                     outcomes.push(json!(e));
                     return Step::Done {
-                        status: status::ERROR,
+                        status: JobStatus::Error,
                         result: json!(e),
                         meta: Some(json!({ "conditions": outcomes })),
                     };
@@ -75,8 +97,7 @@ impl Instruction for MultiConditions {
         if p.flow.branch_head(node.id, index).is_some() {
             return Step::Branch { index, state: json!({ "result": result, "meta": meta, "matched": matched }) };
         }
-        let continue_on_no_match = node.config.get("continueOnNoMatch").and_then(Value::as_bool).unwrap_or(false);
-        let st = if matched || continue_on_no_match { status::RESOLVED } else { status::FAILED };
+        let st = if matched || config.continue_on_no_match { JobStatus::Resolved } else { JobStatus::Failed };
         Step::Done { status: st, result, meta: Some(meta) }
     }
 }

@@ -1,33 +1,51 @@
 //! parallel: runs its branches in branchIndex order, one after another, combined by `mode`
 //! (all, any, race, allSettled). Result: each branch's status (null = not run).
 
+use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{invalid, Instruction, Step};
-use crate::collections::Schema;
+use super::{Field, Instruction, Step};
 use crate::error::Entry;
 use crate::workflow::engine::Processor;
-use crate::workflow::model::{status, Node};
+use crate::workflow::model::{JobStatus, Node};
 
 pub struct Parallel;
 
-const MODES: [&str; 4] = ["all", "any", "race", "allSettled"];
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ParallelConfig {
+    /// `all` when absent or `null`.
+    pub mode: Field<Option<Mode>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Mode {
+    /// Stop at the first failed branch, failing with its status.
+    All,
+    /// Stop at the first resolved branch; all failed → FAILED.
+    Any,
+    /// The first finished branch decides.
+    Race,
+    /// All run; RESOLVED.
+    AllSettled,
+}
 
 impl Instruction for Parallel {
-    fn validate(&self, config: &Value, _schema: &Schema) -> Vec<Entry> {
-        match config.get("mode") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(m) if m.as_str().is_some_and(|m| MODES.contains(&m)) => Vec::new(),
-            Some(_) => vec![invalid("mode", "\"mode\" must be one of [all, any, race, allSettled]")],
-        }
+    type Config = ParallelConfig;
+
+    fn check(&self, config: &ParallelConfig) -> Vec<Entry> {
+        let mut out = Vec::new();
+        config.mode.check("mode", "\"mode\" must be one of [all, any, race, allSettled]", &mut out);
+        out
     }
 
-    fn has_branch(&self, _config: &Value, index: i64) -> bool {
+    fn has_branch(&self, _config: &ParallelConfig, index: i64) -> bool {
         index >= 0
     }
 
-    fn run(&self, p: &mut Processor, node: &Node, _job: usize, resume: Option<(Value, i64)>) -> Step {
-        let mode = node.config.get("mode").and_then(Value::as_str).unwrap_or("all").to_string();
+    fn run(&self, p: &mut Processor, node: &Node, config: &ParallelConfig, _job: usize, resume: Option<(Value, JobStatus)>) -> Step {
+        let mode = config.mode.get().copied().flatten().unwrap_or(Mode::All);
         let order = p.flow.branch_indexes(node.id);
         let (pos, mut statuses) = match resume {
             None => (0usize, vec![Value::Null; order.len()]),
@@ -38,10 +56,10 @@ impl Instruction for Parallel {
                 if let Some(slot) = statuses.get_mut(pos) {
                     *slot = json!(st);
                 }
-                let decided = match mode.as_str() {
-                    "all" if st != status::RESOLVED => Some(st),
-                    "any" if st == status::RESOLVED => Some(status::RESOLVED),
-                    "race" => Some(st),
+                let decided = match mode {
+                    Mode::All if st != JobStatus::Resolved => Some(st),
+                    Mode::Any if st == JobStatus::Resolved => Some(JobStatus::Resolved),
+                    Mode::Race => Some(st),
                     _ => None,
                 };
                 if let Some(d) = decided {
@@ -54,9 +72,9 @@ impl Instruction for Parallel {
             let state = json!({ "pos": pos, "statuses": statuses });
             return Step::Branch { index: order[pos], state };
         }
-        let st = match mode.as_str() {
-            "any" if !order.is_empty() => status::FAILED,
-            _ => status::RESOLVED,
+        let st = match mode {
+            Mode::Any if !order.is_empty() => JobStatus::Failed,
+            _ => JobStatus::Resolved,
         };
         statuses.truncate(order.len());
         Step::with_status(st, Value::Array(statuses))

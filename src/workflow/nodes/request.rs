@@ -3,17 +3,68 @@
 
 use std::time::Duration;
 
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::{invalid, Instruction, Step};
-use crate::collections::Schema;
+use super::{invalid, Field, Instruction, Step};
 use crate::error::Entry;
 use crate::workflow::engine::Processor;
-use crate::workflow::model::{status, Node};
+use crate::workflow::model::{JobStatus, Node};
 
 pub struct Request;
 
+/// The fields marked (T) are templates, rendered at run time.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RequestConfig {
+    /// (T) Required, not blank.
+    pub url: Field<String>,
+    /// POST when absent.
+    pub method: Field<Method>,
+    /// JSON when absent.
+    pub content_type: Field<ContentType>,
+    /// (T) `[{name, value}]`.
+    pub headers: Value,
+    /// (T) `[{name, value}]`, the query string.
+    pub params: Value,
+    /// (T) The body.
+    pub data: Value,
+    /// (T) ms, 5000 when absent.
+    pub timeout: Value,
+    /// (T)
+    pub ignore_fail: Value,
+    /// (T)
+    pub only_data: Value,
+}
+
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/// An HTTP method of [`METHODS`], upper-cased (the config may have any case).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Method(String);
+
+impl Method {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Method {
+    type Error = String;
+    fn try_from(m: String) -> Result<Method, String> {
+        let upper = m.to_ascii_uppercase();
+        METHODS.contains(&upper.as_str()).then_some(Method(upper)).ok_or_else(|| format!("{m} is not a method"))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum ContentType {
+    #[serde(rename = "application/json")]
+    Json,
+    #[serde(rename = "application/x-www-form-urlencoded")]
+    Form,
+}
 
 fn text(v: &Value) -> String {
     match v {
@@ -64,44 +115,38 @@ fn is_timeout(e: &ureq::Transport) -> bool {
 }
 
 impl Instruction for Request {
-    fn validate(&self, config: &Value, _schema: &Schema) -> Vec<Entry> {
+    type Config = RequestConfig;
+
+    fn check(&self, config: &RequestConfig) -> Vec<Entry> {
         let mut out = Vec::new();
-        if config.get("url").and_then(Value::as_str).is_none_or(|u| u.trim().is_empty()) {
+        if config.url.get().is_none_or(|u| u.trim().is_empty()) {
             out.push(invalid("url", "\"url\" is required"));
         }
-        if let Some(m) = config.get("method") {
-            if !m.as_str().is_some_and(|m| METHODS.contains(&m.to_ascii_uppercase().as_str())) {
-                out.push(invalid("method", "\"method\" must be one of [GET, POST, PUT, PATCH, DELETE]"));
-            }
-        }
-        if let Some(ct) = config.get("contentType") {
-            if !matches!(ct.as_str(), Some("application/json") | Some("application/x-www-form-urlencoded")) {
-                out.push(invalid("contentType", "\"contentType\" must be application/json or application/x-www-form-urlencoded"));
-            }
-        }
+        config.method.check("method", "\"method\" must be one of [GET, POST, PUT, PATCH, DELETE]", &mut out);
+        let content_type = "\"contentType\" must be application/json or application/x-www-form-urlencoded";
+        config.content_type.check("contentType", content_type, &mut out);
         out
     }
 
-    fn run(&self, p: &mut Processor, node: &Node, _job: usize, _resume: Option<(Value, i64)>) -> Step {
-        let c = p.render(&node.config);
-        let url = text(c.get("url").unwrap_or(&Value::Null));
-        let method = c.get("method").and_then(Value::as_str).unwrap_or("POST").to_ascii_uppercase();
-        let content_type = c.get("contentType").and_then(Value::as_str).unwrap_or("application/json").to_string();
-        let timeout = c.get("timeout").and_then(Value::as_u64).unwrap_or(5000);
-        let ignore_fail = c.get("ignoreFail").and_then(Value::as_bool).unwrap_or(false);
-        let only_data = c.get("onlyData").and_then(Value::as_bool).unwrap_or(false);
+    fn run(&self, p: &mut Processor, _node: &Node, config: &RequestConfig, _job: usize, _resume: Option<(Value, JobStatus)>) -> Step {
+        let url = text(&p.render(&config.url.get().map_or(Value::Null, |u| Value::String(u.clone()))));
+        let method = config.method.get().map_or("POST", Method::as_str);
+        let content_type = config.content_type.get().copied().unwrap_or(ContentType::Json);
+        let timeout = p.render(&config.timeout).as_u64().unwrap_or(5000);
+        let ignore_fail = p.render(&config.ignore_fail).as_bool().unwrap_or(false);
+        let only_data = p.render(&config.only_data).as_bool().unwrap_or(false);
         let agent = ureq::AgentBuilder::new().timeout(Duration::from_millis(timeout.max(1))).build();
-        let mut req = agent.request(&method, &url);
-        for (k, v) in pairs(c.get("headers").unwrap_or(&Value::Null)) {
+        let mut req = agent.request(method, &url);
+        for (k, v) in pairs(&p.render(&config.headers)) {
             req = req.set(&k, &v);
         }
-        for (k, v) in pairs(c.get("params").unwrap_or(&Value::Null)) {
+        for (k, v) in pairs(&p.render(&config.params)) {
             req = req.query(&k, &v);
         }
-        let data = c.get("data").cloned().unwrap_or(Value::Null);
+        let data = p.render(&config.data);
         let sent = if method == "GET" || data.is_null() {
             req.call()
-        } else if content_type == "application/x-www-form-urlencoded" {
+        } else if content_type == ContentType::Form {
             let form: Vec<(String, String)> = data
                 .as_object()
                 .map(|m| m.iter().map(|(k, v)| (k.clone(), text(v))).collect())
@@ -117,12 +162,12 @@ impl Instruction for Request {
                 let status_text = res.status_text().to_string();
                 let data = body_value(&res.into_string().unwrap_or_default());
                 let message = format!("Request failed with status code {code}");
-                (status::FAILED, json!({ "message": message, "code": "ERR_BAD_RESPONSE", "status": code, "statusText": status_text, "data": data }))
+                (JobStatus::Failed, json!({ "message": message, "code": "ERR_BAD_RESPONSE", "status": code, "statusText": status_text, "data": data }))
             }
             Err(ureq::Error::Transport(t)) => {
                 let timed_out = is_timeout(&t);
                 let code = if timed_out { "ECONNABORTED" } else { "ERR_NETWORK" };
-                let st = if timed_out { status::ABORTED } else { status::FAILED };
+                let st = if timed_out { JobStatus::Aborted } else { JobStatus::Failed };
                 (st, json!({ "message": t.to_string(), "code": code, "status": null, "statusText": null, "data": null }))
             }
         };

@@ -1,0 +1,248 @@
+//! Executions (`executions`) with their jobs (`jobs`). Statuses are bound as [`ExecStatus`] and
+//! [`JobStatus`], so the numbers stored are NocoBase's; QUEUEING is `NULL`.
+
+use rusqlite::{params, Connection};
+use serde_json::Value;
+
+use super::workflows;
+use crate::error::Result;
+use crate::store::OptionalExt;
+use crate::workflow::model::{ExecStatus, ExecutionRow, JobRow, JobStatus, Workflow};
+
+/// The columns `ExecutionRow::from_row` reads, in its order.
+const EXECUTION_COLUMNS: &str =
+    "id, key, workflowId, context, status, output, reason, manually, sync, startedAt, createdAt, updatedAt";
+
+/// The columns `JobRow::from_row` reads, in its order.
+const JOB_COLUMNS: &str = "id, executionId, nodeId, nodeKey, upstreamId, status, result, meta, createdAt, updatedAt";
+
+pub fn get(c: &Connection, id: i64) -> Result<Option<ExecutionRow>> {
+    c.prepare_cached(&format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE id = ?1"))?
+        .query_row(params![id], ExecutionRow::from_row)
+        .optional()
+}
+
+/// The status alone: `None` = no such execution, `Some(None)` = QUEUEING.
+pub fn status(c: &Connection, id: i64) -> Result<Option<Option<ExecStatus>>> {
+    c.prepare_cached("SELECT status FROM executions WHERE id = ?1")?
+        .query_row(params![id], |r| r.get::<_, Option<ExecStatus>>(0))
+        .optional()
+}
+
+/// STARTED executions in id order (start-up recovery).
+pub fn started(c: &Connection) -> Result<Vec<ExecutionRow>> {
+    let mut st = c.prepare(&format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE status = ?1 ORDER BY id"))?;
+    let rows = st.query_map(params![ExecStatus::Started], ExecutionRow::from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Inserts a STARTED execution for an in-request run and counts it on the workflow.
+pub fn insert_started(c: &Connection, w: &Workflow, context: &Value, manually: bool) -> Result<ExecutionRow> {
+    let now = crate::time::now_iso();
+    c.prepare_cached(
+        "INSERT INTO executions (key, workflowId, context, status, manually, sync, startedAt, createdAt, updatedAt)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?7)",
+    )?
+    .execute(params![w.key, w.id, context.to_string(), ExecStatus::Started, manually, w.sync || manually, now])?;
+    let id = c.last_insert_rowid();
+    workflows::count_execution(c, w.id)?;
+    Ok(ExecutionRow {
+        id,
+        key: w.key.clone(),
+        workflow_id: w.id,
+        context: context.clone(),
+        status: Some(ExecStatus::Started),
+        output: Value::Null,
+        reason: None,
+        manually,
+        sync: w.sync || manually,
+        started_at: Some(now.clone()),
+        created_at: now.clone(),
+        updated_at: now,
+    })
+}
+
+/// Inserts a QUEUEING execution (async trigger), counted on the workflow.
+pub fn insert_queued(c: &Connection, w: &Workflow, context: &Value) -> Result<i64> {
+    let now = crate::time::now_iso();
+    c.prepare_cached(
+        "INSERT INTO executions (key, workflowId, context, status, manually, sync, createdAt, updatedAt)
+         VALUES (?1, ?2, ?3, NULL, 0, 0, ?4, ?4)",
+    )?
+    .execute(params![w.key, w.id, context.to_string(), now])?;
+    let id = c.last_insert_rowid();
+    workflows::count_execution(c, w.id)?;
+    Ok(id)
+}
+
+/// Claims up to `limit` QUEUEING rows in id order: they become STARTED at `now`.
+pub fn claim(c: &Connection, now: &str, limit: i64) -> Result<Vec<ExecutionRow>> {
+    let mut st = c.prepare_cached(&format!(
+        "UPDATE executions SET status = ?3, startedAt = ?1, updatedAt = ?1
+         WHERE id IN (SELECT id FROM executions WHERE status IS NULL ORDER BY id LIMIT ?2)
+         RETURNING {EXECUTION_COLUMNS}"
+    ))?;
+    let rows = st.query_map(params![now, limit, ExecStatus::Started], ExecutionRow::from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// A claimed row not run yet goes back to QUEUEING (if still STARTED).
+pub fn unclaim(c: &Connection, id: i64) -> Result<()> {
+    c.execute(
+        "UPDATE executions SET status = NULL, startedAt = NULL WHERE id = ?1 AND status = ?2",
+        params![id, ExecStatus::Started],
+    )?;
+    Ok(())
+}
+
+/// An interrupted run starts over: its jobs go and it is QUEUEING again.
+pub fn requeue(c: &Connection, id: i64) -> Result<()> {
+    c.execute("DELETE FROM jobs WHERE executionId = ?1", params![id])?;
+    c.execute("UPDATE executions SET status = NULL, startedAt = NULL WHERE id = ?1", params![id])?;
+    Ok(())
+}
+
+/// The execution ends ABORTED with `reason`; its pending jobs are ABORTED too.
+pub fn abort(c: &Connection, id: i64, reason: &str) -> Result<()> {
+    let now = crate::time::now_iso();
+    c.execute(
+        "UPDATE executions SET status = ?2, reason = ?3, updatedAt = ?4 WHERE id = ?1",
+        params![id, ExecStatus::Aborted, reason, now],
+    )?;
+    c.execute(
+        "UPDATE jobs SET status = ?2, updatedAt = ?3 WHERE executionId = ?1 AND status = ?4",
+        params![id, JobStatus::Aborted, now, JobStatus::Pending],
+    )?;
+    Ok(())
+}
+
+/// The execution ends ERROR with `reason` and no further job (it could not run).
+pub fn fail(c: &Connection, id: i64, reason: &str) -> Result<()> {
+    c.execute(
+        "UPDATE executions SET status = ?2, reason = ?3, updatedAt = ?4 WHERE id = ?1",
+        params![id, ExecStatus::Error, reason, crate::time::now_iso()],
+    )?;
+    Ok(())
+}
+
+/// A run's status, with its output and reason when it has them (kept otherwise).
+pub fn finish(c: &Connection, id: i64, status: ExecStatus, output: Option<&Value>, reason: Option<&str>) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE executions SET status = ?2, output = COALESCE(?3, output), reason = COALESCE(?4, reason), updatedAt = ?5 WHERE id = ?1",
+    )?
+    .execute(params![id, status, output.map(Value::to_string), reason, crate::time::now_iso()])?;
+    Ok(())
+}
+
+/// Deletes an execution unless QUEUEING or STARTED (the worker may be claiming it); returns how many.
+pub fn delete_final(c: &Connection, id: i64) -> Result<usize> {
+    Ok(c.execute(
+        "DELETE FROM executions WHERE id = ?1 AND status IS NOT NULL AND status <> ?2",
+        params![id, ExecStatus::Started],
+    )?)
+}
+
+// ---------------------------------------------------------------- jobs
+
+/// An execution's jobs in id order.
+pub fn jobs(c: &Connection, execution_id: i64) -> Result<Vec<JobRow>> {
+    let mut st = c.prepare_cached(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE executionId = ?1 ORDER BY id"))?;
+    let rows = st.query_map(params![execution_id], JobRow::from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// What a job write stores; `meta` `null` is stored as `NULL`.
+pub struct JobWrite<'a> {
+    pub execution_id: i64,
+    pub node_id: i64,
+    pub node_key: &'a str,
+    pub upstream_id: Option<i64>,
+    pub status: JobStatus,
+    pub result: &'a Value,
+    pub meta: &'a Value,
+    pub created_at: &'a str,
+    pub updated_at: &'a str,
+}
+
+impl JobWrite<'_> {
+    fn meta_text(&self) -> Option<String> {
+        (!self.meta.is_null()).then(|| self.meta.to_string())
+    }
+}
+
+pub fn insert_job(c: &Connection, j: &JobWrite) -> Result<i64> {
+    c.prepare_cached(
+        "INSERT INTO jobs (executionId, nodeId, nodeKey, upstreamId, status, result, meta, createdAt, updatedAt)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        j.execution_id, j.node_id, j.node_key, j.upstream_id, j.status, j.result.to_string(), j.meta_text(),
+        j.created_at, j.updated_at
+    ])?;
+    Ok(c.last_insert_rowid())
+}
+
+/// Rewrites a saved job's status, result, meta and updatedAt.
+pub fn update_job(c: &Connection, id: i64, j: &JobWrite) -> Result<()> {
+    c.prepare_cached("UPDATE jobs SET status = ?2, result = ?3, meta = ?4, updatedAt = ?5 WHERE id = ?1")?
+        .execute(params![id, j.status, j.result.to_string(), j.meta_text(), j.updated_at])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::store::{Durability, Store};
+    use crate::workflow::repo::workflows::NewWorkflow;
+
+    /// QUEUEING → claimed STARTED → back to QUEUEING → STARTED → ABORTED with its pending job, and only
+    /// a final row can be deleted.
+    #[test]
+    fn an_execution_moves_through_its_statuses() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let s = Store::open(&dir.path().join("data"), Durability::Normal, 1).expect("open");
+        s.write(|c| {
+            let new = NewWorkflow {
+                key: None,
+                title: None,
+                description: None,
+                config: json!({}),
+                enabled: true,
+                sync: false,
+                options: json!({}),
+            };
+            let wid = workflows::insert(c, "k", "custom-action", &new, true)?;
+            let w = workflows::get(c, wid)?.expect("workflow");
+            let id = insert_queued(c, &w, &json!({ "data": 1 }))?;
+            assert_eq!(status(c, id)?, Some(None));
+            assert_eq!(claim(c, "2026-01-01T00:00:00.000Z", 10)?.iter().map(|e| e.id).collect::<Vec<_>>(), vec![id]);
+            assert_eq!(status(c, id)?, Some(Some(ExecStatus::Started)));
+            assert_eq!(delete_final(c, id)?, 0, "a STARTED row stays");
+            unclaim(c, id)?;
+            assert_eq!(status(c, id)?, Some(None));
+            claim(c, "2026-01-01T00:00:01.000Z", 10)?;
+            let job = JobWrite {
+                execution_id: id,
+                node_id: 1,
+                node_key: "n",
+                upstream_id: None,
+                status: JobStatus::Pending,
+                result: &json!(5),
+                meta: &Value::Null,
+                created_at: "t",
+                updated_at: "t",
+            };
+            insert_job(c, &job)?;
+            abort(c, id, "manual_cancel")?;
+            let e = get(c, id)?.expect("execution");
+            assert_eq!((e.status, e.reason.as_deref()), (Some(ExecStatus::Aborted), Some("manual_cancel")));
+            assert_eq!(jobs(c, id)?.iter().map(|j| (j.status, j.meta.clone())).collect::<Vec<_>>(), vec![(JobStatus::Aborted, Value::Null)]);
+            assert_eq!(workflows::get(c, wid)?.map(|w| w.executed), Some(1));
+            assert_eq!(delete_final(c, id)?, 1);
+            Ok(())
+        })
+        .expect("write");
+    }
+}

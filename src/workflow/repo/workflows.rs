@@ -1,0 +1,184 @@
+//! Workflow versions (`workflows`) with their nodes (`flow_nodes`).
+
+use rusqlite::{params, Connection};
+use serde_json::Value;
+
+use crate::error::Result;
+use crate::store::OptionalExt;
+use crate::workflow::model::{Node, Workflow};
+
+/// The columns `Workflow::from_row` reads, in its order.
+const WORKFLOW_COLUMNS: &str =
+    "id, key, title, description, type, config, enabled, sync, current, options, executed, createdAt, updatedAt";
+
+/// The columns `Node::from_row` reads, in its order.
+const NODE_COLUMNS: &str =
+    "id, key, workflowId, upstreamId, downstreamId, branchIndex, type, title, config, createdAt, updatedAt";
+
+/// A version to insert (validated by the caller).
+pub struct NewWorkflow {
+    /// `None` = a random key.
+    pub key: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub config: Value,
+    pub enabled: bool,
+    pub sync: bool,
+    pub options: Value,
+}
+
+pub fn get(c: &Connection, id: i64) -> Result<Option<Workflow>> {
+    c.prepare_cached(&format!("SELECT {WORKFLOW_COLUMNS} FROM workflows WHERE id = ?1"))?
+        .query_row(params![id], Workflow::from_row)
+        .optional()
+}
+
+/// Whether any version has `key`.
+pub fn key_exists(c: &Connection, key: &str) -> Result<bool> {
+    Ok(c.query_row("SELECT 1 FROM workflows WHERE key = ?1 LIMIT 1", params![key], |_| Ok(())).optional()?.is_some())
+}
+
+/// One row under `key` (`w.key` is not read: the caller has chosen the key). Returns its id.
+pub fn insert(c: &Connection, key: &str, kind: &str, w: &NewWorkflow, current: bool) -> Result<i64> {
+    c.execute(
+        "INSERT INTO workflows (key, title, description, type, config, enabled, sync, current, options, executed, createdAt, updatedAt)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10)",
+        params![
+            key, w.title, w.description, kind, w.config.to_string(), w.enabled, w.sync,
+            current.then_some(1), w.options.to_string(), crate::time::now_iso()
+        ],
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+pub fn set_config(c: &Connection, id: i64, config: &Value) -> Result<()> {
+    c.execute("UPDATE workflows SET config = ?2 WHERE id = ?1", params![id, config.to_string()])?;
+    Ok(())
+}
+
+pub fn set_options(c: &Connection, id: i64, options: &Value) -> Result<()> {
+    c.execute("UPDATE workflows SET options = ?2 WHERE id = ?1", params![id, options.to_string()])?;
+    Ok(())
+}
+
+/// A workflow's free-text fields.
+#[derive(Debug, Clone, Copy)]
+pub enum Text {
+    Title,
+    Description,
+}
+
+pub fn set_text(c: &Connection, id: i64, field: Text, text: Option<&str>) -> Result<()> {
+    let sql = match field {
+        Text::Title => "UPDATE workflows SET title = ?2 WHERE id = ?1",
+        Text::Description => "UPDATE workflows SET description = ?2 WHERE id = ?1",
+    };
+    c.execute(sql, params![id, text])?;
+    Ok(())
+}
+
+pub fn set_enabled(c: &Connection, id: i64, enabled: bool) -> Result<()> {
+    c.execute("UPDATE workflows SET enabled = ?2 WHERE id = ?1", params![id, enabled])?;
+    Ok(())
+}
+
+pub fn touch(c: &Connection, id: i64) -> Result<()> {
+    c.execute("UPDATE workflows SET updatedAt = ?2 WHERE id = ?1", params![id, crate::time::now_iso()])?;
+    Ok(())
+}
+
+/// `w` becomes its key's current version; the key's other versions become `{enabled:false, current:null}`.
+pub fn make_current(c: &Connection, w: &Workflow) -> Result<()> {
+    c.execute(
+        "UPDATE workflows SET enabled = 0, current = NULL, updatedAt = ?3 WHERE key = ?1 AND id <> ?2",
+        params![w.key, w.id, crate::time::now_iso()],
+    )?;
+    c.execute("UPDATE workflows SET current = 1 WHERE id = ?1", params![w.id])?;
+    Ok(())
+}
+
+/// Counts one more execution of version `id` (its config is locked from then on).
+pub fn count_execution(c: &Connection, id: i64) -> Result<()> {
+    c.prepare_cached("UPDATE workflows SET executed = executed + 1 WHERE id = ?1")?.execute(params![id])?;
+    Ok(())
+}
+
+/// Deletes every version of `key` (their nodes go with them); returns how many.
+pub fn delete_key(c: &Connection, key: &str) -> Result<usize> {
+    Ok(c.execute("DELETE FROM workflows WHERE key = ?1", params![key])?)
+}
+
+/// Deletes one version; returns how many (0 or 1).
+pub fn delete(c: &Connection, id: i64) -> Result<usize> {
+    Ok(c.execute("DELETE FROM workflows WHERE id = ?1", params![id])?)
+}
+
+// ---------------------------------------------------------------- nodes
+
+/// A version's nodes in id order.
+pub fn nodes(c: &Connection, workflow_id: i64) -> Result<Vec<Node>> {
+    let mut st = c.prepare_cached(&format!("SELECT {NODE_COLUMNS} FROM flow_nodes WHERE workflowId = ?1 ORDER BY id"))?;
+    let rows = st.query_map(params![workflow_id], Node::from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub fn node(c: &Connection, id: i64) -> Result<Option<Node>> {
+    c.prepare_cached(&format!("SELECT {NODE_COLUMNS} FROM flow_nodes WHERE id = ?1"))?
+        .query_row(params![id], Node::from_row)
+        .optional()
+}
+
+/// A node to insert, unlinked: the caller links it with [`set_links`].
+pub struct NewNode<'a> {
+    pub key: &'a str,
+    pub workflow_id: i64,
+    pub branch_index: Option<i64>,
+    pub kind: &'a str,
+    pub title: Option<&'a str>,
+    pub config: &'a Value,
+}
+
+pub fn insert_node(c: &Connection, n: &NewNode) -> Result<i64> {
+    c.execute(
+        "INSERT INTO flow_nodes (key, workflowId, branchIndex, type, title, config, createdAt, updatedAt)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+        params![n.key, n.workflow_id, n.branch_index, n.kind, n.title, n.config.to_string(), crate::time::now_iso()],
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+/// Where a node sits: its upstream, downstream and branch index.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Links {
+    pub upstream: Option<i64>,
+    pub downstream: Option<i64>,
+    pub branch: Option<i64>,
+}
+
+pub fn set_links(c: &Connection, id: i64, links: Links) -> Result<()> {
+    c.execute(
+        "UPDATE flow_nodes SET upstreamId = ?2, downstreamId = ?3, branchIndex = ?4, updatedAt = ?5 WHERE id = ?1",
+        params![id, links.upstream, links.downstream, links.branch, crate::time::now_iso()],
+    )?;
+    Ok(())
+}
+
+pub fn set_node_config(c: &Connection, id: i64, config: &Value) -> Result<()> {
+    c.execute("UPDATE flow_nodes SET config = ?2 WHERE id = ?1", params![id, config.to_string()])?;
+    Ok(())
+}
+
+pub fn set_node_title(c: &Connection, id: i64, title: Option<&str>) -> Result<()> {
+    c.execute("UPDATE flow_nodes SET title = ?2 WHERE id = ?1", params![id, title])?;
+    Ok(())
+}
+
+pub fn touch_node(c: &Connection, id: i64) -> Result<()> {
+    c.execute("UPDATE flow_nodes SET updatedAt = ?2 WHERE id = ?1", params![id, crate::time::now_iso()])?;
+    Ok(())
+}
+
+pub fn delete_node(c: &Connection, id: i64) -> Result<()> {
+    c.execute("DELETE FROM flow_nodes WHERE id = ?1", params![id])?;
+    Ok(())
+}
