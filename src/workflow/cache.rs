@@ -8,12 +8,10 @@
 
 use std::sync::Arc;
 
-use rusqlite::params;
-
 use super::engine::Flow;
 use crate::error::Result;
 use crate::gencache::GenMap;
-use crate::store::{OptionalExt, Store};
+use crate::store::Store;
 
 /// What a key names, for trigger matching (trigger.md §4).
 #[derive(Clone)]
@@ -57,15 +55,10 @@ impl Flows {
             return Ok(s);
         }
         let ticket = self.by_key.ticket();
-        let found: Option<(i64, i64)> = store.read(|c| {
-            c.prepare_cached("SELECT COUNT(*), MAX(CASE WHEN enabled = 1 THEN id END) FROM workflows WHERE key = ?1")?
-                .query_row(params![key], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0))))
-                .optional()
-        })?;
-        let state = match found {
-            None | Some((0, _)) => KeyState::NotFound,
-            Some((_, 0)) => KeyState::Disabled,
-            Some((_, id)) => match self.flow(store, id)? {
+        let state = match store.read(|c| super::repo::workflows::key_versions(c, key))? {
+            (0, _) => KeyState::NotFound,
+            (_, 0) => KeyState::Disabled,
+            (_, id) => match self.flow(store, id)? {
                 Some(f) => KeyState::Enabled(f),
                 None => KeyState::NotFound,
             },

@@ -33,6 +33,12 @@ pub fn get(c: &Connection, id: i64) -> Result<Option<Workflow>> {
         .optional()
 }
 
+/// How many versions `key` has, and the id of the enabled one (0 when none is enabled).
+pub fn key_versions(c: &Connection, key: &str) -> Result<(i64, i64)> {
+    Ok(c.prepare_cached("SELECT COUNT(*), MAX(CASE WHEN enabled = 1 THEN id END) FROM workflows WHERE key = ?1")?
+        .query_row(params![key], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0))))?)
+}
+
 /// Whether any version has `key`.
 pub fn key_exists(c: &Connection, key: &str) -> Result<bool> {
     Ok(c.query_row("SELECT 1 FROM workflows WHERE key = ?1 LIMIT 1", params![key], |_| Ok(())).optional()?.is_some())
