@@ -22,6 +22,18 @@ pub struct Ctx<'a> {
     pub input: &'a Input,
     pub caller: &'a Caller,
     pub scope: Scope,
+    /// When the input asked for ACL meta on a records list or get: the ACL's decisions for the row
+    /// actions, made by the same door that decided `scope`.
+    pub row_actions: Option<RowActions>,
+}
+
+/// The caller's scope for `view`, `update` and `destroy` on a collection (`None`: not allowed), from
+/// which a list's `meta.allowedActions` is computed (NocoBase's `X-With-ACL-Meta`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowActions {
+    pub view: Option<Scope>,
+    pub update: Option<Scope>,
+    pub destroy: Option<Scope>,
 }
 
 /// An `Idempotency-Key` as given, with the fingerprint of the call it came with (trigger.md §9).
@@ -46,6 +58,8 @@ pub struct Input {
     /// The caller's network address, for the sign-in rate limit.
     pub peer_ip: Option<IpAddr>,
     pub idempotency: Option<Idempotency>,
+    /// The caller wants `meta.allowedActions` on a records list or get.
+    pub with_acl_meta: bool,
 }
 
 static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
@@ -61,6 +75,7 @@ impl Input {
             body: Ok(body),
             peer_ip: None,
             idempotency: None,
+            with_acl_meta: false,
         }
     }
 

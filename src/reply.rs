@@ -25,6 +25,19 @@ impl Reply {
         Reply { status: 200, body, headers: Vec::new() }
     }
 
+    /// A list paged in memory (small lists: fields, nodes, grants, keys) with the usual `meta`.
+    pub fn paged(items: Vec<Value>, page: Option<crate::action::Page>) -> Reply {
+        let count = items.len() as u64;
+        let items: Vec<Value> = match page {
+            Some(p) => {
+                let skip = usize::try_from(p.offset()).unwrap_or(usize::MAX);
+                items.into_iter().skip(skip).take(usize::try_from(p.page_size).unwrap_or(usize::MAX)).collect()
+            }
+            None => items,
+        };
+        Reply::list(Value::Array(items), page.map(|p| p.meta(count)))
+    }
+
     /// `{}`: nothing to return.
     pub fn empty() -> Reply {
         Reply { status: 200, body: json!({}), headers: Vec::new() }

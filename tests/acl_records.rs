@@ -141,7 +141,7 @@ fn resource_configs_override_the_strategy() {
     assert_eq!(v["data"]["actions"], json!([{"name": "trigger", "scope": "own"}, {"name": "triggerNew", "scope": "all"}]));
 
     assert_eq!(s.call(&root, "POST", &format!("/api/roles/member/resources:destroy/{id}"), None), (200, json!({"data": 1})));
-    assert_eq!(s.get(&root, "/api/roles/member/resources:list"), (200, json!({"data": []})));
+    assert_eq!(s.get(&root, "/api/roles/member/resources:list"), (200, json!({"data": [], "meta": {"count": 0, "page": 1, "pageSize": 20, "totalPage": 0}})));
 }
 
 /// http.md cases 3–8 over `samples`.

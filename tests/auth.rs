@@ -469,7 +469,7 @@ fn roles_api() {
     assert_err(s.get(&e, "/api/auth:check"), 401, "USER_HAS_NO_ROLES_ERR", "The current user has no roles. Please try another account.");
 
     // roles/<role>/resources without any collection.
-    assert_eq!(s.get(&root, "/api/roles/member/resources:list"), (200, json!({"data": []})));
+    assert_eq!(s.get(&root, "/api/roles/member/resources:list"), (200, json!({"data": [], "meta": {"count": 0, "page": 1, "pageSize": 20, "totalPage": 0}})));
     let (st, v) = s.post(&root, "/api/roles/member/resources:create", json!({"name": "nothing", "usingActionsConfig": true, "actions": []}));
     assert_eq!((st, code(&v)), (400, "INVALID_VALUE"), "unknown collection: {v}");
     let (st, v) = s.get(&root, "/api/roles/ghost/resources:list");
@@ -555,7 +555,7 @@ fn api_keys() {
     assert_eq!(s.get(&key, "/api/auth:check").0, 200);
     assert_eq!(s.call(&m, "POST", &format!("/api/apiKeys:destroy/{key_id}"), None), (200, json!({"data": 1})));
     assert_err(s.get(&key, "/api/auth:check"), 401, "BLOCKED_TOKEN", EXPIRED);
-    assert_eq!(s.get(&m, "/api/apiKeys:list"), (200, json!({"data": []})));
+    assert_eq!(s.get(&m, "/api/apiKeys:list"), (200, json!({"data": [], "meta": {"count": 0, "page": 1, "pageSize": 20, "totalPage": 0}})));
     let (st, v) = s.call(&m, "POST", &format!("/api/apiKeys:destroy/{key_id}"), None);
     assert_eq!((st, code(&v)), (404, "RECORD_NOT_FOUND"), "{v}");
 

@@ -378,8 +378,11 @@ fn management_needs_pm_snippet() {
     let (st, v) = s.post(&member, "/api/collections:create", json!({"name":"x"}));
     assert_eq!((st, code(&v)), (403, "NO_PERMISSIONS"));
     assert!(!s.table_exists("x"));
+    // Reading the definitions is any signed-in caller's (NocoBase's client needs them); changing them is not.
     let (st, _) = s.get(&member, "/api/collections:list");
-    assert_eq!(st, 403);
+    assert_eq!(st, 200);
+    let (st, v) = s.get(&member, "/api/collections:get/x");
+    assert_eq!((st, code(&v)), (403, "NO_PERMISSIONS"));
     let admin = s.user("a1", &["admin"]);
     let (st, _) = s.post(&admin, "/api/collections:create", json!({"name":"x"}));
     assert_eq!(st, 200);

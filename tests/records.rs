@@ -577,12 +577,13 @@ fn acceptance_14_association_resources() {
     assert_eq!(s.ok("GET", "/api/posts/1/comments:get/2", None), Value::Null);
     assert_eq!(s.ok("GET", "/api/posts/1/comments:get/3", None)["content"], "c");
     assert_eq!(s.ok("POST", "/api/posts/1/comments:update/2", Some(json!({"content":"x"}))), json!([]));
-    assert_eq!(s.ok("POST", "/api/posts/1/comments:destroy/2", None), json!(0));
+    // An association's destroy answers `true` whatever it removed, as NocoBase's relation repositories do.
+    assert_eq!(s.ok("POST", "/api/posts/1/comments:destroy/2", None), json!(true));
     assert_eq!(s.ok("GET", "/api/comments:get/2", None)["content"], "b");
     assert_eq!(s.ok("POST", "/api/posts/1/comments:update/3", Some(json!({"content":"y"})))[0]["content"], "y");
     let (st, v) = s.call(&s.root(), "POST", "/api/posts/1/comments:update", Some(json!({"content":"x"})));
     assert_eq!((st, code(&v)), (400, "MISSING_PARAMETER"));
-    assert_eq!(s.ok("DELETE", "/api/posts/1/comments/3", None), json!(1));
+    assert_eq!(s.ok("DELETE", "/api/posts/1/comments/3", None), json!(true));
     assert!(s.ok("GET", "/api/comments:get/3", None).is_null(), "destroy deletes the target row");
     // to-one: get and update only.
     let up = s.ok("POST", "/api/posts/1/category:update", Some(json!({"title":"Renamed"})));
@@ -599,7 +600,7 @@ fn acceptance_14_association_resources() {
     assert_eq!(ids(&t["posts"]), vec![1], "linked to the source");
     assert_eq!(list_ids(&s, "/api/posts/1/tags:list"), vec![2]);
     assert_eq!(s.ok("GET", "/api/posts/1/tags:get/1", None), Value::Null);
-    assert_eq!(s.ok("POST", "/api/posts/1/tags:destroy/2", None), json!(1));
+    assert_eq!(s.ok("POST", "/api/posts/1/tags:destroy/2", None), json!(true));
     assert_eq!(s.rows("postsTags"), 0);
     // hasOne.
     s.ok("POST", "/api/details:create", Some(json!({"summary":"d","postId":null})));

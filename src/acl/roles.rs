@@ -26,6 +26,47 @@ pub fn ensure_builtin(c: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// `roles:check` (NocoBase's client calls it right after sign-in): what the current role may do, in
+/// NocoBase 2.2.15's shape. flowgate has no field-level grants, menus or UI button lists, so an action's
+/// params carry only its scope, and the menu and button lists are empty.
+pub fn check(ctx: &Ctx) -> Result<Reply> {
+    let role = ctx.caller.role.as_str();
+    let (stored, configs) = ctx.app.store.read(|c| Ok((repo::load_role(c, role)?, repo::list_resources(c, role)?)))?;
+    let stored = stored.unwrap_or(Value::Null);
+    let root = role == "root";
+    let mut actions = Map::new();
+    let mut resources = Vec::new();
+    for config in configs.iter().filter(|r| r["usingActionsConfig"] == json!(true)) {
+        let name = config["name"].as_str().unwrap_or_default();
+        resources.push(json!(name));
+        for a in config["actions"].as_array().into_iter().flatten() {
+            let params = match a["scope"].as_str() {
+                Some("own") => json!({ "own": true, "filter": { "createdById": "{{ ctx.state.currentUser.id }}" } }),
+                _ => json!({}),
+            };
+            actions.insert(format!("{name}:{}", a["name"].as_str().unwrap_or_default()), params);
+        }
+    }
+    let data = json!({
+        "roles": [role],
+        // NocoBase's root has no strategy of its own and every snippet.
+        "strategy": if root { json!({}) } else { stored["strategy"].clone() },
+        "actions": actions,
+        "snippets": if root { json!(["pm", "pm.*", "ui.*"]) } else { stored["snippets"].clone() },
+        "resources": resources,
+        "role": role,
+        "roleMode": "default",
+        "availableActions": ACTIONS,
+        "actionAlias": { "create": "create", "get": "view", "list": "view", "update": "update", "destroy": "destroy" },
+        "allowAll": root,
+        "allowConfigure": false,
+        "allowMenuItemIds": [],
+        "allowAnonymous": false,
+        "uiButtonSchemasBlacklist": [],
+    });
+    Ok(Reply::list(data, Some(json!({ "dataSources": {} }))))
+}
+
 /// Runs a write to roles or grants, then reloads the ACL cache from the store.
 pub fn writing(ctx: &Ctx, write: fn(&Ctx) -> Result<Reply>) -> Result<Reply> {
     let reply = write(ctx)?;
@@ -185,8 +226,9 @@ fn check_actions(v: Option<&Value>) -> Result<String> {
 }
 
 pub fn resources_list(ctx: &Ctx, role: &str) -> Result<Reply> {
+    let page = ctx.input.page()?;
     let rows = ctx.app.store.read(|c| repo::list_resources(c, role))?;
-    Ok(Reply::data(Value::Array(rows)))
+    Ok(Reply::paged(rows, page))
 }
 
 fn res_id(ctx: &Ctx) -> Result<i64> {

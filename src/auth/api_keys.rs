@@ -64,6 +64,7 @@ pub fn create(ctx: &Ctx) -> Result<Reply> {
 
 pub fn list(ctx: &Ctx) -> Result<Reply> {
     let user_id = ctx.caller.user.id;
+    let page = ctx.input.page()?;
     let keys = ctx.app.store.read(|c| repo::api_keys(c, user_id))?;
     let items: Vec<Value> = keys
         .into_iter()
@@ -74,7 +75,7 @@ pub fn list(ctx: &Ctx) -> Result<Reply> {
             })
         })
         .collect();
-    Ok(Reply::data(Value::Array(items)))
+    Ok(Reply::paged(items, page))
 }
 
 pub fn destroy(ctx: &Ctx) -> Result<Reply> {

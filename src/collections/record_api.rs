@@ -101,22 +101,70 @@ fn scope(ctx: &Ctx, schema: &Schema, on: &On, filter: Option<&Value>, write: boo
 pub fn list(ctx: &Ctx, on: &On) -> Result<Reply> {
     let opts = read_options(ctx)?;
     let schema = ctx.app.registry.snapshot();
-    let (items, count) = ctx.app.store.read(|conn| {
+    let (items, count, allowed) = ctx.app.store.read(|conn| {
         let w = scope(ctx, &schema, on, opts.filter.as_ref(), false)?;
-        records::select(conn, &schema, on.coll, &w, &opts)
+        let (items, count) = records::select(conn, &schema, on.coll, &w, &opts)?;
+        let allowed = allowed_actions(ctx, conn, on.coll, &items)?;
+        Ok((items, count, allowed))
     })?;
-    Ok(Reply::list(Value::Array(items), opts.page.map(|p| p.meta(count))))
+    let meta = match (opts.page.map(|p| p.meta(count)), allowed) {
+        (Some(mut m), Some(a)) => {
+            m["allowedActions"] = a;
+            Some(m)
+        }
+        (None, Some(a)) => Some(json!({ "allowedActions": a })),
+        (m, None) => m,
+    };
+    Ok(Reply::list(Value::Array(items), meta))
 }
 
 /// The first match (by `sort`), or `null`.
 pub fn get(ctx: &Ctx, on: &On) -> Result<Reply> {
     let opts = read_options(ctx)?;
     let schema = ctx.app.registry.snapshot();
-    let first = ctx.app.store.read(|conn| {
+    let (first, allowed) = ctx.app.store.read(|conn| {
         let w = scope(ctx, &schema, on, opts.filter.as_ref(), false)?;
-        records::first(conn, &schema, on.coll, &w, &opts)
+        let first = records::first(conn, &schema, on.coll, &w, &opts)?;
+        let allowed = allowed_actions(ctx, conn, on.coll, first.as_slice())?;
+        Ok((first, allowed))
     })?;
-    Ok(Reply::data(first.unwrap_or(Value::Null)))
+    let data = first.unwrap_or(Value::Null);
+    Ok(match allowed {
+        Some(a) => Reply::list(data, Some(json!({ "allowedActions": a }))),
+        None => Reply::data(data),
+    })
+}
+
+/// `meta.allowedActions` (NocoBase's `X-With-ACL-Meta`): for `view`, `update` and `destroy`, the ids of
+/// the answered rows the caller may act on: all of them, the caller's own, or none.
+fn allowed_actions(ctx: &Ctx, conn: &Connection, coll: &Collection, rows: &[Value]) -> Result<Option<Value>> {
+    let Some(actions) = ctx.row_actions else { return Ok(None) };
+    let ids: Vec<i64> = rows.iter().filter_map(|r| r.get("id").and_then(Value::as_i64)).collect();
+    let mut own: Option<Vec<i64>> = None;
+    let mut allowed = |scope: Option<Scope>| -> Result<Vec<i64>> {
+        Ok(match scope {
+            None => Vec::new(),
+            Some(Scope::All) => ids.clone(),
+            Some(Scope::Own) => match &own {
+                Some(o) => o.clone(),
+                None => {
+                    let mut w = Where::default();
+                    by_ids(&mut w, &ids);
+                    w.and_own(coll, Some(ctx.caller.user.id));
+                    let mine = records::matching_ids(conn, coll, &w)?;
+                    // In the order the rows were answered, as NocoBase lists them.
+                    let o: Vec<i64> = ids.iter().copied().filter(|i| mine.contains(i)).collect();
+                    own = Some(o.clone());
+                    o
+                }
+            },
+        })
+    };
+    Ok(Some(json!({
+        "view": allowed(actions.view)?,
+        "update": allowed(actions.update)?,
+        "destroy": allowed(actions.destroy)?,
+    })))
 }
 
 /// Records `ids` shaped by the request's appends/fields/except, in id order.
@@ -172,5 +220,6 @@ pub fn destroy(ctx: &Ctx, on: &On) -> Result<Reply> {
     let schema = ctx.app.registry.snapshot();
     let w = scope(ctx, &schema, on, filter.as_ref(), true)?;
     let n = ctx.app.store.write(|conn| records::destroy_where(conn, on.coll, &w))?;
-    Ok(Reply::data(json!(n)))
+    // NocoBase's relation repositories answer `true` whatever they removed; a collection keeps the count.
+    Ok(Reply::data(if on.via.is_some() { json!(true) } else { json!(n) }))
 }

@@ -8,24 +8,10 @@ use super::registry::Collection;
 use super::schema_ops;
 use crate::error::{bad, invalid_value, Code, Result};
 use crate::action::Ctx;
-use crate::action::Page;
 use crate::reply::Reply;
 
 fn name_tk(ctx: &Ctx) -> Result<String> {
     ctx.input.name_tk().ok_or_else(|| bad(Code::MissingParameter, "filterByTk is required"))
-}
-
-/// A list reply with the usual pagination (http.md §5).
-fn paged(items: Vec<Value>, page: Option<Page>) -> Reply {
-    let count = items.len() as u64;
-    let items: Vec<Value> = match page {
-        Some(p) => {
-            let skip = usize::try_from(p.offset()).unwrap_or(usize::MAX);
-            items.into_iter().skip(skip).take(usize::try_from(p.page_size).unwrap_or(usize::MAX)).collect()
-        }
-        None => items,
-    };
-    Reply::list(Value::Array(items), page.map(|p| p.meta(count)))
 }
 
 // `collections:list|get|create|update|destroy` (key: `name`). A collection always includes its fields.
@@ -33,7 +19,26 @@ fn paged(items: Vec<Value>, page: Option<Page>) -> Reply {
 pub fn list_collections(ctx: &Ctx) -> Result<Reply> {
     let page = ctx.input.page()?;
     let items = ctx.app.registry.snapshot().user_collections().iter().map(|c| c.to_json()).collect();
-    Ok(paged(items, page))
+    Ok(Reply::paged(items, page))
+}
+
+/// `collections:listMeta`: every collection with its fields, its key and the actions it lacks, unpaged
+/// (NocoBase's client loads it once after sign-in).
+pub fn list_meta(ctx: &Ctx) -> Result<Reply> {
+    let items = ctx
+        .app
+        .registry
+        .snapshot()
+        .user_collections()
+        .iter()
+        .map(|c| {
+            let mut v = c.to_json();
+            v["filterTargetKey"] = json!("id");
+            v["unavailableActions"] = json!([]);
+            v
+        })
+        .collect();
+    Ok(Reply::data(Value::Array(items)))
 }
 
 pub fn get_collection(ctx: &Ctx) -> Result<Reply> {
@@ -71,7 +76,7 @@ pub fn list_fields(ctx: &Ctx, coll: &Collection) -> Result<Reply> {
     let page = ctx.input.page()?;
     let current = current(ctx, coll)?;
     let items = current.fields.iter().map(|f| f.to_json(&current.name)).collect();
-    Ok(paged(items, page))
+    Ok(Reply::paged(items, page))
 }
 
 pub fn get_field(ctx: &Ctx, coll: &Collection) -> Result<Reply> {

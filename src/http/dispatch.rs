@@ -13,7 +13,7 @@ use super::request::Request;
 use super::route::Route;
 use super::Reply;
 use crate::acl::{self, roles, Target};
-use crate::action::{Ctx, Input};
+use crate::action::{Ctx, Input, RowActions};
 use crate::app::App;
 use crate::auth::{self, api_keys, users, Credentials};
 use crate::collections::record_api::{self as records, On};
@@ -114,6 +114,7 @@ pub static ROUTES: &[Entry] = &[
     at(Users, "create", System, |c, _| users::create(c)),
     at(Users, "update", System, |c, _| users::update(c)),
     at(Users, "destroy", System, |c, _| users::destroy(c)),
+    at(Roles, "check", LoggedIn, |c, _| roles::check(c)),
     at(Roles, "list", System, |c, _| roles::list(c)),
     at(Roles, "get", System, |c, _| roles::get(c)),
     at(Roles, "create", System, |c, _| roles::writing(c, roles::create)),
@@ -144,7 +145,9 @@ pub static ROUTES: &[Entry] = &[
     at(Executions, "get", System, |c, _| wf::get_execution(c)),
     at(Executions, "cancel", System, |c, _| wf::cancel_execution(c)),
     at(Executions, "destroy", System, |c, _| wf::destroy_executions(c)),
-    at(Collections, "list", System, |c, _| schema::list_collections(c)),
+    // Any signed-in caller may read the collection definitions, as in NocoBase (its client needs them).
+    at(Collections, "list", LoggedIn, |c, _| schema::list_collections(c)),
+    at(Collections, "listMeta", LoggedIn, |c, _| schema::list_meta(c)),
     at(Collections, "get", System, |c, _| schema::get_collection(c)),
     at(Collections, "create", System, |c, _| schema::create_collection(c)),
     at(Collections, "update", System, |c, _| schema::update_collection(c)),
@@ -297,8 +300,22 @@ fn run(app: &App, req: &Request, user_id: &mut Option<i64>) -> Result<Reply> {
     if !matches!(entry.guard, Guard::Trigger) {
         input.query()?;
     }
-    let ctx = Ctx { app, input: &input, caller: &caller, scope };
+    let row_actions = row_actions(app, &input, &caller, entry, &resource);
+    let ctx = Ctx { app, input: &input, caller: &caller, scope, row_actions };
     (entry.handler)(&ctx, &resource)
+}
+
+/// With `X-With-ACL-Meta` on a collection's list or get (not an association's, as in NocoBase): the
+/// caller's scope for each row action, for `meta.allowedActions`.
+fn row_actions(app: &App, input: &Input, caller: &auth::Caller, entry: &Entry, resource: &Resource) -> Option<RowActions> {
+    if !input.with_acl_meta || entry.kind != Records || !matches!(entry.guard, Guard::Rows("view")) {
+        return None;
+    }
+    let may = |action: &'static str| {
+        let target = Target::Collection { name: resource.acl_collection().to_string(), action };
+        app.acl.check(caller, &target).ok()
+    };
+    Some(RowActions { view: may("view"), update: may("update"), destroy: may("destroy") })
 }
 
 fn health(app: &App) -> Result<Reply> {

@@ -118,7 +118,7 @@ fn finish_headers(h: &mut actix_web::http::header::HeaderMap, rid: &str, allowed
 }
 
 const ALLOWED_HEADERS: &str =
-    "Authorization, Content-Type, X-Role, X-Authenticator, X-Data-Source, Idempotency-Key, X-Timezone, X-Locale, X-Request-Id";
+    "Authorization, Content-Type, X-Role, X-Authenticator, X-Data-Source, Idempotency-Key, X-Timezone, X-Locale, X-Request-Id, X-With-ACL-Meta";
 
 fn new_request_id() -> String {
     let b: [u8; 16] = rand::random();
@@ -222,6 +222,7 @@ fn build_request(req: &HttpRequest, body: Bytes) -> Request {
         x_authenticator: header_lossy(req, "x-authenticator"),
         x_data_source: header_lossy(req, "x-data-source"),
         idempotency_key: header_lossy(req, "idempotency-key"),
+        with_acl_meta: req.headers().get("x-with-acl-meta").is_some_and(|v| !v.is_empty()),
         peer_ip: req.peer_addr().map(|a| a.ip()),
     }
 }

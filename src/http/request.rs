@@ -27,6 +27,8 @@ pub struct Request {
     pub x_authenticator: Option<String>,
     pub x_data_source: Option<String>,
     pub idempotency_key: Option<String>,
+    /// `X-With-ACL-Meta` given with any non-empty value (NocoBase reads it as truthy).
+    pub with_acl_meta: bool,
     pub peer_ip: Option<IpAddr>,
 }
 
@@ -102,6 +104,7 @@ impl Request {
                 .idempotency_key
                 .as_ref()
                 .map(|key| Idempotency { key: key.clone(), fingerprint: self.fingerprint() }),
+            with_acl_meta: self.with_acl_meta,
         }
     }
 }

@@ -494,8 +494,9 @@ pub fn find_workflow(c: &Connection, id: i64) -> Result<Option<Workflow>> {
 }
 
 pub fn list_nodes(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
+    let page = ctx.input.page()?;
     let nodes = ctx.app.store.read(|c| workflows::nodes(c, workflow_id))?;
-    Ok(Reply::data(Value::Array(nodes.iter().map(Node::to_json).collect())))
+    Ok(Reply::paged(nodes.iter().map(Node::to_json).collect(), page))
 }
 
 /// Parses a sent config with its node type's rules, then checks it against the collections: one
