@@ -141,3 +141,100 @@ fn paged_lists_carry_meta() {
     let (st, v) = s.get(&s.root(), "/api/apiKeys:list?page=0");
     assert_eq!((st, code(&v)), (400, "INVALID_PARAMETER"));
 }
+
+/// A workflow with one node, run once through `workflows:trigger`; returns (workflow id, execution id).
+fn run_once(s: &Server, config: Value) -> (i64, i64) {
+    let w = s.ok("POST", "/api/workflows:create", Some(json!({"type": "custom-action", "title": "w", "config": config, "sync": true, "enabled": true})));
+    let wid = w["id"].as_i64().unwrap();
+    s.ok(
+        "POST",
+        &format!("/api/workflows/{wid}/nodes:create"),
+        Some(json!({"type": "calculation", "title": "n1", "config": {"engine": "formula.js", "expression": "1+1"}})),
+    );
+    let key = w["key"].as_str().unwrap();
+    let t = s.ok("POST", &format!("/api/workflows:trigger?triggerWorkflows={key}"), Some(json!({})));
+    (wid, t["executions"][0]["id"].as_i64().expect("an execution"))
+}
+
+/// Point 6: `fields`, `except` and `appends` on the system resources' `get` as on a collection, nested
+/// paths included; `users:list` with `filter`, `sort` and `fields`.
+#[test]
+fn system_resources_shape_like_collections() {
+    let s = Server::start();
+    let (wid, eid) = run_once(&s, json!({"type": 0}));
+    let e = s.ok("GET", &format!("/api/executions:get?filterByTk={eid}&fields[]=id&fields[]=status"), None);
+    assert_eq!(e, json!({"id": eid, "status": 1}));
+    let e = s.ok("GET", &format!("/api/executions:get/{eid}?appends[]=jobs&except[]=jobs.result&except[]=context"), None);
+    assert!(e.get("context").is_none() && e["key"].is_string(), "{e}");
+    let job = &e["jobs"][0];
+    assert!(job.get("result").is_none() && job["status"] == 1, "{job}");
+    let keys: Vec<&String> = job.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["id", "executionId", "nodeId", "nodeKey", "upstreamId", "status", "meta", "createdAt", "updatedAt"], "order kept");
+    let w = s.ok("GET", &format!("/api/workflows:get?filterByTk={wid}&fields[]=id&fields[]=nodes.title"), None);
+    assert_eq!(w, json!({"id": wid, "nodes": [{"title": "n1"}]}));
+    let w = s.ok("GET", &format!("/api/workflows:get/{wid}?appends[]=nodes&except[]=config&except[]=nodes.config"), None);
+    assert!(w.get("config").is_none() && w["nodes"][0].get("config").is_none() && w["nodes"][0]["title"] == "n1", "{w}");
+    let n = s.ok("GET", "/api/flow_nodes:get?filterByTk=1&appends[]=workflow&fields[]=id&fields[]=title", None);
+    assert_eq!((n["title"].clone(), n["workflow"]["id"].clone(), n.as_object().unwrap().len()), (json!("n1"), json!(wid), 3), "{n}");
+    let n = s.ok("GET", "/api/flow_nodes:get/1?except[]=config", None);
+    assert!(n.get("config").is_none() && n["key"].is_string(), "{n}");
+    for path in [
+        format!("/api/executions:get/{eid}?appends[]=nope"),
+        format!("/api/workflows:get/{wid}?appends[]=nope"),
+        "/api/flow_nodes:get/1?appends[]=nope".to_string(),
+        format!("/api/executions:get/{eid}?fields[]=nope"),
+        format!("/api/executions:get/{eid}?except[]=jobs.nope"),
+    ] {
+        let (st, v) = s.get(&s.root(), &path);
+        assert_eq!((st, code(&v)), (400, "UNKNOWN_FIELD"), "{path}: {v}");
+    }
+    let (st, v) = s.get(&s.root(), &format!("/api/workflows:get/{wid}?appends[]=title"));
+    assert_eq!((st, code(&v)), (400, "NOT_AN_ASSOCIATION"));
+
+    s.user("m1", &["member"]);
+    s.user("m2", &["member"]);
+    let u = s.ok("GET", "/api/users:list?filter=%7B%22username%22:%22m1%22%7D&sort=-id&fields[]=id&fields[]=username", None);
+    assert_eq!(u, json!([{"id": 2, "username": "m1"}]));
+    let u = s.ok("GET", "/api/users:list?sort=-id&fields[]=username&appends[]=roles", None);
+    assert_eq!((u[0]["username"].clone(), u[0]["roles"][0]["name"].clone(), u[0].get("id")), (json!("m2"), json!("member"), None));
+    let (st, v) = s.get(&s.root(), "/api/users:list?fields[]=password");
+    assert_eq!((st, code(&v)), (400, "UNKNOWN_FIELD"));
+}
+
+/// Point 7: the parameter sets NocoBase's workflow pages send.
+#[test]
+fn the_workflow_pages_parameter_sets() {
+    let s = Server::start();
+    with_samples(&s);
+    let (wid, eid) = run_once(&s, json!({"type": 0}));
+    let w2 = s.ok("POST", "/api/workflows:create", Some(json!({"type": "custom-action", "config": {"type": 1, "collection": "samples"}, "enabled": true})));
+    s.ok("POST", "/api/workflows:create", Some(json!({"type": "custom-action", "config": {"type": 1, "collection": "samples"}})));
+    let filter = json!({"type": "custom-action", "enabled": true, "config.collection": "samples"}).to_string();
+    let (st, v) = s.get(&s.root(), &format!("/api/workflows:list?filter={}&fields[]=id", enc(&filter)));
+    assert_eq!((st, v["data"].clone()), (200, json!([{"id": w2["id"]}])), "{v}");
+    let filter = json!({"config.type": {"$in": [0]}}).to_string();
+    let (_, v) = s.get(&s.root(), &format!("/api/workflows:list?filter={}&fields[]=id", enc(&filter)));
+    assert_eq!(v["data"], json!([{"id": wid}]));
+
+    let v = s.ok("GET", &format!("/api/workflows:list?filter=%7B%22id%22:{wid}%7D&appends[]=stats&appends[]=versionStats"), None);
+    let (stats, version) = (&v[0]["stats"], &v[0]["versionStats"]);
+    assert_eq!((stats["executed"].clone(), stats["key"].clone(), stats.get("id")), (json!(1), v[0]["key"].clone(), None), "{stats}");
+    assert_eq!((version["executed"].clone(), version["id"].clone()), (json!(1), json!(wid)), "{version}");
+    assert!(stats["createdAt"].is_string() && version["updatedAt"].is_string());
+    let v = s.ok("GET", "/api/workflows:list?sort=id&fields[]=versionStats.executed", None);
+    assert_eq!(v, json!([{"versionStats": {"executed": 1}}, {"versionStats": {"executed": 0}}, {"versionStats": {"executed": 0}}]));
+
+    let (st, v) = s.get(&s.root(), "/api/executions:list?except[]=stack");
+    assert_eq!((st, v["data"][0]["id"].clone()), (200, json!(eid)), "{v}");
+    let e = s.ok(
+        "GET",
+        &format!("/api/executions:get?filterByTk={eid}&appends[]=jobs&appends[]=workflow&appends[]=workflow.nodes&except[]=jobs.result"),
+        None,
+    );
+    assert_eq!((e["workflow"]["id"].clone(), e["workflow"]["nodes"][0]["title"].clone()), (json!(wid), json!("n1")));
+    assert!(e["jobs"][0].get("result").is_none() && e["jobs"][0]["nodeId"].is_i64(), "{e}");
+}
+
+fn enc(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}

@@ -7,7 +7,9 @@ use super::repo::{self, Account, UserColumn};
 use super::{load_user, password, User};
 use crate::error::{bad, invalid_value, no_permissions, Code, Error, Result};
 use crate::action::Ctx;
-use crate::action::{Page, Tk};
+use crate::action::Tk;
+use crate::collections::record_api;
+use crate::collections::records::{self, ReadOptions};
 use crate::reply::Reply;
 
 fn wants_roles(ctx: &Ctx) -> bool {
@@ -22,15 +24,41 @@ fn output(c: &Connection, user: &User, with_roles: bool) -> Result<Value> {
     Ok(v)
 }
 
+/// The users through the records layer over the built-in `users` collection (no password column):
+/// `filter`, `sort`, `fields`, `except` and pages as on a collection; `appends=roles` adds the roles
+/// (`roles` in `fields` too, as NocoBase's `fields` appends an association).
 pub fn list(ctx: &Ctx) -> Result<Reply> {
     let page = ctx.input.page()?;
-    let with_roles = wants_roles(ctx);
+    let with_roles = wants_roles(ctx) || ctx.input.list_param("fields").iter().any(|f| f == "roles");
+    let mut fields: Vec<String> = ctx.input.list_param("fields").into_iter().filter(|f| f != "roles").collect();
+    let hide_id = with_roles && !fields.is_empty() && !fields.iter().any(|f| f == "id");
+    if hide_id {
+        fields.push("id".into());
+    }
+    let opts = ReadOptions {
+        filter: record_api::filter_param(ctx.input)?,
+        fields,
+        except: ctx.input.list_param("except"),
+        sort: ctx.input.list_param("sort"),
+        page,
+        ..ReadOptions::default()
+    };
+    let schema = ctx.app.registry.snapshot();
+    let coll = schema.get("users").cloned().ok_or_else(|| Error::internal("no built-in users collection"))?;
     ctx.app.store.read(|c| {
-        let count = repo::count_users(c)?;
-        let (limit, offset) = Page::limit_offset(page);
-        let users = repo::list_users(c, limit, offset)?;
-        let items = users.iter().map(|u| output(c, u, with_roles)).collect::<Result<Vec<_>>>()?;
-        Ok(Reply::list(Value::Array(items), page.map(|p| p.meta(count))))
+        let (mut rows, count) = records::list(c, &schema, &coll, &opts)?;
+        if with_roles {
+            for r in rows.iter_mut() {
+                let id = r.get("id").and_then(Value::as_i64).unwrap_or(0);
+                r["roles"] = repo::roles_json(c, id)?;
+                if hide_id {
+                    if let Some(o) = r.as_object_mut() {
+                        o.shift_remove("id");
+                    }
+                }
+            }
+        }
+        Ok(Reply::list(Value::Array(rows), page.map(|p| p.meta(count))))
     })
 }
 

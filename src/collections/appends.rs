@@ -14,10 +14,17 @@ use crate::error::{invalid_param, Error, Result};
 /// How deep a path may go (`a.b.c.d`).
 pub const MAX_LEVELS: usize = 4;
 
-/// Validated paths: each node is an association (canonical name) and what to append below it.
+/// Validated paths: each node is an association (canonical name) and what to append below it, with
+/// how its records are shaped (nested `fields` and `except`, applied by `view`).
 #[derive(Debug, Default, Clone)]
 pub struct Tree {
     pub children: Vec<(String, Tree)>,
+    /// Keys kept on this level's records (`fields`; appended associations always stay); `None` keeps all.
+    pub keep: Option<Vec<String>>,
+    /// Keys dropped from this level's records (`except`).
+    pub drop: Vec<String>,
+    /// Appended by name (`appends`, or `fields` naming the association): every key stays.
+    pub whole: bool,
 }
 
 impl Tree {
@@ -25,7 +32,7 @@ impl Tree {
         self.children.is_empty()
     }
 
-    fn child(&mut self, name: &str) -> &mut Tree {
+    pub fn child(&mut self, name: &str) -> &mut Tree {
         if let Some(i) = self.children.iter().position(|(n, _)| n == name) {
             return &mut self.children[i].1;
         }
@@ -58,11 +65,12 @@ pub fn parse(schema: &Schema, coll: &Collection, paths: &[String]) -> Result<Tre
             node = node.child(&field.name);
             cur = target_of(schema, cur, &field.name)?;
         }
+        node.whole = true;
     }
     Ok(tree)
 }
 
-fn target_of<'s>(schema: &'s Schema, coll: &Collection, field: &str) -> Result<&'s Collection> {
+pub fn target_of<'s>(schema: &'s Schema, coll: &Collection, field: &str) -> Result<&'s Collection> {
     coll.field(field)
         .and_then(|f| f.kind.target())
         .and_then(|t| schema.get(t))

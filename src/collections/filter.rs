@@ -10,7 +10,7 @@ use std::cell::Cell;
 use serde_json::{Map, Value};
 
 use super::operators;
-use super::registry::{Collection, Field, Kind, Schema};
+use super::registry::{Collection, Field, Kind, ScalarType, Schema};
 use super::sql::{q, SqlValue};
 use crate::error::{bad, Code, Error, Result};
 
@@ -216,6 +216,7 @@ impl<'s> Compiler<'s> {
         let field = at.coll.field(head).ok_or_else(|| unknown_field(head, &at.coll.name))?;
         match (field.is_association(), rest) {
             (false, None) => self.column(at, field, value),
+            (false, Some(rest)) if field.scalar_type() == Some(ScalarType::Json) => json_path(at, field, rest, value),
             (false, Some(_)) => Err(not_an_association(key, &at.coll.name)),
             (true, Some(rest)) => {
                 let mut nested = Map::new();
@@ -363,6 +364,69 @@ impl<'s> Compiler<'s> {
         }
         sql.push(')');
         Ok(Some(Frag::new(sql, params)))
+    }
+}
+
+/// A path inside a JSON column (`"config.collection": "samples"`, as NocoBase's JSON-path filters):
+/// `json_extract(<column>, ?)` with the path bound, compared by each operator with the operand as the
+/// JSON value it is (a string as text, a number as a number, a boolean as 1 or 0).
+fn json_path(at: &Node, field: &Field, rest: &str, value: &Value) -> Result<Option<Frag>> {
+    let mut path = String::from("$");
+    for seg in rest.split('.') {
+        if seg.is_empty() || seg.contains('"') {
+            return Err(invalid(format!("\"{}.{rest}\" is not a path inside a JSON field", field.name)));
+        }
+        if seg.bytes().all(|b| b.is_ascii_digit()) {
+            path.push_str(&format!("[{seg}]"));
+        } else {
+            path.push_str(&format!(".\"{seg}\""));
+        }
+    }
+    let expr = format!("json_extract({}.{}, ?)", at.alias, q(&field.name));
+    let ops: Vec<(&str, &Value)> = match value {
+        Value::Object(m) => m.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+        other => vec![("$eq", other)],
+    };
+    let mut parts = Vec::new();
+    for (op, operand) in ops {
+        let typed = Field { name: format!("{}.{rest}", field.name), kind: Kind::Scalar(json_operand_type(operand)), ..field.clone() };
+        // The operator's SQL names the value once or more: each mention binds the path again, in order.
+        let f = operators::apply(JSON_VALUE, &typed, op, operand)?;
+        let mut sql = String::with_capacity(f.sql.len());
+        let mut params = Vec::with_capacity(f.params.len() + 1);
+        let mut given = f.params.into_iter();
+        for ch in f.sql.chars() {
+            match ch {
+                JSON_VALUE_CHAR => {
+                    sql.push_str(&expr);
+                    params.push(SqlValue::Text(path.clone()));
+                }
+                '?' => {
+                    sql.push('?');
+                    params.extend(given.next());
+                }
+                c => sql.push(c),
+            }
+        }
+        parts.push(Frag::new(sql, params));
+    }
+    Ok(Frag::all(parts))
+}
+
+/// Stands for the JSON value in an operator's SQL until [`json_path`] writes the expression in.
+const JSON_VALUE_CHAR: char = '\u{1}';
+const JSON_VALUE: &str = "\u{1}";
+
+/// How an operand inside a JSON value compares: by its own JSON type (the first item of a list).
+fn json_operand_type(v: &Value) -> ScalarType {
+    let first = match v {
+        Value::Array(items) => items.iter().find(|i| !i.is_null()).unwrap_or(&Value::Null),
+        other => other,
+    };
+    match first {
+        Value::Number(_) => ScalarType::Double,
+        Value::Bool(_) => ScalarType::Boolean,
+        _ => ScalarType::String,
     }
 }
 

@@ -42,7 +42,7 @@ fn own(ctx: &Ctx) -> Option<i64> {
 }
 
 /// `filter` as JSON text or bracket form (http.md §3); `None` when absent.
-fn filter_param(req: &Input) -> Result<Option<Value>> {
+pub fn filter_param(req: &Input) -> Result<Option<Value>> {
     let not_object = || filter::invalid("a filter must be a JSON object");
     match req.param("filter") {
         None => Ok(None),

@@ -301,17 +301,39 @@ fn users_collection() -> Collection {
     }
 }
 
-/// System tables listed through the records layer (filter, sort, pagination) by the workflow APIs.
-fn system_table(name: &str, columns: &[(&str, ScalarType)]) -> Collection {
+/// System tables read through the records layer (filter, sort, pagination, appends, fields, except) by
+/// the workflow APIs: their columns, then their associations, named as NocoBase's plugin-workflow names
+/// them. Every identifier here is a table or view of schema.sql / [`crate::store`]'s statistics views.
+fn system_table(name: &str, columns: &[(&str, ScalarType)], links: Vec<(&str, Kind)>) -> Collection {
+    let mut fields: Vec<Field> = columns.iter().map(|(n, t)| system_field(n, Kind::Scalar(*t), None)).collect();
+    fields.extend(links.into_iter().map(|(n, k)| system_field(n, k, None)));
     Collection {
         name: name.into(),
         title: name.into(),
         created_at: String::new(),
         updated_at: String::new(),
-        fields: columns.iter().map(|(n, t)| system_field(n, Kind::Scalar(*t), None)).collect(),
+        fields,
         builtin: true,
     }
 }
+
+fn belongs_to(target: &str, foreign_key: &str) -> Kind {
+    Kind::BelongsTo { target: target.into(), foreign_key: foreign_key.into() }
+}
+
+fn has_many(target: &str, foreign_key: &str) -> Kind {
+    Kind::HasMany { target: target.into(), foreign_key: foreign_key.into() }
+}
+
+/// The statistics views (`stats` per key, `versionStats` per version) are keyed by the version's id.
+fn has_one_by_id(target: &str) -> Kind {
+    Kind::HasOne { target: target.into(), foreign_key: "id".into() }
+}
+
+/// The view of executed counts per workflow key, one row per version (`workflows.stats`).
+pub const WORKFLOW_STATS: &str = "fg_workflow_stats";
+/// The view of executed counts per workflow version (`workflows.versionStats`).
+pub const WORKFLOW_VERSION_STATS: &str = "fg_workflow_version_stats";
 
 fn workflows_collection() -> Collection {
     use ScalarType::*;
@@ -321,6 +343,29 @@ fn workflows_collection() -> Collection {
             ("id", BigInt), ("key", String), ("title", String), ("description", Text), ("type", String),
             ("config", Json), ("enabled", Boolean), ("sync", Boolean), ("current", Boolean), ("options", Json),
             ("executed", Integer), ("createdAt", Datetime), ("updatedAt", Datetime),
+        ],
+        vec![
+            ("nodes", has_many("flow_nodes", "workflowId")),
+            ("executions", has_many("executions", "workflowId")),
+            ("stats", has_one_by_id(WORKFLOW_STATS)),
+            ("versionStats", has_one_by_id(WORKFLOW_VERSION_STATS)),
+        ],
+    )
+}
+
+fn nodes_collection() -> Collection {
+    use ScalarType::*;
+    system_table(
+        "flow_nodes",
+        &[
+            ("id", BigInt), ("key", String), ("workflowId", BigInt), ("upstreamId", BigInt), ("downstreamId", BigInt),
+            ("branchIndex", Integer), ("type", String), ("title", String), ("config", Json), ("createdAt", Datetime),
+            ("updatedAt", Datetime),
+        ],
+        vec![
+            ("workflow", belongs_to("workflows", "workflowId")),
+            ("upstream", belongs_to("flow_nodes", "upstreamId")),
+            ("downstream", belongs_to("flow_nodes", "downstreamId")),
         ],
     )
 }
@@ -334,7 +379,48 @@ fn executions_collection() -> Collection {
             ("output", Json), ("reason", String), ("manually", Boolean), ("startedAt", Datetime),
             ("createdAt", Datetime), ("updatedAt", Datetime),
         ],
+        vec![("workflow", belongs_to("workflows", "workflowId")), ("jobs", has_many("jobs", "executionId"))],
     )
+}
+
+fn jobs_collection() -> Collection {
+    use ScalarType::*;
+    system_table(
+        "jobs",
+        &[
+            ("id", BigInt), ("executionId", BigInt), ("nodeId", BigInt), ("nodeKey", String), ("upstreamId", BigInt),
+            ("status", Integer), ("result", Json), ("meta", Json), ("createdAt", Datetime), ("updatedAt", Datetime),
+        ],
+        vec![("execution", belongs_to("executions", "executionId")), ("node", belongs_to("flow_nodes", "nodeId"))],
+    )
+}
+
+/// `stats`: NocoBase's `workflowStats` row of the version's key (`key`, `executed`), without an `id`.
+fn workflow_stats_collection() -> Collection {
+    use ScalarType::*;
+    system_table(WORKFLOW_STATS, &[("createdAt", Datetime), ("updatedAt", Datetime), ("key", String), ("executed", Integer)], vec![])
+}
+
+/// `versionStats`: NocoBase's `workflowVersionStats` row (`id` is the version's id, `executed`).
+fn workflow_version_stats_collection() -> Collection {
+    use ScalarType::*;
+    system_table(
+        WORKFLOW_VERSION_STATS,
+        &[("createdAt", Datetime), ("updatedAt", Datetime), ("id", BigInt), ("executed", Integer)],
+        vec![],
+    )
+}
+
+/// Names NocoBase's tables have and flowgate's do not (NocoBase's clients send them in `except`, as
+/// `except[]=stack` on executions): accepted in `fields` and `except`, where they change nothing.
+pub fn absent_column(collection: &str, name: &str) -> bool {
+    let names: &[&str] = match collection {
+        "workflows" => &["triggerTitle", "invalid", "allExecuted", "createdById", "updatedById"],
+        "executions" => &["stack", "eventKey", "dispatched", "parentExecutionId", "expiresAt"],
+        "jobs" => &["startedAt", "log"],
+        _ => &[],
+    };
+    names.contains(&name)
 }
 
 /// One immutable view of all collections.
@@ -403,7 +489,15 @@ impl Schema {
             collections.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
         map.insert("users".into(), Arc::new(users_collection()));
         map.insert("workflows".into(), Arc::new(workflows_collection()));
-        map.insert("executions".into(), Arc::new(executions_collection()));
+        for c in [
+            executions_collection(),
+            nodes_collection(),
+            jobs_collection(),
+            workflow_stats_collection(),
+            workflow_version_stats_collection(),
+        ] {
+            map.insert(c.name.to_ascii_lowercase(), Arc::new(c));
+        }
         Ok(Schema { version, collections: map, throughs })
     }
 }

@@ -6,41 +6,36 @@ use serde_json::Value;
 
 use super::appends::{self, Tree};
 use super::filter::unknown_field;
-use super::registry::{Collection, Schema};
+use super::registry::{absent_column, Collection, Schema};
 use super::rows::Record;
 use super::sql::q;
-use crate::error::Result;
+use crate::error::{invalid_param, Result};
 
 #[derive(Debug, Default, Clone)]
 pub struct View {
     tree: Tree,
-    /// Keys to keep (canonical names); `None` keeps all.
-    keep: Option<Vec<String>>,
-    drop: Vec<String>,
+}
+
+/// Which parameter a path came from.
+#[derive(Clone, Copy, PartialEq)]
+enum Param {
+    Fields,
+    Except,
 }
 
 impl View {
-    /// Validates the three parameters against `coll`.
+    /// Validates the three parameters against `coll`. Dotted `fields` and `except` (`nodes.title`,
+    /// `jobs.result`) shape an association's records: a `fields` path appends the associations on its
+    /// way, an `except` path acts only on associations that are appended.
     pub fn new(schema: &Schema, coll: &Collection, appends: &[String], fields: &[String], except: &[String]) -> Result<View> {
-        let mut paths: Vec<String> = appends.to_vec();
-        let mut keep = Vec::new();
+        let mut tree = appends::parse(schema, coll, appends)?;
         for name in fields.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-            let head = name.split('.').next().unwrap_or(name);
-            let field = coll.field(head).ok_or_else(|| unknown_field(head, &coll.name))?;
-            if field.is_association() {
-                paths.push(name.to_string());
-            } else if name.contains('.') {
-                return Err(unknown_field(name, &coll.name));
-            }
-            keep.push(field.name.clone());
+            shape_path(schema, coll, &mut tree, name, Param::Fields)?;
         }
-        let mut drop = Vec::new();
         for name in except.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-            let field = coll.field(name).ok_or_else(|| unknown_field(name, &coll.name))?;
-            drop.push(field.name.clone());
+            shape_path(schema, coll, &mut tree, name, Param::Except)?;
         }
-        let tree = appends::parse(schema, coll, &paths)?;
-        Ok(View { tree, keep: (!fields.is_empty()).then_some(keep), drop })
+        Ok(View { tree })
     }
 
     /// Only appends (the Rust API's reads).
@@ -54,15 +49,79 @@ impl View {
         Ok(records
             .into_iter()
             .map(|mut r| {
-                if let Some(keep) = &self.keep {
-                    r.retain(|k, _| keep.iter().any(|x| x == k));
-                }
-                for d in &self.drop {
-                    r.remove(d);
-                }
+                shape(&mut r, &self.tree);
                 Value::Object(r)
             })
             .collect())
+    }
+}
+
+/// Records one `fields` or `except` entry in the tree: every segment but the last is an association
+/// (a column there is `UNKNOWN_FIELD`, as is an unknown name); the last is a column, an association, or a
+/// column NocoBase has and flowgate does not (accepted, no effect).
+fn shape_path(schema: &Schema, coll: &Collection, tree: &mut Tree, path: &str, param: Param) -> Result<()> {
+    let segs: Vec<&str> = path.split('.').collect();
+    if segs.len() > appends::MAX_LEVELS + 1 {
+        let name = if param == Param::Fields { "fields" } else { "except" };
+        return Err(invalid_param(name, &format!("\"{path}\" is deeper than {} levels", appends::MAX_LEVELS)));
+    }
+    let (last, through) = segs.split_last().unwrap_or((&path, &[]));
+    let mut node = Some(tree);
+    let mut cur = coll;
+    for seg in through {
+        let field = cur.field(seg).ok_or_else(|| unknown_field(seg, &cur.name))?;
+        if !field.is_association() {
+            return Err(unknown_field(path, &coll.name));
+        }
+        node = match (node, param) {
+            (Some(n), Param::Fields) => {
+                n.keep.get_or_insert_with(Vec::new).push(field.name.clone());
+                Some(n.child(&field.name))
+            }
+            (Some(n), Param::Except) => n.children.iter_mut().find(|(c, _)| *c == field.name).map(|(_, t)| t),
+            (None, _) => None,
+        };
+        cur = appends::target_of(schema, cur, &field.name)?;
+    }
+    let name = match cur.field(last) {
+        Some(f) => f.name.clone(),
+        None if absent_column(&cur.name, last) => last.to_string(),
+        None => return Err(unknown_field(last, &cur.name)),
+    };
+    let is_association = cur.field(last).is_some_and(|f| f.is_association());
+    let Some(node) = node else { return Ok(()) };
+    match param {
+        Param::Fields => {
+            if is_association {
+                node.child(&name).whole = true;
+            }
+            node.keep.get_or_insert_with(Vec::new).push(name);
+        }
+        Param::Except => node.drop.push(name),
+    }
+    Ok(())
+}
+
+/// Applies a tree's `keep` and `drop` to a record and to its appended associations.
+fn shape(r: &mut Record, tree: &Tree) {
+    if let (Some(keep), false) = (&tree.keep, tree.whole) {
+        r.retain(|k, _| keep.iter().any(|x| x == k) || tree.children.iter().any(|(c, _)| c == k));
+    }
+    for d in &tree.drop {
+        r.shift_remove(d);
+    }
+    for (name, sub) in &tree.children {
+        match r.get_mut(name) {
+            Some(Value::Object(o)) => shape(o, sub),
+            Some(Value::Array(items)) => {
+                for item in items {
+                    if let Value::Object(o) = item {
+                        shape(o, sub);
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }
 

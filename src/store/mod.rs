@@ -102,19 +102,15 @@ pub enum OpenError {
     Pool(r2d2::Error),
 }
 
-fn pragmas(durability: Durability, read_only: bool) -> String {
+fn pragmas(durability: Durability) -> String {
     let sync = match durability {
         Durability::Normal => "NORMAL",
         Durability::Full => "FULL",
     };
-    let mut s = format!(
+    format!(
         "PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL; PRAGMA synchronous={sync}; \
          PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA journal_size_limit=67108864;"
-    );
-    if read_only {
-        s.push_str(" PRAGMA query_only=ON;");
-    }
-    s
+    )
 }
 
 /// `journal_mode=wal synchronous=1 …` as read back from a connection.
@@ -145,14 +141,16 @@ impl Store {
         let shown = path.display().to_string();
         let mut writer = Connection::open(&path).map_err(|e| OpenError::Sqlite(shown.clone(), e))?;
         writer
-            .execute_batch(&pragmas(durability, false))
+            .execute_batch(&pragmas(durability))
             .map_err(|e| OpenError::Sqlite(shown.clone(), e))?;
         // Checkpoints are the background checkpointer's job, not the committing request's.
         writer.execute_batch("PRAGMA wal_autocheckpoint=0;").map_err(|e| OpenError::Sqlite(shown.clone(), e))?;
         writer.set_prepared_statement_cache_capacity(64);
         schema::apply(&mut writer, &shown)?;
+        writer.execute_batch(schema::STATS_VIEWS).map_err(|e| OpenError::Sqlite(shown.clone(), e))?;
 
-        let init = pragmas(durability, true);
+        // The views before `query_only`, which refuses even temporary ones.
+        let init = format!("{}{} PRAGMA query_only=ON;", pragmas(durability), schema::STATS_VIEWS);
         let manager = SqliteConnectionManager::file(&path)
             .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .with_init(move |c| {

@@ -32,21 +32,44 @@ fn one_id(ctx: &Ctx) -> Result<i64> {
     }
 }
 
-/// Reads through the records layer over a system table (filter, sort, pagination, fields).
-fn list_table(ctx: &Ctx, table: &str) -> Result<(Vec<Value>, Option<crate::action::Page>, u64)> {
+/// A list of a system table through the records layer (filter, sort, pagination, appends, fields,
+/// except, as on a user collection), `scope` ANDed with the request's filter.
+fn list_table(ctx: &Ctx, table: &str, scope: Option<Value>) -> Result<Reply> {
     let schema = ctx.app.registry.snapshot();
-    let coll = schema.get(table).cloned().ok_or_else(|| Error::internal(format!("no built-in collection {table}")))?;
+    let coll = system_collection(&schema, table)?;
     let page = ctx.input.page()?;
-    let opts = ReadOptions {
-        filter: read_filter(ctx)?,
-        sort: ctx.input.list_param("sort"),
+    let filter = match (read_filter(ctx)?, scope) {
+        (Some(f), Some(s)) => Some(json!({ "$and": [f, s] })),
+        (f, s) => f.or(s),
+    };
+    let opts = ReadOptions { filter, page, ..shape_options(ctx) };
+    let (rows, count) = ctx.app.store.read(|c| records::list(c, &schema, &coll, &opts))?;
+    Ok(Reply::list(Value::Array(rows), page.map(|p| p.meta(count))))
+}
+
+/// One row of a system table by `filterByTk`, shaped as [`list_table`] shapes rows; `null` when absent.
+fn get_table(ctx: &Ctx, table: &str) -> Result<Reply> {
+    let id = one_id(ctx)?;
+    let schema = ctx.app.registry.snapshot();
+    let coll = system_collection(&schema, table)?;
+    let opts = ReadOptions { filter: Some(json!({ "id": id })), ..shape_options(ctx) };
+    let row = ctx.app.store.read(|c| records::list(c, &schema, &coll, &opts))?.0.into_iter().next();
+    Ok(Reply::data(row.unwrap_or(Value::Null)))
+}
+
+fn system_collection(schema: &Schema, table: &str) -> Result<std::sync::Arc<crate::collections::registry::Collection>> {
+    schema.get(table).cloned().ok_or_else(|| Error::internal(format!("no built-in collection {table}")))
+}
+
+/// `appends`, `fields`, `except` and `sort` of the request.
+fn shape_options(ctx: &Ctx) -> ReadOptions {
+    ReadOptions {
+        appends: ctx.input.list_param("appends"),
         fields: ctx.input.list_param("fields"),
         except: ctx.input.list_param("except"),
-        page,
+        sort: ctx.input.list_param("sort"),
         ..ReadOptions::default()
-    };
-    let (rows, count) = ctx.app.store.read(|c| records::list(c, &schema, &coll, &opts))?;
-    Ok((rows, page, count))
+    }
 }
 
 /// `filter` as JSON text or bracket form.
@@ -77,34 +100,12 @@ pub fn writing_nodes(ctx: &Ctx, workflow_id: i64, write: fn(&Ctx, i64) -> Result
     reply
 }
 
-fn wants(ctx: &Ctx, append: &str) -> bool {
-    ctx.input.list_param("appends").iter().any(|a| a == append)
-}
-
-fn with_nodes(c: &Connection, mut w: Value) -> Result<Value> {
-    if let Some(id) = w.get("id").and_then(Value::as_i64) {
-        let nodes: Vec<Value> = workflows::nodes(c, id)?.iter().map(Node::to_json).collect();
-        w["nodes"] = Value::Array(nodes);
-    }
-    Ok(w)
-}
-
 pub fn list_workflows(ctx: &Ctx) -> Result<Reply> {
-    let (mut rows, page, count) = list_table(ctx, "workflows")?;
-    if wants(ctx, "nodes") {
-        rows = ctx.app.store.read(|c| rows.into_iter().map(|w| with_nodes(c, w)).collect::<Result<Vec<_>>>())?;
-    }
-    Ok(Reply::list(Value::Array(rows), page.map(|p| p.meta(count))))
+    list_table(ctx, "workflows", None)
 }
 
 pub fn get_workflow(ctx: &Ctx) -> Result<Reply> {
-    let id = one_id(ctx)?;
-    let nodes = wants(ctx, "nodes");
-    ctx.app.store.read(|c| match workflows::get(c, id)? {
-        Some(w) if nodes => Ok(Reply::data(with_nodes(c, w.to_json())?)),
-        Some(w) => Ok(Reply::data(w.to_json())),
-        None => Ok(Reply::data(Value::Null)),
-    })
+    get_table(ctx, "workflows")
 }
 
 /// `config` of a custom-action workflow (workflows.md §3.1): one entry per problem.
@@ -494,9 +495,7 @@ pub fn find_workflow(c: &Connection, id: i64) -> Result<Option<Workflow>> {
 }
 
 pub fn list_nodes(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
-    let page = ctx.input.page()?;
-    let nodes = ctx.app.store.read(|c| workflows::nodes(c, workflow_id))?;
-    Ok(Reply::paged(nodes.iter().map(Node::to_json).collect(), page))
+    list_table(ctx, "flow_nodes", Some(json!({ "workflowId": workflow_id })))
 }
 
 /// Parses a sent config with its node type's rules, then checks it against the collections: one
@@ -604,8 +603,7 @@ pub fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
 }
 
 pub fn get_node(ctx: &Ctx) -> Result<Reply> {
-    let id = one_id(ctx)?;
-    Ok(Reply::data(ctx.app.store.read(|c| workflows::node(c, id))?.map(|n| n.to_json()).unwrap_or(Value::Null)))
+    get_table(ctx, "flow_nodes")
 }
 
 fn executed(c: &Connection, workflow_id: i64) -> Result<bool> {
@@ -710,34 +708,12 @@ pub fn destroy_node(ctx: &Ctx) -> Result<Reply> {
 
 // ---------------------------------------------------------------- executions
 
-fn jobs_json(c: &Connection, execution_id: i64) -> Result<Value> {
-    Ok(Value::Array(executions::jobs(c, execution_id)?.iter().map(|j| j.to_json()).collect()))
-}
-
-fn decorate(ctx: &Ctx, c: &Connection, mut e: Value) -> Result<Value> {
-    let id = e.get("id").and_then(Value::as_i64).unwrap_or(0);
-    if wants(ctx, "jobs") {
-        e["jobs"] = jobs_json(c, id)?;
-    }
-    if wants(ctx, "workflow") {
-        let wid = e.get("workflowId").and_then(Value::as_i64).unwrap_or(0);
-        e["workflow"] = workflows::get(c, wid)?.map(|w| w.to_json()).unwrap_or(Value::Null);
-    }
-    Ok(e)
-}
-
 pub fn list_executions(ctx: &Ctx) -> Result<Reply> {
-    let (rows, page, count) = list_table(ctx, "executions")?;
-    let rows = ctx.app.store.read(|c| rows.into_iter().map(|e| decorate(ctx, c, e)).collect::<Result<Vec<_>>>())?;
-    Ok(Reply::list(Value::Array(rows), page.map(|p| p.meta(count))))
+    list_table(ctx, "executions", None)
 }
 
 pub fn get_execution(ctx: &Ctx) -> Result<Reply> {
-    let id = one_id(ctx)?;
-    ctx.app.store.read(|c| match executions::get(c, id)? {
-        Some(e) => Ok(Reply::data(decorate(ctx, c, e.to_json())?)),
-        None => Ok(Reply::data(Value::Null)),
-    })
+    get_table(ctx, "executions")
 }
 
 pub fn cancel_execution(ctx: &Ctx) -> Result<Reply> {
