@@ -54,7 +54,9 @@ fn health_grammar_and_not_found() {
     assert_eq!(s.get(&root, "/api/users:get?filterByTk=1"), one);
     assert_err(s.call(&root, "POST", "/api/users/1", None), 405, "METHOD_NOT_ALLOWED", "Method POST is not allowed here");
     assert_err(s.call(&root, "PURGE", "/api/users", None), 405, "METHOD_NOT_ALLOWED", "Method PURGE is not allowed here");
-    assert_eq!(s.get(&root, "/api/roles/member/resources"), (200, json!({"data": []})));
+    // A paged list carries meta, as every list NocoBase pages (issue 10, point 5).
+    let empty_page = json!({"data": [], "meta": {"count": 0, "page": 1, "pageSize": 20, "totalPage": 0}});
+    assert_eq!(s.get(&root, "/api/roles/member/resources"), (200, empty_page));
     assert_eq!(s.get(&root, "/api/roles:get/%6Dember").1["data"]["name"], "member", "segments are percent-decoded");
 
     // Method-only create, update, destroy.
