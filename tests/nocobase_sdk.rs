@@ -14,8 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn run(cmd: &mut Command, what: &str) -> std::process::Output {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{what}: cannot start ({e}); install Node and npm (.ci/run does)"));
-    out
+    cmd.output().unwrap_or_else(|e| panic!("{what}: cannot start ({e}); install Node and npm (.ci/run does)"))
 }
 
 /// `target/nocobase-sdk` with the pinned packages installed; `npm ci` runs only when the lock file
@@ -50,7 +49,12 @@ fn nocobase_sdk_works_unchanged() {
     let s = Server::start();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sdk/run.js");
     let out = run(
-        Command::new("node").arg(&script).arg(&s.base).arg(ROOT_PASSWORD).env("NODE_PATH", &modules),
+        Command::new("node")
+            .arg(&script)
+            .arg(&s.base)
+            .arg(ROOT_PASSWORD)
+            .env("NODE_PATH", &modules)
+            .env_remove("SDK_CHECK_ALL"),
         "node tests/sdk/run.js",
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
