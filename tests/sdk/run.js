@@ -150,7 +150,7 @@ async function main() {
     assert.equal(all.data.meta, undefined);
   });
 
-  await check('association resources: posts/1/comments and posts/1/category; point 4: to-many destroy answers true', async () => {
+  await check('association resources: posts/1/comments and posts/1/category', async () => {
     const comments = r('posts.comments', 1);
     const c1 = (await comments.create({ values: { content: 'first' } })).data.data;
     const c2 = (await comments.create({ values: { content: 'second' } })).data.data;
@@ -161,7 +161,11 @@ async function main() {
     assert.equal(cat.title, 'News');
     const withComments = (await r('posts').get({ filterByTk: 1, appends: ['comments'] })).data.data;
     assert.deepEqual(withComments.comments.map((c) => c.content), ['first', 'second']);
-    // point 4: a to-many association destroy answers true.
+  });
+
+  await check('point 4: a to-many association destroy answers true', async () => {
+    const comments = r('posts.comments', 1);
+    const [c2, c1] = (await comments.list({ sort: ['-id'] })).data.data;
     const destroyed = await comments.destroy({ filterByTk: c2.id });
     assert.equal(destroyed.data.data, true);
     assert.deepEqual(ids((await comments.list()).data.data), [c1.id]);
@@ -271,6 +275,12 @@ async function main() {
   });
 
   let execId;
+  await check('executions: list by key, newest first', async () => {
+    const { data } = await r('executions').list({ filter: { key: wf.one.key }, sort: ['-id'] });
+    assert.equal(data.meta.count, 3);
+    execId = data.data[0].id;
+  });
+
   await check('point 7: executions:list with except[]=stack (executions page)', async () => {
     const { data } = await r('executions').list({
       filter: { key: wf.one.key },
@@ -279,8 +289,7 @@ async function main() {
       appends: ['workflow'],
     });
     assert.equal(data.meta.count, 3);
-    assert.equal(data.data[0].workflow.id, wf.one.id);
-    execId = data.data[0].id;
+    assert.deepEqual([data.data[0].id, data.data[0].workflow.id], [execId, wf.one.id]);
   });
 
   await check('point 7: executions:get with jobs, workflow, workflow.nodes, except jobs.result', async () => {
@@ -335,12 +344,19 @@ async function main() {
     assert.deepEqual(sorted.data.data.map((u) => u.username), ['m2', 'm1', 'admin']);
   });
 
-  await check('member: sign-in, roles:check, point 2: collections:listMeta and collections:list', async () => {
-    await member.auth.signIn({ account: 'm1', password: MEMBER_PASSWORD }, 'basic');
+  await check('member: sign-in', async () => {
+    const res = await member.auth.signIn({ account: 'm1', password: MEMBER_PASSWORD }, 'basic');
+    assert.equal(res.data.data.user.username, 'm1');
+  });
+
+  await check('point 1: roles:check for the member', async () => {
     const role = (await member.resource('roles').check()).data.data;
     assert.equal(role.role, 'member');
     assert.equal(role.allowAll, false);
     assert.deepEqual(role.resources, ['posts']);
+  });
+
+  await check('point 2: collections:listMeta and collections:list for the member', async () => {
     const meta = (await member.resource('collections').listMeta()).data.data;
     const posts = meta.find((c) => c.name === 'posts');
     assert.ok(posts.fields.some((f) => f.name === 'title'));
