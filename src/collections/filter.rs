@@ -522,6 +522,42 @@ mod tests {
     }
 
     #[test]
+    fn paths_inside_json_columns() {
+        let s = schema();
+        let workflows = s.get("workflows").unwrap().clone();
+        let compiled = |f: Value| compile(&s, &workflows, Some(&f)).unwrap();
+        let path = |p: &str| SqlValue::Text(p.into());
+        let w = compiled(json!({"config.collection": "samples"}));
+        assert_eq!(w.cond(), "(json_extract(t0.\"config\", ?) = ?)");
+        assert_eq!(w.params(), [path("$.\"collection\""), SqlValue::Text("samples".into())]);
+        // Each mention of the value binds the path again, in text order.
+        let w = compiled(json!({"config.a.0": {"$ne": 1}}));
+        assert_eq!(w.cond(), "((json_extract(t0.\"config\", ?) <> ? OR json_extract(t0.\"config\", ?) IS NULL))");
+        assert_eq!(w.params(), [path("$.\"a\"[0]"), SqlValue::Integer(1), path("$.\"a\"[0]")]);
+        assert_eq!(compile(&s, &workflows, Some(&json!({"config.a\"b": 1}))).unwrap_err().code, Code::InvalidFilter);
+        assert_eq!(compile(&s, &workflows, Some(&json!({"title.x": 1}))).unwrap_err().code, Code::NotAnAssociation);
+
+        // What SQLite answers: strings, numbers, booleans and lists by their JSON type.
+        let c = rusqlite::Connection::open_in_memory().unwrap();
+        c.execute_batch(include_str!("../../schema.sql")).unwrap();
+        for (i, config) in [r#"{"type":1,"collection":"samples","on":true}"#, r#"{"type":0,"on":false}"#].iter().enumerate() {
+            c.execute(
+                "INSERT INTO workflows (key, type, config, createdAt, updatedAt) VALUES (?1, 'custom-action', ?2, 't', 't')",
+                rusqlite::params![format!("k{i}"), config],
+            )
+            .unwrap();
+        }
+        let ids = |f: Value| crate::collections::records::matching_ids(&c, &workflows, &compiled(f)).unwrap();
+        assert_eq!(ids(json!({"config.collection": "samples"})), vec![1]);
+        assert_eq!(ids(json!({"config.type": 0})), vec![2]);
+        assert_eq!(ids(json!({"config.type": {"$in": [0, 1]}})), vec![1, 2]);
+        assert_eq!(ids(json!({"config.on": true})), vec![1]);
+        assert_eq!(ids(json!({"config.collection": {"$ne": "samples"}})), vec![2]);
+        assert_eq!(ids(json!({"config.collection": {"$empty": true}})), vec![2]);
+        assert_eq!(ids(json!({"config.type": {"$gt": 0}, "config.collection": {"$includes": "amp"}})), vec![1]);
+    }
+
+    #[test]
     fn errors() {
         assert_eq!(err(json!({"title": {"$foo": 1}})), Code::InvalidFilter);
         assert_eq!(err(json!({"$foo": 1})), Code::InvalidFilter);
