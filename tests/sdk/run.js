@@ -269,9 +269,16 @@ async function main() {
     assert.equal(nothing.versionStats.executed, 1);
   });
 
-  await check('point 7: fields[]=versionStats.executed', async () => {
+  await check('point 7: fields[]=versionStats.executed (revisions list of the workflow canvas)', async () => {
     const { data } = await r('workflows').list({ filter: { id: wf.one.id }, fields: ['versionStats.executed'] });
     assert.deepEqual(data.data, [{ versionStats: { executed: 3 } }]);
+    const revisions = await r('workflows').list({
+      filter: { key: wf.one.key },
+      fields: ['id', 'createdAt', 'current', 'enabled', 'versionStats.executed'],
+      sort: '-createdAt',
+    });
+    assert.deepEqual(Object.keys(revisions.data.data[0]).sort(), ['createdAt', 'current', 'enabled', 'id', 'versionStats']);
+    assert.deepEqual(revisions.data.data[0].versionStats, { executed: 3 });
   });
 
   let execId;
@@ -303,6 +310,16 @@ async function main() {
     assert.equal('result' in e.jobs[0], false);
     assert.equal(e.jobs[0].status, 1);
     assert.deepEqual(e.workflow.nodes.map((n) => n.title), ['one-calc']);
+    // The execution page's full set.
+    const page = await r('executions').get({
+      filterByTk: execId,
+      appends: ['jobs', 'workflow', 'workflow.nodes', 'workflow.versionStats', 'workflow.stats'],
+      except: ['jobs.result', 'workflow.options'],
+    });
+    const w = page.data.data.workflow;
+    assert.equal('options' in w, false);
+    assert.deepEqual([w.stats.executed, w.versionStats.executed, w.nodes.length], [3, 3, 1]);
+    assert.equal('result' in page.data.data.jobs[0], false);
   });
 
   await check('point 6: fields, except and appends on workflows:get, flow_nodes:get, executions:get', async () => {
