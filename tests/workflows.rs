@@ -757,7 +757,7 @@ fn end(key: &str, st: i64) -> Value {
 
 #[test]
 fn end_messages_output_variables_and_templates() {
-    let s = Server::builder().env("FLOWGATE_ENV_GREETING", "hello").start();
+    let s = Server::builder().spawned().env("FLOWGATE_ENV_GREETING", "hello").start();
     // 14: end(1) then a calculation → one job, execution 1, 200
     let (st, e) = one_shot(&s, "e1", &[end("e", 1), calc("never", "1")]);
     assert_eq!((st, &e["status"], jobs(&e)), (200, &json!(1), vec![j("e", 1, Value::Null)]));
@@ -1262,7 +1262,10 @@ fn async_runs_delays_timeouts_and_cancel() {
     s.wait_for(Duration::from_secs(3), || (jobs(&execution(&s, id)).len() == 1).then_some(())).expect("pending");
     let (st, v) = s.post(&s.root(), &format!("/api/executions:cancel/{id}"), json!({}));
     assert_eq!((st, &v["data"]["status"], &v["data"]["reason"], &v["data"]["id"]), (200, &json!(-3), &json!("manual_cancel"), &json!(id)), "{v}");
-    std::thread::sleep(Duration::from_millis(700));
+    // The worker takes due timers in time order: once a later run of the same delay has finished, the
+    // canceled run's timer has fired too.
+    let later = wait_final(&s, enqueue(&s, "acancel", json!({})), Duration::from_secs(5));
+    assert_eq!((&later["status"], &later["output"]), (&json!(1), &json!("late")), "{later}");
     let e = execution(&s, id);
     assert_eq!((&e["status"], &e["output"], jobs(&e)), (&json!(-3), &Value::Null, vec![j("d", -3, json!(400))]));
 }
@@ -1291,7 +1294,7 @@ fn cancel_and_destroy_executions_with_the_worker_off() {
     let q1 = enqueue(&s, "q", json!({}));
     let q2 = enqueue(&s, "q", json!({}));
     let q3 = enqueue(&s, "q", json!({}));
-    std::thread::sleep(Duration::from_millis(400));
+    // With the worker off nothing claims them (q2 is still queued at the end, before the restart).
     for id in [q1, q2, q3] {
         let e = execution(&s, id);
         assert_eq!((&e["status"], &e["startedAt"], jobs(&e).len()), (&Value::Null, &Value::Null, 0), "nothing runs with the worker off");
