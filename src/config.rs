@@ -123,6 +123,8 @@ pub struct Config {
     pub root_password: Option<String>,
     /// `FLOWGATE_ROOT_EMAIL`: root's email at first start.
     pub root_email: Option<String>,
+    /// Always `Cost::Spec` from the command line; in-process test servers lower it.
+    pub password_cost: crate::auth::password::Cost,
 }
 
 impl Config {
@@ -144,6 +146,7 @@ impl Config {
             loop_limit,
             root_password: env("FLOWGATE_ROOT_PASSWORD"),
             root_email: env("FLOWGATE_ROOT_EMAIL"),
+            password_cost: crate::auth::password::Cost::Spec,
         }
     }
 

@@ -584,7 +584,7 @@ fn api_keys() {
 /// looks at the stored values themselves and at the endpoints that show users and keys).
 #[test]
 fn no_password_or_token_hash_leaves_the_server() {
-    let s = Server::start();
+    let s = Server::builder().spec_hashing().start();
     let root = s.root();
     let m = s.user("m", &["member"]);
     s.post(&m, "/api/apiKeys:create", json!({"name": "k", "role": "member", "expiresIn": "1d"}));

@@ -356,6 +356,7 @@ fn section_1_curl_lines() {
         let curl = Curl::parse(&line);
         assert_eq!(curl.method, "POST");
         assert_eq!(curl.headers[1], ("X-Role".to_string(), "root".to_string()));
+        assert_eq!(curl.body.is_some(), line.contains(" -d "), "a -d line has a body: {line}");
         if let Some(b) = &curl.body {
             assert!(b.contains('\n'), "the body is sent as written, newlines included");
         }

@@ -1415,3 +1415,143 @@ fn manual_execution() {
     assert_eq!((st, v["data"].get("newVersionId")), (200, None), "{v}");
     assert_eq!(s.ok("GET", &format!("/api/workflows:get/{}", new_id + 1), None), Value::Null);
 }
+
+// ------------------------------------------------------------------ expression engines, through the library
+
+/// `evaluate` with a fixed context: `{{$context.data.n}}` is 4.
+fn evaluate(engine: &str, source: &str) -> Result<Value, String> {
+    let root = json!({"$context": {"data": {"n": 4}}});
+    let lookup = move |p: &str| flowgate::workflow::template::walk(&root, &p.split('.').collect::<Vec<_>>());
+    flowgate::workflow::expr::evaluate(engine, source, &lookup)
+}
+
+/// `formula.js` is accepted as a name of the formula evaluator: each source gives its known value under
+/// both names (not merely the same answer, which an unknown engine's error would also give twice).
+#[test]
+fn formula_js_and_math_js_evaluate_formulas() {
+    let cases = [
+        ("1 + 2 * 3", json!(7)),
+        ("SUM(1, 2)", json!(3)),
+        ("'a' & 'b'", json!("ab")),
+        ("1 > 2 ? 'x' : 'y'", json!("y")),
+        ("{{$context.data.n}} * 10", json!(40)),
+    ];
+    for engine in ["math.js", "formula.js"] {
+        for (source, want) in &cases {
+            assert_eq!(evaluate(engine, source), Ok(want.clone()), "{engine}: {source}");
+        }
+    }
+    assert_eq!(evaluate("formula.js", "1 1").map_err(|e| e.starts_with("SyntaxError: ")), Err(true));
+}
+
+/// Hostile and malformed sources never panic and always answer in the documented shapes: a value or
+/// `SyntaxError: …`/`Error: …` from the formula engines, text from `string`, and an unknown engine named.
+#[test]
+fn odd_inputs_answer_a_value_or_a_shaped_error() {
+    let long_number = "9".repeat(400);
+    let odd = [
+        "",
+        " ",
+        "(",
+        ")",
+        "()",
+        "((",
+        "'",
+        "\"",
+        "'\\",
+        "\"\\u12",
+        "'\\u'",
+        "'\\uZZZZ'",
+        "{{",
+        "}}",
+        "{{}}",
+        "{{ }}",
+        "{{a",
+        "{{a}",
+        "{{a}}}",
+        "{{{a}}}",
+        "'{{a}}",
+        "1..2",
+        "1e",
+        "1e+",
+        ".",
+        "..",
+        "-",
+        "+",
+        "!",
+        "not",
+        "and",
+        "or",
+        "1 and",
+        "or 1",
+        "?",
+        ":",
+        "1 ? : 2",
+        "?:",
+        ",",
+        "SUM(,)",
+        "SUM(1,,2)",
+        "f(",
+        "f)",
+        "ROUND(1, 1e400)",
+        "ROUND(1, -1e400)",
+        "ROUND(1e308, -400)",
+        "ROUND(0/0, 0/0)",
+        "MOD(0/0, 1)",
+        "POW(-8, 1/3)",
+        long_number.as_str(),
+        "1e999",
+        "-1e999",
+        "0.0000000000000000000001",
+        "LEN('\u{1F600}')",
+        "'\u{0}'",
+        "\u{FEFF}1",
+        "１+１",
+        "1 + '\u{10FFFF}'",
+        "\\",
+        "\\n",
+        "`1`",
+        "$",
+        "$a",
+        "a.b.c",
+        "a..b",
+        "_",
+        "__proto__",
+        "constructor()",
+        "{{__proto__}}",
+        "{{$context.data.list.99.x}}",
+        "**",
+        "1***2",
+        "1 ^^ 2",
+        "&&",
+        "1 &&& 2",
+        "1 === 1",
+        "1 !== 2",
+        "<>",
+        "1 <> 2",
+        "=>",
+        "1;2",
+        "1\n+\n2",
+        "'\n'",
+        "IF()",
+        "IF(1,2,3,4)",
+        "NOW(",
+        "TRUE()",
+        "null()",
+        "1(2)",
+        "(1)(2)",
+    ];
+    for source in odd {
+        for engine in ["math.js", "formula.js"] {
+            match evaluate(engine, source) {
+                Ok(_) => {}
+                Err(e) => assert!(e.starts_with("SyntaxError: ") || e.starts_with("Error: "), "{engine} {source:?}: {e}"),
+            }
+        }
+        assert!(matches!(evaluate("string", source), Ok(Value::String(_))), "string {source:?}");
+        assert_eq!(evaluate("", source), Err("Error: Unknown engine \"\"".to_string()), "{source:?}");
+    }
+    // Not everything is refused: the list has sources that are fine formulas.
+    assert_eq!(evaluate("math.js", "1\n+\n2"), Ok(json!(3)));
+    assert!(evaluate("math.js", "1 ^^ 2").is_err());
+}

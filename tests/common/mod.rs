@@ -51,6 +51,7 @@ pub struct Builder {
     listen: Option<String>,
     spawned: bool,
     clock: bool,
+    spec_hashing: bool,
 }
 
 pub fn bin() -> &'static str {
@@ -105,6 +106,7 @@ impl Server {
             listen: Some("127.0.0.1:0".into()),
             spawned: false,
             clock: false,
+            spec_hashing: false,
         }
     }
 
@@ -519,6 +521,12 @@ impl Builder {
         self.spawned = true;
         self
     }
+    /// An in-process server that hashes passwords with the spec's argon2 parameters (spawned servers always
+    /// do; in-process ones use `Cost::TestOnlyMinimal` otherwise, as hashing dominated their cost).
+    pub fn spec_hashing(mut self) -> Builder {
+        self.spec_hashing = true;
+        self
+    }
     /// An in-process server whose clock the test moves (`Server::advance_clock`).
     pub fn clock(mut self) -> Builder {
         self.clock = true;
@@ -582,10 +590,13 @@ impl Builder {
         };
         let env = std::mem::take(&mut self.env);
         let root_password = self.root_password.clone();
-        let config = flowgate::config::Config::from_args_and_env(args, |name| {
+        let mut config = flowgate::config::Config::from_args_and_env(args, |name| {
             let given = env.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone());
             given.or_else(|| (name == "FLOWGATE_ROOT_PASSWORD").then(|| root_password.clone()).flatten())
         });
+        if !self.spec_hashing {
+            config.password_cost = flowgate::auth::password::Cost::TestOnlyMinimal;
+        }
         let running = flowgate::cli::start(config).map_err(|e| (1, format!("flowgate: {e}\n")))?;
         let base = format!("http://{}", running.addr);
         Ok(Server {
