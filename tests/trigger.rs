@@ -1044,15 +1044,16 @@ fn idempotency_keys() {
 
     // IN_PROGRESS: a second request with the key while the first still runs.
     let slow = wf::Upstream::start();
+    slow.close_gate(0);
     let slow_url = slow.url("/slow?ms=1500");
     make(s, 
         json!({"title":"slow","key":"s_slow","type":"custom-action","sync":true,"enabled":true,"config":{"type":1,"collection":"samples"}}),
-        &[json!({"type":"request","config":{"url": slow_url, "method":"GET", "timeout": 10000}}), msg_node("slow done")],
+        &[json!({"type":"request","config":{"url": slow.url("/gate"), "method":"GET", "timeout": 10000}}), msg_node("slow done")],
     );
     let slow_path = "/api/samples:trigger/1?triggerWorkflows=s_slow";
     let first = std::thread::scope(|sc| {
         let h = sc.spawn(|| send(&fx.r, slow_path, "k4", b""));
-        assert!(s.wait_for(Duration::from_secs(10), || (slow.count("/slow") == 1).then_some(())).is_some(), "the request node did not call");
+        slow.wait_held(1);
         let none = s.no_runs();
         let busy = send(&fx.r, slow_path, "k4", b"");
         assert_body(
@@ -1063,13 +1064,14 @@ fn idempotency_keys() {
         // A different request with the running key is still a conflict.
         conflict_k4(send(&fx.r, slow_path, "k4", b"{}"));
         none.now("in progress");
+        slow.open_gate();
         h.join().expect("first slow request")
     });
     assert_eq!(first.status, 200, "{}", first.text);
     assert_eq!(first.body["messages"], messages(&["slow done"]));
     let replay = send(&fx.r, slow_path, "k4", b"");
     assert_eq!((replay.status, &replay.body, replay.header("Idempotent-Replayed")), (200, &first.body, Some("true")));
-    assert_eq!(slow.count("/slow"), 1, "the replay ran nothing");
+    assert_eq!(slow.count("/gate"), 1, "the replay ran nothing");
 
     // A request node timing out fails the sync run: 500 with status -3 (ABORTED).
     make(s, 

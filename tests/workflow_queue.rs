@@ -167,19 +167,21 @@ fn a_hard_kill_loses_nothing() {
 #[test]
 fn a_stop_lets_the_running_execution_finish_and_keeps_the_rest_queued() {
     let up = Upstream::start();
+    up.close_gate(0);
     let mut s = Server::start();
-    // four async workflows queued by one trigger: committed together, claimed by the worker in one batch
+    // four async workflows queued by one trigger: committed together, claimed by the worker in one batch;
+    // the first one's call is held at the gate until the stop has begun
     for n in 1..=4 {
         let w = global(&s, &format!("slow{n}"), false);
-        let ms = if n == 1 { 1500 } else { 300 };
-        chain(&s, w, &[request("r", json!({"url":up.url(&format!("/slow?ms={ms}&n={n}")),"method":"GET"}))]);
+        chain(&s, w, &[request("r", json!({"url":up.url(&format!("/gate?n={n}")),"method":"GET"}))]);
     }
     let (st, v) = trigger(&s, "slow1,slow2,slow3,slow4", json!({}));
     assert_eq!(st, 200, "{v}");
     let ids: Vec<i64> = v["data"]["executions"].as_array().into_iter().flatten().filter_map(|e| e["id"].as_i64()).collect();
     assert_eq!(ids.len(), 4);
-    let calls = |n: i64| up.requests().iter().filter(|r| r.target.ends_with(&format!("&n={n}"))).count();
-    s.wait_for(Duration::from_secs(5), || (calls(1) == 1).then_some(())).expect("the first run started");
+    let calls = |n: i64| up.requests().iter().filter(|r| r.target.ends_with(&format!("?n={n}"))).count();
+    up.wait_held(1);
+    assert_eq!(calls(1), 1, "the first run is the one held");
     assert_eq!(execution(&s, ids[3])["status"], json!(0), "claimed with the first");
     // the worker's waiting request holds no store lock
     let t0 = Instant::now();
@@ -190,8 +192,18 @@ fn a_stop_lets_the_running_execution_finish_and_keeps_the_rest_queued() {
     assert_eq!((st, code(&v)), (409, "EXECUTION_BUSY"), "{v}");
     let (st, v) = s.post(&s.root(), &format!("/api/executions:cancel/{}", ids[3]), json!({}));
     assert_eq!((st, &v["data"]["status"], &v["data"]["reason"]), (200, &json!(-3), &json!("manual_cancel")), "{v}");
-    // SIGTERM: the running execution finishes, the others are not started
-    assert_eq!(s.stop(), 0);
+    // a stop: the running execution finishes, the others are not started
+    let port = s.port;
+    let code = std::thread::scope(|sc| {
+        sc.spawn(|| {
+            // the stop has begun (the queue is shut down) once the listener is closed
+            let closed = poll(Duration::from_secs(10), || std::net::TcpStream::connect(("127.0.0.1", port)).is_err().then_some(()));
+            up.open_gate();
+            assert!(closed.is_some(), "still accepting connections during the stop");
+        });
+        s.stop()
+    });
+    assert_eq!(code, 0);
     let mut s2 = s.restart_builder().start();
     for id in &ids[..3] {
         let e = wait_final(&s2, *id, Duration::from_secs(10));

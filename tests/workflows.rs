@@ -1134,14 +1134,14 @@ fn request_node_against_a_local_server() {
 
     // a sync run in progress is busy: cancel answers 409; afterwards it is not cancelable
     let wid = global(&s, "busy", true);
-    chain(&s, wid, &[request("r", json!({"url":up.url("/slow?ms=1500"),"method":"GET"}))]);
+    chain(&s, wid, &[request("r", json!({"url":up.url("/gate"),"method":"GET"}))]);
     let url = s.url("/api/workflows:trigger?triggerWorkflows=busy");
     let token = s.root();
-    let slow_before = up.count("/slow?ms=1500");
+    up.close_gate(0);
     let caller = std::thread::spawn(move || {
         ureq::post(&url).set("Authorization", &format!("Bearer {token}")).send_string("{}").map(|r| r.status()).unwrap_or(0)
     });
-    assert!(s.wait_for(Duration::from_secs(5), || (up.count("/slow?ms=1500") > slow_before).then_some(())).is_some());
+    up.wait_held(1);
     // the running execution is the newest one
     let last = (1..200).rev().find(|id| execution(&s, *id)["id"] == json!(id)).expect("an execution");
     assert_eq!((execution(&s, last)["key"].clone(), execution(&s, last)["status"].clone()), (json!("busy"), json!(0)));
@@ -1151,6 +1151,7 @@ fn request_node_against_a_local_server() {
     let t0 = Instant::now();
     create(&s, json!({"title":"meanwhile","type":"custom-action"}));
     assert!(t0.elapsed() < Duration::from_millis(1000), "a write waited {:?}", t0.elapsed());
+    up.open_gate();
     assert_eq!(caller.join().ok(), Some(200));
     let (st, v) = s.post(&s.root(), &format!("/api/executions:cancel/{last}"), json!({}));
     assert_eq!((st, err(&v)), (400, pair("EXECUTION_NOT_CANCELABLE", "Only queued or started executions can be canceled")));

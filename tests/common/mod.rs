@@ -40,6 +40,8 @@ pub struct Server {
     root_token: Mutex<Option<String>>,
     /// Held by in-process servers: shared normally, exclusive for a server that moves the clock.
     _clock: Option<clock::Guard>,
+    /// In-process servers: where the shared log stood when this server started.
+    log_from: usize,
 }
 
 pub struct Builder {
@@ -325,7 +327,9 @@ impl Server {
     pub fn assert_log_clean(&self) {
         let log = match &self.stderr_path {
             Some(_) => self.stderr_text(),
-            None => log::text(),
+            // What was logged while this server ran (each server checks its own stretch, with every
+            // token and password known by its end, its own included).
+            None => log::text_from(self.log_from),
         };
         if let Some(found) = secrets::find_secret_in(&log, true) {
             panic!("the log of {} contains a secret ({found})", self.base);
@@ -382,8 +386,14 @@ mod log {
         });
     }
 
-    pub fn text() -> String {
-        String::from_utf8_lossy(&BUF.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
+    /// The log from byte `from` on.
+    pub fn text_from(from: usize) -> String {
+        let buf = BUF.lock().unwrap_or_else(|p| p.into_inner());
+        String::from_utf8_lossy(&buf[from.min(buf.len())..]).into_owned()
+    }
+
+    pub fn len() -> usize {
+        BUF.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
 }
 
@@ -578,6 +588,7 @@ impl Builder {
         }
         log::install();
         let guard = if self.clock { clock::exclusive() } else { clock::shared() };
+        let log_from = log::len();
         let (dir, tmp) = self.folder();
         // The command line of `flowgate serve`, without the process environment's FLOWGATE_* defaults.
         let command = flowgate::config::Cli::command().mut_subcommand("serve", |c| c.mut_args(|a| a.env(None)));
@@ -610,6 +621,7 @@ impl Builder {
             agent: agent(),
             root_token: Mutex::new(None),
             _clock: Some(guard),
+            log_from,
         })
     }
 
@@ -690,6 +702,7 @@ impl Builder {
             agent: agent(),
             root_token: Mutex::new(None),
             _clock: None,
+            log_from: 0,
         })
     }
 
@@ -871,9 +884,17 @@ pub mod secrets {
 
     use super::Value;
 
-    static TOKENS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    /// Every token learnt, with the forms its hash could leak in (computed once).
+    static TOKENS: Mutex<Vec<Known>> = Mutex::new(Vec::new());
     static PASSWORDS: Mutex<Vec<String>> = Mutex::new(Vec::new());
-    static BODIES: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    /// Every response body, with how many of `TOKENS` it has been checked against.
+    static BODIES: Mutex<Vec<(String, usize)>> = Mutex::new(Vec::new());
+
+    #[derive(Clone)]
+    struct Known {
+        token: String,
+        hash_forms: Vec<String>,
+    }
 
     fn lock<T>(m: &'static Mutex<T>) -> std::sync::MutexGuard<'static, T> {
         m.lock().unwrap_or_else(|p| p.into_inner())
@@ -902,8 +923,9 @@ pub mod secrets {
         if !found.is_empty() {
             let mut t = lock(&TOKENS);
             for f in found {
-                if !t.contains(&f) {
-                    t.push(f);
+                if !t.iter().any(|k| k.token == f) {
+                    let hash_forms = hash_forms(&f);
+                    t.push(Known { token: f, hash_forms });
                 }
             }
         }
@@ -959,19 +981,26 @@ pub mod secrets {
             return Some("an argon2 password hash".into());
         }
         let tokens = lock(&TOKENS).clone();
-        for t in &tokens {
+        find_token_in(text, log, &tokens).or_else(|| if log { find_password_in(text) } else { None })
+    }
+
+    /// A token (with `log`) or a token's hash from `tokens` in `text`.
+    fn find_token_in(text: &str, log: bool, tokens: &[Known]) -> Option<String> {
+        for Known { token: t, hash_forms } in tokens {
             if log && text.contains(t.as_str()) {
                 return Some(format!("token {}…", &t[..8]));
             }
-            if hash_forms(t).iter().any(|f| text.contains(f.as_str())) {
+            if hash_forms.iter().any(|f| text.contains(f.as_str())) {
                 return Some(format!("the hash of token {}…", &t[..8]));
             }
         }
-        if log {
-            for p in lock(&PASSWORDS).iter() {
-                if text.contains(p.as_str()) {
-                    return Some(format!("password {}…", p.chars().take(3).collect::<String>()));
-                }
+        None
+    }
+
+    fn find_password_in(text: &str) -> Option<String> {
+        for p in lock(&PASSWORDS).iter() {
+            if text.contains(p.as_str()) {
+                return Some(format!("password {}…", p.chars().take(3).collect::<String>()));
             }
         }
         None
@@ -980,19 +1009,22 @@ pub mod secrets {
     /// The hook every response body goes through.
     pub fn check_response(text: &str) {
         tokens_in(text);
+        let known = lock(&TOKENS).len();
         if let Some(found) = find_secret_in(text, false) {
             panic!("a response contains {found}: {text}");
         }
-        lock(&BODIES).push(text.to_string());
+        lock(&BODIES).push((text.to_string(), known));
     }
 
-    /// Re-checks every response seen so far against every token learnt so far.
+    /// Re-checks every response seen so far against every token learnt since it was checked.
     pub fn assert_responses_clean() {
-        let bodies = lock(&BODIES).clone();
-        for b in &bodies {
-            if let Some(found) = find_secret_in(b, false) {
+        let tokens = lock(&TOKENS).clone();
+        let mut bodies = lock(&BODIES);
+        for (b, checked) in bodies.iter_mut() {
+            if let Some(found) = find_token_in(b, false, tokens.get(*checked..).unwrap_or_default()) {
                 panic!("a response contains {found}: {b}");
             }
+            *checked = tokens.len();
         }
     }
 
