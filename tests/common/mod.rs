@@ -61,12 +61,6 @@ pub fn bin() -> &'static str {
 }
 
 impl Server {
-    /// Forces an ACL reload through a no-op roles write (kept for tests written before the start-up
-    /// reload existed; harmless).
-    pub fn reload_acl(&self) {
-        self.ok("POST", "/api/roles:update/member", Some(json!({})));
-    }
-
     /// A connection to the server's database, to check what is stored (tests only read through it).
     pub fn db(&self) -> rusqlite::Connection {
         let c = rusqlite::Connection::open(self.dir.join("flowgate.db")).expect("open flowgate.db");
