@@ -30,13 +30,14 @@ impl App {
             .map_err(|e| e.to_string())?;
         let registry = Registry::load(&store).map_err(|e| format!("cannot load collections: {e}"))?;
         let acl = acl::Cache::load(&store).map_err(|e| format!("cannot load roles: {e}"))?;
+        let hasher = auth::password::Hasher::with_cost(2, config.password_cost);
         Ok(Arc::new(App {
             config,
             store,
             registry,
             acl,
             limiter: auth::ratelimit::RateLimiter::default(),
-            hasher: auth::password::Hasher::new(2),
+            hasher,
             workflows: Flows::default(),
             queue: Queue::default(),
             shutting_down: AtomicBool::new(false),

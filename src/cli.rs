@@ -34,51 +34,151 @@ fn init_logging(format: LogFormat) {
 
 pub fn serve(args: ServeArgs) -> i32 {
     init_logging(args.log_format);
-    let config = Config::from_args(args);
+    let mut running = match start(Config::from_args(args)) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    // Handlers before the banner: a signal sent as soon as the banner is read already stops gracefully.
+    let signals = match Signals::install() {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = running.stop();
+            return fail(format!("cannot start a runtime: {e}"));
+        }
+    };
+    print_banner(&running);
+    signals.wait(&mut running);
+    running.stop()
+}
+
+/// A server started by [`start`]: the store open and bootstrapped, the worker and housekeeping running,
+/// HTTP served on `addr` by an actix System in its own thread. [`Running::stop`] ends it gracefully.
+/// `flowgate serve` is `start`, the banner, signals, `stop`; tests start servers in-process the same way.
+pub struct Running {
+    pub addr: std::net::SocketAddr,
+    pub app: Arc<App>,
+    pub root: bootstrap::RootInfo,
+    /// The root token minted for `--demo` (printed in the banner).
+    pub demo_token: Option<String>,
+    handle: actix_web::dev::ServerHandle,
+    /// Answers once the HTTP server has ended (stopped, or failed on its own).
+    ended: Option<tokio::sync::oneshot::Receiver<()>>,
+    http: std::thread::JoinHandle<std::io::Result<()>>,
+    worker: Option<std::thread::JoinHandle<()>>,
+    _lock: FolderLock,
+}
+
+/// Takes the data folder, opens and prepares the store (root, roles, demo, recovery, purge), starts the
+/// housekeeping, the worker and the HTTP server on `config.serve.listen`. Installs no signal handler and
+/// no log subscriber (the caller's business). Errors are the one line `serve` prints.
+pub fn start(config: Config) -> Result<Running, String> {
     let data = config.serve.data.clone();
-    if let Err(e) = bootstrap::env_root_password() {
+    if let Err(e) = bootstrap::check_root_password(config.root_password.as_deref()) {
         // Refuse before creating anything when the store would need that password.
         if !data.join("flowgate.db").exists() {
-            return fail(e);
+            return Err(e);
         }
     }
-    let _lock = match FolderLock::acquire(&data) {
-        Ok(l) => l,
-        Err(e) => return fail(e),
-    };
-    let app = match App::open(config.clone()) {
-        Ok(a) => a,
-        Err(e) => return fail(e),
-    };
-    let root = match bootstrap::ensure_root(&app.store, &app.hasher) {
-        Ok(r) => r,
-        Err(e) => return fail(e.message()),
-    };
+    let lock = FolderLock::acquire(&data)?;
+    let app = App::open(config.clone())?;
+    let root = bootstrap::ensure_root(&app.store, &app.hasher, config.root_password.as_deref(), config.root_email.as_deref())
+        .map_err(|e| e.message().to_string())?;
     // The bootstrap may just have created the built-in roles: the ACL cache must see them.
-    if let Err(e) = app.acl.reload(&app.store) {
-        return fail(format!("cannot load roles: {e}"));
-    }
-    if let Err(e) = prepare_store(&app) {
-        return fail(e);
-    }
+    app.acl.reload(&app.store).map_err(|e| format!("cannot load roles: {e}"))?;
+    prepare_store(&app)?;
     let demo_token = if config.serve.demo {
-        match crate::demo::install(&app).and_then(|_| crate::demo::mint_root_token(&app)) {
-            Ok(t) => Some(t),
-            Err(e) => return fail(format!("cannot install the demo: {}", e.detail.as_deref().unwrap_or(e.message()))),
-        }
+        let token = crate::demo::install(&app).and_then(|_| crate::demo::mint_root_token(&app));
+        Some(token.map_err(|e| format!("cannot install the demo: {}", e.detail.as_deref().unwrap_or(e.message())))?)
     } else {
         None
     };
-    let listener = match TcpListener::bind(&config.serve.listen) {
-        Ok(l) => l,
-        Err(e) => return fail(format!("cannot listen on {}: {e}", config.serve.listen)),
+    let listener = TcpListener::bind(&config.serve.listen).map_err(|e| format!("cannot listen on {}: {e}", config.serve.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    start_housekeeping(app.clone());
+    let worker = if app.config.worker_on() {
+        Some(crate::workflow::queue::start_worker(app.clone()).map_err(|e| format!("cannot start the worker: {e}"))?)
+    } else {
+        None
     };
-    let addr = match listener.local_addr() {
-        Ok(a) => a,
-        Err(e) => return fail(e),
+    let (handle_tx, handle_rx) = std::sync::mpsc::channel();
+    let (ended_tx, ended) = tokio::sync::oneshot::channel();
+    let served = app.clone();
+    let http = std::thread::Builder::new().name("flowgate-http".into()).spawn(move || {
+        let result = actix_web::rt::System::new().block_on(async move {
+            let server = crate::http::build_server(served, listener)?;
+            let _ = handle_tx.send(server.handle());
+            server.await
+        });
+        let _ = ended_tx.send(());
+        result
+    });
+    let started = http.map_err(|e| e.to_string()).and_then(|http| match handle_rx.recv() {
+        Ok(handle) => Ok((http, handle)),
+        // The server was not built: the thread's result says why.
+        Err(_) => Err(match http.join() {
+            Ok(Err(e)) => e.to_string(),
+            _ => "the HTTP server thread failed".to_string(),
+        }),
+    });
+    let (http, handle) = match started {
+        Ok(s) => s,
+        Err(e) => {
+            finish_worker(&app, worker);
+            return Err(e);
+        }
     };
+    Ok(Running { addr, app, root, demo_token, handle, ended: Some(ended), http, worker, _lock: lock })
+}
+
+impl Running {
+    /// Graceful stop: health answers 503, no new connections, in-flight requests finish within the
+    /// shutdown timeout, the worker finishes its current execution (past the timeout it stays STARTED for
+    /// the next start), the WAL is checkpointed and the folder lock released. Returns `serve`'s exit code.
+    pub fn stop(self) -> i32 {
+        self.app.begin_shutdown();
+        let handle = self.handle.clone();
+        block_on(async move { handle.stop(true).await });
+        let result = match self.http.join() {
+            Ok(r) => r,
+            Err(_) => Err(std::io::Error::other("the HTTP server thread panicked")),
+        };
+        finish_worker(&self.app, self.worker);
+        match result {
+            Ok(()) => 0,
+            Err(e) => fail(e),
+        }
+    }
+}
+
+/// Runs a future to completion on a small runtime of its own (the HTTP server has its own System).
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt.block_on(f),
+        Err(e) => panic!("cannot build a runtime: {e}"),
+    }
+}
+
+/// Stops the worker within the shutdown timeout and checkpoints the store.
+fn finish_worker(app: &App, worker: Option<std::thread::JoinHandle<()>>) {
+    app.begin_shutdown();
+    if let Some(w) = worker {
+        let deadline = std::time::Instant::now() + app.config.serve.shutdown_timeout;
+        while !w.is_finished() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        if w.is_finished() {
+            let _ = w.join();
+        } else {
+            tracing::warn!("worker still busy at the shutdown timeout; its execution resumes at the next start");
+        }
+    }
+    app.store.checkpoint();
+}
+
+fn print_banner(running: &Running) {
+    let (addr, root, config) = (running.addr, &running.root, &running.app.config);
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "flowgate {VERSION} listening on http://{addr} (data: {})", data.display());
+    let _ = writeln!(out, "flowgate {VERSION} listening on http://{addr} (data: {})", config.serve.data.display());
     let _ = writeln!(out, "root user: {} (username {})", root.email, root.username);
     match &root.generated_password {
         Some(p) => {
@@ -91,7 +191,7 @@ pub fn serve(args: ServeArgs) -> i32 {
             let _ = writeln!(out, "root password: (set at first start)");
         }
     }
-    if let Some(token) = &demo_token {
+    if let Some(token) = &running.demo_token {
         let _ = writeln!(
             out,
             "demo: collections samples, categories, posts, comments; workflows {}",
@@ -103,8 +203,6 @@ pub fn serve(args: ServeArgs) -> i32 {
         }
     }
     let _ = out.flush();
-    drop(out);
-    run_server(app, listener)
 }
 
 /// Start-up housekeeping before requests are accepted: recover executions, drop dead tokens and
@@ -142,68 +240,59 @@ fn start_housekeeping(app: Arc<App>) {
     }
 }
 
-fn run_server(app: Arc<App>, listener: TcpListener) -> i32 {
-    start_housekeeping(app.clone());
-    let worker = if app.config.worker_on() {
-        match crate::workflow::queue::start_worker(app.clone()) {
-            Ok(h) => Some(h),
-            Err(e) => return fail(format!("cannot start the worker: {e}")),
-        }
-    } else {
-        None
-    };
-    let timeout = app.config.serve.shutdown_timeout;
-    let stopping = app.clone();
-    let system = actix_web::rt::System::new();
-    let result: std::io::Result<()> = system.block_on(async move {
-        let server = crate::http::build_server(app.clone(), listener)?;
-        let handle = server.handle();
-        actix_web::rt::spawn(watch_signals(app.clone(), handle));
-        server.await?;
-        Ok(())
-    });
-    stopping.begin_shutdown();
-    if let Some(w) = worker {
-        // The worker finishes its current execution; past the timeout it stays STARTED for the next start.
-        let deadline = std::time::Instant::now() + timeout;
-        while !w.is_finished() && std::time::Instant::now() < deadline {
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        if w.is_finished() {
-            let _ = w.join();
-        } else {
-            tracing::warn!("worker still busy at the shutdown timeout; its execution resumes at the next start");
-        }
-    }
-    stopping.store.checkpoint();
-    match result {
-        Ok(()) => 0,
-        Err(e) => fail(e),
-    }
+/// SIGINT/SIGTERM for `serve`: the first begins the graceful stop, a second exits at once with code 1.
+/// Without handlers (an error, logged) the server runs until it ends on its own.
+struct Signals {
+    rt: tokio::runtime::Runtime,
+    handlers: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
 }
 
-/// First SIGINT/SIGTERM: health answers 503, stop accepting, let in-flight requests finish within the
-/// shutdown timeout. A second signal exits at once with code 1.
-async fn watch_signals(app: Arc<App>, handle: actix_web::dev::ServerHandle) {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
-        tracing::error!("cannot install signal handlers");
-        return;
-    };
-    tokio::select! {
-        _ = term.recv() => {},
-        _ = int.recv() => {},
+impl Signals {
+    fn install() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{signal, SignalKind};
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let entered = rt.enter();
+        let handlers = match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+            (Ok(term), Ok(int)) => Some((term, int)),
+            _ => {
+                tracing::error!("cannot install signal handlers");
+                None
+            }
+        };
+        drop(entered);
+        Ok(Signals { rt, handlers })
     }
-    tracing::info!("shutting down");
-    app.begin_shutdown();
-    actix_web::rt::spawn(async move {
-        tokio::select! {
-            _ = term.recv() => {},
-            _ = int.recv() => {},
-        }
-        std::process::exit(1);
-    });
-    handle.stop(true).await;
+
+    /// Waits for the first signal (or for the server to end on its own), then stops accepting and lets
+    /// in-flight requests finish within the shutdown timeout, exiting with 1 on a second signal.
+    fn wait(self, running: &mut Running) {
+        let Signals { rt, handlers } = self;
+        let ended = running.ended.take();
+        let app = running.app.clone();
+        let handle = running.handle.clone();
+        rt.block_on(async move {
+            let ended = async move {
+                if let Some(rx) = ended {
+                    let _ = rx.await;
+                }
+            };
+            let Some((mut term, mut int)) = handlers else {
+                return ended.await;
+            };
+            tokio::select! {
+                _ = term.recv() => {},
+                _ = int.recv() => {},
+                _ = ended => return,
+            }
+            tracing::info!("shutting down");
+            app.begin_shutdown();
+            tokio::select! {
+                _ = handle.stop(true) => {},
+                _ = term.recv() => std::process::exit(1),
+                _ = int.recv() => std::process::exit(1),
+            }
+        });
+    }
 }
 
 fn read_password(p: &PasswordArgs) -> Result<(String, bool), String> {

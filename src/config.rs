@@ -119,17 +119,35 @@ pub struct Config {
     pub serve: ServeArgs,
     pub read_pool: u32,
     pub loop_limit: usize,
+    /// `FLOWGATE_ROOT_PASSWORD`: root's password at first start (none: generated and printed once).
+    pub root_password: Option<String>,
+    /// `FLOWGATE_ROOT_EMAIL`: root's email at first start.
+    pub root_email: Option<String>,
+    /// Always `Cost::Spec` from the command line; in-process test servers lower it.
+    pub password_cost: crate::auth::password::Cost,
 }
 
 impl Config {
+    /// The configuration of `flowgate serve`: the arguments and the process environment.
     pub fn from_args(serve: ServeArgs) -> Config {
+        Config::from_args_and_env(serve, |name| std::env::var(name).ok())
+    }
+
+    /// Like [`Config::from_args`], with the variables that are not `ServeArgs` flags (`FLOWGATE_LOOP_LIMIT`,
+    /// `FLOWGATE_ROOT_PASSWORD`, `FLOWGATE_ROOT_EMAIL`) looked up through `env` (in-process test servers
+    /// pass their own).
+    pub fn from_args_and_env(serve: ServeArgs, env: impl Fn(&str) -> Option<String>) -> Config {
         let cpus = std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(2);
         let read_pool = serve.read_pool.unwrap_or(cpus).max(2);
-        let loop_limit = std::env::var("FLOWGATE_LOOP_LIMIT")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(10_000);
-        Config { serve, read_pool, loop_limit }
+        let loop_limit = env("FLOWGATE_LOOP_LIMIT").and_then(|v| v.parse().ok()).unwrap_or(10_000);
+        Config {
+            serve,
+            read_pool,
+            loop_limit,
+            root_password: env("FLOWGATE_ROOT_PASSWORD"),
+            root_email: env("FLOWGATE_ROOT_EMAIL"),
+            password_cost: crate::auth::password::Cost::Spec,
+        }
     }
 
     pub fn worker_on(&self) -> bool {

@@ -1,13 +1,38 @@
 //! Timestamps: ISO-8601 UTC with milliseconds for JSON, epoch milliseconds for comparisons.
 
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use chrono::{DateTime, SecondsFormat, Utc};
 
+/// Milliseconds added to the wall clock by [`test_clock`]; always 0 in `flowgate serve`.
+static TEST_CLOCK_OFFSET_MS: AtomicI64 = AtomicI64::new(0);
+
+/// The server's clock: every expiry (tokens, API keys, idempotency records, purges) and every stored
+/// timestamp reads it.
 pub fn now_ms() -> i64 {
-    Utc::now().timestamp_millis()
+    Utc::now().timestamp_millis() + TEST_CLOCK_OFFSET_MS.load(Ordering::Relaxed)
 }
 
 pub fn now_iso() -> String {
-    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+    ms_to_iso(now_ms())
+}
+
+/// FOR TESTS ONLY: moves the clock of every server of this process forward, so that tests of expiry need
+/// not wait real time. Nothing in the `flowgate` binary calls it (there is no flag or variable for it);
+/// the in-process test harness (tests/common) does, for one server at a time.
+#[doc(hidden)]
+pub mod test_clock {
+    use super::{Ordering, TEST_CLOCK_OFFSET_MS};
+
+    /// Adds `by` to the clock.
+    pub fn advance_for_tests_only(by: std::time::Duration) {
+        TEST_CLOCK_OFFSET_MS.fetch_add(by.as_millis() as i64, Ordering::SeqCst);
+    }
+
+    /// Back to the wall clock.
+    pub fn reset_for_tests_only() {
+        TEST_CLOCK_OFFSET_MS.store(0, Ordering::SeqCst);
+    }
 }
 
 pub fn ms_to_iso(ms: i64) -> String {

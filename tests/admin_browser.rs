@@ -299,7 +299,8 @@ fn console_errors(entries: &[Value]) -> Vec<String> {
 
 #[test]
 fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
-    let s = Server::builder().arg("--demo").start();
+    // A spawned server: the page is tested against the binary as shipped.
+    let s = Server::builder().spawned().arg("--demo").start();
     let b = Browser::start(screenshot_dir());
     b.viewport(1280, 800, false);
 

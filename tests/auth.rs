@@ -23,7 +23,7 @@ fn denied(got: (u16, Value)) {
 /// auth.md case 1 and the second half of case 2.
 #[test]
 fn first_start_prints_a_generated_root_password_once() {
-    let mut s = Server::builder().no_root_password().start();
+    let mut s = Server::builder().spawned().no_root_password().start();
     let out = s.stdout_text();
     assert!(out.contains("root user: admin@flowgate.local (username admin)"), "{out}");
     let line = out.lines().find(|l| l.starts_with("root password: ")).expect("a root password line");
@@ -99,6 +99,7 @@ fn sign_in_errors_and_account_forms() {
         assert!(v["data"]["user"].get("password").is_none());
         tokens.push(v["data"]["token"].as_str().unwrap().to_string());
     }
+    tokens.sort();
     tokens.dedup();
     assert_eq!(tokens.len(), 4, "every sign-in issues its own token");
     // A success cleared admin's 3 failures: 4 more still leave the right password working.
@@ -192,10 +193,11 @@ fn check_and_every_token_failure() {
     assert_eq!(s.get(&root, "/api/auth:check").0, 200, "other tokens survive a sign-out");
 }
 
-/// auth.md case 6: with `--token-ttl 1s`, a sign-in token is refused 2 s later; API keys have their own expiry.
+/// auth.md case 6: with `--token-ttl 1h`, a sign-in token is refused once the clock passed the hour (and
+/// not a millisecond before); API keys have their own expiry.
 #[test]
 fn expired_session() {
-    let s = Server::builder().arg("--token-ttl").arg("1s").start();
+    let s = Server::builder().clock().arg("--token-ttl").arg("1h").start();
     let root = s.root();
     assert_eq!(s.get(&root, "/api/auth:check").0, 200);
     let (st, v) = s.post(&root, "/api/apiKeys:create", json!({"name": "k", "role": "root", "expiresIn": "1d"}));
@@ -203,11 +205,17 @@ fn expired_session() {
     let key = v["data"]["token"].as_str().unwrap().to_string();
     let signed_out = s.sign_in("admin", ROOT_PASSWORD);
     assert_eq!(s.call(&signed_out, "POST", "/api/auth:signOut", None).0, 200);
-    std::thread::sleep(Duration::from_millis(2100));
+    s.advance_clock(Duration::from_secs(3500));
+    assert_eq!(s.get(&root, "/api/auth:check").0, 200, "still valid 100 s before the hour");
+    s.advance_clock(Duration::from_secs(101));
     assert_err(s.get(&root, "/api/auth:check"), 401, "EXPIRED_SESSION", EXPIRED);
     assert_err(s.get(&signed_out, "/api/auth:check"), 401, "BLOCKED_TOKEN", EXPIRED); // revocation is checked first
     assert_err(s.req("GET", &format!("/api/auth:check?token={root}")).send(), 401, "EXPIRED_SESSION", EXPIRED);
     assert_eq!(s.get(&key, "/api/auth:check").0, 200, "--token-ttl is for sign-in tokens only");
+    s.advance_clock(Duration::from_secs(86_400));
+    assert_err(s.get(&key, "/api/auth:check"), 401, "EXPIRED_SESSION", EXPIRED);
+    let fresh = s.sign_in("admin", ROOT_PASSWORD);
+    assert_eq!(s.get(&fresh, "/api/auth:check").0, 200, "a token signed in after the jump lives its hour");
 }
 
 /// auth.md case 7, and a password set through users:update.
@@ -577,7 +585,7 @@ fn api_keys() {
 /// looks at the stored values themselves and at the endpoints that show users and keys).
 #[test]
 fn no_password_or_token_hash_leaves_the_server() {
-    let s = Server::start();
+    let s = Server::builder().spec_hashing().start();
     let root = s.root();
     let m = s.user("m", &["member"]);
     s.post(&m, "/api/apiKeys:create", json!({"name": "k", "role": "member", "expiresIn": "1d"}));

@@ -43,7 +43,7 @@ fn version_and_usage_errors() {
 /// operations.md case 2 and §2: the banner, the lock, a crash leaving the lock file, a busy port.
 #[test]
 fn banner_lock_and_restart_after_a_crash() {
-    let mut s = Server::start();
+    let mut s = Server::builder().spawned().start();
     let first = s.stdout.lock().unwrap()[0].clone();
     assert_eq!(
         first,
@@ -52,13 +52,13 @@ fn banner_lock_and_restart_after_a_crash() {
     assert_eq!(s.req("GET", "/api/health").send(), (200, json!({"data": {"status": "ok"}})));
     let token = s.root();
 
-    let (c, err) = Server::builder().dir(&s.dir).try_start().err().expect("a second serve on the folder must fail");
+    let (c, err) = Server::builder().spawned().dir(&s.dir).try_start().err().expect("a second serve on the folder must fail");
     assert_eq!(c, 1, "{err}");
     assert!(err.contains(&format!("data folder {} is in use by another flowgate", s.dir.display())), "{err}");
     assert_eq!(s.req("GET", "/api/health").send().0, 200, "the first server is unaffected");
 
     let addr = s.base.trim_start_matches("http://").to_string();
-    let (c, err) = Server::builder().listen(Some(&addr)).try_start().err().expect("a busy port must fail");
+    let (c, err) = Server::builder().spawned().listen(Some(&addr)).try_start().err().expect("a busy port must fail");
     assert_eq!(c, 1, "{err}");
     assert!(err.contains(&format!("cannot listen on {addr}")), "{err}");
 
@@ -75,7 +75,7 @@ fn banner_lock_and_restart_after_a_crash() {
 fn short_root_password_creates_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("data");
-    let (c, err) = Server::builder().dir(&dir).env("FLOWGATE_ROOT_PASSWORD", "short").try_start().err().expect("must fail");
+    let (c, err) = Server::builder().spawned().dir(&dir).env("FLOWGATE_ROOT_PASSWORD", "short").try_start().err().expect("must fail");
     assert_eq!(c, 1, "{err}");
     assert!(err.contains("FLOWGATE_ROOT_PASSWORD must be at least 8 characters"), "{err}");
     assert!(!dir.exists(), "nothing created: {:?}", std::fs::read_dir(tmp.path()).unwrap().collect::<Vec<_>>());
@@ -91,7 +91,7 @@ fn newer_schema_version_is_refused() {
         let c = rusqlite::Connection::open(s.dir.join("flowgate.db")).unwrap();
         c.pragma_update(None, "user_version", 99).unwrap();
     }
-    let (c, err) = s.restart_builder().try_start().err().expect("a newer store must be refused");
+    let (c, err) = s.restart_builder().spawned().try_start().err().expect("a newer store must be refused");
     assert_eq!(c, 1, "{err}");
     assert!(err.contains("has schema version 99, newer than this flowgate supports (1)"), "{err}");
     let (c, _, err) = run_cli(&["user", "add", "--username", "x", "--password", "pass-1234", "--data", &data_arg(&s)], &[]);
@@ -215,11 +215,11 @@ fn healthcheck() {
 /// operations.md case 8: FLOWGATE_LISTEN is used alone; the flag beats it.
 #[test]
 fn listen_from_the_environment() {
-    let s = Server::builder().listen(None).env("FLOWGATE_LISTEN", "127.0.0.1:0").start();
+    let s = Server::builder().spawned().listen(None).env("FLOWGATE_LISTEN", "127.0.0.1:0").start();
     assert!(s.base.starts_with("http://127.0.0.1:") && s.port != 0 && s.port != 13000, "{}", s.base);
     assert_eq!(s.req("GET", "/api/health").send().0, 200);
     // An unusable address in the variable does not matter when --listen is given.
-    let s2 = Server::builder().env("FLOWGATE_LISTEN", "256.0.0.1:1").start();
+    let s2 = Server::builder().spawned().env("FLOWGATE_LISTEN", "256.0.0.1:1").start();
     assert_eq!(s2.req("GET", "/api/health").send().0, 200);
 }
 
@@ -228,6 +228,7 @@ fn listen_from_the_environment() {
 #[test]
 fn data_folder_and_sqlite_settings() {
     let s = Server::builder()
+        .spawned()
         .arg("--durability")
         .arg("full")
         .arg("--log-format")
@@ -268,7 +269,7 @@ fn data_folder_and_sqlite_settings() {
 /// operations.md case 11 and §7, and the default `synchronous=1`.
 #[test]
 fn request_log_redacts_tokens() {
-    let s = Server::builder().env("RUST_LOG", "debug").start();
+    let s = Server::builder().spawned().env("RUST_LOG", "debug").start();
     let root = s.root();
     let (writer, _) = store_settings(&s.stderr_text());
     assert!(writer.contains("synchronous=1") && writer.contains("foreign_keys=1"), "{writer}");
@@ -299,17 +300,25 @@ fn request_log_redacts_tokens() {
 /// a second signal exits at once with 1.
 #[test]
 fn graceful_shutdown() {
-    // A request whose body arrives after the signal is in flight across it.
+    // A request whose body arrives after the signal is in flight across it. The connection first carries
+    // a whole request, so a worker holds it; the pause lets the worker read the second head.
     let start_in_flight = |s: &Server| {
         let mut tcp = s.tcp();
+        let (st, _, _) = tcp_exchange(&mut tcp, b"GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n");
+        assert_eq!(st, 200);
         tcp.write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n").unwrap();
-        std::thread::sleep(Duration::from_millis(300));
+        std::thread::sleep(Duration::from_millis(100));
         tcp
     };
-    let mut s = Server::start();
+    // The first signal was handled once the listener is closed (the shutdown began before it closes).
+    let stopped_listening = |s: &Server| {
+        let closed = s.wait_for(Duration::from_secs(10), || std::net::TcpStream::connect(("127.0.0.1", s.port)).is_err().then_some(()));
+        assert!(closed.is_some(), "still accepting connections after SIGTERM");
+    };
+    let mut s = Server::builder().spawned().start();
     let mut tcp = start_in_flight(&s);
     s.signal("TERM");
-    std::thread::sleep(Duration::from_millis(300));
+    stopped_listening(&s);
     tcp.write_all(b"{}").unwrap();
     let (st, _, body) = read_response(&mut tcp);
     assert_err((st, serde_json::from_str(&body).unwrap()), 503, "SERVICE_UNAVAILABLE", "Service is shutting down");
@@ -317,10 +326,10 @@ fn graceful_shutdown() {
     assert_eq!(s.wait(), 0);
     assert!(!s.dir.join("flowgate.db-wal").exists() || std::fs::metadata(s.dir.join("flowgate.db-wal")).unwrap().len() == 0, "WAL checkpointed");
 
-    let mut s = Server::start();
+    let mut s = Server::builder().spawned().start();
     let _tcp = start_in_flight(&s);
     s.signal("TERM");
-    std::thread::sleep(Duration::from_millis(300));
+    stopped_listening(&s);
     s.signal("TERM");
     assert_eq!(s.wait(), 1, "a second signal exits at once with 1");
 }

@@ -373,7 +373,6 @@ fn registry_survives_restart() {
 #[test]
 fn management_needs_pm_snippet() {
     let s = Server::start();
-    s.reload_acl();
     let member = s.user("m1", &["member"]);
     let (st, v) = s.post(&member, "/api/collections:create", json!({"name":"x"}));
     assert_eq!((st, code(&v)), (403, "NO_PERMISSIONS"));

@@ -19,8 +19,7 @@ fn open(dir: &std::path::Path) -> Arc<App> {
     let cli = Cli::parse_from(["flowgate", "serve", "--data", dir.to_str().unwrap(), "--worker", "off"]);
     let Command::Serve(args) = cli.command else { panic!("serve args") };
     let app = App::open(Config::from_args(args)).expect("open the store");
-    std::env::set_var("FLOWGATE_ROOT_PASSWORD", PASSWORD);
-    auth::bootstrap::ensure_root(&app.store, &app.hasher).expect("root");
+    auth::bootstrap::ensure_root(&app.store, &app.hasher, Some(PASSWORD), None).expect("root");
     flowgate::demo::install(&app).expect("demo");
     // As `serve` does after the bootstrap: the cache was loaded before the built-in roles existed.
     app.acl.reload(&app.store).expect("acl");

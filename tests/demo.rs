@@ -56,7 +56,7 @@ fn msgs(text: &str) -> Value {
 
 #[test]
 fn demo_first_start_banner_calls_and_second_start() {
-    let mut s = Server::builder().no_root_password().arg("--demo").start();
+    let mut s = Server::builder().spawned().no_root_password().arg("--demo").start();
     let lines = banner(&s);
     assert!(lines[0].starts_with("flowgate 0.1.0 listening on http://127.0.0.1:"), "{}", lines[0]);
     assert!(lines[0].ends_with(&format!("(data: {})", s.dir.display())), "{}", lines[0]);
@@ -145,7 +145,7 @@ fn demo_is_not_installed_over_an_existing_samples_collection() {
     let mut s = Server::start();
     s.ok("POST", "/api/collections:create", Some(json!({"name":"samples","fields":[{"name":"name","type":"string"}]})));
     assert_eq!(s.stop(), 0);
-    let s2 = s.restart_builder().arg("--demo").start();
+    let s2 = s.restart_builder().spawned().arg("--demo").start();
     let lines = banner(&s2);
     assert!(lines.iter().any(|l| l.starts_with("token (root, valid 7 days): fgs_")), "{lines:#?}");
     let (_, v) = s2.get(&s2.root(), "/api/workflows:list");

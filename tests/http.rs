@@ -194,7 +194,7 @@ fn body_rules() {
 /// http.md case 8 with `--body-limit`, and `FLOWGATE_BODY_LIMIT` / `FLOWGATE_CORS_ORIGINS` from the environment.
 #[test]
 fn body_limit_and_cors_from_the_environment() {
-    let s = Server::builder().env("FLOWGATE_BODY_LIMIT", "100").env("FLOWGATE_CORS_ORIGINS", "http://a.test,http://b.test").start();
+    let s = Server::builder().spawned().env("FLOWGATE_BODY_LIMIT", "100").env("FLOWGATE_CORS_ORIGINS", "http://a.test,http://b.test").start();
     let root = s.root();
     let body = format!(r#"{{"username":"u","password":"p-pass-1234","nickname":"{}"}}"#, "x".repeat(100));
     let r = s.req("POST", "/api/users:create").bearer(&root).raw(body.as_bytes());
@@ -207,7 +207,7 @@ fn body_limit_and_cors_from_the_environment() {
     assert_eq!((r.status, r.header("Access-Control-Allow-Origin")), (204, None));
 
     // A flag beats its variable.
-    let s2 = Server::builder().env("FLOWGATE_BODY_LIMIT", "100").arg("--body-limit").arg("200").start();
+    let s2 = Server::builder().spawned().env("FLOWGATE_BODY_LIMIT", "100").arg("--body-limit").arg("200").start();
     let r = s2.req("POST", "/api/auth:signIn").raw(body.as_bytes());
     assert_eq!((r.status, code(&r.body)), (401, "INVALID_CREDENTIALS"), "{} bytes fit under 200", body.len());
 }
@@ -258,6 +258,7 @@ fn headers() {
 fn cors() {
     let closed = Server::start();
     let open = Server::builder()
+        .spawned()
         .arg("--cors-origin")
         .arg("http://app.test")
         .arg("--cors-origin")

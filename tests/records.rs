@@ -621,7 +621,6 @@ fn acceptance_14_association_resources() {
 fn own_scope() {
     let s = Server::start();
     samples(&s);
-    s.reload_acl();
     s.ok(
         "POST",
         "/api/roles/member/resources:create",
@@ -669,7 +668,6 @@ fn own_scope() {
 fn default_member_view_own_on_a_collection_without_config() {
     let s = Server::start();
     samples(&s);
-    s.reload_acl();
     s.ok("POST", "/api/samples:create", Some(json!({"title":"root's"})));
     let m = s.user("m1", &["member"]);
     let (st, v) = s.get(&m, "/api/samples:list");

@@ -356,6 +356,7 @@ fn section_1_curl_lines() {
         let curl = Curl::parse(&line);
         assert_eq!(curl.method, "POST");
         assert_eq!(curl.headers[1], ("X-Role".to_string(), "root".to_string()));
+        assert_eq!(curl.body.is_some(), line.contains(" -d "), "a -d line has a body: {line}");
         if let Some(b) = &curl.body {
             assert!(b.contains('\n'), "the body is sent as written, newlines included");
         }
@@ -652,8 +653,6 @@ fn keys_matching_and_resources() {
         v["data"]["skipped"],
         json!([{"key":"s_off","reason":"DISABLED"},{"key":"g_hi","reason":"GLOBAL_CONTEXT"},{"key":"k_comments","reason":"OTHER_COLLECTION"}])
     );
-    let log = s.stderr_text();
-    assert!(log.lines().any(|l| l.contains("WARN") && l.contains("nope")), "skipped keys are logged at WARN: {log}");
 
     // 22. Global trigger: any logged-in user, body as data.
     let v = {
@@ -739,7 +738,7 @@ fn sync_and_async_groups() {
     let v = fx.ok("/api/samples:trigger/1?triggerWorkflows=s_two,s_end_ok,s_echo", None);
     assert_eq!(fx.runs(&v), [run("s_two", true, json!(1)), run("s_end_ok", true, json!(1))]);
     assert_eq!(v["messages"], messages(&["two"]));
-    std::thread::sleep(Duration::from_secs(1));
+    s.wait_idle(Duration::from_secs(10));
     assert_eq!((fx.runs_of("s_echo"), fx.runs_of("s_async")), (echo, asy), "no s_echo/s_async executions ever");
 
     // 19. end(-1): intercepted.
@@ -776,10 +775,6 @@ fn sync_and_async_groups() {
     let e_id = fx.failed("/api/samples:trigger/1?triggerWorkflows=s_error", "s_error", -2);
     let e = wf::execution(s, e_id);
     assert_eq!((&e["status"], &e["jobs"][0]["status"]), (&json!(-2), &json!(-2)));
-    let log = s.stderr_text();
-    for key in ["s_error", "s_end_fail", "s_msg_fail"] {
-        assert!(log.lines().any(|l| l.contains("WARN") && l.contains(key)), "failed and intercepted runs are logged at WARN: {key}");
-    }
     let result = e["jobs"][0]["result"].as_str().unwrap_or_default();
     assert!(result.starts_with("SyntaxError: "), "{}", e["jobs"][0]);
     let echo = fx.runs_of("s_echo");
@@ -789,7 +784,7 @@ fn sync_and_async_groups() {
     let (st, v) = fx.t(&fx.r, "/api/samples:trigger/1?triggerWorkflows=s_echo,s_error,s_async", None);
     assert_eq!((st, code(&v)), (500, "WORKFLOW_FAILED"), "{v}");
     assert_eq!(v["errors"].as_array().map(Vec::len), Some(1), "{v}");
-    std::thread::sleep(Duration::from_secs(1));
+    s.wait_idle(Duration::from_secs(10));
     assert_eq!(fx.runs_of("s_echo"), echo + 1, "only the s_echo before the failure ran");
     assert_eq!(fx.runs_of("s_async"), asy, "no async execution was committed after an error");
 }
@@ -966,7 +961,7 @@ fn idempotency_keys() {
     assert_eq!(fourth.header("Idempotent-Replayed"), Some("true"));
     let async_id = fx.exec_id(&first.body, 1);
     wf::wait_final(s, async_id, Duration::from_secs(2));
-    std::thread::sleep(Duration::from_secs(1));
+    s.wait_idle(Duration::from_secs(10));
     assert_eq!(s.execution_count(), before + 2, "one execution of each workflow");
 
     // 43. Another request with k1 → 409; another user's k1 runs normally.
@@ -1049,15 +1044,16 @@ fn idempotency_keys() {
 
     // IN_PROGRESS: a second request with the key while the first still runs.
     let slow = wf::Upstream::start();
+    slow.close_gate(0);
     let slow_url = slow.url("/slow?ms=1500");
     make(s, 
         json!({"title":"slow","key":"s_slow","type":"custom-action","sync":true,"enabled":true,"config":{"type":1,"collection":"samples"}}),
-        &[json!({"type":"request","config":{"url": slow_url, "method":"GET", "timeout": 10000}}), msg_node("slow done")],
+        &[json!({"type":"request","config":{"url": slow.url("/gate"), "method":"GET", "timeout": 10000}}), msg_node("slow done")],
     );
     let slow_path = "/api/samples:trigger/1?triggerWorkflows=s_slow";
     let first = std::thread::scope(|sc| {
         let h = sc.spawn(|| send(&fx.r, slow_path, "k4", b""));
-        assert!(s.wait_for(Duration::from_secs(10), || (slow.count("/slow") == 1).then_some(())).is_some(), "the request node did not call");
+        slow.wait_held(1);
         let none = s.no_runs();
         let busy = send(&fx.r, slow_path, "k4", b"");
         assert_body(
@@ -1068,13 +1064,14 @@ fn idempotency_keys() {
         // A different request with the running key is still a conflict.
         conflict_k4(send(&fx.r, slow_path, "k4", b"{}"));
         none.now("in progress");
+        slow.open_gate();
         h.join().expect("first slow request")
     });
     assert_eq!(first.status, 200, "{}", first.text);
     assert_eq!(first.body["messages"], messages(&["slow done"]));
     let replay = send(&fx.r, slow_path, "k4", b"");
     assert_eq!((replay.status, &replay.body, replay.header("Idempotent-Replayed")), (200, &first.body, Some("true")));
-    assert_eq!(slow.count("/slow"), 1, "the replay ran nothing");
+    assert_eq!(slow.count("/gate"), 1, "the replay ran nothing");
 
     // A request node timing out fails the sync run: 500 with status -3 (ABORTED).
     make(s, 
@@ -1166,4 +1163,66 @@ fn revisions_and_bodies() {
     s.ok("POST", &format!("/api/workflows:destroy/{}", fx.wf["s_two"]), None);
     let got = fx.t(&fx.r, "/api/samples:trigger/1?triggerWorkflows=s_two", None);
     assert_body(got, 400, json!({"errors":[unmatched("s_two", "NOT_FOUND", "Workflow \"s_two\" does not exist")]}));
+}
+
+// ---- the log (a spawned server: its stderr) ------------------------------------------------------
+
+/// Skipped keys, failed and intercepted runs are logged at WARN with their workflow key.
+#[test]
+fn skipped_failed_and_intercepted_triggers_are_logged_at_warn() {
+    let s = Server::builder().spawned().arg("--demo").start();
+    let samples = json!({"type": 1, "collection": "samples"});
+    for (key, chain) in [
+        ("w_echo", vec![msg_node("echo")]),
+        ("w_end_fail", vec![end_node(-1)]),
+        ("w_msg_fail", vec![msg_node("m1"), end_node(-1)]),
+        ("w_error", vec![calc_node("1 1")]),
+    ] {
+        let def = json!({"title": key, "key": key, "type": "custom-action", "sync": true, "enabled": true, "config": samples});
+        make(&s, def, &chain);
+    }
+    let warned = |key: &str| s.stderr_text().lines().any(|l| l.contains("WARN") && l.contains(key));
+    assert!(!warned("w_nope"), "nothing logged yet");
+    let root = s.root();
+    let trigger = |keys: &str| s.call(&root, "POST", &format!("/api/samples:trigger/1?triggerWorkflows={keys}"), None).0;
+    assert_eq!(trigger("w_echo,w_nope"), 200);
+    assert_eq!(trigger("w_end_fail"), 400);
+    assert_eq!(trigger("w_msg_fail"), 400);
+    assert_eq!(trigger("w_error"), 500);
+    for key in ["w_nope", "w_end_fail", "w_msg_fail", "w_error"] {
+        let logged = s.wait_for(Duration::from_secs(5), || warned(key).then_some(()));
+        assert!(logged.is_some(), "{key} is logged at WARN: {}", s.stderr_text());
+    }
+    assert!(!warned("w_echo"), "a run that succeeded is no warning: {}", s.stderr_text());
+}
+
+// ---- idempotency records expire (an in-process server with its own clock) --------------------------
+
+/// trigger.md §9: a record is replayed for 24 hours, then the key is free again (a new run, no conflict for
+/// another request), and a start purges expired records.
+#[test]
+fn idempotency_records_expire_after_24_hours() {
+    let mut s = Server::builder().clock().arg("--demo").start();
+    let root = s.root();
+    let send = |s: &Server, body: &[u8]| {
+        s.req("POST", "/api/workflows:trigger?triggerWorkflows=demo_global").bearer(&root).header("Idempotency-Key", "day").raw(body)
+    };
+    let first = send(&s, b"{}");
+    assert_eq!((first.status, first.header("Idempotent-Replayed")), (200, None), "{}", first.text);
+    s.advance_clock(Duration::from_secs(24 * 3600 - 60));
+    let replay = send(&s, b"{}");
+    assert_eq!((replay.status, &replay.text, replay.header("Idempotent-Replayed")), (200, &first.text, Some("true")));
+    assert_eq!(send(&s, b"{\"a\":1}").status, 409, "another request within the 24 hours is a conflict");
+    s.advance_clock(Duration::from_secs(120));
+    let again = send(&s, b"{}");
+    assert_eq!((again.status, again.header("Idempotent-Replayed")), (200, None), "an expired record is not replayed: {}", again.text);
+    assert_ne!(wf::execution_id(&again.body), wf::execution_id(&first.body), "the key ran again");
+    s.advance_clock(Duration::from_secs(24 * 3600 + 60));
+    let other = send(&s, b"{\"a\":1}");
+    assert_eq!((other.status, other.header("Idempotent-Replayed")), (200, None), "no conflict with an expired record: {}", other.text);
+    assert_eq!(s.db_i64("SELECT COUNT(*) FROM idempotency_keys WHERE key = 'day'"), 1, "one record per user and key");
+    s.advance_clock(Duration::from_secs(24 * 3600 + 60));
+    assert_eq!(s.stop(), 0);
+    let s2 = s.restart_builder().clock().start();
+    assert_eq!(s2.db_i64("SELECT COUNT(*) FROM idempotency_keys"), 0, "the start purged the expired record");
 }

@@ -1,6 +1,6 @@
-//! The trigger across process ends (trigger.md case 45, issue 5's hard-kill test, operations.md case 10,
-//! idempotency records across restarts and crashes): SIGTERM and SIGKILL of the real server, restarted
-//! on the same folder.
+//! The trigger across server ends (trigger.md case 45, issue 5's hard-kill test, operations.md case 10,
+//! idempotency records across restarts and crashes): graceful stops of in-process servers, SIGTERM and
+//! SIGKILL of spawned ones, restarted on the same folder.
 
 mod common;
 #[path = "common/wf.rs"]
@@ -59,7 +59,7 @@ fn queued_id(v: &Value, key: &str) -> i64 {
 // ---- case 45 ------------------------------------------------------------------------------------
 
 #[test]
-fn worker_off_sigterm_then_restart_runs_the_queue_in_order() {
+fn worker_off_stop_then_restart_runs_the_queue_in_order() {
     let mut s = Server::builder().arg("--demo").arg("--worker").arg("off").start();
     s.ok("POST", "/api/collections:create", Some(json!({"name":"runlog","fields":[{"name":"n","type":"integer"}]})));
     samples_flow(
@@ -84,13 +84,13 @@ fn worker_off_sigterm_then_restart_runs_the_queue_in_order() {
         replayable.get_or_insert((n, r.text.clone()));
     }
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
-    std::thread::sleep(Duration::from_secs(1));
     let rows = statuses(&s, &ids);
     assert!(rows.iter().all(|r| r.1.is_none() && r.2.is_none()), "queued, not run: {rows:?}");
-    assert_eq!(s.stop(), 0, "SIGTERM exits 0");
+    assert_eq!(s.stop(), 0, "a graceful stop exits 0");
+    // The stop ended the server: nothing ran during its whole life.
     let rows = statuses(&s, &ids);
     assert_eq!(rows.len(), 3);
-    assert!(rows.iter().all(|r| r.1.is_none()), "still queued after SIGTERM: {rows:?}");
+    assert!(rows.iter().all(|r| r.1.is_none() && r.2.is_none()), "still queued after the stop: {rows:?}");
     assert_eq!(s.rows("runlog"), 0);
 
     let s2 = s.restart_builder().start();
@@ -117,8 +117,11 @@ fn worker_off_sigterm_then_restart_runs_the_queue_in_order() {
         .header("Idempotency-Key", &format!("restart-{n}"))
         .json_full(json!({"indicator": n}));
     assert_eq!((r.status, &r.text, r.header("Idempotent-Replayed")), (200, &text, Some("true")));
-    std::thread::sleep(Duration::from_secs(1));
+    // Async rows are committed before the answer: a replay that queued anything would show now.
     assert_eq!(s2.execution_count(), before);
+    let mut s2 = s2;
+    assert_eq!(s2.stop(), 0);
+    assert_eq!(s2.execution_count(), before, "nothing ran by the stop either");
 }
 
 // ---- issue 5: the hard-kill test --------------------------------------------------------------------
@@ -126,15 +129,18 @@ fn worker_off_sigterm_then_restart_runs_the_queue_in_order() {
 #[test]
 fn hard_kill_after_answered_async_triggers_loses_and_repeats_nothing() {
     const N: usize = 200;
-    // Each run waits 20 ms on a local server, so that at the kill some are queued and one is mid-run.
+    const DONE: usize = 20;
+    // Each run calls a local server whose gate lets the first DONE calls through and holds the next, so
+    // that at the kill DONE runs are finished, one is mid-run and the rest are queued.
     let slow = wf::Upstream::start();
-    let mut s = Server::builder().arg("--demo").start();
+    slow.close_gate(DONE);
+    let mut s = Server::builder().spawned().arg("--demo").start();
     samples_flow(
         &s,
         "hk",
         false,
         &[
-            request(&slow.url("/slow?ms=20")),
+            request(&slow.url("/gate")),
             json!({"type":"calculation","key":"calc","config":{"engine":"math.js","expression":"{{$context.data.indicator}} * 2"}}),
             json!({"type":"output","config":{"value":"{{$jobsMapByNodeKey.calc}}"}}),
         ],
@@ -157,15 +163,18 @@ fn hard_kill_after_answered_async_triggers_loses_and_repeats_nothing() {
             .collect();
         handles.into_iter().flat_map(|h| h.join().expect("client thread")).collect()
     });
+    slow.wait_held(1);
     s.kill();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), N, "every answer names its own execution");
     let at_kill = statuses(&s, &ids);
-    let unfinished = at_kill.iter().filter(|r| r.1.is_none() || r.1 == Some(0)).count();
-    assert!(unfinished > 0, "the kill found every run finished; the test proves nothing");
     assert_eq!(at_kill.len(), N, "every answered execution was committed before its answer");
+    let finished = at_kill.iter().filter(|r| r.1 == Some(1)).count();
+    let unfinished = at_kill.iter().filter(|r| r.1.is_none() || r.1 == Some(0)).count();
+    assert_eq!((finished, unfinished), (DONE, N - DONE), "at the kill: {DONE} done, one mid-run, the rest queued");
 
+    slow.open_gate();
     let s2 = s.restart_builder().start();
     wait_resolved(&s2, &ids, Duration::from_secs(60));
     let db = s2.open_db();
@@ -185,8 +194,8 @@ fn hard_kill_after_answered_async_triggers_loses_and_repeats_nothing() {
         let e = wf::execution(&s2, id);
         assert_eq!((&e["status"], &e["output"]), (&json!(1), &json!(182)), "{e}");
     }
-    assert!(slow.count("/slow") >= N, "every run called the local server: {}", slow.count("/slow"));
-    eprintln!("hard kill: {unfinished} of {N} unfinished at the kill; {} request-node calls for {N} runs", slow.count("/slow"));
+    // The run cut off mid-run is run again from its head; no other run calls twice.
+    assert_eq!(slow.count("/gate"), N + 1, "one call per run, and one more for the run cut off by the kill");
 }
 
 // ---- operations.md case 10 -------------------------------------------------------------------------
@@ -194,14 +203,19 @@ fn hard_kill_after_answered_async_triggers_loses_and_repeats_nothing() {
 #[test]
 fn sigterm_during_a_sync_trigger_answers_it_and_keeps_the_queue() {
     let slow = wf::Upstream::start();
-    let mut s = Server::builder().arg("--demo").start();
-    samples_flow(&s, "slow_sync", true, &[request(&slow.url("/slow?ms=1000")), json!({"type":"response-message","config":{"message":"slow done"}})]);
+    slow.close_gate(0);
+    let mut s = Server::builder().spawned().arg("--demo").start();
+    samples_flow(&s, "slow_sync", true, &[request(&slow.url("/gate")), json!({"type":"response-message","config":{"message":"slow done"}})]);
     samples_flow(&s, "q_async", false, &[calc("{{$context.data.indicator}} * 2")]);
     let token = s.root();
     let (st, v) = std::thread::scope(|sc| {
         let h = sc.spawn(|| s.call(&token, "POST", "/api/samples:trigger/1?triggerWorkflows=slow_sync,q_async", None));
-        assert!(s.wait_for(Duration::from_secs(10), || (slow.count("/slow") == 1).then_some(())).is_some(), "the request node did not call");
+        slow.wait_held(1);
         s.signal("TERM");
+        // The signal was handled once the listener is closed; only then the request node gets its answer.
+        let closed = s.wait_for(Duration::from_secs(10), || std::net::TcpStream::connect(("127.0.0.1", s.port)).is_err().then_some(()));
+        assert!(closed.is_some(), "still accepting connections after SIGTERM");
+        slow.open_gate();
         h.join().expect("trigger thread")
     });
     assert_eq!(st, 200, "{v}");
@@ -222,21 +236,23 @@ fn sigterm_during_a_sync_trigger_answers_it_and_keeps_the_queue() {
 #[test]
 fn crash_during_a_keyed_sync_trigger_frees_the_key_and_aborts_the_run() {
     let slow = wf::Upstream::start();
-    let mut s = Server::builder().arg("--demo").start();
-    samples_flow(&s, "slow_sync", true, &[request(&slow.url("/slow?ms=1500"))]);
+    slow.close_gate(0);
+    let mut s = Server::builder().spawned().arg("--demo").start();
+    samples_flow(&s, "slow_sync", true, &[request(&slow.url("/gate"))]);
     let token = s.root();
     let path = "/api/samples:trigger/1?triggerWorkflows=slow_sync";
     // A raw connection: the harness's client would panic when the server dies under it.
     let mut conn = s.tcp();
     let req = format!("POST {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nIdempotency-Key: c1\r\nContent-Length: 0\r\n\r\n");
     std::io::Write::write_all(&mut conn, req.as_bytes()).expect("send");
-    assert!(s.wait_for(Duration::from_secs(10), || (slow.count("/slow") == 1).then_some(())).is_some(), "the request node did not call");
+    slow.wait_held(1);
     let busy = s.req("POST", path).bearer(&token).header("Idempotency-Key", "c1").raw(b"");
     assert_eq!((busy.status, code(&busy.body)), (409, "IDEMPOTENCY_KEY_IN_PROGRESS"));
     let started: i64 = s.db_i64("SELECT COUNT(*) FROM executions WHERE key = 'slow_sync' AND status = 0");
     assert_eq!(started, 1, "the sync run is STARTED while it waits");
     s.kill();
     drop(conn);
+    slow.open_gate();
 
     let s2 = s.restart_builder().start();
     let (st, reason): (Option<i64>, Option<String>) = s2
@@ -249,7 +265,7 @@ fn crash_during_a_keyed_sync_trigger_frees_the_key_and_aborts_the_run() {
     assert_eq!(r.body["data"]["executions"][0]["status"], 1);
     let again = s2.req("POST", path).bearer(&token).header("Idempotency-Key", "c1").raw(b"");
     assert_eq!((again.status, &again.body, again.header("Idempotent-Replayed")), (200, &r.body, Some("true")));
-    assert_eq!(slow.count("/slow"), 2);
+    assert_eq!(slow.count("/gate"), 2);
 }
 
 // ---- WRONG_TYPE and WORKFLOW_HANGS: workflows written outside the API ---------------------------------

@@ -30,6 +30,12 @@ fn statuses(s: &Server, ids: &[i64]) -> Vec<Value> {
     ids.iter().map(|id| execution(s, *id)["status"].clone()).collect()
 }
 
+/// How many of `ids` are still queued (status null, never started), read from the store.
+fn still_queued(s: &Server, ids: &[i64]) -> i64 {
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    s.db_i64(&format!("SELECT COUNT(*) FROM executions WHERE id IN ({list}) AND status IS NULL AND startedAt IS NULL"))
+}
+
 #[test]
 fn queued_executions_survive_a_stop_and_run_once_in_id_order() {
     let up = Upstream::start();
@@ -41,12 +47,13 @@ fn queued_executions_survive_a_stop_and_run_once_in_id_order() {
     assert_eq!(s.stop(), 0);
     // still queued after a start without the worker
     let mut s2 = s.restart_builder().arg("--worker").arg("off").start();
-    std::thread::sleep(Duration::from_millis(300));
     assert_eq!(statuses(&s2, &ids), vec![Value::Null; 5]);
     assert_eq!(s2.stop(), 0);
+    // The stop ended that server: nothing ran during its whole life.
+    assert_eq!(still_queued(&s2, &ids), 5);
     assert!(up.requests().is_empty());
     // with the worker: each runs exactly once, in id order
-    let s3 = s.restart_builder().start();
+    let mut s3 = s.restart_builder().start();
     for (i, id) in ids.iter().enumerate() {
         let e = wait_final(&s3, *id, Duration::from_secs(10));
         let n = i as i64 + 1;
@@ -56,20 +63,19 @@ fn queued_executions_survive_a_stop_and_run_once_in_id_order() {
         assert_eq!((js[0].0.as_str(), js[0].1, js[1].0.as_str(), js[1].1), ("r", 1, "o", 1));
         assert_eq!(js[0].2["status"], json!(200));
     }
-    std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(hits(&up, "q"), vec!["1", "2", "3", "4", "5"]);
     let started: Vec<i64> = ids.iter().map(|id| ms(&execution(&s3, *id)["startedAt"])).collect();
     assert!(started.windows(2).all(|w| w[0] <= w[1]), "{started:?}");
     let first_jobs: Vec<i64> = ids.iter().map(|id| execution(&s3, *id)["jobs"][0]["id"].as_i64().unwrap_or(0)).collect();
     assert!(first_jobs.windows(2).all(|w| w[0] < w[1]), "jobs written in id order: {first_jobs:?}");
-    // a canceled queued row stays canceled over a restart
-    drop(s3);
+    // After a graceful stop the worker has done all it will: each call was made once, in id order.
+    assert_eq!(s3.stop(), 0);
+    assert_eq!(hits(&up, "q"), vec!["1", "2", "3", "4", "5"]);
 }
 
 #[test]
 fn a_hard_kill_loses_nothing() {
     let up = Upstream::start();
-    let mut s = Server::start();
+    let mut s = Server::builder().spawned().start();
     // async: a 1.5 s delay, then a call and an output
     let dk = global(&s, "dk", false);
     chain(&s, dk, &[delay("d", json!(1500), 1, 1), hit(&up, "dk"), n("output", "o", json!({"value":"{{$context.data.n}}"}))]);
@@ -150,7 +156,8 @@ fn a_hard_kill_loses_nothing() {
     let e = wait_final(&s2, timed, Duration::from_secs(10));
     assert_eq!((&e["status"], &e["reason"], jobs(&e)), (&json!(-3), &json!("timeout"), vec![("d".to_string(), -3, json!(60000))]));
     assert!(killed.elapsed() < Duration::from_secs(8), "{:?}", killed.elapsed());
-    std::thread::sleep(Duration::from_millis(300));
+    // Every execution is final, so the worker calls no more.
+    s2.wait_idle(Duration::from_secs(10));
     let mut dk_hits = hits(&up, "dk");
     dk_hits.sort();
     assert_eq!((dk_hits, hits(&up, "ds"), hits(&up, "dt")), (vec!["1".to_string(), "2".into(), "3".into()], vec!["9".to_string()], vec![]));
@@ -160,19 +167,21 @@ fn a_hard_kill_loses_nothing() {
 #[test]
 fn a_stop_lets_the_running_execution_finish_and_keeps_the_rest_queued() {
     let up = Upstream::start();
+    up.close_gate(0);
     let mut s = Server::start();
-    // four async workflows queued by one trigger: committed together, claimed by the worker in one batch
+    // four async workflows queued by one trigger: committed together, claimed by the worker in one batch;
+    // the first one's call is held at the gate until the stop has begun
     for n in 1..=4 {
         let w = global(&s, &format!("slow{n}"), false);
-        let ms = if n == 1 { 1500 } else { 300 };
-        chain(&s, w, &[request("r", json!({"url":up.url(&format!("/slow?ms={ms}&n={n}")),"method":"GET"}))]);
+        chain(&s, w, &[request("r", json!({"url":up.url(&format!("/gate?n={n}")),"method":"GET"}))]);
     }
     let (st, v) = trigger(&s, "slow1,slow2,slow3,slow4", json!({}));
     assert_eq!(st, 200, "{v}");
     let ids: Vec<i64> = v["data"]["executions"].as_array().into_iter().flatten().filter_map(|e| e["id"].as_i64()).collect();
     assert_eq!(ids.len(), 4);
-    let calls = |n: i64| up.requests().iter().filter(|r| r.target.ends_with(&format!("&n={n}"))).count();
-    s.wait_for(Duration::from_secs(5), || (calls(1) == 1).then_some(())).expect("the first run started");
+    let calls = |n: i64| up.requests().iter().filter(|r| r.target.ends_with(&format!("?n={n}"))).count();
+    up.wait_held(1);
+    assert_eq!(calls(1), 1, "the first run is the one held");
     assert_eq!(execution(&s, ids[3])["status"], json!(0), "claimed with the first");
     // the worker's waiting request holds no store lock
     let t0 = Instant::now();
@@ -183,15 +192,26 @@ fn a_stop_lets_the_running_execution_finish_and_keeps_the_rest_queued() {
     assert_eq!((st, code(&v)), (409, "EXECUTION_BUSY"), "{v}");
     let (st, v) = s.post(&s.root(), &format!("/api/executions:cancel/{}", ids[3]), json!({}));
     assert_eq!((st, &v["data"]["status"], &v["data"]["reason"]), (200, &json!(-3), &json!("manual_cancel")), "{v}");
-    // SIGTERM: the running execution finishes, the others are not started
-    assert_eq!(s.stop(), 0);
-    let s2 = s.restart_builder().start();
+    // a stop: the running execution finishes, the others are not started
+    let port = s.port;
+    let code = std::thread::scope(|sc| {
+        sc.spawn(|| {
+            // the stop has begun (the queue is shut down) once the listener is closed
+            let closed = poll(Duration::from_secs(10), || std::net::TcpStream::connect(("127.0.0.1", port)).is_err().then_some(()));
+            up.open_gate();
+            assert!(closed.is_some(), "still accepting connections during the stop");
+        });
+        s.stop()
+    });
+    assert_eq!(code, 0);
+    let mut s2 = s.restart_builder().start();
     for id in &ids[..3] {
         let e = wait_final(&s2, *id, Duration::from_secs(10));
         assert_eq!((&e["status"], jobs(&e).len(), jobs(&e)[0].1), (&json!(1), 1, 1), "{e}");
     }
     let e = execution(&s2, ids[3]);
     assert_eq!((&e["status"], &e["reason"], jobs(&e).len()), (&json!(-3), &json!("manual_cancel"), 0));
-    std::thread::sleep(Duration::from_millis(300));
+    // After a graceful stop the worker has done all it will.
+    assert_eq!(s2.stop(), 0);
     assert_eq!((calls(1), calls(2), calls(3), calls(4)), (1, 1, 1, 0));
 }

@@ -757,7 +757,7 @@ fn end(key: &str, st: i64) -> Value {
 
 #[test]
 fn end_messages_output_variables_and_templates() {
-    let s = Server::builder().env("FLOWGATE_ENV_GREETING", "hello").start();
+    let s = Server::builder().spawned().env("FLOWGATE_ENV_GREETING", "hello").start();
     // 14: end(1) then a calculation → one job, execution 1, 200
     let (st, e) = one_shot(&s, "e1", &[end("e", 1), calc("never", "1")]);
     assert_eq!((st, &e["status"], jobs(&e)), (200, &json!(1), vec![j("e", 1, Value::Null)]));
@@ -1134,14 +1134,14 @@ fn request_node_against_a_local_server() {
 
     // a sync run in progress is busy: cancel answers 409; afterwards it is not cancelable
     let wid = global(&s, "busy", true);
-    chain(&s, wid, &[request("r", json!({"url":up.url("/slow?ms=1500"),"method":"GET"}))]);
+    chain(&s, wid, &[request("r", json!({"url":up.url("/gate"),"method":"GET"}))]);
     let url = s.url("/api/workflows:trigger?triggerWorkflows=busy");
     let token = s.root();
-    let slow_before = up.count("/slow?ms=1500");
+    up.close_gate(0);
     let caller = std::thread::spawn(move || {
         ureq::post(&url).set("Authorization", &format!("Bearer {token}")).send_string("{}").map(|r| r.status()).unwrap_or(0)
     });
-    assert!(s.wait_for(Duration::from_secs(5), || (up.count("/slow?ms=1500") > slow_before).then_some(())).is_some());
+    up.wait_held(1);
     // the running execution is the newest one
     let last = (1..200).rev().find(|id| execution(&s, *id)["id"] == json!(id)).expect("an execution");
     assert_eq!((execution(&s, last)["key"].clone(), execution(&s, last)["status"].clone()), (json!("busy"), json!(0)));
@@ -1151,6 +1151,7 @@ fn request_node_against_a_local_server() {
     let t0 = Instant::now();
     create(&s, json!({"title":"meanwhile","type":"custom-action"}));
     assert!(t0.elapsed() < Duration::from_millis(1000), "a write waited {:?}", t0.elapsed());
+    up.open_gate();
     assert_eq!(caller.join().ok(), Some(200));
     let (st, v) = s.post(&s.root(), &format!("/api/executions:cancel/{last}"), json!({}));
     assert_eq!((st, err(&v)), (400, pair("EXECUTION_NOT_CANCELABLE", "Only queued or started executions can be canceled")));
@@ -1262,7 +1263,10 @@ fn async_runs_delays_timeouts_and_cancel() {
     s.wait_for(Duration::from_secs(3), || (jobs(&execution(&s, id)).len() == 1).then_some(())).expect("pending");
     let (st, v) = s.post(&s.root(), &format!("/api/executions:cancel/{id}"), json!({}));
     assert_eq!((st, &v["data"]["status"], &v["data"]["reason"], &v["data"]["id"]), (200, &json!(-3), &json!("manual_cancel"), &json!(id)), "{v}");
-    std::thread::sleep(Duration::from_millis(700));
+    // The worker takes due timers in time order: once a later run of the same delay has finished, the
+    // canceled run's timer has fired too.
+    let later = wait_final(&s, enqueue(&s, "acancel", json!({})), Duration::from_secs(5));
+    assert_eq!((&later["status"], &later["output"]), (&json!(1), &json!("late")), "{later}");
     let e = execution(&s, id);
     assert_eq!((&e["status"], &e["output"], jobs(&e)), (&json!(-3), &Value::Null, vec![j("d", -3, json!(400))]));
 }
@@ -1291,7 +1295,7 @@ fn cancel_and_destroy_executions_with_the_worker_off() {
     let q1 = enqueue(&s, "q", json!({}));
     let q2 = enqueue(&s, "q", json!({}));
     let q3 = enqueue(&s, "q", json!({}));
-    std::thread::sleep(Duration::from_millis(400));
+    // With the worker off nothing claims them (q2 is still queued at the end, before the restart).
     for id in [q1, q2, q3] {
         let e = execution(&s, id);
         assert_eq!((&e["status"], &e["startedAt"], jobs(&e).len()), (&Value::Null, &Value::Null, 0), "nothing runs with the worker off");
@@ -1411,4 +1415,144 @@ fn manual_execution() {
     let (st, v) = s.post(&r, &format!("/api/workflows:execute?filterByTk={aid}&autoRevision=1"), json!({"userId":1}));
     assert_eq!((st, v["data"].get("newVersionId")), (200, None), "{v}");
     assert_eq!(s.ok("GET", &format!("/api/workflows:get/{}", new_id + 1), None), Value::Null);
+}
+
+// ------------------------------------------------------------------ expression engines, through the library
+
+/// `evaluate` with a fixed context: `{{$context.data.n}}` is 4.
+fn evaluate(engine: &str, source: &str) -> Result<Value, String> {
+    let root = json!({"$context": {"data": {"n": 4}}});
+    let lookup = move |p: &str| flowgate::workflow::template::walk(&root, &p.split('.').collect::<Vec<_>>());
+    flowgate::workflow::expr::evaluate(engine, source, &lookup)
+}
+
+/// `formula.js` is accepted as a name of the formula evaluator: each source gives its known value under
+/// both names (not merely the same answer, which an unknown engine's error would also give twice).
+#[test]
+fn formula_js_and_math_js_evaluate_formulas() {
+    let cases = [
+        ("1 + 2 * 3", json!(7)),
+        ("SUM(1, 2)", json!(3)),
+        ("'a' & 'b'", json!("ab")),
+        ("1 > 2 ? 'x' : 'y'", json!("y")),
+        ("{{$context.data.n}} * 10", json!(40)),
+    ];
+    for engine in ["math.js", "formula.js"] {
+        for (source, want) in &cases {
+            assert_eq!(evaluate(engine, source), Ok(want.clone()), "{engine}: {source}");
+        }
+    }
+    assert_eq!(evaluate("formula.js", "1 1").map_err(|e| e.starts_with("SyntaxError: ")), Err(true));
+}
+
+/// Hostile and malformed sources never panic and always answer in the documented shapes: a value or
+/// `SyntaxError: …`/`Error: …` from the formula engines, text from `string`, and an unknown engine named.
+#[test]
+fn odd_inputs_answer_a_value_or_a_shaped_error() {
+    let long_number = "9".repeat(400);
+    let odd = [
+        "",
+        " ",
+        "(",
+        ")",
+        "()",
+        "((",
+        "'",
+        "\"",
+        "'\\",
+        "\"\\u12",
+        "'\\u'",
+        "'\\uZZZZ'",
+        "{{",
+        "}}",
+        "{{}}",
+        "{{ }}",
+        "{{a",
+        "{{a}",
+        "{{a}}}",
+        "{{{a}}}",
+        "'{{a}}",
+        "1..2",
+        "1e",
+        "1e+",
+        ".",
+        "..",
+        "-",
+        "+",
+        "!",
+        "not",
+        "and",
+        "or",
+        "1 and",
+        "or 1",
+        "?",
+        ":",
+        "1 ? : 2",
+        "?:",
+        ",",
+        "SUM(,)",
+        "SUM(1,,2)",
+        "f(",
+        "f)",
+        "ROUND(1, 1e400)",
+        "ROUND(1, -1e400)",
+        "ROUND(1e308, -400)",
+        "ROUND(0/0, 0/0)",
+        "MOD(0/0, 1)",
+        "POW(-8, 1/3)",
+        long_number.as_str(),
+        "1e999",
+        "-1e999",
+        "0.0000000000000000000001",
+        "LEN('\u{1F600}')",
+        "'\u{0}'",
+        "\u{FEFF}1",
+        "１+１",
+        "1 + '\u{10FFFF}'",
+        "\\",
+        "\\n",
+        "`1`",
+        "$",
+        "$a",
+        "a.b.c",
+        "a..b",
+        "_",
+        "__proto__",
+        "constructor()",
+        "{{__proto__}}",
+        "{{$context.data.list.99.x}}",
+        "**",
+        "1***2",
+        "1 ^^ 2",
+        "&&",
+        "1 &&& 2",
+        "1 === 1",
+        "1 !== 2",
+        "<>",
+        "1 <> 2",
+        "=>",
+        "1;2",
+        "1\n+\n2",
+        "'\n'",
+        "IF()",
+        "IF(1,2,3,4)",
+        "NOW(",
+        "TRUE()",
+        "null()",
+        "1(2)",
+        "(1)(2)",
+    ];
+    for source in odd {
+        for engine in ["math.js", "formula.js"] {
+            match evaluate(engine, source) {
+                Ok(_) => {}
+                Err(e) => assert!(e.starts_with("SyntaxError: ") || e.starts_with("Error: "), "{engine} {source:?}: {e}"),
+            }
+        }
+        assert!(matches!(evaluate("string", source), Ok(Value::String(_))), "string {source:?}");
+        assert_eq!(evaluate("", source), Err("Error: Unknown engine \"\"".to_string()), "{source:?}");
+    }
+    // Not everything is refused: the list has sources that are fine formulas.
+    assert_eq!(evaluate("math.js", "1\n+\n2"), Ok(json!(3)));
+    assert!(evaluate("math.js", "1 ^^ 2").is_err());
 }

@@ -18,14 +18,13 @@ pub struct RootInfo {
     pub created: bool,
 }
 
-/// `FLOWGATE_ROOT_PASSWORD`, if set, must be at least 8 characters.
-pub fn env_root_password() -> std::result::Result<Option<String>, String> {
-    match std::env::var("FLOWGATE_ROOT_PASSWORD") {
-        Ok(p) if p.chars().count() < password::MIN_LEN => {
+/// `FLOWGATE_ROOT_PASSWORD` (`Config::root_password`), if set, must be at least 8 characters.
+pub fn check_root_password(p: Option<&str>) -> std::result::Result<Option<&str>, String> {
+    match p {
+        Some(p) if p.chars().count() < password::MIN_LEN => {
             Err("FLOWGATE_ROOT_PASSWORD must be at least 8 characters".to_string())
         }
-        Ok(p) => Ok(Some(p)),
-        Err(_) => Ok(None),
+        p => Ok(p),
     }
 }
 
@@ -33,16 +32,22 @@ fn user_count(c: &Connection) -> Result<u64> {
     super::repo::count_users(c)
 }
 
-pub fn ensure_root(store: &crate::store::Store, hasher: &Hasher) -> Result<RootInfo> {
-    let email = std::env::var("FLOWGATE_ROOT_EMAIL").unwrap_or_else(|_| DEFAULT_ROOT_EMAIL.to_string());
+/// `root_password` and `root_email`: `FLOWGATE_ROOT_PASSWORD` and `FLOWGATE_ROOT_EMAIL` (from the `Config`).
+pub fn ensure_root(
+    store: &crate::store::Store,
+    hasher: &Hasher,
+    root_password: Option<&str>,
+    root_email: Option<&str>,
+) -> Result<RootInfo> {
+    let email = root_email.unwrap_or(DEFAULT_ROOT_EMAIL).to_string();
     let fresh = store.read(user_count)? == 0;
     if !fresh {
         store.write(crate::acl::roles::ensure_builtin)?;
         let (_, email, username) = store.read(super::repo::first_root)?.unwrap_or_default();
         return Ok(RootInfo { email, username, generated_password: None, created: false });
     }
-    let (password, generated) = match env_root_password().map_err(crate::error::invalid_value)? {
-        Some(p) => (p, false),
+    let (password, generated) = match check_root_password(root_password).map_err(crate::error::invalid_value)? {
+        Some(p) => (p.to_string(), false),
         None => (password::random_password(20), true),
     };
     let hash = hasher.hash(&password)?;

@@ -12,7 +12,18 @@ use crate::error::{Error, Result};
 
 pub const MIN_LEN: usize = 8;
 
+/// The argon2id parameters new hashes get (verification reads them from the stored hash).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cost {
+    /// auth.md: 19 MiB, t=2, p=1. What `flowgate` always uses.
+    Spec,
+    /// FOR TESTS ONLY: 8 KiB, t=1 — a hash in microseconds, for the in-process test servers (tests/common).
+    /// No flag or variable selects it; only code building a `Config` by hand can.
+    TestOnlyMinimal,
+}
+
 pub struct Hasher {
+    cost: Cost,
     permits: Mutex<usize>,
     freed: Condvar,
     /// A hash of a random password, verified against when the account is unknown, so that the answer
@@ -20,15 +31,23 @@ pub struct Hasher {
     decoy: std::sync::OnceLock<String>,
 }
 
-fn argon() -> Argon2<'static> {
+fn argon(cost: Cost) -> Argon2<'static> {
+    let (m_kib, t) = match cost {
+        Cost::Spec => (19 * 1024, 2),
+        Cost::TestOnlyMinimal => (8, 1),
+    };
     // The parameters are constants that argon2 accepts; a failure here is a build defect.
-    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    let params = Params::new(m_kib, t, 1, None).unwrap_or_default();
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
 impl Hasher {
     pub fn new(permits: usize) -> Hasher {
-        Hasher { permits: Mutex::new(permits), freed: Condvar::new(), decoy: std::sync::OnceLock::new() }
+        Hasher::with_cost(permits, Cost::Spec)
+    }
+
+    pub fn with_cost(permits: usize, cost: Cost) -> Hasher {
+        Hasher { cost, permits: Mutex::new(permits), freed: Condvar::new(), decoy: std::sync::OnceLock::new() }
     }
 
     fn with_permit<T>(&self, f: impl FnOnce() -> T) -> T {
@@ -49,7 +68,7 @@ impl Hasher {
         let salt_bytes: [u8; 16] = rand::random();
         let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| Error::internal(format!("salt: {e}")))?;
         self.with_permit(|| {
-            argon()
+            argon(self.cost)
                 .hash_password(password.as_bytes(), &salt)
                 .map(|h| h.to_string())
                 .map_err(|e| Error::internal(format!("argon2: {e}")))
@@ -58,7 +77,7 @@ impl Hasher {
 
     pub fn verify(&self, password: &str, phc: &str) -> bool {
         let Ok(parsed) = PasswordHash::new(phc) else { return false };
-        self.with_permit(|| argon().verify_password(password.as_bytes(), &parsed).is_ok())
+        self.with_permit(|| argon(self.cost).verify_password(password.as_bytes(), &parsed).is_ok())
     }
 
     /// Spends the time of one verification without an account to check.

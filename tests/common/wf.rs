@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use crate::common::*;
@@ -204,10 +204,44 @@ impl Seen {
 
 /// A plain HTTP/1.1 server on 127.0.0.1:0 in a thread, one thread per connection:
 /// `/ok` → 200 `{"ok":true}`; `/fail` → 500 `{"error":"boom"}`; `/slow?ms=N` → waits N ms, then 200
-/// `{"slow":true}`; anything else → 200 with `{"method","target","body"}`. Every request is recorded.
+/// `{"slow":true}`; `/gate` → 200 `{"gate":true}`, held while the gate is closed (see `close_gate`);
+/// anything else → 200 with `{"method","target","body"}`. Every request is recorded on arrival.
 pub struct Upstream {
     pub base: String,
     pub seen: Arc<Mutex<Vec<Seen>>>,
+    gate: Arc<Gate>,
+}
+
+/// The `/gate` endpoint's state: open, or closed after `free` more calls; `held` calls wait in it.
+#[derive(Default)]
+struct Gate {
+    state: Mutex<GateState>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct GateState {
+    closed: bool,
+    free: usize,
+    held: usize,
+}
+
+impl Gate {
+    /// Passes at once, or waits (at most 60 s, so no test hangs on it) until the gate opens.
+    fn pass(&self) {
+        let mut st = self.state.lock().unwrap();
+        if !st.closed {
+            return;
+        }
+        if st.free > 0 {
+            st.free -= 1;
+            return;
+        }
+        st.held += 1;
+        self.changed.notify_all();
+        let (mut st, _) = self.changed.wait_timeout_while(st, Duration::from_secs(60), |st| st.closed).unwrap();
+        st.held -= 1;
+    }
 }
 
 impl Upstream {
@@ -215,14 +249,35 @@ impl Upstream {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind local server");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = seen.clone();
+        let gate = Arc::new(Gate::default());
+        let (log, g) = (seen.clone(), gate.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let log = log.clone();
-                std::thread::spawn(move || serve(stream, &log));
+                let (log, g) = (log.clone(), g.clone());
+                std::thread::spawn(move || serve(stream, &log, &g));
             }
         });
-        Upstream { base, seen }
+        Upstream { base, seen, gate }
+    }
+
+    /// Closes `/gate` after `free` more calls: later calls are held until `open_gate`.
+    pub fn close_gate(&self, free: usize) {
+        let mut st = self.gate.state.lock().unwrap();
+        st.closed = true;
+        st.free = free;
+    }
+
+    pub fn open_gate(&self) {
+        self.gate.state.lock().unwrap().closed = false;
+        self.gate.changed.notify_all();
+    }
+
+    /// Waits until `n` calls are held at the closed gate; fails the test after 10 s.
+    #[track_caller]
+    pub fn wait_held(&self, n: usize) {
+        let st = self.gate.state.lock().unwrap();
+        let (st, _) = self.gate.changed.wait_timeout_while(st, Duration::from_secs(10), |st| st.held < n).unwrap();
+        assert!(st.held >= n, "{} calls held at the gate, expected {n}", st.held);
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -239,7 +294,7 @@ impl Upstream {
     }
 }
 
-fn serve(stream: TcpStream, log: &Mutex<Vec<Seen>>) {
+fn serve(stream: TcpStream, log: &Mutex<Vec<Seen>>, gate: &Gate) {
     let mut reader = BufReader::new(match stream.try_clone() {
         Ok(s) => s,
         Err(_) => return,
@@ -274,6 +329,9 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Seen>>) {
         (200, json!({ "ok": true }))
     } else if target.starts_with("/fail") {
         (500, json!({ "error": "boom" }))
+    } else if target.starts_with("/gate") {
+        gate.pass();
+        (200, json!({ "gate": true }))
     } else if let Some(q) = target.strip_prefix("/slow?ms=") {
         let ms: u64 = q.split('&').next().and_then(|m| m.parse().ok()).unwrap_or(1000);
         std::thread::sleep(Duration::from_millis(ms));
