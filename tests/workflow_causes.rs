@@ -81,7 +81,8 @@ fn a_stored_config_that_no_longer_parses_fails_its_job() {
 /// The worker can not save a run (its jobs table is gone): the log line says why.
 #[test]
 fn the_queue_log_names_why_an_execution_failed_to_run() {
-    let s = Server::start();
+    // The log is the process's stderr: a spawned server.
+    let s = Server::builder().spawned().start();
     let wid = global(&s, "queued", false);
     chain(&s, wid, &[calc("a", "1")]);
     s.db().execute_batch("DROP TABLE jobs;").expect("drop jobs");
