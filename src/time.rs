@@ -18,8 +18,9 @@ pub fn now_iso() -> String {
 }
 
 /// FOR TESTS ONLY: moves the clock of every server of this process forward, so that tests of expiry need
-/// not wait real time. Nothing in the `flowgate` binary calls it (there is no flag or variable for it);
-/// the in-process test harness (tests/common) does, for one server at a time.
+/// not wait real time. Nothing in the `flowgate` binary calls it, and there is deliberately no flag or
+/// variable for it (so `flowgate serve` cannot run on a shifted clock): expiry is tested on in-process
+/// servers, whose harness (tests/common, `Builder::clock`) moves it for one test at a time.
 #[doc(hidden)]
 pub mod test_clock {
     use super::{Ordering, TEST_CLOCK_OFFSET_MS};
