@@ -11,16 +11,16 @@ fn data_arg(s: &Server) -> String {
 
 /// The `store opened` debug line's `writer=…`/`reader=…` settings, from a text or JSON log.
 fn store_settings(log: &str) -> (String, String) {
-    for line in log.lines().filter(|l| l.contains("store opened")) {
-        if let Ok(v) = serde_json::from_str::<Value>(line) {
-            let f = &v["fields"];
-            return (f["writer"].as_str().unwrap_or("").into(), f["reader"].as_str().unwrap_or("").into());
-        }
-        let w = line.split(" writer=").nth(1).and_then(|r| r.split(" reader=").next()).unwrap_or("");
-        let r = line.split(" reader=").nth(1).unwrap_or("");
-        return (w.into(), r.into());
+    let Some(line) = log.lines().find(|l| l.contains("store opened")) else {
+        panic!("no `store opened` line in the log:\n{log}");
+    };
+    if let Ok(v) = serde_json::from_str::<Value>(line) {
+        let f = &v["fields"];
+        return (f["writer"].as_str().unwrap_or("").into(), f["reader"].as_str().unwrap_or("").into());
     }
-    panic!("no `store opened` line in the log:\n{log}");
+    let w = line.split(" writer=").nth(1).and_then(|r| r.split(" reader=").next()).unwrap_or("");
+    let r = line.split(" reader=").nth(1).unwrap_or("");
+    (w.into(), r.into())
 }
 
 /// operations.md case 1 and usage errors (exit 2).

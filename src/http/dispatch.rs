@@ -47,7 +47,7 @@ pub enum Resource {
     Fields,
     Records(Arc<Collection>),
     /// `/<collection>/<sourceId>/<association>`: the association field and its target.
-    Association { source: Arc<Collection>, source_id: i64, field: Field, target: Arc<Collection> },
+    Association { source: Arc<Collection>, source_id: i64, field: Box<Field>, target: Arc<Collection> },
 }
 
 /// What the route table is keyed by: a resource's kind (associations by cardinality, and whether the
@@ -398,7 +398,7 @@ fn resolve_association(app: &App, name: &str, source_id: &str, assoc: &str) -> R
     if !crate::collections::records::exists(app, &source, id)? {
         return Err(crate::error::record_not_found(id, &source.name));
     }
-    Ok(Resource::Association { source, source_id: id, field, target })
+    Ok(Resource::Association { source, source_id: id, field: Box::new(field), target })
 }
 
 #[cfg(test)]

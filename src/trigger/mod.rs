@@ -25,7 +25,8 @@ use crate::workflow::engine::{self, Flow};
 use crate::workflow::model::{ContextType, ExecStatus, TRIGGER_TYPE};
 use crate::workflow::repo::executions;
 
-/// The resource a trigger names.
+/// The resource a trigger names. One per request, so the large variant costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 enum Form {
     /// `<collection>:trigger` or the association form (then `link` is set).
     Record { coll: Arc<Collection>, link: Option<(Arc<Collection>, i64, Field)> },
