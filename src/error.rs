@@ -167,14 +167,6 @@ impl Error {
         self
     }
 
-    /// The first message and, for an internal error, its cause: what a log line or a job result shows.
-    pub fn with_cause(&self) -> String {
-        match &self.detail {
-            Some(d) => format!("{}: {d}", self.message()),
-            None => self.message().to_string(),
-        }
-    }
-
     pub fn message(&self) -> &str {
         self.entries.first().map(|e| e.message.as_str()).unwrap_or("")
     }

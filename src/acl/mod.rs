@@ -124,10 +124,6 @@ impl Cache {
         Ok(())
     }
 
-    fn policy(&self, role: &str) -> Option<RolePolicy> {
-        self.roles.get().get(&role.to_lowercase()).cloned()
-    }
-
     /// The decision: allowed with a scope, or `403 NO_PERMISSIONS`.
     pub fn check(&self, caller: &Caller, target: &Target) -> Result<Scope> {
         match target {
@@ -139,7 +135,9 @@ impl Cache {
         if caller.role == "root" {
             return Ok(Scope::All);
         }
-        let policy = self.policy(&caller.role).ok_or_else(no_permissions)?;
+        // One snapshot per decision, read in place: no policy is copied on the request path.
+        let roles = self.roles.get();
+        let policy = roles.get(&caller.role.to_lowercase()).ok_or_else(no_permissions)?;
         match target {
             Target::System if policy.pm => Ok(Scope::All),
             Target::Collection { name, action } => {

@@ -12,7 +12,7 @@ use serde_json::json;
 use super::request::Request;
 use super::route::Route;
 use super::Reply;
-use crate::acl::{self, roles, Target};
+use crate::acl::{self, roles, Scope, Target};
 use crate::action::{Ctx, Input, RowActions};
 use crate::app::App;
 use crate::auth::{self, api_keys, users, Credentials};
@@ -120,11 +120,11 @@ pub static ROUTES: &[Entry] = &[
     at(Roles, "create", System, |c, _| roles::writing(c, roles::create)),
     at(Roles, "update", System, |c, _| roles::writing(c, roles::update)),
     at(Roles, "destroy", System, |c, _| roles::writing(c, roles::destroy)),
-    at(RoleResources, "list", System, |c, r| roles::resources_list(c, r.role())),
-    at(RoleResources, "get", System, |c, r| roles::resources_get(c, r.role())),
-    at(RoleResources, "create", System, |c, r| roles::writing_resources(c, r.role(), roles::resources_create)),
-    at(RoleResources, "update", System, |c, r| roles::writing_resources(c, r.role(), roles::resources_update)),
-    at(RoleResources, "destroy", System, |c, r| roles::writing_resources(c, r.role(), roles::resources_destroy)),
+    at(RoleResources, "list", System, |c, r| roles::resources_list(c, r.role()?)),
+    at(RoleResources, "get", System, |c, r| roles::resources_get(c, r.role()?)),
+    at(RoleResources, "create", System, |c, r| roles::writing_resources(c, r.role()?, roles::resources_create)),
+    at(RoleResources, "update", System, |c, r| roles::writing_resources(c, r.role()?, roles::resources_update)),
+    at(RoleResources, "destroy", System, |c, r| roles::writing_resources(c, r.role()?, roles::resources_destroy)),
     at(ApiKeys, "create", LoggedInNoApiKey, |c, _| api_keys::create(c)),
     at(ApiKeys, "list", LoggedIn, |c, _| api_keys::list(c)),
     at(ApiKeys, "destroy", LoggedIn, |c, _| api_keys::destroy(c)),
@@ -136,8 +136,8 @@ pub static ROUTES: &[Entry] = &[
     at(Workflows, "revision", System, |c, _| wf::writing(c, wf::revision)),
     at(Workflows, "execute", System, |c, _| wf::writing(c, wf::execute)),
     at(Workflows, "trigger", Trigger, |c, _| trigger::handle_global(c)),
-    at(WorkflowNodes, "list", System, |c, r| wf::list_nodes(c, r.workflow_id())),
-    at(WorkflowNodes, "create", System, |c, r| wf::writing_nodes(c, r.workflow_id(), wf::create_node)),
+    at(WorkflowNodes, "list", System, |c, r| wf::list_nodes(c, r.workflow_id()?)),
+    at(WorkflowNodes, "create", System, |c, r| wf::writing_nodes(c, r.workflow_id()?, wf::create_node)),
     at(FlowNodes, "get", System, |c, _| wf::get_node(c)),
     at(FlowNodes, "update", System, |c, _| wf::writing(c, wf::update_node)),
     at(FlowNodes, "destroy", System, |c, _| wf::writing(c, wf::destroy_node)),
@@ -152,18 +152,18 @@ pub static ROUTES: &[Entry] = &[
     at(Collections, "create", System, |c, _| schema::create_collection(c)),
     at(Collections, "update", System, |c, _| schema::update_collection(c)),
     at(Collections, "destroy", System, |c, _| schema::destroy_collection(c)),
-    at(CollectionFields, "list", System, |c, r| schema::list_fields(c, r.collection())),
-    at(CollectionFields, "get", System, |c, r| schema::get_field(c, r.collection())),
-    at(CollectionFields, "create", System, |c, r| schema::create_collection_field(c, r.collection())),
-    at(CollectionFields, "update", System, |c, r| schema::update_field(c, r.collection())),
-    at(CollectionFields, "destroy", System, |c, r| schema::destroy_field(c, r.collection())),
+    at(CollectionFields, "list", System, |c, r| schema::list_fields(c, r.collection()?)),
+    at(CollectionFields, "get", System, |c, r| schema::get_field(c, r.collection()?)),
+    at(CollectionFields, "create", System, |c, r| schema::create_collection_field(c, r.collection()?)),
+    at(CollectionFields, "update", System, |c, r| schema::update_field(c, r.collection()?)),
+    at(CollectionFields, "destroy", System, |c, r| schema::destroy_field(c, r.collection()?)),
     at(Fields, "create", System, |c, _| schema::create_named_field(c)),
     at(Records, "list", Rows("view"), |c, r| records::list(c, &r.rows(c)?)),
     at(Records, "get", Rows("view"), |c, r| records::get(c, &r.rows(c)?)),
     at(Records, "create", Rows("create"), |c, r| records::create(c, &r.rows(c)?)),
     at(Records, "update", Rows("update"), |c, r| records::update(c, &r.rows(c)?)),
     at(Records, "destroy", Rows("destroy"), |c, r| records::destroy(c, &r.rows(c)?)),
-    at(Records, "trigger", Trigger, |c, r| trigger::handle_records(c, r.collection())),
+    at(Records, "trigger", Trigger, |c, r| trigger::handle_records(c, r.collection()?)),
     at(ToMany, "list", Rows("view"), |c, r| records::list(c, &r.rows(c)?)),
     at(ToMany, "get", Rows("view"), |c, r| records::get(c, &r.rows(c)?)),
     at(ToMany, "create", Rows("create"), |c, r| records::create(c, &r.rows(c)?)),
@@ -185,8 +185,12 @@ fn association_trigger(ctx: &Ctx, r: &Resource) -> Result<Reply> {
         Resource::Association { source, source_id, field, target } => {
             trigger::handle_association(ctx, source, *source_id, field, target)
         }
-        _ => unreachable!("the route table pairs association handlers with association kinds"),
+        _ => Err(mismatch("association_trigger")),
     }
+}
+
+fn mismatch(accessor: &str) -> Error {
+    Error::internal(format!("route table: {accessor} called on a resource of another kind"))
 }
 
 impl Resource {
@@ -214,26 +218,27 @@ impl Resource {
         }
     }
 
-    // The accessors below are only called by route table entries of the matching kind.
+    // The accessors below are called by route table entries of the matching kind; a mismatch (a wrong
+    // table line) answers 500 naming the accessor instead of panicking on the request path.
 
-    fn role(&self) -> &str {
+    fn role(&self) -> Result<&str> {
         match self {
-            Resource::RoleResources(role) => role,
-            _ => unreachable!("role() of a non-role resource"),
+            Resource::RoleResources(role) => Ok(role),
+            _ => Err(mismatch("role")),
         }
     }
 
-    fn workflow_id(&self) -> i64 {
+    fn workflow_id(&self) -> Result<i64> {
         match self {
-            Resource::WorkflowNodes(id) => *id,
-            _ => unreachable!("workflow_id() of a resource without a workflow"),
+            Resource::WorkflowNodes(id) => Ok(*id),
+            _ => Err(mismatch("workflow_id")),
         }
     }
 
-    fn collection(&self) -> &Arc<Collection> {
+    fn collection(&self) -> Result<&Arc<Collection>> {
         match self {
-            Resource::CollectionFields(c) | Resource::Records(c) => c,
-            _ => unreachable!("collection() of a resource without a collection"),
+            Resource::CollectionFields(c) | Resource::Records(c) => Ok(c),
+            _ => Err(mismatch("collection")),
         }
     }
 
@@ -244,7 +249,7 @@ impl Resource {
             Resource::Association { source, source_id, field, target } => {
                 On::association(ctx, source, *source_id, field, target)
             }
-            _ => unreachable!("rows() of a resource without rows"),
+            _ => Err(mismatch("rows")),
         }
     }
 
@@ -262,26 +267,40 @@ fn route_entry(kind: Kind, action: &str) -> Option<&'static Entry> {
     ROUTES.iter().find(|e| e.kind == kind && e.action == action)
 }
 
-pub fn handle(app: &App, req: Request) -> Outcome {
+pub fn handle(app: &App, mut req: Request) -> Outcome {
     let mut user_id = None;
-    let result = run(app, &req, &mut user_id);
+    let result = run(app, &mut req, &mut user_id);
     Outcome { result, user_id }
 }
 
-fn run(app: &App, req: &Request, user_id: &mut Option<i64>) -> Result<Reply> {
+/// The public actions: answered before authentication.
+enum Public {
+    Health,
+    SignIn,
+}
+
+fn public(req: &Request) -> Option<Public> {
+    let route = req.route.as_ref().ok().filter(|r| r.association.is_none())?;
+    match (route.resource.as_str(), route.action.as_str()) {
+        ("health", _) => Some(Public::Health),
+        ("auth", "signIn") => Some(Public::SignIn),
+        _ => None,
+    }
+}
+
+fn run(app: &App, req: &mut Request, user_id: &mut Option<i64>) -> Result<Reply> {
+    // The health check reads nothing of the request: it is answered before the input is built.
+    let public = public(req);
+    if let Some(Public::Health) = public {
+        return health(app);
+    }
     let input = req.input();
-    if let Ok(route) = &req.route {
-        if route.association.is_none() {
-            match (route.resource.as_str(), route.action.as_str()) {
-                ("health", _) => return health(app),
-                ("auth", "signIn") => return auth::handlers::sign_in(app, &input),
-                _ => {}
-            }
-        }
+    if let Some(Public::SignIn) = public {
+        return auth::handlers::sign_in(app, &input);
     }
     let creds = Credentials {
         authorization: req.authorization.as_deref(),
-        token_param: req.param_str("token"),
+        token_param: input.param_str("token"),
         role: req.x_role.as_deref(),
         authenticator: req.x_authenticator.as_deref(),
     };
@@ -300,14 +319,21 @@ fn run(app: &App, req: &Request, user_id: &mut Option<i64>) -> Result<Reply> {
     if !matches!(entry.guard, Guard::Trigger) {
         input.query()?;
     }
-    let row_actions = row_actions(app, &input, &caller, entry, &resource);
+    let row_actions = row_actions(app, &input, &caller, entry, &resource, scope);
     let ctx = Ctx { app, input: &input, caller: &caller, scope, row_actions };
     (entry.handler)(&ctx, &resource)
 }
 
 /// With `X-With-ACL-Meta` on a collection's list or get (not an association's, as in NocoBase): the
-/// caller's scope for each row action, for `meta.allowedActions`.
-fn row_actions(app: &App, input: &Input, caller: &auth::Caller, entry: &Entry, resource: &Resource) -> Option<RowActions> {
+/// caller's scope for each row action, for `meta.allowedActions`; `view` is the one just decided.
+fn row_actions(
+    app: &App,
+    input: &Input,
+    caller: &auth::Caller,
+    entry: &Entry,
+    resource: &Resource,
+    view: Scope,
+) -> Option<RowActions> {
     if !input.with_acl_meta || entry.kind != Records || !matches!(entry.guard, Guard::Rows("view")) {
         return None;
     }
@@ -315,7 +341,7 @@ fn row_actions(app: &App, input: &Input, caller: &auth::Caller, entry: &Entry, r
         let target = Target::Collection { name: resource.acl_collection().to_string(), action };
         app.acl.check(caller, &target).ok()
     };
-    Some(RowActions { view: may("view"), update: may("update"), destroy: may("destroy") })
+    Some(RowActions { view: Some(view), update: may("update"), destroy: may("destroy") })
 }
 
 fn health(app: &App) -> Result<Reply> {

@@ -38,15 +38,6 @@ impl Request {
         self.route.as_ref().map_err(Error::clone)
     }
 
-    /// A query parameter as a string (the first when repeated).
-    pub fn param_str(&self, name: &str) -> Option<&str> {
-        match self.query.as_ref().ok()?.get(name)? {
-            Value::String(s) => Some(s),
-            Value::Array(a) => a.first().and_then(|v| v.as_str()),
-            _ => None,
-        }
-    }
-
     /// The body as JSON whatever the content type (curl -d sends a form type); `None` when empty or null.
     fn json(&self) -> Result<Option<Value>> {
         if matches!(self.method, Method::Get) {
@@ -81,8 +72,8 @@ impl Request {
         h.finalize().to_vec()
     }
 
-    /// The core's view of this request.
-    pub fn input(&self) -> Input {
+    /// The core's view of this request. The parsed query moves into it (the request keeps an empty one).
+    pub fn input(&mut self) -> Input {
         let (resource, action, path_tk) = match &self.route {
             Ok(r) => {
                 let name = match &r.association {
@@ -96,7 +87,7 @@ impl Request {
         Input {
             resource,
             action,
-            params: self.query.clone(),
+            params: std::mem::replace(&mut self.query, Ok(Map::new())),
             path_tk,
             body: self.json(),
             peer_ip: self.peer_ip,
