@@ -32,13 +32,6 @@ pub fn count_users(c: &Connection) -> Result<u64> {
     Ok(c.prepare_cached("SELECT COUNT(*) FROM users")?.query_row([], |r| r.get::<_, i64>(0))? as u64)
 }
 
-/// Users by id; `limit` -1 is all.
-pub fn list_users(c: &Connection, limit: i64, offset: i64) -> Result<Vec<User>> {
-    let mut st = c.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id LIMIT ?1 OFFSET ?2"))?;
-    let rows = st.query_map(params![limit, offset], |r| user_from_row(r, 0))?;
-    collect(rows)
-}
-
 pub fn load_user(c: &Connection, id: i64) -> Result<Option<User>> {
     c.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
         .query_row(params![id], |r| user_from_row(r, 0))
