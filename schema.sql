@@ -93,7 +93,9 @@ CREATE TABLE IF NOT EXISTS workflows (
   options     TEXT NOT NULL DEFAULT '{}',
   executed    INTEGER NOT NULL DEFAULT 0,
   createdAt   TEXT NOT NULL,
-  updatedAt   TEXT NOT NULL
+  updatedAt   TEXT NOT NULL,
+  createdById INTEGER REFERENCES users(id) ON DELETE SET NULL,   -- schema version 2
+  updatedById INTEGER REFERENCES users(id) ON DELETE SET NULL
 );
 CREATE INDEX IF NOT EXISTS workflows_key ON workflows(key);
 CREATE UNIQUE INDEX IF NOT EXISTS workflows_one_current ON workflows(key) WHERE current = 1;

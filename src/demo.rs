@@ -53,6 +53,7 @@ pub fn install(app: &App) -> Result<bool> {
 }
 
 fn workflow(c: &rusqlite::Connection, key: &str, title: &str, sync: bool, config: Value, chain: &[(&str, &str, Value)]) -> Result<()> {
+    let root = Some(root_id(c)?);
     let id = insert_workflow(
         c,
         &NewWorkflow {
@@ -64,6 +65,7 @@ fn workflow(c: &rusqlite::Connection, key: &str, title: &str, sync: bool, config
             sync,
             options: default_options(None),
         },
+        root,
     )?;
     insert_chain(c, id, chain)
 }

@@ -238,3 +238,39 @@ fn the_workflow_pages_parameter_sets() {
 fn enc(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
+
+/// Point 7, the workflow canvas (plugin-workflow's WorkflowPage): `workflows:get` by `filter` alone, with
+/// `appends` `nodes`, `stats.executed`, `versionStats.executed`, `createdBy`, `updatedBy` — an append
+/// ending in a column gives the association with that column — and the authors recorded per version.
+#[test]
+fn the_workflow_canvas_reads_a_workflow_as_nocobase_answers() {
+    let s = Server::start();
+    let (wid, _) = run_once(&s, json!({"type": 0}));
+    let filter = enc(&json!({"id": wid}).to_string());
+    let w = s.ok(
+        "GET",
+        &format!("/api/workflows:get?filter={filter}&appends[]=nodes&appends[]=stats.executed&appends[]=versionStats.executed&appends[]=createdBy&appends[]=updatedBy"),
+        None,
+    );
+    assert_eq!((w["id"].as_i64(), w["nodes"].as_array().map(Vec::len)), (Some(wid), Some(1)), "{w}");
+    assert_eq!((w["stats"].clone(), w["versionStats"].clone()), (json!({"executed": 1}), json!({"executed": 1})));
+    assert_eq!((w["createdById"].clone(), w["updatedById"].clone()), (json!(1), json!(1)));
+    assert_eq!((w["createdBy"]["username"].clone(), w["updatedBy"]["id"].clone()), (json!("admin"), json!(1)));
+    assert!(w["createdBy"].get("password").is_none(), "{w}");
+    // filterByTk and filter together must both match; neither gives the first row.
+    let nope = enc(&json!({"title": "nope"}).to_string());
+    assert_eq!(s.ok("GET", &format!("/api/workflows:get/{wid}?filter={nope}"), None), Value::Null);
+    assert_eq!(s.ok("GET", "/api/workflows:get?fields[]=id", None), json!({"id": wid}));
+
+    // Another admin changes the version and makes a revision: updatedBy moves, createdBy stays; the
+    // revision is the admin's.
+    let admin = s.user("editor", &["admin"]);
+    let editor = s.ok("GET", "/api/users:list?filter=%7B%22username%22:%22editor%22%7D", None)[0]["id"].clone();
+    let (st, v) = s.post(&admin, &format!("/api/workflows:update/{wid}"), json!({"title": "renamed"}));
+    assert_eq!(st, 200, "{v}");
+    let w = s.ok("GET", &format!("/api/workflows:get/{wid}?appends[]=createdBy.username&appends[]=updatedBy.username"), None);
+    assert_eq!((w["createdBy"].clone(), w["updatedBy"].clone()), (json!({"username": "admin"}), json!({"username": "editor"})));
+    let (st, v) = s.post(&admin, &format!("/api/workflows:revision/{wid}"), json!({}));
+    assert_eq!(st, 200, "{v}");
+    assert_eq!((v["data"]["createdById"].clone(), v["data"]["updatedById"].clone()), (editor.clone(), editor));
+}

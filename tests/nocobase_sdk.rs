@@ -63,7 +63,7 @@ fn nocobase_sdk_works_unchanged() {
         out.status.success(),
         "the SDK script failed ({}):\n{stdout}\n{stderr}\n--- server log ---\n{}",
         out.status,
-        s.stderr_text()
+        s.log_text()
     );
     assert!(stdout.contains("checks passed"), "{stdout}");
     for point in 1..=7 {

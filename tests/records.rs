@@ -242,7 +242,8 @@ fn acceptance_8_appends() {
     assert_eq!(list.as_array().unwrap().iter().map(|p| p["comments"].as_array().unwrap().len()).collect::<Vec<_>>(), vec![2, 1, 0]);
     for (q, want) in [
         ("appends=title", "NOT_AN_ASSOCIATION"),
-        ("appends=category.title", "NOT_AN_ASSOCIATION"),
+        ("appends=title.id", "NOT_AN_ASSOCIATION"),
+        ("appends=comments.content.id", "NOT_AN_ASSOCIATION"),
         ("appends=nope", "UNKNOWN_FIELD"),
         ("appends=category.nope", "UNKNOWN_FIELD"),
         ("appends=category.posts.category.posts.category", "INVALID_PARAMETER"),
@@ -253,6 +254,15 @@ fn acceptance_8_appends() {
     let (_, v) = s.get(&s.root(), "/api/posts:get/1?appends=title");
     assert_eq!(message(&v), "\"title\" is not an association of collection \"posts\"");
     assert_eq!(s.ok("GET", "/api/posts:get/1?appends=category.posts.category.posts", None)["id"], 1, "four levels are fine");
+    // A path ending in a column appends the association with only that column (NocoBase's shape);
+    // the association appended by name as well stays whole.
+    let p = s.ok("GET", "/api/posts:get/1?appends[]=category.title&appends[]=comments.content", None);
+    assert_eq!((p["category"].clone(), p["comments"].clone()), (json!({"title": "News"}), json!([{"content": "c1"}, {"content": "c3"}])));
+    let p = s.ok("GET", "/api/posts:get/1?appends[]=category.title&appends[]=category", None);
+    assert_eq!(p["category"]["id"], 1);
+    let p = s.ok("GET", "/api/posts:get/1?appends[]=comments.post.title", None);
+    assert_eq!(p["comments"][0]["post"], json!({"title": "p1"}));
+    assert_eq!(p["comments"][0]["content"], "c1", "levels on the way stay whole");
 }
 
 fn three_samples(s: &Server) {

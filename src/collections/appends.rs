@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use serde_json::Value;
 
 use super::filter::{not_an_association, unknown_field};
-use super::registry::{Collection, Kind, Schema};
+use super::registry::{absent_column, Collection, Kind, Schema};
 use super::rows::{self, Record};
 use crate::error::{invalid_param, Error, Result};
 
@@ -42,8 +42,9 @@ impl Tree {
     }
 }
 
-/// Validates `paths` against the registry: unknown segment → `UNKNOWN_FIELD`, a column →
-/// `NOT_AN_ASSOCIATION`, more than four levels → `INVALID_PARAMETER`.
+/// Validates `paths` against the registry: unknown segment → `UNKNOWN_FIELD`, a column before the
+/// last segment or alone → `NOT_AN_ASSOCIATION`, more than four levels → `INVALID_PARAMETER`. A path
+/// ending in a column (`category.title`) appends the association with only that column.
 pub fn parse(schema: &Schema, coll: &Collection, paths: &[String]) -> Result<Tree> {
     let mut tree = Tree::default();
     for path in paths {
@@ -57,15 +58,34 @@ pub fn parse(schema: &Schema, coll: &Collection, paths: &[String]) -> Result<Tre
         }
         let mut node = &mut tree;
         let mut cur = coll;
+        let mut column = None;
         for (i, seg) in segs.iter().enumerate() {
-            let field = cur.field(seg).ok_or_else(|| unknown_field(seg, &cur.name))?;
+            let last = i + 1 == segs.len();
+            let field = match cur.field(seg) {
+                Some(f) => f,
+                None if last && i > 0 && absent_column(&cur.name, seg) => {
+                    column = Some(seg.to_string());
+                    break;
+                }
+                None => return Err(unknown_field(seg, &cur.name)),
+            };
             if !field.is_association() {
+                if last && i > 0 {
+                    column = Some(field.name.clone());
+                    break;
+                }
                 return Err(not_an_association(&segs[..=i].join("."), &coll.name));
             }
             node = node.child(&field.name);
             cur = target_of(schema, cur, &field.name)?;
         }
-        node.whole = true;
+        match column {
+            // `category.title`: the association with that column (NocoBase's options parser treats a
+            // last segment that is an attribute as the attributes to load); `appends=category` as well
+            // keeps it whole.
+            Some(c) => node.keep.get_or_insert_with(Vec::new).push(c),
+            None => node.whole = true,
+        }
     }
     Ok(tree)
 }

@@ -342,9 +342,12 @@ fn workflows_collection() -> Collection {
         &[
             ("id", BigInt), ("key", String), ("title", String), ("description", Text), ("type", String),
             ("config", Json), ("enabled", Boolean), ("sync", Boolean), ("current", Boolean), ("options", Json),
-            ("executed", Integer), ("createdAt", Datetime), ("updatedAt", Datetime),
+            ("executed", Integer), ("createdAt", Datetime), ("updatedAt", Datetime), ("createdById", BigInt),
+            ("updatedById", BigInt),
         ],
         vec![
+            ("createdBy", belongs_to("users", "createdById")),
+            ("updatedBy", belongs_to("users", "updatedById")),
             ("nodes", has_many("flow_nodes", "workflowId")),
             ("executions", has_many("executions", "workflowId")),
             ("stats", has_one_by_id(WORKFLOW_STATS)),
@@ -415,7 +418,7 @@ fn workflow_version_stats_collection() -> Collection {
 /// `except[]=stack` on executions): accepted in `fields` and `except`, where they change nothing.
 pub fn absent_column(collection: &str, name: &str) -> bool {
     let names: &[&str] = match collection {
-        "workflows" => &["triggerTitle", "invalid", "allExecuted", "createdById", "updatedById"],
+        "workflows" => &["triggerTitle", "invalid", "allExecuted"],
         "executions" => &["stack", "eventKey", "dispatched", "parentExecutionId", "expiresAt"],
         "jobs" => &["startedAt", "log"],
         _ => &[],

@@ -5,12 +5,17 @@ use rusqlite::Connection;
 use super::OpenError;
 
 /// The schema version this binary writes. Raise it and add a step to `MIGRATIONS` when schema.sql changes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = include_str!("../../schema.sql");
 
-/// `MIGRATIONS[i]` takes a store from version `i + 1` to `i + 2`. Empty while only version 1 exists.
-const MIGRATIONS: &[&str] = &[];
+/// `MIGRATIONS[i]` takes a store from version `i + 1` to `i + 2`; the last step ends where schema.sql is.
+const MIGRATIONS: &[&str] = &[
+    // 1 → 2: who created and last changed a workflow version (NocoBase's workflows have createdBy and
+    // updatedBy); versions made before stay NULL.
+    "ALTER TABLE workflows ADD COLUMN createdById INTEGER REFERENCES users(id) ON DELETE SET NULL;
+     ALTER TABLE workflows ADD COLUMN updatedById INTEGER REFERENCES users(id) ON DELETE SET NULL;",
+];
 
 /// NocoBase's executed counts (`workflowStats` per key, `workflowVersionStats` per version) computed from
 /// the stored versions and executions, never stored: temporary views each connection creates after the
@@ -50,4 +55,40 @@ pub(super) fn apply(conn: &mut Connection, shown: &str) -> Result<(), OpenError>
     tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};")).map_err(err)?;
     tx.commit().map_err(err)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// schema.sql as version 1 wrote it: without the workflow authors of version 2.
+    fn version_1_schema() -> String {
+        let v2 = "  updatedAt   TEXT NOT NULL,\n  createdById INTEGER REFERENCES users(id) ON DELETE SET NULL,   -- schema version 2\n  updatedById INTEGER REFERENCES users(id) ON DELETE SET NULL\n);";
+        assert!(SCHEMA.contains(v2), "schema.sql's workflows table changed; update this test's version 1");
+        SCHEMA.replacen(v2, "  updatedAt   TEXT NOT NULL\n);", 1)
+    }
+
+    fn columns(c: &Connection, table: &str) -> Vec<String> {
+        let mut st = c.prepare(&format!("SELECT name FROM pragma_table_info('{table}')")).unwrap();
+        st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+    }
+
+    /// A version 1 store with a workflow is migrated in place: the row stays, the authors are NULL, and the
+    /// result has the columns a fresh store has.
+    #[test]
+    fn a_version_1_store_migrates_to_the_current_schema() {
+        let mut old = Connection::open_in_memory().unwrap();
+        old.execute_batch(&version_1_schema()).unwrap();
+        old.execute_batch("PRAGMA user_version = 1;
+            INSERT INTO workflows (key, type, createdAt, updatedAt) VALUES ('k', 'custom-action', 'x', 'x');").unwrap();
+        assert!(!columns(&old, "workflows").contains(&"createdById".to_string()));
+        apply(&mut old, "old").unwrap();
+        let mut fresh = Connection::open_in_memory().unwrap();
+        apply(&mut fresh, "fresh").unwrap();
+        assert_eq!(columns(&old, "workflows"), columns(&fresh, "workflows"));
+        let v: i64 = old.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        let row: (String, Option<i64>) = old.query_row("SELECT key, createdById FROM workflows", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        assert_eq!(row, ("k".to_string(), None));
+    }
 }

@@ -47,12 +47,22 @@ fn list_table(ctx: &Ctx, table: &str, scope: Option<Value>) -> Result<Reply> {
     Ok(Reply::list(Value::Array(rows), page.map(|p| p.meta(count))))
 }
 
-/// One row of a system table by `filterByTk`, shaped as [`list_table`] shapes rows; `null` when absent.
+/// The first row of a system table (by `sort`, then id) matching `filterByTk` and `filter`, both optional
+/// as in NocoBase's `get` (`workflows:get?filter={"id":1}` is how its workflow canvas asks), shaped as
+/// [`list_table`] shapes rows; `null` when none matches.
 fn get_table(ctx: &Ctx, table: &str) -> Result<Reply> {
-    let id = one_id(ctx)?;
+    let by_id = match ctx.input.filter_by_tk()? {
+        Tk::None => None,
+        Tk::One(id) => Some(json!({ "id": id })),
+        Tk::Many(_) => return Err(crate::action::tk_invalid()),
+    };
+    let filter = match (by_id, read_filter(ctx)?) {
+        (Some(a), Some(b)) => Some(json!({ "$and": [a, b] })),
+        (a, b) => a.or(b),
+    };
     let schema = ctx.app.registry.snapshot();
     let coll = system_collection(&schema, table)?;
-    let opts = ReadOptions { filter: Some(json!({ "id": id })), ..shape_options(ctx) };
+    let opts = ReadOptions { filter, page: Some(crate::action::Page { page: 1, page_size: 1 }), ..shape_options(ctx) };
     let row = ctx.app.store.read(|c| records::list(c, &schema, &coll, &opts))?.0.into_iter().next();
     Ok(Reply::data(row.unwrap_or(Value::Null)))
 }
@@ -252,14 +262,14 @@ pub fn create_workflow(ctx: &Ctx) -> Result<Reply> {
         options,
     };
     let w = ctx.app.store.write(|c| {
-        let id = insert_workflow(c, &new)?;
+        let id = insert_workflow(c, &new, Some(ctx.caller.user.id))?;
         workflows::get(c, id)?.ok_or_else(|| Error::internal("workflow vanished"))
     })?;
     Ok(Reply::data(w.to_json()))
 }
 
-/// Inserts the first (current) version of a key; an existing key is `KEY_EXISTS`.
-pub fn insert_workflow(c: &Connection, w: &NewWorkflow) -> Result<i64> {
+/// Inserts the first (current) version of a key, made by user `actor`; an existing key is `KEY_EXISTS`.
+pub fn insert_workflow(c: &Connection, w: &NewWorkflow, actor: Option<i64>) -> Result<i64> {
     let key = match &w.key {
         Some(k) if workflows::key_exists(c, k)? => {
             return Err(bad(Code::KeyExists, format!("Workflow key \"{k}\" is already used; create a revision instead")))
@@ -267,7 +277,7 @@ pub fn insert_workflow(c: &Connection, w: &NewWorkflow) -> Result<i64> {
         Some(k) => k.clone(),
         None => random_key(),
     };
-    workflows::insert(c, &key, TRIGGER_TYPE, w, true)
+    workflows::insert(c, &key, TRIGGER_TYPE, w, true, actor)
 }
 
 /// Appends a chain of `(key, type, config)` nodes to an empty workflow (the demo's fixed flows).
@@ -335,7 +345,7 @@ pub fn update_workflow(ctx: &Ctx) -> Result<Reply> {
             Some(_) => return Err(invalid_value("Field \"enabled\" expects boolean")),
             None => {}
         }
-        workflows::touch(c, id)?;
+        workflows::touch(c, id, Some(ctx.caller.user.id))?;
         let w = workflows::get(c, id)?.ok_or_else(|| Error::internal("workflow vanished"))?;
         Ok(Reply::data(json!([w.to_json()])))
     })
@@ -360,7 +370,7 @@ pub fn destroy_workflow(ctx: &Ctx) -> Result<Reply> {
 
 /// Copies `w` and its nodes into a new version, under the same key or a new one.
 /// The copy starts disabled; the caller enables it when asked.
-fn copy_version(c: &Connection, w: &Workflow, key: &str, title: Option<String>, current: bool) -> Result<i64> {
+fn copy_version(c: &Connection, w: &Workflow, key: &str, title: Option<String>, current: bool, actor: Option<i64>) -> Result<i64> {
     let copy = NewWorkflow {
         key: None,
         title,
@@ -370,7 +380,7 @@ fn copy_version(c: &Connection, w: &Workflow, key: &str, title: Option<String>, 
         sync: w.sync,
         options: w.options.clone(),
     };
-    let new_id = workflows::insert(c, key, &w.kind, &copy, current)?;
+    let new_id = workflows::insert(c, key, &w.kind, &copy, current, actor)?;
     let nodes = workflows::nodes(c, w.id)?;
     let mut map = std::collections::HashMap::new();
     for n in &nodes {
@@ -397,14 +407,15 @@ pub fn revision(ctx: &Ctx) -> Result<Reply> {
     let values = ctx.input.values()?.unwrap_or_default();
     let same_key = read_filter(ctx)?.and_then(|f| f.get("key").and_then(Value::as_str).map(str::to_string));
     let enabled = values.get("enabled").and_then(Value::as_bool).unwrap_or(false);
+    let actor = Some(ctx.caller.user.id);
     let w = ctx.app.store.write(|c| {
         let w = workflows::get(c, id)?.ok_or_else(workflow_not_found)?;
         let new_id = match &same_key {
-            Some(k) if *k == w.key => copy_version(c, &w, &w.key, opt_text(&values, "title").or(w.title.clone()), false)?,
+            Some(k) if *k == w.key => copy_version(c, &w, &w.key, opt_text(&values, "title").or(w.title.clone()), false, actor)?,
             Some(k) => return Err(bad(Code::InvalidKey, format!("Workflow key \"{k}\" is not the key of workflow {id}"))),
             None => {
                 let title = opt_text(&values, "title").unwrap_or_else(|| format!("{} copy", w.title.clone().unwrap_or_default()));
-                copy_version(c, &w, &random_key(), Some(title), true)?
+                copy_version(c, &w, &random_key(), Some(title), true, actor)?
             }
         };
         let created = workflows::get(c, new_id)?.ok_or_else(|| Error::internal("revision vanished"))?;
@@ -446,7 +457,7 @@ pub fn execute(ctx: &Ctx) -> Result<Reply> {
     let outcome = engine::run_in_request(app, flow.clone(), context, true, false)?;
     let mut out = json!({ "execution": { "id": outcome.execution_id, "status": outcome.status } });
     if auto_revision && executed_before == 0 {
-        let new_id = app.store.write(|c| copy_version(c, &flow.workflow, &flow.workflow.key, flow.workflow.title.clone(), false))?;
+        let new_id = app.store.write(|c| copy_version(c, &flow.workflow, &flow.workflow.key, flow.workflow.title.clone(), false, Some(ctx.caller.user.id)))?;
         out["newVersionId"] = json!(new_id);
     }
     app.workflows.invalidate();
@@ -800,11 +811,11 @@ mod tests {
         let (_dir, s) = store();
         let (orig, copy) = s
             .write(|c| {
-                let id = insert_workflow(c, &new_workflow())?;
+                let id = insert_workflow(c, &new_workflow(), None)?;
                 let chain = [("a", "calculation", json!({})), ("b", "calculation", json!({})), ("c", "end", json!({ "x": 1 }))];
                 insert_chain(c, id, &chain)?;
                 let w = workflows::get(c, id)?.expect("workflow");
-                let copy_id = copy_version(c, &w, &w.key, None, false)?;
+                let copy_id = copy_version(c, &w, &w.key, None, false, None)?;
                 Ok((workflows::nodes(c, id)?, workflows::nodes(c, copy_id)?))
             })
             .expect("write");

@@ -120,6 +120,8 @@ pub struct Workflow {
     pub executed: i64,
     pub created_at: String,
     pub updated_at: String,
+    pub created_by_id: Option<i64>,
+    pub updated_by_id: Option<i64>,
 }
 
 fn json_col(r: &Row, i: usize) -> rusqlite::Result<Value> {
@@ -144,6 +146,8 @@ impl Workflow {
             executed: r.get(10)?,
             created_at: r.get(11)?,
             updated_at: r.get(12)?,
+            created_by_id: r.get(13)?,
+            updated_by_id: r.get(14)?,
         })
     }
 
@@ -154,6 +158,7 @@ impl Workflow {
             "current": if self.current { json!(true) } else { Value::Null },
             "options": self.options, "executed": self.executed,
             "createdAt": self.created_at, "updatedAt": self.updated_at,
+            "createdById": self.created_by_id, "updatedById": self.updated_by_id,
         })
     }
 

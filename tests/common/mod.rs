@@ -319,14 +319,18 @@ impl Server {
     /// The log never holds a token, a password or a password hash the tests have seen: the stderr of a
     /// spawned server, or everything the in-process servers of this test binary logged.
     pub fn assert_log_clean(&self) {
-        let log = match &self.stderr_path {
-            Some(_) => self.stderr_text(),
-            // What was logged while this server ran (each server checks its own stretch, with every
-            // token and password known by its end, its own included).
-            None => log::text_from(self.log_from),
-        };
+        let log = self.log_text();
         if let Some(found) = secrets::find_secret_in(&log, true) {
             panic!("the log of {} contains a secret ({found})", self.base);
+        }
+    }
+
+    /// The server's log so far: the stderr of a spawned server, or what was logged while this in-process
+    /// server ran (in-process servers of one test binary share the log; each reads its own stretch).
+    pub fn log_text(&self) -> String {
+        match &self.stderr_path {
+            Some(_) => self.stderr_text(),
+            None => log::text_from(self.log_from),
         }
     }
 

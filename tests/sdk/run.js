@@ -281,6 +281,21 @@ async function main() {
     assert.deepEqual(revisions.data.data[0].versionStats, { executed: 3 });
   });
 
+  await check('point 7: workflows:get as the workflow canvas asks (filter id; appends nodes, stats.executed, versionStats.executed, createdBy, updatedBy)', async () => {
+    const { data } = await r('workflows').get({
+      filter: { id: wf.one.id },
+      appends: ['nodes', 'stats.executed', 'versionStats.executed', 'createdBy', 'updatedBy'],
+    });
+    const w = data.data;
+    assert.equal(w.id, wf.one.id);
+    assert.equal(w.nodes.length, 1);
+    assert.deepEqual([w.stats, w.versionStats], [{ executed: 3 }, { executed: 3 }]);
+    assert.equal(w.createdById, w.createdBy.id);
+    assert.equal(w.updatedById, w.updatedBy.id);
+    assert.equal(w.createdBy.username, 'admin');
+    assert.equal(w.createdBy.password, undefined);
+  });
+
   let execId;
   await check('executions: list by key, newest first', async () => {
     const { data } = await r('executions').list({ filter: { key: wf.one.key }, sort: ['-id'] });

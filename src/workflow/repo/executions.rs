@@ -213,7 +213,7 @@ mod tests {
                 sync: false,
                 options: json!({}),
             };
-            let wid = workflows::insert(c, "k", "custom-action", &new, true)?;
+            let wid = workflows::insert(c, "k", "custom-action", &new, true, None)?;
             let w = workflows::get(c, wid)?.expect("workflow");
             let id = insert_queued(c, &w, &json!({ "data": 1 }))?;
             assert_eq!(status(c, id)?, Some(None));

@@ -9,7 +9,7 @@ use crate::workflow::model::{Node, Workflow};
 
 /// The columns `Workflow::from_row` reads, in its order.
 const WORKFLOW_COLUMNS: &str =
-    "id, key, title, description, type, config, enabled, sync, current, options, executed, createdAt, updatedAt";
+    "id, key, title, description, type, config, enabled, sync, current, options, executed, createdAt, updatedAt, createdById, updatedById";
 
 /// The columns `Node::from_row` reads, in its order.
 const NODE_COLUMNS: &str =
@@ -44,14 +44,15 @@ pub fn key_exists(c: &Connection, key: &str) -> Result<bool> {
     Ok(c.query_row("SELECT 1 FROM workflows WHERE key = ?1 LIMIT 1", params![key], |_| Ok(())).optional()?.is_some())
 }
 
-/// One row under `key` (`w.key` is not read: the caller has chosen the key). Returns its id.
-pub fn insert(c: &Connection, key: &str, kind: &str, w: &NewWorkflow, current: bool) -> Result<i64> {
+/// One row under `key` (`w.key` is not read: the caller has chosen the key), made by user `actor`.
+/// Returns its id.
+pub fn insert(c: &Connection, key: &str, kind: &str, w: &NewWorkflow, current: bool, actor: Option<i64>) -> Result<i64> {
     c.execute(
-        "INSERT INTO workflows (key, title, description, type, config, enabled, sync, current, options, executed, createdAt, updatedAt)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10)",
+        "INSERT INTO workflows (key, title, description, type, config, enabled, sync, current, options, executed, createdAt, updatedAt, createdById, updatedById)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10, ?11, ?11)",
         params![
             key, w.title, w.description, kind, w.config.to_string(), w.enabled, w.sync,
-            current.then_some(1), w.options.to_string(), crate::time::now_iso()
+            current.then_some(1), w.options.to_string(), crate::time::now_iso(), actor
         ],
     )?;
     Ok(c.last_insert_rowid())
@@ -88,8 +89,12 @@ pub fn set_enabled(c: &Connection, id: i64, enabled: bool) -> Result<()> {
     Ok(())
 }
 
-pub fn touch(c: &Connection, id: i64) -> Result<()> {
-    c.execute("UPDATE workflows SET updatedAt = ?2 WHERE id = ?1", params![id, crate::time::now_iso()])?;
+/// Version `id` was changed now by user `actor`.
+pub fn touch(c: &Connection, id: i64, actor: Option<i64>) -> Result<()> {
+    c.execute(
+        "UPDATE workflows SET updatedAt = ?2, updatedById = COALESCE(?3, updatedById) WHERE id = ?1",
+        params![id, crate::time::now_iso(), actor],
+    )?;
     Ok(())
 }
 
