@@ -811,7 +811,8 @@
     } else {
       s += ' \\\n';
     }
-    s += `  "${opts.url}"`;
+    // Single quotes: inside double quotes an interactive bash expands `key!association` (history).
+    s += `  ${shellQuote(opts.url)}`;
     return s;
   }
 

@@ -64,6 +64,27 @@ pub struct Input {
 
 static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
 
+/// How deep a body's arrays and objects may nest. The store keeps a body inside an execution's context
+/// and jobs' results (a few levels more) and must read it back, and serde_json stops at 128 levels.
+pub const MAX_BODY_DEPTH: usize = 64;
+
+/// `400 INVALID_JSON` when `body` nests deeper than [`MAX_BODY_DEPTH`] (counted without recursion).
+pub fn check_depth(body: &Value) -> Result<()> {
+    let mut stack = vec![(body, 1usize)];
+    while let Some((v, depth)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match v {
+            Value::Array(a) => Box::new(a.iter()),
+            Value::Object(o) => Box::new(o.values()),
+            _ => continue,
+        };
+        if depth > MAX_BODY_DEPTH {
+            return Err(bad(Code::InvalidJson, format!("Request body nests deeper than {MAX_BODY_DEPTH} levels")));
+        }
+        stack.extend(children.map(|c| (c, depth + 1)));
+    }
+    Ok(())
+}
+
 impl Input {
     /// An input with parameters and values only (for doors other than HTTP, and tests).
     pub fn new(resource: &str, action: &str, params: Map<String, Value>, body: Option<Value>) -> Input {
@@ -72,7 +93,10 @@ impl Input {
             action: action.to_string(),
             params: Ok(params),
             path_tk: None,
-            body: Ok(body),
+            body: match body {
+                Some(b) => check_depth(&b).map(|()| Some(b)),
+                None => Ok(None),
+            },
             peer_ip: None,
             idempotency: None,
             with_acl_meta: false,

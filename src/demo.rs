@@ -114,15 +114,18 @@ pub fn describe(d: std::time::Duration) -> String {
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 
-/// The banner lines after the root lines.
+/// The banner lines after the root lines. Every word is in single quotes: an interactive bash expands
+/// `!category` inside double quotes (history expansion) and answers "event not found".
 pub fn banner(base: &str, token: &str) -> Vec<String> {
     let h = format!("-H 'Authorization: Bearer {token}' -H 'X-Role: root'");
+    let url = |path: &str| format!("'{base}/api/{path}'");
     vec![
         "try:".to_string(),
-        format!("  curl -X POST {h} \"{base}/api/samples:trigger/1?triggerWorkflows=demo_sample_sync\""),
-        format!("  curl -X POST {h} -d '{{\"title\":\"Sample 1\",\"indicator\":91}}' \"{base}/api/samples:trigger?triggerWorkflows=demo_sample_sync\""),
-        format!("  curl -X POST {h} -d '{{\"title\":\"Edited\",\"indicator\":95}}' \"{base}/api/samples:trigger/1?triggerWorkflows=demo_sample_sync\""),
-        format!("  curl -X POST {h} \"{base}/api/posts:trigger/1?triggerWorkflows=demo_category!category\""),
-        format!("  curl -X POST {h} \"{base}/api/workflows:trigger?triggerWorkflows=demo_global\""),
+        format!("  curl -X POST {h} {}", url("samples:trigger/1?triggerWorkflows=demo_sample_sync")),
+        format!("  curl -X POST {h} -d '{{\"title\":\"Sample 1\",\"indicator\":91}}' {}", url("samples:trigger?triggerWorkflows=demo_sample_sync")),
+        format!("  curl -X POST {h} -d '{{\"title\":\"Edited\",\"indicator\":95}}' {}", url("samples:trigger/1?triggerWorkflows=demo_sample_sync")),
+        format!("  curl -X POST {h} {}", url("posts:trigger/1?triggerWorkflows=demo_category!category")),
+        format!("  curl -X POST {h} {}", url("workflows:trigger?triggerWorkflows=demo_global")),
     ]
 }
+

@@ -432,7 +432,18 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     };
     b.goto(&s.url(&format!("/admin/#/workflows/{}", by_key("demo_category"))));
     let assoc = b.text("[data-call=\"assoc-posts-category\"] pre");
-    assert!(assoc.contains(&format!("{}/api/posts:trigger/<id>?triggerWorkflows=demo_category!category", s.base)), "{assoc}");
+    let assoc_url = format!("{}/api/posts:trigger/<id>?triggerWorkflows=demo_category!category", s.base);
+    assert!(assoc.contains(&assoc_url), "{assoc}");
+    // Issue 11.15: every call on the page pastes into an interactive bash (history expansion on) and
+    // hands curl the URL whole; `key!association` in double quotes was "event not found".
+    let calls = b.js("return Array.from(document.querySelectorAll('pre.curl')).map(p => p.textContent)", json!([]));
+    let calls: Vec<String> = calls.as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    assert!(calls.len() >= 3, "{calls:?}");
+    for call in &calls {
+        let words = words_in_interactive_bash(call).unwrap_or_else(|e| panic!("bash refuses {call}: {e}"));
+        assert!(words.last().is_some_and(|u| u.starts_with(&format!("{}/api/", s.base))), "{call} → {words:?}");
+    }
+    assert!(calls.iter().any(|c| c.ends_with(&format!("'{assoc_url}'"))), "{calls:?}");
     b.goto(&s.url(&format!("/admin/#/workflows/{}", by_key("demo_global"))));
     let global = b.text("#call-global");
     assert!(global.contains(&format!("{}/api/workflows:trigger?triggerWorkflows=demo_global", s.base)), "{global}");

@@ -73,6 +73,13 @@ fn demo_first_start_banner_calls_and_second_start() {
     let token = printed_token(&lines);
     let curls = curl_lines(&lines);
     assert_eq!(curls.len(), 5, "{lines:#?}");
+    // Issue 11.15: every line pastes into an interactive bash as printed (`!category` in double quotes
+    // would be history-expanded: "event not found"), and bash passes curl the words the test sends.
+    let at = lines.iter().position(|l| l == "try:").unwrap();
+    for (line, c) in lines[at + 1..].iter().filter(|l| l.trim_start().starts_with("curl ")).zip(&curls) {
+        let words = words_in_interactive_bash(line.trim()).unwrap_or_else(|e| panic!("bash refuses {line}: {e}"));
+        assert_eq!(words.last(), Some(&c.url), "{line}");
+    }
 
     // Case 3: the first line is the seed's call by id, the answer its message.
     assert_eq!(curls[0].url, format!("{}/api/samples:trigger/1?triggerWorkflows=demo_sample_sync", s.base));

@@ -7,7 +7,10 @@ use crate::error::{bad, invalid_value, record_not_found, Code, Result};
 use crate::action::{Ctx, Tk};
 use crate::reply::Reply;
 
-/// `<n>h`, `<n>d` or `never` → milliseconds (None = never).
+/// The longest lifetime a key may be given: 100 years (`876000h`, `36500d`).
+const MAX_EXPIRES_DAYS: i64 = 36_500;
+
+/// `<n>h`, `<n>d` or `never` → milliseconds (None = never); `n` from 1 to 100 years' worth.
 fn parse_expires_in(v: Option<&Value>) -> Result<Option<i64>> {
     let s = match v {
         Some(Value::String(s)) => s.trim().to_string(),
@@ -16,13 +19,19 @@ fn parse_expires_in(v: Option<&Value>) -> Result<Option<i64>> {
     if s == "never" {
         return Ok(None);
     }
-    let (num, unit) = s.split_at(s.len().saturating_sub(1));
-    let n: i64 = num.parse().ok().filter(|n| *n > 0).ok_or_else(|| invalid_value("expiresIn must be <n>h, <n>d or never"))?;
-    match unit {
-        "h" => Ok(Some(n * 3_600_000)),
-        "d" => Ok(Some(n * 86_400_000)),
-        _ => Err(invalid_value("expiresIn must be <n>h, <n>d or never")),
+    let shape = || invalid_value("expiresIn must be <n>h, <n>d or never");
+    let (num, hours_per_unit) = match (s.strip_suffix('h'), s.strip_suffix('d')) {
+        (Some(n), _) => (n, 1),
+        (_, Some(n)) => (n, 24),
+        _ => return Err(shape()),
+    };
+    let n: i64 = num.parse().ok().filter(|n| *n > 0).ok_or_else(shape)?;
+    let max = MAX_EXPIRES_DAYS * 24 / hours_per_unit;
+    if n > max {
+        let unit = if hours_per_unit == 1 { "h" } else { "d" };
+        return Err(invalid_value(format!("expiresIn is at most {max}{unit} (100 years), or never")));
     }
+    Ok(Some(n * hours_per_unit * 3_600_000))
 }
 
 pub fn create(ctx: &Ctx) -> Result<Reply> {
@@ -93,4 +102,25 @@ pub fn destroy(ctx: &Ctx) -> Result<Reply> {
         Ok(())
     })?;
     Ok(Reply::data(json!(1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expires_in_forms_and_limits() {
+        let p = |s: &str| parse_expires_in(Some(&json!(s))).map_err(|e| e.entries[0].message.clone());
+        assert_eq!(p("1h"), Ok(Some(3_600_000)));
+        assert_eq!(p("30d"), Ok(Some(30 * 86_400_000)));
+        assert_eq!(p("never"), Ok(None));
+        assert_eq!(p("36500d"), Ok(Some(36_500 * 86_400_000)));
+        assert_eq!(p("876000h"), Ok(Some(876_000 * 3_600_000)));
+        for bad in ["1é", "5日", "🙂", "d", "0d", "-1d", "1.5d", "1w", ""] {
+            assert_eq!(p(bad), Err("expiresIn must be <n>h, <n>d or never".to_string()), "{bad}");
+        }
+        assert_eq!(p("36501d"), Err("expiresIn is at most 36500d (100 years), or never".to_string()));
+        assert_eq!(p("106751991167301d"), Err("expiresIn is at most 36500d (100 years), or never".to_string()));
+        assert_eq!(p("9223372036854775807h"), Err("expiresIn is at most 876000h (100 years), or never".to_string()));
+    }
 }

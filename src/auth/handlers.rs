@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{password, repo, token};
+use super::{password, ratelimit, repo, token};
 use crate::app::App;
 use crate::error::{bad, Code, Error, Result};
 use crate::action::Ctx;
@@ -13,7 +13,16 @@ fn str_value<'a>(m: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     m.get(key).and_then(Value::as_str).filter(|s| !s.trim().is_empty())
 }
 
-/// Public: `{account|email|username, password}` → `{token, user}`.
+/// `429 TOO_MANY_ATTEMPTS` with `Retry-After` (auth.md §5), for `what` (sign-in, password).
+fn too_many(what: &str) -> impl Fn(u64) -> Error + '_ {
+    move |retry_after_secs| {
+        bad(Code::TooManyAttempts, format!("Too many failed {what} attempts, please try again later"))
+            .header("Retry-After", retry_after_secs.to_string())
+    }
+}
+
+/// Public: `{account|email|username, password}` → `{token, user}`. The rate limit counts the attempt
+/// before the hash is checked (auth.md §5), per user (username and email together) and per IP.
 pub fn sign_in(app: &App, req: &Input) -> Result<Reply> {
     let values = req.values_or_empty()?;
     let account = str_value(&values, "account")
@@ -21,23 +30,21 @@ pub fn sign_in(app: &App, req: &Input) -> Result<Reply> {
         .or_else(|| str_value(&values, "username"))
         .map(str::trim)
         .ok_or_else(|| bad(Code::AccountRequired, "Please enter your username or email"))?;
-    if let Err(secs) = app.limiter.check(account, req.peer_ip) {
-        return Err(bad(Code::TooManyAttempts, "Too many failed sign-in attempts, please try again later")
-            .header("Retry-After", secs.to_string()));
-    }
     let given = values.get("password").and_then(Value::as_str).unwrap_or("");
     let found = app.store.read(|c| repo::user_by_account(c, account))?;
-    let user = match found {
-        Some((user, phc)) if !given.is_empty() && app.hasher.verify(given, &phc) => user,
-        found => {
-            if found.is_none() {
-                app.hasher.verify_decoy(given);
-            }
-            app.limiter.fail(account, req.peer_ip);
-            return Err(bad(Code::InvalidCredentials, "The username/email or password is incorrect, please re-enter"));
-        }
+    let key = ratelimit::account_key(found.as_ref().map(|(u, _)| u.id), account);
+    let attempt = app.limiter.begin(&key, req.peer_ip).map_err(too_many("sign-in"))?;
+    // One argon2 verification whatever the account and the password (unknown account: a decoy hash;
+    // empty password: verified and then refused), so the answer's time tells nothing.
+    let verified = match &found {
+        Some((_, phc)) => app.hasher.verify(given, phc),
+        None => app.hasher.verify_decoy(given),
     };
-    app.limiter.succeed(account);
+    let user = match found {
+        Some((user, _)) if verified && !given.is_empty() => user,
+        _ => return Err(bad(Code::InvalidCredentials, "The username/email or password is incorrect, please re-enter")),
+    };
+    app.limiter.succeed(attempt);
     let ttl = app.config.serve.token_ttl.as_millis() as i64;
     let token = app.store.write(|c| token::issue_session(c, user.id, ttl))?;
     Ok(Reply::data(json!({ "token": token, "user": user.to_json() })))
@@ -79,9 +86,12 @@ pub fn change_password(ctx: &Ctx) -> Result<Reply> {
         .store
         .read(|c| repo::password_hash(c, user_id))?
         .ok_or_else(|| Error::new(Code::NotExistUser, "User not found. Please sign in again to continue."))?;
+    // The old password is guessed like a sign-in: the same limit, counted for the same user.
+    let attempt = ctx.app.limiter.begin(&ratelimit::account_key(Some(user_id), ""), ctx.input.peer_ip).map_err(too_many("password"))?;
     if !ctx.app.hasher.verify(old, &phc) {
         return Err(bad(Code::InvalidPassword, "The password is incorrect, please re-enter"));
     }
+    ctx.app.limiter.succeed(attempt);
     let hashed = ctx.app.hasher.hash(new)?;
     let user = ctx.app.store.write(|c| super::users::set_password(c, user_id, &hashed))?;
     Ok(Reply::data(user.to_json()))

@@ -40,22 +40,36 @@ fn blocked(q: Option<&mut VecDeque<Instant>>, limit: usize, now: Instant) -> Opt
     Some((WINDOW.saturating_sub(now.duration_since(oldest))).as_secs().max(1))
 }
 
-impl RateLimiter {
-    /// `Err(retry_after_seconds)` while the account or the IP is over its limit.
-    pub fn check(&self, account: &str, ip: Option<IpAddr>) -> Result<(), u64> {
-        let now = Instant::now();
-        let mut w = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        let by_account = blocked(w.accounts.get_mut(&account.to_lowercase()), PER_ACCOUNT, now);
-        let by_ip = ip.and_then(|ip| blocked(w.ips.get_mut(&ip), PER_IP, now));
-        match by_account.max(by_ip) {
-            Some(secs) => Err(secs),
-            None => Ok(()),
-        }
-    }
+/// A password check under way. It counts as a failure from the moment it begins, so parallel guesses
+/// see each other (checked and recorded under one lock); [`RateLimiter::succeed`] takes it back.
+#[derive(Debug)]
+#[must_use = "an attempt counts as failed unless it is passed to succeed"]
+pub struct Attempt {
+    account: String,
+    ip: Option<IpAddr>,
+    at: Instant,
+}
 
-    pub fn fail(&self, account: &str, ip: Option<IpAddr>) {
+/// Whose failures count together: the user when the account is known (its username and email are one
+/// account), else the name as typed, case-folded.
+pub fn account_key(user_id: Option<i64>, typed: &str) -> String {
+    match user_id {
+        Some(id) => format!("user:{id}"),
+        None => format!("name:{}", typed.to_lowercase()),
+    }
+}
+
+impl RateLimiter {
+    /// Begins a password check for `account` (an [`account_key`]) from `ip`: `Err(retry_after_seconds)`
+    /// while the account or the IP is over its limit, else the attempt, already counted.
+    pub fn begin(&self, account: &str, ip: Option<IpAddr>) -> Result<Attempt, u64> {
         let now = Instant::now();
         let mut w = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let by_account = blocked(w.accounts.get_mut(account), PER_ACCOUNT, now);
+        let by_ip = ip.and_then(|ip| blocked(w.ips.get_mut(&ip), PER_IP, now));
+        if let Some(secs) = by_account.max(by_ip) {
+            return Err(secs);
+        }
         if w.accounts.len() + w.ips.len() > SWEEP_AT {
             w.accounts.retain(|_, q| {
                 prune(q, now);
@@ -66,16 +80,22 @@ impl RateLimiter {
                 !q.is_empty()
             });
         }
-        w.accounts.entry(account.to_lowercase()).or_default().push_back(now);
+        w.accounts.entry(account.to_string()).or_default().push_back(now);
         if let Some(ip) = ip {
             w.ips.entry(ip).or_default().push_back(now);
         }
+        Ok(Attempt { account: account.to_string(), ip, at: now })
     }
 
-    /// A successful sign-in clears the account's failures (not the IP's).
-    pub fn succeed(&self, account: &str) {
+    /// The attempt was right: the account's failures are cleared, and the attempt leaves the IP's window.
+    pub fn succeed(&self, attempt: Attempt) {
         let mut w = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        w.accounts.remove(&account.to_lowercase());
+        w.accounts.remove(&attempt.account);
+        if let Some(q) = attempt.ip.and_then(|ip| w.ips.get_mut(&ip)) {
+            if let Some(i) = q.iter().position(|t| *t == attempt.at) {
+                q.remove(i);
+            }
+        }
     }
 }
 
@@ -88,16 +108,40 @@ mod tests {
         let l = RateLimiter::default();
         let ip: IpAddr = "127.0.0.1".parse().unwrap();
         for _ in 0..5 {
-            assert!(l.check("admin", Some(ip)).is_ok());
-            l.fail("ADMIN", Some(ip));
+            let _failed = l.begin("user:1", Some(ip)).expect("under the limit");
         }
-        assert!(l.check("admin", Some(ip)).unwrap_err() > 0);
-        assert!(l.check("other", Some(ip)).is_ok());
+        assert!(l.begin("user:1", Some(ip)).unwrap_err() > 0);
+        let ok = l.begin("name:other", Some(ip)).expect("another account");
+        l.succeed(ok);
         for i in 0..15 {
-            l.fail(&format!("u{i}"), Some(ip));
+            let _failed = l.begin(&format!("name:u{i}"), Some(ip));
         }
-        assert!(l.check("fresh", Some(ip)).is_err());
-        l.succeed("admin");
-        assert!(l.check("admin", None).is_ok());
+        assert!(l.begin("name:fresh", Some(ip)).is_err(), "20 failures from the IP");
+        // A success clears the account's failures and does not count against the IP.
+        let l = RateLimiter::default();
+        for _ in 0..4 {
+            let _failed = l.begin("user:1", Some(ip)).expect("under the limit");
+        }
+        let ok = l.begin("user:1", Some(ip)).expect("the fifth try");
+        l.succeed(ok);
+        assert!(l.begin("user:1", None).is_ok());
+        assert_eq!(l.inner.lock().unwrap().ips[&ip].len(), 4);
+    }
+
+    /// Attempts are counted when they begin: of many at once, exactly the limit get through.
+    #[test]
+    fn parallel_attempts_are_counted_before_they_finish() {
+        let l = std::sync::Arc::new(RateLimiter::default());
+        let started: Vec<bool> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..40).map(|_| s.spawn(|| l.begin("user:7", None).map(std::mem::forget).is_ok())).collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(started.iter().filter(|b| **b).count(), PER_ACCOUNT);
+    }
+
+    #[test]
+    fn username_and_email_of_one_user_share_a_key() {
+        assert_eq!(account_key(Some(3), "Admin"), account_key(Some(3), "admin@x.local"));
+        assert_eq!(account_key(None, "Admin"), "name:admin");
     }
 }

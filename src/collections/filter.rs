@@ -20,6 +20,8 @@ pub const ROOT: &str = "t0";
 const MAX_DEPTH: usize = 32;
 /// Association hops allowed in one path (`a.b.c.d.e`).
 const MAX_HOPS: usize = 6;
+/// Values one filter may bind (SQLite allows 32,766 per statement; the ACL scope and paging add a few).
+pub const MAX_VALUES: usize = 10_000;
 
 /// A compiled condition over `t0`: LEFT JOINs for the FROM clause and ANDed parts for WHERE.
 #[derive(Debug, Default, Clone)]
@@ -84,12 +86,23 @@ impl Frag {
         Frag::new(sql, Vec::new())
     }
 
-    fn join(parts: Vec<Frag>, op: &str) -> Option<Frag> {
-        if parts.len() <= 1 {
-            return parts.into_iter().next();
+    /// `parts` joined by `op` as a balanced tree: SQLite parses `a OR b OR c …` into an expression as
+    /// deep as it is long and refuses past 1,000 levels, so a long `$or` nests in halves (depth log₂ n).
+    fn join(mut parts: Vec<Frag>, op: &str) -> Option<Frag> {
+        match parts.len() {
+            0 | 1 => parts.pop(),
+            2 => {
+                let b = parts.pop()?;
+                let a = parts.pop()?;
+                let mut params = a.params;
+                params.extend(b.params);
+                Some(Frag::new(format!("({}){op}({})", a.sql, b.sql), params))
+            }
+            n => {
+                let right = parts.split_off(n / 2);
+                Frag::join(vec![Frag::join(parts, op)?, Frag::join(right, op)?], op)
+            }
         }
-        let sql = parts.iter().map(|p| format!("({})", p.sql)).collect::<Vec<_>>().join(op);
-        Some(Frag::new(sql, parts.into_iter().flat_map(|p| p.params).collect()))
     }
 
     /// All of `parts`; `None` when there are none (no condition).
@@ -131,6 +144,9 @@ pub fn compile(schema: &Schema, coll: &Collection, filter: Option<&Value>) -> Re
     let mut scope = Scope::default();
     let at = Node { coll, alias: ROOT.to_string(), hops: 0 };
     let frag = c.object(&mut scope, &at, obj, 0)?;
+    if frag.as_ref().is_some_and(|f| f.params.len() > MAX_VALUES) {
+        return Err(invalid(format!("a filter may hold at most {MAX_VALUES} values")));
+    }
     let mut w = Where { joins: scope.sql, ..Where::default() };
     if let Some(f) = frag {
         w.and(f.sql, f.params);

@@ -154,12 +154,20 @@ fn not_in(col: &str, items: Option<&[Value]>, operand: &dyn Fn(&Value) -> Result
     Ok(Frag::new(format!("({col} NOT IN ({}) OR {col} IS NULL)", placeholders(values.len())), values))
 }
 
-/// LIKE operands: strings, or numbers and booleans as their text.
+/// Characters a LIKE operand may have: escaped and wrapped in `%`, it stays under SQLite's 50,000-byte
+/// pattern limit even when every character takes four bytes.
+pub const MAX_PATTERN: usize = 10_000;
+
+/// LIKE operands: strings, or numbers and booleans as their text, at most [`MAX_PATTERN`] characters.
 fn text(op: &str, v: &Value) -> Result<String> {
-    match v {
-        Value::Array(_) | Value::Object(_) | Value::Null => Err(invalid(format!("{op} expects a string"))),
-        other => values::text_of(other).ok_or_else(|| invalid(format!("{op} expects a string"))),
+    let s = match v {
+        Value::Array(_) | Value::Object(_) | Value::Null => return Err(invalid(format!("{op} expects a string"))),
+        other => values::text_of(other).ok_or_else(|| invalid(format!("{op} expects a string")))?,
+    };
+    if s.chars().count() > MAX_PATTERN {
+        return Err(invalid(format!("{op} takes at most {MAX_PATTERN} characters")));
     }
+    Ok(s)
 }
 
 #[derive(Clone, Copy)]
@@ -344,5 +352,20 @@ mod tests {
         for (op, v) in [("$gt", json!(null)), ("$gt", json!([1])), ("$eq", json!("x")), ("$dateOn", json!("x")), ("$like", json!({}))] {
             assert_eq!(apply("c", &f, op, &v).unwrap_err().code, Code::InvalidFilter, "{op} {v}");
         }
+    }
+
+    /// A LIKE operand at the limit, every character four bytes, escaped and wrapped, is a pattern SQLite
+    /// takes (its limit is 50,000 bytes); one character more is refused before SQL.
+    #[test]
+    fn patterns_at_the_limit_run_in_sqlite() {
+        let at = json!("🙂".repeat(MAX_PATTERN));
+        let (sql, params) = sql(ScalarType::String, "$includes", at);
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let SqlValue::Text(pattern) = &params[0] else { panic!("{params:?}") };
+        let query = format!("SELECT {}", sql.replacen('c', "'a🙂'", 1));
+        let hit: bool = conn.query_row(&query, [pattern], |r| r.get(0)).unwrap();
+        assert!(!hit);
+        let over = json!("x".repeat(MAX_PATTERN + 1));
+        assert!(apply("c", &field(ScalarType::String), "$includes", &over).is_err());
     }
 }

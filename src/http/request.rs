@@ -54,7 +54,7 @@ impl Request {
         }
         match serde_json::from_slice::<Value>(&self.body) {
             Ok(Value::Null) => Ok(None),
-            Ok(v) => Ok(Some(v)),
+            Ok(v) => crate::action::check_depth(&v).map(|()| Some(v)),
             Err(_) => Err(bad(Code::InvalidJson, "Request body is not valid JSON")),
         }
     }

@@ -203,6 +203,15 @@ impl Server {
         std::fs::read_to_string(path).unwrap_or_default()
     }
 
+    /// In-process servers: the core's state, for what HTTP does not show (counters, caches).
+    #[track_caller]
+    pub fn app(&self) -> &flowgate::app::App {
+        match &self.proc {
+            Proc::InProcess(Some(r)) => &r.app,
+            _ => panic!("the app is reachable in an in-process server only"),
+        }
+    }
+
     #[track_caller]
     pub fn pid(&self) -> u32 {
         match &self.proc {
@@ -1209,4 +1218,27 @@ pub fn shell_words(line: &str) -> Vec<String> {
         words.push(cur);
     }
     words
+}
+
+/// The words an interactive bash (history expansion on, as in a terminal) passes to `curl` for `line`,
+/// which may span lines with `\` continuations; `Err` with bash's complaint ("event not found") when
+/// bash refuses the line.
+pub fn words_in_interactive_bash(line: &str) -> Result<Vec<String>, String> {
+    let mut child = Command::new("bash")
+        .args(["--norc", "--noprofile", "-i"])
+        .env("HISTFILE", "/dev/null")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("bash");
+    let script = format!("curl() {{ printf '%s\\0' \"$@\"; }}\n{line}\nexit\n");
+    child.stdin.take().expect("stdin").write_all(script.as_bytes()).expect("write to bash");
+    let out = child.wait_with_output().expect("bash output");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    if err.contains("event not found") || err.contains("unexpected EOF") {
+        return Err(err);
+    }
+    let words = String::from_utf8_lossy(&out.stdout).split('\0').filter(|w| !w.is_empty()).map(str::to_string).collect();
+    Ok(words)
 }
