@@ -4,19 +4,22 @@
 //!
 //! BENCH_SECONDS (10 per phase), BENCH_CONNECTIONS (16), BENCH_ROWS (100000), BENCH_DRAIN (20000).
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod ceiling;
+mod load;
+
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use load::{load, next, request, Conn, Figures};
+
 const PASSWORD: &str = "bench-root-pass";
 
-type Fail = Box<dyn std::error::Error>;
+pub type Fail = Box<dyn std::error::Error>;
 
 fn env_num(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -103,129 +106,29 @@ impl Drop for Server {
     }
 }
 
-// ---------------------------------------------------------------- the load generator
-
-fn request(method: &str, path: &str, host: &str, token: Option<&str>, body: Option<&str>) -> Vec<u8> {
-    let mut r = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: keep-alive\r\n");
-    if let Some(t) = token {
-        r.push_str(&format!("Authorization: Bearer {t}\r\n"));
-    }
-    let body = body.unwrap_or("");
-    r.push_str(&format!("Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len()));
-    r.into_bytes()
-}
-
-/// One keep-alive HTTP/1.1 connection.
-struct Conn {
-    reader: BufReader<TcpStream>,
-    writer: TcpStream,
-}
-
-impl Conn {
-    fn open(addr: &str) -> Result<Conn, Fail> {
-        let s = TcpStream::connect(addr)?;
-        s.set_nodelay(true)?;
-        s.set_read_timeout(Some(Duration::from_secs(30)))?;
-        Ok(Conn { writer: s.try_clone()?, reader: BufReader::with_capacity(64 * 1024, s) })
-    }
-
-    fn roundtrip(&mut self, req: &[u8]) -> Result<(u16, Vec<u8>), Fail> {
-        self.writer.write_all(req)?;
-        let mut line = String::new();
-        self.reader.read_line(&mut line)?;
-        let status: u16 = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or("bad status line")?;
-        let mut len = 0usize;
-        loop {
-            line.clear();
-            self.reader.read_line(&mut line)?;
-            let l = line.trim_end();
-            if l.is_empty() {
-                break;
-            }
-            if let Some((k, v)) = l.split_once(':') {
-                if k.eq_ignore_ascii_case("content-length") {
-                    len = v.trim().parse().unwrap_or(0);
-                }
-            }
-        }
-        let mut body = vec![0u8; len];
-        self.reader.read_exact(&mut body)?;
-        Ok((status, body))
-    }
-}
-
-struct Figures {
+/// A measured ceiling: a name and its rate.
+#[derive(Clone, Copy)]
+struct Ceiling {
+    name: &'static str,
     rps: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-    errors: u64,
-    requests: u64,
 }
 
-/// Runs `connections` keep-alive clients for `seconds`; `make(i, rng)` builds each request.
-fn load(addr: &str, seconds: u64, connections: u64, make: Arc<dyn Fn(&mut u64) -> Vec<u8> + Send + Sync>) -> Result<Figures, Fail> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut handles = Vec::new();
-    for i in 0..connections {
-        let addr = addr.to_string();
-        let stop = stop.clone();
-        let make = make.clone();
-        handles.push(std::thread::spawn(move || -> Result<(Vec<u32>, u64), String> {
-            let mut conn = Conn::open(&addr).map_err(|e| e.to_string())?;
-            let mut rng = 0x9E37_79B9_7F4A_7C15u64 ^ (i + 1).wrapping_mul(0x2545_F491_4F6C_DD1D);
-            let mut lat = Vec::with_capacity(1 << 16);
-            let mut errors = 0;
-            while !stop.load(Ordering::Relaxed) {
-                let req = make(&mut rng);
-                let t = Instant::now();
-                match conn.roundtrip(&req) {
-                    Ok((s, _)) => {
-                        lat.push(t.elapsed().as_micros().min(u32::MAX as u128) as u32);
-                        if !(200..300).contains(&s) {
-                            errors += 1;
-                        }
-                    }
-                    Err(_) => {
-                        errors += 1;
-                        conn = Conn::open(&addr).map_err(|e| e.to_string())?;
-                    }
-                }
-            }
-            Ok((lat, errors))
-        }));
+impl Ceiling {
+    fn ratio(&self, rps: f64) -> f64 {
+        rps / self.rps.max(1.0)
     }
-    let started = Instant::now();
-    std::thread::sleep(Duration::from_secs(seconds));
-    stop.store(true, Ordering::Relaxed);
-    let mut all = Vec::new();
-    let mut errors = 0;
-    for h in handles {
-        let (lat, e) = h.join().map_err(|_| "client thread panicked")??;
-        all.extend(lat);
-        errors += e;
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    all.sort_unstable();
-    let pct = |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or(0) as f64 / 1000.0;
-    Ok(Figures { rps: all.len() as f64 / elapsed, p50_ms: pct(0.50), p99_ms: pct(0.99), errors, requests: all.len() as u64 })
 }
 
-fn next(rng: &mut u64) -> u64 {
-    *rng ^= *rng << 13;
-    *rng ^= *rng >> 7;
-    *rng ^= *rng << 17;
-    *rng
-}
-
-fn line(name: &str, f: &Figures, baseline: f64, target: &str, ok: bool) {
+fn line(name: &str, f: &Figures, ceiling: Ceiling, target: &str, ok: bool) {
     println!(
-        "{name:<14}{:>7.0} req/s  p50 {:.1} ms  p99 {:.1} ms  err {}  baseline {:.0} req/s  ratio {:.3}  target {target}  {}",
+        "{name:<16}{:>7.0} req/s  p50 {:.1} ms  p99 {:.1} ms  err {}  {} {:.0} req/s  ratio {:.3}  target {target}  {}",
         f.rps,
         f.p50_ms,
         f.p99_ms,
         f.errors,
-        baseline,
-        f.rps / baseline.max(1.0),
+        ceiling.name,
+        ceiling.rps,
+        ceiling.ratio(f.rps),
         if ok { "ok" } else { "MISS" }
     );
 }
@@ -313,22 +216,39 @@ fn run() -> Result<(), Fail> {
 
     let addr = server.addr.clone();
     let health = request("GET", "/api/health", &addr, None, None);
+    // The ceilings, on the same box in the same run (ceiling.rs).
+    let bare = ceiling::health()?;
+    let bare_health = request("GET", "/api/health", &bare.addr, None, None);
+    let bare_fig = load(&bare.addr, seconds, conns, Arc::new(move |_| bare_health.clone()))?;
+    drop(bare);
+    let bare_health = Ceiling { name: "bare-health", rps: bare_fig.rps };
+    line("ceiling health", &bare_fig, bare_health, "reference (actix-web alone)", true);
+    let bare = ceiling::trigger(&tmp.join("bare"), rows)?;
+    let a = bare.addr.clone();
+    let bare_fig = load(&bare.addr, seconds, conns, Arc::new(move |rng| {
+        request("POST", &format!("/bare/trigger/{}", next(rng) % rows.max(1) + 1), &a, None, None)
+    }))?;
+    drop(bare);
+    let bare_trigger = Ceiling { name: "bare-trigger", rps: bare_fig.rps };
+    line("ceiling trigger", &bare_fig, bare_trigger, "reference (actix-web + one SQLite writer)", true);
+
     let base = load(&addr, seconds, conns, Arc::new(move |_| health.clone()))?;
-    line("baseline", &base, base.rps, "reference", true);
+    let ok = bare_health.ratio(base.rps) >= 0.5;
+    line("health", &base, bare_health, ">=0.5x bare-health", ok);
 
     let (t, a) = (token.clone(), addr.clone());
     let create = load(&addr, seconds, conns, Arc::new(move |rng| {
         let body = format!("{{\"title\":\"bench\",\"indicator\":{}}}", next(rng) % 100);
         request("POST", "/api/samples:create", &a, Some(&t), Some(&body))
     }))?;
-    line("create", &create, base.rps, ">=5000", create.rps >= 5000.0);
+    line("create", &create, bare_health, ">=5000", create.rps >= 5000.0);
 
     fill_samples(&data, rows)?;
     let (t, a, n) = (token.clone(), addr.clone(), rows);
     let get = load(&addr, seconds, conns, Arc::new(move |rng| {
         request("GET", &format!("/api/samples:get/{}", next(rng) % n + 1), &a, Some(&t), None)
     }))?;
-    line("get by id", &get, base.rps, "reference (100k rows)", true);
+    line("get by id", &get, bare_health, "reference (100k rows)", true);
 
     // A page of 20 through a filter on the primary key (an indexed field), with its count.
     let (t, a, n) = (token.clone(), addr.clone(), rows);
@@ -337,21 +257,23 @@ fn run() -> Result<(), Fail> {
         let filter = format!("%7B%22id%22%3A%7B%22%24between%22%3A%5B{from}%2C{}%5D%7D%7D", from + 49);
         request("GET", &format!("/api/samples:list?filter={filter}&pageSize=20"), &a, Some(&t), None)
     }))?;
-    line("list filtered", &list, base.rps, "reference (100k rows)", true);
+    line("list filtered", &list, bare_health, "reference (100k rows)", true);
 
     let (t, a, n) = (token.clone(), addr.clone(), rows);
     let sync = load(&addr, seconds, conns, Arc::new(move |rng| {
         let path = format!("/api/samples:trigger/{}?triggerWorkflows=bench_sync", next(rng) % n + 1);
         request("POST", &path, &a, Some(&t), None)
     }))?;
-    line("sync trigger", &sync, base.rps, ">=3000, p99<=20ms", sync.rps >= 3000.0 && sync.p99_ms <= 20.0);
+    let ok = bare_trigger.ratio(sync.rps) >= 0.8 && sync.p99_ms <= 10.0;
+    line("sync trigger", &sync, bare_trigger, ">=0.8x bare-trigger, p99<=10ms", ok);
 
     let (t, a, n) = (token.clone(), addr.clone(), rows);
     let accept = load(&addr, seconds, conns, Arc::new(move |rng| {
         let path = format!("/api/samples:trigger/{}?triggerWorkflows=bench_async", next(rng) % n + 1);
         request("POST", &path, &a, Some(&t), None)
     }))?;
-    line("async accept", &accept, base.rps, ">=5000", accept.rps >= 5000.0);
+    let ok = accept.rps >= 8000.0 && accept.p99_ms <= 20.0;
+    line("async accept", &accept, bare_trigger, ">=8000, p99<=20ms (worker draining)", ok);
     // Let the worker finish the accept phase's backlog so the drain phase times exactly its own rows.
     let backlog = Instant::now();
     while open_executions(&data)? > 0 && backlog.elapsed() < Duration::from_secs(300) {
@@ -386,8 +308,8 @@ fn run() -> Result<(), Fail> {
     let drain_rate = queued as f64 / drain_secs;
     let peak_kb = peak_kb.max(server.proc_status("VmHWM:"));
     println!(
-        "queue drain   {drain_rate:>7.0} exec/s  ({queued} executions in {drain_secs:.2} s from restart)  baseline {:.0} req/s  ratio {:.3}  target >=2000  {}",
-        base.rps, drain_rate / base.rps.max(1.0), if drain_rate >= 2000.0 { "ok" } else { "MISS" }
+        "queue drain     {drain_rate:>7.0} exec/s  ({queued} executions in {drain_secs:.2} s from restart)  bare-trigger {:.0} req/s  ratio {:.3}  target >=8000  {}",
+        bare_trigger.rps, bare_trigger.ratio(drain_rate), if drain_rate >= 8000.0 { "ok" } else { "MISS" }
     );
     println!("peak RSS      {:>7.1} MB  (VmHWM over the run)", peak_kb as f64 / 1024.0);
     println!(
