@@ -2,10 +2,12 @@
 //! HTTP/1.1 load generator and prints each phase beside GET /api/health measured in the same run
 //! (operations.md §6). Figures are printed, not asserted: it exits 0 unless the run itself breaks.
 //!
-//! BENCH_SECONDS (10 per phase), BENCH_CONNECTIONS (16), BENCH_ROWS (100000), BENCH_DRAIN (20000).
+//! BENCH_SECONDS (10 per phase), BENCH_CONNECTIONS (16), BENCH_ROWS (100000), BENCH_DRAIN (20000),
+//! BENCH_SCALE (1000000 records and executions for the scale phase; 0 skips it).
 
 mod ceiling;
 mod load;
+mod scale;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -317,6 +319,10 @@ fn run() -> Result<(), Fail> {
         base.requests, create.requests, get.requests, list.requests, sync.requests, accept.requests
     );
     server.stop()?;
+    let scale_rows = env_num("BENCH_SCALE", 1_000_000);
+    if scale_rows > 0 {
+        scale::run(&bin, &tmp, scale_rows, (seconds / 2).max(1), conns)?;
+    }
     let _ = std::fs::remove_dir_all(&tmp);
     Ok(())
 }
