@@ -11,7 +11,7 @@ use std::net::IpAddr;
 
 use serde_json::{Map, Value};
 
-use crate::acl::Scope;
+use crate::acl::{Rights, Scope};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::error::{bad, invalid_param, Code, Error, Result};
@@ -22,6 +22,8 @@ pub struct Ctx<'a> {
     pub input: &'a Input,
     pub caller: &'a Caller,
     pub scope: Scope,
+    /// The caller's rights on other collections, for what the action reaches through associations.
+    pub rights: &'a dyn Rights,
     /// When the input asked for ACL meta on a records list or get: the ACL's decisions for the row
     /// actions, made by the same door that decided `scope`.
     pub row_actions: Option<RowActions>,

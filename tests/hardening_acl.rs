@@ -70,3 +70,236 @@ fn writes_refuse_get_and_head() {
     assert_eq!((st, &v["data"]), (200, &json!(1)), "{v}");
     assert_eq!(s.rows("samples"), 1);
 }
+
+/// The fixture of points 9 and 10: `categories {title, posts}`, `comments {content}`, `tags {name}`,
+/// `details {summary}`, `posts {title, category, comments, tags, detail}`, and role `author`: create,
+/// view own, update own on posts; view own on categories and tags; nothing on comments and details.
+struct Fx {
+    s: Server,
+    root: String,
+    m: String,
+}
+
+impl Fx {
+    fn new() -> Fx {
+        let s = Server::start();
+        let root = s.root();
+        for body in [
+            json!({"name": "categories", "fields": [{"name": "title", "type": "string"}]}),
+            json!({"name": "comments", "fields": [{"name": "content", "type": "string"}]}),
+            json!({"name": "tags", "fields": [{"name": "name", "type": "string"}]}),
+            json!({"name": "details", "fields": [{"name": "summary", "type": "string"}]}),
+            json!({"name": "posts", "fields": [{"name": "title", "type": "string"}, {"name": "category", "type": "belongsTo"},
+                {"name": "comments", "type": "hasMany"}, {"name": "tags", "type": "belongsToMany"},
+                {"name": "detail", "type": "hasOne", "target": "details"}]}),
+        ] {
+            let (st, v) = s.post(&root, "/api/collections:create", body);
+            assert_eq!(st, 200, "{v}");
+        }
+        let (st, v) = s.post(&root, "/api/collections/categories/fields:create", json!({"name": "posts", "type": "hasMany", "foreignKey": "categoryId"}));
+        assert_eq!(st, 200, "{v}");
+        let (st, v) = s.post(&root, "/api/roles:create", json!({"name": "author", "strategy": {"actions": []}}));
+        assert_eq!(st, 200, "{v}");
+        for (name, actions) in [
+            ("posts", json!([{"name": "create"}, {"name": "view", "scope": "own"}, {"name": "update", "scope": "own"}])),
+            ("categories", json!([{"name": "view", "scope": "own"}, {"name": "create"}])),
+            ("tags", json!([{"name": "view", "scope": "own"}, {"name": "create"}])),
+            ("comments", json!([])),
+            ("details", json!([])),
+        ] {
+            let (st, v) = s.post(&root, "/api/roles/author/resources:create", json!({"name": name, "usingActionsConfig": true, "actions": actions}));
+            assert_eq!(st, 200, "{v}");
+        }
+        let m = s.user("m", &["author"]);
+        Fx { s, root, m }
+    }
+
+    fn make(&self, token: &str, coll: &str, body: Value) -> i64 {
+        let (st, v) = self.s.post(token, &format!("/api/{coll}:create"), body);
+        assert_eq!(st, 200, "{coll}:create: {v}");
+        v["data"]["id"].as_i64().unwrap()
+    }
+
+    /// One stored value, read as root.
+    fn stored(&self, coll: &str, id: i64, key: &str) -> Value {
+        let (st, v) = self.s.get(&self.root, &format!("/api/{coll}:get/{id}"));
+        assert_eq!(st, 200, "{v}");
+        v["data"][key].clone()
+    }
+
+    fn linked_tags(&self, post: i64) -> Vec<i64> {
+        let (_, v) = self.s.get(&self.root, &format!("/api/posts/{post}/tags:list?sort=id"));
+        v["data"].as_array().unwrap().iter().map(|t| t["id"].as_i64().unwrap()).collect()
+    }
+}
+
+#[track_caller]
+fn denied_naming(got: (u16, Value), association: &str, collection: &str) {
+    let (st, v) = got;
+    assert_eq!((st, code(&v)), (403, "NO_PERMISSIONS"), "{v}");
+    let msg = v["errors"][0]["message"].as_str().unwrap_or("");
+    assert!(msg.contains(&format!("\"{association}\"")) && msg.contains(&format!("\"{collection}\"")), "{msg}");
+    assert_eq!(v["errors"][0]["field"], association, "{v}");
+}
+
+fn ids(v: &Value) -> Vec<i64> {
+    v.as_array().unwrap_or_else(|| panic!("a list: {v}")).iter().map(|r| r["id"].as_i64().unwrap()).collect()
+}
+
+/// Point 9: association values pass the target's ACL. A member with `create` on posts and no right on
+/// comments can no longer move root's comment onto its post or detach others' comments from it;
+/// belongsTo, belongsToMany and hasOne values are checked likewise; data stays untouched on refusal.
+#[test]
+fn association_values_pass_the_targets_acl() {
+    let fx = Fx::new();
+    let (s, root, m) = (&fx.s, fx.root.as_str(), fx.m.as_str());
+    let secret = fx.make(root, "categories", json!({"title": "secret"}));
+    let root_tag = fx.make(root, "tags", json!({"name": "root tag"}));
+    let root_detail = fx.make(root, "details", json!({"summary": "root detail"}));
+    let root_post = fx.make(root, "posts", json!({"title": "root post"}));
+    let c1 = fx.make(root, "comments", json!({"content": "root comment", "postId": root_post}));
+    let mine = fx.make(m, "posts", json!({"title": "mine"}));
+    let my_cat = fx.make(m, "categories", json!({"title": "my category"}));
+    let my_tag = fx.make(m, "tags", json!({"name": "my tag"}));
+    // Root puts its comment 2 on the member's post.
+    let c2 = fx.make(root, "comments", json!({"content": "root on mine", "postId": mine}));
+    let posts_before = s.rows("posts");
+
+    // hasMany: moving root's comment onto a new post; detaching root's comment from the member's post.
+    denied_naming(s.post(m, "/api/posts:create", json!({"title": "x", "comments": [c1]})), "comments", "comments");
+    assert_eq!(s.rows("posts"), posts_before, "no post created");
+    assert_eq!(fx.stored("comments", c1, "postId"), json!(root_post), "comment stays on root's post");
+    denied_naming(s.post(m, &format!("/api/posts:update/{mine}"), json!({"comments": []})), "comments", "comments");
+    denied_naming(s.post(m, &format!("/api/posts:update/{mine}"), json!({"title": "renamed", "comments": [c1, c2]})), "comments", "comments");
+    assert_eq!(fx.stored("comments", c2, "postId"), json!(mine), "comment 2 still attached");
+    assert_eq!(fx.stored("posts", mine, "title"), json!("mine"), "title untouched");
+    let (st, v) = s.post(m, &format!("/api/comments:update/{c1}"), json!({"content": "x"}));
+    assert_eq!((st, code(&v)), (403, "NO_PERMISSIONS"), "{v}");
+    // Sending the comments as stored asks nothing more.
+    let (st, v) = s.post(m, &format!("/api/posts:update/{mine}"), json!({"title": "same comments", "comments": [c2]}));
+    assert_eq!(st, 200, "{v}");
+
+    // belongsTo: a category the member cannot see (by association or by the FK column); its own is fine.
+    denied_naming(s.post(m, "/api/posts:create", json!({"title": "y", "category": secret})), "category", "categories");
+    denied_naming(s.post(m, "/api/posts:create", json!({"title": "y", "categoryId": secret})), "category", "categories");
+    denied_naming(s.post(m, &format!("/api/posts:update/{mine}"), json!({"category": {"id": secret}})), "category", "categories");
+    assert_eq!(s.rows("posts"), posts_before);
+    assert_eq!(fx.stored("posts", mine, "categoryId"), Value::Null);
+    let (st, v) = s.post(m, &format!("/api/posts:update/{mine}"), json!({"category": my_cat}));
+    assert_eq!((st, &v["data"][0]["categoryId"]), (200, &json!(my_cat)), "{v}");
+    // A value root set and the member sends back unchanged passes; clearing it needs no right on the target.
+    s.ok("POST", &format!("/api/posts:update/{mine}"), Some(json!({"category": secret})));
+    let (st, v) = s.post(m, &format!("/api/posts:update/{mine}"), json!({"title": "kept", "categoryId": secret}));
+    assert_eq!(st, 200, "{v}");
+    let (st, v) = s.post(m, &format!("/api/posts:update/{mine}"), json!({"category": null}));
+    assert_eq!((st, &v["data"][0]["categoryId"]), (200, &Value::Null), "{v}");
+
+    // belongsToMany: linking a tag the member cannot see is refused; its own tag links.
+    denied_naming(s.post(m, &format!("/api/posts:update/{mine}"), json!({"tags": [my_tag, root_tag]})), "tags", "tags");
+    denied_naming(s.post(m, "/api/posts:create", json!({"title": "z", "tags": [root_tag]})), "tags", "tags");
+    assert_eq!(fx.linked_tags(mine), Vec::<i64>::new());
+    let (st, v) = s.post(m, &format!("/api/posts:update/{mine}"), json!({"tags": [my_tag]}));
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(fx.linked_tags(mine), vec![my_tag]);
+
+    // hasOne: attaching a detail needs update on details.
+    denied_naming(s.post(m, &format!("/api/posts:update/{mine}"), json!({"detail": root_detail})), "detail", "details");
+    assert_eq!(fx.stored("details", root_detail, "postId"), Value::Null);
+
+    // Through an association resource too: the values of categories/<mine>/posts pass the same checks.
+    s.ok("POST", &format!("/api/posts:update/{mine}"), Some(json!({"category": my_cat})));
+    denied_naming(s.post(m, &format!("/api/categories/{my_cat}/posts:update/{mine}"), json!({"comments": []})), "comments", "comments");
+    assert_eq!(s.rows("posts"), posts_before);
+    assert_eq!(fx.stored("comments", c2, "postId"), json!(mine));
+
+    // Root is not limited.
+    let (st, v) = s.post(root, "/api/posts:create", json!({"title": "root moves", "comments": [c1], "tags": [my_tag], "category": my_cat}));
+    assert_eq!(st, 200, "{v}");
+}
+
+/// Point 10: appends and filters through associations respect the target's view scope.
+#[test]
+fn appends_and_filters_respect_the_targets_scope() {
+    let fx = Fx::new();
+    let (s, root, m) = (&fx.s, fx.root.as_str(), fx.m.as_str());
+    let secret = fx.make(root, "categories", json!({"title": "secret"}));
+    let root_tag = fx.make(root, "tags", json!({"name": "root tag"}));
+    let my_cat = fx.make(m, "categories", json!({"title": "my category"}));
+    let my_tag = fx.make(m, "tags", json!({"name": "my tag"}));
+    let mine = fx.make(m, "posts", json!({"title": "mine", "tags": [my_tag]}));
+    let mine2 = fx.make(m, "posts", json!({"title": "mine too", "category": my_cat}));
+    // Root links its rows to the member's posts, and puts its own post in the member's category.
+    s.ok("POST", &format!("/api/posts:update/{mine}"), Some(json!({"category": secret, "tags": [my_tag, root_tag]})));
+    fx.make(root, "comments", json!({"content": "root comment", "postId": mine}));
+    let root_post = fx.make(root, "posts", json!({"title": "root post", "category": my_cat}));
+
+    // to-one: root's category reads as null, as categories:get does.
+    assert_eq!(s.get(m, &format!("/api/categories:get/{secret}")), (200, json!({"data": null})));
+    let (st, v) = s.get(m, &format!("/api/posts:get/{mine}?appends=category"));
+    assert_eq!(st, 200, "{v}");
+    assert_eq!((&v["data"]["title"], &v["data"]["category"]), (&json!("mine"), &Value::Null), "{v}");
+    let (_, v) = s.get(m, &format!("/api/posts:get/{mine2}?appends=category"));
+    assert_eq!(v["data"]["category"]["title"], "my category", "{v}");
+    // to-many: only the member's own tags; comments (no view right) are left out.
+    let (_, v) = s.get(m, &format!("/api/posts:get/{mine}?appends=tags,comments"));
+    assert_eq!(ids(&v["data"]["tags"]), vec![my_tag], "{v}");
+    assert!(v["data"].get("comments").is_none(), "an append the role may not view is left out: {v}");
+    let (_, v) = s.get(m, &format!("/api/posts:get/{mine}?fields=id,comments"));
+    assert!(v["data"].get("comments").is_none(), "{v}");
+    // Nested: the category's posts are the member's own only (root's post in its category is hidden).
+    let (_, v) = s.get(m, &format!("/api/posts:get/{mine2}?appends=category.posts"));
+    assert_eq!(ids(&v["data"]["category"]["posts"]), vec![mine2], "{v}");
+    let (_, v) = s.get(root, &format!("/api/posts:get/{mine2}?appends=category.posts"));
+    assert_eq!(ids(&v["data"]["category"]["posts"]), vec![mine2, root_post], "root sees all: {v}");
+    let (_, v) = s.get(m, "/api/posts:list?appends=category,tags&sort=id");
+    assert_eq!(ids(&v["data"]), vec![mine, mine2]);
+    assert_eq!(v["data"][0]["category"], Value::Null, "{v}");
+    assert_eq!(ids(&v["data"][0]["tags"]), vec![my_tag]);
+
+    // Filters: no yes/no oracle on root's category title or tag name.
+    let filtered = |f: Value| {
+        let (st, v) = s.get(m, &format!("/api/posts:list?filter={}", enc(&f.to_string())));
+        assert_eq!(st, 200, "{f}: {v}");
+        ids(&v["data"])
+    };
+    assert_eq!(filtered(json!({"category.title": "secret"})), Vec::<i64>::new());
+    assert_eq!(filtered(json!({"category.title": {"$eq": "other"}})), Vec::<i64>::new());
+    assert_eq!(filtered(json!({"category": {"title": {"$like": "sec%"}}})), Vec::<i64>::new());
+    assert_eq!(filtered(json!({"category.title": "my category"})), vec![mine2]);
+    assert_eq!(filtered(json!({"tags.name": "root tag"})), Vec::<i64>::new());
+    assert_eq!(filtered(json!({"tags.name": "my tag"})), vec![mine]);
+    assert_eq!(filtered(json!({"category": {"$exists": true}})), vec![mine2], "a hidden category counts as none");
+    assert_eq!(filtered(json!({"category.posts.title": "root post"})), Vec::<i64>::new());
+    // A filter through a target the role may not view at all is refused.
+    for f in [json!({"comments.content": "root comment"}), json!({"comments": {"$exists": true}}), json!({"detail.summary": "x"})] {
+        let (st, v) = s.get(m, &format!("/api/posts:list?filter={}", enc(&f.to_string())));
+        assert_eq!((st, code(&v)), (403, "NO_PERMISSIONS"), "{f}: {v}");
+        assert!(v["errors"][0]["message"].as_str().unwrap().contains("may not view"), "{v}");
+    }
+    // Writes filtered through an association follow the same rule.
+    let (st, v) = s.post(m, &format!("/api/posts:update?filter={}", enc(&json!({"category.title": "secret"}).to_string())), json!({"title": "hit"}));
+    assert_eq!((st, &v["data"]), (200, &json!([])), "{v}");
+    assert_eq!(fx.stored("posts", mine, "title"), json!("mine"));
+
+    // Association resources: the target's scope and rights hold there too.
+    let (_, v) = s.get(m, &format!("/api/posts/{mine}/tags:list"));
+    assert_eq!(ids(&v["data"]), vec![my_tag], "{v}");
+    assert_eq!(s.get(m, &format!("/api/posts/{mine}/category:get")), (200, json!({"data": null})));
+    let (st, v) = s.get(m, &format!("/api/posts/{mine}/comments:list"));
+    assert_eq!((st, code(&v)), (403, "NO_PERMISSIONS"), "{v}");
+    let (_, v) = s.get(m, &format!("/api/categories/{my_cat}/posts:list?appends=tags"));
+    assert_eq!(ids(&v["data"]), vec![mine2], "{v}");
+
+    // X-With-ACL-Meta: the appended rows are scoped as without it.
+    let (st, v) = s.req("GET", "/api/posts:list?appends=category,tags&sort=id").bearer(m).header("X-With-ACL-Meta", "true").send();
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(v["data"][0]["category"], Value::Null, "{v}");
+    assert_eq!(ids(&v["data"][0]["tags"]), vec![my_tag]);
+    assert_eq!(v["meta"]["allowedActions"]["update"], json!([mine, mine2]), "{v}");
+
+    // Root still sees everything.
+    let (_, v) = s.get(root, &format!("/api/posts:get/{mine}?appends=category,tags,comments"));
+    assert_eq!(v["data"]["category"]["title"], "secret");
+    assert_eq!(ids(&v["data"]["tags"]), vec![root_tag, my_tag]);
+    assert_eq!(v["data"]["comments"].as_array().map(Vec::len), Some(1));
+}

@@ -332,8 +332,21 @@ fn run(app: &App, req: &mut Request, user_id: &mut Option<i64>) -> Result<Reply>
         input.query()?;
     }
     let row_actions = row_actions(app, &input, &caller, entry, &resource, scope);
-    let ctx = Ctx { app, input: &input, caller: &caller, scope, row_actions };
+    let rights = CallerRights { app, caller: &caller };
+    let ctx = Ctx { app, input: &input, caller: &caller, scope, rights: &rights, row_actions };
     (entry.handler)(&ctx, &resource)
+}
+
+/// The caller's rights on other collections, answered by the same ACL decision as the route's guard.
+struct CallerRights<'a> {
+    app: &'a App,
+    caller: &'a auth::Caller,
+}
+
+impl acl::Rights for CallerRights<'_> {
+    fn scope(&self, collection: &str, action: &'static str) -> Option<Scope> {
+        self.app.acl.check(self.caller, &Target::Collection { name: collection.to_string(), action }).ok()
+    }
 }
 
 /// A write through GET or HEAD (a link someone follows) → `405 METHOD_NOT_ALLOWED` with `Allow: POST`.

@@ -62,7 +62,7 @@ fn system_collection(schema: &Schema, table: &str) -> Result<std::sync::Arc<crat
 }
 
 /// `appends`, `fields`, `except` and `sort` of the request.
-fn shape_options(ctx: &Ctx) -> ReadOptions {
+fn shape_options(ctx: &Ctx) -> ReadOptions<'static> {
     ReadOptions {
         appends: ctx.input.list_param("appends"),
         fields: ctx.input.list_param("fields"),
