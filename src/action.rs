@@ -64,6 +64,40 @@ pub struct Input {
     pub with_acl_meta: bool,
 }
 
+/// `400 INVALID_VALUE` `Field "<key>" expects <expected>` with `field`: a body field of the wrong JSON
+/// type is refused, never read as false, empty or the default.
+pub fn wrong_type(key: &str, expected: &str) -> Error {
+    Error::new(Code::InvalidValue, format!("Field \"{key}\" expects {expected}")).with("field", key)
+}
+
+/// A string field of a body; absent or `null` is `None` (NocoBase accepts `null` where a value is
+/// optional), another type is [`wrong_type`].
+pub fn opt_str<'v>(values: &'v Map<String, Value>, key: &str) -> Result<Option<&'v str>> {
+    match values.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(wrong_type(key, "string")),
+    }
+}
+
+/// A boolean field of a body (`true`/`false`; `"true"` is refused), as [`opt_str`].
+pub fn opt_bool(values: &Map<String, Value>, key: &str) -> Result<Option<bool>> {
+    match values.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(_) => Err(wrong_type(key, "boolean")),
+    }
+}
+
+/// An object field of a body, as [`opt_str`].
+pub fn opt_object<'v>(values: &'v Map<String, Value>, key: &str) -> Result<Option<&'v Map<String, Value>>> {
+    match values.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(m)) => Ok(Some(m)),
+        Some(_) => Err(wrong_type(key, "object")),
+    }
+}
+
 static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
 
 impl Input {

@@ -303,3 +303,104 @@ fn appends_and_filters_respect_the_targets_scope() {
     assert_eq!(ids(&v["data"]["tags"]), vec![root_tag, my_tag]);
     assert_eq!(v["data"]["comments"].as_array().map(Vec::len), Some(1));
 }
+
+#[track_caller]
+fn wrong_type(got: (u16, Value), field: &str, expected: &str) {
+    let (st, v) = got;
+    assert_eq!((st, code(&v)), (400, "INVALID_VALUE"), "{field}: {v}");
+    assert_eq!(v["errors"][0]["field"], field, "{v}");
+    let msg = v["errors"][0]["message"].as_str().unwrap_or("");
+    assert!(msg.contains(&format!("\"{field}\"")) && msg.contains(expected), "{field}: {msg}");
+}
+
+/// Point 11: a body field of the wrong type is `400 INVALID_VALUE` naming the field and the expected
+/// type, with nothing stored; it is never read as false, empty or the default. `null` stays accepted
+/// where NocoBase accepts it.
+#[test]
+fn wrong_types_are_refused_not_read_as_false() {
+    let s = Server::start();
+    samples(&s);
+    let root = s.root();
+    let m = s.user("m", &["member"]);
+    // The deny-all config of the report: "true" is not true.
+    let configs = |s: &Server| s.get(&root, "/api/roles/member/resources:list").1["data"].as_array().unwrap().len();
+    let before = configs(&s);
+    wrong_type(
+        s.post(&root, "/api/roles/member/resources:create", json!({"name": "samples", "usingActionsConfig": "true", "actions": []})),
+        "usingActionsConfig",
+        "boolean",
+    );
+    wrong_type(s.post(&root, "/api/roles/member/resources:create", json!({"name": 7, "usingActionsConfig": true})), "name", "string");
+    wrong_type(
+        s.post(&root, "/api/roles/member/resources:create", json!({"name": "samples", "usingActionsConfig": true, "actions": [{"name": 1}]})),
+        "name",
+        "string",
+    );
+    wrong_type(s.post(&root, "/api/roles/member/resources:create", json!({"name": "samples", "actions": "view"})), "actions", "array");
+    assert_eq!(configs(&s), before, "no config stored");
+    let cfg = s.ok("POST", "/api/roles/member/resources:create", Some(json!({"name": "samples", "usingActionsConfig": true, "actions": []})));
+    let id = cfg["id"].as_i64().unwrap();
+    let (st, v) = s.get(&m, "/api/samples:list");
+    assert_eq!((st, code(&v)), (403, "NO_PERMISSIONS"), "deny-all denies: {v}");
+    wrong_type(s.post(&root, &format!("/api/roles/member/resources:update/{id}"), json!({"usingActionsConfig": 0})), "usingActionsConfig", "boolean");
+    wrong_type(s.post(&root, &format!("/api/roles/member/resources:update/{id}"), json!({"name": ["samples"]})), "name", "string");
+    assert_eq!(s.get(&root, &format!("/api/roles/member/resources:get/{id}")).1["data"]["usingActionsConfig"], true);
+    // null is accepted where NocoBase accepts it (no change).
+    let (st, v) = s.post(&root, &format!("/api/roles/member/resources:update/{id}"), json!({"name": "samples", "usingActionsConfig": null}));
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(s.get(&root, &format!("/api/roles/member/resources:get/{id}")).1["data"]["usingActionsConfig"], true);
+
+    // Roles: a non-object strategy, a non-boolean default, a non-string title or name.
+    let roles = || s.rows("roles");
+    let n = roles();
+    wrong_type(s.post(&root, "/api/roles:create", json!({"name": "r1", "strategy": "all"})), "strategy", "object");
+    wrong_type(s.post(&root, "/api/roles:create", json!({"name": "r1", "strategy": {"actions": "view"}})), "strategy.actions", "array");
+    wrong_type(s.post(&root, "/api/roles:create", json!({"name": "r1", "default": "yes"})), "default", "boolean");
+    wrong_type(s.post(&root, "/api/roles:create", json!({"name": "r1", "title": 5})), "title", "string");
+    wrong_type(s.post(&root, "/api/roles:create", json!({"name": 5})), "name", "string");
+    assert_eq!(roles(), n, "no role stored");
+    let (st, v) = s.post(&root, "/api/roles:create", json!({"name": "r1", "title": null, "strategy": null, "default": null}));
+    assert_eq!((st, &v["data"]["default"]), (200, &json!(false)), "{v}");
+    wrong_type(s.post(&root, "/api/roles:update/r1", json!({"strategy": ["view"]})), "strategy", "object");
+    wrong_type(s.post(&root, "/api/roles:update/r1", json!({"default": 1})), "default", "boolean");
+    wrong_type(s.post(&root, "/api/roles:update/r1", json!({"title": {"en": "x"}})), "title", "string");
+    let (_, v) = s.get(&root, "/api/roles:get/r1");
+    assert_eq!((&v["data"]["title"], &v["data"]["default"]), (&json!("r1"), &json!(false)), "{v}");
+
+    // Users and API keys.
+    let users = s.rows("users");
+    wrong_type(s.post(&root, "/api/users:create", json!({"username": "u9", "password": 12345678})), "password", "string");
+    wrong_type(s.post(&root, "/api/users:create", json!({"username": ["u9"], "password": "long-enough-1"})), "username", "string");
+    wrong_type(s.post(&root, "/api/users:create", json!({"username": "u9", "password": "long-enough-1", "roles": "member"})), "roles", "array");
+    assert_eq!(s.rows("users"), users);
+    wrong_type(s.post(&root, "/api/users:update/1", json!({"password": true})), "password", "string");
+    let keys = s.rows("tokens");
+    wrong_type(s.post(&root, "/api/apiKeys:create", json!({"name": 1, "role": "root", "expiresIn": "1d"})), "name", "string");
+    wrong_type(s.post(&root, "/api/apiKeys:create", json!({"name": "k", "role": 1, "expiresIn": "1d"})), "role", "role name");
+    assert_eq!(s.rows("tokens"), keys);
+
+    // Workflows and nodes: a non-string title, a non-boolean enabled.
+    let wf = s.ok("POST", "/api/workflows:create", Some(json!({"title": "w", "type": "custom-action"})));
+    let wid = wf["id"].as_i64().unwrap();
+    let workflows = s.rows("workflows");
+    wrong_type(s.post(&root, "/api/workflows:create", json!({"title": 1, "type": "custom-action"})), "title", "string");
+    wrong_type(s.post(&root, "/api/workflows:create", json!({"title": "w", "description": [], "type": "custom-action"})), "description", "string");
+    assert_eq!(s.rows("workflows"), workflows);
+    wrong_type(s.post(&root, &format!("/api/workflows:update/{wid}"), json!({"title": false})), "title", "string");
+    wrong_type(s.post(&root, &format!("/api/workflows:revision/{wid}"), json!({"title": 2})), "title", "string");
+    wrong_type(s.post(&root, &format!("/api/workflows:revision/{wid}"), json!({"enabled": "true"})), "enabled", "boolean");
+    assert_eq!(s.rows("workflows"), workflows);
+    assert_eq!(s.ok("GET", &format!("/api/workflows:get/{wid}"), None)["title"], "w");
+    // null clears a description, as in NocoBase.
+    let (st, v) = s.post(&root, &format!("/api/workflows:update/{wid}"), json!({"description": null}));
+    assert_eq!(st, 200, "{v}");
+    let node = s.ok("POST", &format!("/api/workflows/{wid}/nodes:create"), Some(json!({"type": "calculation", "title": "n", "config": {"engine": "math.js", "expression": "1"}})));
+    let nid = node["id"].as_i64().unwrap();
+    wrong_type(s.post(&root, &format!("/api/workflows/{wid}/nodes:create"), json!({"type": "calculation", "title": 3, "config": {"engine": "math.js", "expression": "1"}})), "title", "string");
+    wrong_type(s.post(&root, &format!("/api/flow_nodes:update/{nid}"), json!({"title": 3})), "title", "string");
+    assert_eq!(s.ok("GET", &format!("/api/flow_nodes:get/{nid}"), None)["title"], "n");
+
+    // Collections and fields: already typed; the same envelope with `field`.
+    wrong_type(s.post(&root, "/api/collections/samples/fields:create", json!({"name": "flag", "type": "boolean", "unique": "yes"})), "unique", "boolean");
+    assert!(!s.columns("samples").contains(&"flag".to_string()));
+}

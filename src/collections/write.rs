@@ -59,7 +59,7 @@ pub fn parse<'c>(conn: &Connection, schema: &Schema, coll: &'c Collection, value
         }
         match &field.kind {
             Kind::Scalar(ty) => {
-                let sv = values::to_column(*ty, v).ok_or_else(|| invalid_value(values::expects(&field.name, *ty)))?;
+                let sv = values::to_column(*ty, v).ok_or_else(|| invalid_value(values::expects(&field.name, *ty)).with("field", field.name.clone()))?;
                 if let (Some(target), SqlValue::Integer(id)) = (&field.fk_target, &sv) {
                     require(conn, schema, target, &[*id], &field.name)?;
                 }
@@ -106,7 +106,7 @@ pub fn parse<'c>(conn: &Connection, schema: &Schema, coll: &'c Collection, value
 
 fn id_shape(field: &Field) -> Error {
     let what = if field.kind.is_to_one() { "an id, {\"id\": …} or null" } else { "an array of ids or {\"id\": …}" };
-    invalid_value(format!("Field \"{}\" expects {what}", field.name))
+    invalid_value(format!("Field \"{}\" expects {what}", field.name)).with("field", field.name.clone())
 }
 
 /// `2`, `"2"`, `{"id": 2}` or `null`. An object without `id` is refused rather than inserted.
