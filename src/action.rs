@@ -11,7 +11,7 @@ use std::net::IpAddr;
 
 use serde_json::{Map, Value};
 
-use crate::acl::Scope;
+use crate::acl::{Rights, Scope};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::error::{bad, invalid_param, Code, Error, Result};
@@ -22,6 +22,8 @@ pub struct Ctx<'a> {
     pub input: &'a Input,
     pub caller: &'a Caller,
     pub scope: Scope,
+    /// The caller's rights on other collections, for what the action reaches through associations.
+    pub rights: &'a dyn Rights,
     /// When the input asked for ACL meta on a records list or get: the ACL's decisions for the row
     /// actions, made by the same door that decided `scope`.
     pub row_actions: Option<RowActions>,
@@ -60,6 +62,40 @@ pub struct Input {
     pub idempotency: Option<Idempotency>,
     /// The caller wants `meta.allowedActions` on a records list or get.
     pub with_acl_meta: bool,
+}
+
+/// `400 INVALID_VALUE` `Field "<key>" expects <expected>` with `field`: a body field of the wrong JSON
+/// type is refused, never read as false, empty or the default.
+pub fn wrong_type(key: &str, expected: &str) -> Error {
+    Error::new(Code::InvalidValue, format!("Field \"{key}\" expects {expected}")).with("field", key)
+}
+
+/// A string field of a body; absent or `null` is `None` (NocoBase accepts `null` where a value is
+/// optional), another type is [`wrong_type`].
+pub fn opt_str<'v>(values: &'v Map<String, Value>, key: &str) -> Result<Option<&'v str>> {
+    match values.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(wrong_type(key, "string")),
+    }
+}
+
+/// A boolean field of a body (`true`/`false`; `"true"` is refused), as [`opt_str`].
+pub fn opt_bool(values: &Map<String, Value>, key: &str) -> Result<Option<bool>> {
+    match values.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(_) => Err(wrong_type(key, "boolean")),
+    }
+}
+
+/// An object field of a body, as [`opt_str`].
+pub fn opt_object<'v>(values: &'v Map<String, Value>, key: &str) -> Result<Option<&'v Map<String, Value>>> {
+    match values.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(m)) => Ok(Some(m)),
+        Some(_) => Err(wrong_type(key, "object")),
+    }
 }
 
 static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();

@@ -48,7 +48,7 @@ fn records_and_a_sync_trigger_run_without_a_request() {
 
     let scope = app.acl.check(&root, &Target::Collection { name: "samples".into(), action: "view" }).unwrap();
     let input = Input::new("samples", "list", params(json!({ "sort": "-id" })), None);
-    let ctx = Ctx { app: &app, input: &input, caller: &root, scope, row_actions: None };
+    let ctx = Ctx { app: &app, input: &input, caller: &root, scope, rights: &flowgate::acl::AllRights, row_actions: None };
     let listed = record_api::list(&ctx, &On::collection(&samples)).expect("list");
     assert_eq!(listed.body["data"][0]["title"], "Sample 1");
     assert_eq!(listed.body["meta"]["count"], 1);
@@ -59,7 +59,7 @@ fn records_and_a_sync_trigger_run_without_a_request() {
         params(json!({ "triggerWorkflows": "demo_sample_sync", "filterByTk": "1" })),
         None,
     );
-    let ctx = Ctx { app: &app, input: &input, caller: &root, scope: Scope::All, row_actions: None };
+    let ctx = Ctx { app: &app, input: &input, caller: &root, scope: Scope::All, rights: &flowgate::acl::AllRights, row_actions: None };
     let answered = flowgate::trigger::handle_records(&ctx, &samples).expect("trigger");
     assert_eq!(
         answered.body["messages"],

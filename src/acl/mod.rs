@@ -37,6 +37,23 @@ pub enum Target {
     Collection { name: String, action: &'static str },
 }
 
+/// The caller's rights on the collections a records action reaches besides the one it was decided on
+/// (association values, appends, filters through associations). The door that decided the action
+/// answers from the same policy snapshot's rules; the records layer only asks, it never loads policy.
+pub trait Rights {
+    /// The scope of `action` on collection `name`, or `None`: not allowed.
+    fn scope(&self, collection: &str, action: &'static str) -> Option<Scope>;
+}
+
+/// Every right with scope `all`: root, and callers without a role (the workflow engine, the CLI).
+pub struct AllRights;
+
+impl Rights for AllRights {
+    fn scope(&self, _: &str, _: &'static str) -> Option<Scope> {
+        Some(Scope::All)
+    }
+}
+
 pub const ACTIONS: [&str; 6] = ["create", "view", "update", "destroy", "trigger", "triggerNew"];
 
 #[derive(Debug, Clone)]

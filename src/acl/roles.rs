@@ -7,7 +7,7 @@ use super::repo::{self, NewRole, RoleColumn};
 use super::{parse_strategy_entry, ACTIONS};
 use crate::collections::names;
 use crate::error::{bad, invalid_value, Code, Error, Result};
-use crate::action::{Ctx, Page, Tk};
+use crate::action::{opt_bool, opt_object, opt_str, wrong_type, Ctx, Page, Tk};
 use crate::reply::Reply;
 
 const BUILT_IN: [&str; 3] = ["root", "admin", "member"];
@@ -93,12 +93,13 @@ pub fn get(ctx: &Ctx) -> Result<Reply> {
     Ok(Reply::data(ctx.app.store.read(|c| repo::load_role(c, &name))?.unwrap_or(Value::Null)))
 }
 
-/// `strategy: {actions: [...]}` with every entry a known action (or `*`) and scope.
-fn check_strategy(v: &Value) -> Result<String> {
-    let actions = v.get("actions").cloned().unwrap_or(json!([]));
-    let items = actions.as_array().ok_or_else(|| invalid_value("strategy.actions must be an array"))?;
+/// `strategy: {actions: [...]}` (an object; absent or `null`: none) with every entry a known action
+/// (or `*`) and scope.
+fn check_strategy(v: Option<&Map<String, Value>>) -> Result<String> {
+    let actions = v.and_then(|m| m.get("actions")).cloned().unwrap_or(json!([]));
+    let items = actions.as_array().ok_or_else(|| wrong_type("strategy.actions", "an array of action names"))?;
     for it in items {
-        let s = it.as_str().ok_or_else(|| invalid_value("strategy.actions must hold action names"))?;
+        let s = it.as_str().ok_or_else(|| wrong_type("strategy.actions", "an array of action names"))?;
         let g = parse_strategy_entry(s).ok_or_else(|| invalid_value(format!("Strategy action \"{s}\" has an unknown scope")))?;
         if g.action != "*" && !ACTIONS.contains(&g.action.as_str()) {
             return Err(invalid_value(format!("Strategy action \"{s}\" is not valid")));
@@ -116,15 +117,15 @@ fn check_snippets(v: &Value) -> Result<String> {
 
 pub fn create(ctx: &Ctx) -> Result<Reply> {
     let values = ctx.input.values_or_empty()?;
-    let name = values.get("name").and_then(Value::as_str).ok_or_else(|| invalid_value("name is required"))?.to_string();
+    let name = opt_str(&values, "name")?.ok_or_else(|| invalid_value("name is required").with("field", "name"))?.to_string();
     names::check_identifier(&name)?;
     if name == "anonymous" || name == "__union__" {
         return Err(bad(Code::ReservedName, format!("Name \"{name}\" is reserved")));
     }
-    let title = values.get("title").and_then(Value::as_str).unwrap_or(&name).to_string();
-    let strategy = check_strategy(values.get("strategy").unwrap_or(&json!({})))?;
+    let title = opt_str(&values, "title")?.unwrap_or(&name).to_string();
+    let strategy = check_strategy(opt_object(&values, "strategy")?)?;
     let snippets = check_snippets(values.get("snippets").unwrap_or(&json!([])))?;
-    let default = values.get("default").and_then(Value::as_bool).unwrap_or(false);
+    let default = opt_bool(&values, "default")?.unwrap_or(false);
     let role = ctx.app.store.write(|c| {
         if repo::load_role(c, &name)?.is_some() {
             return Err(bad(Code::ConstraintViolation, "name must be unique"));
@@ -144,18 +145,20 @@ pub fn update(ctx: &Ctx) -> Result<Reply> {
         return Err(bad(Code::ProtectedResource, "Role \"root\" can not be changed"));
     }
     let values = ctx.input.values_or_empty()?;
-    if let Some(n) = values.get("name").and_then(Value::as_str) {
+    if let Some(n) = opt_str(&values, "name")? {
         if !n.eq_ignore_ascii_case(&name) {
             return Err(bad(Code::FieldNotUpdatable, "Field \"name\" can not be updated"));
         }
     }
-    let strategy = values.get("strategy").map(check_strategy).transpose()?;
+    let strategy = opt_object(&values, "strategy")?.map(|s| check_strategy(Some(s))).transpose()?;
     let snippets = values.get("snippets").map(check_snippets).transpose()?;
+    let title = opt_str(&values, "title")?;
+    let default = opt_bool(&values, "default")?;
     ctx.app.store.write(|c| {
         if repo::load_role(c, &name)?.is_none() {
             return Ok(Reply::data(json!([])));
         }
-        if let Some(t) = values.get("title").and_then(Value::as_str) {
+        if let Some(t) = title {
             repo::set_role_column(c, &name, RoleColumn::Title, &t)?;
         }
         if let Some(s) = &strategy {
@@ -164,7 +167,7 @@ pub fn update(ctx: &Ctx) -> Result<Reply> {
         if let Some(s) = &snippets {
             repo::set_role_column(c, &name, RoleColumn::Snippets, s)?;
         }
-        if let Some(d) = values.get("default").and_then(Value::as_bool) {
+        if let Some(d) = default {
             if d {
                 repo::clear_default(c)?;
             }
@@ -203,14 +206,14 @@ fn check_actions(v: Option<&Value>) -> Result<String> {
     let items = match v {
         None | Some(Value::Null) => return Ok("[]".into()),
         Some(Value::Array(items)) => items,
-        Some(_) => return Err(invalid_value("actions must be an array")),
+        Some(_) => return Err(wrong_type("actions", "an array")),
     };
     let mut out = Vec::new();
     for it in items {
         let name = match it {
             Value::String(s) => s.clone(),
-            Value::Object(o) => o.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
-            _ => String::new(),
+            Value::Object(o) => opt_str(o, "name")?.unwrap_or_default().to_string(),
+            _ => return Err(wrong_type("actions", "an array of action names or {name, scope} objects")),
         };
         if !ACTIONS.contains(&name.as_str()) {
             return Err(invalid_value(format!("Action \"{name}\" is not valid; expected one of {}", ACTIONS.join(", "))));
@@ -245,7 +248,7 @@ pub fn resources_get(ctx: &Ctx, role: &str) -> Result<Reply> {
 }
 
 fn collection_name(ctx: &Ctx, values: &Map<String, Value>) -> Result<String> {
-    let name = values.get("name").and_then(Value::as_str).ok_or_else(|| invalid_value("name is required"))?;
+    let name = opt_str(values, "name")?.ok_or_else(|| invalid_value("name is required").with("field", "name"))?;
     ctx.app
         .registry
         .user_collection(name)
@@ -256,7 +259,7 @@ fn collection_name(ctx: &Ctx, values: &Map<String, Value>) -> Result<String> {
 pub fn resources_create(ctx: &Ctx, role: &str) -> Result<Reply> {
     let values = ctx.input.values_or_empty()?;
     let name = collection_name(ctx, &values)?;
-    let using = values.get("usingActionsConfig").and_then(Value::as_bool).unwrap_or(false);
+    let using = opt_bool(&values, "usingActionsConfig")?.unwrap_or(false);
     let actions = check_actions(values.get("actions"))?;
     let row = ctx.app.store.write(|c| {
         if repo::resource_exists(c, role, &name)? {
@@ -272,14 +275,16 @@ pub fn resources_update(ctx: &Ctx, role: &str) -> Result<Reply> {
     let id = res_id(ctx)?;
     let values = ctx.input.values_or_empty()?;
     let actions = values.get("actions").map(|a| check_actions(Some(a))).transpose()?;
+    let using = opt_bool(&values, "usingActionsConfig")?;
+    let new_name = opt_str(&values, "name")?;
     ctx.app.store.write(|c| {
         let Some(current) = repo::load_resource(c, role, id)? else { return Ok(Reply::data(json!([]))) };
-        if let Some(n) = values.get("name").and_then(Value::as_str) {
+        if let Some(n) = new_name {
             if !current["name"].as_str().is_some_and(|cur| cur.eq_ignore_ascii_case(n)) {
                 return Err(bad(Code::FieldNotUpdatable, "Field \"name\" can not be updated"));
             }
         }
-        if let Some(u) = values.get("usingActionsConfig").and_then(Value::as_bool) {
+        if let Some(u) = using {
             repo::set_resource_using(c, id, u)?;
         }
         if let Some(a) = &actions {

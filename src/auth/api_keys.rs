@@ -36,17 +36,16 @@ fn parse_expires_in(v: Option<&Value>) -> Result<Option<i64>> {
 
 pub fn create(ctx: &Ctx) -> Result<Reply> {
     let values = ctx.input.values_or_empty()?;
-    let name = values
-        .get("name")
-        .and_then(Value::as_str)
+    let name = crate::action::opt_str(&values, "name")?
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .ok_or_else(|| invalid_value("name is required"))?
         .to_string();
     let role = match values.get("role") {
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Object(o)) => o.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
-        _ => String::new(),
+        Some(Value::Object(o)) => crate::action::opt_str(o, "name")?.unwrap_or_default().to_string(),
+        None | Some(Value::Null) => String::new(),
+        Some(_) => return Err(crate::action::wrong_type("role", "a role name or {\"name\": …}")),
     };
     if role.is_empty() {
         return Err(invalid_value("role is required"));

@@ -80,11 +80,7 @@ pub fn get(ctx: &Ctx) -> Result<Reply> {
 }
 
 fn opt_str(values: &Map<String, Value>, key: &str) -> Result<Option<String>> {
-    match values.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty())),
-        Some(_) => Err(invalid_value(format!("Field \"{key}\" expects string"))),
-    }
+    Ok(crate::action::opt_str(values, key)?.map(str::to_string))
 }
 
 fn check_username(u: &str) -> Result<()> {
@@ -106,7 +102,7 @@ fn check_email(e: &str) -> Result<()> {
 
 /// Role names from `["member"]` or `[{"name":"member"}]`.
 fn role_list(v: &Value) -> Result<Vec<String>> {
-    let items = v.as_array().ok_or_else(|| invalid_value("Field \"roles\" expects an array of role names"))?;
+    let items = v.as_array().ok_or_else(|| crate::action::wrong_type("roles", "an array of role names"))?;
     let mut out: Vec<String> = Vec::new();
     for it in items {
         let name = match it {
@@ -115,7 +111,7 @@ fn role_list(v: &Value) -> Result<Vec<String>> {
             _ => String::new(),
         };
         if name.is_empty() {
-            return Err(invalid_value("Field \"roles\" expects an array of role names"));
+            return Err(crate::action::wrong_type("roles", "an array of role names"));
         }
         if !out.iter().any(|o| o.eq_ignore_ascii_case(&name)) {
             out.push(name);
@@ -192,7 +188,8 @@ fn mentions_root(roles: &[String]) -> bool {
 
 pub fn create(ctx: &Ctx) -> Result<Reply> {
     let values = ctx.input.values_or_empty()?;
-    let password = values.get("password").and_then(Value::as_str).unwrap_or("");
+    let password = opt_str(&values, "password")?.unwrap_or_default();
+    let password = password.as_str();
     let username = opt_str(&values, "username")?;
     let email = opt_str(&values, "email")?;
     validate_account(username.as_deref(), email.as_deref())?;
@@ -227,10 +224,10 @@ pub fn update(ctx: &Ctx) -> Result<Reply> {
         check_email(e)?;
     }
     let roles = values.get("roles").map(role_list).transpose()?;
-    let new_hash = match values.get("password").and_then(Value::as_str) {
+    let new_hash = match opt_str(&values, "password")? {
         Some(p) => {
-            password::check_length(p)?;
-            Some(ctx.app.hasher.hash(p)?)
+            password::check_length(&p)?;
+            Some(ctx.app.hasher.hash(&p)?)
         }
         None => None,
     };

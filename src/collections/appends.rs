@@ -7,6 +7,7 @@ use rusqlite::Connection;
 use serde_json::Value;
 
 use super::filter::{not_an_association, unknown_field};
+use super::records::{Allowed, Reach};
 use super::registry::{absent_column, Collection, Kind, Schema};
 use super::rows::{self, Record};
 use crate::error::{invalid_param, Error, Result};
@@ -25,6 +26,9 @@ pub struct Tree {
     pub drop: Vec<String>,
     /// Appended by name (`appends`, or `fields` naming the association): every key stays.
     pub whole: bool,
+    /// Only the rows this user created are loaded on this level (the caller's scope `own` on its
+    /// collection, [`restrict`]).
+    pub own: Option<i64>,
 }
 
 impl Tree {
@@ -90,6 +94,25 @@ pub fn parse(schema: &Schema, coll: &Collection, paths: &[String]) -> Result<Tre
     Ok(tree)
 }
 
+/// Applies the caller's `view` rights to every level of the tree: an association whose target the
+/// role may not view is left out of the records (NocoBase's ACL strips the appends a role may not
+/// read); one whose target it may view only its own rows of loads only those (a to-one reads `null`).
+pub fn restrict(schema: &Schema, coll: &Collection, tree: &mut Tree, reach: &Reach) -> Result<()> {
+    let mut kept = Vec::with_capacity(tree.children.len());
+    for (name, mut sub) in std::mem::take(&mut tree.children) {
+        let target = target_of(schema, coll, &name)?;
+        match reach.allowed(target, "view") {
+            Allowed::Denied => continue,
+            Allowed::Own(user) => sub.own = Some(user),
+            Allowed::All => {}
+        }
+        restrict(schema, target, &mut sub, reach)?;
+        kept.push((name, sub));
+    }
+    tree.children = kept;
+    Ok(())
+}
+
 pub fn target_of<'s>(schema: &'s Schema, coll: &Collection, field: &str) -> Result<&'s Collection> {
     coll.field(field)
         .and_then(|f| f.kind.target())
@@ -109,7 +132,7 @@ pub fn attach(conn: &Connection, schema: &Schema, coll: &Collection, records: &m
         match &field.kind {
             Kind::BelongsTo { foreign_key, .. } => {
                 let ids = unique(records.iter().filter_map(|r| rows::int(r, foreign_key)));
-                let mut found: Vec<(i64, Record)> = rows::load_by(conn, target, "id", &ids, None)?;
+                let mut found: Vec<(i64, Record)> = rows::load_by(conn, target, "id", &ids, None, sub.own)?;
                 attach_nested(conn, schema, target, &mut found, sub)?;
                 let by_id: HashMap<i64, Record> = found.into_iter().collect();
                 for r in records.iter_mut() {
@@ -119,13 +142,13 @@ pub fn attach(conn: &Connection, schema: &Schema, coll: &Collection, records: &m
             }
             Kind::HasOne { foreign_key, .. } | Kind::HasMany { foreign_key, .. } => {
                 let ids = unique(records.iter().filter_map(|r| rows::int(r, "id")));
-                let mut found = rows::load_by(conn, target, foreign_key, &ids, None)?;
+                let mut found = rows::load_by(conn, target, foreign_key, &ids, None, sub.own)?;
                 attach_nested(conn, schema, target, &mut found, sub)?;
                 put_grouped(records, &field.name, found, field.kind.is_to_one());
             }
             Kind::BelongsToMany { through, foreign_key, other_key, .. } => {
                 let ids = unique(records.iter().filter_map(|r| rows::int(r, "id")));
-                let mut found = rows::load_by(conn, target, foreign_key, &ids, Some((through, other_key)))?;
+                let mut found = rows::load_by(conn, target, foreign_key, &ids, Some((through, other_key)), sub.own)?;
                 attach_nested(conn, schema, target, &mut found, sub)?;
                 put_grouped(records, &field.name, found, false);
             }

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use super::names::{self, plural, singular, through_name};
 use super::registry::{Collection, Field, Kind, ScalarType, Schema};
 use super::values;
+use crate::action::opt_str;
 use crate::error::{bad, invalid_value, Code, Error, Result};
 
 /// What adding one field does.
@@ -39,20 +40,8 @@ fn target_not_found(t: &str) -> Error {
     bad(Code::TargetNotFound, format!("Target collection \"{t}\" does not exist"))
 }
 
-fn opt_str<'v>(obj: &'v Map<String, Value>, key: &str) -> Result<Option<&'v str>> {
-    match obj.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.as_str())),
-        Some(_) => Err(invalid_value(format!("Field \"{key}\" expects string"))),
-    }
-}
-
 fn opt_bool(obj: &Map<String, Value>, key: &str, default: bool) -> Result<bool> {
-    match obj.get(key) {
-        None | Some(Value::Null) => Ok(default),
-        Some(Value::Bool(b)) => Ok(*b),
-        Some(_) => Err(invalid_value(format!("Field \"{key}\" expects boolean"))),
-    }
+    Ok(crate::action::opt_bool(obj, key)?.unwrap_or(default))
 }
 
 /// A name a definition gives for a column or table: an identifier, not a system field name.

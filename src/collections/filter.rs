@@ -10,6 +10,7 @@ use std::cell::Cell;
 use serde_json::{Map, Value};
 
 use super::operators;
+use super::records::{Allowed, Reach};
 use super::registry::{Collection, Field, Kind, ScalarType, Schema};
 use super::sql::{q, SqlValue};
 use crate::error::{bad, Code, Error, Result};
@@ -47,8 +48,7 @@ impl Where {
     /// user owns only its own row.
     pub fn and_own(&mut self, coll: &Collection, user: Option<i64>) {
         if let Some(u) = user {
-            let column = if coll.field("createdById").is_some_and(|f| f.is_column()) { "createdById" } else { "id" };
-            self.and(format!("{ROOT}.{} = ?", q(column)), vec![SqlValue::Integer(u)]);
+            self.and(format!("{ROOT}.{} = ?", q(owner_column(coll))), vec![SqlValue::Integer(u)]);
         }
     }
 
@@ -67,6 +67,16 @@ impl Where {
 
     pub fn params(&self) -> &[SqlValue] {
         &self.params
+    }
+}
+
+/// The column scope `own` compares with the caller: `createdById`, or `id` in the built-in users table,
+/// which has no creator (a user owns only its own row).
+pub fn owner_column(coll: &Collection) -> &'static str {
+    if coll.field("createdById").is_some_and(|f| f.is_column()) {
+        "createdById"
+    } else {
+        "id"
     }
 }
 
@@ -134,20 +144,29 @@ pub fn not_an_association(path: &str, collection: &str) -> Error {
 
 /// Compiles `filter` (an object, or absent) over `coll`.
 pub fn compile(schema: &Schema, coll: &Collection, filter: Option<&Value>) -> Result<Where> {
+    compile_within(schema, coll, filter, None)
+}
+
+/// Compiles `filter` for a caller: a path through an association applies the target's `view` scope
+/// (rows out of it are absent, as in appends), and one whose target the role may not view at all is
+/// `403 NO_PERMISSIONS` naming the association, so a filter is never an oracle on hidden rows.
+pub fn compile_within(schema: &Schema, coll: &Collection, filter: Option<&Value>, reach: Option<Reach>) -> Result<Where> {
     let Some(filter) = filter else { return Ok(Where::default()) };
     let obj = match filter {
         Value::Object(m) => m,
         Value::Null => return Ok(Where::default()),
         _ => return Err(invalid("a filter must be a JSON object")),
     };
-    let c = Compiler { schema, next: Cell::new(1) };
+    let c = Compiler { schema, reach, next: Cell::new(1) };
     let mut scope = Scope::default();
     let at = Node { coll, alias: ROOT.to_string(), hops: 0 };
     let frag = c.object(&mut scope, &at, obj, 0)?;
-    if frag.as_ref().is_some_and(|f| f.params.len() > MAX_VALUES) {
+    let bound = frag.as_ref().map_or(0, |f| f.params.len()) + scope.params.len();
+    if bound > MAX_VALUES {
         return Err(invalid(format!("a filter may hold at most {MAX_VALUES} values")));
     }
-    let mut w = Where { joins: scope.sql, ..Where::default() };
+    // The joins' values come first: their text precedes the WHERE clause in every statement.
+    let mut w = Where { joins: scope.sql, params: scope.params, ..Where::default() };
     if let Some(f) = frag {
         w.and(f.sql, f.params);
     }
@@ -160,6 +179,8 @@ struct Scope {
     /// (`<alias>.<field>`, join alias): one join per path, shared by its conditions.
     joined: Vec<(String, String)>,
     sql: String,
+    /// The values `sql` binds, in text order.
+    params: Vec<SqlValue>,
 }
 
 /// The table a part of the filter speaks about.
@@ -169,12 +190,13 @@ struct Node<'a> {
     hops: usize,
 }
 
-struct Compiler<'s> {
+struct Compiler<'s, 'r> {
     schema: &'s Schema,
+    reach: Option<Reach<'r>>,
     next: Cell<usize>,
 }
 
-impl<'s> Compiler<'s> {
+impl<'s> Compiler<'s, '_> {
     fn alias(&self, prefix: &str) -> String {
         let n = self.next.get();
         self.next.set(n + 1);
@@ -267,6 +289,7 @@ impl<'s> Compiler<'s> {
             return Err(invalid("the association path is too long"));
         }
         let target = self.target(field)?;
+        let own = self.own(at, field, target)?;
         let mut exists = None;
         let mut nested = Map::new();
         for (k, v) in obj {
@@ -280,7 +303,7 @@ impl<'s> Compiler<'s> {
         }
         let mut parts = Vec::new();
         if field.kind.is_to_one() {
-            let alias = self.join(sc, at, field, target);
+            let alias = self.join(sc, at, field, target, own);
             if let Some(e) = exists {
                 parts.push(Frag::raw(format!("{alias}.\"id\" IS {}NULL", if e { "NOT " } else { "" })));
             }
@@ -290,17 +313,33 @@ impl<'s> Compiler<'s> {
             }
         } else {
             if let Some(e) = exists {
-                if let Some(f) = self.exists(at, field, target, None, depth)? {
+                if let Some(f) = self.exists(at, field, target, own, None, depth)? {
                     parts.push(if e { f } else { f.not() });
                 }
             }
             if !nested.is_empty() {
-                if let Some(f) = self.exists(at, field, target, Some(&nested), depth)? {
+                if let Some(f) = self.exists(at, field, target, own, Some(&nested), depth)? {
                     parts.push(f);
                 }
             }
         }
         Ok(Frag::all(parts))
+    }
+
+    /// The caller's `view` scope on an association's target: `Some(user)` for its own rows only.
+    fn own(&self, at: &Node, field: &Field, target: &Collection) -> Result<Option<i64>> {
+        match self.reach.map(|r| r.allowed(target, "view")) {
+            None | Some(Allowed::All) => Ok(None),
+            Some(Allowed::Own(user)) => Ok(Some(user)),
+            Some(Allowed::Denied) => Err(Error::new(
+                Code::NoPermissions,
+                format!(
+                    "No permissions: the filter goes through association \"{}\" of \"{}\" to collection \"{}\", which the role may not view",
+                    field.name, at.coll.name, target.name
+                ),
+            )
+            .with("field", field.name.clone())),
+        }
     }
 
     fn target(&self, field: &Field) -> Result<&'s Collection> {
@@ -312,27 +351,34 @@ impl<'s> Compiler<'s> {
             .ok_or_else(|| Error::internal(format!("association {} has no target in the registry", field.name)))
     }
 
-    /// The LEFT JOIN of a to-one association in this scope (added once), returning its alias.
-    fn join(&self, sc: &mut Scope, at: &Node, field: &Field, target: &Collection) -> String {
+    /// The LEFT JOIN of a to-one association in this scope (added once), returning its alias; with
+    /// `own`, rows of other creators do not join (they compare as a missing record).
+    fn join(&self, sc: &mut Scope, at: &Node, field: &Field, target: &Collection, own: Option<i64>) -> String {
         let key = format!("{}.{}", at.alias, field.name);
         if let Some((_, alias)) = sc.joined.iter().find(|(k, _)| *k == key) {
             return alias.clone();
         }
         let alias = self.alias("t");
+        let mine = |a: &str| match own {
+            Some(_) => format!(" AND {a}.{} = ?", q(owner_column(target))),
+            None => String::new(),
+        };
         let on = match &field.kind {
-            Kind::BelongsTo { foreign_key, .. } => format!("{alias}.\"id\" = {}.{}", at.alias, q(foreign_key)),
+            Kind::BelongsTo { foreign_key, .. } => format!("{alias}.\"id\" = {}.{}{}", at.alias, q(foreign_key), mine(&alias)),
             // hasOne: the lowest id pointing here, so a stray second row never duplicates the parent.
             Kind::HasOne { foreign_key, .. } => {
                 let x = self.alias("x");
                 format!(
-                    "{alias}.\"id\" = (SELECT MIN({x}.\"id\") FROM {t} {x} WHERE {x}.{fk} = {p}.\"id\")",
+                    "{alias}.\"id\" = (SELECT MIN({x}.\"id\") FROM {t} {x} WHERE {x}.{fk} = {p}.\"id\"{m})",
                     t = q(&target.name),
                     fk = q(foreign_key),
-                    p = at.alias
+                    p = at.alias,
+                    m = mine(&x),
                 )
             }
             _ => "0".into(),
         };
+        sc.params.extend(own.map(SqlValue::Integer));
         sc.sql.push_str(&format!(" LEFT JOIN {} {alias} ON {on}", q(&target.name)));
         sc.joined.push((key, alias.clone()));
         alias
@@ -345,6 +391,7 @@ impl<'s> Compiler<'s> {
         at: &Node,
         field: &Field,
         target: &Collection,
+        own: Option<i64>,
         nested: Option<&Map<String, Value>>,
         depth: usize,
     ) -> Result<Option<Frag>> {
@@ -373,10 +420,15 @@ impl<'s> Compiler<'s> {
             None => None,
         };
         let mut sql = format!("EXISTS (SELECT 1 FROM {from}{} WHERE {link}", sub.sql);
-        let mut params = Vec::new();
+        // In text order: the subquery's joins, the own scope, the nested filter.
+        let mut params = sub.params;
+        if let Some(user) = own {
+            sql.push_str(&format!(" AND {}.{} = ?", node.alias, q(owner_column(target))));
+            params.push(SqlValue::Integer(user));
+        }
         if let Some(f) = inner {
             sql.push_str(&format!(" AND ({})", f.sql));
-            params = f.params;
+            params.extend(f.params);
         }
         sql.push(')');
         Ok(Some(Frag::new(sql, params)))

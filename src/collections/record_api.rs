@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use serde_json::{json, Value};
 
 use super::filter::{self, Where};
-use super::records::{self, by_ids, Link, ReadOptions};
+use super::records::{self, by_ids, Link, Reach, ReadOptions};
 use super::registry::{Collection, Field, Schema};
 use super::sql::SqlValue;
 use crate::acl::Scope;
@@ -70,7 +70,12 @@ fn request_filter(req: &Input) -> Result<Option<Value>> {
     })
 }
 
-fn read_options(ctx: &Ctx) -> Result<ReadOptions> {
+/// The caller's reach: its rights on the collections association values, appends and filters reach.
+fn reach<'a>(ctx: &Ctx<'a>) -> Reach<'a> {
+    Reach { rights: ctx.rights, user: ctx.caller.user.id }
+}
+
+fn read_options<'a>(ctx: &Ctx<'a>) -> Result<ReadOptions<'a>> {
     let req = ctx.input;
     Ok(ReadOptions {
         filter: request_filter(req)?,
@@ -80,13 +85,14 @@ fn read_options(ctx: &Ctx) -> Result<ReadOptions> {
         sort: req.list_param("sort"),
         page: req.page()?,
         own: own(ctx),
+        reach: Some(reach(ctx)),
     })
 }
 
 /// The rows an action may touch: the filter, the association link and the own scope. A write needs a
 /// filter or a tk, except on a to-one association (its link names the row).
 fn scope(ctx: &Ctx, schema: &Schema, on: &On, filter: Option<&Value>, write: bool) -> Result<Where> {
-    let mut w = filter::compile(schema, on.coll, filter)?;
+    let mut w = filter::compile_within(schema, on.coll, filter, Some(reach(ctx)))?;
     let to_one = on.via.is_some_and(|f| f.kind.is_to_one());
     if write && w.is_empty() && !to_one {
         return Err(bad(Code::MissingParameter, "filterByTk or filter is required"));
@@ -183,15 +189,15 @@ pub fn create(ctx: &Ctx, on: &On) -> Result<Reply> {
     let coll = on.coll;
     let created = ctx.app.store.write(|conn| {
         let id = match &on.link {
-            None => records::create_id(conn, &schema, coll, &values, actor, |_| Ok(()))?,
+            None => records::create_id(conn, &schema, coll, &values, actor, Some(reach(ctx)), |_| Ok(()))?,
             // hasMany: the new row points at the source, whatever the values say.
-            Some(Link::Fk { column, source }) => records::create_id(conn, &schema, coll, &values, actor, |ch| {
+            Some(Link::Fk { column, source }) => records::create_id(conn, &schema, coll, &values, actor, Some(reach(ctx)), |ch| {
                 let fk = coll.field(column).ok_or_else(|| Error::internal(format!("{} has no column {column}", coll.name)))?;
                 ch.set(fk, SqlValue::Integer(*source));
                 Ok(())
             })?,
             Some(Link::Through { table, fk, other, source }) => {
-                let id = records::create_id(conn, &schema, coll, &values, actor, |_| Ok(()))?;
+                let id = records::create_id(conn, &schema, coll, &values, actor, Some(reach(ctx)), |_| Ok(()))?;
                 crate::collections::write::link_through(conn, table, fk, other, *source, id)?;
                 id
             }
@@ -209,7 +215,7 @@ pub fn update(ctx: &Ctx, on: &On) -> Result<Reply> {
     let w = scope(ctx, &schema, on, opts.filter.as_ref(), true)?;
     let actor = Some(ctx.caller.user.id);
     let items = ctx.app.store.write(|conn| {
-        let ids = records::update_where(conn, &schema, on.coll, &w, &values, actor)?;
+        let ids = records::update_where(conn, &schema, on.coll, &w, &values, actor, Some(reach(ctx)))?;
         shaped(conn, &schema, on.coll, &ids, &opts)
     })?;
     Ok(Reply::data(Value::Array(items)))

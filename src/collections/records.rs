@@ -13,15 +13,56 @@ use super::rows::{self, Record};
 use super::sql::{ids_match, q, SqlValue};
 use super::view::{self, View};
 use super::write::{self, Mode};
+use crate::acl::{Rights, Scope};
 use crate::app::App;
 use crate::error::{Code, Error, Result};
 use crate::action::Page;
 use crate::store::OptionalExt;
 
 
+/// What a caller may see and change beyond the rows its action was decided on: the ACL's answers
+/// (handed down by the door that decided the action) and the caller, for scope `own`. A read or write
+/// without one (the workflow engine, the trigger's own loads) is not limited.
+#[derive(Clone, Copy)]
+pub struct Reach<'a> {
+    pub rights: &'a dyn Rights,
+    pub user: i64,
+}
+
+/// Which rows of a collection a [`Reach`] allows for an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allowed {
+    All,
+    /// Only the rows this user created.
+    Own(i64),
+    Denied,
+}
+
+impl Reach<'_> {
+    /// The rows of `target` the caller may `action`. The built-in tables (`users`, `workflows`…) are
+    /// system resources read through their own APIs; reached from a user collection (`createdBy`,
+    /// `updatedBy`) they are not limited, as in NocoBase.
+    pub fn allowed(&self, target: &Collection, action: &'static str) -> Allowed {
+        if target.builtin {
+            return Allowed::All;
+        }
+        match self.rights.scope(&target.name, action) {
+            Some(Scope::All) => Allowed::All,
+            Some(Scope::Own) => Allowed::Own(self.user),
+            None => Allowed::Denied,
+        }
+    }
+}
+
+impl std::fmt::Debug for Reach<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reach").field("user", &self.user).finish_non_exhaustive()
+    }
+}
+
 /// What a read returns and how (the query parameters of http.md §3 as values).
 #[derive(Debug, Clone, Default)]
-pub struct ReadOptions {
+pub struct ReadOptions<'a> {
     pub filter: Option<Value>,
     pub appends: Vec<String>,
     pub fields: Vec<String>,
@@ -32,6 +73,8 @@ pub struct ReadOptions {
     pub page: Option<Page>,
     /// ACL scope `own`: only rows whose `createdById` is this user.
     pub own: Option<i64>,
+    /// The caller's rights on the collections appends and filters reach (`None`: not limited).
+    pub reach: Option<Reach<'a>>,
 }
 
 /// Validates appends paths (`UNKNOWN_FIELD` / `NOT_AN_ASSOCIATION`).
@@ -41,7 +84,7 @@ pub fn check_appends(schema: &Schema, coll: &Collection, appends: &[String]) -> 
 
 /// A page of records and the total count of matching rows.
 pub fn list(conn: &Connection, schema: &Schema, coll: &Collection, opts: &ReadOptions) -> Result<(Vec<Value>, u64)> {
-    let mut w = filter::compile(schema, coll, opts.filter.as_ref())?;
+    let mut w = filter::compile_within(schema, coll, opts.filter.as_ref(), opts.reach)?;
     w.and_own(coll, opts.own);
     select(conn, schema, coll, &w, opts)
 }
@@ -63,7 +106,7 @@ pub fn get_many(conn: &Connection, schema: &Schema, coll: &Collection, ids: &[i6
 
 /// Creates a record from request-shaped `values`; returns the stored record (no appends).
 pub fn create(conn: &Connection, schema: &Schema, coll: &Collection, values: &Map<String, Value>, actor: Option<i64>) -> Result<Value> {
-    let id = create_id(conn, schema, coll, values, actor, |_| Ok(()))?;
+    let id = create_id(conn, schema, coll, values, actor, None, |_| Ok(()))?;
     get(conn, schema, coll, id, &[], None)?.ok_or_else(|| Error::internal("created record vanished"))
 }
 
@@ -79,7 +122,7 @@ pub fn update(
 ) -> Result<Vec<i64>> {
     let mut w = filter::compile(schema, coll, Some(filter))?;
     w.and_own(coll, own);
-    update_where(conn, schema, coll, &w, values, actor)
+    update_where(conn, schema, coll, &w, values, actor, None)
 }
 
 /// Deletes the rows matching `filter` within `own`; an empty filter deletes nothing.
@@ -188,7 +231,7 @@ pub fn by_ids(w: &mut Where, ids: &[i64]) {
 /// Reads rows matching `w` shaped by `opts` (appends, fields, except, sort, page; its `filter` and `own`
 /// are already in `w`); returns the records and the number of matching rows.
 pub fn select(conn: &Connection, schema: &Schema, coll: &Collection, w: &Where, opts: &ReadOptions) -> Result<(Vec<Value>, u64)> {
-    let view = View::new(schema, coll, &opts.appends, &opts.fields, &opts.except)?;
+    let view = View::new(schema, coll, &opts.appends, &opts.fields, &opts.except, opts.reach)?;
     let order = view::order_by(coll, &opts.sort)?;
     let (rows, count) = fetch(conn, coll, w, &order, opts.page, true)?;
     Ok((view.render(conn, schema, coll, rows)?, count))
@@ -196,7 +239,7 @@ pub fn select(conn: &Connection, schema: &Schema, coll: &Collection, w: &Where, 
 
 /// The first row matching `w` in `opts.sort` order, shaped by `opts` (no count is taken).
 pub fn first(conn: &Connection, schema: &Schema, coll: &Collection, w: &Where, opts: &ReadOptions) -> Result<Option<Value>> {
-    let view = View::new(schema, coll, &opts.appends, &opts.fields, &opts.except)?;
+    let view = View::new(schema, coll, &opts.appends, &opts.fields, &opts.except, opts.reach)?;
     let order = view::order_by(coll, &opts.sort)?;
     let (rows, _) = fetch(conn, coll, w, &order, Some(Page { page: 1, page_size: 1 }), false)?;
     Ok(view.render(conn, schema, coll, rows)?.into_iter().next())
@@ -239,18 +282,23 @@ pub fn matching_ids(conn: &Connection, coll: &Collection, w: &Where) -> Result<V
 }
 
 /// Creates a row from `values`; `adjust` may set columns the request does not choose (an association
-/// resource's FK). Returns the new id.
+/// resource's FK). With a `reach`, association values must pass the targets' ACL
+/// ([`write::check_reach`]). Returns the new id.
 pub fn create_id<'c>(
     conn: &Connection,
     schema: &Schema,
     coll: &'c Collection,
     values: &Map<String, Value>,
     actor: Option<i64>,
+    reach: Option<Reach>,
     adjust: impl FnOnce(&mut write::Changes<'c>) -> Result<()>,
 ) -> Result<i64> {
     refuse_builtin(coll)?;
     let mut ch = write::parse(conn, schema, coll, values, Mode::Create)?;
     adjust(&mut ch)?;
+    if let Some(reach) = &reach {
+        write::check_reach(conn, schema, coll, &ch, &[], reach)?;
+    }
     let now = crate::time::now_iso();
     let id = write::insert(conn, coll, &ch, actor, &now)?;
     write::apply_links(conn, id, &ch)?;
@@ -258,10 +306,22 @@ pub fn create_id<'c>(
 }
 
 /// Validates `values` first (bad input is a 400 even when nothing matches), then updates each match.
-pub fn update_where(conn: &Connection, schema: &Schema, coll: &Collection, w: &Where, values: &Map<String, Value>, actor: Option<i64>) -> Result<Vec<i64>> {
+/// With a `reach`, association values must pass the targets' ACL ([`write::check_reach`]).
+pub fn update_where(
+    conn: &Connection,
+    schema: &Schema,
+    coll: &Collection,
+    w: &Where,
+    values: &Map<String, Value>,
+    actor: Option<i64>,
+    reach: Option<Reach>,
+) -> Result<Vec<i64>> {
     refuse_builtin(coll)?;
     let ch = write::parse(conn, schema, coll, values, Mode::Update)?;
     let ids = matching_ids(conn, coll, w)?;
+    if let (Some(reach), false) = (&reach, ids.is_empty()) {
+        write::check_reach(conn, schema, coll, &ch, &ids, reach)?;
+    }
     let now = crate::time::now_iso();
     write::update_rows(conn, coll, &ids, &ch, actor, &now)?;
     for id in &ids {

@@ -46,29 +46,34 @@ pub fn query(conn: &Connection, coll: &Collection, sql: &str, params: &[SqlValue
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// Records whose `column` is one of `keys`, ordered by id, as (key, record).
-/// `via` names a through table: then `column` is its key column and `other` the target id column.
-pub fn load_by(conn: &Connection, coll: &Collection, column: &str, keys: &[i64], via: Option<(&str, &str)>) -> Result<Vec<(i64, Record)>> {
+/// Records whose `column` is one of `keys`, ordered by id, as (key, record); with `own`, only the rows
+/// that user created. `via` names a through table: then `column` is its key column and `other` the
+/// target id column.
+pub fn load_by(
+    conn: &Connection,
+    coll: &Collection,
+    column: &str,
+    keys: &[i64],
+    via: Option<(&str, &str)>,
+    own: Option<i64>,
+) -> Result<Vec<(i64, Record)>> {
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = match via {
-        None => format!(
-            "SELECT t0.{c}, {cols} FROM {t} t0 WHERE t0.{c} {IN_IDS} ORDER BY t0.\"id\"",
-            c = q(column),
-            cols = select_list(coll, "t0"),
-            t = q(&coll.name),
-        ),
-        Some((through, other)) => format!(
-            "SELECT j.{c}, {cols} FROM {th} j JOIN {t} t0 ON t0.\"id\" = j.{o} WHERE j.{c} {IN_IDS} ORDER BY t0.\"id\"",
-            c = q(column),
-            cols = select_list(coll, "t0"),
-            th = q(through),
-            t = q(&coll.name),
-            o = q(other),
-        ),
+    let (from, key) = match via {
+        None => (format!("{} t0", q(&coll.name)), format!("t0.{}", q(column))),
+        Some((through, other)) => {
+            (format!("{} j JOIN {} t0 ON t0.\"id\" = j.{}", q(through), q(&coll.name), q(other)), format!("j.{}", q(column)))
+        }
     };
-    query(conn, coll, &sql, &[id_list(keys)], 1)
+    let mine = match own {
+        Some(_) => format!(" AND t0.{} = ?", q(super::filter::owner_column(coll))),
+        None => String::new(),
+    };
+    let sql = format!("SELECT {key}, {cols} FROM {from} WHERE {key} {IN_IDS}{mine} ORDER BY t0.\"id\"", cols = select_list(coll, "t0"));
+    let mut params = vec![id_list(keys)];
+    params.extend(own.map(SqlValue::Integer));
+    query(conn, coll, &sql, &params, 1)
 }
 
 /// An integer column of a record (`id`, foreign keys).

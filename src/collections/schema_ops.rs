@@ -8,6 +8,7 @@ use super::define::{self, Plan};
 use super::names;
 use super::registry::{system_fields, Collection, Field, Kind};
 use crate::error::{bad, invalid_value, Code, Error, Result};
+use crate::action::wrong_type;
 
 fn exists_error(name: &str) -> Error {
     bad(Code::CollectionExists, format!("Collection named {name} already exists"))
@@ -47,7 +48,7 @@ pub fn create_collection(ch: &mut Change, values: &Map<String, Value>) -> Result
     let title = match values.get("title") {
         None | Some(Value::Null) => name.clone(),
         Some(Value::String(s)) => s.clone(),
-        Some(_) => return Err(invalid_value("Field \"title\" expects string")),
+        Some(_) => return Err(wrong_type("title", "string")),
     };
     let defs = match values.get("fields") {
         None | Some(Value::Null) => Vec::new(),
@@ -91,7 +92,7 @@ pub fn update_collection(ch: &mut Change, name: &str, values: &Map<String, Value
         None => coll.title.clone(),
         Some(Value::Null) => coll.name.clone(),
         Some(Value::String(s)) => s.clone(),
-        Some(_) => return Err(invalid_value("Field \"title\" expects string")),
+        Some(_) => return Err(wrong_type("title", "string")),
     };
     ch.conn.execute(
         "UPDATE collections SET title = ?2, updatedAt = ?3 WHERE name = ?1",
@@ -180,11 +181,11 @@ pub fn update_field(ch: &mut Change, coll_name: &str, name: &str, values: &Map<S
                 next.title = match v {
                     Value::Null => None,
                     Value::String(s) => Some(s.clone()),
-                    _ => return Err(invalid_value("Field \"title\" expects string")),
+                    _ => return Err(wrong_type("title", "string")),
                 }
             }
-            ("allowNull", Some(_)) => next.allow_null = v.as_bool().ok_or_else(|| invalid_value("Field \"allowNull\" expects boolean"))?,
-            ("unique", Some(_)) => next.unique = v.as_bool().ok_or_else(|| invalid_value("Field \"unique\" expects boolean"))?,
+            ("allowNull", Some(_)) => next.allow_null = v.as_bool().ok_or_else(|| wrong_type("allowNull", "boolean"))?,
+            ("unique", Some(_)) => next.unique = v.as_bool().ok_or_else(|| wrong_type("unique", "boolean"))?,
             ("defaultValue", Some(ty)) => next.default_value = define::default_value(&field.name, ty, Some(v))?,
             ("name", _) if v.as_str().is_some_and(|n| n.eq_ignore_ascii_case(&field.name)) => {}
             (k, _) => match current.get(k) {

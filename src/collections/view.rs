@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::appends::{self, Tree};
 use super::filter::unknown_field;
+use super::records::Reach;
 use super::registry::{absent_column, Collection, Schema};
 use super::rows::Record;
 use super::sql::q;
@@ -27,7 +28,16 @@ impl View {
     /// Validates the three parameters against `coll`. Dotted `fields` and `except` (`nodes.title`,
     /// `jobs.result`) shape an association's records: a `fields` path appends the associations on its
     /// way, an `except` path acts only on associations that are appended.
-    pub fn new(schema: &Schema, coll: &Collection, appends: &[String], fields: &[String], except: &[String]) -> Result<View> {
+    /// With a `reach`, associations whose target the caller may not view are left out and those it may
+    /// view only its own rows of load only those ([`appends::restrict`]).
+    pub fn new(
+        schema: &Schema,
+        coll: &Collection,
+        appends: &[String],
+        fields: &[String],
+        except: &[String],
+        reach: Option<Reach>,
+    ) -> Result<View> {
         let mut tree = appends::parse(schema, coll, appends)?;
         for name in fields.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
             shape_path(schema, coll, &mut tree, name, Param::Fields)?;
@@ -35,12 +45,15 @@ impl View {
         for name in except.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
             shape_path(schema, coll, &mut tree, name, Param::Except)?;
         }
+        if let Some(reach) = reach {
+            appends::restrict(schema, coll, &mut tree, &reach)?;
+        }
         Ok(View { tree })
     }
 
     /// Only appends (the Rust API's reads).
     pub fn appends(schema: &Schema, coll: &Collection, appends: &[String]) -> Result<View> {
-        View::new(schema, coll, appends, &[], &[])
+        View::new(schema, coll, appends, &[], &[], None)
     }
 
     /// Full rows of `coll` → the records to return.

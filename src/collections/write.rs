@@ -5,11 +5,12 @@
 use rusqlite::Connection;
 use serde_json::{Map, Value};
 
-use super::filter::unknown_field;
+use super::filter::{owner_column, unknown_field};
+use super::records::{Allowed, Reach};
 use super::registry::{Collection, Field, Kind, Schema};
 use super::sql::{constraint, ids_match, placeholders, q, write_error, SqlValue};
 use super::values;
-use crate::error::{invalid_value, Error, Result};
+use crate::error::{invalid_value, Code, Error, Result};
 use crate::action::parse_id;
 
 /// What one set of values does to a row.
@@ -58,7 +59,7 @@ pub fn parse<'c>(conn: &Connection, schema: &Schema, coll: &'c Collection, value
         }
         match &field.kind {
             Kind::Scalar(ty) => {
-                let sv = values::to_column(*ty, v).ok_or_else(|| invalid_value(values::expects(&field.name, *ty)))?;
+                let sv = values::to_column(*ty, v).ok_or_else(|| invalid_value(values::expects(&field.name, *ty)).with("field", field.name.clone()))?;
                 if let (Some(target), SqlValue::Integer(id)) = (&field.fk_target, &sv) {
                     require(conn, schema, target, &[*id], &field.name)?;
                 }
@@ -105,7 +106,7 @@ pub fn parse<'c>(conn: &Connection, schema: &Schema, coll: &'c Collection, value
 
 fn id_shape(field: &Field) -> Error {
     let what = if field.kind.is_to_one() { "an id, {\"id\": …} or null" } else { "an array of ids or {\"id\": …}" };
-    invalid_value(format!("Field \"{}\" expects {what}", field.name))
+    invalid_value(format!("Field \"{}\" expects {what}", field.name)).with("field", field.name.clone())
 }
 
 /// `2`, `"2"`, `{"id": 2}` or `null`. An object without `id` is refused rather than inserted.
@@ -143,6 +144,115 @@ fn require(conn: &Connection, schema: &Schema, target: &str, ids: &[i64], name: 
         return Err(constraint(format!("{name} references a missing record")));
     }
     Ok(())
+}
+
+/// Association values must pass the target's ACL (the caller's `reach`), since they change or expose
+/// another collection's rows: a foreign key (belongsTo) pointing at a row needs `view` on that row; a
+/// hasOne or hasMany value moves the target rows' foreign keys and needs `update` on every row it
+/// attaches or detaches; a belongsToMany value needs `view` on every row it newly links (the links
+/// are the source's, as NocoBase's association actions treat them: removing one needs no right on
+/// the target). `sources` are the rows written (none yet on create); what is already stored is not
+/// asked again, so a record read back and sent unchanged passes. Any refusal is `403 NO_PERMISSIONS`
+/// naming the association and the collection, before anything is written.
+pub fn check_reach(conn: &Connection, schema: &Schema, coll: &Collection, ch: &Changes, sources: &[i64], reach: &Reach) -> Result<()> {
+    for (field, v) in &ch.columns {
+        let (Some(target), SqlValue::Integer(id)) = (&field.fk_target, v) else { continue };
+        let target = target_collection(schema, target)?;
+        if !sources.is_empty() && fk_unchanged(conn, coll, &field.name, *id, sources)? {
+            continue;
+        }
+        let name = coll
+            .fields
+            .iter()
+            .find(|f| matches!(&f.kind, Kind::BelongsTo { foreign_key, .. } if *foreign_key == field.name))
+            .map_or(field.name.as_str(), |f| f.name.as_str());
+        within(conn, coll, name, target, &[*id], reach, "view")?;
+    }
+    for link in &ch.links {
+        let (field, wanted) = match link {
+            Link::One(field, id) => (*field, id.as_slice()),
+            Link::Many(field, ids) => (*field, ids.as_slice()),
+        };
+        match &field.kind {
+            Kind::HasOne { target, foreign_key } | Kind::HasMany { target, foreign_key } => {
+                let target = target_collection(schema, target)?;
+                let mut moved = Vec::new();
+                if sources.is_empty() {
+                    moved.extend_from_slice(wanted);
+                }
+                for source in sources {
+                    let now = linked(conn, &format!("SELECT \"id\" FROM {} WHERE {} = ?", q(&target.name), q(foreign_key)), *source)?;
+                    moved.extend(wanted.iter().filter(|i| !now.contains(i)));
+                    moved.extend(now.iter().filter(|i| !wanted.contains(i)));
+                }
+                within(conn, coll, &field.name, target, &moved, reach, "update")?;
+            }
+            Kind::BelongsToMany { target, through, foreign_key, other_key } => {
+                let target = target_collection(schema, target)?;
+                let mut added = Vec::new();
+                if sources.is_empty() {
+                    added.extend_from_slice(wanted);
+                }
+                for source in sources {
+                    let now = linked(conn, &format!("SELECT {} FROM {} WHERE {} = ?", q(other_key), q(through), q(foreign_key)), *source)?;
+                    added.extend(wanted.iter().filter(|i| !now.contains(i)));
+                }
+                within(conn, coll, &field.name, target, &added, reach, "view")?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn target_collection<'s>(schema: &'s Schema, name: &str) -> Result<&'s Collection> {
+    schema.get(name).map(|c| c.as_ref()).ok_or_else(|| Error::internal(format!("collection {name} is not in the registry")))
+}
+
+/// Whether every row `sources` of `coll` already holds `id` in `column`.
+fn fk_unchanged(conn: &Connection, coll: &Collection, column: &str, id: i64, sources: &[i64]) -> Result<bool> {
+    let (cond, value) = ids_match("\"id\"", sources);
+    let sql = format!("SELECT COUNT(*) FROM {} WHERE {cond} AND {} IS NOT ?", q(&coll.name), q(column));
+    let n: i64 = conn.prepare_cached(&sql)?.query_row(rusqlite::params![value, id], |r| r.get(0))?;
+    Ok(n == 0)
+}
+
+/// The ids one query over a source id answers.
+fn linked(conn: &Connection, sql: &str, source: i64) -> Result<Vec<i64>> {
+    let mut st = conn.prepare_cached(sql)?;
+    let ids = st.query_map([source], |r| r.get::<_, i64>(0))?;
+    Ok(ids.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Every row `ids` of `target` is within the caller's scope for `action`, else 403 naming the
+/// association `name` of `coll`.
+fn within(conn: &Connection, coll: &Collection, name: &str, target: &Collection, ids: &[i64], reach: &Reach, action: &'static str) -> Result<()> {
+    let ids = super::sql::dedup_ids(ids);
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let ok = match reach.allowed(target, action) {
+        Allowed::All => true,
+        Allowed::Denied => false,
+        Allowed::Own(user) => {
+            let (cond, value) = ids_match("\"id\"", &ids);
+            let sql = format!("SELECT COUNT(*) FROM {} WHERE {cond} AND {} = ?", q(&target.name), q(owner_column(target)));
+            let n: i64 = conn.prepare_cached(&sql)?.query_row(rusqlite::params![value, user], |r| r.get(0))?;
+            n as usize == ids.len()
+        }
+    };
+    if ok {
+        return Ok(());
+    }
+    let what = if action == "view" { "links rows" } else { "attaches or detaches rows" };
+    Err(Error::new(
+        Code::NoPermissions,
+        format!(
+            "No permissions: association \"{name}\" of \"{}\" {what} of collection \"{}\" that the role may not {action}",
+            coll.name, target.name
+        ),
+    )
+    .with("field", name.to_string()))
 }
 
 /// Inserts a row with its system columns; returns the new id.

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde_json::json;
 
 use super::request::Request;
-use super::route::Route;
+use super::route::{Method, Route};
 use super::Reply;
 use crate::acl::{self, roles, Scope, Target};
 use crate::action::{Ctx, Input, RowActions};
@@ -93,91 +93,101 @@ type Handler = fn(&Ctx, &Resource) -> Result<Reply>;
 pub struct Entry {
     pub kind: Kind,
     pub action: &'static str,
+    /// A read answers GET and HEAD; a write answers `405` to them (a token in a leaked URL must not be a
+    /// one-click write), POST and the other methods.
+    pub reads: bool,
     pub guard: Guard,
     pub handler: Handler,
 }
 
-const fn at(kind: Kind, action: &'static str, guard: Guard, handler: Handler) -> Entry {
-    Entry { kind, action, guard, handler }
+/// A read action (`list`, `get`, `check`, `listMeta`): any method.
+const fn read(kind: Kind, action: &'static str, guard: Guard, handler: Handler) -> Entry {
+    Entry { kind, action, reads: true, guard, handler }
+}
+
+/// A write action: never through GET or HEAD.
+const fn write(kind: Kind, action: &'static str, guard: Guard, handler: Handler) -> Entry {
+    Entry { kind, action, reads: false, guard, handler }
 }
 
 use Guard::{LoggedIn, LoggedInNoApiKey, Rows, System, Trigger};
 use Kind::*;
 
-/// Every action flowgate serves. Anything else is `404 ACTION_NOT_FOUND`; adding an action is one line.
+/// Every action flowgate serves, each a read or a write. Anything else is `404 ACTION_NOT_FOUND`;
+/// adding an action is one line.
 pub static ROUTES: &[Entry] = &[
-    at(Auth, "check", LoggedIn, |c, _| auth::handlers::check(c)),
-    at(Auth, "signOut", LoggedIn, |c, _| auth::handlers::sign_out(c)),
-    at(Auth, "changePassword", LoggedInNoApiKey, |c, _| auth::handlers::change_password(c)),
-    at(Users, "list", System, |c, _| users::list(c)),
-    at(Users, "get", System, |c, _| users::get(c)),
-    at(Users, "create", System, |c, _| users::create(c)),
-    at(Users, "update", System, |c, _| users::update(c)),
-    at(Users, "destroy", System, |c, _| users::destroy(c)),
-    at(Roles, "check", LoggedIn, |c, _| roles::check(c)),
-    at(Roles, "list", System, |c, _| roles::list(c)),
-    at(Roles, "get", System, |c, _| roles::get(c)),
-    at(Roles, "create", System, |c, _| roles::writing(c, roles::create)),
-    at(Roles, "update", System, |c, _| roles::writing(c, roles::update)),
-    at(Roles, "destroy", System, |c, _| roles::writing(c, roles::destroy)),
-    at(RoleResources, "list", System, |c, r| roles::resources_list(c, r.role()?)),
-    at(RoleResources, "get", System, |c, r| roles::resources_get(c, r.role()?)),
-    at(RoleResources, "create", System, |c, r| roles::writing_resources(c, r.role()?, roles::resources_create)),
-    at(RoleResources, "update", System, |c, r| roles::writing_resources(c, r.role()?, roles::resources_update)),
-    at(RoleResources, "destroy", System, |c, r| roles::writing_resources(c, r.role()?, roles::resources_destroy)),
-    at(ApiKeys, "create", LoggedInNoApiKey, |c, _| api_keys::create(c)),
-    at(ApiKeys, "list", LoggedIn, |c, _| api_keys::list(c)),
-    at(ApiKeys, "destroy", LoggedIn, |c, _| api_keys::destroy(c)),
-    at(Workflows, "list", System, |c, _| wf::list_workflows(c)),
-    at(Workflows, "get", System, |c, _| wf::get_workflow(c)),
-    at(Workflows, "create", System, |c, _| wf::writing(c, wf::create_workflow)),
-    at(Workflows, "update", System, |c, _| wf::writing(c, wf::update_workflow)),
-    at(Workflows, "destroy", System, |c, _| wf::writing(c, wf::destroy_workflow)),
-    at(Workflows, "revision", System, |c, _| wf::writing(c, wf::revision)),
-    at(Workflows, "execute", System, |c, _| wf::writing(c, wf::execute)),
-    at(Workflows, "trigger", Trigger, |c, _| trigger::handle_global(c)),
-    at(WorkflowNodes, "list", System, |c, r| wf::list_nodes(c, r.workflow_id()?)),
-    at(WorkflowNodes, "create", System, |c, r| wf::writing_nodes(c, r.workflow_id()?, wf::create_node)),
-    at(FlowNodes, "get", System, |c, _| wf::get_node(c)),
-    at(FlowNodes, "update", System, |c, _| wf::writing(c, wf::update_node)),
-    at(FlowNodes, "destroy", System, |c, _| wf::writing(c, wf::destroy_node)),
-    at(Executions, "list", System, |c, _| wf::list_executions(c)),
-    at(Executions, "get", System, |c, _| wf::get_execution(c)),
-    at(Executions, "cancel", System, |c, _| wf::cancel_execution(c)),
-    at(Executions, "destroy", System, |c, _| wf::destroy_executions(c)),
+    read(Auth, "check", LoggedIn, |c, _| auth::handlers::check(c)),
+    write(Auth, "signOut", LoggedIn, |c, _| auth::handlers::sign_out(c)),
+    write(Auth, "changePassword", LoggedInNoApiKey, |c, _| auth::handlers::change_password(c)),
+    read(Users, "list", System, |c, _| users::list(c)),
+    read(Users, "get", System, |c, _| users::get(c)),
+    write(Users, "create", System, |c, _| users::create(c)),
+    write(Users, "update", System, |c, _| users::update(c)),
+    write(Users, "destroy", System, |c, _| users::destroy(c)),
+    read(Roles, "check", LoggedIn, |c, _| roles::check(c)),
+    read(Roles, "list", System, |c, _| roles::list(c)),
+    read(Roles, "get", System, |c, _| roles::get(c)),
+    write(Roles, "create", System, |c, _| roles::writing(c, roles::create)),
+    write(Roles, "update", System, |c, _| roles::writing(c, roles::update)),
+    write(Roles, "destroy", System, |c, _| roles::writing(c, roles::destroy)),
+    read(RoleResources, "list", System, |c, r| roles::resources_list(c, r.role()?)),
+    read(RoleResources, "get", System, |c, r| roles::resources_get(c, r.role()?)),
+    write(RoleResources, "create", System, |c, r| roles::writing_resources(c, r.role()?, roles::resources_create)),
+    write(RoleResources, "update", System, |c, r| roles::writing_resources(c, r.role()?, roles::resources_update)),
+    write(RoleResources, "destroy", System, |c, r| roles::writing_resources(c, r.role()?, roles::resources_destroy)),
+    write(ApiKeys, "create", LoggedInNoApiKey, |c, _| api_keys::create(c)),
+    read(ApiKeys, "list", LoggedIn, |c, _| api_keys::list(c)),
+    write(ApiKeys, "destroy", LoggedIn, |c, _| api_keys::destroy(c)),
+    read(Workflows, "list", System, |c, _| wf::list_workflows(c)),
+    read(Workflows, "get", System, |c, _| wf::get_workflow(c)),
+    write(Workflows, "create", System, |c, _| wf::writing(c, wf::create_workflow)),
+    write(Workflows, "update", System, |c, _| wf::writing(c, wf::update_workflow)),
+    write(Workflows, "destroy", System, |c, _| wf::writing(c, wf::destroy_workflow)),
+    write(Workflows, "revision", System, |c, _| wf::writing(c, wf::revision)),
+    write(Workflows, "execute", System, |c, _| wf::writing(c, wf::execute)),
+    write(Workflows, "trigger", Trigger, |c, _| trigger::handle_global(c)),
+    read(WorkflowNodes, "list", System, |c, r| wf::list_nodes(c, r.workflow_id()?)),
+    write(WorkflowNodes, "create", System, |c, r| wf::writing_nodes(c, r.workflow_id()?, wf::create_node)),
+    read(FlowNodes, "get", System, |c, _| wf::get_node(c)),
+    write(FlowNodes, "update", System, |c, _| wf::writing(c, wf::update_node)),
+    write(FlowNodes, "destroy", System, |c, _| wf::writing(c, wf::destroy_node)),
+    read(Executions, "list", System, |c, _| wf::list_executions(c)),
+    read(Executions, "get", System, |c, _| wf::get_execution(c)),
+    write(Executions, "cancel", System, |c, _| wf::cancel_execution(c)),
+    write(Executions, "destroy", System, |c, _| wf::destroy_executions(c)),
     // Any signed-in caller may read the collection definitions, as in NocoBase (its client needs them).
-    at(Collections, "list", LoggedIn, |c, _| schema::list_collections(c)),
-    at(Collections, "listMeta", LoggedIn, |c, _| schema::list_meta(c)),
-    at(Collections, "get", System, |c, _| schema::get_collection(c)),
-    at(Collections, "create", System, |c, _| schema::create_collection(c)),
-    at(Collections, "update", System, |c, _| schema::update_collection(c)),
-    at(Collections, "destroy", System, |c, _| schema::destroy_collection(c)),
-    at(CollectionFields, "list", System, |c, r| schema::list_fields(c, r.collection()?)),
-    at(CollectionFields, "get", System, |c, r| schema::get_field(c, r.collection()?)),
-    at(CollectionFields, "create", System, |c, r| schema::create_collection_field(c, r.collection()?)),
-    at(CollectionFields, "update", System, |c, r| schema::update_field(c, r.collection()?)),
-    at(CollectionFields, "destroy", System, |c, r| schema::destroy_field(c, r.collection()?)),
-    at(Fields, "create", System, |c, _| schema::create_named_field(c)),
-    at(Records, "list", Rows("view"), |c, r| records::list(c, &r.rows(c)?)),
-    at(Records, "get", Rows("view"), |c, r| records::get(c, &r.rows(c)?)),
-    at(Records, "create", Rows("create"), |c, r| records::create(c, &r.rows(c)?)),
-    at(Records, "update", Rows("update"), |c, r| records::update(c, &r.rows(c)?)),
-    at(Records, "destroy", Rows("destroy"), |c, r| records::destroy(c, &r.rows(c)?)),
-    at(Records, "trigger", Trigger, |c, r| trigger::handle_records(c, r.collection()?)),
-    at(ToMany, "list", Rows("view"), |c, r| records::list(c, &r.rows(c)?)),
-    at(ToMany, "get", Rows("view"), |c, r| records::get(c, &r.rows(c)?)),
-    at(ToMany, "create", Rows("create"), |c, r| records::create(c, &r.rows(c)?)),
-    at(ToMany, "update", Rows("update"), |c, r| records::update(c, &r.rows(c)?)),
-    at(ToMany, "destroy", Rows("destroy"), |c, r| records::destroy(c, &r.rows(c)?)),
-    at(ToMany, "trigger", Trigger, association_trigger),
-    at(ToOne, "get", Rows("view"), |c, r| records::get(c, &r.rows(c)?)),
-    at(ToOne, "update", Rows("update"), |c, r| records::update(c, &r.rows(c)?)),
-    at(ToOne, "trigger", Trigger, association_trigger),
-    at(ToManyBuiltin, "list", Rows("view"), |c, r| records::list(c, &r.rows(c)?)),
-    at(ToManyBuiltin, "get", Rows("view"), |c, r| records::get(c, &r.rows(c)?)),
-    at(ToManyBuiltin, "trigger", Trigger, association_trigger),
-    at(ToOneBuiltin, "get", Rows("view"), |c, r| records::get(c, &r.rows(c)?)),
-    at(ToOneBuiltin, "trigger", Trigger, association_trigger),
+    read(Collections, "list", LoggedIn, |c, _| schema::list_collections(c)),
+    read(Collections, "listMeta", LoggedIn, |c, _| schema::list_meta(c)),
+    read(Collections, "get", System, |c, _| schema::get_collection(c)),
+    write(Collections, "create", System, |c, _| schema::create_collection(c)),
+    write(Collections, "update", System, |c, _| schema::update_collection(c)),
+    write(Collections, "destroy", System, |c, _| schema::destroy_collection(c)),
+    read(CollectionFields, "list", System, |c, r| schema::list_fields(c, r.collection()?)),
+    read(CollectionFields, "get", System, |c, r| schema::get_field(c, r.collection()?)),
+    write(CollectionFields, "create", System, |c, r| schema::create_collection_field(c, r.collection()?)),
+    write(CollectionFields, "update", System, |c, r| schema::update_field(c, r.collection()?)),
+    write(CollectionFields, "destroy", System, |c, r| schema::destroy_field(c, r.collection()?)),
+    write(Fields, "create", System, |c, _| schema::create_named_field(c)),
+    read(Records, "list", Rows("view"), |c, r| records::list(c, &r.rows(c)?)),
+    read(Records, "get", Rows("view"), |c, r| records::get(c, &r.rows(c)?)),
+    write(Records, "create", Rows("create"), |c, r| records::create(c, &r.rows(c)?)),
+    write(Records, "update", Rows("update"), |c, r| records::update(c, &r.rows(c)?)),
+    write(Records, "destroy", Rows("destroy"), |c, r| records::destroy(c, &r.rows(c)?)),
+    write(Records, "trigger", Trigger, |c, r| trigger::handle_records(c, r.collection()?)),
+    read(ToMany, "list", Rows("view"), |c, r| records::list(c, &r.rows(c)?)),
+    read(ToMany, "get", Rows("view"), |c, r| records::get(c, &r.rows(c)?)),
+    write(ToMany, "create", Rows("create"), |c, r| records::create(c, &r.rows(c)?)),
+    write(ToMany, "update", Rows("update"), |c, r| records::update(c, &r.rows(c)?)),
+    write(ToMany, "destroy", Rows("destroy"), |c, r| records::destroy(c, &r.rows(c)?)),
+    write(ToMany, "trigger", Trigger, association_trigger),
+    read(ToOne, "get", Rows("view"), |c, r| records::get(c, &r.rows(c)?)),
+    write(ToOne, "update", Rows("update"), |c, r| records::update(c, &r.rows(c)?)),
+    write(ToOne, "trigger", Trigger, association_trigger),
+    read(ToManyBuiltin, "list", Rows("view"), |c, r| records::list(c, &r.rows(c)?)),
+    read(ToManyBuiltin, "get", Rows("view"), |c, r| records::get(c, &r.rows(c)?)),
+    write(ToManyBuiltin, "trigger", Trigger, association_trigger),
+    read(ToOneBuiltin, "get", Rows("view"), |c, r| records::get(c, &r.rows(c)?)),
+    write(ToOneBuiltin, "trigger", Trigger, association_trigger),
 ];
 
 fn association_trigger(ctx: &Ctx, r: &Resource) -> Result<Reply> {
@@ -296,6 +306,7 @@ fn run(app: &App, req: &mut Request, user_id: &mut Option<i64>) -> Result<Reply>
     }
     let input = req.input();
     if let Some(Public::SignIn) = public {
+        refuse_get(req, false, &input)?;
         return auth::handlers::sign_in(app, &input);
     }
     let creds = Credentials {
@@ -314,14 +325,38 @@ fn run(app: &App, req: &mut Request, user_id: &mut Option<i64>) -> Result<Reply>
     let route = req.route()?;
     let resource = resolve(app, route)?;
     let entry = route_entry(resource.kind(), &route.action).ok_or_else(|| input.action_not_found())?;
+    refuse_get(req, entry.reads, &input)?;
     let scope = app.acl.check(&caller, &target(&input, entry.guard, &resource))?;
     // Trigger actions check the Idempotency-Key first, then the query (http.md §2 steps 8–9).
     if !matches!(entry.guard, Guard::Trigger) {
         input.query()?;
     }
     let row_actions = row_actions(app, &input, &caller, entry, &resource, scope);
-    let ctx = Ctx { app, input: &input, caller: &caller, scope, row_actions };
+    let rights = CallerRights { app, caller: &caller };
+    let ctx = Ctx { app, input: &input, caller: &caller, scope, rights: &rights, row_actions };
     (entry.handler)(&ctx, &resource)
+}
+
+/// The caller's rights on other collections, answered by the same ACL decision as the route's guard.
+struct CallerRights<'a> {
+    app: &'a App,
+    caller: &'a auth::Caller,
+}
+
+impl acl::Rights for CallerRights<'_> {
+    fn scope(&self, collection: &str, action: &'static str) -> Option<Scope> {
+        self.app.acl.check(self.caller, &Target::Collection { name: collection.to_string(), action }).ok()
+    }
+}
+
+/// A write through GET or HEAD (a link someone follows) → `405 METHOD_NOT_ALLOWED` with `Allow: POST`.
+fn refuse_get(req: &Request, reads: bool, input: &Input) -> Result<()> {
+    if reads || req.method != Method::Get {
+        return Ok(());
+    }
+    let (m, resource, action) = (&req.method_name, &input.resource, &input.action);
+    Err(Error::new(Code::MethodNotAllowed, format!("Method {m} is not allowed for {resource}:{action}, a write action; send it with POST"))
+        .header("Allow", "POST".to_string()))
 }
 
 /// With `X-With-ACL-Meta` on a collection's list or get (not an association's, as in NocoBase): the

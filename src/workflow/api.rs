@@ -72,7 +72,7 @@ fn system_collection(schema: &Schema, table: &str) -> Result<std::sync::Arc<crat
 }
 
 /// `appends`, `fields`, `except` and `sort` of the request.
-fn shape_options(ctx: &Ctx) -> ReadOptions {
+fn shape_options(ctx: &Ctx) -> ReadOptions<'static> {
     ReadOptions {
         appends: ctx.input.list_param("appends"),
         fields: ctx.input.list_param("fields"),
@@ -214,8 +214,8 @@ pub fn default_options(given: Option<&Value>) -> Value {
     o
 }
 
-fn opt_text(values: &Map<String, Value>, key: &str) -> Option<String> {
-    values.get(key).and_then(Value::as_str).map(str::to_string)
+fn opt_text(values: &Map<String, Value>, key: &str) -> Result<Option<String>> {
+    Ok(crate::action::opt_str(values, key)?.map(str::to_string))
 }
 
 pub fn create_workflow(ctx: &Ctx) -> Result<Reply> {
@@ -254,8 +254,8 @@ pub fn create_workflow(ctx: &Ctx) -> Result<Reply> {
     let [enabled, sync] = flags;
     let new = NewWorkflow {
         key,
-        title: opt_text(&values, "title"),
-        description: opt_text(&values, "description"),
+        title: opt_text(&values, "title")?,
+        description: opt_text(&values, "description")?,
         config,
         enabled,
         sync,
@@ -332,8 +332,8 @@ pub fn update_workflow(ctx: &Ctx) -> Result<Reply> {
             workflows::set_options(c, id, &options)?;
         }
         for (key, field) in [("title", Text::Title), ("description", Text::Description)] {
-            if let Some(v) = values.get(key) {
-                workflows::set_text(c, id, field, v.as_str())?;
+            if values.contains_key(key) {
+                workflows::set_text(c, id, field, crate::action::opt_str(&values, key)?)?;
             }
         }
         match values.get("enabled") {
@@ -406,15 +406,16 @@ pub fn revision(ctx: &Ctx) -> Result<Reply> {
     let id = one_id(ctx)?;
     let values = ctx.input.values()?.unwrap_or_default();
     let same_key = read_filter(ctx)?.and_then(|f| f.get("key").and_then(Value::as_str).map(str::to_string));
-    let enabled = values.get("enabled").and_then(Value::as_bool).unwrap_or(false);
+    let enabled = crate::action::opt_bool(&values, "enabled")?.unwrap_or(false);
+    let title = opt_text(&values, "title")?;
     let actor = Some(ctx.caller.user.id);
     let w = ctx.app.store.write(|c| {
         let w = workflows::get(c, id)?.ok_or_else(workflow_not_found)?;
         let new_id = match &same_key {
-            Some(k) if *k == w.key => copy_version(c, &w, &w.key, opt_text(&values, "title").or(w.title.clone()), false, actor)?,
+            Some(k) if *k == w.key => copy_version(c, &w, &w.key, title.clone().or(w.title.clone()), false, actor)?,
             Some(k) => return Err(bad(Code::InvalidKey, format!("Workflow key \"{k}\" is not the key of workflow {id}"))),
             None => {
-                let title = opt_text(&values, "title").unwrap_or_else(|| format!("{} copy", w.title.clone().unwrap_or_default()));
+                let title = title.clone().unwrap_or_else(|| format!("{} copy", w.title.clone().unwrap_or_default()));
                 copy_version(c, &w, &random_key(), Some(title), true, actor)?
             }
         };
@@ -447,7 +448,7 @@ pub fn execute(ctx: &Ctx) -> Result<Reply> {
         None => None,
     };
     let user = user.ok_or_else(|| failed("user not found"))?;
-    let role = match values.get("roleName").and_then(Value::as_str) {
+    let role = match crate::action::opt_str(&values, "roleName")? {
         Some(r) => r.to_string(),
         None => app.store.read(|c| crate::auth::user_roles(c, user.id))?.into_iter().next().unwrap_or_default(),
     };
@@ -551,7 +552,7 @@ pub fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
         Some(Value::String(k)) if valid_key(k) => k.clone(),
         Some(_) => return Err(invalid_value("Node key must match ^[A-Za-z0-9_][A-Za-z0-9_-]*$")),
     };
-    let title = opt_text(&values, "title");
+    let title = opt_text(&values, "title")?;
     let node = ctx.app.store.write(|c| {
         let w = workflows::get(c, workflow_id)?.ok_or_else(workflow_not_found)?;
         if w.executed > 0 {
@@ -637,8 +638,8 @@ pub fn update_node(ctx: &Ctx) -> Result<Reply> {
             validate_node(&n.kind, config, &schema)?;
             workflows::set_node_config(c, id, config)?;
         }
-        if let Some(t) = values.get("title") {
-            workflows::set_node_title(c, id, t.as_str())?;
+        if values.contains_key("title") {
+            workflows::set_node_title(c, id, crate::action::opt_str(&values, "title")?)?;
         }
         workflows::touch_node(c, id)?;
         workflows::node(c, id)?.ok_or_else(|| Error::internal("node vanished"))
