@@ -386,3 +386,47 @@ fn management_needs_pm_snippet() {
     let (st, _) = s.post(&admin, "/api/collections:create", json!({"name":"x"}));
     assert_eq!(st, 200);
 }
+
+/// Issue 12: `index: true` on a field creates a plain index (NocoBase's field option), kept through a
+/// rebuild and a restart, toggled by `fields:update`; a list filtered and sorted on the field uses it.
+#[test]
+fn index_option_creates_and_drops_the_index() {
+    let mut s = Server::start();
+    let c = create_collection(&s, json!({"name": "samples", "fields": [
+        {"name": "indicator", "type": "integer", "index": true},
+        {"name": "code", "type": "string", "index": true, "unique": true},
+        {"name": "note", "type": "string"}]}));
+    assert_eq!(field(&c, "indicator")["index"], true);
+    let indexes = |s: &Server| -> Vec<String> {
+        let db = s.open_db();
+        let mut st = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'samples' AND name LIKE 'fg_%' AND name NOT LIKE 'fg_fk:%' ORDER BY name").unwrap();
+        st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+    };
+    assert_eq!(indexes(&s), ["fg_ix:samples.indicator", "fg_uq:samples.code"], "unique wins over index");
+    let plan: String = s
+        .open_db()
+        .query_row("EXPLAIN QUERY PLAN SELECT * FROM samples t0 WHERE t0.indicator >= 5 ORDER BY t0.indicator DESC LIMIT 20", [], |r| r.get(3))
+        .unwrap();
+    assert!(plan.contains("fg_ix:samples.indicator"), "{plan}");
+
+    // Dropping another column rebuilds the table; the index comes back with it, and survives a restart.
+    let (st, v) = s.post(&s.root(), "/api/collections/samples/fields:destroy?filterByTk=note", json!({}));
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(indexes(&s), ["fg_ix:samples.indicator", "fg_uq:samples.code"]);
+    assert_eq!(s.stop(), 0);
+    let s = s.restart_builder().start();
+    let got = s.ok("GET", "/api/collections/samples/fields:get?filterByTk=indicator", None);
+    assert_eq!(got["index"], true);
+
+    let (st, v) = s.post(&s.root(), "/api/collections/samples/fields:update?filterByTk=indicator", json!({"index": false}));
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(indexes(&s), ["fg_uq:samples.code"]);
+    assert!(v["data"].get("index").is_none(), "{v}");
+    let (st, v) = s.post(&s.root(), "/api/collections/samples/fields:update?filterByTk=indicator", json!({"index": "yes"}));
+    assert_eq!((st, code(&v), v["errors"][0]["field"].clone()), (400, "INVALID_VALUE", json!("index")), "{v}");
+    assert_eq!(indexes(&s), ["fg_uq:samples.code"], "a refused update changes nothing");
+    s.ok("POST", "/api/collections/samples/fields:update?filterByTk=indicator", Some(json!({"index": true})));
+    assert_eq!(indexes(&s), ["fg_ix:samples.indicator", "fg_uq:samples.code"]);
+    let (st, v) = s.post(&s.root(), "/api/collections/samples/fields:create", json!({"name": "other", "type": "integer", "index": 1}));
+    assert_eq!((st, code(&v)), (400, "INVALID_VALUE"), "{v}");
+}

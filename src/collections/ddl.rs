@@ -40,14 +40,18 @@ fn index_name(kind: &str, table: &str, column: &str) -> String {
     q(&format!("fg_{kind}:{table}.{column}"))
 }
 
-/// The index a column needs: unique fields get a unique index, FK columns a plain one.
+/// The index a column needs: unique fields get a unique index, FK columns and `index: true` fields a
+/// plain one.
 fn index_sql(table: &str, f: &Field) -> Option<String> {
     if f.unique {
         return Some(format!("CREATE UNIQUE INDEX {} ON {}({})", index_name("uq", table, &f.name), q(table), q(&f.name)));
     }
-    f.fk_target
-        .as_ref()
-        .map(|_| format!("CREATE INDEX {} ON {}({})", index_name("fk", table, &f.name), q(table), q(&f.name)))
+    let kind = match (&f.fk_target, f.index) {
+        (Some(_), _) => "fk",
+        (None, true) => "ix",
+        (None, false) => return None,
+    };
+    Some(format!("CREATE INDEX {} ON {}({})", index_name(kind, table, &f.name), q(table), q(&f.name)))
 }
 
 fn create_indexes(conn: &Connection, coll: &Collection) -> Result<()> {
@@ -72,12 +76,14 @@ pub fn add_column(conn: &Connection, table: &str, f: &Field) -> Result<()> {
     Ok(())
 }
 
-/// Re-creates the index of a column whose `unique` changed; existing duplicates → `<f> must be unique`.
+/// Re-creates the index of a column whose `unique` or `index` changed; existing duplicates → `<f> must
+/// be unique`.
 pub fn reindex(conn: &Connection, table: &str, f: &Field) -> Result<()> {
     conn.execute_batch(&format!(
-        "DROP INDEX IF EXISTS {}; DROP INDEX IF EXISTS {};",
+        "DROP INDEX IF EXISTS {}; DROP INDEX IF EXISTS {}; DROP INDEX IF EXISTS {};",
         index_name("uq", table, &f.name),
-        index_name("fk", table, &f.name)
+        index_name("fk", table, &f.name),
+        index_name("ix", table, &f.name)
     ))?;
     if let Some(sql) = index_sql(table, f) {
         conn.execute_batch(&sql).map_err(write_error)?;

@@ -86,6 +86,7 @@ pub fn plan(schema: &Schema, coll: &Collection, def: &Value) -> Result<Plan> {
         title: title.clone(),
         allow_null: true,
         unique: false,
+        index: false,
         default_value: Value::Null,
         system: false,
         fk_target: None,
@@ -94,6 +95,7 @@ pub fn plan(schema: &Schema, coll: &Collection, def: &Value) -> Result<Plan> {
         let field = Field {
             allow_null: opt_bool(obj, "allowNull", true)?,
             unique: opt_bool(obj, "unique", false)?,
+            index: opt_bool(obj, "index", false)?,
             default_value: default_value(name, ty, obj.get("defaultValue"))?,
             ..base(Kind::Scalar(ty))
         };
@@ -187,6 +189,7 @@ pub fn fk_field(name: &str, target: &str) -> Field {
         title: None,
         allow_null: true,
         unique: false,
+        index: false,
         default_value: Value::Null,
         system: false,
         fk_target: Some(target.to_string()),

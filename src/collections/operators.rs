@@ -283,6 +283,7 @@ mod tests {
             title: None,
             allow_null: true,
             unique: false,
+            index: false,
             default_value: Value::Null,
             system: false,
             fk_target: None,

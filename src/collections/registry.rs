@@ -112,6 +112,8 @@ pub struct Field {
     pub title: Option<String>,
     pub allow_null: bool,
     pub unique: bool,
+    /// `index: true`: the column has a plain index (a unique or FK column has one anyway).
+    pub index: bool,
     pub default_value: Value,
     /// id, createdAt, updatedAt, createdById, updatedById, createdBy, updatedBy.
     pub system: bool,
@@ -151,6 +153,9 @@ impl Field {
             Kind::Scalar(_) => {
                 m.insert("allowNull".into(), json!(self.allow_null));
                 m.insert("unique".into(), json!(self.unique));
+                if self.index {
+                    m.insert("index".into(), json!(true));
+                }
                 m.insert("defaultValue".into(), self.default_value.clone());
                 if let Some(t) = &self.fk_target {
                     m.insert("isForeignKey".into(), json!(true));
@@ -209,6 +214,7 @@ impl Field {
             title: s("title"),
             allow_null: options.get("allowNull").and_then(Value::as_bool).unwrap_or(true),
             unique: options.get("unique").and_then(Value::as_bool).unwrap_or(false),
+            index: options.get("index").and_then(Value::as_bool).unwrap_or(false),
             default_value: options.get("defaultValue").cloned().unwrap_or(Value::Null),
             system: false,
             fk_target: if is_fk { s("target") } else { None },
@@ -225,6 +231,7 @@ fn system_field(name: &str, kind: Kind, fk_target: Option<&str>) -> Field {
         title: None,
         allow_null: true,
         unique: false,
+        index: false,
         default_value: Value::Null,
         system: true,
         fk_target: fk_target.map(str::to_string),

@@ -165,7 +165,7 @@ pub fn missing_collection(name: &str) -> Error {
     crate::error::record_not_found(name, "collections")
 }
 
-/// `fields:update`: `title`, `allowNull`, `unique`, `defaultValue`. Other keys may repeat the field's
+/// `fields:update`: `title`, `allowNull`, `unique`, `index`, `defaultValue`. Other keys may repeat the field's
 /// current value (a field read back can be sent again) or be unknown (UI hints are ignored).
 pub fn update_field(ch: &mut Change, coll_name: &str, name: &str, values: &Map<String, Value>) -> Result<Option<Value>> {
     let coll = ch.schema.get(coll_name).filter(|c| !c.builtin).cloned().ok_or_else(|| missing_collection(coll_name))?;
@@ -186,6 +186,7 @@ pub fn update_field(ch: &mut Change, coll_name: &str, name: &str, values: &Map<S
             }
             ("allowNull", Some(_)) => next.allow_null = v.as_bool().ok_or_else(|| wrong_type("allowNull", "boolean"))?,
             ("unique", Some(_)) => next.unique = v.as_bool().ok_or_else(|| wrong_type("unique", "boolean"))?,
+            ("index", Some(_)) => next.index = v.as_bool().ok_or_else(|| wrong_type("index", "boolean"))?,
             ("defaultValue", Some(ty)) => next.default_value = define::default_value(&field.name, ty, Some(v))?,
             ("name", _) if v.as_str().is_some_and(|n| n.eq_ignore_ascii_case(&field.name)) => {}
             (k, _) => match current.get(k) {
@@ -194,7 +195,7 @@ pub fn update_field(ch: &mut Change, coll_name: &str, name: &str, values: &Map<S
             },
         }
     }
-    if next.unique != field.unique {
+    if next.unique != field.unique || next.index != field.index {
         ddl::reindex(ch.conn, &coll.name, &next)?;
     }
     ch.conn.execute(
