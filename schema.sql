@@ -134,6 +134,23 @@ CREATE INDEX IF NOT EXISTS executions_workflow ON executions(workflowId);
 CREATE INDEX IF NOT EXISTS executions_key ON executions(key);
 CREATE INDEX IF NOT EXISTS executions_open ON executions(id) WHERE status IS NULL OR status = 0;
 
+-- Executions per workflow version, kept by SQLite itself (schema version 3): exact `meta.count` of
+-- the executions lists by key, by version and overall without counting a million rows. A version's key
+-- never changes, and neither do an execution's key and workflowId.
+CREATE TABLE IF NOT EXISTS fg_execution_counts (
+  workflowId  INTEGER PRIMARY KEY,
+  key         TEXT NOT NULL,
+  n           INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS fg_execution_counts_key ON fg_execution_counts(key);
+CREATE TRIGGER IF NOT EXISTS fg_execution_counted AFTER INSERT ON executions BEGIN
+  INSERT INTO fg_execution_counts (workflowId, key, n) VALUES (NEW.workflowId, NEW.key, 1)
+    ON CONFLICT(workflowId) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS fg_execution_uncounted AFTER DELETE ON executions BEGIN
+  UPDATE fg_execution_counts SET n = n - 1 WHERE workflowId = OLD.workflowId;
+END;
+
 CREATE TABLE IF NOT EXISTS jobs (
   id          INTEGER PRIMARY KEY AUTOINCREMENT,
   executionId INTEGER NOT NULL REFERENCES executions(id) ON DELETE CASCADE,

@@ -85,7 +85,7 @@ fn short_root_password_creates_nothing() {
 #[test]
 fn newer_schema_version_is_refused() {
     let mut s = Server::start();
-    assert_eq!(s.db_i64("PRAGMA user_version"), 2);
+    assert_eq!(s.db_i64("PRAGMA user_version"), 3);
     assert_eq!(s.stop(), 0);
     {
         let c = rusqlite::Connection::open(s.dir.join("flowgate.db")).unwrap();
@@ -93,7 +93,7 @@ fn newer_schema_version_is_refused() {
     }
     let (c, err) = s.restart_builder().spawned().try_start().err().expect("a newer store must be refused");
     assert_eq!(c, 1, "{err}");
-    assert!(err.contains("has schema version 99, newer than this flowgate supports (2)"), "{err}");
+    assert!(err.contains("has schema version 99, newer than this flowgate supports (3)"), "{err}");
     let (c, _, err) = run_cli(&["user", "add", "--username", "x", "--password", "pass-1234", "--data", &data_arg(&s)], &[]);
     assert_eq!(c, 1, "{err}");
     assert!(err.contains("newer than this flowgate supports"), "{err}");
@@ -244,7 +244,7 @@ fn data_folder_and_sqlite_settings() {
     assert_eq!(mode, 0o700, "{mode:o}");
     let db = s.open_db();
     assert_eq!(db.query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0)).unwrap(), "wal");
-    assert_eq!(db.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), 2);
+    assert_eq!(db.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), 3);
 
     let log = s.stderr_text();
     let (writer, reader) = store_settings(&log);

@@ -1556,3 +1556,47 @@ fn odd_inputs_answer_a_value_or_a_shaped_error() {
     assert_eq!(evaluate("math.js", "1\n+\n2"), Ok(json!(3)));
     assert!(evaluate("math.js", "1 ^^ 2").is_err());
 }
+
+/// Issue 12: `executions:list`'s `meta.count` for the filters whose count the store keeps (none, `key`,
+/// `workflowId`, bare or `$eq`) is the exact count through runs, revisions and deletes, the same as
+/// counted rows; other filters count rows.
+#[test]
+fn kept_execution_counts_are_exact() {
+    let s = Server::start();
+    let a = global(&s, "count_a", true);
+    global(&s, "count_b", true);
+    for _ in 0..3 {
+        assert_eq!(run(&s, "count_a").0, 200);
+    }
+    for _ in 0..2 {
+        assert_eq!(run(&s, "count_b").0, 200);
+    }
+    let rev = s.ok("POST", &format!("/api/workflows:revision/{a}?filter=%7B%22key%22:%22count_a%22%7D"), Some(json!({"enabled": true})));
+    let a2 = rev["id"].as_i64().unwrap();
+    assert_eq!(run(&s, "count_a").0, 200);
+    let first = s.ok("GET", "/api/executions:list?sort=id&pageSize=1", None)[0]["id"].clone();
+    let (st, v) = s.post(&s.root(), &format!("/api/executions:destroy/{first}"), json!({}));
+    assert_eq!((st, &v["data"]), (200, &json!(1)), "{v}");
+    let enc = |f: Value| f.to_string().bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect::<String>();
+    for (filter, sql) in [
+        (None, "SELECT COUNT(*) FROM executions".to_string()),
+        (Some(json!({})), "SELECT COUNT(*) FROM executions".to_string()),
+        (Some(json!({"key": "count_a"})), "SELECT COUNT(*) FROM executions WHERE key = 'count_a'".to_string()),
+        (Some(json!({"key": {"$eq": "count_b"}})), "SELECT COUNT(*) FROM executions WHERE key = 'count_b'".to_string()),
+        (Some(json!({"workflowId": a})), format!("SELECT COUNT(*) FROM executions WHERE workflowId = {a}")),
+        (Some(json!({"workflowId": a2.to_string()})), format!("SELECT COUNT(*) FROM executions WHERE workflowId = {a2}")),
+        (Some(json!({"key": "count_a", "status": 1})), "SELECT COUNT(*) FROM executions WHERE key = 'count_a' AND status = 1".to_string()),
+        (Some(json!({"key": "nope"})), "SELECT 0".to_string()),
+    ] {
+        let path = match &filter {
+            Some(f) => format!("/api/executions:list?pageSize=1&filter={}", enc(f.clone())),
+            None => "/api/executions:list?pageSize=1".to_string(),
+        };
+        let (st, v) = s.get(&s.root(), &path);
+        assert_eq!(st, 200, "{v}");
+        let want = s.db_i64(&sql);
+        assert_eq!(v["meta"]["count"], json!(want), "{filter:?}");
+        assert_eq!(v["data"].as_array().map(Vec::len), Some(want.min(1) as usize), "{filter:?}");
+    }
+    assert_eq!(s.db_i64("SELECT COUNT(*) FROM executions"), 5, "6 runs, one deleted");
+}

@@ -86,6 +86,7 @@ fn read_options<'a>(ctx: &Ctx<'a>) -> Result<ReadOptions<'a>> {
         page: req.page()?,
         own: own(ctx),
         reach: Some(reach(ctx)),
+        known_count: None,
     })
 }
 

@@ -75,6 +75,9 @@ pub struct ReadOptions<'a> {
     pub own: Option<i64>,
     /// The caller's rights on the collections appends and filters reach (`None`: not limited).
     pub reach: Option<Reach<'a>>,
+    /// How many rows match `filter`, when the caller knows it exactly (a count the store keeps): the
+    /// list then takes no `COUNT(*)`.
+    pub known_count: Option<u64>,
 }
 
 /// Validates appends paths (`UNKNOWN_FIELD` / `NOT_AN_ASSOCIATION`).
@@ -233,8 +236,8 @@ pub fn by_ids(w: &mut Where, ids: &[i64]) {
 pub fn select(conn: &Connection, schema: &Schema, coll: &Collection, w: &Where, opts: &ReadOptions) -> Result<(Vec<Value>, u64)> {
     let view = View::new(schema, coll, &opts.appends, &opts.fields, &opts.except, opts.reach)?;
     let order = view::order_by(coll, &opts.sort)?;
-    let (rows, count) = fetch(conn, coll, w, &order, opts.page, true)?;
-    Ok((view.render(conn, schema, coll, rows)?, count))
+    let (rows, count) = fetch(conn, coll, w, &order, opts.page, opts.known_count.is_none())?;
+    Ok((view.render(conn, schema, coll, rows)?, opts.known_count.unwrap_or(count)))
 }
 
 /// The first row matching `w` in `opts.sort` order, shaped by `opts` (no count is taken).

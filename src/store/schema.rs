@@ -5,7 +5,7 @@ use rusqlite::Connection;
 use super::OpenError;
 
 /// The schema version this binary writes. Raise it and add a step to `MIGRATIONS` when schema.sql changes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = include_str!("../../schema.sql");
 
@@ -15,6 +15,18 @@ const MIGRATIONS: &[&str] = &[
     // updatedBy); versions made before stay NULL.
     "ALTER TABLE workflows ADD COLUMN createdById INTEGER REFERENCES users(id) ON DELETE SET NULL;
      ALTER TABLE workflows ADD COLUMN updatedById INTEGER REFERENCES users(id) ON DELETE SET NULL;",
+    // 2 → 3: executions counted per version by triggers (schema.sql's fg_execution_counts), from what
+    // the store holds.
+    "CREATE TABLE fg_execution_counts (workflowId INTEGER PRIMARY KEY, key TEXT NOT NULL, n INTEGER NOT NULL);
+     CREATE INDEX fg_execution_counts_key ON fg_execution_counts(key);
+     INSERT INTO fg_execution_counts (workflowId, key, n) SELECT workflowId, MIN(key), COUNT(*) FROM executions GROUP BY workflowId;
+     CREATE TRIGGER fg_execution_counted AFTER INSERT ON executions BEGIN
+       INSERT INTO fg_execution_counts (workflowId, key, n) VALUES (NEW.workflowId, NEW.key, 1)
+         ON CONFLICT(workflowId) DO UPDATE SET n = n + 1;
+     END;
+     CREATE TRIGGER fg_execution_uncounted AFTER DELETE ON executions BEGIN
+       UPDATE fg_execution_counts SET n = n - 1 WHERE workflowId = OLD.workflowId;
+     END;",
 ];
 
 /// NocoBase's executed counts (`workflowStats` per key, `workflowVersionStats` per version) computed from
@@ -24,13 +36,13 @@ const MIGRATIONS: &[&str] = &[
 pub(super) const STATS_VIEWS: &str = "
 CREATE TEMP VIEW IF NOT EXISTS fg_workflow_version_stats AS
   SELECT w.id AS id, w.executed AS executed, w.createdAt AS createdAt,
-         COALESCE((SELECT MAX(e.createdAt) FROM main.executions e WHERE e.workflowId = w.id), w.createdAt) AS updatedAt
+         COALESCE((SELECT e.createdAt FROM main.executions e WHERE e.workflowId = w.id ORDER BY e.id DESC LIMIT 1), w.createdAt) AS updatedAt
   FROM main.workflows w;
 CREATE TEMP VIEW IF NOT EXISTS fg_workflow_stats AS
   SELECT w.id AS id, w.key AS key,
          (SELECT SUM(x.executed) FROM main.workflows x WHERE x.key = w.key) AS executed,
          (SELECT MIN(x.createdAt) FROM main.workflows x WHERE x.key = w.key) AS createdAt,
-         COALESCE((SELECT MAX(e.createdAt) FROM main.executions e WHERE e.key = w.key),
+         COALESCE((SELECT e.createdAt FROM main.executions e WHERE e.key = w.key ORDER BY e.id DESC LIMIT 1),
                   (SELECT MIN(x.createdAt) FROM main.workflows x WHERE x.key = w.key)) AS updatedAt
   FROM main.workflows w;
 ";
@@ -61,11 +73,14 @@ pub(super) fn apply(conn: &mut Connection, shown: &str) -> Result<(), OpenError>
 mod tests {
     use super::*;
 
-    /// schema.sql as version 1 wrote it: without the workflow authors of version 2.
+    /// schema.sql as version 1 wrote it: without the workflow authors of version 2 and the execution
+    /// counts of version 3.
     fn version_1_schema() -> String {
         let v2 = "  updatedAt   TEXT NOT NULL,\n  createdById INTEGER REFERENCES users(id) ON DELETE SET NULL,   -- schema version 2\n  updatedById INTEGER REFERENCES users(id) ON DELETE SET NULL\n);";
         assert!(SCHEMA.contains(v2), "schema.sql's workflows table changed; update this test's version 1");
-        SCHEMA.replacen(v2, "  updatedAt   TEXT NOT NULL\n);", 1)
+        let s = SCHEMA.replacen(v2, "  updatedAt   TEXT NOT NULL\n);", 1);
+        let (from, to) = (s.find("-- Executions per workflow version").unwrap(), s.find("CREATE TABLE IF NOT EXISTS jobs").unwrap());
+        format!("{}{}", &s[..from], &s[to..])
     }
 
     fn columns(c: &Connection, table: &str) -> Vec<String> {
@@ -80,7 +95,8 @@ mod tests {
         let mut old = Connection::open_in_memory().unwrap();
         old.execute_batch(&version_1_schema()).unwrap();
         old.execute_batch("PRAGMA user_version = 1;
-            INSERT INTO workflows (key, type, createdAt, updatedAt) VALUES ('k', 'custom-action', 'x', 'x');").unwrap();
+            INSERT INTO workflows (key, type, createdAt, updatedAt) VALUES ('k', 'custom-action', 'x', 'x');
+            INSERT INTO executions (key, workflowId, createdAt, updatedAt) VALUES ('k', 1, 'x', 'x'), ('k', 1, 'x', 'x'), ('j', 7, 'x', 'x');").unwrap();
         assert!(!columns(&old, "workflows").contains(&"createdById".to_string()));
         apply(&mut old, "old").unwrap();
         let mut fresh = Connection::open_in_memory().unwrap();
@@ -90,5 +106,19 @@ mod tests {
         assert_eq!(v, SCHEMA_VERSION);
         let row: (String, Option<i64>) = old.query_row("SELECT key, createdById FROM workflows", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
         assert_eq!(row, ("k".to_string(), None));
+        // The counts start from what the store held and follow inserts and deletes from then on.
+        let counts = |c: &Connection| -> Vec<(i64, String, i64)> {
+            let mut st = c.prepare("SELECT workflowId, key, n FROM fg_execution_counts ORDER BY workflowId").unwrap();
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(|r| r.unwrap()).collect()
+        };
+        assert_eq!(counts(&old), [(1, "k".to_string(), 2), (7, "j".to_string(), 1)]);
+        old.execute_batch("INSERT INTO executions (key, workflowId, createdAt, updatedAt) VALUES ('k', 1, 'x', 'x');
+            DELETE FROM executions WHERE workflowId = 7;").unwrap();
+        assert_eq!(counts(&old), [(1, "k".to_string(), 3), (7, "j".to_string(), 0)]);
+        let objects = |c: &Connection| -> Vec<String> {
+            let mut st = c.prepare("SELECT type || ' ' || name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY 1").unwrap();
+            st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+        };
+        assert_eq!(objects(&old), objects(&fresh), "a migrated store has what a fresh one has");
     }
 }

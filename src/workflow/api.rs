@@ -721,7 +721,37 @@ pub fn destroy_node(ctx: &Ctx) -> Result<Reply> {
 // ---------------------------------------------------------------- executions
 
 pub fn list_executions(ctx: &Ctx) -> Result<Reply> {
-    list_table(ctx, "executions", None)
+    let Some(which) = kept_count_of(read_filter(ctx)?.as_ref()) else { return list_table(ctx, "executions", None) };
+    let schema = ctx.app.registry.snapshot();
+    let coll = system_collection(&schema, "executions")?;
+    let page = ctx.input.page()?;
+    let (rows, count) = ctx.app.store.read(|c| {
+        let known_count = Some(executions::count(c, &which)?);
+        let opts = ReadOptions { filter: read_filter(ctx)?, page, known_count, ..shape_options(ctx) };
+        records::list(c, &schema, &coll, &opts)
+    })?;
+    Ok(Reply::list(Value::Array(rows), page.map(|p| p.meta(count))))
+}
+
+/// The executions filters whose count the store keeps (what NocoBase's execution history and the admin
+/// page ask): none, `{"key": k}` or `{"workflowId": id}`, as a bare value or `$eq`.
+fn kept_count_of(filter: Option<&Value>) -> Option<executions::Counted> {
+    let Some(filter) = filter else { return Some(executions::Counted::All) };
+    let obj = filter.as_object()?;
+    if obj.is_empty() {
+        return Some(executions::Counted::All);
+    }
+    let [(name, value)] = obj.iter().collect::<Vec<_>>()[..] else { return None };
+    let value = match value {
+        Value::Object(ops) if ops.len() == 1 => ops.get("$eq")?,
+        Value::Object(_) => return None,
+        v => v,
+    };
+    match (name.as_str(), value) {
+        ("key", Value::String(k)) => Some(executions::Counted::Key(k.clone())),
+        ("workflowId", v) => crate::action::parse_id(v).map(executions::Counted::Version),
+        _ => None,
+    }
 }
 
 pub fn get_execution(ctx: &Ctx) -> Result<Reply> {

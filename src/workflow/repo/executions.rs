@@ -170,6 +170,29 @@ impl JobWrite<'_> {
     }
 }
 
+/// Which executions a kept count covers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Counted {
+    All,
+    Key(String),
+    Version(i64),
+}
+
+/// How many executions there are, from the counts SQLite keeps per version (schema.sql's
+/// `fg_execution_counts`, maintained by triggers on every insert and delete).
+pub fn count(c: &Connection, which: &Counted) -> Result<u64> {
+    let n: i64 = match which {
+        Counted::All => c.prepare_cached("SELECT COALESCE(SUM(n), 0) FROM fg_execution_counts")?.query_row([], |r| r.get(0))?,
+        Counted::Key(k) => c
+            .prepare_cached("SELECT COALESCE(SUM(n), 0) FROM fg_execution_counts WHERE key = ?1")?
+            .query_row(params![k], |r| r.get(0))?,
+        Counted::Version(id) => c
+            .prepare_cached("SELECT COALESCE(SUM(n), 0) FROM fg_execution_counts WHERE workflowId = ?1")?
+            .query_row(params![id], |r| r.get(0))?,
+    };
+    Ok(n.max(0) as u64)
+}
+
 pub fn insert_job(c: &Connection, j: &JobWrite) -> Result<i64> {
     c.prepare_cached(
         "INSERT INTO jobs (executionId, nodeId, nodeKey, upstreamId, status, result, meta, createdAt, updatedAt)
