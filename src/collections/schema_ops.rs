@@ -9,6 +9,19 @@ use super::names;
 use super::registry::{system_fields, Collection, Field, Kind};
 use crate::error::{bad, invalid_value, Code, Error, Result};
 
+/// The most fields a collection may have, system fields (`id`, `createdAt`, …) not counted. NocoBase
+/// collections rarely pass ~100; SQLite's own limit is 2,000 columns, and each added field costs the
+/// schema change a little more, so 500 keeps `collections:create` well under a second.
+pub const MAX_FIELDS: usize = 500;
+
+fn too_many_fields(coll: &str, n: usize) -> Error {
+    invalid_value(format!("Collection \"{coll}\" would have {n} fields; a collection has at most {MAX_FIELDS} fields"))
+}
+
+fn user_field_count(coll: &Collection) -> usize {
+    coll.fields.iter().filter(|f| !f.system).count()
+}
+
 fn exists_error(name: &str) -> Error {
     bad(Code::CollectionExists, format!("Collection named {name} already exists"))
 }
@@ -49,11 +62,14 @@ pub fn create_collection(ch: &mut Change, values: &Map<String, Value>) -> Result
         Some(Value::String(s)) => s.clone(),
         Some(_) => return Err(invalid_value("Field \"title\" expects string")),
     };
-    let defs = match values.get("fields") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items.clone(),
+    let defs: &[Value] = match values.get("fields") {
+        None | Some(Value::Null) => &[],
+        Some(Value::Array(items)) => items,
         Some(_) => return Err(invalid_value("Field \"fields\" expects an array of field definitions")),
     };
+    if defs.len() > MAX_FIELDS {
+        return Err(too_many_fields(&name, defs.len()));
+    }
     let now = crate::time::now_iso();
     ch.conn.execute(
         "INSERT INTO collections (name, title, createdAt, updatedAt) VALUES (?1, ?2, ?3, ?3)",
@@ -69,7 +85,7 @@ pub fn create_collection(ch: &mut Change, values: &Map<String, Value>) -> Result
     };
     ddl::create_table(ch.conn, &base)?;
     ch.refresh()?;
-    for def in &defs {
+    for def in defs {
         add_field(ch, &name, def)?;
     }
     collection_json(ch, &name)
@@ -146,6 +162,14 @@ pub fn destroy_collection(ch: &mut Change, name: &str) -> Result<usize> {
 pub fn add_field(ch: &mut Change, coll_name: &str, def: &Value) -> Result<Value> {
     let coll = ch.schema.get(coll_name).filter(|c| !c.builtin).cloned().ok_or_else(|| missing_collection(coll_name))?;
     let Plan { field, rows, column, through } = define::plan(&ch.schema, &coll, def)?;
+    // Every collection that gains a registry row (an FK column may land on the target) stays in bounds.
+    for (c, _) in &rows {
+        let holder = ch.schema.get(c).ok_or_else(|| missing_collection(c))?;
+        let after = user_field_count(holder) + rows.iter().filter(|(o, _)| o.eq_ignore_ascii_case(c)).count();
+        if after > MAX_FIELDS {
+            return Err(too_many_fields(&holder.name, after));
+        }
+    }
     if let Some((table, f)) = &column {
         ddl::add_column(ch.conn, table, f)?;
     }
