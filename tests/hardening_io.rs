@@ -51,6 +51,7 @@ fn a_storm_of_correct_sign_ins_keeps_memory_bounded() {
     let n = signed_in.into_inner();
     let peak = proc_kib(pid, "VmHWM") / 1024;
     let after = proc_kib(pid, "VmRSS") / 1024;
+    eprintln!("sign-in storm: {n} sign-ins, VmRSS {} MiB before, VmHWM {peak} MiB, VmRSS {after} MiB after", before / 1024);
     assert!(n >= 32, "only {n} sign-ins");
     assert!(
         peak < STORM_PEAK_LIMIT_MIB,

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::ddl::{self, Change};
 use super::define::{self, Plan};
 use super::names;
-use super::registry::{system_fields, Collection, Field, Kind};
+use super::registry::{Collection, Field, Kind};
 use crate::error::{bad, invalid_value, Code, Error, Result};
 
 /// The most fields a collection may have, system fields (`id`, `createdAt`, …) not counted. NocoBase
@@ -75,20 +75,28 @@ pub fn create_collection(ch: &mut Change, values: &Map<String, Value>) -> Result
         "INSERT INTO collections (name, title, createdAt, updatedAt) VALUES (?1, ?2, ?3, ?3)",
         rusqlite::params![name, title, now],
     )?;
-    let base = Collection {
-        name: name.clone(),
-        title,
-        created_at: now.clone(),
-        updated_at: now,
-        fields: system_fields(),
-        builtin: false,
-    };
-    ddl::create_table(ch.conn, &base)?;
     ch.refresh()?;
+    // The table is made once, with every column its fields give it (an ALTER TABLE per field re-parses
+    // the whole schema each time, and re-reading the registry after each field made it quadratic too):
+    // each field is planned against the ones before it, kept in `ch.schema` as they are added.
+    let mut coll = current_collection(ch, &name)?;
     for def in defs {
-        add_field(ch, &name, def)?;
+        let (_, rows) = apply_field(ch, &coll, def, true)?;
+        if rows.iter().all(|(c, _)| c.eq_ignore_ascii_case(&name)) {
+            coll.fields.extend(rows.into_iter().map(|(_, f)| f));
+            ch.schema.put(coll.clone());
+        } else {
+            ch.refresh()?;
+            coll = current_collection(ch, &name)?;
+        }
     }
+    ddl::create_table(ch.conn, &coll)?;
+    ch.refresh()?;
     collection_json(ch, &name)
+}
+
+fn current_collection(ch: &Change, name: &str) -> Result<Collection> {
+    ch.schema.get(name).map(|c| (**c).clone()).ok_or_else(|| Error::internal(format!("collection {name} vanished")))
 }
 
 fn collection_json(ch: &Change, name: &str) -> Result<Value> {
@@ -161,7 +169,16 @@ pub fn destroy_collection(ch: &mut Change, name: &str) -> Result<usize> {
 /// `fields:create`: registry rows, the column or FK column, the through table.
 pub fn add_field(ch: &mut Change, coll_name: &str, def: &Value) -> Result<Value> {
     let coll = ch.schema.get(coll_name).filter(|c| !c.builtin).cloned().ok_or_else(|| missing_collection(coll_name))?;
-    let Plan { field, rows, column, through } = define::plan(&ch.schema, &coll, def)?;
+    let (field, _) = apply_field(ch, &coll, def, false)?;
+    ch.refresh()?;
+    Ok(field.to_json(&coll.name))
+}
+
+/// Plans `def` on `coll`, checks the fields limit, makes the column (unless it belongs to `coll` and
+/// `table_pending`: `coll`'s table is still to be created) and the through table, and inserts the
+/// registry rows: the named field and the rows.
+fn apply_field(ch: &Change, coll: &Collection, def: &Value, table_pending: bool) -> Result<(Field, Vec<(String, Field)>)> {
+    let Plan { field, rows, column, through } = define::plan(&ch.schema, coll, def)?;
     // Every collection that gains a registry row (an FK column may land on the target) stays in bounds.
     for (c, _) in &rows {
         let holder = ch.schema.get(c).ok_or_else(|| missing_collection(c))?;
@@ -171,7 +188,9 @@ pub fn add_field(ch: &mut Change, coll_name: &str, def: &Value) -> Result<Value>
         }
     }
     if let Some((table, f)) = &column {
-        ddl::add_column(ch.conn, table, f)?;
+        if !(table_pending && table.eq_ignore_ascii_case(&coll.name)) {
+            ddl::add_column(ch.conn, table, f)?;
+        }
     }
     if let Some(t) = &through {
         ddl::create_through(ch.conn, t)?;
@@ -180,8 +199,7 @@ pub fn add_field(ch: &mut Change, coll_name: &str, def: &Value) -> Result<Value>
     for (c, f) in &rows {
         insert_field_row(ch, c, f, &now)?;
     }
-    ch.refresh()?;
-    Ok(field.to_json(&coll.name))
+    Ok((field, rows))
 }
 
 pub fn missing_collection(name: &str) -> Error {
