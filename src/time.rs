@@ -49,7 +49,7 @@ pub fn iso_to_ms(s: &str) -> Option<i64> {
 /// A duration as `parse_duration` reads it: `10s`, `1500ms` (messages naming a configured timeout).
 pub fn format_duration(d: std::time::Duration) -> String {
     let ms = d.as_millis();
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{ms}ms")

@@ -264,3 +264,72 @@ fn the_data_folder_is_the_owners_alone_whatever_the_umask() {
     names.sort();
     assert_eq!(names, ["flowgate.db", "flowgate.db-shm", "flowgate.db-wal", "flowgate.lock"]);
 }
+
+/// What SQLite says of a table: columns (name, type, not null, default, pk), foreign keys and indexes,
+/// with the table's own name replaced by `T`.
+fn table_shape(srv: &Server, table: &str) -> Vec<String> {
+    let db = srv.open_db();
+    let mut out = Vec::new();
+    for (pragma, cols) in [("table_info", 6), ("foreign_key_list", 8), ("index_list", 5)] {
+        let mut st = db.prepare(&format!("PRAGMA {pragma}(\"{table}\")")).unwrap();
+        let rows = st
+            .query_map([], |r| {
+                let vals: Vec<String> = (0..cols)
+                    .map(|i| match r.get_ref(i) {
+                        Ok(rusqlite::types::ValueRef::Text(t)) => String::from_utf8_lossy(t).into_owned(),
+                        Ok(v) => format!("{v:?}"),
+                        Err(e) => format!("{e}"),
+                    })
+                    .collect();
+                Ok(format!("{pragma}: {}", vals.join(" | ")))
+            })
+            .unwrap();
+        let mut rows: Vec<String> = rows.map(|r| r.unwrap().replace(table, "T")).collect();
+        rows.sort();
+        out.extend(rows);
+    }
+    out
+}
+
+#[test]
+fn a_collection_created_with_its_fields_is_the_one_built_field_by_field() {
+    let srv = Server::start();
+    srv.ok("POST", "/api/collections:create", Some(json!({"name": "tags"})));
+    srv.ok("POST", "/api/collections:create", Some(json!({"name": "notes"})));
+    let fields = |me: &str| {
+        json!([
+            {"name": "title", "type": "string", "allowNull": false, "defaultValue": "x"},
+            {"name": "code", "type": "string", "unique": true},
+            {"name": "parent", "type": "belongsTo", "target": me, "foreignKey": "parentId"},
+            {"name": "children", "type": "hasMany", "target": me, "foreignKey": "parentId"},
+            {"name": "tags", "type": "belongsToMany", "target": "tags"},
+            {"name": "notes", "type": "hasMany", "target": "notes"},
+            {"name": "score", "type": "integer"},
+        ])
+    };
+    // At once…
+    let at_once = srv.ok("POST", "/api/collections:create", Some(json!({"name": "once", "fields": fields("once")})));
+    // …and one by one.
+    srv.ok("POST", "/api/collections:create", Some(json!({"name": "stepwise"})));
+    for f in fields("stepwise").as_array().unwrap() {
+        srv.ok("POST", "/api/collections/stepwise/fields:create", Some(f.clone()));
+    }
+    let stepwise = srv.ok("GET", "/api/collections:get/stepwise", None);
+    let strip = |v: &Value, me: &str| {
+        let mut v = v.clone();
+        for k in ["createdAt", "updatedAt"] {
+            v.as_object_mut().unwrap().remove(k);
+        }
+        v.to_string().replace(me, "T")
+    };
+    assert_eq!(strip(&at_once, "once"), strip(&stepwise, "stepwise"));
+    assert_eq!(table_shape(&srv, "once"), table_shape(&srv, "stepwise"));
+    assert!(srv.columns("notes").iter().any(|c| c == "onceId") && srv.columns("notes").iter().any(|c| c == "stepwiseId"));
+    // The table works: a record with its parent, a unique code refused twice.
+    let (st, v) = srv.post(&srv.root(), "/api/once:create", json!({"title": "a", "code": "c1"}));
+    assert_eq!(st, 200, "{v}");
+    let (st, v) = srv.post(&srv.root(), "/api/once:create", json!({"title": "b", "code": "c2", "parentId": v["data"]["id"]}));
+    assert_eq!(st, 200, "{v}");
+    let dup = srv.post(&srv.root(), "/api/once:create", json!({"title": "c", "code": "c1"}));
+    assert_eq!(code(&dup.1), "CONSTRAINT_VIOLATION");
+}
