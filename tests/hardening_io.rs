@@ -333,3 +333,20 @@ fn a_collection_created_with_its_fields_is_the_one_built_field_by_field() {
     let dup = srv.post(&srv.root(), "/api/once:create", json!({"title": "c", "code": "c1"}));
     assert_eq!(code(&dup.1), "CONSTRAINT_VIOLATION");
 }
+
+#[test]
+fn a_websocket_upgrade_is_answered_as_plain_http() {
+    // actix-http streams such a request's payload until the connection ends; flowgate answers at once.
+    let srv = Server::start();
+    let got = exchange(&srv, b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+    assert_eq!((got.0, &got.2), (200, &json!({"data": {"status": "ok"}})), "{}", got.1);
+    // With a declared body, that body is the request's.
+    let body = json!({"account": "admin", "password": ROOT_PASSWORD}).to_string();
+    let req = format!(
+        "POST /api/auth:signIn HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let got = exchange(&srv, req.as_bytes());
+    assert_eq!(got.0, 200, "{}", got.2);
+    assert!(got.2["data"]["token"].is_string());
+}

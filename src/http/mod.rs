@@ -252,15 +252,32 @@ async fn read_body_within(req: &HttpRequest, mut payload: web::Payload, limit: u
     if declared.is_some_and(|n| n > limit) {
         return Err(too_large());
     }
+    // A WebSocket upgrade's payload, to actix, is the rest of the connection; flowgate speaks no
+    // WebSocket, so the request is answered as plain HTTP with the body its Content-Length declares
+    // (none for a handshake) instead of waiting for the connection to end.
+    let until = is_websocket_upgrade(req).then(|| declared.unwrap_or(0));
     let mut buf = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
+    while until.is_none_or(|n| buf.len() < n) {
+        let Some(chunk) = payload.next().await else { break };
         let chunk = chunk.map_err(|e| Error::new(Code::InvalidBody, format!("Request body could not be read: {e}")))?;
         if buf.len() + chunk.len() > limit {
             return Err(too_large());
         }
         buf.extend_from_slice(&chunk);
     }
+    if let Some(n) = until {
+        buf.truncate(n);
+    }
     Ok(buf.freeze())
+}
+
+/// `Upgrade: websocket` without a chunked body: the requests whose payload actix-http streams until the
+/// connection ends.
+fn is_websocket_upgrade(req: &HttpRequest) -> bool {
+    let has = |name: &str, value: &str| {
+        req.headers().get_all(name).any(|v| v.to_str().is_ok_and(|v| v.split(',').any(|p| p.trim().eq_ignore_ascii_case(value))))
+    };
+    has("upgrade", "websocket") && !has("transfer-encoding", "chunked")
 }
 
 fn header(req: &HttpRequest, name: &str) -> Option<String> {
