@@ -14,17 +14,36 @@ use crate::store::{Durability, FolderLock, Store};
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 fn fail(msg: impl std::fmt::Display) -> i32 {
-    eprintln!("flowgate: {msg}");
+    // Not `eprintln!`, which panics when stderr has lost its reader.
+    let _ = writeln!(std::io::stderr(), "flowgate: {msg}");
     1
+}
+
+/// stderr for the log, where a write that fails (the reader of a pipe gone: `serve 2>&1 | head -1`, a
+/// dead log collector) is dropped instead of failing the request or the shutdown that logged it.
+struct LossyStderr;
+
+impl Write for LossyStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let _ = std::io::stderr().write_all(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        let _ = std::io::stderr().flush();
+        Ok(())
+    }
 }
 
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     use std::io::IsTerminal;
+    // `log_internal_errors(false)`: tracing-subscriber would report a failed write with `eprintln!`,
+    // which panics on the same broken stderr (in a worker: an empty reply; in the signal task: no stop).
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| LossyStderr)
+        .log_internal_errors(false)
         .with_ansi(std::io::stderr().is_terminal());
     let _ = match format {
         LogFormat::Json => builder.json().try_init(),
@@ -33,6 +52,17 @@ fn init_logging(format: LogFormat) {
 }
 
 pub fn serve(args: ServeArgs) -> i32 {
+    // Whatever the process creates is its owner's alone (the store also sets its files' modes itself).
+    // SAFETY: umask only swaps the process's file-creation mask.
+    unsafe { libc::umask(0o077) };
+    // Allocations of 1 MiB and more (argon2's 19 MiB block buffers, large bodies) are their own mappings,
+    // returned to the system when freed; glibc's default threshold grows past them after the first free,
+    // and its per-thread arenas then keep the freed memory.
+    // SAFETY: mallopt only tunes the allocator; it is called before any other thread exists.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20)
+    };
     init_logging(args.log_format);
     let mut running = match start(Config::from_args(args)) {
         Ok(r) => r,

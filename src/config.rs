@@ -91,6 +91,9 @@ pub struct ServeArgs {
     /// read connections (default: CPUs, at least 2)
     #[arg(long, env = "FLOWGATE_READ_POOL")]
     pub read_pool: Option<u32>,
+    /// how long a client may take to send a request's headers, and then its body, <n>ms|s|m|h|d
+    #[arg(long, env = "FLOWGATE_REQUEST_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
     #[arg(long, env = "FLOWGATE_SHUTDOWN_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
     pub shutdown_timeout: Duration,
     #[arg(long, env = "FLOWGATE_LOG_FORMAT", value_enum, default_value = "text")]

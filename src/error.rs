@@ -92,6 +92,9 @@ codes! {
     WorkflowIntercepted => ("WORKFLOW_INTERCEPTED", 400),
     WorkflowFailed => ("WORKFLOW_FAILED", 500),
     WorkflowHangs => ("WORKFLOW_HANGS", 500),
+    BadRequest => ("BAD_REQUEST", 400),
+    RequestTimeout => ("REQUEST_TIMEOUT", 408),
+    HeadersTooLarge => ("REQUEST_HEADERS_TOO_LARGE", 431),
     InternalError => ("INTERNAL_ERROR", 500),
     ServiceUnavailable => ("SERVICE_UNAVAILABLE", 503),
 }

@@ -447,6 +447,12 @@ impl Schema {
         self.collections.get(&name.to_ascii_lowercase())
     }
 
+    /// Puts `coll` in this snapshot in place of its stored state: a schema change that adds many fields
+    /// plans each against the fields added before it without re-reading the registry each time.
+    pub fn put(&mut self, coll: Collection) {
+        self.collections.insert(coll.name.to_ascii_lowercase(), Arc::new(coll));
+    }
+
     pub fn is_through(&self, name: &str) -> bool {
         self.throughs.contains(&name.to_ascii_lowercase())
     }

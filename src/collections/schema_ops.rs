@@ -6,9 +6,22 @@ use serde_json::{Map, Value};
 use super::ddl::{self, Change};
 use super::define::{self, Plan};
 use super::names;
-use super::registry::{system_fields, Collection, Field, Kind};
+use super::registry::{Collection, Field, Kind};
 use crate::error::{bad, invalid_value, Code, Error, Result};
 use crate::action::wrong_type;
+
+/// The most fields a collection may have, system fields (`id`, `createdAt`, …) not counted. NocoBase
+/// collections rarely pass ~100; SQLite's own limit is 2,000 columns, and each added field costs the
+/// schema change a little more, so 500 keeps `collections:create` well under a second.
+pub const MAX_FIELDS: usize = 500;
+
+fn too_many_fields(coll: &str, n: usize) -> Error {
+    invalid_value(format!("Collection \"{coll}\" would have {n} fields; a collection has at most {MAX_FIELDS} fields"))
+}
+
+fn user_field_count(coll: &Collection) -> usize {
+    coll.fields.iter().filter(|f| !f.system).count()
+}
 
 fn exists_error(name: &str) -> Error {
     bad(Code::CollectionExists, format!("Collection named {name} already exists"))
@@ -50,30 +63,41 @@ pub fn create_collection(ch: &mut Change, values: &Map<String, Value>) -> Result
         Some(Value::String(s)) => s.clone(),
         Some(_) => return Err(wrong_type("title", "string")),
     };
-    let defs = match values.get("fields") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items.clone(),
+    let defs: &[Value] = match values.get("fields") {
+        None | Some(Value::Null) => &[],
+        Some(Value::Array(items)) => items,
         Some(_) => return Err(invalid_value("Field \"fields\" expects an array of field definitions")),
     };
+    if defs.len() > MAX_FIELDS {
+        return Err(too_many_fields(&name, defs.len()));
+    }
     let now = crate::time::now_iso();
     ch.conn.execute(
         "INSERT INTO collections (name, title, createdAt, updatedAt) VALUES (?1, ?2, ?3, ?3)",
         rusqlite::params![name, title, now],
     )?;
-    let base = Collection {
-        name: name.clone(),
-        title,
-        created_at: now.clone(),
-        updated_at: now,
-        fields: system_fields(),
-        builtin: false,
-    };
-    ddl::create_table(ch.conn, &base)?;
     ch.refresh()?;
-    for def in &defs {
-        add_field(ch, &name, def)?;
+    // The table is made once, with every column its fields give it (an ALTER TABLE per field re-parses
+    // the whole schema each time, and re-reading the registry after each field made it quadratic too):
+    // each field is planned against the ones before it, kept in `ch.schema` as they are added.
+    let mut coll = current_collection(ch, &name)?;
+    for def in defs {
+        let (_, rows) = apply_field(ch, &coll, def, true)?;
+        if rows.iter().all(|(c, _)| c.eq_ignore_ascii_case(&name)) {
+            coll.fields.extend(rows.into_iter().map(|(_, f)| f));
+            ch.schema.put(coll.clone());
+        } else {
+            ch.refresh()?;
+            coll = current_collection(ch, &name)?;
+        }
     }
+    ddl::create_table(ch.conn, &coll)?;
+    ch.refresh()?;
     collection_json(ch, &name)
+}
+
+fn current_collection(ch: &Change, name: &str) -> Result<Collection> {
+    ch.schema.get(name).map(|c| (**c).clone()).ok_or_else(|| Error::internal(format!("collection {name} vanished")))
 }
 
 fn collection_json(ch: &Change, name: &str) -> Result<Value> {
@@ -146,9 +170,28 @@ pub fn destroy_collection(ch: &mut Change, name: &str) -> Result<usize> {
 /// `fields:create`: registry rows, the column or FK column, the through table.
 pub fn add_field(ch: &mut Change, coll_name: &str, def: &Value) -> Result<Value> {
     let coll = ch.schema.get(coll_name).filter(|c| !c.builtin).cloned().ok_or_else(|| missing_collection(coll_name))?;
-    let Plan { field, rows, column, through } = define::plan(&ch.schema, &coll, def)?;
+    let (field, _) = apply_field(ch, &coll, def, false)?;
+    ch.refresh()?;
+    Ok(field.to_json(&coll.name))
+}
+
+/// Plans `def` on `coll`, checks the fields limit, makes the column (unless it belongs to `coll` and
+/// `table_pending`: `coll`'s table is still to be created) and the through table, and inserts the
+/// registry rows: the named field and the rows.
+fn apply_field(ch: &Change, coll: &Collection, def: &Value, table_pending: bool) -> Result<(Field, Vec<(String, Field)>)> {
+    let Plan { field, rows, column, through } = define::plan(&ch.schema, coll, def)?;
+    // Every collection that gains a registry row (an FK column may land on the target) stays in bounds.
+    for (c, _) in &rows {
+        let holder = ch.schema.get(c).ok_or_else(|| missing_collection(c))?;
+        let after = user_field_count(holder) + rows.iter().filter(|(o, _)| o.eq_ignore_ascii_case(c)).count();
+        if after > MAX_FIELDS {
+            return Err(too_many_fields(&holder.name, after));
+        }
+    }
     if let Some((table, f)) = &column {
-        ddl::add_column(ch.conn, table, f)?;
+        if !(table_pending && table.eq_ignore_ascii_case(&coll.name)) {
+            ddl::add_column(ch.conn, table, f)?;
+        }
     }
     if let Some(t) = &through {
         ddl::create_through(ch.conn, t)?;
@@ -157,8 +200,7 @@ pub fn add_field(ch: &mut Change, coll_name: &str, def: &Value) -> Result<Value>
     for (c, f) in &rows {
         insert_field_row(ch, c, f, &now)?;
     }
-    ch.refresh()?;
-    Ok(field.to_json(&coll.name))
+    Ok((field, rows))
 }
 
 pub fn missing_collection(name: &str) -> Error {

@@ -5,6 +5,7 @@
 //! `web::block` on the blocking pool, where SQLite, argon2 and outbound HTTP may block freely.
 
 pub mod admin;
+pub mod conn;
 pub mod dispatch;
 pub mod query;
 pub mod request;
@@ -31,58 +32,111 @@ pub use request::Request;
 #[derive(Clone, Copy)]
 struct LogUser(i64);
 
+/// Keep-alive: an idle connection is closed after this long (actix's default).
+const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(5);
+/// After an answer that leaves a request body unread, the connection lingers this long, then closes.
+const DISCONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The HTTP server: actix-web's application over actix-http's HTTP/1 service, with each connection
+/// wrapped in [`conn::Conn`] so the dispatcher's own 400/408/431 answers carry the envelope too. The
+/// request head must arrive within `--request-timeout` (else 408), and the body within it again
+/// ([`read_body`]).
 pub fn build_server(app: Arc<App>, listener: TcpListener) -> std::io::Result<actix_web::dev::Server> {
     let data = web::Data::from(app.clone());
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     let cors: Arc<Vec<String>> = Arc::new(app.config.serve.cors_origins.clone());
-    let server = actix_web::HttpServer::new(move || {
-        let cors = cors.clone();
-        actix_web::App::new()
-            .app_data(data.clone())
-            .wrap_fn(move |req, srv| {
-                let started = Instant::now();
-                let rid = req
-                    .headers()
-                    .get("x-request-id")
-                    .and_then(|v| v.to_str().ok())
-                    .filter(|v| !v.is_empty() && v.len() <= 200)
-                    .map(str::to_string)
-                    .unwrap_or_else(new_request_id);
-                let origin = req.headers().get("origin").and_then(|v| v.to_str().ok()).map(str::to_string);
-                let allowed = origin.filter(|o| cors.iter().any(|c| c == o || c == "*"));
-                let method = req.method().to_string();
-                let target = redact_token(req.path(), req.query_string());
-                if req.method() == actix_web::http::Method::OPTIONS {
-                    let res = req.into_response(preflight(allowed.as_deref(), &rid));
-                    return Either::Left(ready(Ok(res)));
-                }
-                let fut = srv.call(req);
-                Either::Right(async move {
-                    let mut res: ServiceResponse = fut.await?;
-                    finish_headers(res.headers_mut(), &rid, allowed.as_deref());
-                    let user = res.response().extensions().get::<LogUser>().map(|u| u.0);
-                    tracing::info!(
-                        method = %method,
-                        path = %target,
-                        status = res.status().as_u16(),
-                        ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0),
-                        request_id = %rid,
-                        user = user.map(|u| u.to_string()).unwrap_or_default(),
-                        "request"
-                    );
-                    Ok(res)
-                })
+    let timeout = app.config.serve.request_timeout;
+    let local = listener.local_addr()?;
+    let server = actix_server::Server::build()
+        .workers(workers)
+        .disable_signals()
+        .shutdown_timeout(app.config.serve.shutdown_timeout.as_secs().max(1))
+        .listen("flowgate-http", listener, move || {
+            let service = application(data.clone(), cors.clone());
+            use actix_service::ServiceFactoryExt as _;
+            actix_service::fn_service(move |io: actix_web::rt::net::TcpStream| {
+                let peer = io.peer_addr().ok();
+                ready(Ok::<_, actix_http::error::DispatchError>((conn::Conn::new(io, timeout), peer)))
             })
-            .route("/api/{tail:.*}", web::route().to(api_entry))
-            .configure(admin::routes)
-            .default_service(web::route().to(not_found))
-    })
-    .workers(workers)
-    .disable_signals()
-    .shutdown_timeout(app.config.serve.shutdown_timeout.as_secs().max(1))
-    .listen(listener)?
-    .run();
+            .and_then(
+                actix_http::HttpService::build()
+                    .keep_alive(actix_http::KeepAlive::Timeout(KEEP_ALIVE))
+                    .client_request_timeout(timeout)
+                    .client_disconnect_timeout(DISCONNECT_TIMEOUT)
+                    .local_addr(local)
+                    .h1(actix_service::map_config(service, |_| actix_web::dev::AppConfig::default())),
+            )
+        })?
+        .run();
     Ok(server)
+}
+
+/// The application: the middleware (request id, CORS, methods refused before routing, the request
+/// log), `/api`, the admin page and the JSON 404.
+fn application(
+    data: web::Data<App>,
+    cors: Arc<Vec<String>>,
+) -> actix_web::App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = ServiceResponse,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    actix_web::App::new()
+        .app_data(data)
+        .wrap_fn(move |req, srv| {
+            let started = Instant::now();
+            let rid = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .filter(|v| !v.is_empty() && v.len() <= 200)
+                .map(str::to_string)
+                .unwrap_or_else(new_request_id);
+            let origin = req.headers().get("origin").and_then(|v| v.to_str().ok()).map(str::to_string);
+            let allowed = origin.filter(|o| cors.iter().any(|c| c == o || c == "*"));
+            let method = req.method().to_string();
+            let target = redact_token(req.path(), req.query_string());
+            if req.method() == actix_web::http::Method::OPTIONS {
+                let res = req.into_response(preflight(allowed.as_deref(), &rid));
+                return Either::Left(ready(Ok(res)));
+            }
+            // A CONNECT's body is the rest of the connection (a tunnel): answered before anything
+            // waits for it to end.
+            if req.method() == actix_web::http::Method::CONNECT {
+                let mut res = error_response(&route::method_not_allowed("CONNECT"));
+                finish_headers(res.headers_mut(), &rid, allowed.as_deref());
+                log_request(&method, &target, res.status().as_u16(), started, &rid, None);
+                return Either::Left(ready(Ok(req.into_response(res))));
+            }
+            let fut = srv.call(req);
+            Either::Right(async move {
+                let mut res: ServiceResponse = fut.await?;
+                finish_headers(res.headers_mut(), &rid, allowed.as_deref());
+                let user = res.response().extensions().get::<LogUser>().map(|u| u.0);
+                log_request(&method, &target, res.status().as_u16(), started, &rid, user);
+                Ok(res)
+            })
+        })
+        .route("/api/{tail:.*}", web::route().to(api_entry))
+        .configure(admin::routes)
+        .default_service(web::route().to(not_found))
+}
+
+/// The one INFO line per answered request (operations.md §7).
+fn log_request(method: &str, target: &str, status: u16, started: Instant, rid: &str, user: Option<i64>) {
+    tracing::info!(
+        method = %method,
+        path = %target,
+        status = status,
+        ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0),
+        request_id = %rid,
+        user = user.map(|u| u.to_string()).unwrap_or_default(),
+        "request"
+    );
 }
 
 /// A preflight never reaches a handler: 204, with CORS headers only for an allowed origin (http.md §7).
@@ -102,6 +156,8 @@ fn preflight(allowed: Option<&str>, rid: &str) -> HttpResponse {
 }
 
 fn finish_headers(h: &mut actix_web::http::header::HeaderMap, rid: &str, allowed: Option<&str>) {
+    // No response is to be sniffed into another type (a JSON error read as HTML, say).
+    h.insert(HeaderName::from_static("x-content-type-options"), HeaderValue::from_static("nosniff"));
     if let Ok(v) = HeaderValue::from_str(rid) {
         h.insert(HeaderName::from_static("x-request-id"), v);
     }
@@ -172,7 +228,21 @@ async fn not_found(req: HttpRequest) -> HttpResponse {
     error_response(&crate::error::resource_not_found(req.path().trim_start_matches('/')))
 }
 
-async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usize) -> Result<Bytes> {
+/// The body, whole, within `--request-timeout` of the handler starting to read it (else `408
+/// REQUEST_TIMEOUT`; a body stalled halfway, or a chunk declared larger than anything that follows, would
+/// otherwise hold the connection forever) and within the limit (else `413`, as soon as the declared length
+/// or the bytes received pass it).
+async fn read_body(req: &HttpRequest, payload: web::Payload, limit: usize, timeout: std::time::Duration) -> Result<Bytes> {
+    match actix_web::rt::time::timeout(timeout, read_body_within(req, payload, limit)).await {
+        Ok(read) => read,
+        Err(_) => Err(Error::new(
+            Code::RequestTimeout,
+            format!("Request body was not received within {}", crate::time::format_duration(timeout)),
+        )),
+    }
+}
+
+async fn read_body_within(req: &HttpRequest, mut payload: web::Payload, limit: usize) -> Result<Bytes> {
     let too_large = || Error::new(Code::PayloadTooLarge, format!("Request body exceeds the limit of {limit} bytes"));
     let declared = req
         .headers()
@@ -182,15 +252,32 @@ async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usize) -
     if declared.is_some_and(|n| n > limit) {
         return Err(too_large());
     }
+    // A WebSocket upgrade's payload, to actix, is the rest of the connection; flowgate speaks no
+    // WebSocket, so the request is answered as plain HTTP with the body its Content-Length declares
+    // (none for a handshake) instead of waiting for the connection to end.
+    let until = is_websocket_upgrade(req).then(|| declared.unwrap_or(0));
     let mut buf = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
+    while until.is_none_or(|n| buf.len() < n) {
+        let Some(chunk) = payload.next().await else { break };
         let chunk = chunk.map_err(|e| Error::new(Code::InvalidBody, format!("Request body could not be read: {e}")))?;
         if buf.len() + chunk.len() > limit {
             return Err(too_large());
         }
         buf.extend_from_slice(&chunk);
     }
+    if let Some(n) = until {
+        buf.truncate(n);
+    }
     Ok(buf.freeze())
+}
+
+/// `Upgrade: websocket` without a chunked body: the requests whose payload actix-http streams until the
+/// connection ends.
+fn is_websocket_upgrade(req: &HttpRequest) -> bool {
+    let has = |name: &str, value: &str| {
+        req.headers().get_all(name).any(|v| v.to_str().is_ok_and(|v| v.split(',').any(|p| p.trim().eq_ignore_ascii_case(value))))
+    };
+    has("upgrade", "websocket") && !has("transfer-encoding", "chunked")
 }
 
 fn header(req: &HttpRequest, name: &str) -> Option<String> {
@@ -228,7 +315,7 @@ fn build_request(req: &HttpRequest, body: Bytes) -> Request {
 }
 
 async fn api_entry(req: HttpRequest, payload: web::Payload, app: web::Data<App>) -> HttpResponse {
-    let body = match read_body(&req, payload, app.config.serve.body_limit).await {
+    let body = match read_body(&req, payload, app.config.serve.body_limit, app.config.serve.request_timeout).await {
         Ok(b) => b,
         Err(e) => return error_response(&e),
     };

@@ -94,6 +94,8 @@ impl std::ops::DerefMut for WriterGuard<'_> {
 pub enum OpenError {
     #[error("cannot create data folder {0}: {1}")]
     Folder(String, std::io::Error),
+    #[error("cannot restrict {0} to its owner: {1}")]
+    Permissions(String, std::io::Error),
     #[error("cannot open store {0}: {1}")]
     Sqlite(String, rusqlite::Error),
     #[error("store {path} has schema version {found}, newer than this flowgate supports ({supported}); use a newer flowgate")]
@@ -140,6 +142,7 @@ impl Store {
         let path = dir.join("flowgate.db");
         let shown = path.display().to_string();
         let mut writer = Connection::open(&path).map_err(|e| OpenError::Sqlite(shown.clone(), e))?;
+        restrict_store_files(&path).map_err(|e| OpenError::Permissions(shown.clone(), e))?;
         writer
             .execute_batch(&pragmas(durability))
             .map_err(|e| OpenError::Sqlite(shown.clone(), e))?;
@@ -336,15 +339,34 @@ fn start_checkpointer(path: PathBuf, running: Arc<AtomicBool>) {
     }
 }
 
+/// Creates the data folder if needed and makes it 0700 either way: an existing 0755 folder would let
+/// any local user read the store (password hashes included).
 fn create_folder(dir: &Path) -> std::result::Result<(), OpenError> {
     let shown = dir.display().to_string();
     if !dir.exists() {
         std::fs::create_dir_all(dir).map_err(|e| OpenError::Folder(shown.clone(), e))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-                .map_err(|e| OpenError::Folder(shown, e))?;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(|e| OpenError::Folder(shown, e))?;
+    }
+    Ok(())
+}
+
+/// Makes `<dir>/flowgate.db` and its `-wal`/`-shm` files 0600 where they exist. SQLite creates a new
+/// database 0644 whatever the umask, and its WAL and shared-memory files with the database's mode, so
+/// the database is narrowed right after it is opened, before the first pragma creates the others, and
+/// files an older version left wider are narrowed too.
+fn restrict_store_files(db: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let name = db.as_os_str().to_os_string();
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = name.clone();
+        p.push(suffix);
+        match std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
         }
     }
     Ok(())
@@ -360,12 +382,17 @@ impl FolderLock {
     pub fn acquire(dir: &Path) -> std::result::Result<FolderLock, String> {
         create_folder(dir).map_err(|e| e.to_string())?;
         let path = dir.join("flowgate.lock");
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
+            .mode(0o600)
             .open(&path)
             .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        // `mode` is masked by the umask and ignored for a file that exists: set it exactly.
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| format!("cannot restrict {}: {e}", path.display()))?;
         use std::os::unix::io::AsRawFd;
         // SAFETY: flock on a file descriptor we own; no memory is shared with the call.
         let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };

@@ -54,6 +54,10 @@ pub struct Builder {
     spawned: bool,
     clock: bool,
     spec_hashing: bool,
+    /// Spawned servers: stderr a pipe whose reader is closed at once.
+    stderr_closed: bool,
+    /// Spawned servers: the umask the process starts with.
+    umask: Option<u32>,
 }
 
 pub fn bin() -> &'static str {
@@ -103,6 +107,8 @@ impl Server {
             spawned: false,
             clock: false,
             spec_hashing: false,
+            stderr_closed: false,
+            umask: None,
         }
     }
 
@@ -339,6 +345,8 @@ impl Server {
     pub fn log_text(&self) -> String {
         match &self.stderr_path {
             Some(_) => self.stderr_text(),
+            // A spawned server whose stderr went nowhere (`Builder::stderr_closed`).
+            None if self.is_spawned() => String::new(),
             None => log::text_from(self.log_from),
         }
     }
@@ -544,6 +552,17 @@ impl Builder {
         self.spec_hashing = true;
         self
     }
+    /// A spawned server whose stderr is a pipe nobody reads any more (`serve 2>&1 | head -1` after the
+    /// first line, a dead log collector): every write to it fails with EPIPE. Its log is not checked.
+    pub fn stderr_closed(mut self) -> Builder {
+        self.stderr_closed = true;
+        self
+    }
+    /// A spawned server started under this umask (`sh -c 'umask 000; exec flowgate serve'`).
+    pub fn umask(mut self, mask: u32) -> Builder {
+        self.umask = Some(mask);
+        self
+    }
     /// An in-process server whose clock the test moves (`Server::advance_clock`).
     pub fn clock(mut self) -> Builder {
         self.clock = true;
@@ -583,6 +602,8 @@ impl Builder {
         }
         if self.spawned {
             self.spawn()
+        } else if self.stderr_closed || self.umask.is_some() {
+            panic!("stderr and the umask need a spawned server: use Server::builder().spawned()")
         } else {
             self.in_process()
         }
@@ -647,8 +668,26 @@ impl Builder {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        cmd.stdout(Stdio::piped()).stderr(stderr).stdin(Stdio::null());
+        cmd.stdout(Stdio::piped()).stdin(Stdio::null());
+        if self.stderr_closed {
+            cmd.stderr(Stdio::piped());
+        } else {
+            cmd.stderr(stderr);
+        }
+        if let Some(mask) = self.umask {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: umask is async-signal-safe and touches nothing but the child's creation mask.
+            unsafe {
+                cmd.pre_exec(move || {
+                    libc::umask(mask as libc::mode_t);
+                    Ok(())
+                });
+            }
+        }
         let mut child = cmd.spawn().expect("spawn flowgate");
+        // The reader goes away before the server writes a line.
+        drop(child.stderr.take());
+        let stderr_path = (!self.stderr_closed).then_some(stderr_path);
         let out = child.stdout.take().expect("stdout");
         let lines = Arc::new(Mutex::new(Vec::new()));
         let (tx, rx) = std::sync::mpsc::channel::<Option<String>>();
@@ -691,7 +730,9 @@ impl Builder {
                 _ => {
                     let code = child.wait().ok().and_then(|s| s.code()).unwrap_or(-1);
                     let mut err = String::new();
-                    let _ = std::fs::File::open(&stderr_path).and_then(|mut f| f.read_to_string(&mut err));
+                    if let Some(p) = &stderr_path {
+                        let _ = std::fs::File::open(p).and_then(|mut f| f.read_to_string(&mut err));
+                    }
                     return Err((code, err));
                 }
             }
@@ -705,7 +746,7 @@ impl Builder {
             dir,
             _tmp: tmp,
             stdout: lines,
-            stderr_path: Some(stderr_path),
+            stderr_path,
             agent: agent(),
             root_token: Mutex::new(None),
             _clock: None,
