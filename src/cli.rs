@@ -55,14 +55,6 @@ pub fn serve(args: ServeArgs) -> i32 {
     // Whatever the process creates is its owner's alone (the store also sets its files' modes itself).
     // SAFETY: umask only swaps the process's file-creation mask.
     unsafe { libc::umask(0o077) };
-    // Allocations of 1 MiB and more (argon2's 19 MiB block buffers, large bodies) are their own mappings,
-    // returned to the system when freed; glibc's default threshold grows past them after the first free,
-    // and its per-thread arenas then keep the freed memory.
-    // SAFETY: mallopt only tunes the allocator; it is called before any other thread exists.
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20)
-    };
     init_logging(args.log_format);
     let mut running = match start(Config::from_args(args)) {
         Ok(r) => r,

@@ -229,3 +229,27 @@ fn query_create_update_destroy_nodes() {
     let (_, v) = s.get(&s.root(), "/api/notes:list");
     assert_eq!(v["data"][0]["text"], json!("kept"));
 }
+
+/// Issue 12: a sync run with no waiting node is one write transaction, each node's writes in a savepoint
+/// of it: a later node reads what an earlier one wrote, a failing node undoes only its own writes, and
+/// what the earlier nodes wrote stays (as when each node committed on its own).
+#[test]
+fn a_sync_run_in_one_transaction_keeps_node_semantics() {
+    let s = Server::start();
+    blog(&s);
+    let posts_before = s.rows("posts");
+    let wid = global(&s, "one_tx", true);
+    chain(&s, wid, &[
+        n("create", "note", json!({"collection": "notes", "params": {"values": {"text": "kept"}}})),
+        n("query", "seen", json!({"collection": "notes", "params": {"filter": {"text": "kept"}}})),
+        n("create", "bad", json!({"collection": "posts", "params": {"values": {"title": "never", "indicator": "not a number"}}})),
+    ]);
+    let (st, e) = run(&s, "one_tx");
+    assert_eq!(st, 500, "a failed sync run: {e}");
+    let got = jobs(&e);
+    assert_eq!(got.iter().map(|(k, st, _)| (k.as_str(), *st)).collect::<Vec<_>>(), [("note", 1), ("seen", 1), ("bad", -2)], "{e}");
+    assert_eq!(got[1].2["text"], "kept", "the query saw the run's own write: {e}");
+    assert_eq!(e["status"], -2, "{e}");
+    assert_eq!(s.db_i64("SELECT COUNT(*) FROM notes WHERE text = 'kept'"), 1, "the first node's write stays");
+    assert_eq!(s.rows("posts"), posts_before, "the failed node wrote nothing");
+}

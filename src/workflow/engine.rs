@@ -24,7 +24,13 @@ pub struct Flow {
     pub workflow: Workflow,
     pub nodes: HashMap<i64, FlowNode>,
     pub head: Option<i64>,
+    /// No node waits (no `request`, no `delay`): a sync run can be one write transaction from the
+    /// execution's insert to its last job, with each node's writes in a savepoint of it.
+    pub in_one_write: bool,
 }
+
+/// Node types that wait on the network or the clock: a run holding the writer must not reach them.
+const WAITING_NODES: &[&str] = &["request", "delay"];
 
 /// A node of a loaded version: the stored row (config JSON verbatim) and its parsed config.
 #[derive(Debug, Clone)]
@@ -54,8 +60,9 @@ impl Flow {
         let Some(workflow) = workflows::get(c, id)? else { return Ok(None) };
         let list = workflows::nodes(c, id)?;
         let head = list.iter().filter(|n| n.upstream_id.is_none() && n.branch_index.is_none()).map(|n| n.id).min();
+        let in_one_write = !list.iter().any(|n| WAITING_NODES.contains(&n.kind.as_str()));
         let nodes = list.into_iter().map(|n| (n.id, FlowNode::parse(n))).collect();
-        Ok(Some(Flow { workflow, nodes, head }))
+        Ok(Some(Flow { workflow, nodes, head, in_one_write }))
     }
 
     pub fn node(&self, id: i64) -> Option<&FlowNode> {
@@ -128,6 +135,9 @@ pub struct Outcome {
 
 pub struct Processor<'a> {
     pub app: &'a App,
+    /// The writer's transaction the whole run is in (a sync run of a flow `in_one_write`), or `None`:
+    /// then each node's write is a [`crate::store::Store::write`] of its own.
+    tx: Option<&'a Connection>,
     pub flow: Arc<Flow>,
     pub execution_id: i64,
     pub context: Value,
@@ -157,6 +167,7 @@ impl<'a> Processor<'a> {
             .unwrap_or_else(crate::time::now_ms);
         Processor {
             app,
+            tx: None,
             flow,
             execution_id: execution.id,
             context: execution.context.clone(),
@@ -170,6 +181,22 @@ impl<'a> Processor<'a> {
             deadline_ms: (timeout > 0).then_some(started + timeout),
             timed_out: false,
             due_ms: None,
+        }
+    }
+
+    /// A node's write: a savepoint of the run's transaction, or a write of its own.
+    pub fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        match self.tx {
+            Some(c) => crate::store::savepoint(c, f),
+            None => self.app.store.write(f),
+        }
+    }
+
+    /// A node's read: inside the run's transaction (it sees the run's own writes), or from the pool.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        match self.tx {
+            Some(c) => f(c),
+            None => self.app.store.read(f),
         }
     }
 
@@ -533,8 +560,26 @@ impl<'a> Processor<'a> {
     }
 }
 
-/// Runs a workflow inside the current request: insert STARTED, run, save (workflows.md §4.2).
+/// Runs a workflow inside the current request: insert STARTED, run, save (workflows.md §4.2). A flow
+/// with no waiting node runs in one write transaction: nobody sees the execution before it is saved
+/// (so no worker or recovery can touch it: it is not marked busy), and it costs one commit, not three.
 pub fn run_in_request(app: &App, flow: Arc<Flow>, context: Value, manually: bool, collect_messages: bool) -> Result<Outcome> {
+    if flow.in_one_write {
+        let outcome = app.store.write(|c| {
+            let exec = executions::insert_started(c, &flow.workflow, &context, manually)?;
+            let mut p = Processor::new(app, flow.clone(), &exec);
+            p.tx = Some(c);
+            p.collect_messages = collect_messages;
+            let chain = p.start();
+            let st = p.final_status(chain);
+            p.save(c, st)?;
+            Ok(p.outcome(st))
+        })?;
+        if let Some(due) = outcome.due_ms {
+            app.queue.arm(outcome.execution_id, due);
+        }
+        return Ok(outcome);
+    }
     let exec = app.store.write(|c| executions::insert_started(c, &flow.workflow, &context, manually))?;
     let _busy = app.queue.mark_busy(exec.id);
     let mut p = Processor::new(app, flow, &exec);

@@ -169,7 +169,7 @@ impl Instruction for Query {
             page: Some(prm.page()),
             ..ReadOptions::default()
         };
-        let rows = match p.app.store.read(|c| records::list(c, &schema, &coll, &opts)) {
+        let rows = match p.read(|c| records::list(c, &schema, &coll, &opts)) {
             Ok((rows, _)) => rows,
             Err(e) => return Step::error(e.cause()),
         };
@@ -206,7 +206,7 @@ impl Instruction for Create {
         let vals = values(p, &config.params.values);
         let appends = &config.params.appends.0;
         on_collection(p, config, |schema, coll| {
-            p.app.store.write(|c| {
+            p.write(|c| {
                 let rec = records::create(c, schema, coll, &vals, None)?;
                 match (appends.is_empty(), rec.get("id").and_then(Value::as_i64)) {
                     (false, Some(id)) => Ok(records::get(c, schema, coll, id, appends, None)?.unwrap_or(rec)),
@@ -228,7 +228,7 @@ impl Instruction for Update {
         let f = filter(p, &config.params.filter);
         let vals = values(p, &config.params.values);
         on_collection(p, config, |schema, coll| {
-            let ids = p.app.store.write(|c| records::update(c, schema, coll, &f, &vals, None, None))?;
+            let ids = p.write(|c| records::update(c, schema, coll, &f, &vals, None, None))?;
             Ok(json!(ids.len()))
         })
     }
@@ -243,6 +243,6 @@ impl Instruction for Destroy {
 
     fn run(&self, p: &mut Processor, _node: &Node, config: &WriteConfig, _job: usize, _resume: Option<(Value, JobStatus)>) -> Step {
         let f = filter(p, &config.params.filter);
-        on_collection(p, config, |schema, coll| Ok(json!(p.app.store.write(|c| records::destroy(c, schema, coll, &f, None))?)))
+        on_collection(p, config, |schema, coll| Ok(json!(p.write(|c| records::destroy(c, schema, coll, &f, None))?)))
     }
 }
