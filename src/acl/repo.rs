@@ -42,7 +42,7 @@ pub fn count_roles(c: &Connection) -> Result<u64> {
 
 /// Roles in creation order; `limit` -1 is all.
 pub fn list_roles(c: &Connection, limit: i64, offset: i64) -> Result<Vec<Value>> {
-    let mut st = c.prepare_cached(&format!("SELECT {ROLE_COLUMNS} FROM roles ORDER BY createdAt, name LIMIT ?1 OFFSET ?2"))?;
+    let mut st = c.prepare_cached(&format!("SELECT {ROLE_COLUMNS} FROM roles ORDER BY createdAt, name LIMIT ?1 + 0 OFFSET ?2 + 0"))?;
     let rows = st.query_map(params![limit, offset], role_from_row)?;
     collect(rows)
 }

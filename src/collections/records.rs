@@ -252,7 +252,9 @@ pub fn first(conn: &Connection, schema: &Schema, coll: &Collection, w: &Where, o
 fn fetch(conn: &Connection, coll: &Collection, w: &Where, order: &str, page: Option<Page>, want_count: bool) -> Result<(Vec<Record>, u64)> {
     let (limit, offset) = Page::limit_offset(page);
     let sql = format!(
-        "SELECT {cols} FROM {t} {ROOT}{joins} WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?",
+        // `? + 0`: a bare bound LIMIT or OFFSET makes SQLite re-prepare the statement at every execution
+        // (its plan depends on the bound value); an expression keeps the value bound without that.
+        "SELECT {cols} FROM {t} {ROOT}{joins} WHERE {cond} ORDER BY {order} LIMIT ? + 0 OFFSET ? + 0",
         cols = rows::select_list(coll, ROOT),
         t = q(&coll.name),
         joins = w.joins(),

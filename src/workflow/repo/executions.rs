@@ -79,7 +79,7 @@ pub fn insert_queued(c: &Connection, w: &Workflow, context: &Value) -> Result<i6
 pub fn claim(c: &Connection, now: &str, limit: i64) -> Result<Vec<ExecutionRow>> {
     let mut st = c.prepare_cached(&format!(
         "UPDATE executions SET status = ?3, startedAt = ?1, updatedAt = ?1
-         WHERE id IN (SELECT id FROM executions WHERE status IS NULL ORDER BY id LIMIT ?2)
+         WHERE id IN (SELECT id FROM executions WHERE status IS NULL ORDER BY id LIMIT ?2 + 0)
          RETURNING {EXECUTION_COLUMNS}"
     ))?;
     let rows = st.query_map(params![now, limit, ExecStatus::Started], ExecutionRow::from_row)?;
