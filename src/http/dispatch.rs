@@ -379,6 +379,21 @@ fn row_actions(
     Some(RowActions { view: Some(view), update: may("update"), destroy: may("destroy") })
 }
 
+/// The health check's answer without waiting for anything, or `None` when it would wait (no idle reader):
+/// the HTTP door answers it on its executor, without the hop to the blocking pool.
+pub fn health_at_once(app: &App, req: &Request) -> Option<Result<Reply>> {
+    if !matches!(public(req), Some(Public::Health)) {
+        return None;
+    }
+    if app.is_shutting_down() {
+        return Some(Err(Error::new(Code::ServiceUnavailable, "Service is shutting down")));
+    }
+    Some(match app.store.try_ping()? {
+        true => Ok(Reply::data(json!({ "status": "ok" }))),
+        false => Err(Error::new(Code::ServiceUnavailable, "Store is unavailable")),
+    })
+}
+
 fn health(app: &App) -> Result<Reply> {
     if app.is_shutting_down() {
         return Err(Error::new(Code::ServiceUnavailable, "Service is shutting down"));

@@ -320,6 +320,12 @@ async fn api_entry(req: HttpRequest, payload: web::Payload, app: web::Data<App>)
         Err(e) => return error_response(&e),
     };
     let request = build_request(&req, body);
+    if let Some(result) = dispatch::health_at_once(&app, &request) {
+        return match &result {
+            Ok(r) => reply_response(r),
+            Err(e) => error_response(e),
+        };
+    }
     let app = app.into_inner();
     let outcome = web::block(move || dispatch::handle(&app, request)).await;
     let (result, user) = match outcome {

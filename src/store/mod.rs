@@ -272,6 +272,13 @@ impl Store {
         self.read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?)).is_ok()
     }
 
+    /// [`Store::ping`] only if a reader is idle (`None` otherwise): it never waits, so an async executor
+    /// may call it (`SELECT 1` reads no table and takes no lock).
+    pub fn try_ping(&self) -> Option<bool> {
+        let c = self.read.try_get()?;
+        Some(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).is_ok())
+    }
+
     /// Folds the WAL back into the database file at shutdown.
     pub fn checkpoint(&self) {
         self.checkpointer.store(false, Ordering::SeqCst);
