@@ -3,7 +3,8 @@
 //! (operations.md §6). Figures are printed, not asserted: it exits 0 unless the run itself breaks.
 //!
 //! BENCH_SECONDS (10 per phase), BENCH_CONNECTIONS (16), BENCH_ROWS (100000), BENCH_DRAIN (20000),
-//! BENCH_SCALE (1000000 records and executions for the scale phase; 0 skips it).
+//! BENCH_SCALE (1000000 records and executions for the scale phase; 0 skips it), BENCH_ONLY_SCALE
+//! (set: the scale phase alone).
 
 mod ceiling;
 mod load;
@@ -203,6 +204,11 @@ fn run() -> Result<(), Fail> {
     let data = tmp.join("data");
     println!("flowgate bench: {seconds} s per phase, {conns} connections, {rows} rows, binary {}", bin.display());
 
+    if std::env::var_os("BENCH_ONLY_SCALE").is_some() {
+        scale::run(&bin, &tmp, env_num("BENCH_SCALE", 1_000_000), (seconds / 2).max(1), conns)?;
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Ok(());
+    }
     let (server, start_time) = Server::start(&bin, &data, &[])?;
     std::thread::sleep(Duration::from_secs(1));
     let idle_kb = server.proc_status("VmRSS:");
