@@ -594,8 +594,20 @@ pub fn run_in_request(app: &App, flow: Arc<Flow>, context: Value, manually: bool
     Ok(outcome)
 }
 
-/// Runs a claimed async execution of `flow` from the head.
+/// Runs a claimed async execution of `flow` from the head. A flow with no waiting node runs in one write
+/// transaction: one commit for the whole run, and a crash mid-run leaves nothing of it behind (the claimed
+/// row is run again by the recovery).
 pub fn run_claimed(app: &App, flow: Arc<Flow>, exec: &ExecutionRow) -> Result<Outcome> {
+    if flow.in_one_write {
+        return app.store.write(|c| {
+            let mut p = Processor::new(app, flow.clone(), exec);
+            p.tx = Some(c);
+            let chain = p.start();
+            let st = p.final_status(chain);
+            p.save(c, st)?;
+            Ok(p.outcome(st))
+        });
+    }
     let mut p = Processor::new(app, flow, exec);
     let chain = p.start();
     let st = p.final_status(chain);
