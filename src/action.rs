@@ -108,15 +108,17 @@ pub const MAX_BODY_DEPTH: usize = 64;
 pub fn check_depth(body: &Value) -> Result<()> {
     let mut stack = vec![(body, 1usize)];
     while let Some((v, depth)) = stack.pop() {
-        let children: Box<dyn Iterator<Item = &Value>> = match v {
-            Value::Array(a) => Box::new(a.iter()),
-            Value::Object(o) => Box::new(o.values()),
-            _ => continue,
-        };
+        if !(v.is_array() || v.is_object()) {
+            continue;
+        }
         if depth > MAX_BODY_DEPTH {
             return Err(bad(Code::InvalidJson, format!("Request body nests deeper than {MAX_BODY_DEPTH} levels")));
         }
-        stack.extend(children.map(|c| (c, depth + 1)));
+        match v {
+            Value::Array(a) => stack.extend(a.iter().map(|c| (c, depth + 1))),
+            Value::Object(o) => stack.extend(o.values().map(|c| (c, depth + 1))),
+            _ => {}
+        }
     }
     Ok(())
 }

@@ -105,22 +105,23 @@ impl Hasher {
             p.buffers.pop().unwrap_or_default()
         };
         let out = f(&mut buffer);
-        {
+        // The buffers to free: every one once no hash runs or waits, else none (this one is lent again).
+        let freed: Option<Vec<Vec<Block>>> = {
             let mut p = self.permits.lock().unwrap_or_else(|p| p.into_inner());
             p.free += 1;
-            if p.free == self.total && p.waiting == 0 {
-                // Idle: nothing keeps the memory, and the allocator hands it back (glibc keeps freed
-                // 19 MiB chunks in each thread's arena otherwise; a fixed M_MMAP_THRESHOLD would do it
-                // too, but costs every other allocation: the bench's create and trigger lost ~10%).
-                p.buffers.clear();
-                drop(buffer);
-                #[cfg(all(target_os = "linux", target_env = "gnu"))]
-                // SAFETY: malloc_trim only returns free memory to the system.
-                unsafe {
-                    libc::malloc_trim(0);
-                }
-            } else {
-                p.buffers.push(buffer);
+            p.buffers.push(buffer);
+            (p.free == self.total && p.waiting == 0).then(|| std::mem::take(&mut p.buffers))
+        };
+        if let Some(buffers) = freed {
+            drop(buffers);
+            // Idle: nothing keeps the memory, and the allocator hands it back (glibc keeps freed 19 MiB
+            // chunks in each thread's arena otherwise; a fixed M_MMAP_THRESHOLD would do it too, but costs
+            // every other allocation: the bench's create and trigger lost ~10%). Outside the lock: a
+            // trim walks every arena, and other hashes need not wait for it.
+            #[cfg(all(target_os = "linux", target_env = "gnu"))]
+            // SAFETY: malloc_trim only returns free memory to the system.
+            unsafe {
+                libc::malloc_trim(0);
             }
         }
         self.freed.notify_one();

@@ -331,8 +331,8 @@ fn run(app: &App, req: &mut Request, user_id: &mut Option<i64>) -> Result<Reply>
     if !matches!(entry.guard, Guard::Trigger) {
         input.query()?;
     }
-    let row_actions = row_actions(app, &input, &caller, entry, &resource, scope);
     let rights = CallerRights { app, caller: &caller };
+    let row_actions = row_actions(&rights, &input, entry, &resource, scope);
     let ctx = Ctx { app, input: &input, caller: &caller, scope, rights: &rights, row_actions };
     (entry.handler)(&ctx, &resource)
 }
@@ -361,21 +361,11 @@ fn refuse_get(req: &Request, reads: bool, input: &Input) -> Result<()> {
 
 /// With `X-With-ACL-Meta` on a collection's list or get (not an association's, as in NocoBase): the
 /// caller's scope for each row action, for `meta.allowedActions`; `view` is the one just decided.
-fn row_actions(
-    app: &App,
-    input: &Input,
-    caller: &auth::Caller,
-    entry: &Entry,
-    resource: &Resource,
-    view: Scope,
-) -> Option<RowActions> {
+fn row_actions(rights: &CallerRights, input: &Input, entry: &Entry, resource: &Resource, view: Scope) -> Option<RowActions> {
     if !input.with_acl_meta || entry.kind != Records || !matches!(entry.guard, Guard::Rows("view")) {
         return None;
     }
-    let may = |action: &'static str| {
-        let target = Target::Collection { name: resource.acl_collection().to_string(), action };
-        app.acl.check(caller, &target).ok()
-    };
+    let may = |action: &'static str| acl::Rights::scope(rights, resource.acl_collection(), action);
     Some(RowActions { view: Some(view), update: may("update"), destroy: may("destroy") })
 }
 
@@ -385,20 +375,19 @@ pub fn health_at_once(app: &App, req: &Request) -> Option<Result<Reply>> {
     if !matches!(public(req), Some(Public::Health)) {
         return None;
     }
-    if app.is_shutting_down() {
-        return Some(Err(Error::new(Code::ServiceUnavailable, "Service is shutting down")));
-    }
-    Some(match app.store.try_ping()? {
-        true => Ok(Reply::data(json!({ "status": "ok" }))),
-        false => Err(Error::new(Code::ServiceUnavailable, "Store is unavailable")),
-    })
+    app.store.try_ping().map(|pinged| health_from(app, pinged))
 }
 
 fn health(app: &App) -> Result<Reply> {
+    health_from(app, app.store.ping())
+}
+
+/// 503 while shutting down or when the store did not answer its ping.
+fn health_from(app: &App, pinged: bool) -> Result<Reply> {
     if app.is_shutting_down() {
         return Err(Error::new(Code::ServiceUnavailable, "Service is shutting down"));
     }
-    if !app.store.ping() {
+    if !pinged {
         return Err(Error::new(Code::ServiceUnavailable, "Store is unavailable"));
     }
     Ok(Reply::data(json!({ "status": "ok" })))

@@ -269,14 +269,13 @@ impl Store {
 
     /// `SELECT 1` on a reader: the health check.
     pub fn ping(&self) -> bool {
-        self.read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?)).is_ok()
+        self.read.get().is_ok_and(|c| answers(&c))
     }
 
     /// [`Store::ping`] only if a reader is idle (`None` otherwise): it never waits, so an async executor
     /// may call it (`SELECT 1` reads no table and takes no lock).
     pub fn try_ping(&self) -> Option<bool> {
-        let c = self.read.try_get()?;
-        Some(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).is_ok())
+        self.read.try_get().map(|c| answers(&c))
     }
 
     /// Folds the WAL back into the database file at shutdown.
@@ -305,6 +304,11 @@ impl Drop for Store {
 
 /// `f` inside `SAVEPOINT … RELEASE`, rolled back to the savepoint on `Err` — and on a panic, so a
 /// half-done closure never rides along in the batch's COMMIT.
+/// Whether `SELECT 1` answers on `c`.
+fn answers(c: &Connection) -> bool {
+    c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).is_ok()
+}
+
 /// Turns off SQLite's memory statistics before the library starts (process-wide, once): with them every
 /// allocation of every connection takes one global mutex, which the profile of the sync trigger showed
 /// contended between the writer and the readers. flowgate reads no SQLite memory statistics.

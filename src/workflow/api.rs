@@ -35,15 +35,25 @@ fn one_id(ctx: &Ctx) -> Result<i64> {
 /// A list of a system table through the records layer (filter, sort, pagination, appends, fields,
 /// except, as on a user collection), `scope` ANDed with the request's filter.
 fn list_table(ctx: &Ctx, table: &str, scope: Option<Value>) -> Result<Reply> {
+    list_counted(ctx, table, scope, |_| None)
+}
+
+/// [`list_table`], with the count of the rows the request's filter matches taken from `kept` when it
+/// knows it (a count the store keeps) instead of counted.
+fn list_counted(ctx: &Ctx, table: &str, scope: Option<Value>, kept: impl Fn(Option<&Value>) -> Option<executions::Counted>) -> Result<Reply> {
     let schema = ctx.app.registry.snapshot();
     let coll = system_collection(&schema, table)?;
     let page = ctx.input.page()?;
-    let filter = match (read_filter(ctx)?, scope) {
+    let requested = read_filter(ctx)?;
+    let counted = kept(requested.as_ref());
+    let filter = match (requested, scope) {
         (Some(f), Some(s)) => Some(json!({ "$and": [f, s] })),
         (f, s) => f.or(s),
     };
-    let opts = ReadOptions { filter, page, ..shape_options(ctx) };
-    let (rows, count) = ctx.app.store.read(|c| records::list(c, &schema, &coll, &opts))?;
+    let (rows, count) = ctx.app.store.read(|c| {
+        let known_count = counted.as_ref().map(|which| executions::count(c, which)).transpose()?;
+        records::list(c, &schema, &coll, &ReadOptions { filter, page, known_count, ..shape_options(ctx) })
+    })?;
     Ok(Reply::list(Value::Array(rows), page.map(|p| p.meta(count))))
 }
 
@@ -721,16 +731,7 @@ pub fn destroy_node(ctx: &Ctx) -> Result<Reply> {
 // ---------------------------------------------------------------- executions
 
 pub fn list_executions(ctx: &Ctx) -> Result<Reply> {
-    let Some(which) = kept_count_of(read_filter(ctx)?.as_ref()) else { return list_table(ctx, "executions", None) };
-    let schema = ctx.app.registry.snapshot();
-    let coll = system_collection(&schema, "executions")?;
-    let page = ctx.input.page()?;
-    let (rows, count) = ctx.app.store.read(|c| {
-        let known_count = Some(executions::count(c, &which)?);
-        let opts = ReadOptions { filter: read_filter(ctx)?, page, known_count, ..shape_options(ctx) };
-        records::list(c, &schema, &coll, &opts)
-    })?;
-    Ok(Reply::list(Value::Array(rows), page.map(|p| p.meta(count))))
+    list_counted(ctx, "executions", None, kept_count_of)
 }
 
 /// The executions filters whose count the store keeps (what NocoBase's execution history and the admin
@@ -741,7 +742,10 @@ fn kept_count_of(filter: Option<&Value>) -> Option<executions::Counted> {
     if obj.is_empty() {
         return Some(executions::Counted::All);
     }
-    let [(name, value)] = obj.iter().collect::<Vec<_>>()[..] else { return None };
+    if obj.len() != 1 {
+        return None;
+    }
+    let (name, value) = obj.iter().next()?;
     let value = match value {
         Value::Object(ops) if ops.len() == 1 => ops.get("$eq")?,
         Value::Object(_) => return None,

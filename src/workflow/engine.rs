@@ -24,13 +24,10 @@ pub struct Flow {
     pub workflow: Workflow,
     pub nodes: HashMap<i64, FlowNode>,
     pub head: Option<i64>,
-    /// No node waits (no `request`, no `delay`): a sync run can be one write transaction from the
-    /// execution's insert to its last job, with each node's writes in a savepoint of it.
+    /// No node waits (`Instruction::waits`: a `request`, a `delay`): a run can be one write transaction
+    /// from the execution's insert (or claim) to its last job, with each node's writes in a savepoint.
     pub in_one_write: bool,
 }
-
-/// Node types that wait on the network or the clock: a run holding the writer must not reach them.
-const WAITING_NODES: &[&str] = &["request", "delay"];
 
 /// A node of a loaded version: the stored row (config JSON verbatim) and its parsed config.
 #[derive(Debug, Clone)]
@@ -60,7 +57,7 @@ impl Flow {
         let Some(workflow) = workflows::get(c, id)? else { return Ok(None) };
         let list = workflows::nodes(c, id)?;
         let head = list.iter().filter(|n| n.upstream_id.is_none() && n.branch_index.is_none()).map(|n| n.id).min();
-        let in_one_write = !list.iter().any(|n| WAITING_NODES.contains(&n.kind.as_str()));
+        let in_one_write = !list.iter().any(|n| nodes::get(&n.kind).is_some_and(|i| i.waits()));
         let nodes = list.into_iter().map(|n| (n.id, FlowNode::parse(n))).collect();
         Ok(Some(Flow { workflow, nodes, head, in_one_write }))
     }
@@ -567,13 +564,7 @@ pub fn run_in_request(app: &App, flow: Arc<Flow>, context: Value, manually: bool
     if flow.in_one_write {
         let outcome = app.store.write(|c| {
             let exec = executions::insert_started(c, &flow.workflow, &context, manually)?;
-            let mut p = Processor::new(app, flow.clone(), &exec);
-            p.tx = Some(c);
-            p.collect_messages = collect_messages;
-            let chain = p.start();
-            let st = p.final_status(chain);
-            p.save(c, st)?;
-            Ok(p.outcome(st))
+            run_within(app, c, flow.clone(), &exec, collect_messages)
         })?;
         if let Some(due) = outcome.due_ms {
             app.queue.arm(outcome.execution_id, due);
@@ -594,19 +585,24 @@ pub fn run_in_request(app: &App, flow: Arc<Flow>, context: Value, manually: bool
     Ok(outcome)
 }
 
+/// Runs `exec` of `flow` from the head inside the writer's transaction `c` (a flow `in_one_write`): every
+/// node's store access goes through it, and the jobs and the status are saved in it.
+fn run_within(app: &App, c: &Connection, flow: Arc<Flow>, exec: &ExecutionRow, collect_messages: bool) -> Result<Outcome> {
+    let mut p = Processor::new(app, flow, exec);
+    p.tx = Some(c);
+    p.collect_messages = collect_messages;
+    let chain = p.start();
+    let st = p.final_status(chain);
+    p.save(c, st)?;
+    Ok(p.outcome(st))
+}
+
 /// Runs a claimed async execution of `flow` from the head. A flow with no waiting node runs in one write
 /// transaction: one commit for the whole run, and a crash mid-run leaves nothing of it behind (the claimed
 /// row is run again by the recovery).
 pub fn run_claimed(app: &App, flow: Arc<Flow>, exec: &ExecutionRow) -> Result<Outcome> {
     if flow.in_one_write {
-        return app.store.write(|c| {
-            let mut p = Processor::new(app, flow.clone(), exec);
-            p.tx = Some(c);
-            let chain = p.start();
-            let st = p.final_status(chain);
-            p.save(c, st)?;
-            Ok(p.outcome(st))
-        });
+        return app.store.write(|c| run_within(app, c, flow.clone(), exec, false));
     }
     let mut p = Processor::new(app, flow, exec);
     let chain = p.start();

@@ -52,6 +52,10 @@ fn duration_number(v: &Value) -> f64 {
 impl Instruction for Delay {
     type Config = DelayConfig;
 
+    fn waits(&self) -> bool {
+        true
+    }
+
     fn check(&self, config: &DelayConfig) -> Vec<Entry> {
         let mut out = Vec::new();
         config.end_status.require("endStatus", END_STATUS_MESSAGE, &mut out);

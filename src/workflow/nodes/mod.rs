@@ -84,6 +84,12 @@ pub trait Instruction: Sync + 'static {
         false
     }
 
+    /// Whether running this node waits on the network or the clock: a run holding the writer's
+    /// transaction (`Flow::in_one_write`) must not reach such a node.
+    fn waits(&self) -> bool {
+        false
+    }
+
     /// Runs (or, with `resume`, continues after a branch) the node whose job is `job`.
     fn run(&self, p: &mut Processor, node: &Node, config: &Self::Config, job: usize, resume: Option<(Value, JobStatus)>)
         -> Step;
@@ -99,6 +105,7 @@ pub trait DynInstruction: Sync {
     fn parse(&self, raw: &Value) -> Result<ParsedConfig, Vec<Entry>>;
     fn check_schema(&self, config: &ParsedConfig, schema: &Schema) -> Vec<Entry>;
     fn has_branch(&self, config: &ParsedConfig, index: i64) -> bool;
+    fn waits(&self) -> bool;
     fn run(&self, p: &mut Processor, node: &Node, config: &ParsedConfig, job: usize, resume: Option<(Value, JobStatus)>) -> Step;
 }
 
@@ -124,6 +131,10 @@ impl<T: Instruction> DynInstruction for T {
 
     fn has_branch(&self, config: &ParsedConfig, index: i64) -> bool {
         config.get::<T::Config>().is_some_and(|c| Instruction::has_branch(self, c, index))
+    }
+
+    fn waits(&self) -> bool {
+        Instruction::waits(self)
     }
 
     fn run(&self, p: &mut Processor, node: &Node, config: &ParsedConfig, job: usize, resume: Option<(Value, JobStatus)>) -> Step {
@@ -479,6 +490,13 @@ mod tests {
         "condition", "multi-conditions", "calculation", "query", "create", "update", "destroy", "end",
         "response-message", "output", "variable", "loop", "parallel", "request", "delay",
     ];
+
+    /// Only the nodes that wait on the network or the clock keep a run out of one write transaction.
+    #[test]
+    fn only_request_and_delay_wait() {
+        let waiting: Vec<&str> = KINDS.into_iter().filter(|k| get(k).is_some_and(|i| i.waits())).collect();
+        assert_eq!(waiting, ["request", "delay"]);
+    }
 
     #[test]
     fn every_type_refuses_a_config_that_is_no_object() {

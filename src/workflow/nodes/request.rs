@@ -117,6 +117,10 @@ fn is_timeout(e: &ureq::Transport) -> bool {
 impl Instruction for Request {
     type Config = RequestConfig;
 
+    fn waits(&self) -> bool {
+        true
+    }
+
     fn check(&self, config: &RequestConfig) -> Vec<Entry> {
         let mut out = Vec::new();
         if config.url.get().is_none_or(|u| u.trim().is_empty()) {
