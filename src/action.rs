@@ -67,7 +67,11 @@ pub struct Input {
 /// `400 INVALID_VALUE` `Field "<key>" expects <expected>` with `field`: a body field of the wrong JSON
 /// type is refused, never read as false, empty or the default.
 pub fn wrong_type(key: &str, expected: &str) -> Error {
-    Error::new(Code::InvalidValue, format!("Field \"{key}\" expects {expected}")).with("field", key)
+    Error::new(
+        Code::InvalidValue,
+        format!("Field \"{key}\" expects {expected}"),
+    )
+    .with("field", key)
 }
 
 /// A string field of a body; absent or `null` is `None` (NocoBase accepts `null` where a value is
@@ -90,7 +94,10 @@ pub fn opt_bool(values: &Map<String, Value>, key: &str) -> Result<Option<bool>> 
 }
 
 /// An object field of a body, as [`opt_str`].
-pub fn opt_object<'v>(values: &'v Map<String, Value>, key: &str) -> Result<Option<&'v Map<String, Value>>> {
+pub fn opt_object<'v>(
+    values: &'v Map<String, Value>,
+    key: &str,
+) -> Result<Option<&'v Map<String, Value>>> {
     match values.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Object(m)) => Ok(Some(m)),
@@ -112,7 +119,10 @@ pub fn check_depth(body: &Value) -> Result<()> {
             continue;
         }
         if depth > MAX_BODY_DEPTH {
-            return Err(bad(Code::InvalidJson, format!("Request body nests deeper than {MAX_BODY_DEPTH} levels")));
+            return Err(bad(
+                Code::InvalidJson,
+                format!("Request body nests deeper than {MAX_BODY_DEPTH} levels"),
+            ));
         }
         match v {
             Value::Array(a) => stack.extend(a.iter().map(|c| (c, depth + 1))),
@@ -125,7 +135,12 @@ pub fn check_depth(body: &Value) -> Result<()> {
 
 impl Input {
     /// An input with parameters and values only (for doors other than HTTP, and tests).
-    pub fn new(resource: &str, action: &str, params: Map<String, Value>, body: Option<Value>) -> Input {
+    pub fn new(
+        resource: &str,
+        action: &str,
+        params: Map<String, Value>,
+        body: Option<Value>,
+    ) -> Input {
         Input {
             resource: resource.to_string(),
             action: action.to_string(),
@@ -151,7 +166,10 @@ impl Input {
 
     /// A parameter, or `None` (also when the parameters failed to parse; `query()` reports that).
     pub fn param(&self, name: &str) -> Option<&Value> {
-        self.params.as_ref().unwrap_or_else(|_| EMPTY.get_or_init(Map::new)).get(name)
+        self.params
+            .as_ref()
+            .unwrap_or_else(|_| EMPTY.get_or_init(Map::new))
+            .get(name)
     }
 
     /// A parameter as a string (the first when repeated).
@@ -193,10 +211,12 @@ impl Input {
         if let Some(v) = self.param("filterByTk") {
             return match v {
                 Value::Array(items) => many(items),
-                Value::String(s) if s.trim_start().starts_with('[') => match serde_json::from_str::<Value>(s) {
-                    Ok(Value::Array(items)) => many(&items),
-                    _ => Err(tk_invalid()),
-                },
+                Value::String(s) if s.trim_start().starts_with('[') => {
+                    match serde_json::from_str::<Value>(s) {
+                        Ok(Value::Array(items)) => many(&items),
+                        _ => Err(tk_invalid()),
+                    }
+                }
                 other => parse_id(other).map(Tk::One).ok_or_else(tk_invalid),
             };
         }
@@ -229,7 +249,9 @@ impl Input {
     fn positive(&self, name: &str, default: u64) -> Result<u64> {
         match self.param(name) {
             None => Ok(default),
-            Some(v) => parse_id(v).map(|n| n as u64).ok_or_else(|| invalid_param(name, "must be a positive integer")),
+            Some(v) => parse_id(v)
+                .map(|n| n as u64)
+                .ok_or_else(|| invalid_param(name, "must be a positive integer")),
         }
     }
 
@@ -254,7 +276,10 @@ impl Input {
 }
 
 pub fn action_not_found(resource: &str, action: &str) -> Error {
-    Error::new(Code::ActionNotFound, format!("Action \"{action}\" is not available on resource \"{resource}\""))
+    Error::new(
+        Code::ActionNotFound,
+        format!("Action \"{action}\" is not available on resource \"{resource}\""),
+    )
 }
 
 /// Parses one id: a positive integer, or a digit string (spaces trimmed).
@@ -312,7 +337,10 @@ impl Page {
     pub fn limit_offset(page: Option<Page>) -> (i64, i64) {
         match page {
             None => (-1, 0),
-            Some(p) => (i64::try_from(p.page_size).unwrap_or(i64::MAX), i64::try_from(p.offset()).unwrap_or(i64::MAX)),
+            Some(p) => (
+                i64::try_from(p.page_size).unwrap_or(i64::MAX),
+                i64::try_from(p.offset()).unwrap_or(i64::MAX),
+            ),
         }
     }
 
@@ -332,10 +360,19 @@ mod tests {
 
     #[test]
     fn absurd_pages_saturate() {
-        let p = Page { page: u64::MAX, page_size: u64::MAX };
+        let p = Page {
+            page: u64::MAX,
+            page_size: u64::MAX,
+        };
         assert_eq!(p.offset(), u64::MAX);
         assert_eq!(Page::limit_offset(Some(p)), (i64::MAX, i64::MAX));
-        assert_eq!(Page::limit_offset(Some(Page { page: 3, page_size: 20 })), (20, 40));
+        assert_eq!(
+            Page::limit_offset(Some(Page {
+                page: 3,
+                page_size: 20
+            })),
+            (20, 40)
+        );
         assert_eq!(Page::limit_offset(None), (-1, 0));
     }
 }

@@ -26,9 +26,14 @@ pub struct App {
 impl App {
     /// Opens the store and loads what the server keeps in memory. Does not bootstrap users (see `start`).
     pub fn open(config: Config) -> Result<Arc<App>, String> {
-        let store = Store::open(&config.serve.data, config.serve.durability, config.read_pool)
-            .map_err(|e| e.to_string())?;
-        let registry = Registry::load(&store).map_err(|e| format!("cannot load collections: {e}"))?;
+        let store = Store::open(
+            &config.serve.data,
+            config.serve.durability,
+            config.read_pool,
+        )
+        .map_err(|e| e.to_string())?;
+        let registry =
+            Registry::load(&store).map_err(|e| format!("cannot load collections: {e}"))?;
         let acl = acl::Cache::load(&store).map_err(|e| format!("cannot load roles: {e}"))?;
         let hasher = auth::password::Hasher::with_cost(2, config.password_cost);
         Ok(Arc::new(App {

@@ -8,7 +8,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::store::Durability;
 
 #[derive(Parser, Debug)]
-#[command(name = "flowgate", version, about = "A NocoBase-compatible backend for custom action workflows")]
+#[command(
+    name = "flowgate",
+    version,
+    about = "A NocoBase-compatible backend for custom action workflows"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -26,6 +30,138 @@ pub enum Command {
         #[arg(long)]
         url: Option<String>,
     },
+    /// Write the app's definitions (collections, roles, workflows) as one JSON document (bridge.md §4).
+    Export(ExportArgs),
+    /// Apply a definitions document to a data folder no server holds, all or nothing.
+    Import(ImportArgs),
+    /// Read a live NocoBase (or flowgate) app's definitions and import them (or write them with -o).
+    Pull(PullArgs),
+    /// Create or update the definitions of a data folder (or a document) on a live NocoBase.
+    Push(PushArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ExportArgs {
+    #[arg(long, env = "FLOWGATE_DATA", default_value = "./flowgate-data")]
+    pub data: PathBuf,
+    /// write the document here (default: stdout)
+    #[arg(short = 'o', long = "out")]
+    pub out: Option<PathBuf>,
+    /// every version of each workflow key, earlier ones under `history`
+    #[arg(long)]
+    pub all_versions: bool,
+    /// the rows of every collection too
+    #[arg(long)]
+    pub records: bool,
+}
+
+/// Flags every bridge command that applies a document shares.
+#[derive(Args, Debug, Clone)]
+pub struct ApplyArgs {
+    /// print what would change and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// also write the report as JSON to this file
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// exit 3 when the report has unsupported or approximated items
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ImportArgs {
+    /// the document (`-` reads stdin)
+    pub file: PathBuf,
+    #[arg(long, env = "FLOWGATE_DATA", default_value = "./flowgate-data")]
+    pub data: PathBuf,
+    /// make roles, grants and workflows exactly the document's (nothing else is deleted)
+    #[arg(long)]
+    pub replace: bool,
+    #[command(flatten)]
+    pub apply: ApplyArgs,
+}
+
+/// How the bridge signs in to a live server.
+#[derive(Args, Debug, Clone)]
+pub struct RemoteAuth {
+    /// a NocoBase API key or a flowgate token
+    #[arg(long, conflicts_with_all = ["account", "password", "password_stdin"])]
+    pub token: Option<String>,
+    #[arg(long, requires = "password_given")]
+    pub account: Option<String>,
+    #[arg(long, conflicts_with = "password_stdin", group = "password_given")]
+    pub password: Option<String>,
+    /// read the password from the first line of stdin
+    #[arg(long, group = "password_given")]
+    pub password_stdin: bool,
+    /// the role to act as (default root)
+    #[arg(long, default_value = "root")]
+    pub role: String,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PullArgs {
+    /// the server's address, http:// or https://
+    #[arg(long)]
+    pub from: String,
+    #[command(flatten)]
+    pub auth: RemoteAuth,
+    #[arg(
+        long,
+        env = "FLOWGATE_DATA",
+        default_value = "./flowgate-data",
+        conflicts_with = "out"
+    )]
+    pub data: PathBuf,
+    /// write the document here instead of importing it
+    #[arg(short = 'o', long = "out")]
+    pub out: Option<PathBuf>,
+    /// every version of each workflow key, earlier ones under `history`
+    #[arg(long)]
+    pub all_versions: bool,
+    /// the rows of every collection too
+    #[arg(long)]
+    pub records: bool,
+    #[command(flatten)]
+    pub apply: ApplyArgs,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PushArgs {
+    /// the NocoBase's address, http:// or https://
+    #[arg(long)]
+    pub to: String,
+    #[command(flatten)]
+    pub auth: RemoteAuth,
+    #[arg(
+        long,
+        env = "FLOWGATE_DATA",
+        default_value = "./flowgate-data",
+        conflicts_with = "file"
+    )]
+    pub data: PathBuf,
+    /// push this document instead of a data folder
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+    /// print the plan and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// the plan as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// make admin and member exactly the document's (default: only add)
+    #[arg(long)]
+    pub exact_roles: bool,
+    /// leave conflicting objects out instead of refusing the push
+    #[arg(long)]
+    pub skip_conflicts: bool,
+    /// also write the report as JSON to this file
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// push to a NocoBase whose major version is not 2
+    #[arg(long)]
+    pub force_version: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -71,7 +207,12 @@ pub struct ServeArgs {
     /// data folder (created if missing)
     #[arg(long, env = "FLOWGATE_DATA", default_value = "./flowgate-data")]
     pub data: PathBuf,
-    #[arg(long, env = "FLOWGATE_DURABILITY", value_enum, default_value = "normal")]
+    #[arg(
+        long,
+        env = "FLOWGATE_DURABILITY",
+        value_enum,
+        default_value = "normal"
+    )]
     pub durability: Durability,
     /// JSON body limit in bytes
     #[arg(long, env = "FLOWGATE_BODY_LIMIT", default_value_t = 1_048_576)]
@@ -80,7 +221,11 @@ pub struct ServeArgs {
     #[arg(long, env = "FLOWGATE_TOKEN_TTL", default_value = "7d", value_parser = parse_duration)]
     pub token_ttl: Duration,
     /// allowed CORS origin (repeatable); none by default
-    #[arg(long = "cors-origin", env = "FLOWGATE_CORS_ORIGINS", value_delimiter = ',')]
+    #[arg(
+        long = "cors-origin",
+        env = "FLOWGATE_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
     pub cors_origins: Vec<String>,
     /// install the demo collections and workflows and print a token
     #[arg(long, env = "FLOWGATE_DEMO")]
@@ -98,6 +243,9 @@ pub struct ServeArgs {
     pub shutdown_timeout: Duration,
     #[arg(long, env = "FLOWGATE_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
+    /// apply this definitions document at start (idempotent; bridge.md §4)
+    #[arg(long = "import", env = "FLOWGATE_IMPORT")]
+    pub import: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -140,9 +288,13 @@ impl Config {
     /// `FLOWGATE_ROOT_PASSWORD`, `FLOWGATE_ROOT_EMAIL`) looked up through `env` (in-process test servers
     /// pass their own).
     pub fn from_args_and_env(serve: ServeArgs, env: impl Fn(&str) -> Option<String>) -> Config {
-        let cpus = std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(2);
+        let cpus = std::thread::available_parallelism()
+            .map(|n| n.get() as u32)
+            .unwrap_or(2);
         let read_pool = serve.read_pool.unwrap_or(cpus).max(2);
-        let loop_limit = env("FLOWGATE_LOOP_LIMIT").and_then(|v| v.parse().ok()).unwrap_or(10_000);
+        let loop_limit = env("FLOWGATE_LOOP_LIMIT")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(10_000);
         Config {
             serve,
             read_pool,

@@ -8,7 +8,12 @@ use crate::collections::{ddl, records, schema_ops};
 use crate::error::{Error, Result};
 use crate::workflow::api::{default_options, insert_chain, insert_workflow, NewWorkflow};
 
-pub const KEYS: [&str; 4] = ["demo_sample_sync", "demo_sample_async", "demo_category", "demo_global"];
+pub const KEYS: [&str; 4] = [
+    "demo_sample_sync",
+    "demo_sample_async",
+    "demo_category",
+    "demo_global",
+];
 
 fn object(v: Value) -> Map<String, Value> {
     match v {
@@ -43,7 +48,11 @@ pub fn install(app: &App) -> Result<bool> {
             ("posts", json!({"title": "Hello flowgate", "categoryId": 1})),
             ("comments", json!({"content": "First comment", "postId": 1})),
         ] {
-            let c = ch.schema.get(coll).cloned().ok_or_else(|| Error::internal(format!("demo collection {coll} missing")))?;
+            let c = ch
+                .schema
+                .get(coll)
+                .cloned()
+                .ok_or_else(|| Error::internal(format!("demo collection {coll} missing")))?;
             records::create(ch.conn, &ch.schema, &c, &object(values), root)?;
         }
         install_workflows(ch.conn)
@@ -52,7 +61,14 @@ pub fn install(app: &App) -> Result<bool> {
     Ok(true)
 }
 
-fn workflow(c: &rusqlite::Connection, key: &str, title: &str, sync: bool, config: Value, chain: &[(&str, &str, Value)]) -> Result<()> {
+fn workflow(
+    c: &rusqlite::Connection,
+    key: &str,
+    title: &str,
+    sync: bool,
+    config: Value,
+    chain: &[(&str, &str, Value)],
+) -> Result<()> {
     let root = Some(root_id(c)?);
     let id = insert_workflow(
         c,
@@ -72,34 +88,88 @@ fn workflow(c: &rusqlite::Connection, key: &str, title: &str, sync: bool, config
 
 fn install_workflows(c: &rusqlite::Connection) -> Result<()> {
     let samples = json!({"type": 1, "collection": "samples"});
-    workflow(c, "demo_sample_sync", "Score a sample (sync)", true, samples.clone(), &[
-        ("check", "condition", json!({"rejectOnFalse": false, "engine": "basic",
-            "calculation": {"calculator": "gte", "operands": ["{{$context.data.indicator}}", 90]}})),
-        ("score", "calculation", json!({"engine": "math.js", "expression": "ROUND({{$context.data.indicator}} * 1.1, 2)"})),
-        ("reply", "response-message", json!({"message":
-            "Sample \"{{$context.data.title}}\": indicator {{$context.data.indicator}}, score {{$jobsMapByNodeKey.score}}, high {{$jobsMapByNodeKey.check}}"})),
-    ])?;
-    workflow(c, "demo_sample_async", "Double a sample (async)", false, samples, &[
-        ("double", "calculation", json!({"engine": "math.js", "expression": "{{$context.data.indicator}} * 2"})),
-        ("out", "output", json!({"value": "{{$jobsMapByNodeKey.double}}"})),
-    ])?;
-    workflow(c, "demo_category", "Greet a category", true, json!({"type": 1, "collection": "categories"}), &[
-        ("reply", "response-message", json!({"message": "Category \"{{$context.data.title}}\" received"})),
-    ])?;
-    workflow(c, "demo_global", "Say hello", true, json!({"type": 0}), &[
-        ("reply", "response-message", json!({"message": "Hello, {{$context.user.username}}"})),
-    ])
+    workflow(
+        c,
+        "demo_sample_sync",
+        "Score a sample (sync)",
+        true,
+        samples.clone(),
+        &[
+            (
+                "check",
+                "condition",
+                json!({"rejectOnFalse": false, "engine": "basic",
+            "calculation": {"calculator": "gte", "operands": ["{{$context.data.indicator}}", 90]}}),
+            ),
+            (
+                "score",
+                "calculation",
+                json!({"engine": "math.js", "expression": "ROUND({{$context.data.indicator}} * 1.1, 2)"}),
+            ),
+            (
+                "reply",
+                "response-message",
+                json!({"message":
+            "Sample \"{{$context.data.title}}\": indicator {{$context.data.indicator}}, score {{$jobsMapByNodeKey.score}}, high {{$jobsMapByNodeKey.check}}"}),
+            ),
+        ],
+    )?;
+    workflow(
+        c,
+        "demo_sample_async",
+        "Double a sample (async)",
+        false,
+        samples,
+        &[
+            (
+                "double",
+                "calculation",
+                json!({"engine": "math.js", "expression": "{{$context.data.indicator}} * 2"}),
+            ),
+            (
+                "out",
+                "output",
+                json!({"value": "{{$jobsMapByNodeKey.double}}"}),
+            ),
+        ],
+    )?;
+    workflow(
+        c,
+        "demo_category",
+        "Greet a category",
+        true,
+        json!({"type": 1, "collection": "categories"}),
+        &[(
+            "reply",
+            "response-message",
+            json!({"message": "Category \"{{$context.data.title}}\" received"}),
+        )],
+    )?;
+    workflow(
+        c,
+        "demo_global",
+        "Say hello",
+        true,
+        json!({"type": 0}),
+        &[(
+            "reply",
+            "response-message",
+            json!({"message": "Hello, {{$context.user.username}}"}),
+        )],
+    )
 }
 
 fn root_id(c: &rusqlite::Connection) -> Result<i64> {
     let root = crate::auth::repo::first_root(c)?;
-    root.map(|(id, _, _)| id).ok_or_else(|| crate::error::Error::internal("the store has no root user"))
+    root.map(|(id, _, _)| id)
+        .ok_or_else(|| crate::error::Error::internal("the store has no root user"))
 }
 
 /// A root sign-in token, minted at every `--demo` start.
 pub fn mint_root_token(app: &App) -> Result<String> {
     let ttl = app.config.serve.token_ttl.as_millis() as i64;
-    app.store.write(|c| crate::auth::token::issue_session(c, root_id(c)?, ttl))
+    app.store
+        .write(|c| crate::auth::token::issue_session(c, root_id(c)?, ttl))
 }
 
 /// `7 days`, `1 hour`, `90 seconds`: the token lifetime for the banner.
@@ -121,11 +191,25 @@ pub fn banner(base: &str, token: &str) -> Vec<String> {
     let url = |path: &str| format!("'{base}/api/{path}'");
     vec![
         "try:".to_string(),
-        format!("  curl -X POST {h} {}", url("samples:trigger/1?triggerWorkflows=demo_sample_sync")),
-        format!("  curl -X POST {h} -d '{{\"title\":\"Sample 1\",\"indicator\":91}}' {}", url("samples:trigger?triggerWorkflows=demo_sample_sync")),
-        format!("  curl -X POST {h} -d '{{\"title\":\"Edited\",\"indicator\":95}}' {}", url("samples:trigger/1?triggerWorkflows=demo_sample_sync")),
-        format!("  curl -X POST {h} {}", url("posts:trigger/1?triggerWorkflows=demo_category!category")),
-        format!("  curl -X POST {h} {}", url("workflows:trigger?triggerWorkflows=demo_global")),
+        format!(
+            "  curl -X POST {h} {}",
+            url("samples:trigger/1?triggerWorkflows=demo_sample_sync")
+        ),
+        format!(
+            "  curl -X POST {h} -d '{{\"title\":\"Sample 1\",\"indicator\":91}}' {}",
+            url("samples:trigger?triggerWorkflows=demo_sample_sync")
+        ),
+        format!(
+            "  curl -X POST {h} -d '{{\"title\":\"Edited\",\"indicator\":95}}' {}",
+            url("samples:trigger/1?triggerWorkflows=demo_sample_sync")
+        ),
+        format!(
+            "  curl -X POST {h} {}",
+            url("posts:trigger/1?triggerWorkflows=demo_category!category")
+        ),
+        format!(
+            "  curl -X POST {h} {}",
+            url("workflows:trigger?triggerWorkflows=demo_global")
+        ),
     ]
 }
-

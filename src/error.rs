@@ -138,7 +138,10 @@ impl Error {
     pub fn new(code: Code, message: impl Into<String>) -> Error {
         Error {
             code,
-            entries: vec![Entry { message: message.into(), extra: Map::new() }],
+            entries: vec![Entry {
+                message: message.into(),
+                extra: Map::new(),
+            }],
             detail: None,
             headers: Vec::new(),
         }
@@ -146,7 +149,12 @@ impl Error {
 
     /// Several entries under one code (validation errors, unmatched keys, intercepted messages).
     pub fn many(code: Code, entries: Vec<Entry>) -> Error {
-        Error { code, entries, detail: None, headers: Vec::new() }
+        Error {
+            code,
+            entries,
+            detail: None,
+            headers: Vec::new(),
+        }
     }
 
     /// An unexpected failure: answered as `500 INTERNAL_ERROR`, the cause goes to the log only.
@@ -171,7 +179,10 @@ impl Error {
     }
 
     pub fn message(&self) -> &str {
-        self.entries.first().map(|e| e.message.as_str()).unwrap_or("")
+        self.entries
+            .first()
+            .map(|e| e.message.as_str())
+            .unwrap_or("")
     }
 
     /// What went wrong, for records an administrator reads (a job's result, a log line): an internal
@@ -206,7 +217,10 @@ impl Error {
 
 impl Entry {
     pub fn new(message: impl Into<String>) -> Entry {
-        Entry { message: message.into(), extra: Map::new() }
+        Entry {
+            message: message.into(),
+            extra: Map::new(),
+        }
     }
     pub fn with(mut self, key: &str, value: impl Into<Value>) -> Entry {
         self.extra.insert(key.to_string(), value.into());
@@ -224,7 +238,10 @@ pub fn invalid_value(message: impl Into<String>) -> Error {
 }
 
 pub fn invalid_param(name: &str, reason: &str) -> Error {
-    Error::new(Code::InvalidParameter, format!("Invalid parameter \"{name}\": {reason}"))
+    Error::new(
+        Code::InvalidParameter,
+        format!("Invalid parameter \"{name}\": {reason}"),
+    )
 }
 
 pub fn no_permissions() -> Error {
@@ -232,11 +249,17 @@ pub fn no_permissions() -> Error {
 }
 
 pub fn resource_not_found(name: &str) -> Error {
-    Error::new(Code::ResourceNotFound, format!("Resource \"{name}\" not found"))
+    Error::new(
+        Code::ResourceNotFound,
+        format!("Resource \"{name}\" not found"),
+    )
 }
 
 pub fn record_not_found(id: impl std::fmt::Display, collection: &str) -> Error {
-    Error::new(Code::RecordNotFound, format!("Record {id} of \"{collection}\" not found"))
+    Error::new(
+        Code::RecordNotFound,
+        format!("Record {id} of \"{collection}\" not found"),
+    )
 }
 
 impl From<rusqlite::Error> for Error {

@@ -22,7 +22,10 @@ pub struct GenMap<K, V> {
 
 impl<K: Eq + Hash, V: Clone> GenMap<K, V> {
     pub fn new(cap: usize) -> GenMap<K, V> {
-        GenMap { inner: RwLock::new((0, HashMap::new())), cap: cap.max(1) }
+        GenMap {
+            inner: RwLock::new((0, HashMap::new())),
+            cap: cap.max(1),
+        }
     }
 
     pub fn get<Q>(&self, key: &Q) -> Option<V>
@@ -30,7 +33,12 @@ impl<K: Eq + Hash, V: Clone> GenMap<K, V> {
         K: std::borrow::Borrow<Q>,
         Q: Eq + Hash + ?Sized,
     {
-        self.inner.read().unwrap_or_else(|p| p.into_inner()).1.get(key).cloned()
+        self.inner
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .1
+            .get(key)
+            .cloned()
     }
 
     /// Take before reading the store for a miss.
@@ -77,11 +85,18 @@ pub struct GenCell<T> {
 
 impl<T> GenCell<T> {
     pub fn new(value: T) -> GenCell<T> {
-        GenCell { inner: RwLock::new((0, std::sync::Arc::new(value))), next: std::sync::atomic::AtomicU64::new(0) }
+        GenCell {
+            inner: RwLock::new((0, std::sync::Arc::new(value))),
+            next: std::sync::atomic::AtomicU64::new(0),
+        }
     }
 
     pub fn get(&self) -> std::sync::Arc<T> {
-        self.inner.read().unwrap_or_else(|p| p.into_inner()).1.clone()
+        self.inner
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .1
+            .clone()
     }
 
     /// Take before reading the store for a reload.

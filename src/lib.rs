@@ -8,6 +8,7 @@ pub mod acl;
 pub mod action;
 pub mod app;
 pub mod auth;
+pub mod bridge;
 pub mod collections;
 pub mod config;
 pub mod demo;

@@ -10,6 +10,10 @@ fn main() {
         config::Command::Serve(args) => cli::serve(args),
         config::Command::User(cmd) => cli::user(cmd),
         config::Command::Healthcheck { url } => cli::healthcheck(url),
+        config::Command::Export(args) => cli::bridge::export(args),
+        config::Command::Import(args) => cli::bridge::import(args),
+        config::Command::Pull(args) => cli::bridge::pull(args),
+        config::Command::Push(args) => cli::bridge::push(args),
     };
     std::process::exit(code);
 }

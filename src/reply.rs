@@ -13,7 +13,11 @@ pub struct Reply {
 impl Reply {
     /// `{"data": v}`
     pub fn data(v: Value) -> Reply {
-        Reply { status: 200, body: json!({ "data": v }), headers: Vec::new() }
+        Reply {
+            status: 200,
+            body: json!({ "data": v }),
+            headers: Vec::new(),
+        }
     }
 
     /// `{"data": [...], "meta": {...}}`
@@ -22,7 +26,11 @@ impl Reply {
             Some(m) => json!({ "data": items, "meta": m }),
             None => json!({ "data": items }),
         };
-        Reply { status: 200, body, headers: Vec::new() }
+        Reply {
+            status: 200,
+            body,
+            headers: Vec::new(),
+        }
     }
 
     /// A list paged in memory (small lists: fields, nodes, grants, keys) with the usual `meta`.
@@ -31,7 +39,11 @@ impl Reply {
         let items: Vec<Value> = match page {
             Some(p) => {
                 let skip = usize::try_from(p.offset()).unwrap_or(usize::MAX);
-                items.into_iter().skip(skip).take(usize::try_from(p.page_size).unwrap_or(usize::MAX)).collect()
+                items
+                    .into_iter()
+                    .skip(skip)
+                    .take(usize::try_from(p.page_size).unwrap_or(usize::MAX))
+                    .collect()
             }
             None => items,
         };
@@ -40,10 +52,18 @@ impl Reply {
 
     /// `{}`: nothing to return.
     pub fn empty() -> Reply {
-        Reply { status: 200, body: json!({}), headers: Vec::new() }
+        Reply {
+            status: 200,
+            body: json!({}),
+            headers: Vec::new(),
+        }
     }
 
     pub fn raw(status: u16, body: Value) -> Reply {
-        Reply { status, body, headers: Vec::new() }
+        Reply {
+            status,
+            body,
+            headers: Vec::new(),
+        }
     }
 }

@@ -43,7 +43,9 @@ pub fn ms_to_iso(ms: i64) -> String {
 }
 
 pub fn iso_to_ms(s: &str) -> Option<i64> {
-    DateTime::parse_from_rfc3339(s).ok().map(|d| d.timestamp_millis())
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.timestamp_millis())
 }
 
 /// A duration as `parse_duration` reads it: `10s`, `1500ms` (messages naming a configured timeout).
@@ -61,7 +63,9 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     let s = s.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
-    let n: u64 = num.parse().map_err(|_| format!("invalid duration \"{s}\": expected <n>ms|s|m|h|d"))?;
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("invalid duration \"{s}\": expected <n>ms|s|m|h|d"))?;
     let ms = match unit {
         "ms" => n,
         "s" => n * 1000,

@@ -23,10 +23,16 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 /// `target/admin-screenshots`, next to the binary under test (honours CARGO_TARGET_DIR).
 fn screenshot_dir() -> PathBuf {
     let bin = Path::new(bin());
-    let target = bin.parent().and_then(Path::parent).expect("target dir of the flowgate binary");
+    let target = bin
+        .parent()
+        .and_then(Path::parent)
+        .expect("target dir of the flowgate binary");
     let dir = target.join("admin-screenshots");
     std::fs::create_dir_all(&dir).expect("create target/admin-screenshots");
-    for e in std::fs::read_dir(&dir).expect("read screenshot dir").flatten() {
+    for e in std::fs::read_dir(&dir)
+        .expect("read screenshot dir")
+        .flatten()
+    {
         if e.path().extension().is_some_and(|x| x == "png") {
             let _ = std::fs::remove_file(e.path());
         }
@@ -35,7 +41,11 @@ fn screenshot_dir() -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
 }
 
 /// A chromedriver process and one browser session.
@@ -59,7 +69,8 @@ impl Browser {
         }
         let profile = tempfile::tempdir().expect("profile dir");
         let port = free_port();
-        let log = std::fs::File::create(profile.path().join("chromedriver.log")).expect("driver log");
+        let log =
+            std::fs::File::create(profile.path().join("chromedriver.log")).expect("driver log");
         let driver = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
             .stdin(Stdio::null())
@@ -67,9 +78,18 @@ impl Browser {
             .stderr(log)
             .spawn()
             .expect("spawn chromedriver");
-        let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(60)).build();
+        let agent = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(60))
+            .build();
         let base = format!("http://127.0.0.1:{port}");
-        let mut b = Browser { driver, base, session: String::new(), agent, shots, _profile: profile };
+        let mut b = Browser {
+            driver,
+            base,
+            session: String::new(),
+            agent,
+            shots,
+            _profile: profile,
+        };
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if let Ok((200, v)) = b.raw("GET", "/status", None) {
@@ -80,7 +100,10 @@ impl Browser {
             if let Ok(Some(st)) = b.driver.try_wait() {
                 panic!("chromedriver exited at start: {st}");
             }
-            assert!(Instant::now() < deadline, "chromedriver did not become ready on port {port}");
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not become ready on port {port}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         let user_data = b._profile.path().join("chromium");
@@ -106,13 +129,21 @@ impl Browser {
             "goog:loggingPrefs": {"browser": "ALL"},
         }}});
         let (st, v) = b.raw("POST", "/session", Some(caps)).expect("new session");
-        assert_eq!(st, 200, "could not start Chromium through chromedriver: {v}");
-        b.session = v["value"]["sessionId"].as_str().expect("sessionId").to_string();
+        assert_eq!(
+            st, 200,
+            "could not start Chromium through chromedriver: {v}"
+        );
+        b.session = v["value"]["sessionId"]
+            .as_str()
+            .expect("sessionId")
+            .to_string();
         b
     }
 
     fn raw(&self, method: &str, path: &str, body: Option<Value>) -> Result<(u16, Value), String> {
-        let req = self.agent.request(method, &format!("{}{}", self.base, path));
+        let req = self
+            .agent
+            .request(method, &format!("{}{}", self.base, path));
         let res = match body {
             Some(b) => req.send_json(b),
             None if method == "GET" || method == "DELETE" => req.call(),
@@ -139,7 +170,11 @@ impl Browser {
     }
 
     fn cdp(&self, cmd: &str, params: Value) -> Value {
-        self.cmd("POST", "/goog/cdp/execute", Some(json!({"cmd": cmd, "params": params})))
+        self.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": cmd, "params": params})),
+        )
     }
 
     /// Sets the viewport exactly (CSS pixels), `mobile` for the narrow layout.
@@ -155,16 +190,27 @@ impl Browser {
     }
 
     fn url(&self) -> String {
-        self.cmd("GET", "/url", None).as_str().unwrap_or("").to_string()
+        self.cmd("GET", "/url", None)
+            .as_str()
+            .unwrap_or("")
+            .to_string()
     }
 
     fn js(&self, script: &str, args: Value) -> Value {
-        self.cmd("POST", "/execute/sync", Some(json!({"script": script, "args": args})))
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
     }
 
     fn find(&self, css: &str) -> Option<String> {
         let full = format!("/session/{}/element", self.session);
-        match self.raw("POST", &full, Some(json!({"using": "css selector", "value": css}))) {
+        match self.raw(
+            "POST",
+            &full,
+            Some(json!({"using": "css selector", "value": css})),
+        ) {
             Ok((200, v)) => v["value"][ELEMENT].as_str().map(str::to_string),
             _ => None,
         }
@@ -178,13 +224,23 @@ impl Browser {
                 return v;
             }
             if Instant::now() > deadline {
-                let name = format!("failure-{}.png", what.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
+                let name = format!(
+                    "failure-{}.png",
+                    what.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+                );
                 self.screenshot_viewport(&name);
-                let text = self.js("return document.body ? document.body.innerText : ''", json!([]));
+                let text = self.js(
+                    "return document.body ? document.body.innerText : ''",
+                    json!([]),
+                );
                 panic!(
                     "timed out waiting for {what} at {}; screenshot {name}; page text:\n{}",
                     self.url(),
-                    text.as_str().unwrap_or("").chars().take(3000).collect::<String>()
+                    text.as_str()
+                        .unwrap_or("")
+                        .chars()
+                        .take(3000)
+                        .collect::<String>()
                 );
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -203,7 +259,11 @@ impl Browser {
 
     fn type_into(&self, css: &str, text: &str) {
         let id = self.el(css);
-        self.cmd("POST", &format!("/element/{id}/value"), Some(json!({"text": text})));
+        self.cmd(
+            "POST",
+            &format!("/element/{id}/value"),
+            Some(json!({"text": text})),
+        );
     }
 
     fn clear(&self, css: &str) {
@@ -213,12 +273,17 @@ impl Browser {
 
     fn text(&self, css: &str) -> String {
         let id = self.el(css);
-        self.cmd("GET", &format!("/element/{id}/text"), None).as_str().unwrap_or("").to_string()
+        self.cmd("GET", &format!("/element/{id}/text"), None)
+            .as_str()
+            .unwrap_or("")
+            .to_string()
     }
 
     fn attr(&self, css: &str, name: &str) -> Option<String> {
         let id = self.el(css);
-        self.cmd("GET", &format!("/element/{id}/attribute/{name}"), None).as_str().map(str::to_string)
+        self.cmd("GET", &format!("/element/{id}/attribute/{name}"), None)
+            .as_str()
+            .map(str::to_string)
     }
 
     /// Waits until `css` matches an element whose text contains `needle`.
@@ -227,15 +292,23 @@ impl Browser {
             let id = self.find(css)?;
             let full = format!("/session/{}/element/{id}/text", self.session);
             match self.raw("GET", &full, None) {
-                Ok((200, v)) => v["value"].as_str().filter(|t| t.contains(needle)).map(str::to_string),
+                Ok((200, v)) => v["value"]
+                    .as_str()
+                    .filter(|t| t.contains(needle))
+                    .map(str::to_string),
                 _ => None,
             }
         })
     }
 
     fn save(&self, name: &str, b64: &str) {
-        let png = base64::engine::general_purpose::STANDARD.decode(b64).expect("base64 screenshot");
-        assert!(png.starts_with(b"\x89PNG"), "screenshot {name} is not a PNG");
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .expect("base64 screenshot");
+        assert!(
+            png.starts_with(b"\x89PNG"),
+            "screenshot {name} is not a PNG"
+        );
         std::fs::write(self.shots.join(name), png).expect("write screenshot");
     }
 
@@ -243,8 +316,12 @@ impl Browser {
     fn screenshot(&self, name: &str) {
         let m = self.cdp("Page.getLayoutMetrics", json!({}));
         let size = &m["cssContentSize"];
-        let clip = json!({"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1});
-        let v = self.cdp("Page.captureScreenshot", json!({"format": "png", "captureBeyondViewport": true, "clip": clip}));
+        let clip =
+            json!({"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1});
+        let v = self.cdp(
+            "Page.captureScreenshot",
+            json!({"format": "png", "captureBeyondViewport": true, "clip": clip}),
+        );
         self.save(name, v["data"].as_str().expect("screenshot data"));
     }
 
@@ -260,7 +337,10 @@ impl Browser {
 
     /// Browser console entries since the last call.
     fn console(&self) -> Vec<Value> {
-        self.cmd("POST", "/se/log", Some(json!({"type": "browser"}))).as_array().cloned().unwrap_or_default()
+        self.cmd("POST", "/se/log", Some(json!({"type": "browser"})))
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -282,7 +362,11 @@ const UNNAMED: &str = "return Array.from(document.querySelectorAll('button, inpu
 
 fn assert_named(b: &Browser, page: &str) {
     let unnamed = b.js(UNNAMED, json!([]));
-    assert_eq!(unnamed, json!([]), "controls without an accessible name on the {page}");
+    assert_eq!(
+        unnamed,
+        json!([]),
+        "controls without an accessible name on the {page}"
+    );
     let fake = b.js("return document.querySelectorAll('[onclick], div[role=button], span[role=button], a:not([href])').length", json!([]));
     assert_eq!(fake, json!(0), "clickable non-buttons on the {page}");
 }
@@ -307,7 +391,11 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     // `/` redirects to the page, which asks to sign in.
     b.goto(&s.url("/"));
     b.el("#signin-account");
-    assert!(b.url().ends_with("/admin/"), "/ should redirect to /admin/, got {}", b.url());
+    assert!(
+        b.url().ends_with("/admin/"),
+        "/ should redirect to /admin/, got {}",
+        b.url()
+    );
     b.screenshot("01-sign-in.png");
     assert_named(&b, "sign-in page");
 
@@ -324,18 +412,35 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     // Workflows list: the demo keys, each in its own column and as the title's hover text.
     let row = "#workflows tbody tr[data-key=\"demo_sample_sync\"]";
     b.el(row);
-    for key in ["demo_sample_sync", "demo_sample_async", "demo_category", "demo_global"] {
+    for key in [
+        "demo_sample_sync",
+        "demo_sample_async",
+        "demo_category",
+        "demo_global",
+    ] {
         b.el(&format!("#workflows tbody tr[data-key=\"{key}\"]"));
     }
     let key = b.text(&format!("{row} .workflow-key"));
     assert_eq!(key, "demo_sample_sync");
-    assert_eq!(b.attr(&format!("{row} a.workflow-link"), "title").as_deref(), Some("demo_sample_sync"));
+    assert_eq!(
+        b.attr(&format!("{row} a.workflow-link"), "title")
+            .as_deref(),
+        Some("demo_sample_sync")
+    );
     let cells = b.js(
         "return Array.from(arguments[0] ? document.querySelectorAll(arguments[0] + ' td') : []).map(td => td.innerText.trim())",
         json!([row]),
     );
-    let cells: Vec<String> = cells.as_array().unwrap().iter().map(|c| c.as_str().unwrap_or("").to_string()).collect();
-    assert!(cells[2].contains("Custom action") && cells[3] == "Single record" && cells[4] == "samples", "{cells:?}");
+    let cells: Vec<String> = cells
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        cells[2].contains("Custom action") && cells[3] == "Single record" && cells[4] == "samples",
+        "{cells:?}"
+    );
     assert!(cells[5] == "Sync", "{cells:?}");
     b.screenshot("02-workflows.png");
     assert_named(&b, "workflows list");
@@ -343,12 +448,18 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     // The text filter.
     b.type_into("#workflow-filter", "sample_sync");
     let visible = "return Array.from(document.querySelectorAll('#workflows tbody tr')).filter(r => !r.hidden).map(r => r.dataset.key)";
-    b.wait("filtered rows", || (b.js(visible, json!([])) == json!(["demo_sample_sync"])).then_some(()));
+    b.wait("filtered rows", || {
+        (b.js(visible, json!([])) == json!(["demo_sample_sync"])).then_some(())
+    });
     b.clear("#workflow-filter");
-    b.wait("all rows again", || (b.js(visible, json!([])).as_array().map(|a| a.len()) == Some(4)).then_some(()));
+    b.wait("all rows again", || {
+        (b.js(visible, json!([])).as_array().map(|a| a.len()) == Some(4)).then_some(())
+    });
 
     // The enabled toggle (root) calls workflows:update.
-    let global_id = b.attr("#workflows tbody tr[data-key=\"demo_global\"]", "data-id").expect("data-id");
+    let global_id = b
+        .attr("#workflows tbody tr[data-key=\"demo_global\"]", "data-id")
+        .expect("data-id");
     let enabled = |want: bool| {
         b.wait(&format!("demo_global enabled={want}"), || {
             let (st, v) = s.get(&s.root(), &format!("/api/workflows:get/{global_id}"));
@@ -357,7 +468,13 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     };
     b.click(&format!("#enabled-{global_id}"));
     enabled(false);
-    b.wait("toggle settles", || (b.js(&format!("return document.getElementById('enabled-{global_id}').disabled"), json!([])) == false).then_some(()));
+    b.wait("toggle settles", || {
+        (b.js(
+            &format!("return document.getElementById('enabled-{global_id}').disabled"),
+            json!([]),
+        ) == false)
+            .then_some(())
+    });
     b.click(&format!("#enabled-{global_id}"));
     enabled(true);
 
@@ -369,22 +486,54 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     b.type_into("#try-id", "1");
     b.click("[data-call=\"record\"] .btn-copy");
     let copied = b.wait("copied text", || {
-        b.js("return document.documentElement.getAttribute('data-last-copied')", json!([])).as_str().map(str::to_string)
+        b.js(
+            "return document.documentElement.getAttribute('data-last-copied')",
+            json!([]),
+        )
+        .as_str()
+        .map(str::to_string)
     });
-    let url = format!("{}/api/samples:trigger/1?triggerWorkflows=demo_sample_sync", s.base);
+    let url = format!(
+        "{}/api/samples:trigger/1?triggerWorkflows=demo_sample_sync",
+        s.base
+    );
     assert!(copied.contains("demo_sample_sync"), "copied: {copied}");
-    assert!(copied.contains(&s.base) && copied.contains(&url), "copied {copied:?} lacks {url}");
-    assert!(copied.starts_with("curl -X POST -H 'Authorization: Bearer <your token>' -H 'X-Role: root' \\\n"), "{copied}");
-    assert!(!copied.contains(" -d "), "the record-by-id call has no body: {copied}");
+    assert!(
+        copied.contains(&s.base) && copied.contains(&url),
+        "copied {copied:?} lacks {url}"
+    );
+    assert!(
+        copied.starts_with(
+            "curl -X POST -H 'Authorization: Bearer <your token>' -H 'X-Role: root' \\\n"
+        ),
+        "{copied}"
+    );
+    assert!(
+        !copied.contains(" -d "),
+        "the record-by-id call has no body: {copied}"
+    );
     // The copied call works once the token is filled in.
-    let (st, v) = s.req("POST", url.strip_prefix(&s.base).unwrap()).bearer(&s.root()).header("X-Role", "root").send();
+    let (st, v) = s
+        .req("POST", url.strip_prefix(&s.base).unwrap())
+        .bearer(&s.root())
+        .header("X-Role", "root")
+        .send();
     assert_eq!(st, 200, "copied call: {v}");
     // The other forms are there too.
     let edited = b.text("#call-edited");
-    assert!(edited.contains(" -d \\\n  '{") && edited.contains(&url), "{edited}");
-    assert!(b.text("#call-new").contains(&format!("{}/api/samples:trigger?triggerWorkflows=demo_sample_sync", s.base)));
+    assert!(
+        edited.contains(" -d \\\n  '{") && edited.contains(&url),
+        "{edited}"
+    );
+    assert!(b.text("#call-new").contains(&format!(
+        "{}/api/samples:trigger?triggerWorkflows=demo_sample_sync",
+        s.base
+    )));
     // "Include my token" puts the session's token into the calls.
-    let token = b.js("return JSON.parse(sessionStorage.getItem('flowgate.admin.session')).token", json!([]));
+    let token = b.js(
+        "return JSON.parse(sessionStorage.getItem('flowgate.admin.session')).token",
+        json!([]),
+    );
     let token = token.as_str().expect("token in sessionStorage").to_string();
     b.click("#include-token");
     b.wait_text("#call-record", &format!("Authorization: Bearer {token}"));
@@ -398,10 +547,18 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     let status = b.wait_text("#try-status", "200");
     assert!(status.starts_with("200"), "{status}");
     let response = b.text("#try-response");
-    assert!(response.contains("Sample \\\"Sample 1\\\": indicator 91, score 100.1, high true"), "{response}");
-    let exec_id = b.attr("#try-result a.exec-link", "data-execution-id").expect("execution link");
+    assert!(
+        response.contains("Sample \\\"Sample 1\\\": indicator 91, score 100.1, high true"),
+        "{response}"
+    );
+    let exec_id = b
+        .attr("#try-result a.exec-link", "data-execution-id")
+        .expect("execution link");
     let exec_id: i64 = exec_id.parse().expect("execution id");
-    b.js("document.getElementById('try-h').scrollIntoView()", json!([]));
+    b.js(
+        "document.getElementById('try-h').scrollIntoView()",
+        json!([]),
+    );
     b.screenshot_viewport("04-try-it.png");
 
     // The executions list, newest first, shows the new execution as RESOLVED.
@@ -409,7 +566,12 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     let exec_row = format!("table.executions tr[data-execution-id=\"{exec_id}\"]");
     b.wait_text(&format!("{exec_row} .status"), "RESOLVED");
     let ids = b.js("return Array.from(document.querySelectorAll('table.executions tbody tr')).map(r => Number(r.dataset.executionId))", json!([]));
-    let ids: Vec<i64> = ids.as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+    let ids: Vec<i64> = ids
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
     assert_eq!(ids.first(), Some(&exec_id), "newest first: {ids:?}");
     assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
     b.screenshot("05-executions.png");
@@ -419,7 +581,14 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     b.click(&format!("{exec_row} a.exec-link"));
     b.wait_text("#execution-context", "Sample 1");
     let jobs = b.js("return Array.from(document.querySelectorAll('#jobs tbody tr')).map(r => [r.dataset.nodeKey, r.querySelector('.status').textContent])", json!([]));
-    assert_eq!(jobs, json!([["check", "RESOLVED"], ["score", "RESOLVED"], ["reply", "RESOLVED"]]));
+    assert_eq!(
+        jobs,
+        json!([
+            ["check", "RESOLVED"],
+            ["score", "RESOLVED"],
+            ["reply", "RESOLVED"]
+        ])
+    );
     assert!(b.text("h1").contains("RESOLVED"));
     b.screenshot("06-execution.png");
     assert_named(&b, "execution page");
@@ -427,38 +596,84 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     // The assoc form on the categories workflow and the global form.
     let by_key = |k: &str| -> String {
         let (_, v) = s.get(&s.root(), "/api/workflows:list?paginate=false");
-        let w = v["data"].as_array().unwrap().iter().find(|w| w["key"] == k && w["current"] == true).cloned();
+        let w = v["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["key"] == k && w["current"] == true)
+            .cloned();
         w.unwrap_or_else(|| panic!("no workflow {k}"))["id"].to_string()
     };
     b.goto(&s.url(&format!("/admin/#/workflows/{}", by_key("demo_category"))));
     let assoc = b.text("[data-call=\"assoc-posts-category\"] pre");
-    let assoc_url = format!("{}/api/posts:trigger/<id>?triggerWorkflows=demo_category!category", s.base);
+    let assoc_url = format!(
+        "{}/api/posts:trigger/<id>?triggerWorkflows=demo_category!category",
+        s.base
+    );
     assert!(assoc.contains(&assoc_url), "{assoc}");
     // Issue 11.15: every call on the page pastes into an interactive bash (history expansion on) and
     // hands curl the URL whole; `key!association` in double quotes was "event not found".
-    let calls = b.js("return Array.from(document.querySelectorAll('pre.curl')).map(p => p.textContent)", json!([]));
-    let calls: Vec<String> = calls.as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    let calls = b.js(
+        "return Array.from(document.querySelectorAll('pre.curl')).map(p => p.textContent)",
+        json!([]),
+    );
+    let calls: Vec<String> = calls
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect();
     assert!(calls.len() >= 3, "{calls:?}");
     for call in &calls {
-        let words = words_in_interactive_bash(call).unwrap_or_else(|e| panic!("bash refuses {call}: {e}"));
-        assert!(words.last().is_some_and(|u| u.starts_with(&format!("{}/api/", s.base))), "{call} → {words:?}");
+        let words =
+            words_in_interactive_bash(call).unwrap_or_else(|e| panic!("bash refuses {call}: {e}"));
+        assert!(
+            words
+                .last()
+                .is_some_and(|u| u.starts_with(&format!("{}/api/", s.base))),
+            "{call} → {words:?}"
+        );
     }
-    assert!(calls.iter().any(|c| c.ends_with(&format!("'{assoc_url}'"))), "{calls:?}");
+    assert!(
+        calls.iter().any(|c| c.ends_with(&format!("'{assoc_url}'"))),
+        "{calls:?}"
+    );
     b.goto(&s.url(&format!("/admin/#/workflows/{}", by_key("demo_global"))));
     let global = b.text("#call-global");
-    assert!(global.contains(&format!("{}/api/workflows:trigger?triggerWorkflows=demo_global", s.base)), "{global}");
+    assert!(
+        global.contains(&format!(
+            "{}/api/workflows:trigger?triggerWorkflows=demo_global",
+            s.base
+        )),
+        "{global}"
+    );
 
     // Narrow screen: the list turns into cards without a horizontal scroll bar.
     b.viewport(390, 844, true);
     b.goto(&s.url("/admin/#/workflows"));
     b.el(row);
-    let width = b.js("return document.documentElement.scrollWidth", json!([])).as_i64().unwrap();
-    assert!(width <= 390, "the narrow list scrolls sideways: scrollWidth {width}");
+    let width = b
+        .js("return document.documentElement.scrollWidth", json!([]))
+        .as_i64()
+        .unwrap();
+    assert!(
+        width <= 390,
+        "the narrow list scrolls sideways: scrollWidth {width}"
+    );
     b.screenshot("07-workflows-narrow.png");
-    b.goto(&s.url(&format!("/admin/#/workflows/{}", by_key("demo_sample_sync"))));
+    b.goto(&s.url(&format!(
+        "/admin/#/workflows/{}",
+        by_key("demo_sample_sync")
+    )));
     b.el("#node-chain .node[data-node-key=\"reply\"]");
-    let width = b.js("return document.documentElement.scrollWidth", json!([])).as_i64().unwrap();
-    assert!(width <= 390, "the narrow workflow page scrolls sideways: scrollWidth {width}");
+    let width = b
+        .js("return document.documentElement.scrollWidth", json!([]))
+        .as_i64()
+        .unwrap();
+    assert!(
+        width <= 390,
+        "the narrow workflow page scrolls sideways: scrollWidth {width}"
+    );
     b.screenshot("08-workflow-narrow.png");
     b.viewport(1280, 800, false);
 
@@ -471,7 +686,10 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     b.el("#signin-account");
     let (st, v) = s.get(&token, "/api/auth:check");
     assert_eq!((st, code(&v)), (401, "BLOCKED_TOKEN"));
-    let stored = b.js("return sessionStorage.getItem('flowgate.admin.session')", json!([]));
+    let stored = b.js(
+        "return sessionStorage.getItem('flowgate.admin.session')",
+        json!([]),
+    );
     assert_eq!(stored, Value::Null);
 }
 
@@ -481,20 +699,40 @@ fn admin_assets_are_served_with_a_strict_policy() {
     let r = s.req("GET", "/admin").raw(b"");
     assert_eq!(r.status, 200, "redirect followed to the page");
     assert!(r.text.contains("<script src=\"/admin/app.js\" defer>"));
-    let csp = r.header("content-security-policy").unwrap_or("").to_string();
-    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe"), "{csp}");
-    for (path, ctype) in [("/admin/app.js", "text/javascript"), ("/admin/app.css", "text/css"), ("/admin/favicon.svg", "image/svg+xml")] {
+    let csp = r
+        .header("content-security-policy")
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe"),
+        "{csp}"
+    );
+    for (path, ctype) in [
+        ("/admin/app.js", "text/javascript"),
+        ("/admin/app.css", "text/css"),
+        ("/admin/favicon.svg", "image/svg+xml"),
+    ] {
         let r = s.req("GET", path).raw(b"");
         assert_eq!(r.status, 200, "{path}");
-        assert!(r.header("content-type").unwrap_or("").starts_with(ctype), "{path}");
+        assert!(
+            r.header("content-type").unwrap_or("").starts_with(ctype),
+            "{path}"
+        );
     }
     // A deep link falls back to the page; a missing file is a 404, never HTML in place of a script.
-    assert!(s.req("GET", "/admin/workflows/1").raw(b"").text.contains("<main"));
+    assert!(s
+        .req("GET", "/admin/workflows/1")
+        .raw(b"")
+        .text
+        .contains("<main"));
     let r = s.req("GET", "/admin/nope.js").raw(b"");
     assert_eq!(r.status, 404);
     // Nothing is fetched from another origin.
     for path in ["/admin/", "/admin/app.js", "/admin/app.css"] {
         let t = s.req("GET", path).raw(b"").text;
-        assert!(!t.contains("http://") && !t.contains("https://") && !t.contains("//cdn"), "{path} names another origin");
+        assert!(
+            !t.contains("http://") && !t.contains("https://") && !t.contains("//cdn"),
+            "{path} names another origin"
+        );
     }
 }

@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn run(cmd: &mut Command, what: &str) -> std::process::Output {
-    cmd.output().unwrap_or_else(|e| panic!("{what}: cannot start ({e}); install Node and npm (.ci/run does)"))
+    cmd.output().unwrap_or_else(|e| {
+        panic!("{what}: cannot start ({e}); install Node and npm (.ci/run does)")
+    })
 }
 
 /// `target/nocobase-sdk` with the pinned packages installed; `npm ci` runs only when the lock file
@@ -25,14 +27,21 @@ fn installed() -> PathBuf {
     let dir = manifest.join("target/nocobase-sdk");
     let lock = std::fs::read(src.join("package-lock.json")).expect("tests/sdk/package-lock.json");
     let stamp = dir.join("installed-lock.json");
-    if std::fs::read(&stamp).ok().as_deref() == Some(lock.as_slice()) && dir.join("node_modules/@nocobase/sdk").is_dir() {
+    if std::fs::read(&stamp).ok().as_deref() == Some(lock.as_slice())
+        && dir.join("node_modules/@nocobase/sdk").is_dir()
+    {
         return dir;
     }
     std::fs::create_dir_all(&dir).expect("create target/nocobase-sdk");
     for f in ["package.json", "package-lock.json"] {
         std::fs::copy(src.join(f), dir.join(f)).unwrap_or_else(|e| panic!("copy {f}: {e}"));
     }
-    let out = run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir), "npm ci");
+    let out = run(
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir),
+        "npm ci",
+    );
     assert!(
         out.status.success(),
         "npm ci failed:\n{}\n{}",
@@ -67,6 +76,9 @@ fn nocobase_sdk_works_unchanged() {
     );
     assert!(stdout.contains("checks passed"), "{stdout}");
     for point in 1..=7 {
-        assert!(stdout.contains(&format!("point {point}:")), "point {point} is checked:\n{stdout}");
+        assert!(
+            stdout.contains(&format!("point {point}:")),
+            "point {point} is checked:\n{stdout}"
+        );
     }
 }

@@ -54,7 +54,14 @@ impl Rights for AllRights {
     }
 }
 
-pub const ACTIONS: [&str; 6] = ["create", "view", "update", "destroy", "trigger", "triggerNew"];
+pub const ACTIONS: [&str; 6] = [
+    "create",
+    "view",
+    "update",
+    "destroy",
+    "trigger",
+    "triggerNew",
+];
 
 #[derive(Debug, Clone)]
 pub struct Grant {
@@ -83,7 +90,10 @@ pub fn parse_strategy_entry(s: &str) -> Option<Grant> {
         Some(_) => return None,
         None => (s, Scope::All),
     };
-    Some(Grant { action: action.to_string(), scope })
+    Some(Grant {
+        action: action.to_string(),
+        scope,
+    })
 }
 
 fn grants_from_actions(v: &Value) -> Vec<Grant> {
@@ -93,8 +103,15 @@ fn grants_from_actions(v: &Value) -> Vec<Grant> {
                 .iter()
                 .filter_map(|a| {
                     let name = a.get("name")?.as_str()?.to_string();
-                    let scope = if a.get("scope").and_then(Value::as_str) == Some("own") { Scope::Own } else { Scope::All };
-                    Some(Grant { action: name, scope })
+                    let scope = if a.get("scope").and_then(Value::as_str) == Some("own") {
+                        Scope::Own
+                    } else {
+                        Scope::All
+                    };
+                    Some(Grant {
+                        action: name,
+                        scope,
+                    })
                 })
                 .collect()
         })
@@ -109,17 +126,31 @@ fn load_policies(c: &Connection) -> Result<HashMap<String, RolePolicy>> {
         let grants = strategy
             .get("actions")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).filter_map(parse_strategy_entry).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .filter_map(parse_strategy_entry)
+                    .collect()
+            })
             .unwrap_or_default();
-        let pm = snippets
-            .as_array()
-            .is_some_and(|s| s.iter().any(|x| matches!(x.as_str(), Some("pm.*") | Some("pm"))));
-        out.insert(name.to_lowercase(), RolePolicy { strategy: grants, pm, resources: HashMap::new() });
+        let pm = snippets.as_array().is_some_and(|s| {
+            s.iter()
+                .any(|x| matches!(x.as_str(), Some("pm.*") | Some("pm")))
+        });
+        out.insert(
+            name.to_lowercase(),
+            RolePolicy {
+                strategy: grants,
+                pm,
+                resources: HashMap::new(),
+            },
+        );
     }
     for (role, coll, using, actions) in repo::resource_grants(c)? {
         let actions: Value = serde_json::from_str(&actions).unwrap_or(Value::Null);
         if let Some(p) = out.get_mut(&role.to_lowercase()) {
-            p.resources.insert(coll.to_lowercase(), (using, grants_from_actions(&actions)));
+            p.resources
+                .insert(coll.to_lowercase(), (using, grants_from_actions(&actions)));
         }
     }
     Ok(out)
@@ -127,7 +158,9 @@ fn load_policies(c: &Connection) -> Result<HashMap<String, RolePolicy>> {
 
 impl Cache {
     pub fn load(store: &Store) -> Result<Cache> {
-        let c = Cache { roles: GenCell::new(HashMap::new()) };
+        let c = Cache {
+            roles: GenCell::new(HashMap::new()),
+        };
         c.reload(store)?;
         Ok(c)
     }
@@ -154,7 +187,9 @@ impl Cache {
         }
         // One snapshot per decision, read in place: no policy is copied on the request path.
         let roles = self.roles.get();
-        let policy = roles.get(&caller.role.to_lowercase()).ok_or_else(no_permissions)?;
+        let policy = roles
+            .get(&caller.role.to_lowercase())
+            .ok_or_else(no_permissions)?;
         match target {
             Target::System if policy.pm => Ok(Scope::All),
             Target::Collection { name, action } => {
@@ -172,7 +207,10 @@ impl Cache {
 /// The widest scope any grant gives the action (`all` beats `own`).
 fn best_scope(grants: &[Grant], action: &str) -> Option<Scope> {
     let mut best = None;
-    for g in grants.iter().filter(|g| g.action == "*" || g.action == action) {
+    for g in grants
+        .iter()
+        .filter(|g| g.action == "*" || g.action == action)
+    {
         if g.scope == Scope::All {
             return Some(Scope::All);
         }

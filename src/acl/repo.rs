@@ -37,19 +37,24 @@ pub fn load_role(c: &Connection, name: &str) -> Result<Option<Value>> {
 }
 
 pub fn count_roles(c: &Connection) -> Result<u64> {
-    Ok(c.prepare_cached("SELECT COUNT(*) FROM roles")?.query_row([], |r| r.get::<_, i64>(0))? as u64)
+    Ok(c.prepare_cached("SELECT COUNT(*) FROM roles")?
+        .query_row([], |r| r.get::<_, i64>(0))? as u64)
 }
 
 /// Roles in creation order; `limit` -1 is all.
 pub fn list_roles(c: &Connection, limit: i64, offset: i64) -> Result<Vec<Value>> {
-    let mut st = c.prepare_cached(&format!("SELECT {ROLE_COLUMNS} FROM roles ORDER BY createdAt, name LIMIT ?1 + 0 OFFSET ?2 + 0"))?;
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {ROLE_COLUMNS} FROM roles ORDER BY createdAt, name LIMIT ?1 + 0 OFFSET ?2 + 0"
+    ))?;
     let rows = st.query_map(params![limit, offset], role_from_row)?;
     collect(rows)
 }
 
 /// The canonical name of an existing role (names compare as stored).
 pub fn role_name(c: &Connection, name: &str) -> Result<Option<String>> {
-    c.prepare_cached("SELECT name FROM roles WHERE name = ?1")?.query_row(params![name], |r| r.get(0)).optional()
+    c.prepare_cached("SELECT name FROM roles WHERE name = ?1")?
+        .query_row(params![name], |r| r.get(0))
+        .optional()
 }
 
 /// The roles a new user gets when none are named.
@@ -71,7 +76,11 @@ pub struct NewRole<'a> {
 }
 
 pub fn insert_role(c: &Connection, role: &NewRole, ignore_existing: bool) -> Result<()> {
-    let verb = if ignore_existing { "INSERT OR IGNORE" } else { "INSERT" };
+    let verb = if ignore_existing {
+        "INSERT OR IGNORE"
+    } else {
+        "INSERT"
+    };
     c.prepare_cached(&format!(
         "{verb} INTO roles (name, title, strategy, snippets, \"default\", createdAt, updatedAt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"
     ))?
@@ -81,7 +90,8 @@ pub fn insert_role(c: &Connection, role: &NewRole, ignore_existing: bool) -> Res
 
 /// No role is the default any more (before another becomes it).
 pub fn clear_default(c: &Connection) -> Result<()> {
-    c.prepare_cached("UPDATE roles SET \"default\" = 0")?.execute([])?;
+    c.prepare_cached("UPDATE roles SET \"default\" = 0")?
+        .execute([])?;
     Ok(())
 }
 
@@ -94,24 +104,32 @@ pub enum RoleColumn {
     Default,
 }
 
-pub fn set_role_column(c: &Connection, name: &str, column: RoleColumn, value: &dyn rusqlite::ToSql) -> Result<()> {
+pub fn set_role_column(
+    c: &Connection,
+    name: &str,
+    column: RoleColumn,
+    value: &dyn rusqlite::ToSql,
+) -> Result<()> {
     let column = match column {
         RoleColumn::Title => "title",
         RoleColumn::Strategy => "strategy",
         RoleColumn::Snippets => "snippets",
         RoleColumn::Default => "\"default\"",
     };
-    c.prepare_cached(&format!("UPDATE roles SET {column} = ?2 WHERE name = ?1"))?.execute(params![name, value])?;
+    c.prepare_cached(&format!("UPDATE roles SET {column} = ?2 WHERE name = ?1"))?
+        .execute(params![name, value])?;
     Ok(())
 }
 
 pub fn touch_role(c: &Connection, name: &str) -> Result<()> {
-    c.prepare_cached("UPDATE roles SET updatedAt = ?2 WHERE name = ?1")?.execute(params![name, crate::time::now_iso()])?;
+    c.prepare_cached("UPDATE roles SET updatedAt = ?2 WHERE name = ?1")?
+        .execute(params![name, crate::time::now_iso()])?;
     Ok(())
 }
 
 pub fn delete_role(c: &Connection, name: &str) -> Result<usize> {
-    Ok(c.prepare_cached("DELETE FROM roles WHERE name = ?1")?.execute(params![name])?)
+    Ok(c.prepare_cached("DELETE FROM roles WHERE name = ?1")?
+        .execute(params![name])?)
 }
 
 /// Every role's name, strategy and snippets (JSON text), for the ACL cache.
@@ -134,26 +152,38 @@ fn resource_from_row(r: &Row) -> rusqlite::Result<Value> {
 }
 
 pub fn load_resource(c: &Connection, role: &str, id: i64) -> Result<Option<Value>> {
-    c.prepare_cached(&format!("SELECT {RES_COLUMNS} FROM fg_role_resources WHERE roleName = ?1 AND id = ?2"))?
-        .query_row(params![role, id], resource_from_row)
-        .optional()
+    c.prepare_cached(&format!(
+        "SELECT {RES_COLUMNS} FROM fg_role_resources WHERE roleName = ?1 AND id = ?2"
+    ))?
+    .query_row(params![role, id], resource_from_row)
+    .optional()
 }
 
 pub fn list_resources(c: &Connection, role: &str) -> Result<Vec<Value>> {
-    let mut st = c.prepare_cached(&format!("SELECT {RES_COLUMNS} FROM fg_role_resources WHERE roleName = ?1 ORDER BY id"))?;
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {RES_COLUMNS} FROM fg_role_resources WHERE roleName = ?1 ORDER BY id"
+    ))?;
     let rows = st.query_map(params![role], resource_from_row)?;
     collect(rows)
 }
 
 pub fn resource_exists(c: &Connection, role: &str, collection: &str) -> Result<bool> {
-    Ok(c.prepare_cached("SELECT id FROM fg_role_resources WHERE roleName = ?1 AND name = ?2")?
-        .query_row(params![role, collection], |r| r.get::<_, i64>(0))
-        .optional()?
-        .is_some())
+    Ok(
+        c.prepare_cached("SELECT id FROM fg_role_resources WHERE roleName = ?1 AND name = ?2")?
+            .query_row(params![role, collection], |r| r.get::<_, i64>(0))
+            .optional()?
+            .is_some(),
+    )
 }
 
 /// Inserts a resource config (`actions` as JSON text) and returns its id.
-pub fn insert_resource(c: &Connection, role: &str, collection: &str, using: bool, actions: &str) -> Result<i64> {
+pub fn insert_resource(
+    c: &Connection,
+    role: &str,
+    collection: &str,
+    using: bool,
+    actions: &str,
+) -> Result<i64> {
     c.prepare_cached(
         "INSERT INTO fg_role_resources (roleName, name, usingActionsConfig, actions, createdAt, updatedAt) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
     )?
@@ -162,27 +192,35 @@ pub fn insert_resource(c: &Connection, role: &str, collection: &str, using: bool
 }
 
 pub fn set_resource_using(c: &Connection, id: i64, using: bool) -> Result<()> {
-    c.prepare_cached("UPDATE fg_role_resources SET usingActionsConfig = ?2 WHERE id = ?1")?.execute(params![id, using])?;
+    c.prepare_cached("UPDATE fg_role_resources SET usingActionsConfig = ?2 WHERE id = ?1")?
+        .execute(params![id, using])?;
     Ok(())
 }
 
 pub fn set_resource_actions(c: &Connection, id: i64, actions: &str) -> Result<()> {
-    c.prepare_cached("UPDATE fg_role_resources SET actions = ?2 WHERE id = ?1")?.execute(params![id, actions])?;
+    c.prepare_cached("UPDATE fg_role_resources SET actions = ?2 WHERE id = ?1")?
+        .execute(params![id, actions])?;
     Ok(())
 }
 
 pub fn touch_resource(c: &Connection, id: i64) -> Result<()> {
-    c.prepare_cached("UPDATE fg_role_resources SET updatedAt = ?2 WHERE id = ?1")?.execute(params![id, crate::time::now_iso()])?;
+    c.prepare_cached("UPDATE fg_role_resources SET updatedAt = ?2 WHERE id = ?1")?
+        .execute(params![id, crate::time::now_iso()])?;
     Ok(())
 }
 
 pub fn delete_resource(c: &Connection, role: &str, id: i64) -> Result<usize> {
-    Ok(c.prepare_cached("DELETE FROM fg_role_resources WHERE roleName = ?1 AND id = ?2")?.execute(params![role, id])?)
+    Ok(
+        c.prepare_cached("DELETE FROM fg_role_resources WHERE roleName = ?1 AND id = ?2")?
+            .execute(params![role, id])?,
+    )
 }
 
 /// Every resource config's role, collection, `usingActionsConfig` and actions (JSON text), for the ACL cache.
 pub fn resource_grants(c: &Connection) -> Result<Vec<(String, String, bool, String)>> {
-    let mut st = c.prepare_cached("SELECT roleName, name, usingActionsConfig, actions FROM fg_role_resources")?;
+    let mut st = c.prepare_cached(
+        "SELECT roleName, name, usingActionsConfig, actions FROM fg_role_resources",
+    )?;
     let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     collect(rows)
 }

@@ -5,9 +5,9 @@ use serde_json::{json, Map, Value};
 
 use super::repo::{self, NewRole, RoleColumn};
 use super::{parse_strategy_entry, ACTIONS};
+use crate::action::{opt_bool, opt_object, opt_str, wrong_type, Ctx, Page, Tk};
 use crate::collections::names;
 use crate::error::{bad, invalid_value, Code, Error, Result};
-use crate::action::{opt_bool, opt_object, opt_str, wrong_type, Ctx, Page, Tk};
 use crate::reply::Reply;
 
 const BUILT_IN: [&str; 3] = ["root", "admin", "member"];
@@ -16,12 +16,34 @@ const BUILT_IN: [&str; 3] = ["root", "admin", "member"];
 pub fn ensure_builtin(c: &Connection) -> Result<()> {
     let rows = [
         ("root", "Root", json!({"actions": []}), json!([]), false),
-        ("admin", "Admin", json!({"actions": ACTIONS}), json!(["pm.*"]), false),
-        ("member", "Member", json!({"actions": ["view:own"]}), json!(["!pm.*"]), true),
+        (
+            "admin",
+            "Admin",
+            json!({"actions": ACTIONS}),
+            json!(["pm.*"]),
+            false,
+        ),
+        (
+            "member",
+            "Member",
+            json!({"actions": ["view:own"]}),
+            json!(["!pm.*"]),
+            true,
+        ),
     ];
     for (name, title, strategy, snippets, default) in rows {
         let (strategy, snippets) = (strategy.to_string(), snippets.to_string());
-        repo::insert_role(c, &NewRole { name, title, strategy: &strategy, snippets: &snippets, default }, true)?;
+        repo::insert_role(
+            c,
+            &NewRole {
+                name,
+                title,
+                strategy: &strategy,
+                snippets: &snippets,
+                default,
+            },
+            true,
+        )?;
     }
     Ok(())
 }
@@ -31,20 +53,31 @@ pub fn ensure_builtin(c: &Connection) -> Result<()> {
 /// params carry only its scope, and the menu and button lists are empty.
 pub fn check(ctx: &Ctx) -> Result<Reply> {
     let role = ctx.caller.role.as_str();
-    let (stored, configs) = ctx.app.store.read(|c| Ok((repo::load_role(c, role)?, repo::list_resources(c, role)?)))?;
+    let (stored, configs) = ctx
+        .app
+        .store
+        .read(|c| Ok((repo::load_role(c, role)?, repo::list_resources(c, role)?)))?;
     let stored = stored.unwrap_or(Value::Null);
     let root = role == "root";
     let mut actions = Map::new();
     let mut resources = Vec::new();
-    for config in configs.iter().filter(|r| r["usingActionsConfig"] == json!(true)) {
+    for config in configs
+        .iter()
+        .filter(|r| r["usingActionsConfig"] == json!(true))
+    {
         let name = config["name"].as_str().unwrap_or_default();
         resources.push(json!(name));
         for a in config["actions"].as_array().into_iter().flatten() {
             let params = match a["scope"].as_str() {
-                Some("own") => json!({ "own": true, "filter": { "createdById": "{{ ctx.state.currentUser.id }}" } }),
+                Some("own") => {
+                    json!({ "own": true, "filter": { "createdById": "{{ ctx.state.currentUser.id }}" } })
+                }
                 _ => json!({}),
             };
-            actions.insert(format!("{name}:{}", a["name"].as_str().unwrap_or_default()), params);
+            actions.insert(
+                format!("{name}:{}", a["name"].as_str().unwrap_or_default()),
+                params,
+            );
         }
     }
     let data = json!({
@@ -85,24 +118,42 @@ pub fn list(ctx: &Ctx) -> Result<Reply> {
 }
 
 fn name_tk(ctx: &Ctx) -> Result<String> {
-    ctx.input.name_tk().ok_or_else(|| bad(Code::MissingParameter, "filterByTk is required"))
+    ctx.input
+        .name_tk()
+        .ok_or_else(|| bad(Code::MissingParameter, "filterByTk is required"))
 }
 
 pub fn get(ctx: &Ctx) -> Result<Reply> {
     let name = name_tk(ctx)?;
-    Ok(Reply::data(ctx.app.store.read(|c| repo::load_role(c, &name))?.unwrap_or(Value::Null)))
+    Ok(Reply::data(
+        ctx.app
+            .store
+            .read(|c| repo::load_role(c, &name))?
+            .unwrap_or(Value::Null),
+    ))
 }
 
 /// `strategy: {actions: [...]}` (an object; absent or `null`: none) with every entry a known action
 /// (or `*`) and scope.
 fn check_strategy(v: Option<&Map<String, Value>>) -> Result<String> {
-    let actions = v.and_then(|m| m.get("actions")).cloned().unwrap_or(json!([]));
-    let items = actions.as_array().ok_or_else(|| wrong_type("strategy.actions", "an array of action names"))?;
+    let actions = v
+        .and_then(|m| m.get("actions"))
+        .cloned()
+        .unwrap_or(json!([]));
+    let items = actions
+        .as_array()
+        .ok_or_else(|| wrong_type("strategy.actions", "an array of action names"))?;
     for it in items {
-        let s = it.as_str().ok_or_else(|| wrong_type("strategy.actions", "an array of action names"))?;
-        let g = parse_strategy_entry(s).ok_or_else(|| invalid_value(format!("Strategy action \"{s}\" has an unknown scope")))?;
+        let s = it
+            .as_str()
+            .ok_or_else(|| wrong_type("strategy.actions", "an array of action names"))?;
+        let g = parse_strategy_entry(s).ok_or_else(|| {
+            invalid_value(format!("Strategy action \"{s}\" has an unknown scope"))
+        })?;
         if g.action != "*" && !ACTIONS.contains(&g.action.as_str()) {
-            return Err(invalid_value(format!("Strategy action \"{s}\" is not valid")));
+            return Err(invalid_value(format!(
+                "Strategy action \"{s}\" is not valid"
+            )));
         }
     }
     Ok(json!({ "actions": actions }).to_string())
@@ -117,10 +168,15 @@ fn check_snippets(v: &Value) -> Result<String> {
 
 pub fn create(ctx: &Ctx) -> Result<Reply> {
     let values = ctx.input.values_or_empty()?;
-    let name = opt_str(&values, "name")?.ok_or_else(|| invalid_value("name is required").with("field", "name"))?.to_string();
+    let name = opt_str(&values, "name")?
+        .ok_or_else(|| invalid_value("name is required").with("field", "name"))?
+        .to_string();
     names::check_identifier(&name)?;
     if name == "anonymous" || name == "__union__" {
-        return Err(bad(Code::ReservedName, format!("Name \"{name}\" is reserved")));
+        return Err(bad(
+            Code::ReservedName,
+            format!("Name \"{name}\" is reserved"),
+        ));
     }
     let title = opt_str(&values, "title")?.unwrap_or(&name).to_string();
     let strategy = check_strategy(opt_object(&values, "strategy")?)?;
@@ -133,7 +189,17 @@ pub fn create(ctx: &Ctx) -> Result<Reply> {
         if default {
             repo::clear_default(c)?;
         }
-        repo::insert_role(c, &NewRole { name: &name, title: &title, strategy: &strategy, snippets: &snippets, default }, false)?;
+        repo::insert_role(
+            c,
+            &NewRole {
+                name: &name,
+                title: &title,
+                strategy: &strategy,
+                snippets: &snippets,
+                default,
+            },
+            false,
+        )?;
         repo::load_role(c, &name)?.ok_or_else(|| Error::internal("role vanished"))
     })?;
     Ok(Reply::data(role))
@@ -142,15 +208,23 @@ pub fn create(ctx: &Ctx) -> Result<Reply> {
 pub fn update(ctx: &Ctx) -> Result<Reply> {
     let name = name_tk(ctx)?;
     if name.eq_ignore_ascii_case("root") {
-        return Err(bad(Code::ProtectedResource, "Role \"root\" can not be changed"));
+        return Err(bad(
+            Code::ProtectedResource,
+            "Role \"root\" can not be changed",
+        ));
     }
     let values = ctx.input.values_or_empty()?;
     if let Some(n) = opt_str(&values, "name")? {
         if !n.eq_ignore_ascii_case(&name) {
-            return Err(bad(Code::FieldNotUpdatable, "Field \"name\" can not be updated"));
+            return Err(bad(
+                Code::FieldNotUpdatable,
+                "Field \"name\" can not be updated",
+            ));
         }
     }
-    let strategy = opt_object(&values, "strategy")?.map(|s| check_strategy(Some(s))).transpose()?;
+    let strategy = opt_object(&values, "strategy")?
+        .map(|s| check_strategy(Some(s)))
+        .transpose()?;
     let snippets = values.get("snippets").map(check_snippets).transpose()?;
     let title = opt_str(&values, "title")?;
     let default = opt_bool(&values, "default")?;
@@ -181,7 +255,10 @@ pub fn update(ctx: &Ctx) -> Result<Reply> {
 pub fn destroy(ctx: &Ctx) -> Result<Reply> {
     let name = name_tk(ctx)?;
     if let Some(b) = BUILT_IN.iter().find(|b| b.eq_ignore_ascii_case(&name)) {
-        return Err(bad(Code::ProtectedResource, format!("Built-in role \"{b}\" can not be deleted")));
+        return Err(bad(
+            Code::ProtectedResource,
+            format!("Built-in role \"{b}\" can not be deleted"),
+        ));
     }
     let n = ctx.app.store.write(|c| repo::delete_role(c, &name))?;
     Ok(Reply::data(json!(n)))
@@ -190,7 +267,11 @@ pub fn destroy(ctx: &Ctx) -> Result<Reply> {
 // ---- roles/<role>/resources ----
 
 /// Runs a write to a role's resource grants, then reloads the ACL cache from the store.
-pub fn writing_resources(ctx: &Ctx, role: &str, write: fn(&Ctx, &str) -> Result<Reply>) -> Result<Reply> {
+pub fn writing_resources(
+    ctx: &Ctx,
+    role: &str,
+    write: fn(&Ctx, &str) -> Result<Reply>,
+) -> Result<Reply> {
     let reply = write(ctx, role)?;
     ctx.app.acl.reload(&ctx.app.store)?;
     Ok(reply)
@@ -213,15 +294,27 @@ fn check_actions(v: Option<&Value>) -> Result<String> {
         let name = match it {
             Value::String(s) => s.clone(),
             Value::Object(o) => opt_str(o, "name")?.unwrap_or_default().to_string(),
-            _ => return Err(wrong_type("actions", "an array of action names or {name, scope} objects")),
+            _ => {
+                return Err(wrong_type(
+                    "actions",
+                    "an array of action names or {name, scope} objects",
+                ))
+            }
         };
         if !ACTIONS.contains(&name.as_str()) {
-            return Err(invalid_value(format!("Action \"{name}\" is not valid; expected one of {}", ACTIONS.join(", "))));
+            return Err(invalid_value(format!(
+                "Action \"{name}\" is not valid; expected one of {}",
+                ACTIONS.join(", ")
+            )));
         }
         let scope = match it.get("scope") {
             None | Some(Value::Null) => "all",
             Some(Value::String(s)) if s == "all" || s == "own" => s.as_str(),
-            Some(other) => return Err(invalid_value(format!("Scope {other} is not valid; expected \"all\" or \"own\""))),
+            Some(other) => {
+                return Err(invalid_value(format!(
+                    "Scope {other} is not valid; expected \"all\" or \"own\""
+                )))
+            }
         };
         out.push(json!({ "name": name, "scope": scope }));
     }
@@ -244,11 +337,17 @@ fn res_id(ctx: &Ctx) -> Result<i64> {
 
 pub fn resources_get(ctx: &Ctx, role: &str) -> Result<Reply> {
     let id = res_id(ctx)?;
-    Ok(Reply::data(ctx.app.store.read(|c| repo::load_resource(c, role, id))?.unwrap_or(Value::Null)))
+    Ok(Reply::data(
+        ctx.app
+            .store
+            .read(|c| repo::load_resource(c, role, id))?
+            .unwrap_or(Value::Null),
+    ))
 }
 
 fn collection_name(ctx: &Ctx, values: &Map<String, Value>) -> Result<String> {
-    let name = opt_str(values, "name")?.ok_or_else(|| invalid_value("name is required").with("field", "name"))?;
+    let name = opt_str(values, "name")?
+        .ok_or_else(|| invalid_value("name is required").with("field", "name"))?;
     ctx.app
         .registry
         .user_collection(name)
@@ -274,14 +373,25 @@ pub fn resources_create(ctx: &Ctx, role: &str) -> Result<Reply> {
 pub fn resources_update(ctx: &Ctx, role: &str) -> Result<Reply> {
     let id = res_id(ctx)?;
     let values = ctx.input.values_or_empty()?;
-    let actions = values.get("actions").map(|a| check_actions(Some(a))).transpose()?;
+    let actions = values
+        .get("actions")
+        .map(|a| check_actions(Some(a)))
+        .transpose()?;
     let using = opt_bool(&values, "usingActionsConfig")?;
     let new_name = opt_str(&values, "name")?;
     ctx.app.store.write(|c| {
-        let Some(current) = repo::load_resource(c, role, id)? else { return Ok(Reply::data(json!([]))) };
+        let Some(current) = repo::load_resource(c, role, id)? else {
+            return Ok(Reply::data(json!([])));
+        };
         if let Some(n) = new_name {
-            if !current["name"].as_str().is_some_and(|cur| cur.eq_ignore_ascii_case(n)) {
-                return Err(bad(Code::FieldNotUpdatable, "Field \"name\" can not be updated"));
+            if !current["name"]
+                .as_str()
+                .is_some_and(|cur| cur.eq_ignore_ascii_case(n))
+            {
+                return Err(bad(
+                    Code::FieldNotUpdatable,
+                    "Field \"name\" can not be updated",
+                ));
             }
         }
         if let Some(u) = using {
@@ -297,6 +407,9 @@ pub fn resources_update(ctx: &Ctx, role: &str) -> Result<Reply> {
 
 pub fn resources_destroy(ctx: &Ctx, role: &str) -> Result<Reply> {
     let id = res_id(ctx)?;
-    let n = ctx.app.store.write(|c| repo::delete_resource(c, role, id))?;
+    let n = ctx
+        .app
+        .store
+        .write(|c| repo::delete_resource(c, role, id))?;
     Ok(Reply::data(json!(n)))
 }

@@ -3,8 +3,8 @@
 use serde_json::{json, Value};
 
 use super::{repo, token};
-use crate::error::{bad, invalid_value, record_not_found, Code, Result};
 use crate::action::{Ctx, Tk};
+use crate::error::{bad, invalid_value, record_not_found, Code, Result};
 use crate::reply::Reply;
 
 /// The longest lifetime a key may be given: 100 years (`876000h`, `36500d`).
@@ -29,7 +29,9 @@ fn parse_expires_in(v: Option<&Value>) -> Result<Option<i64>> {
     let max = MAX_EXPIRES_DAYS * 24 / hours_per_unit;
     if n > max {
         let unit = if hours_per_unit == 1 { "h" } else { "d" };
-        return Err(invalid_value(format!("expiresIn is at most {max}{unit} (100 years), or never")));
+        return Err(invalid_value(format!(
+            "expiresIn is at most {max}{unit} (100 years), or never"
+        )));
     }
     Ok(Some(n * hours_per_unit * 3_600_000))
 }
@@ -43,9 +45,16 @@ pub fn create(ctx: &Ctx) -> Result<Reply> {
         .to_string();
     let role = match values.get("role") {
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Object(o)) => crate::action::opt_str(o, "name")?.unwrap_or_default().to_string(),
+        Some(Value::Object(o)) => crate::action::opt_str(o, "name")?
+            .unwrap_or_default()
+            .to_string(),
         None | Some(Value::Null) => String::new(),
-        Some(_) => return Err(crate::action::wrong_type("role", "a role name or {\"name\": …}")),
+        Some(_) => {
+            return Err(crate::action::wrong_type(
+                "role",
+                "a role name or {\"name\": …}",
+            ))
+        }
     };
     if role.is_empty() {
         return Err(invalid_value("role is required"));
@@ -63,7 +72,17 @@ pub fn create(ctx: &Ctx) -> Result<Reply> {
     let token = token::generate(token::API_KEY_PREFIX);
     let user_id = ctx.caller.user.id;
     let created = crate::time::now_iso();
-    let id = ctx.app.store.write(|c| repo::insert_api_key(c, &token::hash(&token), user_id, &name, &role, expires_ms, &created))?;
+    let id = ctx.app.store.write(|c| {
+        repo::insert_api_key(
+            c,
+            &token::hash(&token),
+            user_id,
+            &name,
+            &role,
+            expires_ms,
+            &created,
+        )
+    })?;
     Ok(Reply::data(json!({
         "id": id, "name": name, "roleName": role,
         "expiresAt": expires_ms.map(crate::time::ms_to_iso), "createdAt": created, "token": token,
@@ -109,17 +128,31 @@ mod tests {
 
     #[test]
     fn expires_in_forms_and_limits() {
-        let p = |s: &str| parse_expires_in(Some(&json!(s))).map_err(|e| e.entries[0].message.clone());
+        let p =
+            |s: &str| parse_expires_in(Some(&json!(s))).map_err(|e| e.entries[0].message.clone());
         assert_eq!(p("1h"), Ok(Some(3_600_000)));
         assert_eq!(p("30d"), Ok(Some(30 * 86_400_000)));
         assert_eq!(p("never"), Ok(None));
         assert_eq!(p("36500d"), Ok(Some(36_500 * 86_400_000)));
         assert_eq!(p("876000h"), Ok(Some(876_000 * 3_600_000)));
         for bad in ["1é", "5日", "🙂", "d", "0d", "-1d", "1.5d", "1w", ""] {
-            assert_eq!(p(bad), Err("expiresIn must be <n>h, <n>d or never".to_string()), "{bad}");
+            assert_eq!(
+                p(bad),
+                Err("expiresIn must be <n>h, <n>d or never".to_string()),
+                "{bad}"
+            );
         }
-        assert_eq!(p("36501d"), Err("expiresIn is at most 36500d (100 years), or never".to_string()));
-        assert_eq!(p("106751991167301d"), Err("expiresIn is at most 36500d (100 years), or never".to_string()));
-        assert_eq!(p("9223372036854775807h"), Err("expiresIn is at most 876000h (100 years), or never".to_string()));
+        assert_eq!(
+            p("36501d"),
+            Err("expiresIn is at most 36500d (100 years), or never".to_string())
+        );
+        assert_eq!(
+            p("106751991167301d"),
+            Err("expiresIn is at most 36500d (100 years), or never".to_string())
+        );
+        assert_eq!(
+            p("9223372036854775807h"),
+            Err("expiresIn is at most 876000h (100 years), or never".to_string())
+        );
     }
 }

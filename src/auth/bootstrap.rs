@@ -44,12 +44,18 @@ pub fn ensure_root(
     if !fresh {
         store.write(crate::acl::roles::ensure_builtin)?;
         let (_, email, username) = store.read(super::repo::first_root)?.unwrap_or_default();
-        return Ok(RootInfo { email, username, generated_password: None, created: false });
+        return Ok(RootInfo {
+            email,
+            username,
+            generated_password: None,
+            created: false,
+        });
     }
-    let (password, generated) = match check_root_password(root_password).map_err(crate::error::invalid_value)? {
-        Some(p) => (p.to_string(), false),
-        None => (password::random_password(20), true),
-    };
+    let (password, generated) =
+        match check_root_password(root_password).map_err(crate::error::invalid_value)? {
+            Some(p) => (p.to_string(), false),
+            None => (password::random_password(20), true),
+        };
     let hash = hasher.hash(&password)?;
     store.write(|c| {
         crate::acl::roles::ensure_builtin(c)?;
@@ -68,5 +74,10 @@ pub fn ensure_root(
         }
         Ok(())
     })?;
-    Ok(RootInfo { email, username: "admin".into(), generated_password: generated.then_some(password), created: true })
+    Ok(RootInfo {
+        email,
+        username: "admin".into(),
+        generated_password: generated.then_some(password),
+        created: true,
+    })
 }

@@ -77,13 +77,19 @@ fn extract_token(creds: &Credentials) -> Result<String> {
         }
         let t = rest.trim();
         if t.is_empty() {
-            return Err(fail(Code::EmptyToken, "Unauthenticated. Please sign in to continue."));
+            return Err(fail(
+                Code::EmptyToken,
+                "Unauthenticated. Please sign in to continue.",
+            ));
         }
         return Ok(t.to_string());
     }
     match creds.token_param {
         Some(t) if !t.trim().is_empty() => Ok(t.trim().to_string()),
-        _ => Err(fail(Code::EmptyToken, "Unauthenticated. Please sign in to continue.")),
+        _ => Err(fail(
+            Code::EmptyToken,
+            "Unauthenticated. Please sign in to continue.",
+        )),
     }
 }
 
@@ -91,7 +97,10 @@ fn extract_token(creds: &Credentials) -> Result<String> {
 pub fn authenticate(app: &App, creds: &Credentials) -> Result<Caller> {
     if let Some(a) = creds.authenticator {
         if a != "basic" {
-            return Err(Error::new(Code::AuthenticatorNotFound, format!("Authenticator \"{a}\" not found")));
+            return Err(Error::new(
+                Code::AuthenticatorNotFound,
+                format!("Authenticator \"{a}\" not found"),
+            ));
         }
     }
     let token = extract_token(creds)?;
@@ -109,28 +118,56 @@ pub fn authenticate(app: &App, creds: &Credentials) -> Result<Caller> {
     })?;
     let row = row.ok_or_else(|| fail(Code::InvalidToken, SESSION_EXPIRED))?;
     match row.revoked.as_deref() {
-        Some("password") => return Err(fail(Code::InvalidToken, "User password changed, please signin again.")),
+        Some("password") => {
+            return Err(fail(
+                Code::InvalidToken,
+                "User password changed, please signin again.",
+            ))
+        }
         Some(_) => return Err(fail(Code::BlockedToken, SESSION_EXPIRED)),
         None => {}
     }
     if row.expires_ms.is_some_and(|e| e <= crate::time::now_ms()) {
         return Err(fail(Code::ExpiredSession, SESSION_EXPIRED));
     }
-    let user = row.user.ok_or_else(|| fail(Code::NotExistUser, "User not found. Please sign in again to continue."))?;
+    let user = row.user.ok_or_else(|| {
+        fail(
+            Code::NotExistUser,
+            "User not found. Please sign in again to continue.",
+        )
+    })?;
     if roles.is_empty() {
-        return Err(fail(Code::UserHasNoRoles, "The current user has no roles. Please try another account."));
+        return Err(fail(
+            Code::UserHasNoRoles,
+            "The current user has no roles. Please try another account.",
+        ));
     }
     let via_api_key = row.kind == "apikey";
-    let wanted = if via_api_key { row.role_name.clone() } else { creds.role.filter(|r| !r.is_empty()).map(str::to_string) };
+    let wanted = if via_api_key {
+        row.role_name.clone()
+    } else {
+        creds.role.filter(|r| !r.is_empty()).map(str::to_string)
+    };
     let role = match wanted {
         Some(r) => roles
             .iter()
             .find(|held| held.eq_ignore_ascii_case(&r))
             .cloned()
-            .ok_or_else(|| fail(Code::RoleNotFoundForUser, "The role does not belong to the user"))?,
+            .ok_or_else(|| {
+                fail(
+                    Code::RoleNotFoundForUser,
+                    "The role does not belong to the user",
+                )
+            })?,
         None => roles[0].clone(),
     };
-    Ok(Caller { user, role, roles, token_id: row.id, via_api_key })
+    Ok(Caller {
+        user,
+        role,
+        roles,
+        token_id: row.id,
+        via_api_key,
+    })
 }
 
 pub use repo::{load_user, user_roles};

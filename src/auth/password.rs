@@ -72,7 +72,12 @@ fn compute(
     if blocks.len() < need {
         blocks.resize(need, Block::default());
     }
-    Argon2::new(algorithm, version, params).hash_password_into_with_memory(password, salt, out, &mut blocks[..need])
+    Argon2::new(algorithm, version, params).hash_password_into_with_memory(
+        password,
+        salt,
+        out,
+        &mut blocks[..need],
+    )
 }
 
 impl Hasher {
@@ -85,7 +90,11 @@ impl Hasher {
         Hasher {
             cost,
             total,
-            permits: Mutex::new(Permits { free: total, waiting: 0, buffers: Vec::new() }),
+            permits: Mutex::new(Permits {
+                free: total,
+                waiting: 0,
+                buffers: Vec::new(),
+            }),
             freed: Condvar::new(),
             decoy: std::sync::OnceLock::new(),
             verified: std::sync::atomic::AtomicU64::new(0),
@@ -130,39 +139,83 @@ impl Hasher {
 
     /// How many block buffers the hasher holds between hashes (tests: none once idle).
     pub fn buffers_held(&self) -> usize {
-        self.permits.lock().unwrap_or_else(|p| p.into_inner()).buffers.len()
+        self.permits
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .buffers
+            .len()
     }
 
     pub fn hash(&self, password: &str) -> Result<String> {
         let salt_bytes: [u8; 16] = rand::random();
-        let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| Error::internal(format!("salt: {e}")))?;
+        let salt = SaltString::encode_b64(&salt_bytes)
+            .map_err(|e| Error::internal(format!("salt: {e}")))?;
         let params = params(self.cost);
         let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
-        self.with_permit(|blocks| compute(Algorithm::Argon2id, Version::V0x13, params.clone(), password.as_bytes(), &salt_bytes, &mut out, blocks))
-            .map_err(|e| Error::internal(format!("argon2: {e}")))?;
+        self.with_permit(|blocks| {
+            compute(
+                Algorithm::Argon2id,
+                Version::V0x13,
+                params.clone(),
+                password.as_bytes(),
+                &salt_bytes,
+                &mut out,
+                blocks,
+            )
+        })
+        .map_err(|e| Error::internal(format!("argon2: {e}")))?;
         let phc = PasswordHash {
             algorithm: Algorithm::Argon2id.ident(),
             version: Some(Version::V0x13.into()),
-            params: (&params).try_into().map_err(|e| Error::internal(format!("argon2 params: {e}")))?,
+            params: (&params)
+                .try_into()
+                .map_err(|e| Error::internal(format!("argon2 params: {e}")))?,
             salt: Some(salt.as_salt()),
-            hash: Some(Output::new(&out).map_err(|e| Error::internal(format!("argon2 output: {e}")))?),
+            hash: Some(
+                Output::new(&out).map_err(|e| Error::internal(format!("argon2 output: {e}")))?,
+            ),
         };
         Ok(phc.to_string())
     }
 
     /// Whether `password` matches the stored PHC string, with the parameters it names.
     pub fn verify(&self, password: &str, phc: &str) -> bool {
-        self.verified.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let Ok(parsed) = PasswordHash::new(phc) else { return false };
-        let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else { return false };
-        let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(parsed.algorithm), Params::try_from(&parsed)) else {
+        self.verified
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Ok(parsed) = PasswordHash::new(phc) else {
             return false;
         };
-        let Ok(version) = parsed.version.map_or(Ok(Version::default()), Version::try_from) else { return false };
+        let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+            return false;
+        };
+        let (Ok(algorithm), Ok(params)) = (
+            Algorithm::try_from(parsed.algorithm),
+            Params::try_from(&parsed),
+        ) else {
+            return false;
+        };
+        let Ok(version) = parsed
+            .version
+            .map_or(Ok(Version::default()), Version::try_from)
+        else {
+            return false;
+        };
         let mut salt_buf = [0u8; 64];
-        let Ok(salt) = salt.decode_b64(&mut salt_buf) else { return false };
+        let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+            return false;
+        };
         let mut out = vec![0u8; expected.len()];
-        let computed = self.with_permit(|blocks| compute(algorithm, version, params, password.as_bytes(), salt, &mut out, blocks));
+        let computed = self.with_permit(|blocks| {
+            compute(
+                algorithm,
+                version,
+                params,
+                password.as_bytes(),
+                salt,
+                &mut out,
+                blocks,
+            )
+        });
         // `Output`'s equality is constant-time.
         computed.is_ok() && Output::new(&out).is_ok_and(|o| o == expected)
     }
@@ -174,7 +227,9 @@ impl Hasher {
 
     /// Spends the time of one verification without an account to check; always `false`.
     pub fn verify_decoy(&self, password: &str) -> bool {
-        let decoy = self.decoy.get_or_init(|| self.hash(&random_password(20)).unwrap_or_default());
+        let decoy = self
+            .decoy
+            .get_or_init(|| self.hash(&random_password(20)).unwrap_or_default());
         let _ = self.verify(password, decoy);
         false
     }
@@ -185,12 +240,16 @@ pub fn random_password(n: usize) -> String {
     use rand::Rng;
     const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::rngs::OsRng;
-    (0..n).map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char).collect()
+    (0..n)
+        .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
+        .collect()
 }
 
 pub fn check_length(password: &str) -> Result<()> {
     if password.chars().count() < MIN_LEN {
-        return Err(crate::error::invalid_value("Password must be at least 8 characters"));
+        return Err(crate::error::invalid_value(
+            "Password must be at least 8 characters",
+        ));
     }
     Ok(())
 }
@@ -207,12 +266,21 @@ mod tests {
         assert!(ours.starts_with("$argon2id$v=19$m=8,t=1,p=1$"), "{ours}");
         // argon2's own verifier accepts our hash…
         let parsed = PasswordHash::new(&ours).unwrap();
-        assert!(Argon2::default().verify_password(b"correct horse", &parsed).is_ok());
+        assert!(Argon2::default()
+            .verify_password(b"correct horse", &parsed)
+            .is_ok());
         // …and ours accepts argon2's, with other parameters (the buffer grows, then is reused).
-        let theirs = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(64, 2, 1, None).unwrap())
-            .hash_password(b"battery staple", &SaltString::encode_b64(b"0123456789abcdef").unwrap())
-            .unwrap()
-            .to_string();
+        let theirs = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(64, 2, 1, None).unwrap(),
+        )
+        .hash_password(
+            b"battery staple",
+            &SaltString::encode_b64(b"0123456789abcdef").unwrap(),
+        )
+        .unwrap()
+        .to_string();
         assert!(h.verify("battery staple", &theirs));
         assert!(!h.verify("battery stapler", &theirs));
         assert!(h.verify("correct horse", &ours));
@@ -224,14 +292,33 @@ mod tests {
     fn a_reused_buffer_gives_the_fresh_result() {
         let (p, salt) = (Params::new(32, 2, 1, None).unwrap(), b"0123456789abcdef");
         let mut fresh = [0u8; 32];
-        Argon2::new(Algorithm::Argon2id, Version::V0x13, p.clone()).hash_password_into(b"pw-one", salt, &mut fresh).unwrap();
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, p.clone())
+            .hash_password_into(b"pw-one", salt, &mut fresh)
+            .unwrap();
         // A buffer left full of another hash's blocks (bigger parameters, another password).
         let mut blocks = Vec::new();
         let mut other = [0u8; 32];
-        compute(Algorithm::Argon2id, Version::V0x13, Params::new(64, 3, 1, None).unwrap(), b"pw-two", salt, &mut other, &mut blocks)
-            .unwrap();
+        compute(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(64, 3, 1, None).unwrap(),
+            b"pw-two",
+            salt,
+            &mut other,
+            &mut blocks,
+        )
+        .unwrap();
         let mut reused = [0u8; 32];
-        compute(Algorithm::Argon2id, Version::V0x13, p, b"pw-one", salt, &mut reused, &mut blocks).unwrap();
+        compute(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            p,
+            b"pw-one",
+            salt,
+            &mut reused,
+            &mut blocks,
+        )
+        .unwrap();
         assert_eq!(reused, fresh);
     }
 

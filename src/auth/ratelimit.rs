@@ -37,7 +37,11 @@ fn blocked(q: Option<&mut VecDeque<Instant>>, limit: usize, now: Instant) -> Opt
         return None;
     }
     let oldest = q[q.len() - limit];
-    Some((WINDOW.saturating_sub(now.duration_since(oldest))).as_secs().max(1))
+    Some(
+        (WINDOW.saturating_sub(now.duration_since(oldest)))
+            .as_secs()
+            .max(1),
+    )
 }
 
 /// A password check under way. It counts as a failure from the moment it begins, so parallel guesses
@@ -80,11 +84,18 @@ impl RateLimiter {
                 !q.is_empty()
             });
         }
-        w.accounts.entry(account.to_string()).or_default().push_back(now);
+        w.accounts
+            .entry(account.to_string())
+            .or_default()
+            .push_back(now);
         if let Some(ip) = ip {
             w.ips.entry(ip).or_default().push_back(now);
         }
-        Ok(Attempt { account: account.to_string(), ip, at: now })
+        Ok(Attempt {
+            account: account.to_string(),
+            ip,
+            at: now,
+        })
     }
 
     /// The attempt was right: the account's failures are cleared, and the attempt leaves the IP's window.
@@ -116,7 +127,10 @@ mod tests {
         for i in 0..15 {
             let _failed = l.begin(&format!("name:u{i}"), Some(ip));
         }
-        assert!(l.begin("name:fresh", Some(ip)).is_err(), "20 failures from the IP");
+        assert!(
+            l.begin("name:fresh", Some(ip)).is_err(),
+            "20 failures from the IP"
+        );
         // A success clears the account's failures and does not count against the IP.
         let l = RateLimiter::default();
         for _ in 0..4 {
@@ -133,7 +147,9 @@ mod tests {
     fn parallel_attempts_are_counted_before_they_finish() {
         let l = std::sync::Arc::new(RateLimiter::default());
         let started: Vec<bool> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..40).map(|_| s.spawn(|| l.begin("user:7", None).map(std::mem::forget).is_ok())).collect();
+            let handles: Vec<_> = (0..40)
+                .map(|_| s.spawn(|| l.begin("user:7", None).map(std::mem::forget).is_ok()))
+                .collect();
             handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
         assert_eq!(started.iter().filter(|b| **b).count(), PER_ACCOUNT);
@@ -141,7 +157,10 @@ mod tests {
 
     #[test]
     fn username_and_email_of_one_user_share_a_key() {
-        assert_eq!(account_key(Some(3), "Admin"), account_key(Some(3), "admin@x.local"));
+        assert_eq!(
+            account_key(Some(3), "Admin"),
+            account_key(Some(3), "admin@x.local")
+        );
         assert_eq!(account_key(None, "Admin"), "name:admin");
     }
 }

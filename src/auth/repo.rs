@@ -29,7 +29,8 @@ fn collect<T>(rows: impl Iterator<Item = rusqlite::Result<T>>) -> Result<Vec<T>>
 // Users.
 
 pub fn count_users(c: &Connection) -> Result<u64> {
-    Ok(c.prepare_cached("SELECT COUNT(*) FROM users")?.query_row([], |r| r.get::<_, i64>(0))? as u64)
+    Ok(c.prepare_cached("SELECT COUNT(*) FROM users")?
+        .query_row([], |r| r.get::<_, i64>(0))? as u64)
 }
 
 pub fn load_user(c: &Connection, id: i64) -> Result<Option<User>> {
@@ -40,13 +41,19 @@ pub fn load_user(c: &Connection, id: i64) -> Result<Option<User>> {
 
 /// The user whose username or email is `account`, with the stored password hash.
 pub fn user_by_account(c: &Connection, account: &str) -> Result<Option<(User, String)>> {
-    c.prepare_cached(&format!("SELECT {USER_COLUMNS}, password FROM users WHERE username = ?1 OR email = ?1 LIMIT 1"))?
-        .query_row(params![account], |r| Ok((user_from_row(r, 0)?, r.get::<_, String>(6)?)))
-        .optional()
+    c.prepare_cached(&format!(
+        "SELECT {USER_COLUMNS}, password FROM users WHERE username = ?1 OR email = ?1 LIMIT 1"
+    ))?
+    .query_row(params![account], |r| {
+        Ok((user_from_row(r, 0)?, r.get::<_, String>(6)?))
+    })
+    .optional()
 }
 
 pub fn password_hash(c: &Connection, user_id: i64) -> Result<Option<String>> {
-    c.prepare_cached("SELECT password FROM users WHERE id = ?1")?.query_row(params![user_id], |r| r.get(0)).optional()
+    c.prepare_cached("SELECT password FROM users WHERE id = ?1")?
+        .query_row(params![user_id], |r| r.get(0))
+        .optional()
 }
 
 /// The first user holding `root` (email and username, empty when absent).
@@ -76,9 +83,20 @@ impl Account {
 }
 
 /// Whether another user than `except` already has `value` as its username or email.
-pub fn account_taken(c: &Connection, column: Account, value: &str, except: Option<i64>) -> Result<bool> {
-    let sql = format!("SELECT id FROM users WHERE {} = ?1 AND id IS NOT ?2", column.column());
-    Ok(c.prepare_cached(&sql)?.query_row(params![value, except], |r| r.get::<_, i64>(0)).optional()?.is_some())
+pub fn account_taken(
+    c: &Connection,
+    column: Account,
+    value: &str,
+    except: Option<i64>,
+) -> Result<bool> {
+    let sql = format!(
+        "SELECT id FROM users WHERE {} = ?1 AND id IS NOT ?2",
+        column.column()
+    );
+    Ok(c.prepare_cached(&sql)?
+        .query_row(params![value, except], |r| r.get::<_, i64>(0))
+        .optional()?
+        .is_some())
 }
 
 pub fn insert_user(
@@ -103,18 +121,25 @@ pub enum UserColumn {
     Nickname,
 }
 
-pub fn set_user_column(c: &Connection, id: i64, column: UserColumn, value: Option<&str>) -> Result<()> {
+pub fn set_user_column(
+    c: &Connection,
+    id: i64,
+    column: UserColumn,
+    value: Option<&str>,
+) -> Result<()> {
     let name = match column {
         UserColumn::Username => "username",
         UserColumn::Email => "email",
         UserColumn::Nickname => "nickname",
     };
-    c.prepare_cached(&format!("UPDATE users SET {name} = ?2 WHERE id = ?1"))?.execute(params![id, value])?;
+    c.prepare_cached(&format!("UPDATE users SET {name} = ?2 WHERE id = ?1"))?
+        .execute(params![id, value])?;
     Ok(())
 }
 
 pub fn touch_user(c: &Connection, id: i64) -> Result<()> {
-    c.prepare_cached("UPDATE users SET updatedAt = ?2 WHERE id = ?1")?.execute(params![id, crate::time::now_iso()])?;
+    c.prepare_cached("UPDATE users SET updatedAt = ?2 WHERE id = ?1")?
+        .execute(params![id, crate::time::now_iso()])?;
     Ok(())
 }
 
@@ -125,14 +150,16 @@ pub fn set_password_hash(c: &Connection, id: i64, hash: &str) -> Result<()> {
 }
 
 pub fn delete_user(c: &Connection, id: i64) -> Result<usize> {
-    Ok(c.prepare_cached("DELETE FROM users WHERE id = ?1")?.execute(params![id])?)
+    Ok(c.prepare_cached("DELETE FROM users WHERE id = ?1")?
+        .execute(params![id])?)
 }
 
 // Role assignments.
 
 /// A user's role names in assignment order.
 pub fn user_roles(c: &Connection, user_id: i64) -> Result<Vec<String>> {
-    let mut st = c.prepare_cached("SELECT roleName FROM fg_user_roles WHERE userId = ?1 ORDER BY position")?;
+    let mut st =
+        c.prepare_cached("SELECT roleName FROM fg_user_roles WHERE userId = ?1 ORDER BY position")?;
     let rows = st.query_map(params![user_id], |r| r.get::<_, String>(0))?;
     collect(rows)
 }
@@ -149,8 +176,11 @@ pub fn roles_json(c: &Connection, user_id: i64) -> Result<Value> {
 }
 
 pub fn set_roles(c: &Connection, user_id: i64, roles: &[String]) -> Result<()> {
-    c.prepare_cached("DELETE FROM fg_user_roles WHERE userId = ?1")?.execute(params![user_id])?;
-    let mut st = c.prepare_cached("INSERT INTO fg_user_roles (userId, roleName, position) VALUES (?1, ?2, ?3)")?;
+    c.prepare_cached("DELETE FROM fg_user_roles WHERE userId = ?1")?
+        .execute(params![user_id])?;
+    let mut st = c.prepare_cached(
+        "INSERT INTO fg_user_roles (userId, roleName, position) VALUES (?1, ?2, ?3)",
+    )?;
     for (i, r) in roles.iter().enumerate() {
         st.execute(params![user_id, r, i as i64])?;
     }
@@ -158,14 +188,19 @@ pub fn set_roles(c: &Connection, user_id: i64, roles: &[String]) -> Result<()> {
 }
 
 pub fn has_root(c: &Connection, user_id: i64) -> Result<bool> {
-    Ok(c.prepare_cached("SELECT 1 FROM fg_user_roles WHERE userId = ?1 AND roleName = 'root'")?
-        .query_row(params![user_id], |_| Ok(()))
-        .optional()?
-        .is_some())
+    Ok(
+        c.prepare_cached("SELECT 1 FROM fg_user_roles WHERE userId = ?1 AND roleName = 'root'")?
+            .query_row(params![user_id], |_| Ok(()))
+            .optional()?
+            .is_some(),
+    )
 }
 
 pub fn root_count(c: &Connection) -> Result<i64> {
-    Ok(c.prepare_cached("SELECT COUNT(*) FROM fg_user_roles WHERE roleName = 'root'")?.query_row([], |r| r.get(0))?)
+    Ok(
+        c.prepare_cached("SELECT COUNT(*) FROM fg_user_roles WHERE roleName = 'root'")?
+            .query_row([], |r| r.get(0))?,
+    )
 }
 
 // Tokens (sign-in tokens and API keys; only hashes are stored).
@@ -221,8 +256,10 @@ impl Revoked {
 
 /// Revokes one live token.
 pub fn revoke_token(c: &Connection, id: i64, why: Revoked) -> Result<()> {
-    c.prepare_cached("UPDATE tokens SET revoked = ?3, revoked_ms = ?2 WHERE id = ?1 AND revoked IS NULL")?
-        .execute(params![id, crate::time::now_ms(), why.as_str()])?;
+    c.prepare_cached(
+        "UPDATE tokens SET revoked = ?3, revoked_ms = ?2 WHERE id = ?1 AND revoked IS NULL",
+    )?
+    .execute(params![id, crate::time::now_ms(), why.as_str()])?;
     Ok(())
 }
 
@@ -274,7 +311,13 @@ pub fn api_keys(c: &Connection, user_id: i64) -> Result<Vec<ApiKey>> {
         "SELECT id, name, roleName, expires_ms, createdAt FROM tokens WHERE userId = ?1 AND kind = 'apikey' AND revoked IS NULL ORDER BY id",
     )?;
     let rows = st.query_map(params![user_id], |r| {
-        Ok(ApiKey { id: r.get(0)?, name: r.get(1)?, role_name: r.get(2)?, expires_ms: r.get(3)?, created_at: r.get(4)? })
+        Ok(ApiKey {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            role_name: r.get(2)?,
+            expires_ms: r.get(3)?,
+            created_at: r.get(4)?,
+        })
     })?;
     collect(rows)
 }

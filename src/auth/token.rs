@@ -12,7 +12,10 @@ pub const API_KEY_PREFIX: &str = "fgk_";
 
 pub fn generate(prefix: &str) -> String {
     let bytes: [u8; 32] = rand::random();
-    format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
 }
 
 pub fn hash(token: &str) -> Vec<u8> {
@@ -23,7 +26,9 @@ pub fn hash(token: &str) -> Vec<u8> {
 pub fn well_formed(token: &str) -> bool {
     (token.starts_with(SESSION_PREFIX) || token.starts_with(API_KEY_PREFIX))
         && token.len() == 47
-        && token[4..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && token[4..]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Issues a sign-in token for `user_id`, valid `ttl_ms`.

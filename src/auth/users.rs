@@ -5,11 +5,11 @@ use serde_json::{json, Map, Value};
 
 use super::repo::{self, Account, UserColumn};
 use super::{load_user, password, User};
-use crate::error::{bad, invalid_value, no_permissions, Code, Error, Result};
 use crate::action::Ctx;
 use crate::action::Tk;
 use crate::collections::record_api;
 use crate::collections::records::{self, ReadOptions};
+use crate::error::{bad, invalid_value, no_permissions, Code, Error, Result};
 use crate::reply::Reply;
 
 fn wants_roles(ctx: &Ctx) -> bool {
@@ -29,8 +29,14 @@ fn output(c: &Connection, user: &User, with_roles: bool) -> Result<Value> {
 /// (`roles` in `fields` too, as NocoBase's `fields` appends an association).
 pub fn list(ctx: &Ctx) -> Result<Reply> {
     let page = ctx.input.page()?;
-    let with_roles = wants_roles(ctx) || ctx.input.list_param("fields").iter().any(|f| f == "roles");
-    let mut fields: Vec<String> = ctx.input.list_param("fields").into_iter().filter(|f| f != "roles").collect();
+    let with_roles =
+        wants_roles(ctx) || ctx.input.list_param("fields").iter().any(|f| f == "roles");
+    let mut fields: Vec<String> = ctx
+        .input
+        .list_param("fields")
+        .into_iter()
+        .filter(|f| f != "roles")
+        .collect();
     let hide_id = with_roles && !fields.is_empty() && !fields.iter().any(|f| f == "id");
     if hide_id {
         fields.push("id".into());
@@ -44,7 +50,10 @@ pub fn list(ctx: &Ctx) -> Result<Reply> {
         ..ReadOptions::default()
     };
     let schema = ctx.app.registry.snapshot();
-    let coll = schema.get("users").cloned().ok_or_else(|| Error::internal("no built-in users collection"))?;
+    let coll = schema
+        .get("users")
+        .cloned()
+        .ok_or_else(|| Error::internal("no built-in users collection"))?;
     ctx.app.store.read(|c| {
         let (mut rows, count) = records::list(c, &schema, &coll, &opts)?;
         if with_roles {
@@ -86,7 +95,9 @@ fn opt_str(values: &Map<String, Value>, key: &str) -> Result<Option<String>> {
 fn check_username(u: &str) -> Result<()> {
     let n = u.chars().count();
     if n == 0 || n > 50 || u.contains('@') || u.chars().any(char::is_whitespace) {
-        return Err(invalid_value("username must be 1 to 50 characters without \"@\" or spaces"));
+        return Err(invalid_value(
+            "username must be 1 to 50 characters without \"@\" or spaces",
+        ));
     }
     Ok(())
 }
@@ -102,12 +113,18 @@ fn check_email(e: &str) -> Result<()> {
 
 /// Role names from `["member"]` or `[{"name":"member"}]`.
 fn role_list(v: &Value) -> Result<Vec<String>> {
-    let items = v.as_array().ok_or_else(|| crate::action::wrong_type("roles", "an array of role names"))?;
+    let items = v
+        .as_array()
+        .ok_or_else(|| crate::action::wrong_type("roles", "an array of role names"))?;
     let mut out: Vec<String> = Vec::new();
     for it in items {
         let name = match it {
             Value::String(s) => s.clone(),
-            Value::Object(o) => o.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
+            Value::Object(o) => o
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
             _ => String::new(),
         };
         if name.is_empty() {
@@ -124,13 +141,19 @@ fn role_list(v: &Value) -> Result<Vec<String>> {
 pub fn existing_roles(c: &Connection, names: &[String]) -> Result<Vec<String>> {
     names
         .iter()
-        .map(|n| crate::acl::repo::role_name(c, n)?.ok_or_else(|| invalid_value(format!("Role \"{n}\" does not exist"))))
+        .map(|n| {
+            crate::acl::repo::role_name(c, n)?
+                .ok_or_else(|| invalid_value(format!("Role \"{n}\" does not exist")))
+        })
         .collect()
 }
 
 fn ensure_unique(c: &Connection, column: Account, value: &str, except: Option<i64>) -> Result<()> {
     if repo::account_taken(c, column, value, except)? {
-        return Err(bad(Code::ConstraintViolation, format!("{} must be unique", column.column())));
+        return Err(bad(
+            Code::ConstraintViolation,
+            format!("{} must be unique", column.column()),
+        ));
     }
     Ok(())
 }
@@ -147,7 +170,10 @@ pub struct NewUser {
 
 pub fn validate_account(username: Option<&str>, email: Option<&str>) -> Result<()> {
     if username.is_none() && email.is_none() {
-        return Err(bad(Code::AccountRequired, "Please enter your username or email"));
+        return Err(bad(
+            Code::AccountRequired,
+            "Please enter your username or email",
+        ));
     }
     if let Some(u) = username {
         check_username(u)?;
@@ -170,7 +196,13 @@ pub fn insert(c: &Connection, u: &NewUser) -> Result<i64> {
         Some(r) => existing_roles(c, r)?,
         None => crate::acl::repo::default_roles(c)?,
     };
-    let id = repo::insert_user(c, u.username.as_deref(), u.email.as_deref(), u.nickname.as_deref(), &u.password_hash)?;
+    let id = repo::insert_user(
+        c,
+        u.username.as_deref(),
+        u.email.as_deref(),
+        u.nickname.as_deref(),
+        &u.password_hash,
+    )?;
     repo::set_roles(c, id, &roles)?;
     Ok(id)
 }
@@ -234,7 +266,9 @@ pub fn update(ctx: &Ctx) -> Result<Reply> {
     let caller_is_root = ctx.caller.role == "root";
     let with_roles = wants_roles(ctx);
     ctx.app.store.write(|c| {
-        let Some(_) = load_user(c, id)? else { return Ok(Reply::data(json!([]))) };
+        let Some(_) = load_user(c, id)? else {
+            return Ok(Reply::data(json!([])));
+        };
         let target_root = repo::has_root(c, id)?;
         if !caller_is_root && (target_root || roles.as_deref().is_some_and(mentions_root)) {
             return Err(no_permissions());
@@ -248,12 +282,20 @@ pub fn update(ctx: &Ctx) -> Result<Reply> {
             repo::set_user_column(c, id, UserColumn::Email, Some(e))?;
         }
         if values.contains_key("nickname") {
-            repo::set_user_column(c, id, UserColumn::Nickname, opt_str(&values, "nickname")?.as_deref())?;
+            repo::set_user_column(
+                c,
+                id,
+                UserColumn::Nickname,
+                opt_str(&values, "nickname")?.as_deref(),
+            )?;
         }
         if let Some(r) = &roles {
             let r = existing_roles(c, r)?;
             if target_root && !mentions_root(&r) && repo::root_count(c)? <= 1 {
-                return Err(bad(Code::ProtectedResource, "At least one user must keep the root role"));
+                return Err(bad(
+                    Code::ProtectedResource,
+                    "At least one user must keep the root role",
+                ));
             }
             repo::set_roles(c, id, &r)?;
         }
@@ -261,7 +303,8 @@ pub fn update(ctx: &Ctx) -> Result<Reply> {
         if let Some(h) = &new_hash {
             set_password(c, id, h)?;
         }
-        let user = load_user(c, id)?.ok_or_else(|| Error::internal("user vanished during update"))?;
+        let user =
+            load_user(c, id)?.ok_or_else(|| Error::internal("user vanished during update"))?;
         Ok(Reply::data(json!([output(c, &user, with_roles)?])))
     })
 }
@@ -273,7 +316,10 @@ pub fn destroy(ctx: &Ctx) -> Result<Reply> {
         Tk::None => return Err(bad(Code::MissingParameter, "filterByTk is required")),
     };
     if ids.contains(&ctx.caller.user.id) {
-        return Err(bad(Code::ProtectedResource, "You can not delete your own account"));
+        return Err(bad(
+            Code::ProtectedResource,
+            "You can not delete your own account",
+        ));
     }
     let caller_is_root = ctx.caller.role == "root";
     ctx.app.store.write(|c| {
@@ -284,7 +330,10 @@ pub fn destroy(ctx: &Ctx) -> Result<Reply> {
                     return Err(no_permissions());
                 }
                 if repo::root_count(c)? <= 1 {
-                    return Err(bad(Code::ProtectedResource, "At least one user must keep the root role"));
+                    return Err(bad(
+                        Code::ProtectedResource,
+                        "At least one user must keep the root role",
+                    ));
                 }
             }
             count += repo::delete_user(c, *id)?;

@@ -58,7 +58,10 @@ pub fn parse(schema: &Schema, coll: &Collection, paths: &[String]) -> Result<Tre
         }
         let segs: Vec<&str> = path.split('.').collect();
         if segs.len() > MAX_LEVELS {
-            return Err(invalid_param("appends", &format!("\"{path}\" is deeper than {MAX_LEVELS} levels")));
+            return Err(invalid_param(
+                "appends",
+                &format!("\"{path}\" is deeper than {MAX_LEVELS} levels"),
+            ));
         }
         let mut node = &mut tree;
         let mut cur = coll;
@@ -118,26 +121,45 @@ pub fn target_of<'s>(schema: &'s Schema, coll: &Collection, field: &str) -> Resu
         .and_then(|f| f.kind.target())
         .and_then(|t| schema.get(t))
         .map(|c| c.as_ref())
-        .ok_or_else(|| Error::internal(format!("{}.{field} has no target in the registry", coll.name)))
+        .ok_or_else(|| {
+            Error::internal(format!(
+                "{}.{field} has no target in the registry",
+                coll.name
+            ))
+        })
 }
 
 /// Adds the appended associations to `records` (full rows of `coll`), recursively.
-pub fn attach(conn: &Connection, schema: &Schema, coll: &Collection, records: &mut [Record], tree: &Tree) -> Result<()> {
+pub fn attach(
+    conn: &Connection,
+    schema: &Schema,
+    coll: &Collection,
+    records: &mut [Record],
+    tree: &Tree,
+) -> Result<()> {
     if records.is_empty() {
         return Ok(());
     }
     for (name, sub) in &tree.children {
-        let Some(field) = coll.field(name) else { continue };
+        let Some(field) = coll.field(name) else {
+            continue;
+        };
         let target = target_of(schema, coll, name)?;
         match &field.kind {
             Kind::BelongsTo { foreign_key, .. } => {
                 let ids = unique(records.iter().filter_map(|r| rows::int(r, foreign_key)));
-                let mut found: Vec<(i64, Record)> = rows::load_by(conn, target, "id", &ids, None, sub.own)?;
+                let mut found: Vec<(i64, Record)> =
+                    rows::load_by(conn, target, "id", &ids, None, sub.own)?;
                 attach_nested(conn, schema, target, &mut found, sub)?;
                 let by_id: HashMap<i64, Record> = found.into_iter().collect();
                 for r in records.iter_mut() {
-                    let v = rows::int(r, foreign_key).and_then(|id| by_id.get(&id)).cloned();
-                    r.insert(field.name.clone(), v.map(Value::Object).unwrap_or(Value::Null));
+                    let v = rows::int(r, foreign_key)
+                        .and_then(|id| by_id.get(&id))
+                        .cloned();
+                    r.insert(
+                        field.name.clone(),
+                        v.map(Value::Object).unwrap_or(Value::Null),
+                    );
                 }
             }
             Kind::HasOne { foreign_key, .. } | Kind::HasMany { foreign_key, .. } => {
@@ -146,9 +168,21 @@ pub fn attach(conn: &Connection, schema: &Schema, coll: &Collection, records: &m
                 attach_nested(conn, schema, target, &mut found, sub)?;
                 put_grouped(records, &field.name, found, field.kind.is_to_one());
             }
-            Kind::BelongsToMany { through, foreign_key, other_key, .. } => {
+            Kind::BelongsToMany {
+                through,
+                foreign_key,
+                other_key,
+                ..
+            } => {
                 let ids = unique(records.iter().filter_map(|r| rows::int(r, "id")));
-                let mut found = rows::load_by(conn, target, foreign_key, &ids, Some((through, other_key)), sub.own)?;
+                let mut found = rows::load_by(
+                    conn,
+                    target,
+                    foreign_key,
+                    &ids,
+                    Some((through, other_key)),
+                    sub.own,
+                )?;
                 attach_nested(conn, schema, target, &mut found, sub)?;
                 put_grouped(records, &field.name, found, false);
             }
@@ -158,7 +192,13 @@ pub fn attach(conn: &Connection, schema: &Schema, coll: &Collection, records: &m
     Ok(())
 }
 
-fn attach_nested(conn: &Connection, schema: &Schema, coll: &Collection, found: &mut [(i64, Record)], sub: &Tree) -> Result<()> {
+fn attach_nested(
+    conn: &Connection,
+    schema: &Schema,
+    coll: &Collection,
+    found: &mut [(i64, Record)],
+    sub: &Tree,
+) -> Result<()> {
     if sub.is_empty() || found.is_empty() {
         return Ok(());
     }
@@ -177,8 +217,15 @@ fn put_grouped(records: &mut [Record], name: &str, found: Vec<(i64, Record)>, to
         groups.entry(src).or_default().push(Value::Object(r));
     }
     for r in records.iter_mut() {
-        let items = rows::int(r, "id").and_then(|id| groups.get(&id)).cloned().unwrap_or_default();
-        let v = if to_one { items.into_iter().next().unwrap_or(Value::Null) } else { Value::Array(items) };
+        let items = rows::int(r, "id")
+            .and_then(|id| groups.get(&id))
+            .cloned()
+            .unwrap_or_default();
+        let v = if to_one {
+            items.into_iter().next().unwrap_or(Value::Null)
+        } else {
+            Value::Array(items)
+        };
         r.insert(name.to_string(), v);
     }
 }

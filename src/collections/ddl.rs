@@ -6,7 +6,6 @@
 //! transaction), so that dropping or rebuilding a table never fires `ON DELETE` actions on other
 //! tables' rows; `PRAGMA foreign_key_check` on the rebuilt tables guards the result before COMMIT.
 
-
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::define::Through;
@@ -23,7 +22,11 @@ fn column_def(f: &Field) -> String {
     }
     let ty = f.scalar_type().map_or("TEXT", |t| t.column_type());
     match &f.fk_target {
-        Some(t) => format!("{} {ty} REFERENCES {}(\"id\") ON DELETE SET NULL", q(&f.name), q(t)),
+        Some(t) => format!(
+            "{} {ty} REFERENCES {}(\"id\") ON DELETE SET NULL",
+            q(&f.name),
+            q(t)
+        ),
         None => format!("{} {ty}", q(&f.name)),
     }
 }
@@ -44,14 +47,24 @@ fn index_name(kind: &str, table: &str, column: &str) -> String {
 /// plain one.
 fn index_sql(table: &str, f: &Field) -> Option<String> {
     if f.unique {
-        return Some(format!("CREATE UNIQUE INDEX {} ON {}({})", index_name("uq", table, &f.name), q(table), q(&f.name)));
+        return Some(format!(
+            "CREATE UNIQUE INDEX {} ON {}({})",
+            index_name("uq", table, &f.name),
+            q(table),
+            q(&f.name)
+        ));
     }
     let kind = match (&f.fk_target, f.index) {
         (Some(_), _) => "fk",
         (None, true) => "ix",
         (None, false) => return None,
     };
-    Some(format!("CREATE INDEX {} ON {}({})", index_name(kind, table, &f.name), q(table), q(&f.name)))
+    Some(format!(
+        "CREATE INDEX {} ON {}({})",
+        index_name(kind, table, &f.name),
+        q(table),
+        q(&f.name)
+    ))
 }
 
 fn create_indexes(conn: &Connection, coll: &Collection) -> Result<()> {
@@ -69,7 +82,11 @@ pub fn create_table(conn: &Connection, coll: &Collection) -> Result<()> {
 
 /// Adds a column (and its index) to an existing table.
 pub fn add_column(conn: &Connection, table: &str, f: &Field) -> Result<()> {
-    conn.execute_batch(&format!("ALTER TABLE {} ADD COLUMN {}", q(table), column_def(f)))?;
+    conn.execute_batch(&format!(
+        "ALTER TABLE {} ADD COLUMN {}",
+        q(table),
+        column_def(f)
+    ))?;
     if let Some(sql) = index_sql(table, f) {
         conn.execute_batch(&sql).map_err(write_error)?;
     }
@@ -115,7 +132,11 @@ pub fn drop_table(conn: &Connection, name: &str) -> Result<()> {
 /// Whether any table, index or view is named `name` (case-insensitively, as SQLite resolves names).
 pub fn object_exists(conn: &Connection, name: &str) -> Result<bool> {
     Ok(conn
-        .query_row("SELECT 1 FROM sqlite_master WHERE name = ?1 COLLATE NOCASE", [name], |_| Ok(()))
+        .query_row(
+            "SELECT 1 FROM sqlite_master WHERE name = ?1 COLLATE NOCASE",
+            [name],
+            |_| Ok(()),
+        )
         .optional()?
         .is_some())
 }
@@ -127,18 +148,32 @@ pub fn rebuild(conn: &Connection, after: &Collection) -> Result<()> {
     let table = &after.name;
     let temp = format!("fg_rebuild:{table}");
     let seq: Option<i64> = conn
-        .query_row("SELECT seq FROM sqlite_sequence WHERE name = ?1", [table], |r| r.get(0))
+        .query_row(
+            "SELECT seq FROM sqlite_sequence WHERE name = ?1",
+            [table],
+            |r| r.get(0),
+        )
         .optional()?;
     let cols: Vec<String> = after.columns().map(|f| q(&f.name)).collect();
     let cols = cols.join(", ");
     conn.execute_batch(&create_table_sql(after, &temp))?;
-    conn.execute_batch(&format!("INSERT INTO {} ({cols}) SELECT {cols} FROM {}", q(&temp), q(table)))?;
+    conn.execute_batch(&format!(
+        "INSERT INTO {} ({cols}) SELECT {cols} FROM {}",
+        q(&temp),
+        q(table)
+    ))?;
     drop_table(conn, table)?;
     conn.execute_batch(&format!("ALTER TABLE {} RENAME TO {}", q(&temp), q(table)))?;
     create_indexes(conn, after)?;
     if let Some(seq) = seq {
-        conn.execute("DELETE FROM sqlite_sequence WHERE name IN (?1, ?2)", [table, &temp])?;
-        conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)", rusqlite::params![table, seq])?;
+        conn.execute(
+            "DELETE FROM sqlite_sequence WHERE name IN (?1, ?2)",
+            [table, &temp],
+        )?;
+        conn.execute(
+            "INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)",
+            rusqlite::params![table, seq],
+        )?;
     }
     Ok(())
 }
@@ -155,7 +190,11 @@ impl<'c> Change<'c> {
     /// A change on a connection already inside a transaction (tests build schemas this way).
     #[cfg(test)]
     pub fn on(conn: &'c Connection) -> Result<Change<'c>> {
-        Ok(Change { conn, schema: Schema::read(conn, 0)?, rebuilt: Vec::new() })
+        Ok(Change {
+            conn,
+            schema: Schema::read(conn, 0)?,
+            rebuilt: Vec::new(),
+        })
     }
 
     /// Re-reads the registry after rows changed.
@@ -166,9 +205,14 @@ impl<'c> Change<'c> {
 
     /// Drops columns `names` of `table` by rebuilding it from the registry definition without them.
     pub fn drop_columns(&mut self, table: &str, names: &[String]) -> Result<()> {
-        let coll = self.schema.get(table).ok_or_else(|| Error::internal(format!("no collection {table}")))?;
+        let coll = self
+            .schema
+            .get(table)
+            .ok_or_else(|| Error::internal(format!("no collection {table}")))?;
         let mut after: Collection = (**coll).clone();
-        after.fields.retain(|f| !names.iter().any(|n| n.eq_ignore_ascii_case(&f.name)));
+        after
+            .fields
+            .retain(|f| !names.iter().any(|n| n.eq_ignore_ascii_case(&f.name)));
         rebuild(self.conn, &after)?;
         self.rebuilt.push(after.name.clone());
         Ok(())
@@ -197,8 +241,14 @@ impl Drop for ForeignKeysOff<'_> {
 /// COMMIT the registry snapshot read inside the transaction is installed.
 pub fn change<T>(app: &App, f: impl FnOnce(&mut Change) -> Result<T>) -> Result<T> {
     let mut writer = ForeignKeysOff::new(app.store.lock_writer()?)?;
-    let tx = writer.0.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut ch = Change { conn: &tx, schema: Schema::read(&tx, 0)?, rebuilt: Vec::new() };
+    let tx = writer
+        .0
+        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut ch = Change {
+        conn: &tx,
+        schema: Schema::read(&tx, 0)?,
+        rebuilt: Vec::new(),
+    };
     let out = f(&mut ch)?;
     for table in &ch.rebuilt {
         check_foreign_keys(&tx, table)?;
@@ -214,7 +264,9 @@ fn check_foreign_keys(conn: &Connection, table: &str) -> Result<()> {
     let mut st = conn.prepare(&format!("PRAGMA foreign_key_check({})", q(table)))?;
     let bad = st.query([])?.next()?.is_some();
     if bad {
-        return Err(Error::internal(format!("foreign key check failed on {table} after a rebuild")));
+        return Err(Error::internal(format!(
+            "foreign key check failed on {table} after a rebuild"
+        )));
     }
     Ok(())
 }
@@ -228,7 +280,14 @@ mod tests {
     fn coll() -> Collection {
         let mut fields = system_fields();
         fields.push(fk_field("categoryId", "categories"));
-        Collection { name: "posts".into(), title: "p".into(), created_at: String::new(), updated_at: String::new(), fields, builtin: false }
+        Collection {
+            name: "posts".into(),
+            title: "p".into(),
+            created_at: String::new(),
+            updated_at: String::new(),
+            fields,
+            builtin: false,
+        }
     }
 
     #[test]

@@ -33,11 +33,17 @@ pub struct Through {
 }
 
 pub fn field_exists(field: &str, coll: &str) -> Error {
-    bad(Code::FieldExists, format!("Field \"{field}\" already exists in collection \"{coll}\""))
+    bad(
+        Code::FieldExists,
+        format!("Field \"{field}\" already exists in collection \"{coll}\""),
+    )
 }
 
 fn target_not_found(t: &str) -> Error {
-    bad(Code::TargetNotFound, format!("Target collection \"{t}\" does not exist"))
+    bad(
+        Code::TargetNotFound,
+        format!("Target collection \"{t}\" does not exist"),
+    )
 }
 
 fn opt_bool(obj: &Map<String, Value>, key: &str, default: bool) -> Result<bool> {
@@ -62,7 +68,9 @@ pub fn default_value(name: &str, ty: ScalarType, v: Option<&Value>) -> Result<Va
 
 /// A new field of `coll` (which may be the collection being created, already in `schema`).
 pub fn plan(schema: &Schema, coll: &Collection, def: &Value) -> Result<Plan> {
-    let obj = def.as_object().ok_or_else(|| invalid_value("A field definition must be an object"))?;
+    let obj = def
+        .as_object()
+        .ok_or_else(|| invalid_value("A field definition must be an object"))?;
     let name = opt_str(obj, "name")?.ok_or_else(|| invalid_value("name is required"))?;
     names::check_identifier(name)?;
     if names::is_reserved_field(name) {
@@ -110,33 +118,67 @@ pub fn plan(schema: &Schema, coll: &Collection, def: &Value) -> Result<Plan> {
     let source_key = format!("{}Id", singular(&coll.name));
     match type_name {
         "belongsTo" => {
-            let target = resolve_target(schema, named_target.map_or_else(|| plural(name), str::to_string), true)?;
+            let target = resolve_target(
+                schema,
+                named_target.map_or_else(|| plural(name), str::to_string),
+                true,
+            )?;
             let fk = key_name(opt_str(obj, "foreignKey")?.unwrap_or(&format!("{name}Id")))?;
-            let field = base(Kind::BelongsTo { target: target.clone(), foreign_key: fk.clone() });
+            let field = base(Kind::BelongsTo {
+                target: target.clone(),
+                foreign_key: fk.clone(),
+            });
             with_fk_column(coll, coll, field, &fk, &target)
         }
         "hasOne" | "hasMany" => {
-            let default = if type_name == "hasOne" { plural(name) } else { name.to_string() };
-            let target = resolve_target(schema, named_target.map_or(default, str::to_string), false)?;
+            let default = if type_name == "hasOne" {
+                plural(name)
+            } else {
+                name.to_string()
+            };
+            let target =
+                resolve_target(schema, named_target.map_or(default, str::to_string), false)?;
             let fk = key_name(opt_str(obj, "foreignKey")?.unwrap_or(&source_key))?;
             let kind = if type_name == "hasOne" {
-                Kind::HasOne { target: target.clone(), foreign_key: fk.clone() }
+                Kind::HasOne {
+                    target: target.clone(),
+                    foreign_key: fk.clone(),
+                }
             } else {
-                Kind::HasMany { target: target.clone(), foreign_key: fk.clone() }
+                Kind::HasMany {
+                    target: target.clone(),
+                    foreign_key: fk.clone(),
+                }
             };
             // The FK column lives on the target and points back here.
-            let holder = schema.get(&target).ok_or_else(|| target_not_found(&target))?;
+            let holder = schema
+                .get(&target)
+                .ok_or_else(|| target_not_found(&target))?;
             with_fk_column(coll, holder, base(kind), &fk, &coll.name)
         }
         "belongsToMany" => {
-            let target = resolve_target(schema, named_target.map_or_else(|| name.to_string(), str::to_string), false)?;
-            let through = opt_str(obj, "through")?.map_or_else(|| through_name(&coll.name, &target), str::to_string);
+            let target = resolve_target(
+                schema,
+                named_target.map_or_else(|| name.to_string(), str::to_string),
+                false,
+            )?;
+            let through = opt_str(obj, "through")?
+                .map_or_else(|| through_name(&coll.name, &target), str::to_string);
             let fk = key_name(opt_str(obj, "foreignKey")?.unwrap_or(&source_key))?;
-            let other = key_name(opt_str(obj, "otherKey")?.unwrap_or(&format!("{}Id", singular(&target))))?;
+            let other =
+                key_name(opt_str(obj, "otherKey")?.unwrap_or(&format!("{}Id", singular(&target))))?;
             if fk.eq_ignore_ascii_case(&other) {
-                return Err(invalid_value(format!("foreignKey and otherKey of \"{name}\" must differ; name otherKey")));
+                return Err(invalid_value(format!(
+                    "foreignKey and otherKey of \"{name}\" must differ; name otherKey"
+                )));
             }
-            let t = Through { name: through, fk, fk_target: coll.name.clone(), other, other_target: target.clone() };
+            let t = Through {
+                name: through,
+                fk,
+                fk_target: coll.name.clone(),
+                other,
+                other_target: target.clone(),
+            };
             let reuse = check_through(schema, &t)?;
             let field = base(Kind::BelongsToMany {
                 target,
@@ -144,9 +186,17 @@ pub fn plan(schema: &Schema, coll: &Collection, def: &Value) -> Result<Plan> {
                 foreign_key: t.fk.clone(),
                 other_key: t.other.clone(),
             });
-            Ok(Plan { rows: vec![(coll.name.clone(), field.clone())], column: None, through: (!reuse).then_some(t), field })
+            Ok(Plan {
+                rows: vec![(coll.name.clone(), field.clone())],
+                column: None,
+                through: (!reuse).then_some(t),
+                field,
+            })
         }
-        other => Err(bad(Code::UnknownFieldType, format!("Field type \"{other}\" is not supported"))),
+        other => Err(bad(
+            Code::UnknownFieldType,
+            format!("Field type \"{other}\" is not supported"),
+        )),
     }
 }
 
@@ -162,14 +212,24 @@ fn resolve_target(schema: &Schema, name: String, allow_users: bool) -> Result<St
 /// Adds the FK column `fk` (→ `points_to`) on `holder` to the plan, or reuses an existing FK column of
 /// that name pointing at the same collection (the inverse association made it). The association row
 /// itself belongs to `owner`.
-fn with_fk_column(owner: &Collection, holder: &Collection, field: Field, fk: &str, points_to: &str) -> Result<Plan> {
+fn with_fk_column(
+    owner: &Collection,
+    holder: &Collection,
+    field: Field,
+    fk: &str,
+    points_to: &str,
+) -> Result<Plan> {
     if owner.name.eq_ignore_ascii_case(&holder.name) && fk.eq_ignore_ascii_case(&field.name) {
         return Err(field_exists(fk, &holder.name));
     }
     let mut rows = Vec::new();
     let mut column = None;
     match holder.field(fk) {
-        Some(f) if f.is_column() && f.fk_target.as_deref().is_some_and(|t| t.eq_ignore_ascii_case(points_to)) => {}
+        Some(f)
+            if f.is_column()
+                && f.fk_target
+                    .as_deref()
+                    .is_some_and(|t| t.eq_ignore_ascii_case(points_to)) => {}
         Some(_) => return Err(field_exists(fk, &holder.name)),
         None => {
             let col = fk_field(fk, points_to);
@@ -178,7 +238,12 @@ fn with_fk_column(owner: &Collection, holder: &Collection, field: Field, fk: &st
         }
     }
     rows.push((owner.name.clone(), field.clone()));
-    Ok(Plan { field, rows, column, through: None })
+    Ok(Plan {
+        field,
+        rows,
+        column,
+        through: None,
+    })
 }
 
 /// An FK column: bigInt, nullable, referencing `target(id)`.
@@ -203,24 +268,42 @@ fn check_through(schema: &Schema, t: &Through) -> Result<bool> {
         return Err(names::reserved(&t.name));
     }
     if schema.get(&t.name).is_some() {
-        return Err(bad(Code::CollectionExists, format!("Collection named {} already exists", t.name)));
+        return Err(bad(
+            Code::CollectionExists,
+            format!("Collection named {} already exists", t.name),
+        ));
     }
     if !schema.is_through(&t.name) {
         return Ok(false);
     }
     for c in schema.user_collections() {
         for f in &c.fields {
-            if let Kind::BelongsToMany { target, through, foreign_key, other_key } = &f.kind {
+            if let Kind::BelongsToMany {
+                target,
+                through,
+                foreign_key,
+                other_key,
+            } = &f.kind
+            {
                 if !through.eq_ignore_ascii_case(&t.name) {
                     continue;
                 }
                 let eq = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
-                let same = eq(&c.name, &t.fk_target) && eq(target, &t.other_target) && eq(foreign_key, &t.fk) && eq(other_key, &t.other);
-                let inverse = eq(&c.name, &t.other_target) && eq(target, &t.fk_target) && eq(foreign_key, &t.other) && eq(other_key, &t.fk);
+                let same = eq(&c.name, &t.fk_target)
+                    && eq(target, &t.other_target)
+                    && eq(foreign_key, &t.fk)
+                    && eq(other_key, &t.other);
+                let inverse = eq(&c.name, &t.other_target)
+                    && eq(target, &t.fk_target)
+                    && eq(foreign_key, &t.other)
+                    && eq(other_key, &t.fk);
                 if same || inverse {
                     return Ok(true);
                 }
-                return Err(invalid_value(format!("Through table \"{}\" is used by \"{}.{}\" with other keys", t.name, c.name, f.name)));
+                return Err(invalid_value(format!(
+                    "Through table \"{}\" is used by \"{}.{}\" with other keys",
+                    t.name, c.name, f.name
+                )));
             }
         }
     }

@@ -48,7 +48,10 @@ impl Where {
     /// user owns only its own row.
     pub fn and_own(&mut self, coll: &Collection, user: Option<i64>) {
         if let Some(u) = user {
-            self.and(format!("{ROOT}.{} = ?", q(owner_column(coll))), vec![SqlValue::Integer(u)]);
+            self.and(
+                format!("{ROOT}.{} = ?", q(owner_column(coll))),
+                vec![SqlValue::Integer(u)],
+            );
         }
     }
 
@@ -62,7 +65,11 @@ impl Where {
         if self.parts.is_empty() {
             return "1".into();
         }
-        self.parts.iter().map(|p| format!("({p})")).collect::<Vec<_>>().join(" AND ")
+        self.parts
+            .iter()
+            .map(|p| format!("({p})"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
     }
 
     pub fn params(&self) -> &[SqlValue] {
@@ -89,7 +96,10 @@ pub struct Frag {
 
 impl Frag {
     pub fn new(sql: impl Into<String>, params: Vec<SqlValue>) -> Frag {
-        Frag { sql: sql.into(), params }
+        Frag {
+            sql: sql.into(),
+            params,
+        }
     }
 
     pub fn raw(sql: impl Into<String>) -> Frag {
@@ -135,11 +145,17 @@ pub fn invalid(reason: impl std::fmt::Display) -> Error {
 }
 
 pub fn unknown_field(field: &str, collection: &str) -> Error {
-    bad(Code::UnknownField, format!("Field \"{field}\" does not exist in collection \"{collection}\""))
+    bad(
+        Code::UnknownField,
+        format!("Field \"{field}\" does not exist in collection \"{collection}\""),
+    )
 }
 
 pub fn not_an_association(path: &str, collection: &str) -> Error {
-    bad(Code::NotAnAssociation, format!("\"{path}\" is not an association of collection \"{collection}\""))
+    bad(
+        Code::NotAnAssociation,
+        format!("\"{path}\" is not an association of collection \"{collection}\""),
+    )
 }
 
 /// Compiles `filter` (an object, or absent) over `coll`.
@@ -150,23 +166,44 @@ pub fn compile(schema: &Schema, coll: &Collection, filter: Option<&Value>) -> Re
 /// Compiles `filter` for a caller: a path through an association applies the target's `view` scope
 /// (rows out of it are absent, as in appends), and one whose target the role may not view at all is
 /// `403 NO_PERMISSIONS` naming the association, so a filter is never an oracle on hidden rows.
-pub fn compile_within(schema: &Schema, coll: &Collection, filter: Option<&Value>, reach: Option<Reach>) -> Result<Where> {
-    let Some(filter) = filter else { return Ok(Where::default()) };
+pub fn compile_within(
+    schema: &Schema,
+    coll: &Collection,
+    filter: Option<&Value>,
+    reach: Option<Reach>,
+) -> Result<Where> {
+    let Some(filter) = filter else {
+        return Ok(Where::default());
+    };
     let obj = match filter {
         Value::Object(m) => m,
         Value::Null => return Ok(Where::default()),
         _ => return Err(invalid("a filter must be a JSON object")),
     };
-    let c = Compiler { schema, reach, next: Cell::new(1) };
+    let c = Compiler {
+        schema,
+        reach,
+        next: Cell::new(1),
+    };
     let mut scope = Scope::default();
-    let at = Node { coll, alias: ROOT.to_string(), hops: 0 };
+    let at = Node {
+        coll,
+        alias: ROOT.to_string(),
+        hops: 0,
+    };
     let frag = c.object(&mut scope, &at, obj, 0)?;
     let bound = frag.as_ref().map_or(0, |f| f.params.len()) + scope.params.len();
     if bound > MAX_VALUES {
-        return Err(invalid(format!("a filter may hold at most {MAX_VALUES} values")));
+        return Err(invalid(format!(
+            "a filter may hold at most {MAX_VALUES} values"
+        )));
     }
     // The joins' values come first: their text precedes the WHERE clause in every statement.
-    let mut w = Where { joins: scope.sql, params: scope.params, ..Where::default() };
+    let mut w = Where {
+        joins: scope.sql,
+        params: scope.params,
+        ..Where::default()
+    };
     if let Some(f) = frag {
         w.and(f.sql, f.params);
     }
@@ -204,7 +241,13 @@ impl<'s> Compiler<'s, '_> {
     }
 
     /// An object: its entries ANDed.
-    fn object(&self, sc: &mut Scope, at: &Node, obj: &Map<String, Value>, depth: usize) -> Result<Option<Frag>> {
+    fn object(
+        &self,
+        sc: &mut Scope,
+        at: &Node,
+        obj: &Map<String, Value>,
+        depth: usize,
+    ) -> Result<Option<Frag>> {
         if depth > MAX_DEPTH {
             return Err(invalid("the filter is nested too deeply"));
         }
@@ -217,7 +260,14 @@ impl<'s> Compiler<'s, '_> {
         Ok(Frag::all(parts))
     }
 
-    fn entry(&self, sc: &mut Scope, at: &Node, key: &str, value: &Value, depth: usize) -> Result<Option<Frag>> {
+    fn entry(
+        &self,
+        sc: &mut Scope,
+        at: &Node,
+        key: &str,
+        value: &Value,
+        depth: usize,
+    ) -> Result<Option<Frag>> {
         match key {
             "$and" => {
                 let mut parts = Vec::new();
@@ -239,22 +289,36 @@ impl<'s> Compiler<'s, '_> {
                 }
                 Ok(Frag::any(parts))
             }
-            "$not" => Ok(self.object(sc, at, object(value, key)?, depth + 1)?.map(Frag::not)),
+            "$not" => Ok(self
+                .object(sc, at, object(value, key)?, depth + 1)?
+                .map(Frag::not)),
             k if k.starts_with('$') => Err(unknown_operator(k)),
             k => self.path(sc, at, k, value, depth),
         }
     }
 
     /// A field name or a dotted path whose first segment is an association.
-    fn path(&self, sc: &mut Scope, at: &Node, key: &str, value: &Value, depth: usize) -> Result<Option<Frag>> {
+    fn path(
+        &self,
+        sc: &mut Scope,
+        at: &Node,
+        key: &str,
+        value: &Value,
+        depth: usize,
+    ) -> Result<Option<Frag>> {
         let (head, rest) = match key.split_once('.') {
             Some((h, r)) => (h, Some(r)),
             None => (key, None),
         };
-        let field = at.coll.field(head).ok_or_else(|| unknown_field(head, &at.coll.name))?;
+        let field = at
+            .coll
+            .field(head)
+            .ok_or_else(|| unknown_field(head, &at.coll.name))?;
         match (field.is_association(), rest) {
             (false, None) => self.column(at, field, value),
-            (false, Some(rest)) if field.scalar_type() == Some(ScalarType::Json) => json_path(at, field, rest, value),
+            (false, Some(rest)) if field.scalar_type() == Some(ScalarType::Json) => {
+                json_path(at, field, rest, value)
+            }
             (false, Some(_)) => Err(not_an_association(key, &at.coll.name)),
             (true, Some(rest)) => {
                 let mut nested = Map::new();
@@ -281,10 +345,20 @@ impl<'s> Compiler<'s, '_> {
     }
 
     /// An association: `$exists`/`$notExists` and a nested filter on its target.
-    fn association(&self, sc: &mut Scope, at: &Node, field: &Field, value: &Value, depth: usize) -> Result<Option<Frag>> {
-        let obj = value
-            .as_object()
-            .ok_or_else(|| invalid(format!("association \"{}\" expects an object of conditions", field.name)))?;
+    fn association(
+        &self,
+        sc: &mut Scope,
+        at: &Node,
+        field: &Field,
+        value: &Value,
+        depth: usize,
+    ) -> Result<Option<Frag>> {
+        let obj = value.as_object().ok_or_else(|| {
+            invalid(format!(
+                "association \"{}\" expects an object of conditions",
+                field.name
+            ))
+        })?;
         if at.hops >= MAX_HOPS {
             return Err(invalid("the association path is too long"));
         }
@@ -305,9 +379,16 @@ impl<'s> Compiler<'s, '_> {
         if field.kind.is_to_one() {
             let alias = self.join(sc, at, field, target, own);
             if let Some(e) = exists {
-                parts.push(Frag::raw(format!("{alias}.\"id\" IS {}NULL", if e { "NOT " } else { "" })));
+                parts.push(Frag::raw(format!(
+                    "{alias}.\"id\" IS {}NULL",
+                    if e { "NOT " } else { "" }
+                )));
             }
-            let node = Node { coll: target, alias, hops: at.hops + 1 };
+            let node = Node {
+                coll: target,
+                alias,
+                hops: at.hops + 1,
+            };
             if let Some(f) = self.object(sc, &node, &nested, depth + 1)? {
                 parts.push(f);
             }
@@ -348,12 +429,24 @@ impl<'s> Compiler<'s, '_> {
             .target()
             .and_then(|t| self.schema.get(t))
             .map(|c| c.as_ref())
-            .ok_or_else(|| Error::internal(format!("association {} has no target in the registry", field.name)))
+            .ok_or_else(|| {
+                Error::internal(format!(
+                    "association {} has no target in the registry",
+                    field.name
+                ))
+            })
     }
 
     /// The LEFT JOIN of a to-one association in this scope (added once), returning its alias; with
     /// `own`, rows of other creators do not join (they compare as a missing record).
-    fn join(&self, sc: &mut Scope, at: &Node, field: &Field, target: &Collection, own: Option<i64>) -> String {
+    fn join(
+        &self,
+        sc: &mut Scope,
+        at: &Node,
+        field: &Field,
+        target: &Collection,
+        own: Option<i64>,
+    ) -> String {
         let key = format!("{}.{}", at.alias, field.name);
         if let Some((_, alias)) = sc.joined.iter().find(|(k, _)| *k == key) {
             return alias.clone();
@@ -364,7 +457,12 @@ impl<'s> Compiler<'s, '_> {
             None => String::new(),
         };
         let on = match &field.kind {
-            Kind::BelongsTo { foreign_key, .. } => format!("{alias}.\"id\" = {}.{}{}", at.alias, q(foreign_key), mine(&alias)),
+            Kind::BelongsTo { foreign_key, .. } => format!(
+                "{alias}.\"id\" = {}.{}{}",
+                at.alias,
+                q(foreign_key),
+                mine(&alias)
+            ),
             // hasOne: the lowest id pointing here, so a stray second row never duplicates the parent.
             Kind::HasOne { foreign_key, .. } => {
                 let x = self.alias("x");
@@ -379,7 +477,8 @@ impl<'s> Compiler<'s, '_> {
             _ => "0".into(),
         };
         sc.params.extend(own.map(SqlValue::Integer));
-        sc.sql.push_str(&format!(" LEFT JOIN {} {alias} ON {on}", q(&target.name)));
+        sc.sql
+            .push_str(&format!(" LEFT JOIN {} {alias} ON {on}", q(&target.name)));
         sc.joined.push((key, alias.clone()));
         alias
     }
@@ -401,17 +500,31 @@ impl<'s> Compiler<'s, '_> {
                 format!("{} {alias}", q(&target.name)),
                 format!("{alias}.{} = {}.\"id\"", q(foreign_key), at.alias),
             ),
-            Kind::BelongsToMany { through, foreign_key, other_key, .. } => {
+            Kind::BelongsToMany {
+                through,
+                foreign_key,
+                other_key,
+                ..
+            } => {
                 let j = self.alias("j");
                 (
-                    format!("{} {j} JOIN {} {alias} ON {alias}.\"id\" = {j}.{}", q(through), q(&target.name), q(other_key)),
+                    format!(
+                        "{} {j} JOIN {} {alias} ON {alias}.\"id\" = {j}.{}",
+                        q(through),
+                        q(&target.name),
+                        q(other_key)
+                    ),
                     format!("{j}.{} = {}.\"id\"", q(foreign_key), at.alias),
                 )
             }
             _ => return Err(Error::internal("EXISTS over a to-one association")),
         };
         let mut sub = Scope::default();
-        let node = Node { coll: target, alias, hops: at.hops + 1 };
+        let node = Node {
+            coll: target,
+            alias,
+            hops: at.hops + 1,
+        };
         let inner = match nested {
             Some(m) => match self.object(&mut sub, &node, m, depth + 1)? {
                 Some(f) => Some(f),
@@ -423,7 +536,11 @@ impl<'s> Compiler<'s, '_> {
         // In text order: the subquery's joins, the own scope, the nested filter.
         let mut params = sub.params;
         if let Some(user) = own {
-            sql.push_str(&format!(" AND {}.{} = ?", node.alias, q(owner_column(target))));
+            sql.push_str(&format!(
+                " AND {}.{} = ?",
+                node.alias,
+                q(owner_column(target))
+            ));
             params.push(SqlValue::Integer(user));
         }
         if let Some(f) = inner {
@@ -442,7 +559,10 @@ fn json_path(at: &Node, field: &Field, rest: &str, value: &Value) -> Result<Opti
     let mut path = String::from("$");
     for seg in rest.split('.') {
         if seg.is_empty() || seg.contains('"') {
-            return Err(invalid(format!("\"{}.{rest}\" is not a path inside a JSON field", field.name)));
+            return Err(invalid(format!(
+                "\"{}.{rest}\" is not a path inside a JSON field",
+                field.name
+            )));
         }
         if seg.bytes().all(|b| b.is_ascii_digit()) {
             path.push_str(&format!("[{seg}]"));
@@ -457,7 +577,11 @@ fn json_path(at: &Node, field: &Field, rest: &str, value: &Value) -> Result<Opti
     };
     let mut parts = Vec::new();
     for (op, operand) in ops {
-        let typed = Field { name: format!("{}.{rest}", field.name), kind: Kind::Scalar(json_operand_type(operand)), ..field.clone() };
+        let typed = Field {
+            name: format!("{}.{rest}", field.name),
+            kind: Kind::Scalar(json_operand_type(operand)),
+            ..field.clone()
+        };
         // The operator's SQL names the value once or more: each mention binds the path again, in order.
         let f = operators::apply(JSON_VALUE, &typed, op, operand)?;
         let mut sql = String::with_capacity(f.sql.len());
@@ -499,15 +623,20 @@ fn json_operand_type(v: &Value) -> ScalarType {
 }
 
 fn unknown_operator(op: &str) -> Error {
-    bad(Code::InvalidFilter, format!("Unknown filter operator \"{op}\""))
+    bad(
+        Code::InvalidFilter,
+        format!("Unknown filter operator \"{op}\""),
+    )
 }
 
 fn array<'v>(v: &'v Value, op: &str) -> Result<&'v Vec<Value>> {
-    v.as_array().ok_or_else(|| invalid(format!("{op} expects an array")))
+    v.as_array()
+        .ok_or_else(|| invalid(format!("{op} expects an array")))
 }
 
 fn object<'v>(v: &'v Value, op: &str) -> Result<&'v Map<String, Value>> {
-    v.as_object().ok_or_else(|| invalid(format!("{op} expects objects")))
+    v.as_object()
+        .ok_or_else(|| invalid(format!("{op} expects objects")))
 }
 
 /// `true`, `"true"`, `1`… for flag operators.
@@ -574,14 +703,23 @@ mod tests {
     #[test]
     fn association_paths() {
         let (j, c, _) = sql(json!({"category.title": "News"}));
-        assert_eq!(j, " LEFT JOIN \"categories\" t1 ON t1.\"id\" = t0.\"categoryId\"");
+        assert_eq!(
+            j,
+            " LEFT JOIN \"categories\" t1 ON t1.\"id\" = t0.\"categoryId\""
+        );
         assert_eq!(c, "(t1.\"title\" = ?)");
         let (j2, c2, _) = sql(json!({"category": {"title": "News"}}));
         assert_eq!((j, c), (j2, c2));
         let (_, c, _) = sql(json!({"comments": {"$exists": true}}));
-        assert_eq!(c, "(EXISTS (SELECT 1 FROM \"comments\" t1 WHERE t1.\"postId\" = t0.\"id\"))");
+        assert_eq!(
+            c,
+            "(EXISTS (SELECT 1 FROM \"comments\" t1 WHERE t1.\"postId\" = t0.\"id\"))"
+        );
         let (_, c, p) = sql(json!({"tags.name": {"$in": ["x"]}}));
-        assert!(c.contains("FROM \"postsTags\" j2 JOIN \"tags\" t1 ON t1.\"id\" = j2.\"tagId\""), "{c}");
+        assert!(
+            c.contains("FROM \"postsTags\" j2 JOIN \"tags\" t1 ON t1.\"id\" = j2.\"tagId\""),
+            "{c}"
+        );
         assert_eq!(p, vec![SqlValue::Text("x".into())]);
         // A to-one path inside a to-many one joins inside the subquery.
         let (j, c, _) = sql(json!({"comments.post.category.title": "x"}));
@@ -597,32 +735,65 @@ mod tests {
         let path = |p: &str| SqlValue::Text(p.into());
         let w = compiled(json!({"config.collection": "samples"}));
         assert_eq!(w.cond(), "(json_extract(t0.\"config\", ?) = ?)");
-        assert_eq!(w.params(), [path("$.\"collection\""), SqlValue::Text("samples".into())]);
+        assert_eq!(
+            w.params(),
+            [path("$.\"collection\""), SqlValue::Text("samples".into())]
+        );
         // Each mention of the value binds the path again, in text order.
         let w = compiled(json!({"config.a.0": {"$ne": 1}}));
-        assert_eq!(w.cond(), "((json_extract(t0.\"config\", ?) <> ? OR json_extract(t0.\"config\", ?) IS NULL))");
-        assert_eq!(w.params(), [path("$.\"a\"[0]"), SqlValue::Integer(1), path("$.\"a\"[0]")]);
-        assert_eq!(compile(&s, &workflows, Some(&json!({"config.a\"b": 1}))).unwrap_err().code, Code::InvalidFilter);
-        assert_eq!(compile(&s, &workflows, Some(&json!({"title.x": 1}))).unwrap_err().code, Code::NotAnAssociation);
+        assert_eq!(
+            w.cond(),
+            "((json_extract(t0.\"config\", ?) <> ? OR json_extract(t0.\"config\", ?) IS NULL))"
+        );
+        assert_eq!(
+            w.params(),
+            [path("$.\"a\"[0]"), SqlValue::Integer(1), path("$.\"a\"[0]")]
+        );
+        assert_eq!(
+            compile(&s, &workflows, Some(&json!({"config.a\"b": 1})))
+                .unwrap_err()
+                .code,
+            Code::InvalidFilter
+        );
+        assert_eq!(
+            compile(&s, &workflows, Some(&json!({"title.x": 1})))
+                .unwrap_err()
+                .code,
+            Code::NotAnAssociation
+        );
 
         // What SQLite answers: strings, numbers, booleans and lists by their JSON type.
         let c = rusqlite::Connection::open_in_memory().unwrap();
         c.execute_batch(include_str!("../../schema.sql")).unwrap();
-        for (i, config) in [r#"{"type":1,"collection":"samples","on":true}"#, r#"{"type":0,"on":false}"#].iter().enumerate() {
+        for (i, config) in [
+            r#"{"type":1,"collection":"samples","on":true}"#,
+            r#"{"type":0,"on":false}"#,
+        ]
+        .iter()
+        .enumerate()
+        {
             c.execute(
                 "INSERT INTO workflows (key, type, config, createdAt, updatedAt) VALUES (?1, 'custom-action', ?2, 't', 't')",
                 rusqlite::params![format!("k{i}"), config],
             )
             .unwrap();
         }
-        let ids = |f: Value| crate::collections::records::matching_ids(&c, &workflows, &compiled(f)).unwrap();
+        let ids = |f: Value| {
+            crate::collections::records::matching_ids(&c, &workflows, &compiled(f)).unwrap()
+        };
         assert_eq!(ids(json!({"config.collection": "samples"})), vec![1]);
         assert_eq!(ids(json!({"config.type": 0})), vec![2]);
         assert_eq!(ids(json!({"config.type": {"$in": [0, 1]}})), vec![1, 2]);
         assert_eq!(ids(json!({"config.on": true})), vec![1]);
-        assert_eq!(ids(json!({"config.collection": {"$ne": "samples"}})), vec![2]);
+        assert_eq!(
+            ids(json!({"config.collection": {"$ne": "samples"}})),
+            vec![2]
+        );
         assert_eq!(ids(json!({"config.collection": {"$empty": true}})), vec![2]);
-        assert_eq!(ids(json!({"config.type": {"$gt": 0}, "config.collection": {"$includes": "amp"}})), vec![1]);
+        assert_eq!(
+            ids(json!({"config.type": {"$gt": 0}, "config.collection": {"$includes": "amp"}})),
+            vec![1]
+        );
     }
 
     #[test]
@@ -634,7 +805,10 @@ mod tests {
         assert_eq!(err(json!({"indicator": "abc"})), Code::InvalidFilter);
         assert_eq!(err(json!({"$and": {"title": 1}})), Code::InvalidFilter);
         assert_eq!(err(json!({"category": 1})), Code::InvalidFilter);
-        assert_eq!(err(json!({"indicator": {"$between": [1]}})), Code::InvalidFilter);
+        assert_eq!(
+            err(json!({"indicator": {"$between": [1]}})),
+            Code::InvalidFilter
+        );
         let mut deep = json!({"title": "a"});
         for _ in 0..40 {
             deep = json!({ "$not": deep });

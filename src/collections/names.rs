@@ -22,16 +22,37 @@ pub fn check_identifier(name: &str) -> Result<()> {
 }
 
 const RESERVED_COLLECTIONS: [&str; 13] = [
-    "auth", "users", "roles", "apiKeys", "collections", "fields", "workflows", "flow_nodes", "executions", "jobs",
-    "health", "tokens", "idempotency_keys",
+    "auth",
+    "users",
+    "roles",
+    "apiKeys",
+    "collections",
+    "fields",
+    "workflows",
+    "flow_nodes",
+    "executions",
+    "jobs",
+    "health",
+    "tokens",
+    "idempotency_keys",
 ];
 
-pub const SYSTEM_FIELDS: [&str; 7] = ["id", "createdAt", "updatedAt", "createdById", "updatedById", "createdBy", "updatedBy"];
+pub const SYSTEM_FIELDS: [&str; 7] = [
+    "id",
+    "createdAt",
+    "updatedAt",
+    "createdById",
+    "updatedById",
+    "createdBy",
+    "updatedBy",
+];
 
 /// Reserved as a collection name (case-insensitive, as SQLite table names are).
 pub fn is_reserved_collection(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    RESERVED_COLLECTIONS.iter().any(|r| r.eq_ignore_ascii_case(name))
+    RESERVED_COLLECTIONS
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(name))
         || lower.starts_with("sqlite_")
         || lower.starts_with("fg_")
 }
@@ -52,11 +73,18 @@ fn is_vowel(c: char) -> bool {
 pub fn plural(name: &str) -> String {
     let lower = name.to_ascii_lowercase();
     if let Some(stem) = name.strip_suffix('y').or_else(|| name.strip_suffix('Y')) {
-        if stem.chars().last().is_some_and(|c| c.is_ascii_alphabetic() && !is_vowel(c)) {
+        if stem
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_ascii_alphabetic() && !is_vowel(c))
+        {
             return format!("{stem}ies");
         }
     }
-    if ["s", "x", "z", "ch", "sh"].iter().any(|s| lower.ends_with(s)) {
+    if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|s| lower.ends_with(s))
+    {
         return format!("{name}es");
     }
     format!("{name}s")
@@ -68,7 +96,10 @@ pub fn singular(name: &str) -> String {
     if lower.ends_with("ies") {
         return format!("{}y", &name[..name.len() - 3]);
     }
-    if ["ses", "xes", "zes", "ches", "shes"].iter().any(|s| lower.ends_with(s)) {
+    if ["ses", "xes", "zes", "ches", "shes"]
+        .iter()
+        .any(|s| lower.ends_with(s))
+    {
         return name[..name.len() - 2].to_string();
     }
     if lower.ends_with('s') && !lower.ends_with("ss") {

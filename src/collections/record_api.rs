@@ -11,9 +11,9 @@ use super::records::{self, by_ids, Link, Reach, ReadOptions};
 use super::registry::{Collection, Field, Schema};
 use super::sql::SqlValue;
 use crate::acl::Scope;
-use crate::error::{bad, Code, Error, Result};
 use crate::action::Ctx;
 use crate::action::{Input, Tk};
+use crate::error::{bad, Code, Error, Result};
 use crate::reply::Reply;
 
 /// What an action works on: a collection, or the rows of a target linked to one source record.
@@ -27,13 +27,30 @@ pub struct On<'a> {
 impl<'a> On<'a> {
     /// The rows of a collection.
     pub fn collection(coll: &'a Collection) -> On<'a> {
-        On { coll, link: None, via: None }
+        On {
+            coll,
+            link: None,
+            via: None,
+        }
     }
 
     /// The `target` rows linked to record `source_id` of `source` through `field`.
-    pub fn association(ctx: &Ctx, source: &Collection, source_id: i64, field: &'a Field, target: &'a Collection) -> Result<On<'a>> {
-        let link = ctx.app.store.read(|conn| Link::of(conn, source, source_id, field))?;
-        Ok(On { coll: target, link: Some(link), via: Some(field) })
+    pub fn association(
+        ctx: &Ctx,
+        source: &Collection,
+        source_id: i64,
+        field: &'a Field,
+        target: &'a Collection,
+    ) -> Result<On<'a>> {
+        let link = ctx
+            .app
+            .store
+            .read(|conn| Link::of(conn, source, source_id, field))?;
+        Ok(On {
+            coll: target,
+            link: Some(link),
+            via: Some(field),
+        })
     }
 }
 
@@ -72,7 +89,10 @@ fn request_filter(req: &Input) -> Result<Option<Value>> {
 
 /// The caller's reach: its rights on the collections association values, appends and filters reach.
 fn reach<'a>(ctx: &Ctx<'a>) -> Reach<'a> {
-    Reach { rights: ctx.rights, user: ctx.caller.user.id }
+    Reach {
+        rights: ctx.rights,
+        user: ctx.caller.user.id,
+    }
 }
 
 fn read_options<'a>(ctx: &Ctx<'a>) -> Result<ReadOptions<'a>> {
@@ -92,11 +112,20 @@ fn read_options<'a>(ctx: &Ctx<'a>) -> Result<ReadOptions<'a>> {
 
 /// The rows an action may touch: the filter, the association link and the own scope. A write needs a
 /// filter or a tk, except on a to-one association (its link names the row).
-fn scope(ctx: &Ctx, schema: &Schema, on: &On, filter: Option<&Value>, write: bool) -> Result<Where> {
+fn scope(
+    ctx: &Ctx,
+    schema: &Schema,
+    on: &On,
+    filter: Option<&Value>,
+    write: bool,
+) -> Result<Where> {
     let mut w = filter::compile_within(schema, on.coll, filter, Some(reach(ctx)))?;
     let to_one = on.via.is_some_and(|f| f.kind.is_to_one());
     if write && w.is_empty() && !to_one {
-        return Err(bad(Code::MissingParameter, "filterByTk or filter is required"));
+        return Err(bad(
+            Code::MissingParameter,
+            "filterByTk or filter is required",
+        ));
     }
     if let Some(link) = &on.link {
         link.restrict(&mut w);
@@ -144,9 +173,19 @@ pub fn get(ctx: &Ctx, on: &On) -> Result<Reply> {
 
 /// `meta.allowedActions` (NocoBase's `X-With-ACL-Meta`): for `view`, `update` and `destroy`, the ids of
 /// the answered rows the caller may act on: all of them, the caller's own, or none.
-fn allowed_actions(ctx: &Ctx, conn: &Connection, coll: &Collection, rows: &[Value]) -> Result<Option<Value>> {
-    let Some(actions) = ctx.row_actions else { return Ok(None) };
-    let ids: Vec<i64> = rows.iter().filter_map(|r| r.get("id").and_then(Value::as_i64)).collect();
+fn allowed_actions(
+    ctx: &Ctx,
+    conn: &Connection,
+    coll: &Collection,
+    rows: &[Value],
+) -> Result<Option<Value>> {
+    let Some(actions) = ctx.row_actions else {
+        return Ok(None);
+    };
+    let ids: Vec<i64> = rows
+        .iter()
+        .filter_map(|r| r.get("id").and_then(Value::as_i64))
+        .collect();
     let mut own: Option<Vec<i64>> = None;
     let mut allowed = |scope: Option<Scope>| -> Result<Vec<i64>> {
         Ok(match scope {
@@ -175,10 +214,20 @@ fn allowed_actions(ctx: &Ctx, conn: &Connection, coll: &Collection, rows: &[Valu
 }
 
 /// Records `ids` shaped by the request's appends/fields/except, in id order.
-fn shaped(conn: &Connection, schema: &Schema, coll: &Collection, ids: &[i64], opts: &ReadOptions) -> Result<Vec<Value>> {
+fn shaped(
+    conn: &Connection,
+    schema: &Schema,
+    coll: &Collection,
+    ids: &[i64],
+    opts: &ReadOptions,
+) -> Result<Vec<Value>> {
     let mut w = Where::default();
     by_ids(&mut w, ids);
-    let opts = ReadOptions { page: None, sort: Vec::new(), ..opts.clone() };
+    let opts = ReadOptions {
+        page: None,
+        sort: Vec::new(),
+        ..opts.clone()
+    };
     Ok(records::select(conn, schema, coll, &w, &opts)?.0)
 }
 
@@ -190,21 +239,54 @@ pub fn create(ctx: &Ctx, on: &On) -> Result<Reply> {
     let coll = on.coll;
     let created = ctx.app.store.write(|conn| {
         let id = match &on.link {
-            None => records::create_id(conn, &schema, coll, &values, actor, Some(reach(ctx)), |_| Ok(()))?,
+            None => records::create_id(
+                conn,
+                &schema,
+                coll,
+                &values,
+                actor,
+                Some(reach(ctx)),
+                |_| Ok(()),
+            )?,
             // hasMany: the new row points at the source, whatever the values say.
-            Some(Link::Fk { column, source }) => records::create_id(conn, &schema, coll, &values, actor, Some(reach(ctx)), |ch| {
-                let fk = coll.field(column).ok_or_else(|| Error::internal(format!("{} has no column {column}", coll.name)))?;
-                ch.set(fk, SqlValue::Integer(*source));
-                Ok(())
-            })?,
-            Some(Link::Through { table, fk, other, source }) => {
-                let id = records::create_id(conn, &schema, coll, &values, actor, Some(reach(ctx)), |_| Ok(()))?;
+            Some(Link::Fk { column, source }) => records::create_id(
+                conn,
+                &schema,
+                coll,
+                &values,
+                actor,
+                Some(reach(ctx)),
+                |ch| {
+                    let fk = coll.field(column).ok_or_else(|| {
+                        Error::internal(format!("{} has no column {column}", coll.name))
+                    })?;
+                    ch.set(fk, SqlValue::Integer(*source));
+                    Ok(())
+                },
+            )?,
+            Some(Link::Through {
+                table,
+                fk,
+                other,
+                source,
+            }) => {
+                let id = records::create_id(
+                    conn,
+                    &schema,
+                    coll,
+                    &values,
+                    actor,
+                    Some(reach(ctx)),
+                    |_| Ok(()),
+                )?;
                 crate::collections::write::link_through(conn, table, fk, other, *source, id)?;
                 id
             }
             Some(_) => return Err(ctx.input.action_not_found()),
         };
-        Ok(shaped(conn, &schema, coll, &[id], &opts)?.into_iter().next())
+        Ok(shaped(conn, &schema, coll, &[id], &opts)?
+            .into_iter()
+            .next())
     })?;
     Ok(Reply::data(created.unwrap_or(Value::Null)))
 }
@@ -216,7 +298,8 @@ pub fn update(ctx: &Ctx, on: &On) -> Result<Reply> {
     let w = scope(ctx, &schema, on, opts.filter.as_ref(), true)?;
     let actor = Some(ctx.caller.user.id);
     let items = ctx.app.store.write(|conn| {
-        let ids = records::update_where(conn, &schema, on.coll, &w, &values, actor, Some(reach(ctx)))?;
+        let ids =
+            records::update_where(conn, &schema, on.coll, &w, &values, actor, Some(reach(ctx)))?;
         shaped(conn, &schema, on.coll, &ids, &opts)
     })?;
     Ok(Reply::data(Value::Array(items)))
@@ -226,7 +309,14 @@ pub fn destroy(ctx: &Ctx, on: &On) -> Result<Reply> {
     let filter = request_filter(ctx.input)?;
     let schema = ctx.app.registry.snapshot();
     let w = scope(ctx, &schema, on, filter.as_ref(), true)?;
-    let n = ctx.app.store.write(|conn| records::destroy_where(conn, on.coll, &w))?;
+    let n = ctx
+        .app
+        .store
+        .write(|conn| records::destroy_where(conn, on.coll, &w))?;
     // NocoBase's relation repositories answer `true` whatever they removed; a collection keeps the count.
-    Ok(Reply::data(if on.via.is_some() { json!(true) } else { json!(n) }))
+    Ok(Reply::data(if on.via.is_some() {
+        json!(true)
+    } else {
+        json!(n)
+    }))
 }

@@ -14,11 +14,10 @@ use super::sql::{ids_match, q, SqlValue};
 use super::view::{self, View};
 use super::write::{self, Mode};
 use crate::acl::{Rights, Scope};
+use crate::action::Page;
 use crate::app::App;
 use crate::error::{Code, Error, Result};
-use crate::action::Page;
 use crate::store::OptionalExt;
-
 
 /// What a caller may see and change beyond the rows its action was decided on: the ACL's answers
 /// (handed down by the door that decided the action) and the caller, for scope `own`. A read or write
@@ -56,7 +55,9 @@ impl Reach<'_> {
 
 impl std::fmt::Debug for Reach<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Reach").field("user", &self.user).finish_non_exhaustive()
+        f.debug_struct("Reach")
+            .field("user", &self.user)
+            .finish_non_exhaustive()
     }
 }
 
@@ -86,19 +87,40 @@ pub fn check_appends(schema: &Schema, coll: &Collection, appends: &[String]) -> 
 }
 
 /// A page of records and the total count of matching rows.
-pub fn list(conn: &Connection, schema: &Schema, coll: &Collection, opts: &ReadOptions) -> Result<(Vec<Value>, u64)> {
+pub fn list(
+    conn: &Connection,
+    schema: &Schema,
+    coll: &Collection,
+    opts: &ReadOptions,
+) -> Result<(Vec<Value>, u64)> {
     let mut w = filter::compile_within(schema, coll, opts.filter.as_ref(), opts.reach)?;
     w.and_own(coll, opts.own);
     select(conn, schema, coll, &w, opts)
 }
 
 /// Record `id` with `appends`, or `None` (also when `own` excludes it).
-pub fn get(conn: &Connection, schema: &Schema, coll: &Collection, id: i64, appends: &[String], own: Option<i64>) -> Result<Option<Value>> {
-    Ok(get_many(conn, schema, coll, &[id], appends, own)?.into_iter().next())
+pub fn get(
+    conn: &Connection,
+    schema: &Schema,
+    coll: &Collection,
+    id: i64,
+    appends: &[String],
+    own: Option<i64>,
+) -> Result<Option<Value>> {
+    Ok(get_many(conn, schema, coll, &[id], appends, own)?
+        .into_iter()
+        .next())
 }
 
 /// Records by id in primary-key order; repeated ids once, missing ones absent.
-pub fn get_many(conn: &Connection, schema: &Schema, coll: &Collection, ids: &[i64], appends: &[String], own: Option<i64>) -> Result<Vec<Value>> {
+pub fn get_many(
+    conn: &Connection,
+    schema: &Schema,
+    coll: &Collection,
+    ids: &[i64],
+    appends: &[String],
+    own: Option<i64>,
+) -> Result<Vec<Value>> {
     let view = View::appends(schema, coll, appends)?;
     let mut w = Where::default();
     by_ids(&mut w, ids);
@@ -108,9 +130,16 @@ pub fn get_many(conn: &Connection, schema: &Schema, coll: &Collection, ids: &[i6
 }
 
 /// Creates a record from request-shaped `values`; returns the stored record (no appends).
-pub fn create(conn: &Connection, schema: &Schema, coll: &Collection, values: &Map<String, Value>, actor: Option<i64>) -> Result<Value> {
+pub fn create(
+    conn: &Connection,
+    schema: &Schema,
+    coll: &Collection,
+    values: &Map<String, Value>,
+    actor: Option<i64>,
+) -> Result<Value> {
     let id = create_id(conn, schema, coll, values, actor, None, |_| Ok(()))?;
-    get(conn, schema, coll, id, &[], None)?.ok_or_else(|| Error::internal("created record vanished"))
+    get(conn, schema, coll, id, &[], None)?
+        .ok_or_else(|| Error::internal("created record vanished"))
 }
 
 /// Updates every row matching `filter` (`{}` = all rows) within `own`; returns the ids updated.
@@ -129,7 +158,13 @@ pub fn update(
 }
 
 /// Deletes the rows matching `filter` within `own`; an empty filter deletes nothing.
-pub fn destroy(conn: &Connection, schema: &Schema, coll: &Collection, filter: &Value, own: Option<i64>) -> Result<usize> {
+pub fn destroy(
+    conn: &Connection,
+    schema: &Schema,
+    coll: &Collection,
+    filter: &Value,
+    own: Option<i64>,
+) -> Result<usize> {
     let mut w = filter::compile(schema, coll, Some(filter))?;
     if w.is_empty() {
         return Ok(0);
@@ -150,14 +185,24 @@ pub fn load_association(
     let target = schema
         .get(field.kind.target().unwrap_or(""))
         .ok_or_else(|| Error::internal(format!("{}.{} has no target", coll.name, field.name)))?;
-    let id = record.get("id").and_then(Value::as_i64).ok_or_else(|| Error::internal("record without id"))?;
+    let id = record
+        .get("id")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| Error::internal("record without id"))?;
     let scope = match &field.kind {
         Kind::BelongsTo { .. } | Kind::HasOne { .. } => Link::of(conn, coll, id, field)?,
         _ => {
-            return Err(Error::new(Code::AssociationNotSupported, "one-to-many is not supported").with("path", field.name.clone()))
+            return Err(Error::new(
+                Code::AssociationNotSupported,
+                "one-to-many is not supported",
+            )
+            .with("path", field.name.clone()))
         }
     };
-    let opts = ReadOptions { appends: appends.to_vec(), ..ReadOptions::default() };
+    let opts = ReadOptions {
+        appends: appends.to_vec(),
+        ..ReadOptions::default()
+    };
     let mut w = Where::default();
     scope.restrict(&mut w);
     first(conn, schema, target, &w, &opts)
@@ -167,7 +212,13 @@ pub fn load_association(
 pub fn exists(app: &App, c: &Collection, id: i64) -> Result<bool> {
     // The table name comes from the registry, never from the request.
     let sql = format!("SELECT 1 FROM {} WHERE \"id\" = ?1", q(&c.name));
-    app.store.read(|conn| Ok(conn.prepare_cached(&sql)?.query_row(params![id], |_| Ok(())).optional()?.is_some()))
+    app.store.read(|conn| {
+        Ok(conn
+            .prepare_cached(&sql)?
+            .query_row(params![id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    })
 }
 
 // ---- shared by the HTTP handlers ----
@@ -178,9 +229,18 @@ pub enum Link {
     /// hasMany: target rows whose `column` is the source id.
     Fk { column: String, source: i64 },
     /// hasOne: the lowest-id target row whose `column` is the source id.
-    FirstFk { table: String, column: String, source: i64 },
+    FirstFk {
+        table: String,
+        column: String,
+        source: i64,
+    },
     /// belongsToMany: target rows linked through a table.
-    Through { table: String, fk: String, other: String, source: i64 },
+    Through {
+        table: String,
+        fk: String,
+        other: String,
+        source: i64,
+    },
     /// belongsTo: the row the source's FK names, or none.
     Id(Option<i64>),
 }
@@ -189,14 +249,39 @@ impl Link {
     /// The link from source record `source` of `coll` through `field`.
     pub fn of(conn: &Connection, coll: &Collection, source: i64, field: &Field) -> Result<Link> {
         Ok(match &field.kind {
-            Kind::HasMany { foreign_key, .. } => Link::Fk { column: foreign_key.clone(), source },
-            Kind::HasOne { target, foreign_key } => Link::FirstFk { table: target.clone(), column: foreign_key.clone(), source },
-            Kind::BelongsToMany { through, foreign_key, other_key, .. } => {
-                Link::Through { table: through.clone(), fk: foreign_key.clone(), other: other_key.clone(), source }
-            }
+            Kind::HasMany { foreign_key, .. } => Link::Fk {
+                column: foreign_key.clone(),
+                source,
+            },
+            Kind::HasOne {
+                target,
+                foreign_key,
+            } => Link::FirstFk {
+                table: target.clone(),
+                column: foreign_key.clone(),
+                source,
+            },
+            Kind::BelongsToMany {
+                through,
+                foreign_key,
+                other_key,
+                ..
+            } => Link::Through {
+                table: through.clone(),
+                fk: foreign_key.clone(),
+                other: other_key.clone(),
+                source,
+            },
             Kind::BelongsTo { foreign_key, .. } => {
-                let sql = format!("SELECT {} FROM {} WHERE \"id\" = ?", q(foreign_key), q(&coll.name));
-                let fk: Option<Option<i64>> = conn.prepare_cached(&sql)?.query_row([source], |r| r.get(0)).optional()?;
+                let sql = format!(
+                    "SELECT {} FROM {} WHERE \"id\" = ?",
+                    q(foreign_key),
+                    q(&coll.name)
+                );
+                let fk: Option<Option<i64>> = conn
+                    .prepare_cached(&sql)?
+                    .query_row([source], |r| r.get(0))
+                    .optional()?;
                 Link::Id(fk.flatten())
             }
             Kind::Scalar(_) => return Err(Error::internal("a column is not an association")),
@@ -206,13 +291,34 @@ impl Link {
     /// ANDs the link into a condition over the target (`t0`).
     pub fn restrict(&self, w: &mut Where) {
         match self {
-            Link::Fk { column, source } => w.and(format!("{ROOT}.{} = ?", q(column)), vec![SqlValue::Integer(*source)]),
-            Link::FirstFk { table, column, source } => w.and(
-                format!("{ROOT}.\"id\" = (SELECT MIN(\"id\") FROM {} WHERE {} = ?)", q(table), q(column)),
+            Link::Fk { column, source } => w.and(
+                format!("{ROOT}.{} = ?", q(column)),
                 vec![SqlValue::Integer(*source)],
             ),
-            Link::Through { table, fk, other, source } => w.and(
-                format!("{ROOT}.\"id\" IN (SELECT {} FROM {} WHERE {} = ?)", q(other), q(table), q(fk)),
+            Link::FirstFk {
+                table,
+                column,
+                source,
+            } => w.and(
+                format!(
+                    "{ROOT}.\"id\" = (SELECT MIN(\"id\") FROM {} WHERE {} = ?)",
+                    q(table),
+                    q(column)
+                ),
+                vec![SqlValue::Integer(*source)],
+            ),
+            Link::Through {
+                table,
+                fk,
+                other,
+                source,
+            } => w.and(
+                format!(
+                    "{ROOT}.\"id\" IN (SELECT {} FROM {} WHERE {} = ?)",
+                    q(other),
+                    q(table),
+                    q(fk)
+                ),
                 vec![SqlValue::Integer(*source)],
             ),
             Link::Id(Some(id)) => w.and(format!("{ROOT}.\"id\" = ?"), vec![SqlValue::Integer(*id)]),
@@ -233,23 +339,69 @@ pub fn by_ids(w: &mut Where, ids: &[i64]) {
 
 /// Reads rows matching `w` shaped by `opts` (appends, fields, except, sort, page; its `filter` and `own`
 /// are already in `w`); returns the records and the number of matching rows.
-pub fn select(conn: &Connection, schema: &Schema, coll: &Collection, w: &Where, opts: &ReadOptions) -> Result<(Vec<Value>, u64)> {
-    let view = View::new(schema, coll, &opts.appends, &opts.fields, &opts.except, opts.reach)?;
+pub fn select(
+    conn: &Connection,
+    schema: &Schema,
+    coll: &Collection,
+    w: &Where,
+    opts: &ReadOptions,
+) -> Result<(Vec<Value>, u64)> {
+    let view = View::new(
+        schema,
+        coll,
+        &opts.appends,
+        &opts.fields,
+        &opts.except,
+        opts.reach,
+    )?;
     let order = view::order_by(coll, &opts.sort)?;
     let (rows, count) = fetch(conn, coll, w, &order, opts.page, opts.known_count.is_none())?;
-    Ok((view.render(conn, schema, coll, rows)?, opts.known_count.unwrap_or(count)))
+    Ok((
+        view.render(conn, schema, coll, rows)?,
+        opts.known_count.unwrap_or(count),
+    ))
 }
 
 /// The first row matching `w` in `opts.sort` order, shaped by `opts` (no count is taken).
-pub fn first(conn: &Connection, schema: &Schema, coll: &Collection, w: &Where, opts: &ReadOptions) -> Result<Option<Value>> {
-    let view = View::new(schema, coll, &opts.appends, &opts.fields, &opts.except, opts.reach)?;
+pub fn first(
+    conn: &Connection,
+    schema: &Schema,
+    coll: &Collection,
+    w: &Where,
+    opts: &ReadOptions,
+) -> Result<Option<Value>> {
+    let view = View::new(
+        schema,
+        coll,
+        &opts.appends,
+        &opts.fields,
+        &opts.except,
+        opts.reach,
+    )?;
     let order = view::order_by(coll, &opts.sort)?;
-    let (rows, _) = fetch(conn, coll, w, &order, Some(Page { page: 1, page_size: 1 }), false)?;
+    let (rows, _) = fetch(
+        conn,
+        coll,
+        w,
+        &order,
+        Some(Page {
+            page: 1,
+            page_size: 1,
+        }),
+        false,
+    )?;
     Ok(view.render(conn, schema, coll, rows)?.into_iter().next())
 }
 
 /// The rows of one page and, if `want_count`, the total count (skipped when the page tells it).
-fn fetch(conn: &Connection, coll: &Collection, w: &Where, order: &str, page: Option<Page>, want_count: bool) -> Result<(Vec<Record>, u64)> {
+fn fetch(
+    conn: &Connection,
+    coll: &Collection,
+    w: &Where,
+    order: &str,
+    page: Option<Page>,
+    want_count: bool,
+) -> Result<(Vec<Record>, u64)> {
     let (limit, offset) = Page::limit_offset(page);
     let sql = format!(
         // `? + 0`: a bare bound LIMIT or OFFSET makes SQLite re-prepare the statement at every execution
@@ -263,26 +415,45 @@ fn fetch(conn: &Connection, coll: &Collection, w: &Where, order: &str, page: Opt
     let mut params = w.params().to_vec();
     params.push(SqlValue::Integer(limit));
     params.push(SqlValue::Integer(offset));
-    let records: Vec<Record> = rows::query(conn, coll, &sql, &params, 0)?.into_iter().map(|(_, r)| r).collect();
+    let records: Vec<Record> = rows::query(conn, coll, &sql, &params, 0)?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
     let count = match page {
         // A short first page holds every match; no need to count.
-        Some(p) if want_count && !(p.page == 1 && (records.len() as u64) < p.page_size) => count(conn, coll, w)?,
+        Some(p) if want_count && !(p.page == 1 && (records.len() as u64) < p.page_size) => {
+            count(conn, coll, w)?
+        }
         _ => records.len() as u64,
     };
     Ok((records, count))
 }
 
 fn count(conn: &Connection, coll: &Collection, w: &Where) -> Result<u64> {
-    let sql = format!("SELECT COUNT(*) FROM {} {ROOT}{} WHERE {}", q(&coll.name), w.joins(), w.cond());
-    let n: i64 = conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(w.params()), |r| r.get(0))?;
+    let sql = format!(
+        "SELECT COUNT(*) FROM {} {ROOT}{} WHERE {}",
+        q(&coll.name),
+        w.joins(),
+        w.cond()
+    );
+    let n: i64 = conn
+        .prepare_cached(&sql)?
+        .query_row(rusqlite::params_from_iter(w.params()), |r| r.get(0))?;
     Ok(n as u64)
 }
 
 /// Ids of the rows matching `w`, ascending.
 pub fn matching_ids(conn: &Connection, coll: &Collection, w: &Where) -> Result<Vec<i64>> {
-    let sql = format!("SELECT {ROOT}.\"id\" FROM {} {ROOT}{} WHERE {} ORDER BY {ROOT}.\"id\"", q(&coll.name), w.joins(), w.cond());
+    let sql = format!(
+        "SELECT {ROOT}.\"id\" FROM {} {ROOT}{} WHERE {} ORDER BY {ROOT}.\"id\"",
+        q(&coll.name),
+        w.joins(),
+        w.cond()
+    );
     let mut st = conn.prepare_cached(&sql)?;
-    let ids = st.query_map(rusqlite::params_from_iter(w.params()), |r| r.get::<_, i64>(0))?;
+    let ids = st.query_map(rusqlite::params_from_iter(w.params()), |r| {
+        r.get::<_, i64>(0)
+    })?;
     Ok(ids.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
@@ -339,14 +510,23 @@ pub fn update_where(
 pub fn destroy_where(conn: &Connection, coll: &Collection, w: &Where) -> Result<usize> {
     refuse_builtin(coll)?;
     let t = q(&coll.name);
-    let sql = format!("DELETE FROM {t} WHERE \"id\" IN (SELECT {ROOT}.\"id\" FROM {t} {ROOT}{} WHERE {})", w.joins(), w.cond());
-    conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(w.params())).map_err(super::sql::write_error)
+    let sql = format!(
+        "DELETE FROM {t} WHERE \"id\" IN (SELECT {ROOT}.\"id\" FROM {t} {ROOT}{} WHERE {})",
+        w.joins(),
+        w.cond()
+    );
+    conn.prepare_cached(&sql)?
+        .execute(rusqlite::params_from_iter(w.params()))
+        .map_err(super::sql::write_error)
 }
 
 /// The built-in users table is written only through the users API.
 fn refuse_builtin(coll: &Collection) -> Result<()> {
     if coll.builtin {
-        return Err(crate::error::invalid_value(format!("Collection \"{}\" is written through its own API", coll.name)));
+        return Err(crate::error::invalid_value(format!(
+            "Collection \"{}\" is written through its own API",
+            coll.name
+        )));
     }
     Ok(())
 }
@@ -361,7 +541,8 @@ mod tests {
     /// categories, posts {title, indicator, category, comments, detail}, comments, details; users 1 and 2.
     fn store() -> (Connection, Schema) {
         let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(include_str!("../../schema.sql")).unwrap();
+        conn.execute_batch(include_str!("../../schema.sql"))
+            .unwrap();
         conn.execute_batch(
             "PRAGMA foreign_keys=ON;
              INSERT INTO users (username, password, createdAt, updatedAt) VALUES ('a','x','t','t'), ('b','x','t','t');",
@@ -399,7 +580,10 @@ mod tests {
             create(&c, &s, &cats, &values(json!({"title": t})), None).unwrap();
         }
         let wanted: Vec<i64> = (1..=40_000).rev().collect();
-        assert_eq!(ids(&get_many(&c, &s, &cats, &wanted, &[], None).unwrap()), vec![1, 2]);
+        assert_eq!(
+            ids(&get_many(&c, &s, &cats, &wanted, &[], None).unwrap()),
+            vec![1, 2]
+        );
     }
 
     #[test]
@@ -408,36 +592,123 @@ mod tests {
         let posts = s.get("posts").unwrap().clone();
         let cats = s.get("categories").unwrap().clone();
         create(&c, &s, &cats, &values(json!({"title":"News"})), Some(1)).unwrap();
-        let p1 = create(&c, &s, &posts, &values(json!({"title":"a","indicator":"5","category":1})), Some(1)).unwrap();
-        assert_eq!((p1["id"].as_i64(), p1["indicator"].as_i64(), p1["createdById"].as_i64()), (Some(1), Some(5), Some(1)));
-        create(&c, &s, &posts, &values(json!({"title":"b","indicator":7})), Some(2)).unwrap();
-        create(&c, &s, &posts, &values(json!({"title":"c","indicator":7})), None).unwrap();
+        let p1 = create(
+            &c,
+            &s,
+            &posts,
+            &values(json!({"title":"a","indicator":"5","category":1})),
+            Some(1),
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                p1["id"].as_i64(),
+                p1["indicator"].as_i64(),
+                p1["createdById"].as_i64()
+            ),
+            (Some(1), Some(5), Some(1))
+        );
+        create(
+            &c,
+            &s,
+            &posts,
+            &values(json!({"title":"b","indicator":7})),
+            Some(2),
+        )
+        .unwrap();
+        create(
+            &c,
+            &s,
+            &posts,
+            &values(json!({"title":"c","indicator":7})),
+            None,
+        )
+        .unwrap();
         let e = create(&c, &s, &posts, &values(json!({"nope":1})), None).unwrap_err();
         assert_eq!(e.code, Code::UnknownField);
 
         // Reads: get, get_many (pk order, dupes once, missing absent), list with template-rendered strings.
-        let got = get(&c, &s, &posts, 1, &["category".into()], None).unwrap().unwrap();
+        let got = get(&c, &s, &posts, 1, &["category".into()], None)
+            .unwrap()
+            .unwrap();
         assert_eq!(got["category"]["title"], "News");
         assert_eq!(get(&c, &s, &posts, 1, &[], Some(2)).unwrap(), None);
-        assert_eq!(ids(&get_many(&c, &s, &posts, &[3, 1, 3, 99], &[], None).unwrap()), vec![1, 3]);
-        let opts = ReadOptions { filter: Some(json!({"indicator":"7"})), sort: vec!["-id".into()], ..ReadOptions::default() };
+        assert_eq!(
+            ids(&get_many(&c, &s, &posts, &[3, 1, 3, 99], &[], None).unwrap()),
+            vec![1, 3]
+        );
+        let opts = ReadOptions {
+            filter: Some(json!({"indicator":"7"})),
+            sort: vec!["-id".into()],
+            ..ReadOptions::default()
+        };
         let (items, count) = list(&c, &s, &posts, &opts).unwrap();
         assert_eq!((ids(&items), count), (vec![3, 2], 2));
-        let paged = ReadOptions { page: Some(Page { page: 2, page_size: 1 }), ..opts.clone() };
+        let paged = ReadOptions {
+            page: Some(Page {
+                page: 2,
+                page_size: 1,
+            }),
+            ..opts.clone()
+        };
         let (items, count) = list(&c, &s, &posts, &paged).unwrap();
         assert_eq!((ids(&items), count), (vec![2], 2));
-        let own = ReadOptions { own: Some(2), ..ReadOptions::default() };
+        let own = ReadOptions {
+            own: Some(2),
+            ..ReadOptions::default()
+        };
         assert_eq!(ids(&list(&c, &s, &posts, &own).unwrap().0), vec![2]);
-        let shaped = ReadOptions { fields: vec!["title".into()], ..ReadOptions::default() };
-        assert_eq!(list(&c, &s, &posts, &shaped).unwrap().0[0], json!({"title":"a"}));
+        let shaped = ReadOptions {
+            fields: vec!["title".into()],
+            ..ReadOptions::default()
+        };
+        assert_eq!(
+            list(&c, &s, &posts, &shaped).unwrap().0[0],
+            json!({"title":"a"})
+        );
 
         // Writes: update with `{}` touches all rows (within own), destroy with `{}` deletes nothing.
-        assert_eq!(update(&c, &s, &posts, &json!({}), &values(json!({"indicator":1})), Some(2), Some(2)).unwrap(), vec![2]);
-        assert_eq!(update(&c, &s, &posts, &json!({}), &values(json!({"indicator":2})), None, None).unwrap(), vec![1, 2, 3]);
+        assert_eq!(
+            update(
+                &c,
+                &s,
+                &posts,
+                &json!({}),
+                &values(json!({"indicator":1})),
+                Some(2),
+                Some(2)
+            )
+            .unwrap(),
+            vec![2]
+        );
+        assert_eq!(
+            update(
+                &c,
+                &s,
+                &posts,
+                &json!({}),
+                &values(json!({"indicator":2})),
+                None,
+                None
+            )
+            .unwrap(),
+            vec![1, 2, 3]
+        );
         assert_eq!(destroy(&c, &s, &posts, &json!({}), None).unwrap(), 0);
-        assert_eq!(destroy(&c, &s, &posts, &json!({"title":"c"}), Some(1)).unwrap(), 0);
-        assert_eq!(destroy(&c, &s, &posts, &json!({"title":"c"}), None).unwrap(), 1);
-        assert_eq!(get_many(&c, &s, &posts, &[1, 2, 3], &[], None).unwrap().len(), 2);
+        assert_eq!(
+            destroy(&c, &s, &posts, &json!({"title":"c"}), Some(1)).unwrap(),
+            0
+        );
+        assert_eq!(
+            destroy(&c, &s, &posts, &json!({"title":"c"}), None).unwrap(),
+            1
+        );
+        assert_eq!(
+            get_many(&c, &s, &posts, &[1, 2, 3], &[], None)
+                .unwrap()
+                .len(),
+            2
+        );
     }
 
     #[test]
@@ -445,22 +716,63 @@ mod tests {
         let (c, s) = store();
         let posts = s.get("posts").unwrap().clone();
         let details = s.get("details").unwrap().clone();
-        create(&c, &s, s.get("categories").unwrap(), &values(json!({"title":"News"})), None).unwrap();
+        create(
+            &c,
+            &s,
+            s.get("categories").unwrap(),
+            &values(json!({"title":"News"})),
+            None,
+        )
+        .unwrap();
         create(&c, &s, &details, &values(json!({"summary":"d"})), None).unwrap();
-        let p = create(&c, &s, &posts, &values(json!({"title":"a","category":1,"detail":1})), None).unwrap();
+        let p = create(
+            &c,
+            &s,
+            &posts,
+            &values(json!({"title":"a","category":1,"detail":1})),
+            None,
+        )
+        .unwrap();
         let field = |n: &str| posts.field(n).unwrap().clone();
-        let cat = load_association(&c, &s, &posts, &p, &field("category"), &["posts".into()]).unwrap_err();
-        assert_eq!(cat.code, Code::UnknownField, "categories has no posts association");
-        let cat = load_association(&c, &s, &posts, &p, &field("category"), &[]).unwrap().unwrap();
+        let cat = load_association(&c, &s, &posts, &p, &field("category"), &["posts".into()])
+            .unwrap_err();
+        assert_eq!(
+            cat.code,
+            Code::UnknownField,
+            "categories has no posts association"
+        );
+        let cat = load_association(&c, &s, &posts, &p, &field("category"), &[])
+            .unwrap()
+            .unwrap();
         assert_eq!(cat["title"], "News");
-        let d = load_association(&c, &s, &posts, &p, &field("detail"), &[]).unwrap().unwrap();
+        let d = load_association(&c, &s, &posts, &p, &field("detail"), &[])
+            .unwrap()
+            .unwrap();
         assert_eq!(d["summary"], "d");
         let e = load_association(&c, &s, &posts, &p, &field("comments"), &[]).unwrap_err();
         assert_eq!(e.code, Code::AssociationNotSupported);
         let bare = create(&c, &s, &posts, &values(json!({"title":"b"})), None).unwrap();
-        assert_eq!(load_association(&c, &s, &posts, &bare, &field("category"), &[]).unwrap(), None);
-        assert!(check_appends(&s, &posts, &["category".into(), "comments".into(), "createdBy".into()]).is_ok());
-        assert_eq!(check_appends(&s, &posts, &["title".into()]).unwrap_err().code, Code::NotAnAssociation);
-        assert_eq!(check_appends(&s, &posts, &["nope".into()]).unwrap_err().code, Code::UnknownField);
+        assert_eq!(
+            load_association(&c, &s, &posts, &bare, &field("category"), &[]).unwrap(),
+            None
+        );
+        assert!(check_appends(
+            &s,
+            &posts,
+            &["category".into(), "comments".into(), "createdBy".into()]
+        )
+        .is_ok());
+        assert_eq!(
+            check_appends(&s, &posts, &["title".into()])
+                .unwrap_err()
+                .code,
+            Code::NotAnAssociation
+        );
+        assert_eq!(
+            check_appends(&s, &posts, &["nope".into()])
+                .unwrap_err()
+                .code,
+            Code::UnknownField
+        );
     }
 }

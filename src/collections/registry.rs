@@ -72,10 +72,24 @@ impl ScalarType {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
     Scalar(ScalarType),
-    BelongsTo { target: String, foreign_key: String },
-    HasOne { target: String, foreign_key: String },
-    HasMany { target: String, foreign_key: String },
-    BelongsToMany { target: String, through: String, foreign_key: String, other_key: String },
+    BelongsTo {
+        target: String,
+        foreign_key: String,
+    },
+    HasOne {
+        target: String,
+        foreign_key: String,
+    },
+    HasMany {
+        target: String,
+        foreign_key: String,
+    },
+    BelongsToMany {
+        target: String,
+        through: String,
+        foreign_key: String,
+        other_key: String,
+    },
 }
 
 impl Kind {
@@ -162,17 +176,32 @@ impl Field {
                     m.insert("target".into(), json!(t));
                 }
             }
-            Kind::BelongsTo { target, foreign_key } => {
+            Kind::BelongsTo {
+                target,
+                foreign_key,
+            } => {
                 m.insert("target".into(), json!(target));
                 m.insert("foreignKey".into(), json!(foreign_key));
                 m.insert("targetKey".into(), json!("id"));
             }
-            Kind::HasOne { target, foreign_key } | Kind::HasMany { target, foreign_key } => {
+            Kind::HasOne {
+                target,
+                foreign_key,
+            }
+            | Kind::HasMany {
+                target,
+                foreign_key,
+            } => {
                 m.insert("target".into(), json!(target));
                 m.insert("foreignKey".into(), json!(foreign_key));
                 m.insert("sourceKey".into(), json!("id"));
             }
-            Kind::BelongsToMany { target, through, foreign_key, other_key } => {
+            Kind::BelongsToMany {
+                target,
+                through,
+                foreign_key,
+                other_key,
+            } => {
                 m.insert("target".into(), json!(target));
                 m.insert("through".into(), json!(through));
                 m.insert("foreignKey".into(), json!(foreign_key));
@@ -198,9 +227,18 @@ impl Field {
     fn from_stored(name: String, type_name: &str, options: &Value) -> Option<Field> {
         let s = |k: &str| options.get(k).and_then(Value::as_str).map(str::to_string);
         let kind = match type_name {
-            "belongsTo" => Kind::BelongsTo { target: s("target")?, foreign_key: s("foreignKey")? },
-            "hasOne" => Kind::HasOne { target: s("target")?, foreign_key: s("foreignKey")? },
-            "hasMany" => Kind::HasMany { target: s("target")?, foreign_key: s("foreignKey")? },
+            "belongsTo" => Kind::BelongsTo {
+                target: s("target")?,
+                foreign_key: s("foreignKey")?,
+            },
+            "hasOne" => Kind::HasOne {
+                target: s("target")?,
+                foreign_key: s("foreignKey")?,
+            },
+            "hasMany" => Kind::HasMany {
+                target: s("target")?,
+                foreign_key: s("foreignKey")?,
+            },
             "belongsToMany" => Kind::BelongsToMany {
                 target: s("target")?,
                 through: s("through")?,
@@ -209,12 +247,24 @@ impl Field {
             },
             t => Kind::Scalar(ScalarType::parse(t)?),
         };
-        let is_fk = options.get("isForeignKey").and_then(Value::as_bool).unwrap_or(false);
+        let is_fk = options
+            .get("isForeignKey")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         Some(Field {
             title: s("title"),
-            allow_null: options.get("allowNull").and_then(Value::as_bool).unwrap_or(true),
-            unique: options.get("unique").and_then(Value::as_bool).unwrap_or(false),
-            index: options.get("index").and_then(Value::as_bool).unwrap_or(false),
+            allow_null: options
+                .get("allowNull")
+                .and_then(Value::as_bool)
+                .unwrap_or(true),
+            unique: options
+                .get("unique")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            index: options
+                .get("index")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
             default_value: options.get("defaultValue").cloned().unwrap_or(Value::Null),
             system: false,
             fk_target: if is_fk { s("target") } else { None },
@@ -245,10 +295,32 @@ pub fn system_fields() -> Vec<Field> {
         system_field("id", Kind::Scalar(ScalarType::BigInt), None),
         system_field("createdAt", Kind::Scalar(ScalarType::Datetime), None),
         system_field("updatedAt", Kind::Scalar(ScalarType::Datetime), None),
-        system_field("createdById", Kind::Scalar(ScalarType::BigInt), Some("users")),
-        system_field("updatedById", Kind::Scalar(ScalarType::BigInt), Some("users")),
-        system_field("createdBy", Kind::BelongsTo { target: users.clone(), foreign_key: "createdById".into() }, None),
-        system_field("updatedBy", Kind::BelongsTo { target: users, foreign_key: "updatedById".into() }, None),
+        system_field(
+            "createdById",
+            Kind::Scalar(ScalarType::BigInt),
+            Some("users"),
+        ),
+        system_field(
+            "updatedById",
+            Kind::Scalar(ScalarType::BigInt),
+            Some("users"),
+        ),
+        system_field(
+            "createdBy",
+            Kind::BelongsTo {
+                target: users.clone(),
+                foreign_key: "createdById".into(),
+            },
+            None,
+        ),
+        system_field(
+            "updatedBy",
+            Kind::BelongsTo {
+                target: users,
+                foreign_key: "updatedById".into(),
+            },
+            None,
+        ),
     ]
 }
 
@@ -267,10 +339,11 @@ pub struct Collection {
 impl Collection {
     /// A field by name (exact match first, then case-insensitive, as the names are unique that way).
     pub fn field(&self, name: &str) -> Option<&Field> {
-        self.fields
-            .iter()
-            .find(|f| f.name == name)
-            .or_else(|| self.fields.iter().find(|f| f.name.eq_ignore_ascii_case(name)))
+        self.fields.iter().find(|f| f.name == name).or_else(|| {
+            self.fields
+                .iter()
+                .find(|f| f.name.eq_ignore_ascii_case(name))
+        })
     }
 
     pub fn columns(&self) -> impl Iterator<Item = &Field> {
@@ -311,8 +384,15 @@ fn users_collection() -> Collection {
 /// System tables read through the records layer (filter, sort, pagination, appends, fields, except) by
 /// the workflow APIs: their columns, then their associations, named as NocoBase's plugin-workflow names
 /// them. Every identifier here is a table or view of schema.sql / [`crate::store`]'s statistics views.
-fn system_table(name: &str, columns: &[(&str, ScalarType)], links: Vec<(&str, Kind)>) -> Collection {
-    let mut fields: Vec<Field> = columns.iter().map(|(n, t)| system_field(n, Kind::Scalar(*t), None)).collect();
+fn system_table(
+    name: &str,
+    columns: &[(&str, ScalarType)],
+    links: Vec<(&str, Kind)>,
+) -> Collection {
+    let mut fields: Vec<Field> = columns
+        .iter()
+        .map(|(n, t)| system_field(n, Kind::Scalar(*t), None))
+        .collect();
     fields.extend(links.into_iter().map(|(n, k)| system_field(n, k, None)));
     Collection {
         name: name.into(),
@@ -325,16 +405,25 @@ fn system_table(name: &str, columns: &[(&str, ScalarType)], links: Vec<(&str, Ki
 }
 
 fn belongs_to(target: &str, foreign_key: &str) -> Kind {
-    Kind::BelongsTo { target: target.into(), foreign_key: foreign_key.into() }
+    Kind::BelongsTo {
+        target: target.into(),
+        foreign_key: foreign_key.into(),
+    }
 }
 
 fn has_many(target: &str, foreign_key: &str) -> Kind {
-    Kind::HasMany { target: target.into(), foreign_key: foreign_key.into() }
+    Kind::HasMany {
+        target: target.into(),
+        foreign_key: foreign_key.into(),
+    }
 }
 
 /// The statistics views (`stats` per key, `versionStats` per version) are keyed by the version's id.
 fn has_one_by_id(target: &str) -> Kind {
-    Kind::HasOne { target: target.into(), foreign_key: "id".into() }
+    Kind::HasOne {
+        target: target.into(),
+        foreign_key: "id".into(),
+    }
 }
 
 /// The view of executed counts per workflow key, one row per version (`workflows.stats`).
@@ -347,9 +436,20 @@ fn workflows_collection() -> Collection {
     system_table(
         "workflows",
         &[
-            ("id", BigInt), ("key", String), ("title", String), ("description", Text), ("type", String),
-            ("config", Json), ("enabled", Boolean), ("sync", Boolean), ("current", Boolean), ("options", Json),
-            ("executed", Integer), ("createdAt", Datetime), ("updatedAt", Datetime), ("createdById", BigInt),
+            ("id", BigInt),
+            ("key", String),
+            ("title", String),
+            ("description", Text),
+            ("type", String),
+            ("config", Json),
+            ("enabled", Boolean),
+            ("sync", Boolean),
+            ("current", Boolean),
+            ("options", Json),
+            ("executed", Integer),
+            ("createdAt", Datetime),
+            ("updatedAt", Datetime),
+            ("createdById", BigInt),
             ("updatedById", BigInt),
         ],
         vec![
@@ -368,8 +468,16 @@ fn nodes_collection() -> Collection {
     system_table(
         "flow_nodes",
         &[
-            ("id", BigInt), ("key", String), ("workflowId", BigInt), ("upstreamId", BigInt), ("downstreamId", BigInt),
-            ("branchIndex", Integer), ("type", String), ("title", String), ("config", Json), ("createdAt", Datetime),
+            ("id", BigInt),
+            ("key", String),
+            ("workflowId", BigInt),
+            ("upstreamId", BigInt),
+            ("downstreamId", BigInt),
+            ("branchIndex", Integer),
+            ("type", String),
+            ("title", String),
+            ("config", Json),
+            ("createdAt", Datetime),
             ("updatedAt", Datetime),
         ],
         vec![
@@ -385,11 +493,22 @@ fn executions_collection() -> Collection {
     system_table(
         "executions",
         &[
-            ("id", BigInt), ("key", String), ("workflowId", BigInt), ("context", Json), ("status", Integer),
-            ("output", Json), ("reason", String), ("manually", Boolean), ("startedAt", Datetime),
-            ("createdAt", Datetime), ("updatedAt", Datetime),
+            ("id", BigInt),
+            ("key", String),
+            ("workflowId", BigInt),
+            ("context", Json),
+            ("status", Integer),
+            ("output", Json),
+            ("reason", String),
+            ("manually", Boolean),
+            ("startedAt", Datetime),
+            ("createdAt", Datetime),
+            ("updatedAt", Datetime),
         ],
-        vec![("workflow", belongs_to("workflows", "workflowId")), ("jobs", has_many("jobs", "executionId"))],
+        vec![
+            ("workflow", belongs_to("workflows", "workflowId")),
+            ("jobs", has_many("jobs", "executionId")),
+        ],
     )
 }
 
@@ -398,17 +517,37 @@ fn jobs_collection() -> Collection {
     system_table(
         "jobs",
         &[
-            ("id", BigInt), ("executionId", BigInt), ("nodeId", BigInt), ("nodeKey", String), ("upstreamId", BigInt),
-            ("status", Integer), ("result", Json), ("meta", Json), ("createdAt", Datetime), ("updatedAt", Datetime),
+            ("id", BigInt),
+            ("executionId", BigInt),
+            ("nodeId", BigInt),
+            ("nodeKey", String),
+            ("upstreamId", BigInt),
+            ("status", Integer),
+            ("result", Json),
+            ("meta", Json),
+            ("createdAt", Datetime),
+            ("updatedAt", Datetime),
         ],
-        vec![("execution", belongs_to("executions", "executionId")), ("node", belongs_to("flow_nodes", "nodeId"))],
+        vec![
+            ("execution", belongs_to("executions", "executionId")),
+            ("node", belongs_to("flow_nodes", "nodeId")),
+        ],
     )
 }
 
 /// `stats`: NocoBase's `workflowStats` row of the version's key (`key`, `executed`), without an `id`.
 fn workflow_stats_collection() -> Collection {
     use ScalarType::*;
-    system_table(WORKFLOW_STATS, &[("createdAt", Datetime), ("updatedAt", Datetime), ("key", String), ("executed", Integer)], vec![])
+    system_table(
+        WORKFLOW_STATS,
+        &[
+            ("createdAt", Datetime),
+            ("updatedAt", Datetime),
+            ("key", String),
+            ("executed", Integer),
+        ],
+        vec![],
+    )
 }
 
 /// `versionStats`: NocoBase's `workflowVersionStats` row (`id` is the version's id, `executed`).
@@ -416,7 +555,12 @@ fn workflow_version_stats_collection() -> Collection {
     use ScalarType::*;
     system_table(
         WORKFLOW_VERSION_STATS,
-        &[("createdAt", Datetime), ("updatedAt", Datetime), ("id", BigInt), ("executed", Integer)],
+        &[
+            ("createdAt", Datetime),
+            ("updatedAt", Datetime),
+            ("id", BigInt),
+            ("executed", Integer),
+        ],
         vec![],
     )
 }
@@ -426,7 +570,13 @@ fn workflow_version_stats_collection() -> Collection {
 pub fn absent_column(collection: &str, name: &str) -> bool {
     let names: &[&str] = match collection {
         "workflows" => &["triggerTitle", "invalid", "allExecuted"],
-        "executions" => &["stack", "eventKey", "dispatched", "parentExecutionId", "expiresAt"],
+        "executions" => &[
+            "stack",
+            "eventKey",
+            "dispatched",
+            "parentExecutionId",
+            "expiresAt",
+        ],
         "jobs" => &["startedAt", "log"],
         _ => &[],
     };
@@ -450,7 +600,8 @@ impl Schema {
     /// Puts `coll` in this snapshot in place of its stored state: a schema change that adds many fields
     /// plans each against the fields added before it without re-reading the registry each time.
     pub fn put(&mut self, coll: Collection) {
-        self.collections.insert(coll.name.to_ascii_lowercase(), Arc::new(coll));
+        self.collections
+            .insert(coll.name.to_ascii_lowercase(), Arc::new(coll));
     }
 
     pub fn is_through(&self, name: &str) -> bool {
@@ -459,7 +610,12 @@ impl Schema {
 
     /// User collections sorted by creation time, then name.
     pub fn user_collections(&self) -> Vec<Arc<Collection>> {
-        let mut v: Vec<_> = self.collections.values().filter(|c| !c.builtin).cloned().collect();
+        let mut v: Vec<_> = self
+            .collections
+            .values()
+            .filter(|c| !c.builtin)
+            .cloned()
+            .collect();
         v.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.name.cmp(&b.name)));
         v
     }
@@ -483,9 +639,15 @@ impl Schema {
             collections.insert(c.name.to_ascii_lowercase(), c);
         }
         let mut throughs = HashSet::new();
-        let mut st = c.prepare("SELECT collectionName, name, type, options FROM fields ORDER BY id")?;
+        let mut st =
+            c.prepare("SELECT collectionName, name, type, options FROM fields ORDER BY id")?;
         let rows = st.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
         })?;
         for row in rows {
             let (coll, name, type_name, options) = row?;
@@ -501,8 +663,10 @@ impl Schema {
                 c.fields.push(field);
             }
         }
-        let mut map: HashMap<String, Arc<Collection>> =
-            collections.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
+        let mut map: HashMap<String, Arc<Collection>> = collections
+            .into_iter()
+            .map(|(k, v)| (k, Arc::new(v)))
+            .collect();
         map.insert("users".into(), Arc::new(users_collection()));
         map.insert("workflows".into(), Arc::new(workflows_collection()));
         for c in [
@@ -514,7 +678,11 @@ impl Schema {
         ] {
             map.insert(c.name.to_ascii_lowercase(), Arc::new(c));
         }
-        Ok(Schema { version, collections: map, throughs })
+        Ok(Schema {
+            version,
+            collections: map,
+            throughs,
+        })
     }
 }
 
@@ -547,7 +715,10 @@ impl Registry {
     }
 
     pub fn snapshot(&self) -> Arc<Schema> {
-        self.current.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Any collection, the built-in `users` included.

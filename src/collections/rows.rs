@@ -22,7 +22,11 @@ pub fn output_columns(coll: &Collection) -> Vec<&Field> {
 
 /// `t0."id", t0."title", …` in output order.
 pub fn select_list(coll: &Collection, alias: &str) -> String {
-    output_columns(coll).iter().map(|f| format!("{alias}.{}", q(&f.name))).collect::<Vec<_>>().join(", ")
+    output_columns(coll)
+        .iter()
+        .map(|f| format!("{alias}.{}", q(&f.name)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The record in columns `at..` of `row`; `cols` is [`output_columns`] (computed once per query).
@@ -36,11 +40,21 @@ fn record(cols: &[&Field], row: &Row, at: usize) -> rusqlite::Result<Record> {
 }
 
 /// Runs `sql` (selecting `lead` key columns, then [`select_list`]) and returns (first key, record).
-pub fn query(conn: &Connection, coll: &Collection, sql: &str, params: &[SqlValue], lead: usize) -> Result<Vec<(i64, Record)>> {
+pub fn query(
+    conn: &Connection,
+    coll: &Collection,
+    sql: &str,
+    params: &[SqlValue],
+    lead: usize,
+) -> Result<Vec<(i64, Record)>> {
     let cols = output_columns(coll);
     let mut st = conn.prepare_cached(sql)?;
     let rows = st.query_map(rusqlite::params_from_iter(params.iter()), |r| {
-        let key = if lead > 0 { r.get::<_, Option<i64>>(0)?.unwrap_or(0) } else { 0 };
+        let key = if lead > 0 {
+            r.get::<_, Option<i64>>(0)?.unwrap_or(0)
+        } else {
+            0
+        };
         Ok((key, record(&cols, r, lead)?))
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -62,15 +76,24 @@ pub fn load_by(
     }
     let (from, key) = match via {
         None => (format!("{} t0", q(&coll.name)), format!("t0.{}", q(column))),
-        Some((through, other)) => {
-            (format!("{} j JOIN {} t0 ON t0.\"id\" = j.{}", q(through), q(&coll.name), q(other)), format!("j.{}", q(column)))
-        }
+        Some((through, other)) => (
+            format!(
+                "{} j JOIN {} t0 ON t0.\"id\" = j.{}",
+                q(through),
+                q(&coll.name),
+                q(other)
+            ),
+            format!("j.{}", q(column)),
+        ),
     };
     let mine = match own {
         Some(_) => format!(" AND t0.{} = ?", q(super::filter::owner_column(coll))),
         None => String::new(),
     };
-    let sql = format!("SELECT {key}, {cols} FROM {from} WHERE {key} {IN_IDS}{mine} ORDER BY t0.\"id\"", cols = select_list(coll, "t0"));
+    let sql = format!(
+        "SELECT {key}, {cols} FROM {from} WHERE {key} {IN_IDS}{mine} ORDER BY t0.\"id\"",
+        cols = select_list(coll, "t0")
+    );
     let mut params = vec![id_list(keys)];
     params.extend(own.map(SqlValue::Integer));
     query(conn, coll, &sql, &params, 1)

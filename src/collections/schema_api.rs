@@ -6,19 +6,28 @@ use serde_json::{json, Map, Value};
 use super::ddl;
 use super::registry::Collection;
 use super::schema_ops;
-use crate::error::{bad, invalid_value, Code, Result};
 use crate::action::Ctx;
+use crate::error::{bad, invalid_value, Code, Result};
 use crate::reply::Reply;
 
 fn name_tk(ctx: &Ctx) -> Result<String> {
-    ctx.input.name_tk().ok_or_else(|| bad(Code::MissingParameter, "filterByTk is required"))
+    ctx.input
+        .name_tk()
+        .ok_or_else(|| bad(Code::MissingParameter, "filterByTk is required"))
 }
 
 // `collections:list|get|create|update|destroy` (key: `name`). A collection always includes its fields.
 
 pub fn list_collections(ctx: &Ctx) -> Result<Reply> {
     let page = ctx.input.page()?;
-    let items = ctx.app.registry.snapshot().user_collections().iter().map(|c| c.to_json()).collect();
+    let items = ctx
+        .app
+        .registry
+        .snapshot()
+        .user_collections()
+        .iter()
+        .map(|c| c.to_json())
+        .collect();
     Ok(Reply::paged(items, page))
 }
 
@@ -56,7 +65,9 @@ pub fn create_collection(ctx: &Ctx) -> Result<Reply> {
 pub fn update_collection(ctx: &Ctx) -> Result<Reply> {
     let name = name_tk(ctx)?;
     let values = ctx.input.values_or_empty()?;
-    let updated = ddl::change(ctx.app, |ch| schema_ops::update_collection(ch, &name, &values))?;
+    let updated = ddl::change(ctx.app, |ch| {
+        schema_ops::update_collection(ch, &name, &values)
+    })?;
     Ok(Reply::data(Value::Array(updated.into_iter().collect())))
 }
 
@@ -69,20 +80,32 @@ pub fn destroy_collection(ctx: &Ctx) -> Result<Reply> {
 // `collections/<name>/fields:list|get|create|update|destroy` (key: the field's `name`).
 
 fn current(ctx: &Ctx, coll: &Collection) -> Result<std::sync::Arc<Collection>> {
-    ctx.app.registry.user_collection(&coll.name).ok_or_else(|| schema_ops::missing_collection(&coll.name))
+    ctx.app
+        .registry
+        .user_collection(&coll.name)
+        .ok_or_else(|| schema_ops::missing_collection(&coll.name))
 }
 
 pub fn list_fields(ctx: &Ctx, coll: &Collection) -> Result<Reply> {
     let page = ctx.input.page()?;
     let current = current(ctx, coll)?;
-    let items = current.fields.iter().map(|f| f.to_json(&current.name)).collect();
+    let items = current
+        .fields
+        .iter()
+        .map(|f| f.to_json(&current.name))
+        .collect();
     Ok(Reply::paged(items, page))
 }
 
 pub fn get_field(ctx: &Ctx, coll: &Collection) -> Result<Reply> {
     let field = name_tk(ctx)?;
     let current = current(ctx, coll)?;
-    Ok(Reply::data(current.field(&field).map(|f| f.to_json(&current.name)).unwrap_or(Value::Null)))
+    Ok(Reply::data(
+        current
+            .field(&field)
+            .map(|f| f.to_json(&current.name))
+            .unwrap_or(Value::Null),
+    ))
 }
 
 pub fn create_collection_field(ctx: &Ctx, coll: &Collection) -> Result<Reply> {
@@ -92,13 +115,17 @@ pub fn create_collection_field(ctx: &Ctx, coll: &Collection) -> Result<Reply> {
 pub fn update_field(ctx: &Ctx, coll: &Collection) -> Result<Reply> {
     let field = name_tk(ctx)?;
     let values = ctx.input.values_or_empty()?;
-    let updated = ddl::change(ctx.app, |ch| schema_ops::update_field(ch, &coll.name, &field, &values))?;
+    let updated = ddl::change(ctx.app, |ch| {
+        schema_ops::update_field(ch, &coll.name, &field, &values)
+    })?;
     Ok(Reply::data(Value::Array(updated.into_iter().collect())))
 }
 
 pub fn destroy_field(ctx: &Ctx, coll: &Collection) -> Result<Reply> {
     let field = name_tk(ctx)?;
-    let n = ddl::change(ctx.app, |ch| schema_ops::destroy_field(ch, &coll.name, &field))?;
+    let n = ddl::change(ctx.app, |ch| {
+        schema_ops::destroy_field(ch, &coll.name, &field)
+    })?;
     Ok(Reply::data(json!(n)))
 }
 

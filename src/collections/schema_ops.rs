@@ -7,8 +7,8 @@ use super::ddl::{self, Change};
 use super::define::{self, Plan};
 use super::names;
 use super::registry::{Collection, Field, Kind};
-use crate::error::{bad, invalid_value, Code, Error, Result};
 use crate::action::wrong_type;
+use crate::error::{bad, invalid_value, Code, Error, Result};
 
 /// The most fields a collection may have, system fields (`id`, `createdAt`, …) not counted. NocoBase
 /// collections rarely pass ~100; SQLite's own limit is 2,000 columns, and each added field costs the
@@ -16,7 +16,9 @@ use crate::action::wrong_type;
 pub const MAX_FIELDS: usize = 500;
 
 fn too_many_fields(coll: &str, n: usize) -> Error {
-    invalid_value(format!("Collection \"{coll}\" would have {n} fields; a collection has at most {MAX_FIELDS} fields"))
+    invalid_value(format!(
+        "Collection \"{coll}\" would have {n} fields; a collection has at most {MAX_FIELDS} fields"
+    ))
 }
 
 fn user_field_count(coll: &Collection) -> usize {
@@ -24,11 +26,17 @@ fn user_field_count(coll: &Collection) -> usize {
 }
 
 fn exists_error(name: &str) -> Error {
-    bad(Code::CollectionExists, format!("Collection named {name} already exists"))
+    bad(
+        Code::CollectionExists,
+        format!("Collection named {name} already exists"),
+    )
 }
 
 fn not_updatable(key: &str) -> Error {
-    bad(Code::FieldNotUpdatable, format!("Field \"{key}\" can not be updated"))
+    bad(
+        Code::FieldNotUpdatable,
+        format!("Field \"{key}\" can not be updated"),
+    )
 }
 
 fn insert_field_row(ch: &Change, coll: &str, f: &Field, now: &str) -> Result<()> {
@@ -40,7 +48,10 @@ fn insert_field_row(ch: &Change, coll: &str, f: &Field, now: &str) -> Result<()>
 }
 
 fn delete_field_row(ch: &Change, coll: &str, name: &str) -> Result<()> {
-    ch.conn.execute("DELETE FROM fields WHERE collectionName = ?1 AND name = ?2", [coll, name])?;
+    ch.conn.execute(
+        "DELETE FROM fields WHERE collectionName = ?1 AND name = ?2",
+        [coll, name],
+    )?;
     Ok(())
 }
 
@@ -66,7 +77,11 @@ pub fn create_collection(ch: &mut Change, values: &Map<String, Value>) -> Result
     let defs: &[Value] = match values.get("fields") {
         None | Some(Value::Null) => &[],
         Some(Value::Array(items)) => items,
-        Some(_) => return Err(invalid_value("Field \"fields\" expects an array of field definitions")),
+        Some(_) => {
+            return Err(invalid_value(
+                "Field \"fields\" expects an array of field definitions",
+            ))
+        }
     };
     if defs.len() > MAX_FIELDS {
         return Err(too_many_fields(&name, defs.len()));
@@ -97,18 +112,32 @@ pub fn create_collection(ch: &mut Change, values: &Map<String, Value>) -> Result
 }
 
 fn current_collection(ch: &Change, name: &str) -> Result<Collection> {
-    ch.schema.get(name).map(|c| (**c).clone()).ok_or_else(|| Error::internal(format!("collection {name} vanished")))
+    ch.schema
+        .get(name)
+        .map(|c| (**c).clone())
+        .ok_or_else(|| Error::internal(format!("collection {name} vanished")))
 }
 
 fn collection_json(ch: &Change, name: &str) -> Result<Value> {
-    ch.schema.get(name).map(|c| c.to_json()).ok_or_else(|| Error::internal(format!("collection {name} vanished")))
+    ch.schema
+        .get(name)
+        .map(|c| c.to_json())
+        .ok_or_else(|| Error::internal(format!("collection {name} vanished")))
 }
 
 /// `collections:update`: only the title changes; `name` may be repeated, not changed.
-pub fn update_collection(ch: &mut Change, name: &str, values: &Map<String, Value>) -> Result<Option<Value>> {
-    let Some(coll) = ch.schema.get(name).filter(|c| !c.builtin).cloned() else { return Ok(None) };
+pub fn update_collection(
+    ch: &mut Change,
+    name: &str,
+    values: &Map<String, Value>,
+) -> Result<Option<Value>> {
+    let Some(coll) = ch.schema.get(name).filter(|c| !c.builtin).cloned() else {
+        return Ok(None);
+    };
     if let Some(n) = values.get("name") {
-        if n.as_str().is_none_or(|n| !n.eq_ignore_ascii_case(&coll.name)) {
+        if n.as_str()
+            .is_none_or(|n| !n.eq_ignore_ascii_case(&coll.name))
+        {
             return Err(not_updatable("name"));
         }
     }
@@ -129,14 +158,27 @@ pub fn update_collection(ch: &mut Change, name: &str, values: &Map<String, Value
 /// `collections:destroy`: refused while another collection's association targets it; otherwise drops
 /// the table, its through tables and the FK columns its hasOne/hasMany made elsewhere.
 pub fn destroy_collection(ch: &mut Change, name: &str) -> Result<usize> {
-    let Some(coll) = ch.schema.get(name).filter(|c| !c.builtin).cloned() else { return Ok(0) };
-    let others: Vec<_> = ch.schema.user_collections().into_iter().filter(|c| c.name != coll.name).collect();
+    let Some(coll) = ch.schema.get(name).filter(|c| !c.builtin).cloned() else {
+        return Ok(0);
+    };
+    let others: Vec<_> = ch
+        .schema
+        .user_collections()
+        .into_iter()
+        .filter(|c| c.name != coll.name)
+        .collect();
     for other in &others {
         for f in other.fields.iter().filter(|f| f.is_association()) {
-            if f.kind.target().is_some_and(|t| t.eq_ignore_ascii_case(&coll.name)) {
+            if f.kind
+                .target()
+                .is_some_and(|t| t.eq_ignore_ascii_case(&coll.name))
+            {
                 return Err(bad(
                     Code::CollectionInUse,
-                    format!("Collection \"{}\" is referenced by \"{}.{}\"", coll.name, other.name, f.name),
+                    format!(
+                        "Collection \"{}\" is referenced by \"{}.{}\"",
+                        coll.name, other.name, f.name
+                    ),
                 ));
             }
         }
@@ -144,7 +186,11 @@ pub fn destroy_collection(ch: &mut Change, name: &str) -> Result<usize> {
     for other in &others {
         let fks: Vec<String> = other
             .columns()
-            .filter(|f| f.fk_target.as_deref().is_some_and(|t| t.eq_ignore_ascii_case(&coll.name)))
+            .filter(|f| {
+                f.fk_target
+                    .as_deref()
+                    .is_some_and(|t| t.eq_ignore_ascii_case(&coll.name))
+            })
             .map(|f| f.name.clone())
             .collect();
         if !fks.is_empty() {
@@ -161,15 +207,22 @@ pub fn destroy_collection(ch: &mut Change, name: &str) -> Result<usize> {
     }
     ddl::drop_table(ch.conn, &coll.name)?;
     // Foreign keys are off during a change, so the registry rows do not cascade by themselves.
-    ch.conn.execute("DELETE FROM fields WHERE collectionName = ?1", [&coll.name])?;
-    ch.conn.execute("DELETE FROM collections WHERE name = ?1", [&coll.name])?;
+    ch.conn
+        .execute("DELETE FROM fields WHERE collectionName = ?1", [&coll.name])?;
+    ch.conn
+        .execute("DELETE FROM collections WHERE name = ?1", [&coll.name])?;
     ch.refresh()?;
     Ok(1)
 }
 
 /// `fields:create`: registry rows, the column or FK column, the through table.
 pub fn add_field(ch: &mut Change, coll_name: &str, def: &Value) -> Result<Value> {
-    let coll = ch.schema.get(coll_name).filter(|c| !c.builtin).cloned().ok_or_else(|| missing_collection(coll_name))?;
+    let coll = ch
+        .schema
+        .get(coll_name)
+        .filter(|c| !c.builtin)
+        .cloned()
+        .ok_or_else(|| missing_collection(coll_name))?;
     let (field, _) = apply_field(ch, &coll, def, false)?;
     ch.refresh()?;
     Ok(field.to_json(&coll.name))
@@ -178,12 +231,26 @@ pub fn add_field(ch: &mut Change, coll_name: &str, def: &Value) -> Result<Value>
 /// Plans `def` on `coll`, checks the fields limit, makes the column (unless it belongs to `coll` and
 /// `table_pending`: `coll`'s table is still to be created) and the through table, and inserts the
 /// registry rows: the named field and the rows.
-fn apply_field(ch: &Change, coll: &Collection, def: &Value, table_pending: bool) -> Result<(Field, Vec<(String, Field)>)> {
-    let Plan { field, rows, column, through } = define::plan(&ch.schema, coll, def)?;
+fn apply_field(
+    ch: &Change,
+    coll: &Collection,
+    def: &Value,
+    table_pending: bool,
+) -> Result<(Field, Vec<(String, Field)>)> {
+    let Plan {
+        field,
+        rows,
+        column,
+        through,
+    } = define::plan(&ch.schema, coll, def)?;
     // Every collection that gains a registry row (an FK column may land on the target) stays in bounds.
     for (c, _) in &rows {
         let holder = ch.schema.get(c).ok_or_else(|| missing_collection(c))?;
-        let after = user_field_count(holder) + rows.iter().filter(|(o, _)| o.eq_ignore_ascii_case(c)).count();
+        let after = user_field_count(holder)
+            + rows
+                .iter()
+                .filter(|(o, _)| o.eq_ignore_ascii_case(c))
+                .count();
         if after > MAX_FIELDS {
             return Err(too_many_fields(&holder.name, after));
         }
@@ -209,9 +276,21 @@ pub fn missing_collection(name: &str) -> Error {
 
 /// `fields:update`: `title`, `allowNull`, `unique`, `index`, `defaultValue`. Other keys may repeat the field's
 /// current value (a field read back can be sent again) or be unknown (UI hints are ignored).
-pub fn update_field(ch: &mut Change, coll_name: &str, name: &str, values: &Map<String, Value>) -> Result<Option<Value>> {
-    let coll = ch.schema.get(coll_name).filter(|c| !c.builtin).cloned().ok_or_else(|| missing_collection(coll_name))?;
-    let Some(field) = coll.field(name).cloned() else { return Ok(None) };
+pub fn update_field(
+    ch: &mut Change,
+    coll_name: &str,
+    name: &str,
+    values: &Map<String, Value>,
+) -> Result<Option<Value>> {
+    let coll = ch
+        .schema
+        .get(coll_name)
+        .filter(|c| !c.builtin)
+        .cloned()
+        .ok_or_else(|| missing_collection(coll_name))?;
+    let Some(field) = coll.field(name).cloned() else {
+        return Ok(None);
+    };
     if field.system {
         return Err(not_updatable(&field.name));
     }
@@ -226,11 +305,23 @@ pub fn update_field(ch: &mut Change, coll_name: &str, name: &str, values: &Map<S
                     _ => return Err(wrong_type("title", "string")),
                 }
             }
-            ("allowNull", Some(_)) => next.allow_null = v.as_bool().ok_or_else(|| wrong_type("allowNull", "boolean"))?,
-            ("unique", Some(_)) => next.unique = v.as_bool().ok_or_else(|| wrong_type("unique", "boolean"))?,
-            ("index", Some(_)) => next.index = v.as_bool().ok_or_else(|| wrong_type("index", "boolean"))?,
-            ("defaultValue", Some(ty)) => next.default_value = define::default_value(&field.name, ty, Some(v))?,
-            ("name", _) if v.as_str().is_some_and(|n| n.eq_ignore_ascii_case(&field.name)) => {}
+            ("allowNull", Some(_)) => {
+                next.allow_null = v
+                    .as_bool()
+                    .ok_or_else(|| wrong_type("allowNull", "boolean"))?
+            }
+            ("unique", Some(_)) => {
+                next.unique = v.as_bool().ok_or_else(|| wrong_type("unique", "boolean"))?
+            }
+            ("index", Some(_)) => {
+                next.index = v.as_bool().ok_or_else(|| wrong_type("index", "boolean"))?
+            }
+            ("defaultValue", Some(ty)) => {
+                next.default_value = define::default_value(&field.name, ty, Some(v))?
+            }
+            ("name", _)
+                if v.as_str()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(&field.name)) => {}
             (k, _) => match current.get(k) {
                 Some(cur) if cur != v => return Err(not_updatable(k)),
                 _ => {}
@@ -242,7 +333,12 @@ pub fn update_field(ch: &mut Change, coll_name: &str, name: &str, values: &Map<S
     }
     ch.conn.execute(
         "UPDATE fields SET options = ?3, updatedAt = ?4 WHERE collectionName = ?1 AND name = ?2",
-        rusqlite::params![coll.name, field.name, next.options_json().to_string(), crate::time::now_iso()],
+        rusqlite::params![
+            coll.name,
+            field.name,
+            next.options_json().to_string(),
+            crate::time::now_iso()
+        ],
     )?;
     ch.refresh()?;
     Ok(Some(next.to_json(&coll.name)))
@@ -255,10 +351,17 @@ fn fk_users(ch: &Change, table: &str, column: &str) -> Vec<(String, String)> {
     for c in ch.schema.user_collections() {
         for f in &c.fields {
             let uses = match &f.kind {
-                Kind::BelongsTo { foreign_key, .. } => eq(&c.name, table) && eq(foreign_key, column),
-                Kind::HasOne { target, foreign_key } | Kind::HasMany { target, foreign_key } => {
-                    eq(target, table) && eq(foreign_key, column)
+                Kind::BelongsTo { foreign_key, .. } => {
+                    eq(&c.name, table) && eq(foreign_key, column)
                 }
+                Kind::HasOne {
+                    target,
+                    foreign_key,
+                }
+                | Kind::HasMany {
+                    target,
+                    foreign_key,
+                } => eq(target, table) && eq(foreign_key, column),
                 _ => false,
             };
             if uses {
@@ -270,9 +373,18 @@ fn fk_users(ch: &Change, table: &str, column: &str) -> Vec<(String, String)> {
 }
 
 /// Drops FK column `column` of `table` unless an association other than `(coll, field)` still uses it.
-fn drop_fk_if_unused(ch: &mut Change, table: &str, column: &str, coll: &str, field: &str) -> Result<()> {
+fn drop_fk_if_unused(
+    ch: &mut Change,
+    table: &str,
+    column: &str,
+    coll: &str,
+    field: &str,
+) -> Result<()> {
     let users = fk_users(ch, table, column);
-    if users.iter().any(|(c, f)| !(c.eq_ignore_ascii_case(coll) && f == field)) {
+    if users
+        .iter()
+        .any(|(c, f)| !(c.eq_ignore_ascii_case(coll) && f == field))
+    {
         return Ok(());
     }
     ch.drop_columns(table, &[column.to_string()])?;
@@ -281,15 +393,25 @@ fn drop_fk_if_unused(ch: &mut Change, table: &str, column: &str, coll: &str, fie
 
 /// `fields:destroy`: the field, and what it alone used (its column, FK column, through table).
 pub fn destroy_field(ch: &mut Change, coll_name: &str, name: &str) -> Result<usize> {
-    let coll = ch.schema.get(coll_name).filter(|c| !c.builtin).cloned().ok_or_else(|| missing_collection(coll_name))?;
-    let Some(field) = coll.field(name).cloned() else { return Ok(0) };
+    let coll = ch
+        .schema
+        .get(coll_name)
+        .filter(|c| !c.builtin)
+        .cloned()
+        .ok_or_else(|| missing_collection(coll_name))?;
+    let Some(field) = coll.field(name).cloned() else {
+        return Ok(0);
+    };
     if field.system {
         return Err(names::reserved(&field.name));
     }
     match &field.kind {
         Kind::Scalar(_) => {
             if let Some((c, f)) = fk_users(ch, &coll.name, &field.name).first() {
-                return Err(invalid_value(format!("Field \"{}\" is used by association \"{c}.{f}\"", field.name)));
+                return Err(invalid_value(format!(
+                    "Field \"{}\" is used by association \"{c}.{f}\"",
+                    field.name
+                )));
             }
             ch.drop_columns(&coll.name, std::slice::from_ref(&field.name))?;
             delete_field_row(ch, &coll.name, &field.name)?;
@@ -298,7 +420,14 @@ pub fn destroy_field(ch: &mut Change, coll_name: &str, name: &str) -> Result<usi
             delete_field_row(ch, &coll.name, &field.name)?;
             drop_fk_if_unused(ch, &coll.name, foreign_key, &coll.name, &field.name)?;
         }
-        Kind::HasOne { target, foreign_key } | Kind::HasMany { target, foreign_key } => {
+        Kind::HasOne {
+            target,
+            foreign_key,
+        }
+        | Kind::HasMany {
+            target,
+            foreign_key,
+        } => {
             delete_field_row(ch, &coll.name, &field.name)?;
             drop_fk_if_unused(ch, target, foreign_key, &coll.name, &field.name)?;
         }

@@ -66,8 +66,12 @@ pub fn write_error(e: rusqlite::Error) -> Error {
             ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
                 return constraint(format!("{column} must be unique"));
             }
-            ffi::SQLITE_CONSTRAINT_NOTNULL => return constraint(format!("{column} cannot be null")),
-            ffi::SQLITE_CONSTRAINT_FOREIGNKEY => return constraint("record references a missing record"),
+            ffi::SQLITE_CONSTRAINT_NOTNULL => {
+                return constraint(format!("{column} cannot be null"))
+            }
+            ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
+                return constraint("record references a missing record")
+            }
             _ => {}
         }
     }

@@ -24,11 +24,16 @@ pub fn to_column(ty: ScalarType, v: &Value) -> Option<SqlValue> {
     }
     match ty {
         ScalarType::String | ScalarType::Text => text_of(v).map(SqlValue::Text),
-        ScalarType::Integer => integer(v).filter(|i| i32::try_from(*i).is_ok()).map(SqlValue::Integer),
+        ScalarType::Integer => integer(v)
+            .filter(|i| i32::try_from(*i).is_ok())
+            .map(SqlValue::Integer),
         ScalarType::BigInt => integer(v).map(SqlValue::Integer),
         ScalarType::Float | ScalarType::Double => float(v).map(SqlValue::Real),
         ScalarType::Boolean => boolean(v).map(|b| SqlValue::Integer(b as i64)),
-        ScalarType::Date => v.as_str().and_then(parse_day).map(|d| SqlValue::Text(d.format("%Y-%m-%d").to_string())),
+        ScalarType::Date => v
+            .as_str()
+            .and_then(parse_day)
+            .map(|d| SqlValue::Text(d.format("%Y-%m-%d").to_string())),
         ScalarType::Datetime => v.as_str().and_then(parse_datetime).map(SqlValue::Text),
         ScalarType::Json => serde_json::to_string(v).ok().map(SqlValue::Text),
     }
@@ -91,7 +96,9 @@ pub fn parse_day(s: &str) -> Option<NaiveDate> {
     let shape = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape {
         return None;
     }
@@ -111,7 +118,9 @@ pub fn parse_datetime(s: &str) -> Option<String> {
 
 pub fn iso(t: DateTime<Utc>) -> Option<String> {
     use chrono::Datelike;
-    (0..=9999).contains(&t.year()).then(|| t.to_rfc3339_opts(SecondsFormat::Millis, true))
+    (0..=9999)
+        .contains(&t.year())
+        .then(|| t.to_rfc3339_opts(SecondsFormat::Millis, true))
 }
 
 /// A stored value as the API shows it.
@@ -120,18 +129,26 @@ pub fn to_json(ty: ScalarType, v: ValueRef) -> Value {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(i) => match ty {
             ScalarType::Boolean => Value::Bool(i != 0),
-            ScalarType::Float | ScalarType::Double => Number::from_f64(i as f64).map(Value::Number).unwrap_or(Value::Null),
-            ScalarType::String | ScalarType::Text | ScalarType::Date | ScalarType::Datetime => Value::String(i.to_string()),
+            ScalarType::Float | ScalarType::Double => Number::from_f64(i as f64)
+                .map(Value::Number)
+                .unwrap_or(Value::Null),
+            ScalarType::String | ScalarType::Text | ScalarType::Date | ScalarType::Datetime => {
+                Value::String(i.to_string())
+            }
             _ => Value::from(i),
         },
         ValueRef::Real(f) => match ty {
             ScalarType::Boolean => Value::Bool(f != 0.0),
-            _ => Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null),
+            _ => Number::from_f64(f)
+                .map(Value::Number)
+                .unwrap_or(Value::Null),
         },
         ValueRef::Text(t) => {
             let s = String::from_utf8_lossy(t);
             match ty {
-                ScalarType::Json => serde_json::from_str(&s).unwrap_or_else(|_| Value::String(s.into_owned())),
+                ScalarType::Json => {
+                    serde_json::from_str(&s).unwrap_or_else(|_| Value::String(s.into_owned()))
+                }
                 _ => Value::String(s.into_owned()),
             }
         }
@@ -155,38 +172,80 @@ mod tests {
 
     #[test]
     fn coercion_table() {
-        assert_eq!(col(ScalarType::String, json!(5)), Some(SqlValue::Text("5".into())));
-        assert_eq!(col(ScalarType::String, json!(true)), Some(SqlValue::Text("true".into())));
+        assert_eq!(
+            col(ScalarType::String, json!(5)),
+            Some(SqlValue::Text("5".into()))
+        );
+        assert_eq!(
+            col(ScalarType::String, json!(true)),
+            Some(SqlValue::Text("true".into()))
+        );
         assert_eq!(col(ScalarType::String, json!([1])), None);
-        assert_eq!(col(ScalarType::Integer, json!("12")), Some(SqlValue::Integer(12)));
-        assert_eq!(col(ScalarType::Integer, json!(" -3 ")), Some(SqlValue::Integer(-3)));
+        assert_eq!(
+            col(ScalarType::Integer, json!("12")),
+            Some(SqlValue::Integer(12))
+        );
+        assert_eq!(
+            col(ScalarType::Integer, json!(" -3 ")),
+            Some(SqlValue::Integer(-3))
+        );
         assert_eq!(col(ScalarType::Integer, json!(1.5)), None);
-        assert_eq!(col(ScalarType::Integer, json!(12.0)), Some(SqlValue::Integer(12)));
+        assert_eq!(
+            col(ScalarType::Integer, json!(12.0)),
+            Some(SqlValue::Integer(12))
+        );
         assert_eq!(col(ScalarType::Integer, json!(2147483648i64)), None);
-        assert_eq!(col(ScalarType::BigInt, json!(2147483648i64)), Some(SqlValue::Integer(2147483648)));
+        assert_eq!(
+            col(ScalarType::BigInt, json!(2147483648i64)),
+            Some(SqlValue::Integer(2147483648))
+        );
         assert_eq!(col(ScalarType::BigInt, json!("x")), None);
-        assert_eq!(col(ScalarType::Float, json!("1.5")), Some(SqlValue::Real(1.5)));
+        assert_eq!(
+            col(ScalarType::Float, json!("1.5")),
+            Some(SqlValue::Real(1.5))
+        );
         assert_eq!(col(ScalarType::Float, json!("NaN")), None);
-        assert_eq!(col(ScalarType::Boolean, json!("true")), Some(SqlValue::Integer(1)));
-        assert_eq!(col(ScalarType::Boolean, json!(0)), Some(SqlValue::Integer(0)));
+        assert_eq!(
+            col(ScalarType::Boolean, json!("true")),
+            Some(SqlValue::Integer(1))
+        );
+        assert_eq!(
+            col(ScalarType::Boolean, json!(0)),
+            Some(SqlValue::Integer(0))
+        );
         assert_eq!(col(ScalarType::Boolean, json!("yes")), None);
-        assert_eq!(col(ScalarType::Date, json!("2025-03-01")), Some(SqlValue::Text("2025-03-01".into())));
+        assert_eq!(
+            col(ScalarType::Date, json!("2025-03-01")),
+            Some(SqlValue::Text("2025-03-01".into()))
+        );
         assert_eq!(col(ScalarType::Date, json!("2025-02-30")), None);
         assert_eq!(col(ScalarType::Date, json!("2025-3-1")), None);
         assert_eq!(
             col(ScalarType::Datetime, json!("2025-03-01T10:30:00+02:00")),
             Some(SqlValue::Text("2025-03-01T08:30:00.000Z".into()))
         );
-        assert_eq!(col(ScalarType::Datetime, json!("2025-03-01")), Some(SqlValue::Text("2025-03-01T00:00:00.000Z".into())));
+        assert_eq!(
+            col(ScalarType::Datetime, json!("2025-03-01")),
+            Some(SqlValue::Text("2025-03-01T00:00:00.000Z".into()))
+        );
         assert_eq!(col(ScalarType::Datetime, json!("yesterday")), None);
-        assert_eq!(col(ScalarType::Json, json!({"a":[1]})), Some(SqlValue::Text("{\"a\":[1]}".into())));
+        assert_eq!(
+            col(ScalarType::Json, json!({"a":[1]})),
+            Some(SqlValue::Text("{\"a\":[1]}".into()))
+        );
         assert_eq!(col(ScalarType::Integer, Value::Null), Some(SqlValue::Null));
     }
 
     #[test]
     fn output() {
-        assert_eq!(to_json(ScalarType::Boolean, ValueRef::Integer(1)), json!(true));
-        assert_eq!(to_json(ScalarType::Json, ValueRef::Text(b"{\"a\":1}")), json!({"a":1}));
+        assert_eq!(
+            to_json(ScalarType::Boolean, ValueRef::Integer(1)),
+            json!(true)
+        );
+        assert_eq!(
+            to_json(ScalarType::Json, ValueRef::Text(b"{\"a\":1}")),
+            json!({"a":1})
+        );
         assert_eq!(to_json(ScalarType::Integer, ValueRef::Integer(7)), json!(7));
         assert_eq!(to_json(ScalarType::Float, ValueRef::Real(1.5)), json!(1.5));
     }

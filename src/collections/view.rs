@@ -57,7 +57,13 @@ impl View {
     }
 
     /// Full rows of `coll` → the records to return.
-    pub fn render(&self, conn: &Connection, schema: &Schema, coll: &Collection, mut records: Vec<Record>) -> Result<Vec<Value>> {
+    pub fn render(
+        &self,
+        conn: &Connection,
+        schema: &Schema,
+        coll: &Collection,
+        mut records: Vec<Record>,
+    ) -> Result<Vec<Value>> {
         appends::attach(conn, schema, coll, &mut records, &self.tree)?;
         Ok(records
             .into_iter()
@@ -72,17 +78,32 @@ impl View {
 /// Records one `fields` or `except` entry in the tree: every segment but the last is an association
 /// (a column there is `UNKNOWN_FIELD`, as is an unknown name); the last is a column, an association, or a
 /// column NocoBase has and flowgate does not (accepted, no effect).
-fn shape_path(schema: &Schema, coll: &Collection, tree: &mut Tree, path: &str, param: Param) -> Result<()> {
+fn shape_path(
+    schema: &Schema,
+    coll: &Collection,
+    tree: &mut Tree,
+    path: &str,
+    param: Param,
+) -> Result<()> {
     let segs: Vec<&str> = path.split('.').collect();
     if segs.len() > appends::MAX_LEVELS + 1 {
-        let name = if param == Param::Fields { "fields" } else { "except" };
-        return Err(invalid_param(name, &format!("\"{path}\" is deeper than {} levels", appends::MAX_LEVELS)));
+        let name = if param == Param::Fields {
+            "fields"
+        } else {
+            "except"
+        };
+        return Err(invalid_param(
+            name,
+            &format!("\"{path}\" is deeper than {} levels", appends::MAX_LEVELS),
+        ));
     }
     let (last, through) = segs.split_last().unwrap_or((&path, &[]));
     let mut node = Some(tree);
     let mut cur = coll;
     for seg in through {
-        let field = cur.field(seg).ok_or_else(|| unknown_field(seg, &cur.name))?;
+        let field = cur
+            .field(seg)
+            .ok_or_else(|| unknown_field(seg, &cur.name))?;
         if !field.is_association() {
             return Err(unknown_field(path, &coll.name));
         }
@@ -91,7 +112,11 @@ fn shape_path(schema: &Schema, coll: &Collection, tree: &mut Tree, path: &str, p
                 n.keep.get_or_insert_with(Vec::new).push(field.name.clone());
                 Some(n.child(&field.name))
             }
-            (Some(n), Param::Except) => n.children.iter_mut().find(|(c, _)| *c == field.name).map(|(_, t)| t),
+            (Some(n), Param::Except) => n
+                .children
+                .iter_mut()
+                .find(|(c, _)| *c == field.name)
+                .map(|(_, t)| t),
             (None, _) => None,
         };
         cur = appends::target_of(schema, cur, &field.name)?;
@@ -148,9 +173,16 @@ pub fn order_by(coll: &Collection, sort: &[String]) -> Result<String> {
             Some(n) => (n, true),
             None => (entry, false),
         };
-        let field = coll.field(name).filter(|f| f.is_column()).ok_or_else(|| unknown_field(name, &coll.name))?;
+        let field = coll
+            .field(name)
+            .filter(|f| f.is_column())
+            .ok_or_else(|| unknown_field(name, &coll.name))?;
         has_id |= field.name == "id";
-        terms.push(format!("t0.{}{}", q(&field.name), if desc { " DESC" } else { "" }));
+        terms.push(format!(
+            "t0.{}{}",
+            q(&field.name),
+            if desc { " DESC" } else { "" }
+        ));
     }
     if !has_id {
         terms.push("t0.\"id\"".into());

@@ -10,8 +10,8 @@ use super::records::{Allowed, Reach};
 use super::registry::{Collection, Field, Kind, Schema};
 use super::sql::{constraint, ids_match, placeholders, q, write_error, SqlValue};
 use super::values;
-use crate::error::{invalid_value, Code, Error, Result};
 use crate::action::parse_id;
+use crate::error::{invalid_value, Code, Error, Result};
 
 /// What one set of values does to a row.
 pub struct Changes<'c> {
@@ -43,34 +43,58 @@ impl<'c> Changes<'c> {
 
     /// Columns in field order, so the statement text is the same for every call (statement cache).
     fn sorted(&mut self, coll: &Collection) {
-        let pos = |f: &Field| coll.fields.iter().position(|x| x.name == f.name).unwrap_or(usize::MAX);
+        let pos = |f: &Field| {
+            coll.fields
+                .iter()
+                .position(|x| x.name == f.name)
+                .unwrap_or(usize::MAX)
+        };
         self.columns.sort_by_key(|(f, _)| pos(f));
     }
 }
 
 /// Checks and coerces `values` for `coll`. System fields are ignored (a record read back can be sent
 /// again); on create, missing columns take their default value.
-pub fn parse<'c>(conn: &Connection, schema: &Schema, coll: &'c Collection, values: &Map<String, Value>, mode: Mode) -> Result<Changes<'c>> {
-    let mut ch = Changes { columns: Vec::new(), links: Vec::new() };
+pub fn parse<'c>(
+    conn: &Connection,
+    schema: &Schema,
+    coll: &'c Collection,
+    values: &Map<String, Value>,
+    mode: Mode,
+) -> Result<Changes<'c>> {
+    let mut ch = Changes {
+        columns: Vec::new(),
+        links: Vec::new(),
+    };
     for (key, v) in values {
-        let field = coll.field(key).ok_or_else(|| unknown_field(key, &coll.name))?;
+        let field = coll
+            .field(key)
+            .ok_or_else(|| unknown_field(key, &coll.name))?;
         if field.system {
             continue;
         }
         match &field.kind {
             Kind::Scalar(ty) => {
-                let sv = values::to_column(*ty, v).ok_or_else(|| invalid_value(values::expects(&field.name, *ty)).with("field", field.name.clone()))?;
+                let sv = values::to_column(*ty, v).ok_or_else(|| {
+                    invalid_value(values::expects(&field.name, *ty))
+                        .with("field", field.name.clone())
+                })?;
                 if let (Some(target), SqlValue::Integer(id)) = (&field.fk_target, &sv) {
                     require(conn, schema, target, &[*id], &field.name)?;
                 }
                 ch.set(field, sv);
             }
-            Kind::BelongsTo { target, foreign_key } => {
+            Kind::BelongsTo {
+                target,
+                foreign_key,
+            } => {
                 let id = one_id(field, v)?;
                 if let Some(id) = id {
                     require(conn, schema, target, &[id], &field.name)?;
                 }
-                let fk = coll.field(foreign_key).ok_or_else(|| Error::internal(format!("{} has no column {foreign_key}", coll.name)))?;
+                let fk = coll.field(foreign_key).ok_or_else(|| {
+                    Error::internal(format!("{} has no column {foreign_key}", coll.name))
+                })?;
                 ch.set(fk, id.map_or(SqlValue::Null, SqlValue::Integer));
             }
             Kind::HasOne { target, .. } => {
@@ -90,8 +114,13 @@ pub fn parse<'c>(conn: &Connection, schema: &Schema, coll: &'c Collection, value
     if mode == Mode::Create {
         for field in coll.columns().filter(|f| !f.system) {
             if !ch.columns.iter().any(|(f, _)| f.name == field.name) {
-                let ty = field.scalar_type().unwrap_or(super::registry::ScalarType::String);
-                ch.columns.push((field, values::to_column(ty, &field.default_value).unwrap_or(SqlValue::Null)));
+                let ty = field
+                    .scalar_type()
+                    .unwrap_or(super::registry::ScalarType::String);
+                ch.columns.push((
+                    field,
+                    values::to_column(ty, &field.default_value).unwrap_or(SqlValue::Null),
+                ));
             }
         }
     }
@@ -105,15 +134,24 @@ pub fn parse<'c>(conn: &Connection, schema: &Schema, coll: &'c Collection, value
 }
 
 fn id_shape(field: &Field) -> Error {
-    let what = if field.kind.is_to_one() { "an id, {\"id\": …} or null" } else { "an array of ids or {\"id\": …}" };
-    invalid_value(format!("Field \"{}\" expects {what}", field.name)).with("field", field.name.clone())
+    let what = if field.kind.is_to_one() {
+        "an id, {\"id\": …} or null"
+    } else {
+        "an array of ids or {\"id\": …}"
+    };
+    invalid_value(format!("Field \"{}\" expects {what}", field.name))
+        .with("field", field.name.clone())
 }
 
 /// `2`, `"2"`, `{"id": 2}` or `null`. An object without `id` is refused rather than inserted.
 fn one_id(field: &Field, v: &Value) -> Result<Option<i64>> {
     match v {
         Value::Null => Ok(None),
-        Value::Object(o) => o.get("id").and_then(parse_id).map(Some).ok_or_else(|| id_shape(field)),
+        Value::Object(o) => o
+            .get("id")
+            .and_then(parse_id)
+            .map(Some)
+            .ok_or_else(|| id_shape(field)),
         other => parse_id(other).map(Some).ok_or_else(|| id_shape(field)),
     }
 }
@@ -132,14 +170,22 @@ fn many_ids(field: &Field, v: &Value) -> Result<Vec<i64>> {
 }
 
 /// Every id must be a row of `target`, else `<name> references a missing record`.
-fn require(conn: &Connection, schema: &Schema, target: &str, ids: &[i64], name: &str) -> Result<()> {
+fn require(
+    conn: &Connection,
+    schema: &Schema,
+    target: &str,
+    ids: &[i64],
+    name: &str,
+) -> Result<()> {
     let Some(coll) = schema.get(target) else {
         return Err(constraint(format!("{name} references a missing record")));
     };
     let ids = super::sql::dedup_ids(ids);
     let (cond, value) = ids_match("\"id\"", &ids);
     let sql = format!("SELECT COUNT(*) FROM {} WHERE {cond}", q(&coll.name));
-    let n: i64 = conn.prepare_cached(&sql)?.query_row([value], |r| r.get(0))?;
+    let n: i64 = conn
+        .prepare_cached(&sql)?
+        .query_row([value], |r| r.get(0))?;
     if n as usize != ids.len() {
         return Err(constraint(format!("{name} references a missing record")));
     }
@@ -154,11 +200,22 @@ fn require(conn: &Connection, schema: &Schema, target: &str, ids: &[i64], name: 
 /// the target). `sources` are the rows written (none yet on create); what is already stored is not
 /// asked again, so a record read back and sent unchanged passes. Any refusal is `403 NO_PERMISSIONS`
 /// naming the association and the collection, before anything is written.
-pub fn check_reach(conn: &Connection, schema: &Schema, coll: &Collection, ch: &Changes, sources: &[i64], reach: &Reach) -> Result<()> {
+pub fn check_reach(
+    conn: &Connection,
+    schema: &Schema,
+    coll: &Collection,
+    ch: &Changes,
+    sources: &[i64],
+    reach: &Reach,
+) -> Result<()> {
     for (field, v) in &ch.columns {
-        let (Some(target), SqlValue::Integer(id)) = (&field.fk_target, v) else { continue };
+        let (Some(target), SqlValue::Integer(id)) = (&field.fk_target, v) else {
+            continue;
+        };
         let target = target_collection(schema, target)?;
-        if unlimited(reach, target, "view") || (!sources.is_empty() && fk_unchanged(conn, coll, &field.name, *id, sources)?) {
+        if unlimited(reach, target, "view")
+            || (!sources.is_empty() && fk_unchanged(conn, coll, &field.name, *id, sources)?)
+        {
             continue;
         }
         let name = coll
@@ -174,7 +231,14 @@ pub fn check_reach(conn: &Connection, schema: &Schema, coll: &Collection, ch: &C
             Link::Many(field, ids) => (*field, ids.as_slice()),
         };
         match &field.kind {
-            Kind::HasOne { target, foreign_key } | Kind::HasMany { target, foreign_key } => {
+            Kind::HasOne {
+                target,
+                foreign_key,
+            }
+            | Kind::HasMany {
+                target,
+                foreign_key,
+            } => {
                 let target = target_collection(schema, target)?;
                 if unlimited(reach, target, "update") {
                     continue;
@@ -184,13 +248,26 @@ pub fn check_reach(conn: &Connection, schema: &Schema, coll: &Collection, ch: &C
                     moved.extend_from_slice(wanted);
                 }
                 for source in sources {
-                    let now = linked(conn, &format!("SELECT \"id\" FROM {} WHERE {} = ?", q(&target.name), q(foreign_key)), *source)?;
+                    let now = linked(
+                        conn,
+                        &format!(
+                            "SELECT \"id\" FROM {} WHERE {} = ?",
+                            q(&target.name),
+                            q(foreign_key)
+                        ),
+                        *source,
+                    )?;
                     moved.extend(wanted.iter().filter(|i| !now.contains(i)));
                     moved.extend(now.iter().filter(|i| !wanted.contains(i)));
                 }
                 within(conn, coll, &field.name, target, &moved, reach, "update")?;
             }
-            Kind::BelongsToMany { target, through, foreign_key, other_key } => {
+            Kind::BelongsToMany {
+                target,
+                through,
+                foreign_key,
+                other_key,
+            } => {
                 let target = target_collection(schema, target)?;
                 if unlimited(reach, target, "view") {
                     continue;
@@ -200,7 +277,16 @@ pub fn check_reach(conn: &Connection, schema: &Schema, coll: &Collection, ch: &C
                     added.extend_from_slice(wanted);
                 }
                 for source in sources {
-                    let now = linked(conn, &format!("SELECT {} FROM {} WHERE {} = ?", q(other_key), q(through), q(foreign_key)), *source)?;
+                    let now = linked(
+                        conn,
+                        &format!(
+                            "SELECT {} FROM {} WHERE {} = ?",
+                            q(other_key),
+                            q(through),
+                            q(foreign_key)
+                        ),
+                        *source,
+                    )?;
                     added.extend(wanted.iter().filter(|i| !now.contains(i)));
                 }
                 within(conn, coll, &field.name, target, &added, reach, "view")?;
@@ -217,14 +303,29 @@ fn unlimited(reach: &Reach, target: &Collection, action: &'static str) -> bool {
 }
 
 fn target_collection<'s>(schema: &'s Schema, name: &str) -> Result<&'s Collection> {
-    schema.get(name).map(|c| c.as_ref()).ok_or_else(|| Error::internal(format!("collection {name} is not in the registry")))
+    schema
+        .get(name)
+        .map(|c| c.as_ref())
+        .ok_or_else(|| Error::internal(format!("collection {name} is not in the registry")))
 }
 
 /// Whether every row `sources` of `coll` already holds `id` in `column`.
-fn fk_unchanged(conn: &Connection, coll: &Collection, column: &str, id: i64, sources: &[i64]) -> Result<bool> {
+fn fk_unchanged(
+    conn: &Connection,
+    coll: &Collection,
+    column: &str,
+    id: i64,
+    sources: &[i64],
+) -> Result<bool> {
     let (cond, value) = ids_match("\"id\"", sources);
-    let sql = format!("SELECT COUNT(*) FROM {} WHERE {cond} AND {} IS NOT ?", q(&coll.name), q(column));
-    let n: i64 = conn.prepare_cached(&sql)?.query_row(rusqlite::params![value, id], |r| r.get(0))?;
+    let sql = format!(
+        "SELECT COUNT(*) FROM {} WHERE {cond} AND {} IS NOT ?",
+        q(&coll.name),
+        q(column)
+    );
+    let n: i64 = conn
+        .prepare_cached(&sql)?
+        .query_row(rusqlite::params![value, id], |r| r.get(0))?;
     Ok(n == 0)
 }
 
@@ -237,7 +338,15 @@ fn linked(conn: &Connection, sql: &str, source: i64) -> Result<Vec<i64>> {
 
 /// Every row `ids` of `target` is within the caller's scope for `action`, else 403 naming the
 /// association `name` of `coll`.
-fn within(conn: &Connection, coll: &Collection, name: &str, target: &Collection, ids: &[i64], reach: &Reach, action: &'static str) -> Result<()> {
+fn within(
+    conn: &Connection,
+    coll: &Collection,
+    name: &str,
+    target: &Collection,
+    ids: &[i64],
+    reach: &Reach,
+    action: &'static str,
+) -> Result<()> {
     let ids = super::sql::dedup_ids(ids);
     if ids.is_empty() {
         return Ok(());
@@ -247,15 +356,25 @@ fn within(conn: &Connection, coll: &Collection, name: &str, target: &Collection,
         Allowed::Denied => false,
         Allowed::Own(user) => {
             let (cond, value) = ids_match("\"id\"", &ids);
-            let sql = format!("SELECT COUNT(*) FROM {} WHERE {cond} AND {} = ?", q(&target.name), q(owner_column(target)));
-            let n: i64 = conn.prepare_cached(&sql)?.query_row(rusqlite::params![value, user], |r| r.get(0))?;
+            let sql = format!(
+                "SELECT COUNT(*) FROM {} WHERE {cond} AND {} = ?",
+                q(&target.name),
+                q(owner_column(target))
+            );
+            let n: i64 = conn
+                .prepare_cached(&sql)?
+                .query_row(rusqlite::params![value, user], |r| r.get(0))?;
             n as usize == ids.len()
         }
     };
     if ok {
         return Ok(());
     }
-    let what = if action == "view" { "links rows" } else { "attaches or detaches rows" };
+    let what = if action == "view" {
+        "links rows"
+    } else {
+        "attaches or detaches rows"
+    };
     Err(Error::new(
         Code::NoPermissions,
         format!(
@@ -267,24 +386,57 @@ fn within(conn: &Connection, coll: &Collection, name: &str, target: &Collection,
 }
 
 /// Inserts a row with its system columns; returns the new id.
-pub fn insert(conn: &Connection, coll: &Collection, ch: &Changes, actor: Option<i64>, now: &str) -> Result<i64> {
-    let mut names = vec!["\"createdAt\"".to_string(), "\"updatedAt\"".into(), "\"createdById\"".into(), "\"updatedById\"".into()];
-    let mut params = vec![SqlValue::Text(now.into()), SqlValue::Text(now.into()), actor.into(), actor.into()];
+pub fn insert(
+    conn: &Connection,
+    coll: &Collection,
+    ch: &Changes,
+    actor: Option<i64>,
+    now: &str,
+) -> Result<i64> {
+    let mut names = vec![
+        "\"createdAt\"".to_string(),
+        "\"updatedAt\"".into(),
+        "\"createdById\"".into(),
+        "\"updatedById\"".into(),
+    ];
+    let mut params = vec![
+        SqlValue::Text(now.into()),
+        SqlValue::Text(now.into()),
+        actor.into(),
+        actor.into(),
+    ];
     for (f, v) in &ch.columns {
         names.push(q(&f.name));
         params.push(v.clone());
     }
-    let sql = format!("INSERT INTO {} ({}) VALUES ({})", q(&coll.name), names.join(", "), placeholders(names.len()));
-    conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(params)).map_err(write_error)?;
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        q(&coll.name),
+        names.join(", "),
+        placeholders(names.len())
+    );
+    conn.prepare_cached(&sql)?
+        .execute(rusqlite::params_from_iter(params))
+        .map_err(write_error)?;
     Ok(conn.last_insert_rowid())
 }
 
 /// Sets the column values of `ch` (and the update stamps) on rows `ids`, in one statement.
-pub fn update_rows(conn: &Connection, coll: &Collection, ids: &[i64], ch: &Changes, actor: Option<i64>, now: &str) -> Result<()> {
+pub fn update_rows(
+    conn: &Connection,
+    coll: &Collection,
+    ids: &[i64],
+    ch: &Changes,
+    actor: Option<i64>,
+    now: &str,
+) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
-    let mut sets = vec!["\"updatedAt\" = ?".to_string(), "\"updatedById\" = ?".into()];
+    let mut sets = vec![
+        "\"updatedAt\" = ?".to_string(),
+        "\"updatedById\" = ?".into(),
+    ];
     let mut params = vec![SqlValue::Text(now.into()), actor.into()];
     for (f, v) in &ch.columns {
         sets.push(format!("{} = ?", q(&f.name)));
@@ -292,15 +444,35 @@ pub fn update_rows(conn: &Connection, coll: &Collection, ids: &[i64], ch: &Chang
     }
     let (cond, value) = ids_match("\"id\"", ids);
     params.push(value);
-    let sql = format!("UPDATE {} SET {} WHERE {cond}", q(&coll.name), sets.join(", "));
-    conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(params)).map_err(write_error)?;
+    let sql = format!(
+        "UPDATE {} SET {} WHERE {cond}",
+        q(&coll.name),
+        sets.join(", ")
+    );
+    conn.prepare_cached(&sql)?
+        .execute(rusqlite::params_from_iter(params))
+        .map_err(write_error)?;
     Ok(())
 }
 
 /// Links `source` to `other` in a belongsToMany through table (a missing row is a 400, not a 500).
-pub fn link_through(conn: &Connection, through: &str, fk: &str, other_key: &str, source: i64, other: i64) -> Result<()> {
-    let sql = format!("INSERT OR IGNORE INTO {} ({}, {}) VALUES (?, ?)", q(through), q(fk), q(other_key));
-    conn.prepare_cached(&sql)?.execute([source, other]).map_err(write_error)?;
+pub fn link_through(
+    conn: &Connection,
+    through: &str,
+    fk: &str,
+    other_key: &str,
+    source: i64,
+    other: i64,
+) -> Result<()> {
+    let sql = format!(
+        "INSERT OR IGNORE INTO {} ({}, {}) VALUES (?, ?)",
+        q(through),
+        q(fk),
+        q(other_key)
+    );
+    conn.prepare_cached(&sql)?
+        .execute([source, other])
+        .map_err(write_error)?;
     Ok(())
 }
 
@@ -309,12 +481,26 @@ pub fn apply_links(conn: &Connection, id: i64, ch: &Changes) -> Result<()> {
     for link in &ch.links {
         match link {
             Link::One(field, target_id) => {
-                let Kind::HasOne { target, foreign_key } = &field.kind else { continue };
+                let Kind::HasOne {
+                    target,
+                    foreign_key,
+                } = &field.kind
+                else {
+                    continue;
+                };
                 point_fk(conn, target, foreign_key, id, target_id.as_slice())?;
             }
             Link::Many(field, ids) => match &field.kind {
-                Kind::HasMany { target, foreign_key } => point_fk(conn, target, foreign_key, id, ids)?,
-                Kind::BelongsToMany { through, foreign_key, other_key, .. } => {
+                Kind::HasMany {
+                    target,
+                    foreign_key,
+                } => point_fk(conn, target, foreign_key, id, ids)?,
+                Kind::BelongsToMany {
+                    through,
+                    foreign_key,
+                    other_key,
+                    ..
+                } => {
                     let clear = format!("DELETE FROM {} WHERE {} = ?", q(through), q(foreign_key));
                     conn.prepare_cached(&clear)?.execute([id])?;
                     for other in ids {
@@ -330,8 +516,14 @@ pub fn apply_links(conn: &Connection, id: i64, ch: &Changes) -> Result<()> {
 
 /// Makes exactly `ids` of `target` point at `source` through column `fk`: the others are cleared.
 fn point_fk(conn: &Connection, target: &str, fk: &str, source: i64, ids: &[i64]) -> Result<()> {
-    let clear = format!("UPDATE {t} SET {c} = NULL WHERE {c} = ?", t = q(target), c = q(fk));
-    conn.prepare_cached(&clear)?.execute([source]).map_err(write_error)?;
+    let clear = format!(
+        "UPDATE {t} SET {c} = NULL WHERE {c} = ?",
+        t = q(target),
+        c = q(fk)
+    );
+    conn.prepare_cached(&clear)?
+        .execute([source])
+        .map_err(write_error)?;
     let set = format!("UPDATE {} SET {} = ? WHERE \"id\" = ?", q(target), q(fk));
     let mut st = conn.prepare_cached(&set)?;
     for id in ids {

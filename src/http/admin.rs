@@ -18,7 +18,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 async fn redirect() -> HttpResponse {
-    HttpResponse::Found().insert_header(("Location", "/admin/")).finish()
+    HttpResponse::Found()
+        .insert_header(("Location", "/admin/"))
+        .finish()
 }
 
 fn content_type(path: &str) -> &'static str {

@@ -30,7 +30,12 @@ pub struct Conn<T> {
 
 impl<T> Conn<T> {
     pub fn new(io: T, timeout: std::time::Duration) -> Conn<T> {
-        Conn { io, timeout, pending: Vec::new(), sent: 0 }
+        Conn {
+            io,
+            timeout,
+            pending: Vec::new(),
+            sent: 0,
+        }
     }
 }
 
@@ -52,13 +57,21 @@ impl<T: AsyncWrite + Unpin> Conn<T> {
 }
 
 impl<T: AsyncRead + Unpin> AsyncRead for Conn<T> {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         Pin::new(&mut self.io).poll_read(cx, buf)
     }
 }
 
 impl<T: AsyncWrite + Unpin> AsyncWrite for Conn<T> {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         let this = &mut *self;
         if let Poll::Ready(Err(e)) = this.drain(cx) {
             return Poll::Ready(Err(e));
@@ -110,17 +123,27 @@ fn with_envelope(buf: &[u8], timeout: std::time::Duration) -> Option<Vec<u8>> {
         "400" => Error::new(Code::BadRequest, "Malformed HTTP request"),
         "408" => Error::new(
             Code::RequestTimeout,
-            format!("Request headers were not received within {}", crate::time::format_duration(timeout)),
+            format!(
+                "Request headers were not received within {}",
+                crate::time::format_duration(timeout)
+            ),
         ),
-        "431" => Error::new(Code::HeadersTooLarge, format!("Request headers exceed the limit of {HEAD_LIMIT}")),
+        "431" => Error::new(
+            Code::HeadersTooLarge,
+            format!("Request headers exceed the limit of {HEAD_LIMIT}"),
+        ),
         _ => return None,
     };
     let fields: Vec<&str> = fields.split("\r\n").filter(|l| !l.is_empty()).collect();
-    if fields.iter().any(|l| l.eq_ignore_ascii_case("content-type") || l.to_ascii_lowercase().starts_with("content-type:")) {
+    if fields.iter().any(|l| {
+        l.eq_ignore_ascii_case("content-type")
+            || l.to_ascii_lowercase().starts_with("content-type:")
+    }) {
         return None;
     }
     let bodiless = fields.iter().any(|l| {
-        l.split_once(':').is_some_and(|(k, v)| k.eq_ignore_ascii_case("content-length") && v.trim() == "0")
+        l.split_once(':')
+            .is_some_and(|(k, v)| k.eq_ignore_ascii_case("content-length") && v.trim() == "0")
     });
     if !bodiless {
         return None;
@@ -129,7 +152,10 @@ fn with_envelope(buf: &[u8], timeout: std::time::Duration) -> Option<Vec<u8>> {
     let mut out = buf[..start].to_vec();
     out.extend_from_slice(status_line.as_bytes());
     out.extend_from_slice(b"\r\n");
-    for l in fields.iter().filter(|l| !l.to_ascii_lowercase().starts_with("content-length:")) {
+    for l in fields
+        .iter()
+        .filter(|l| !l.to_ascii_lowercase().starts_with("content-length:"))
+    {
         out.extend_from_slice(l.as_bytes());
         out.extend_from_slice(b"\r\n");
     }
@@ -157,14 +183,26 @@ mod tests {
     fn framework_answers_get_the_envelope() {
         let out = text(with_envelope(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\ndate: x\r\n\r\n", T));
         let (head, body) = out.split_once("\r\n\r\n").unwrap();
-        assert!(head.starts_with("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ndate: x\r\n"), "{head}");
+        assert!(
+            head.starts_with("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ndate: x\r\n"),
+            "{head}"
+        );
         assert!(head.contains("content-type: application/json; charset=utf-8"));
         assert!(head.contains("x-content-type-options: nosniff"));
         assert!(head.ends_with(&format!("content-length: {}", body.len())));
-        assert_eq!(body, r#"{"errors":[{"message":"Malformed HTTP request","code":"BAD_REQUEST"}]}"#);
-        let out = text(with_envelope(b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\n\r\n", T));
+        assert_eq!(
+            body,
+            r#"{"errors":[{"message":"Malformed HTTP request","code":"BAD_REQUEST"}]}"#
+        );
+        let out = text(with_envelope(
+            b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\n\r\n",
+            T,
+        ));
         assert!(out.ends_with(r#"{"errors":[{"message":"Request headers were not received within 10s","code":"REQUEST_TIMEOUT"}]}"#), "{out}");
-        let out = text(with_envelope(b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\n\r\n", T));
+        let out = text(with_envelope(
+            b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\n\r\n",
+            T,
+        ));
         assert!(out.contains("REQUEST_HEADERS_TOO_LARGE"), "{out}");
     }
 
@@ -173,7 +211,10 @@ mod tests {
         let first = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}";
         let buf = format!("{first}HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
         let out = text(with_envelope(buf.as_bytes(), T));
-        assert!(out.starts_with(&format!("{first}HTTP/1.1 400 Bad Request\r\n")), "{out}");
+        assert!(
+            out.starts_with(&format!("{first}HTTP/1.1 400 Bad Request\r\n")),
+            "{out}"
+        );
         assert!(out.ends_with(r#""code":"BAD_REQUEST"}]}"#));
     }
 

@@ -47,7 +47,12 @@ pub enum Resource {
     Fields,
     Records(Arc<Collection>),
     /// `/<collection>/<sourceId>/<association>`: the association field and its target.
-    Association { source: Arc<Collection>, source_id: i64, field: Box<Field>, target: Arc<Collection> },
+    Association {
+        source: Arc<Collection>,
+        source_id: i64,
+        field: Box<Field>,
+        target: Arc<Collection>,
+    },
 }
 
 /// What the route table is keyed by: a resource's kind (associations by cardinality, and whether the
@@ -102,12 +107,24 @@ pub struct Entry {
 
 /// A read action (`list`, `get`, `check`, `listMeta`): any method.
 const fn read(kind: Kind, action: &'static str, guard: Guard, handler: Handler) -> Entry {
-    Entry { kind, action, reads: true, guard, handler }
+    Entry {
+        kind,
+        action,
+        reads: true,
+        guard,
+        handler,
+    }
 }
 
 /// A write action: never through GET or HEAD.
 const fn write(kind: Kind, action: &'static str, guard: Guard, handler: Handler) -> Entry {
-    Entry { kind, action, reads: false, guard, handler }
+    Entry {
+        kind,
+        action,
+        reads: false,
+        guard,
+        handler,
+    }
 }
 
 use Guard::{LoggedIn, LoggedInNoApiKey, Rows, System, Trigger};
@@ -117,8 +134,12 @@ use Kind::*;
 /// adding an action is one line.
 pub static ROUTES: &[Entry] = &[
     read(Auth, "check", LoggedIn, |c, _| auth::handlers::check(c)),
-    write(Auth, "signOut", LoggedIn, |c, _| auth::handlers::sign_out(c)),
-    write(Auth, "changePassword", LoggedInNoApiKey, |c, _| auth::handlers::change_password(c)),
+    write(Auth, "signOut", LoggedIn, |c, _| {
+        auth::handlers::sign_out(c)
+    }),
+    write(Auth, "changePassword", LoggedInNoApiKey, |c, _| {
+        auth::handlers::change_password(c)
+    }),
     read(Users, "list", System, |c, _| users::list(c)),
     read(Users, "get", System, |c, _| users::get(c)),
     write(Users, "create", System, |c, _| users::create(c)),
@@ -127,80 +148,179 @@ pub static ROUTES: &[Entry] = &[
     read(Roles, "check", LoggedIn, |c, _| roles::check(c)),
     read(Roles, "list", System, |c, _| roles::list(c)),
     read(Roles, "get", System, |c, _| roles::get(c)),
-    write(Roles, "create", System, |c, _| roles::writing(c, roles::create)),
-    write(Roles, "update", System, |c, _| roles::writing(c, roles::update)),
-    write(Roles, "destroy", System, |c, _| roles::writing(c, roles::destroy)),
-    read(RoleResources, "list", System, |c, r| roles::resources_list(c, r.role()?)),
-    read(RoleResources, "get", System, |c, r| roles::resources_get(c, r.role()?)),
-    write(RoleResources, "create", System, |c, r| roles::writing_resources(c, r.role()?, roles::resources_create)),
-    write(RoleResources, "update", System, |c, r| roles::writing_resources(c, r.role()?, roles::resources_update)),
-    write(RoleResources, "destroy", System, |c, r| roles::writing_resources(c, r.role()?, roles::resources_destroy)),
-    write(ApiKeys, "create", LoggedInNoApiKey, |c, _| api_keys::create(c)),
+    write(Roles, "create", System, |c, _| {
+        roles::writing(c, roles::create)
+    }),
+    write(Roles, "update", System, |c, _| {
+        roles::writing(c, roles::update)
+    }),
+    write(Roles, "destroy", System, |c, _| {
+        roles::writing(c, roles::destroy)
+    }),
+    read(RoleResources, "list", System, |c, r| {
+        roles::resources_list(c, r.role()?)
+    }),
+    read(RoleResources, "get", System, |c, r| {
+        roles::resources_get(c, r.role()?)
+    }),
+    write(RoleResources, "create", System, |c, r| {
+        roles::writing_resources(c, r.role()?, roles::resources_create)
+    }),
+    write(RoleResources, "update", System, |c, r| {
+        roles::writing_resources(c, r.role()?, roles::resources_update)
+    }),
+    write(RoleResources, "destroy", System, |c, r| {
+        roles::writing_resources(c, r.role()?, roles::resources_destroy)
+    }),
+    write(ApiKeys, "create", LoggedInNoApiKey, |c, _| {
+        api_keys::create(c)
+    }),
     read(ApiKeys, "list", LoggedIn, |c, _| api_keys::list(c)),
     write(ApiKeys, "destroy", LoggedIn, |c, _| api_keys::destroy(c)),
     read(Workflows, "list", System, |c, _| wf::list_workflows(c)),
     read(Workflows, "get", System, |c, _| wf::get_workflow(c)),
-    write(Workflows, "create", System, |c, _| wf::writing(c, wf::create_workflow)),
-    write(Workflows, "update", System, |c, _| wf::writing(c, wf::update_workflow)),
-    write(Workflows, "destroy", System, |c, _| wf::writing(c, wf::destroy_workflow)),
-    write(Workflows, "revision", System, |c, _| wf::writing(c, wf::revision)),
-    write(Workflows, "execute", System, |c, _| wf::writing(c, wf::execute)),
-    write(Workflows, "trigger", Trigger, |c, _| trigger::handle_global(c)),
-    read(WorkflowNodes, "list", System, |c, r| wf::list_nodes(c, r.workflow_id()?)),
-    write(WorkflowNodes, "create", System, |c, r| wf::writing_nodes(c, r.workflow_id()?, wf::create_node)),
+    write(Workflows, "create", System, |c, _| {
+        wf::writing(c, wf::create_workflow)
+    }),
+    write(Workflows, "update", System, |c, _| {
+        wf::writing(c, wf::update_workflow)
+    }),
+    write(Workflows, "destroy", System, |c, _| {
+        wf::writing(c, wf::destroy_workflow)
+    }),
+    write(Workflows, "revision", System, |c, _| {
+        wf::writing(c, wf::revision)
+    }),
+    write(Workflows, "execute", System, |c, _| {
+        wf::writing(c, wf::execute)
+    }),
+    write(Workflows, "trigger", Trigger, |c, _| {
+        trigger::handle_global(c)
+    }),
+    read(WorkflowNodes, "list", System, |c, r| {
+        wf::list_nodes(c, r.workflow_id()?)
+    }),
+    write(WorkflowNodes, "create", System, |c, r| {
+        wf::writing_nodes(c, r.workflow_id()?, wf::create_node)
+    }),
     read(FlowNodes, "get", System, |c, _| wf::get_node(c)),
-    write(FlowNodes, "update", System, |c, _| wf::writing(c, wf::update_node)),
-    write(FlowNodes, "destroy", System, |c, _| wf::writing(c, wf::destroy_node)),
+    write(FlowNodes, "update", System, |c, _| {
+        wf::writing(c, wf::update_node)
+    }),
+    write(FlowNodes, "destroy", System, |c, _| {
+        wf::writing(c, wf::destroy_node)
+    }),
     read(Executions, "list", System, |c, _| wf::list_executions(c)),
     read(Executions, "get", System, |c, _| wf::get_execution(c)),
     write(Executions, "cancel", System, |c, _| wf::cancel_execution(c)),
-    write(Executions, "destroy", System, |c, _| wf::destroy_executions(c)),
+    write(Executions, "destroy", System, |c, _| {
+        wf::destroy_executions(c)
+    }),
     // Any signed-in caller may read the collection definitions, as in NocoBase (its client needs them).
-    read(Collections, "list", LoggedIn, |c, _| schema::list_collections(c)),
-    read(Collections, "listMeta", LoggedIn, |c, _| schema::list_meta(c)),
+    read(Collections, "list", LoggedIn, |c, _| {
+        schema::list_collections(c)
+    }),
+    read(Collections, "listMeta", LoggedIn, |c, _| {
+        schema::list_meta(c)
+    }),
     read(Collections, "get", System, |c, _| schema::get_collection(c)),
-    write(Collections, "create", System, |c, _| schema::create_collection(c)),
-    write(Collections, "update", System, |c, _| schema::update_collection(c)),
-    write(Collections, "destroy", System, |c, _| schema::destroy_collection(c)),
-    read(CollectionFields, "list", System, |c, r| schema::list_fields(c, r.collection()?)),
-    read(CollectionFields, "get", System, |c, r| schema::get_field(c, r.collection()?)),
-    write(CollectionFields, "create", System, |c, r| schema::create_collection_field(c, r.collection()?)),
-    write(CollectionFields, "update", System, |c, r| schema::update_field(c, r.collection()?)),
-    write(CollectionFields, "destroy", System, |c, r| schema::destroy_field(c, r.collection()?)),
-    write(Fields, "create", System, |c, _| schema::create_named_field(c)),
-    read(Records, "list", Rows("view"), |c, r| records::list(c, &r.rows(c)?)),
-    read(Records, "get", Rows("view"), |c, r| records::get(c, &r.rows(c)?)),
-    write(Records, "create", Rows("create"), |c, r| records::create(c, &r.rows(c)?)),
-    write(Records, "update", Rows("update"), |c, r| records::update(c, &r.rows(c)?)),
-    write(Records, "destroy", Rows("destroy"), |c, r| records::destroy(c, &r.rows(c)?)),
-    write(Records, "trigger", Trigger, |c, r| trigger::handle_records(c, r.collection()?)),
-    read(ToMany, "list", Rows("view"), |c, r| records::list(c, &r.rows(c)?)),
-    read(ToMany, "get", Rows("view"), |c, r| records::get(c, &r.rows(c)?)),
-    write(ToMany, "create", Rows("create"), |c, r| records::create(c, &r.rows(c)?)),
-    write(ToMany, "update", Rows("update"), |c, r| records::update(c, &r.rows(c)?)),
-    write(ToMany, "destroy", Rows("destroy"), |c, r| records::destroy(c, &r.rows(c)?)),
+    write(Collections, "create", System, |c, _| {
+        schema::create_collection(c)
+    }),
+    write(Collections, "update", System, |c, _| {
+        schema::update_collection(c)
+    }),
+    write(Collections, "destroy", System, |c, _| {
+        schema::destroy_collection(c)
+    }),
+    read(CollectionFields, "list", System, |c, r| {
+        schema::list_fields(c, r.collection()?)
+    }),
+    read(CollectionFields, "get", System, |c, r| {
+        schema::get_field(c, r.collection()?)
+    }),
+    write(CollectionFields, "create", System, |c, r| {
+        schema::create_collection_field(c, r.collection()?)
+    }),
+    write(CollectionFields, "update", System, |c, r| {
+        schema::update_field(c, r.collection()?)
+    }),
+    write(CollectionFields, "destroy", System, |c, r| {
+        schema::destroy_field(c, r.collection()?)
+    }),
+    write(Fields, "create", System, |c, _| {
+        schema::create_named_field(c)
+    }),
+    read(Records, "list", Rows("view"), |c, r| {
+        records::list(c, &r.rows(c)?)
+    }),
+    read(Records, "get", Rows("view"), |c, r| {
+        records::get(c, &r.rows(c)?)
+    }),
+    write(Records, "create", Rows("create"), |c, r| {
+        records::create(c, &r.rows(c)?)
+    }),
+    write(Records, "update", Rows("update"), |c, r| {
+        records::update(c, &r.rows(c)?)
+    }),
+    write(Records, "destroy", Rows("destroy"), |c, r| {
+        records::destroy(c, &r.rows(c)?)
+    }),
+    write(Records, "trigger", Trigger, |c, r| {
+        trigger::handle_records(c, r.collection()?)
+    }),
+    read(ToMany, "list", Rows("view"), |c, r| {
+        records::list(c, &r.rows(c)?)
+    }),
+    read(ToMany, "get", Rows("view"), |c, r| {
+        records::get(c, &r.rows(c)?)
+    }),
+    write(ToMany, "create", Rows("create"), |c, r| {
+        records::create(c, &r.rows(c)?)
+    }),
+    write(ToMany, "update", Rows("update"), |c, r| {
+        records::update(c, &r.rows(c)?)
+    }),
+    write(ToMany, "destroy", Rows("destroy"), |c, r| {
+        records::destroy(c, &r.rows(c)?)
+    }),
     write(ToMany, "trigger", Trigger, association_trigger),
-    read(ToOne, "get", Rows("view"), |c, r| records::get(c, &r.rows(c)?)),
-    write(ToOne, "update", Rows("update"), |c, r| records::update(c, &r.rows(c)?)),
+    read(ToOne, "get", Rows("view"), |c, r| {
+        records::get(c, &r.rows(c)?)
+    }),
+    write(ToOne, "update", Rows("update"), |c, r| {
+        records::update(c, &r.rows(c)?)
+    }),
     write(ToOne, "trigger", Trigger, association_trigger),
-    read(ToManyBuiltin, "list", Rows("view"), |c, r| records::list(c, &r.rows(c)?)),
-    read(ToManyBuiltin, "get", Rows("view"), |c, r| records::get(c, &r.rows(c)?)),
+    read(ToManyBuiltin, "list", Rows("view"), |c, r| {
+        records::list(c, &r.rows(c)?)
+    }),
+    read(ToManyBuiltin, "get", Rows("view"), |c, r| {
+        records::get(c, &r.rows(c)?)
+    }),
     write(ToManyBuiltin, "trigger", Trigger, association_trigger),
-    read(ToOneBuiltin, "get", Rows("view"), |c, r| records::get(c, &r.rows(c)?)),
+    read(ToOneBuiltin, "get", Rows("view"), |c, r| {
+        records::get(c, &r.rows(c)?)
+    }),
     write(ToOneBuiltin, "trigger", Trigger, association_trigger),
 ];
 
 fn association_trigger(ctx: &Ctx, r: &Resource) -> Result<Reply> {
     match r {
-        Resource::Association { source, source_id, field, target } => {
-            trigger::handle_association(ctx, source, *source_id, field, target)
-        }
+        Resource::Association {
+            source,
+            source_id,
+            field,
+            target,
+        } => trigger::handle_association(ctx, source, *source_id, field, target),
         _ => Err(mismatch("association_trigger")),
     }
 }
 
 fn mismatch(accessor: &str) -> Error {
-    Error::internal(format!("route table: {accessor} called on a resource of another kind"))
+    Error::internal(format!(
+        "route table: {accessor} called on a resource of another kind"
+    ))
 }
 
 impl Resource {
@@ -219,12 +339,14 @@ impl Resource {
             Resource::CollectionFields(_) => CollectionFields,
             Resource::Fields => Fields,
             Resource::Records(_) => Records,
-            Resource::Association { field, target, .. } => match (field.kind.is_to_one(), target.builtin) {
-                (true, false) => ToOne,
-                (false, false) => ToMany,
-                (true, true) => ToOneBuiltin,
-                (false, true) => ToManyBuiltin,
-            },
+            Resource::Association { field, target, .. } => {
+                match (field.kind.is_to_one(), target.builtin) {
+                    (true, false) => ToOne,
+                    (false, false) => ToMany,
+                    (true, true) => ToOneBuiltin,
+                    (false, true) => ToManyBuiltin,
+                }
+            }
         }
     }
 
@@ -256,9 +378,12 @@ impl Resource {
     fn rows(&self, ctx: &Ctx) -> Result<On<'_>> {
         match self {
             Resource::Records(c) => Ok(On::collection(c)),
-            Resource::Association { source, source_id, field, target } => {
-                On::association(ctx, source, *source_id, field, target)
-            }
+            Resource::Association {
+                source,
+                source_id,
+                field,
+                target,
+            } => On::association(ctx, source, *source_id, field, target),
             _ => Err(mismatch("rows")),
         }
     }
@@ -290,7 +415,11 @@ enum Public {
 }
 
 fn public(req: &Request) -> Option<Public> {
-    let route = req.route.as_ref().ok().filter(|r| r.association.is_none())?;
+    let route = req
+        .route
+        .as_ref()
+        .ok()
+        .filter(|r| r.association.is_none())?;
     match (route.resource.as_str(), route.action.as_str()) {
         ("health", _) => Some(Public::Health),
         ("auth", "signIn") => Some(Public::SignIn),
@@ -319,21 +448,37 @@ fn run(app: &App, req: &mut Request, user_id: &mut Option<i64>) -> Result<Reply>
     *user_id = Some(caller.user.id);
     if let Some(ds) = &req.x_data_source {
         if ds != "main" {
-            return Err(bad(Code::DataSourceNotFound, format!("data source \"{ds}\" does not exist")));
+            return Err(bad(
+                Code::DataSourceNotFound,
+                format!("data source \"{ds}\" does not exist"),
+            ));
         }
     }
     let route = req.route()?;
     let resource = resolve(app, route)?;
-    let entry = route_entry(resource.kind(), &route.action).ok_or_else(|| input.action_not_found())?;
+    let entry =
+        route_entry(resource.kind(), &route.action).ok_or_else(|| input.action_not_found())?;
     refuse_get(req, entry.reads, &input)?;
-    let scope = app.acl.check(&caller, &target(&input, entry.guard, &resource))?;
+    let scope = app
+        .acl
+        .check(&caller, &target(&input, entry.guard, &resource))?;
     // Trigger actions check the Idempotency-Key first, then the query (http.md §2 steps 8–9).
     if !matches!(entry.guard, Guard::Trigger) {
         input.query()?;
     }
-    let rights = CallerRights { app, caller: &caller };
+    let rights = CallerRights {
+        app,
+        caller: &caller,
+    };
     let row_actions = row_actions(&rights, &input, entry, &resource, scope);
-    let ctx = Ctx { app, input: &input, caller: &caller, scope, rights: &rights, row_actions };
+    let ctx = Ctx {
+        app,
+        input: &input,
+        caller: &caller,
+        scope,
+        rights: &rights,
+        row_actions,
+    };
     (entry.handler)(&ctx, &resource)
 }
 
@@ -345,7 +490,16 @@ struct CallerRights<'a> {
 
 impl acl::Rights for CallerRights<'_> {
     fn scope(&self, collection: &str, action: &'static str) -> Option<Scope> {
-        self.app.acl.check(self.caller, &Target::Collection { name: collection.to_string(), action }).ok()
+        self.app
+            .acl
+            .check(
+                self.caller,
+                &Target::Collection {
+                    name: collection.to_string(),
+                    action,
+                },
+            )
+            .ok()
     }
 }
 
@@ -355,18 +509,34 @@ fn refuse_get(req: &Request, reads: bool, input: &Input) -> Result<()> {
         return Ok(());
     }
     let (m, resource, action) = (&req.method_name, &input.resource, &input.action);
-    Err(Error::new(Code::MethodNotAllowed, format!("Method {m} is not allowed for {resource}:{action}, a write action; send it with POST"))
-        .header("Allow", "POST".to_string()))
+    Err(Error::new(
+        Code::MethodNotAllowed,
+        format!(
+            "Method {m} is not allowed for {resource}:{action}, a write action; send it with POST"
+        ),
+    )
+    .header("Allow", "POST".to_string()))
 }
 
 /// With `X-With-ACL-Meta` on a collection's list or get (not an association's, as in NocoBase): the
 /// caller's scope for each row action, for `meta.allowedActions`; `view` is the one just decided.
-fn row_actions(rights: &CallerRights, input: &Input, entry: &Entry, resource: &Resource, view: Scope) -> Option<RowActions> {
-    if !input.with_acl_meta || entry.kind != Records || !matches!(entry.guard, Guard::Rows("view")) {
+fn row_actions(
+    rights: &CallerRights,
+    input: &Input,
+    entry: &Entry,
+    resource: &Resource,
+    view: Scope,
+) -> Option<RowActions> {
+    if !input.with_acl_meta || entry.kind != Records || !matches!(entry.guard, Guard::Rows("view"))
+    {
         return None;
     }
     let may = |action: &'static str| acl::Rights::scope(rights, resource.acl_collection(), action);
-    Some(RowActions { view: Some(view), update: may("update"), destroy: may("destroy") })
+    Some(RowActions {
+        view: Some(view),
+        update: may("update"),
+        destroy: may("destroy"),
+    })
 }
 
 /// The health check's answer without waiting for anything, or `None` when it would wait (no idle reader):
@@ -385,7 +555,10 @@ fn health(app: &App) -> Result<Reply> {
 /// 503 while shutting down or when the store did not answer its ping.
 fn health_from(app: &App, pinged: bool) -> Result<Reply> {
     if app.is_shutting_down() {
-        return Err(Error::new(Code::ServiceUnavailable, "Service is shutting down"));
+        return Err(Error::new(
+            Code::ServiceUnavailable,
+            "Service is shutting down",
+        ));
     }
     if !pinged {
         return Err(Error::new(Code::ServiceUnavailable, "Store is unavailable"));
@@ -395,7 +568,10 @@ fn health_from(app: &App, pinged: bool) -> Result<Reply> {
 
 /// The ACL question a route's guard poses for a resource.
 fn target(input: &Input, guard: Guard, resource: &Resource) -> Target {
-    let rows = |action: &'static str| Target::Collection { name: resource.acl_collection().to_string(), action };
+    let rows = |action: &'static str| Target::Collection {
+        name: resource.acl_collection().to_string(),
+        action,
+    };
     match guard {
         Guard::LoggedIn => Target::LoggedIn,
         Guard::LoggedInNoApiKey => Target::LoggedInNoApiKey,
@@ -403,56 +579,73 @@ fn target(input: &Input, guard: Guard, resource: &Resource) -> Target {
         Guard::Rows(action) => rows(action),
         // `workflows:trigger` has no collection: any signed-in caller (trigger.md §2).
         Guard::Trigger if matches!(resource, Resource::Workflows) => Target::LoggedIn,
-        Guard::Trigger if input.path_tk.is_some() || input.param("filterByTk").is_some() => rows("trigger"),
+        Guard::Trigger if input.path_tk.is_some() || input.param("filterByTk").is_some() => {
+            rows("trigger")
+        }
         Guard::Trigger => rows("triggerNew"),
     }
 }
 
 fn resolve(app: &App, route: &Route) -> Result<Resource> {
-    Ok(match (route.resource.as_str(), route.association.as_deref()) {
-        ("auth", None) => Resource::Auth,
-        ("users", None) => Resource::Users,
-        ("roles", None) => Resource::Roles,
-        ("roles", Some("resources")) => {
-            let name = route.source_id.clone().unwrap_or_default();
-            let role = app
-                .store
-                .read(|c| acl::roles::find_role(c, &name))?
-                .ok_or_else(|| crate::error::record_not_found(&name, "roles"))?;
-            Resource::RoleResources(role)
-        }
-        ("apiKeys", None) => Resource::ApiKeys,
-        ("workflows", None) => Resource::Workflows,
-        ("workflows", Some("nodes")) => {
-            let raw = route.source_id.clone().unwrap_or_default();
-            let id = crate::action::parse_id_str(&raw)
-                .ok_or_else(|| Error::new(Code::WorkflowNotFound, "workflow not found"))?;
-            app.store
-                .read(|c| wf::find_workflow(c, id))?
-                .ok_or_else(|| Error::new(Code::WorkflowNotFound, "workflow not found"))?;
-            Resource::WorkflowNodes(id)
-        }
-        ("flow_nodes", None) => Resource::FlowNodes,
-        ("executions", None) => Resource::Executions,
-        ("collections", None) => Resource::Collections,
-        ("collections", Some("fields")) => {
-            let name = route.source_id.clone().unwrap_or_default();
-            let coll = app
-                .registry
-                .user_collection(&name)
-                .ok_or_else(|| crate::collections::schema_ops::missing_collection(&name))?;
-            Resource::CollectionFields(coll)
-        }
-        ("fields", None) => Resource::Fields,
-        (name, None) => Resource::Records(app.registry.user_collection(name).ok_or_else(|| resource_not_found(name))?),
-        (name, Some(assoc)) => resolve_association(app, name, route.source_id.as_deref().unwrap_or(""), assoc)?,
-    })
+    Ok(
+        match (route.resource.as_str(), route.association.as_deref()) {
+            ("auth", None) => Resource::Auth,
+            ("users", None) => Resource::Users,
+            ("roles", None) => Resource::Roles,
+            ("roles", Some("resources")) => {
+                let name = route.source_id.clone().unwrap_or_default();
+                let role = app
+                    .store
+                    .read(|c| acl::roles::find_role(c, &name))?
+                    .ok_or_else(|| crate::error::record_not_found(&name, "roles"))?;
+                Resource::RoleResources(role)
+            }
+            ("apiKeys", None) => Resource::ApiKeys,
+            ("workflows", None) => Resource::Workflows,
+            ("workflows", Some("nodes")) => {
+                let raw = route.source_id.clone().unwrap_or_default();
+                let id = crate::action::parse_id_str(&raw)
+                    .ok_or_else(|| Error::new(Code::WorkflowNotFound, "workflow not found"))?;
+                app.store
+                    .read(|c| wf::find_workflow(c, id))?
+                    .ok_or_else(|| Error::new(Code::WorkflowNotFound, "workflow not found"))?;
+                Resource::WorkflowNodes(id)
+            }
+            ("flow_nodes", None) => Resource::FlowNodes,
+            ("executions", None) => Resource::Executions,
+            ("collections", None) => Resource::Collections,
+            ("collections", Some("fields")) => {
+                let name = route.source_id.clone().unwrap_or_default();
+                let coll = app
+                    .registry
+                    .user_collection(&name)
+                    .ok_or_else(|| crate::collections::schema_ops::missing_collection(&name))?;
+                Resource::CollectionFields(coll)
+            }
+            ("fields", None) => Resource::Fields,
+            (name, None) => Resource::Records(
+                app.registry
+                    .user_collection(name)
+                    .ok_or_else(|| resource_not_found(name))?,
+            ),
+            (name, Some(assoc)) => {
+                resolve_association(app, name, route.source_id.as_deref().unwrap_or(""), assoc)?
+            }
+        },
+    )
 }
 
 fn resolve_association(app: &App, name: &str, source_id: &str, assoc: &str) -> Result<Resource> {
     let full = format!("{name}.{assoc}");
-    let source = app.registry.user_collection(name).ok_or_else(|| resource_not_found(&full))?;
-    let field = source.field(assoc).filter(|f| f.is_association()).cloned().ok_or_else(|| resource_not_found(&full))?;
+    let source = app
+        .registry
+        .user_collection(name)
+        .ok_or_else(|| resource_not_found(&full))?;
+    let field = source
+        .field(assoc)
+        .filter(|f| f.is_association())
+        .cloned()
+        .ok_or_else(|| resource_not_found(&full))?;
     let target = field
         .kind
         .target()
@@ -463,7 +656,12 @@ fn resolve_association(app: &App, name: &str, source_id: &str, assoc: &str) -> R
     if !crate::collections::records::exists(app, &source, id)? {
         return Err(crate::error::record_not_found(id, &source.name));
     }
-    Ok(Resource::Association { source, source_id: id, field: Box::new(field), target })
+    Ok(Resource::Association {
+        source,
+        source_id: id,
+        field: Box::new(field),
+        target,
+    })
 }
 
 #[cfg(test)]
@@ -473,7 +671,9 @@ mod tests {
     #[test]
     fn every_route_is_listed_once() {
         for (i, e) in ROUTES.iter().enumerate() {
-            let first = ROUTES.iter().position(|o| o.kind == e.kind && o.action == e.action);
+            let first = ROUTES
+                .iter()
+                .position(|o| o.kind == e.kind && o.action == e.action);
             assert_eq!(first, Some(i), "{:?}:{} is listed twice", e.kind, e.action);
         }
     }

@@ -41,9 +41,14 @@ const DISCONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1
 /// wrapped in [`conn::Conn`] so the dispatcher's own 400/408/431 answers carry the envelope too. The
 /// request head must arrive within `--request-timeout` (else 408), and the body within it again
 /// ([`read_body`]).
-pub fn build_server(app: Arc<App>, listener: TcpListener) -> std::io::Result<actix_web::dev::Server> {
+pub fn build_server(
+    app: Arc<App>,
+    listener: TcpListener,
+) -> std::io::Result<actix_web::dev::Server> {
     let data = web::Data::from(app.clone());
-    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
     let cors: Arc<Vec<String>> = Arc::new(app.config.serve.cors_origins.clone());
     let timeout = app.config.serve.request_timeout;
     let local = listener.local_addr()?;
@@ -56,7 +61,10 @@ pub fn build_server(app: Arc<App>, listener: TcpListener) -> std::io::Result<act
             use actix_service::ServiceFactoryExt as _;
             actix_service::fn_service(move |io: actix_web::rt::net::TcpStream| {
                 let peer = io.peer_addr().ok();
-                ready(Ok::<_, actix_http::error::DispatchError>((conn::Conn::new(io, timeout), peer)))
+                ready(Ok::<_, actix_http::error::DispatchError>((
+                    conn::Conn::new(io, timeout),
+                    peer,
+                )))
             })
             .and_then(
                 actix_http::HttpService::build()
@@ -64,7 +72,9 @@ pub fn build_server(app: Arc<App>, listener: TcpListener) -> std::io::Result<act
                     .client_request_timeout(timeout)
                     .client_disconnect_timeout(DISCONNECT_TIMEOUT)
                     .local_addr(local)
-                    .h1(actix_service::map_config(service, |_| actix_web::dev::AppConfig::default())),
+                    .h1(actix_service::map_config(service, |_| {
+                        actix_web::dev::AppConfig::default()
+                    })),
             )
         })?
         .run();
@@ -96,7 +106,11 @@ fn application(
                 .filter(|v| !v.is_empty() && v.len() <= 200)
                 .map(str::to_string)
                 .unwrap_or_else(new_request_id);
-            let origin = req.headers().get("origin").and_then(|v| v.to_str().ok()).map(str::to_string);
+            let origin = req
+                .headers()
+                .get("origin")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
             let allowed = origin.filter(|o| cors.iter().any(|c| c == o || c == "*"));
             let method = req.method().to_string();
             let target = redact_token(req.path(), req.query_string());
@@ -127,7 +141,14 @@ fn application(
 }
 
 /// The one INFO line per answered request (operations.md §7).
-fn log_request(method: &str, target: &str, status: u16, started: Instant, rid: &str, user: Option<i64>) {
+fn log_request(
+    method: &str,
+    target: &str,
+    status: u16,
+    started: Instant,
+    rid: &str,
+    user: Option<i64>,
+) {
     tracing::info!(
         method = %method,
         path = %target,
@@ -149,22 +170,34 @@ fn preflight(allowed: Option<&str>, rid: &str) -> HttpResponse {
             HeaderName::from_static("access-control-allow-methods"),
             HeaderValue::from_static("GET, POST, PUT, PATCH, DELETE, OPTIONS"),
         );
-        h.insert(HeaderName::from_static("access-control-allow-headers"), HeaderValue::from_static(ALLOWED_HEADERS));
-        h.insert(HeaderName::from_static("access-control-max-age"), HeaderValue::from_static("600"));
+        h.insert(
+            HeaderName::from_static("access-control-allow-headers"),
+            HeaderValue::from_static(ALLOWED_HEADERS),
+        );
+        h.insert(
+            HeaderName::from_static("access-control-max-age"),
+            HeaderValue::from_static("600"),
+        );
     }
     res
 }
 
 fn finish_headers(h: &mut actix_web::http::header::HeaderMap, rid: &str, allowed: Option<&str>) {
     // No response is to be sniffed into another type (a JSON error read as HTML, say).
-    h.insert(HeaderName::from_static("x-content-type-options"), HeaderValue::from_static("nosniff"));
+    h.insert(
+        HeaderName::from_static("x-content-type-options"),
+        HeaderValue::from_static("nosniff"),
+    );
     if let Ok(v) = HeaderValue::from_str(rid) {
         h.insert(HeaderName::from_static("x-request-id"), v);
     }
     if let Some(origin) = allowed {
         if let Ok(v) = HeaderValue::from_str(origin) {
             h.insert(HeaderName::from_static("access-control-allow-origin"), v);
-            h.insert(HeaderName::from_static("vary"), HeaderValue::from_static("Origin"));
+            h.insert(
+                HeaderName::from_static("vary"),
+                HeaderValue::from_static("Origin"),
+            );
             h.insert(
                 HeaderName::from_static("access-control-expose-headers"),
                 HeaderValue::from_static("X-Request-Id, Idempotent-Replayed, Retry-After"),
@@ -209,11 +242,14 @@ pub fn error_response(e: &Error) -> HttpResponse {
     if e.code == Code::InternalError {
         tracing::error!(detail = e.detail.as_deref().unwrap_or(""), "internal error");
     }
-    let mut b = HttpResponse::build(StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    let mut b = HttpResponse::build(
+        StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+    );
     for (k, v) in &e.headers {
         b.insert_header((*k, v.as_str()));
     }
-    b.content_type("application/json; charset=utf-8").body(e.body().to_string())
+    b.content_type("application/json; charset=utf-8")
+        .body(e.body().to_string())
 }
 
 pub fn reply_response(r: &Reply) -> HttpResponse {
@@ -221,29 +257,49 @@ pub fn reply_response(r: &Reply) -> HttpResponse {
     for (k, v) in &r.headers {
         b.insert_header((*k, v.as_str()));
     }
-    b.content_type("application/json; charset=utf-8").body(r.body.to_string())
+    b.content_type("application/json; charset=utf-8")
+        .body(r.body.to_string())
 }
 
 async fn not_found(req: HttpRequest) -> HttpResponse {
-    error_response(&crate::error::resource_not_found(req.path().trim_start_matches('/')))
+    error_response(&crate::error::resource_not_found(
+        req.path().trim_start_matches('/'),
+    ))
 }
 
 /// The body, whole, within `--request-timeout` of the handler starting to read it (else `408
 /// REQUEST_TIMEOUT`; a body stalled halfway, or a chunk declared larger than anything that follows, would
 /// otherwise hold the connection forever) and within the limit (else `413`, as soon as the declared length
 /// or the bytes received pass it).
-async fn read_body(req: &HttpRequest, payload: web::Payload, limit: usize, timeout: std::time::Duration) -> Result<Bytes> {
+async fn read_body(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+    timeout: std::time::Duration,
+) -> Result<Bytes> {
     match actix_web::rt::time::timeout(timeout, read_body_within(req, payload, limit)).await {
         Ok(read) => read,
         Err(_) => Err(Error::new(
             Code::RequestTimeout,
-            format!("Request body was not received within {}", crate::time::format_duration(timeout)),
+            format!(
+                "Request body was not received within {}",
+                crate::time::format_duration(timeout)
+            ),
         )),
     }
 }
 
-async fn read_body_within(req: &HttpRequest, mut payload: web::Payload, limit: usize) -> Result<Bytes> {
-    let too_large = || Error::new(Code::PayloadTooLarge, format!("Request body exceeds the limit of {limit} bytes"));
+async fn read_body_within(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<Bytes> {
+    let too_large = || {
+        Error::new(
+            Code::PayloadTooLarge,
+            format!("Request body exceeds the limit of {limit} bytes"),
+        )
+    };
     let declared = req
         .headers()
         .get("content-length")
@@ -258,8 +314,15 @@ async fn read_body_within(req: &HttpRequest, mut payload: web::Payload, limit: u
     let until = is_websocket_upgrade(req).then(|| declared.unwrap_or(0));
     let mut buf = BytesMut::new();
     while until.is_none_or(|n| buf.len() < n) {
-        let Some(chunk) = payload.next().await else { break };
-        let chunk = chunk.map_err(|e| Error::new(Code::InvalidBody, format!("Request body could not be read: {e}")))?;
+        let Some(chunk) = payload.next().await else {
+            break;
+        };
+        let chunk = chunk.map_err(|e| {
+            Error::new(
+                Code::InvalidBody,
+                format!("Request body could not be read: {e}"),
+            )
+        })?;
         if buf.len() + chunk.len() > limit {
             return Err(too_large());
         }
@@ -275,19 +338,27 @@ async fn read_body_within(req: &HttpRequest, mut payload: web::Payload, limit: u
 /// connection ends.
 fn is_websocket_upgrade(req: &HttpRequest) -> bool {
     let has = |name: &str, value: &str| {
-        req.headers().get_all(name).any(|v| v.to_str().is_ok_and(|v| v.split(',').any(|p| p.trim().eq_ignore_ascii_case(value))))
+        req.headers().get_all(name).any(|v| {
+            v.to_str()
+                .is_ok_and(|v| v.split(',').any(|p| p.trim().eq_ignore_ascii_case(value)))
+        })
     };
     has("upgrade", "websocket") && !has("transfer-encoding", "chunked")
 }
 
 fn header(req: &HttpRequest, name: &str) -> Option<String> {
-    req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    req.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 /// A header kept even when it is not visible ASCII, so that its check refuses it (a 400 or 401) instead of
 /// the request going on as if the header were absent.
 fn header_lossy(req: &HttpRequest, name: &str) -> Option<String> {
-    req.headers().get(name).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    req.headers()
+        .get(name)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
 }
 
 fn build_request(req: &HttpRequest, body: Bytes) -> Request {
@@ -309,13 +380,23 @@ fn build_request(req: &HttpRequest, body: Bytes) -> Request {
         x_authenticator: header_lossy(req, "x-authenticator"),
         x_data_source: header_lossy(req, "x-data-source"),
         idempotency_key: header_lossy(req, "idempotency-key"),
-        with_acl_meta: req.headers().get("x-with-acl-meta").is_some_and(|v| !v.is_empty()),
+        with_acl_meta: req
+            .headers()
+            .get("x-with-acl-meta")
+            .is_some_and(|v| !v.is_empty()),
         peer_ip: req.peer_addr().map(|a| a.ip()),
     }
 }
 
 async fn api_entry(req: HttpRequest, payload: web::Payload, app: web::Data<App>) -> HttpResponse {
-    let body = match read_body(&req, payload, app.config.serve.body_limit, app.config.serve.request_timeout).await {
+    let body = match read_body(
+        &req,
+        payload,
+        app.config.serve.body_limit,
+        app.config.serve.request_timeout,
+    )
+    .await
+    {
         Ok(b) => b,
         Err(e) => return error_response(&e),
     };
@@ -330,7 +411,10 @@ async fn api_entry(req: HttpRequest, payload: web::Payload, app: web::Data<App>)
     let outcome = web::block(move || dispatch::handle(&app, request)).await;
     let (result, user) = match outcome {
         Ok(o) => (o.result, o.user_id),
-        Err(e) => (Err(Error::internal(format!("blocking task failed: {e}"))), None),
+        Err(e) => (
+            Err(Error::internal(format!("blocking task failed: {e}"))),
+            None,
+        ),
     };
     let mut res = match &result {
         Ok(r) => reply_response(r),

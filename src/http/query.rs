@@ -15,7 +15,9 @@ fn decode(s: &str) -> String {
 
 /// `a[b][]` → `["a", "b", ""]`.
 fn split_key(key: &str) -> Vec<String> {
-    let Some(open) = key.find('[') else { return vec![key.to_string()] };
+    let Some(open) = key.find('[') else {
+        return vec![key.to_string()];
+    };
     if open == 0 || !key.ends_with(']') {
         return vec![key.to_string()];
     }
@@ -54,7 +56,11 @@ pub fn parse(raw: &str) -> Result<Map<String, Value>> {
 }
 
 fn insert(map: &mut Map<String, Value>, segs: &[String], value: Value) {
-    let seg = if segs[0].is_empty() { map.len().to_string() } else { segs[0].clone() };
+    let seg = if segs[0].is_empty() {
+        map.len().to_string()
+    } else {
+        segs[0].clone()
+    };
     if segs.len() == 1 {
         match map.get_mut(&seg) {
             None => {

@@ -46,7 +46,10 @@ impl Request {
         if let Some(ct) = &self.content_type {
             if ct.to_ascii_lowercase().starts_with("multipart/form-data") {
                 let shown = ct.split(';').next().unwrap_or(ct).trim();
-                return Err(bad(Code::UnsupportedMediaType, format!("Unsupported content type \"{shown}\"")));
+                return Err(bad(
+                    Code::UnsupportedMediaType,
+                    format!("Unsupported content type \"{shown}\""),
+                ));
             }
         }
         if self.body.iter().all(|b| b.is_ascii_whitespace()) {
@@ -61,10 +64,19 @@ impl Request {
 
     /// SHA-256 over method, path, sorted query without `token`, `X-Role` and the raw body.
     fn fingerprint(&self) -> Vec<u8> {
-        let mut query: Vec<&str> = self.raw_query.split('&').filter(|p| !p.is_empty() && !p.starts_with("token=")).collect();
+        let mut query: Vec<&str> = self
+            .raw_query
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("token="))
+            .collect();
         query.sort_unstable();
         let mut h = Sha256::new();
-        for part in [self.method_name.as_str(), self.path.as_str(), &query.join("&"), self.x_role.as_deref().unwrap_or("")] {
+        for part in [
+            self.method_name.as_str(),
+            self.path.as_str(),
+            &query.join("&"),
+            self.x_role.as_deref().unwrap_or(""),
+        ] {
             h.update(part.as_bytes());
             h.update([0u8]);
         }
@@ -91,10 +103,10 @@ impl Request {
             path_tk,
             body: self.json(),
             peer_ip: self.peer_ip,
-            idempotency: self
-                .idempotency_key
-                .as_ref()
-                .map(|key| Idempotency { key: key.clone(), fingerprint: self.fingerprint() }),
+            idempotency: self.idempotency_key.as_ref().map(|key| Idempotency {
+                key: key.clone(),
+                fingerprint: self.fingerprint(),
+            }),
             with_acl_meta: self.with_acl_meta,
         }
     }

@@ -48,7 +48,8 @@ fn decode(s: &str) -> String {
 
 fn is_action_name(s: &str) -> bool {
     let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric())
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric())
 }
 
 /// Splits `name[:action]` (with an optional `main:` data source prefix) into name and explicit action.
@@ -66,9 +67,13 @@ fn split_action(segment: &str) -> Result<(String, Option<String>)> {
         return Err(crate::error::resource_not_found(""));
     }
     match action {
-        Some(a) if !is_action_name(a) => {
-            Err(Error::new(Code::ActionNotFound, format!("Action \"{}\" is not available on resource \"{name}\"", decode(a))))
-        }
+        Some(a) if !is_action_name(a) => Err(Error::new(
+            Code::ActionNotFound,
+            format!(
+                "Action \"{}\" is not available on resource \"{name}\"",
+                decode(a)
+            ),
+        )),
         Some(a) => Ok((name, Some(a.to_string()))),
         None => Ok((name, None)),
     }
@@ -90,7 +95,10 @@ fn method_action(method: Method, has_tk: bool) -> Result<String> {
 }
 
 pub fn method_not_allowed(m: &str) -> Error {
-    Error::new(Code::MethodNotAllowed, format!("Method {m} is not allowed here"))
+    Error::new(
+        Code::MethodNotAllowed,
+        format!("Method {m} is not allowed here"),
+    )
 }
 
 /// Parses the part of the path after `/api/`.
@@ -131,7 +139,13 @@ pub fn parse(path: &str, method: Method, method_name: &str) -> Result<Route> {
             }
         })?,
     };
-    Ok(Route { resource, source_id, association, action, tk })
+    Ok(Route {
+        resource,
+        source_id,
+        association,
+        action,
+        tk,
+    })
 }
 
 /// The source part of an association form takes no action.
@@ -153,18 +167,27 @@ mod tests {
     #[test]
     fn action_form() {
         let r = p("samples:list", Method::Get).unwrap();
-        assert_eq!((r.resource.as_str(), r.action.as_str(), r.tk), ("samples", "list", None));
+        assert_eq!(
+            (r.resource.as_str(), r.action.as_str(), r.tk),
+            ("samples", "list", None)
+        );
         let r = p("samples:get/1", Method::Post).unwrap();
         assert_eq!(r.tk.as_deref(), Some("1"));
         let r = p("main:samples:trigger/1/", Method::Post).unwrap();
-        assert_eq!((r.resource.as_str(), r.action.as_str()), ("samples", "trigger"));
+        assert_eq!(
+            (r.resource.as_str(), r.action.as_str()),
+            ("samples", "trigger")
+        );
     }
 
     #[test]
     fn method_forms() {
         assert_eq!(p("samples", Method::Get).unwrap().action, "list");
         assert_eq!(p("samples/1", Method::Get).unwrap().action, "get");
-        assert_eq!(p("samples/1", Method::Post).unwrap_err().code, Code::MethodNotAllowed);
+        assert_eq!(
+            p("samples/1", Method::Post).unwrap_err().code,
+            Code::MethodNotAllowed
+        );
         assert_eq!(p("samples:list", Method::Post).unwrap().action, "list");
         assert_eq!(p("main:samples", Method::Get).unwrap().resource, "samples");
         assert_eq!(p("samples/1", Method::Patch).unwrap().action, "update");
@@ -177,13 +200,22 @@ mod tests {
         assert_eq!(r.association.as_deref(), Some("comments"));
         let r = p("posts/1/comments/2", Method::Delete).unwrap();
         assert_eq!((r.action.as_str(), r.tk.as_deref()), ("destroy", Some("2")));
-        assert_eq!(p("a/1/b/2/c", Method::Get).unwrap_err().code, Code::ResourceNotFound);
-        assert_eq!(p("samples/a%20b", Method::Get).unwrap().tk.as_deref(), Some("a b"));
+        assert_eq!(
+            p("a/1/b/2/c", Method::Get).unwrap_err().code,
+            Code::ResourceNotFound
+        );
+        assert_eq!(
+            p("samples/a%20b", Method::Get).unwrap().tk.as_deref(),
+            Some("a b")
+        );
     }
 
     #[test]
     fn bad_action_names() {
-        assert_eq!(p("samples:1x", Method::Get).unwrap_err().code, Code::ActionNotFound);
+        assert_eq!(
+            p("samples:1x", Method::Get).unwrap_err().code,
+            Code::ActionNotFound
+        );
         assert_eq!(p("", Method::Get).unwrap_err().code, Code::ResourceNotFound);
     }
 }

@@ -15,8 +15,8 @@
 
 mod schema;
 
-use std::path::{Path, PathBuf};
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -99,7 +99,11 @@ pub enum OpenError {
     #[error("cannot open store {0}: {1}")]
     Sqlite(String, rusqlite::Error),
     #[error("store {path} has schema version {found}, newer than this flowgate supports ({supported}); use a newer flowgate")]
-    Newer { path: String, found: i64, supported: i64 },
+    Newer {
+        path: String,
+        found: i64,
+        supported: i64,
+    },
     #[error("cannot open read pool: {0}")]
     Pool(r2d2::Error),
 }
@@ -117,44 +121,65 @@ fn pragmas(durability: Durability) -> String {
 
 /// `journal_mode=wal synchronous=1 …` as read back from a connection.
 fn describe(c: &Connection) -> String {
-    ["journal_mode", "synchronous", "foreign_keys", "busy_timeout", "query_only"]
-        .iter()
-        .map(|p| {
-            let v = c
-                .query_row(&format!("PRAGMA {p}"), [], |r| r.get::<_, rusqlite::types::Value>(0))
-                .map(|v| match v {
-                    rusqlite::types::Value::Integer(i) => i.to_string(),
-                    rusqlite::types::Value::Text(t) => t,
-                    _ => "?".to_string(),
-                })
-                .unwrap_or_else(|_| "?".to_string());
-            format!("{p}={v}")
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    [
+        "journal_mode",
+        "synchronous",
+        "foreign_keys",
+        "busy_timeout",
+        "query_only",
+    ]
+    .iter()
+    .map(|p| {
+        let v = c
+            .query_row(&format!("PRAGMA {p}"), [], |r| {
+                r.get::<_, rusqlite::types::Value>(0)
+            })
+            .map(|v| match v {
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                rusqlite::types::Value::Text(t) => t,
+                _ => "?".to_string(),
+            })
+            .unwrap_or_else(|_| "?".to_string());
+        format!("{p}={v}")
+    })
+    .collect::<Vec<_>>()
+    .join(" ")
 }
 
 impl Store {
     /// Opens (creating if needed) `<dir>/flowgate.db`, applies schema.sql and migrations, and sets up the
     /// writer and `read_pool` readers.
-    pub fn open(dir: &Path, durability: Durability, read_pool: u32) -> std::result::Result<Store, OpenError> {
+    pub fn open(
+        dir: &Path,
+        durability: Durability,
+        read_pool: u32,
+    ) -> std::result::Result<Store, OpenError> {
         configure_sqlite();
         create_folder(dir)?;
         let path = dir.join("flowgate.db");
         let shown = path.display().to_string();
-        let mut writer = Connection::open(&path).map_err(|e| OpenError::Sqlite(shown.clone(), e))?;
+        let mut writer =
+            Connection::open(&path).map_err(|e| OpenError::Sqlite(shown.clone(), e))?;
         restrict_store_files(&path).map_err(|e| OpenError::Permissions(shown.clone(), e))?;
         writer
             .execute_batch(&pragmas(durability))
             .map_err(|e| OpenError::Sqlite(shown.clone(), e))?;
         // Checkpoints are the background checkpointer's job, not the committing request's.
-        writer.execute_batch("PRAGMA wal_autocheckpoint=0;").map_err(|e| OpenError::Sqlite(shown.clone(), e))?;
+        writer
+            .execute_batch("PRAGMA wal_autocheckpoint=0;")
+            .map_err(|e| OpenError::Sqlite(shown.clone(), e))?;
         writer.set_prepared_statement_cache_capacity(64);
         schema::apply(&mut writer, &shown)?;
-        writer.execute_batch(schema::STATS_VIEWS).map_err(|e| OpenError::Sqlite(shown.clone(), e))?;
+        writer
+            .execute_batch(schema::STATS_VIEWS)
+            .map_err(|e| OpenError::Sqlite(shown.clone(), e))?;
 
         // The views before `query_only`, which refuses even temporary ones.
-        let init = format!("{}{} PRAGMA query_only=ON;", pragmas(durability), schema::STATS_VIEWS);
+        let init = format!(
+            "{}{} PRAGMA query_only=ON;",
+            pragmas(durability),
+            schema::STATS_VIEWS
+        );
         let manager = SqliteConnectionManager::file(&path)
             .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .with_init(move |c| {
@@ -176,7 +201,11 @@ impl Store {
         start_checkpointer(path, checkpointer.clone());
         Ok(Store {
             read,
-            writer: Mutex::new(Writer { conn: writer, batch: None, next_batch: 1 }),
+            writer: Mutex::new(Writer {
+                conn: writer,
+                batch: None,
+                next_batch: 1,
+            }),
             queued: AtomicUsize::new(0),
             commits: Mutex::new(Commits::default()),
             committed: Condvar::new(),
@@ -200,10 +229,16 @@ impl Store {
             }
             let id = w.next_batch;
             w.next_batch += 1;
-            w.batch = Some(Batch { id, started: Instant::now(), writes: 0 });
+            w.batch = Some(Batch {
+                id,
+                started: Instant::now(),
+                writes: 0,
+            });
         }
         let out = run_in_savepoint(&w.conn, f);
-        let Some(batch) = w.batch.as_mut() else { return Err(Error::internal("write batch vanished")) };
+        let Some(batch) = w.batch.as_mut() else {
+            return Err(Error::internal("write batch vanished"));
+        };
         batch.writes += 1;
         let id = batch.id;
         let commit_now = self.queued.load(Ordering::SeqCst) == 0
@@ -233,7 +268,9 @@ impl Store {
 
     /// COMMITs the open batch (ROLLBACK if COMMIT fails) and wakes the writers waiting on it.
     fn commit_batch(&self, w: &mut Writer) -> Result<()> {
-        let Some(batch) = w.batch.take() else { return Ok(()) };
+        let Some(batch) = w.batch.take() else {
+            return Ok(());
+        };
         let result = w.conn.execute_batch("COMMIT").map_err(|e| {
             let _ = w.conn.execute_batch("ROLLBACK");
             format!("commit failed: {e}")
@@ -320,7 +357,10 @@ fn configure_sqlite() {
         // library was already initialised (a test opened a connection first), it answers SQLITE_MISUSE
         // and nothing changes, which is harmless.
         unsafe {
-            rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0 as std::os::raw::c_int);
+            rusqlite::ffi::sqlite3_config(
+                rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS,
+                0 as std::os::raw::c_int,
+            );
         }
     });
 }
@@ -336,7 +376,9 @@ fn run_in_savepoint<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<
     impl Drop for Undo<'_> {
         fn drop(&mut self) {
             if self.1 {
-                let _ = self.0.execute_batch("ROLLBACK TO fg_write; RELEASE fg_write;");
+                let _ = self
+                    .0
+                    .execute_batch("ROLLBACK TO fg_write; RELEASE fg_write;");
             }
         }
     }
@@ -351,23 +393,27 @@ fn run_in_savepoint<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<
 /// Folds the WAL into the database every so often from its own connection: a PASSIVE checkpoint never
 /// waits for the writer or readers, so committing requests never pay for it.
 fn start_checkpointer(path: PathBuf, running: Arc<AtomicBool>) {
-    let spawned = std::thread::Builder::new().name("flowgate-checkpoint".into()).spawn(move || {
-        let conn = match Connection::open(&path) {
-            Ok(c) => c,
-            Err(e) => {
-                tracing::warn!(error = %e, "checkpointer cannot open the store");
-                return;
+    let spawned = std::thread::Builder::new()
+        .name("flowgate-checkpoint".into())
+        .spawn(move || {
+            let conn = match Connection::open(&path) {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::warn!(error = %e, "checkpointer cannot open the store");
+                    return;
+                }
+            };
+            let _ = conn.execute_batch("PRAGMA busy_timeout=10000;");
+            while running.load(Ordering::SeqCst) {
+                std::thread::sleep(CHECKPOINT_EVERY);
+                let wal_pages: i64 = conn
+                    .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+                    .unwrap_or(0);
+                if wal_pages < 0 {
+                    tracing::warn!("WAL checkpoint failed");
+                }
             }
-        };
-        let _ = conn.execute_batch("PRAGMA busy_timeout=10000;");
-        while running.load(Ordering::SeqCst) {
-            std::thread::sleep(CHECKPOINT_EVERY);
-            let wal_pages: i64 = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1)).unwrap_or(0);
-            if wal_pages < 0 {
-                tracing::warn!("WAL checkpoint failed");
-            }
-        }
-    });
+        });
     if let Err(e) = spawned {
         tracing::warn!(error = %e, "cannot start the checkpointer");
     }
@@ -383,7 +429,8 @@ fn create_folder(dir: &Path) -> std::result::Result<(), OpenError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(|e| OpenError::Folder(shown, e))?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| OpenError::Folder(shown, e))?;
     }
     Ok(())
 }
@@ -431,7 +478,10 @@ impl FolderLock {
         // SAFETY: flock on a file descriptor we own; no memory is shared with the call.
         let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
         if rc != 0 {
-            return Err(format!("data folder {} is in use by another flowgate", dir.display()));
+            return Err(format!(
+                "data folder {} is in use by another flowgate",
+                dir.display()
+            ));
         }
         Ok(FolderLock { _file: file })
     }
@@ -460,7 +510,8 @@ mod tests {
     fn store() -> (tempfile::TempDir, Arc<Store>) {
         let dir = tempfile::tempdir().expect("tempdir");
         let s = Store::open(&dir.path().join("data"), Durability::Normal, 2).expect("open");
-        s.write(|c| Ok(c.execute_batch("CREATE TABLE t (n INTEGER)")?)).expect("table");
+        s.write(|c| Ok(c.execute_batch("CREATE TABLE t (n INTEGER)")?))
+            .expect("table");
         (dir, Arc::new(s))
     }
 
@@ -483,9 +534,19 @@ mod tests {
                             Ok(())
                         });
                         let seen: i64 = s
-                            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM t WHERE n = ?1", params![n], |r| r.get(0))?))
+                            .read(|c| {
+                                Ok(c.query_row(
+                                    "SELECT COUNT(*) FROM t WHERE n = ?1",
+                                    params![n],
+                                    |r| r.get(0),
+                                )?)
+                            })
                             .expect("read");
-                        assert_eq!((r.is_ok(), seen), (n % 7 != 0, if n % 7 == 0 { 0 } else { 1 }), "write {n}");
+                        assert_eq!(
+                            (r.is_ok(), seen),
+                            (n % 7 != 0, if n % 7 == 0 { 0 } else { 1 }),
+                            "write {n}"
+                        );
                     }
                 })
             })
@@ -493,15 +554,21 @@ mod tests {
         for t in threads {
             t.join().expect("writer thread");
         }
-        let total: i64 = s.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))?)).expect("count");
-        let expected = (0..8).flat_map(|t| (0..200).map(move |i| t * 1000 + i)).filter(|n| n % 7 != 0).count() as i64;
+        let total: i64 = s
+            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))?))
+            .expect("count");
+        let expected = (0..8)
+            .flat_map(|t| (0..200).map(move |i| t * 1000 + i))
+            .filter(|n| n % 7 != 0)
+            .count() as i64;
         assert_eq!(total, expected);
     }
 
     #[test]
     fn lock_writer_commits_an_open_batch_first() {
         let (_dir, s) = store();
-        s.write(|c| Ok(c.execute("INSERT INTO t (n) VALUES (1)", [])?)).expect("write");
+        s.write(|c| Ok(c.execute("INSERT INTO t (n) VALUES (1)", [])?))
+            .expect("write");
         let w = s.lock_writer().expect("writer");
         assert!(w.is_autocommit(), "no transaction may be open on the guard");
     }

@@ -49,14 +49,22 @@ CREATE TEMP VIEW IF NOT EXISTS fg_workflow_stats AS
 
 pub(super) fn apply(conn: &mut Connection, shown: &str) -> Result<(), OpenError> {
     let err = |e| OpenError::Sqlite(shown.to_string(), e);
-    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(err)?;
+    let found: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(err)?;
     if found > SCHEMA_VERSION {
-        return Err(OpenError::Newer { path: shown.to_string(), found, supported: SCHEMA_VERSION });
+        return Err(OpenError::Newer {
+            path: shown.to_string(),
+            found,
+            supported: SCHEMA_VERSION,
+        });
     }
     if found == SCHEMA_VERSION {
         return Ok(());
     }
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(err)?;
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(err)?;
     if found == 0 {
         tx.execute_batch(SCHEMA).map_err(err)?;
     } else {
@@ -64,7 +72,8 @@ pub(super) fn apply(conn: &mut Connection, shown: &str) -> Result<(), OpenError>
             tx.execute_batch(step).map_err(err)?;
         }
     }
-    tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};")).map_err(err)?;
+    tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};"))
+        .map_err(err)?;
     tx.commit().map_err(err)?;
     Ok(())
 }
@@ -77,15 +86,26 @@ mod tests {
     /// counts of version 3.
     fn version_1_schema() -> String {
         let v2 = "  updatedAt   TEXT NOT NULL,\n  createdById INTEGER REFERENCES users(id) ON DELETE SET NULL,   -- schema version 2\n  updatedById INTEGER REFERENCES users(id) ON DELETE SET NULL\n);";
-        assert!(SCHEMA.contains(v2), "schema.sql's workflows table changed; update this test's version 1");
+        assert!(
+            SCHEMA.contains(v2),
+            "schema.sql's workflows table changed; update this test's version 1"
+        );
         let s = SCHEMA.replacen(v2, "  updatedAt   TEXT NOT NULL\n);", 1);
-        let (from, to) = (s.find("-- Executions per workflow version").unwrap(), s.find("CREATE TABLE IF NOT EXISTS jobs").unwrap());
+        let (from, to) = (
+            s.find("-- Executions per workflow version").unwrap(),
+            s.find("CREATE TABLE IF NOT EXISTS jobs").unwrap(),
+        );
         format!("{}{}", &s[..from], &s[to..])
     }
 
     fn columns(c: &Connection, table: &str) -> Vec<String> {
-        let mut st = c.prepare(&format!("SELECT name FROM pragma_table_info('{table}')")).unwrap();
-        st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+        let mut st = c
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
     }
 
     /// A version 1 store with a workflow is migrated in place: the row stays, the authors are NULL, and the
@@ -102,23 +122,47 @@ mod tests {
         let mut fresh = Connection::open_in_memory().unwrap();
         apply(&mut fresh, "fresh").unwrap();
         assert_eq!(columns(&old, "workflows"), columns(&fresh, "workflows"));
-        let v: i64 = old.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let v: i64 = old
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(v, SCHEMA_VERSION);
-        let row: (String, Option<i64>) = old.query_row("SELECT key, createdById FROM workflows", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        let row: (String, Option<i64>) = old
+            .query_row("SELECT key, createdById FROM workflows", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
         assert_eq!(row, ("k".to_string(), None));
         // The counts start from what the store held and follow inserts and deletes from then on.
         let counts = |c: &Connection| -> Vec<(i64, String, i64)> {
-            let mut st = c.prepare("SELECT workflowId, key, n FROM fg_execution_counts ORDER BY workflowId").unwrap();
-            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(|r| r.unwrap()).collect()
+            let mut st = c
+                .prepare("SELECT workflowId, key, n FROM fg_execution_counts ORDER BY workflowId")
+                .unwrap();
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect()
         };
-        assert_eq!(counts(&old), [(1, "k".to_string(), 2), (7, "j".to_string(), 1)]);
+        assert_eq!(
+            counts(&old),
+            [(1, "k".to_string(), 2), (7, "j".to_string(), 1)]
+        );
         old.execute_batch("INSERT INTO executions (key, workflowId, createdAt, updatedAt) VALUES ('k', 1, 'x', 'x');
             DELETE FROM executions WHERE workflowId = 7;").unwrap();
-        assert_eq!(counts(&old), [(1, "k".to_string(), 3), (7, "j".to_string(), 0)]);
+        assert_eq!(
+            counts(&old),
+            [(1, "k".to_string(), 3), (7, "j".to_string(), 0)]
+        );
         let objects = |c: &Connection| -> Vec<String> {
             let mut st = c.prepare("SELECT type || ' ' || name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY 1").unwrap();
-            st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+            st.query_map([], |r| r.get(0))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect()
         };
-        assert_eq!(objects(&old), objects(&fresh), "a migrated store has what a fresh one has");
+        assert_eq!(
+            objects(&old),
+            objects(&fresh),
+            "a migrated store has what a fresh one has"
+        );
     }
 }

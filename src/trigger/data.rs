@@ -7,10 +7,10 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::acl::Scope;
+use crate::action::Ctx;
 use crate::collections::records;
 use crate::collections::{Collection, Field, Schema};
 use crate::error::{bad, no_permissions, Code, Error, Result};
-use crate::action::Ctx;
 
 /// The association path of a `key!path` entry, resolved through the schema.
 #[derive(Clone)]
@@ -33,22 +33,45 @@ pub fn resolve_path(schema: &Schema, coll: &Arc<Collection>, segments: &[String]
     let mut current = coll.clone();
     let mut fields = Vec::new();
     for seg in segments {
-        let field = current.field(seg).filter(|f| f.is_association()).cloned().ok_or_else(|| {
-            bad(Code::NotAnAssociation, format!("\"{seg}\" is not an association of collection \"{}\"", current.name))
-        })?;
+        let field = current
+            .field(seg)
+            .filter(|f| f.is_association())
+            .cloned()
+            .ok_or_else(|| {
+                bad(
+                    Code::NotAnAssociation,
+                    format!(
+                        "\"{seg}\" is not an association of collection \"{}\"",
+                        current.name
+                    ),
+                )
+            })?;
         if !field.kind.is_to_one() {
-            return Err(bad(Code::AssociationNotSupported, "one-to-many is not supported").with("path", segments.join(".")));
+            return Err(bad(
+                Code::AssociationNotSupported,
+                "one-to-many is not supported",
+            )
+            .with("path", segments.join(".")));
         }
         let target = field
             .kind
             .target()
             .and_then(|t| schema.get(t))
             .cloned()
-            .ok_or_else(|| bad(Code::NotAnAssociation, format!("\"{seg}\" has no target collection")))?;
+            .ok_or_else(|| {
+                bad(
+                    Code::NotAnAssociation,
+                    format!("\"{seg}\" has no target collection"),
+                )
+            })?;
         fields.push(field);
         current = target;
     }
-    Ok(Path { segments: segments.to_vec(), fields, target: current })
+    Ok(Path {
+        segments: segments.to_vec(),
+        fields,
+        target: current,
+    })
 }
 
 /// `body[path]`: an object, or `None` when absent or null; anything else is `400 INVALID_BODY`.
@@ -73,7 +96,10 @@ fn body_at(body: &Map<String, Value>, path: &[String]) -> Result<Option<Map<Stri
 }
 
 fn no_object(path: &[String]) -> Error {
-    bad(Code::InvalidBody, format!("Request body has no object at \"{}\"", path.join(".")))
+    bad(
+        Code::InvalidBody,
+        format!("Request body has no object at \"{}\"", path.join(".")),
+    )
 }
 
 /// Shallow overlay: every top-level body key replaces the loaded value (the body wins; kept).
@@ -110,7 +136,9 @@ impl Source<'_> {
         let mut ids = self.ids.clone();
         ids.sort_unstable();
         ids.dedup();
-        let rows = app.store.read(|c| records::get_many(c, self.schema, &self.coll, &ids, appends, None))?;
+        let rows = app
+            .store
+            .read(|c| records::get_many(c, self.schema, &self.coll, &ids, appends, None))?;
         let linked = match &self.link {
             Some((src, sid, field)) => Some(self.linked_ids(src, *sid, field)?),
             None => None,
@@ -118,7 +146,9 @@ impl Source<'_> {
         let mut found = Vec::new();
         let mut missing = Vec::new();
         for id in &ids {
-            let row = rows.iter().find(|r| r.get("id").and_then(Value::as_i64) == Some(*id));
+            let row = rows
+                .iter()
+                .find(|r| r.get("id").and_then(Value::as_i64) == Some(*id));
             match row {
                 Some(r) if linked.as_ref().is_none_or(|l| l.contains(id)) => found.push(r.clone()),
                 _ => missing.push(id.to_string()),
@@ -126,12 +156,19 @@ impl Source<'_> {
         }
         if self.own() {
             let me = self.ctx.caller.user.id;
-            if !missing.is_empty() || found.iter().any(|r| r.get("createdById").and_then(Value::as_i64) != Some(me)) {
+            if !missing.is_empty()
+                || found
+                    .iter()
+                    .any(|r| r.get("createdById").and_then(Value::as_i64) != Some(me))
+            {
                 return Err(no_permissions());
             }
         }
         if !missing.is_empty() {
-            return Err(crate::error::record_not_found(missing.join(","), &self.coll.name));
+            return Err(crate::error::record_not_found(
+                missing.join(","),
+                &self.coll.name,
+            ));
         }
         Ok(found)
     }
@@ -139,17 +176,34 @@ impl Source<'_> {
     /// Ids of the target rows linked to the association form's source record.
     fn linked_ids(&self, src: &Collection, sid: i64, field: &Field) -> Result<Vec<i64>> {
         let appends = vec![field.name.clone()];
-        let rec = self.ctx.app.store.read(|c| records::get(c, self.schema, src, sid, &appends, None))?;
-        let v = rec.as_ref().and_then(|r| r.get(&field.name)).cloned().unwrap_or(Value::Null);
+        let rec = self
+            .ctx
+            .app
+            .store
+            .read(|c| records::get(c, self.schema, src, sid, &appends, None))?;
+        let v = rec
+            .as_ref()
+            .and_then(|r| r.get(&field.name))
+            .cloned()
+            .unwrap_or(Value::Null);
         Ok(match v {
-            Value::Array(items) => items.iter().filter_map(|i| i.get("id").and_then(Value::as_i64)).collect(),
+            Value::Array(items) => items
+                .iter()
+                .filter_map(|i| i.get("id").and_then(Value::as_i64))
+                .collect(),
             Value::Object(o) => o.get("id").and_then(Value::as_i64).into_iter().collect(),
             _ => Vec::new(),
         })
     }
 
     /// The data for one workflow: `appends` from its config, `path` from its `key!path`.
-    pub fn build(&self, appends: &[String], path: Option<&Path>, many: bool, cache: &mut HashMap<Vec<String>, Vec<Value>>) -> Result<Value> {
+    pub fn build(
+        &self,
+        appends: &[String],
+        path: Option<&Path>,
+        many: bool,
+        cache: &mut HashMap<Vec<String>, Vec<Value>>,
+    ) -> Result<Value> {
         let sub_body = match path {
             Some(p) => body_at(&self.body, &p.segments)?,
             None => Some(self.body.clone()),
@@ -180,7 +234,11 @@ impl Source<'_> {
         Ok(out.into_iter().next().unwrap_or(Value::Null))
     }
 
-    fn cached(&self, cache: &mut HashMap<Vec<String>, Vec<Value>>, appends: &[String]) -> Result<Vec<Value>> {
+    fn cached(
+        &self,
+        cache: &mut HashMap<Vec<String>, Vec<Value>>,
+        appends: &[String],
+    ) -> Result<Vec<Value>> {
         if let Some(v) = cache.get(appends) {
             return Ok(v.clone());
         }
@@ -191,19 +249,36 @@ impl Source<'_> {
 
     /// Follows a to-one path from a source record, then lays `body[path]` over the associated record.
     /// No associated record: `body[path]` when the body has an object there (`{}` included), else 404.
-    fn follow(&self, source: &Value, path: &Path, appends: &[String], sub_body: Option<&Map<String, Value>>) -> Result<Value> {
+    fn follow(
+        &self,
+        source: &Value,
+        path: &Path,
+        appends: &[String],
+        sub_body: Option<&Map<String, Value>>,
+    ) -> Result<Value> {
         let mut current = source.clone();
         let mut coll = self.coll.clone();
         for (i, field) in path.fields.iter().enumerate() {
             let last = i + 1 == path.fields.len();
             let next_appends: &[String] = if last { appends } else { &[] };
-            let next = self.ctx.app.store.read(|c| records::load_association(c, self.schema, &coll, &current, field, next_appends))?;
+            let next = self.ctx.app.store.read(|c| {
+                records::load_association(c, self.schema, &coll, &current, field, next_appends)
+            })?;
             match next {
                 Some(v) => current = v,
-                None if sub_body.is_some() => return Ok(Value::Object(sub_body.cloned().unwrap_or_default())),
+                None if sub_body.is_some() => {
+                    return Ok(Value::Object(sub_body.cloned().unwrap_or_default()))
+                }
                 None => {
                     let id = source.get("id").cloned().unwrap_or(Value::Null);
-                    return Err(bad(Code::RecordNotFound, format!("Record {id} of \"{}\" has no \"{}\"", self.coll.name, path.text())));
+                    return Err(bad(
+                        Code::RecordNotFound,
+                        format!(
+                            "Record {id} of \"{}\" has no \"{}\"",
+                            self.coll.name,
+                            path.text()
+                        ),
+                    ));
                 }
             }
             coll = match field.kind.target().and_then(|t| self.schema.get(t)) {

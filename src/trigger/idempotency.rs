@@ -4,10 +4,10 @@
 use rusqlite::Connection;
 use serde_json::Value;
 
-use crate::error::{bad, Code, Error, ErrorCode, Result};
-use crate::action::Ctx;
-use crate::reply::Reply;
 use super::repo;
+use crate::action::Ctx;
+use crate::error::{bad, Code, Error, ErrorCode, Result};
+use crate::reply::Reply;
 
 const TTL_MS: i64 = 24 * 3_600_000;
 
@@ -29,34 +29,55 @@ fn valid(k: &str) -> bool {
 }
 
 pub fn begin(ctx: &Ctx) -> Result<Begin> {
-    let Some(given) = &ctx.input.idempotency else { return Ok(Begin::None) };
+    let Some(given) = &ctx.input.idempotency else {
+        return Ok(Begin::None);
+    };
     let key = given.key.clone();
     if !valid(&key) {
-        return Err(bad(Code::IdempotencyKeyInvalid, "Idempotency-Key must be 1 to 255 visible ASCII characters"));
+        return Err(bad(
+            Code::IdempotencyKeyInvalid,
+            "Idempotency-Key must be 1 to 255 visible ASCII characters",
+        ));
     }
     let user_id = ctx.caller.user.id;
     let fp = given.fingerprint.clone();
     let now = crate::time::now_ms();
-    ctx.app.store.write(|c| {
-        match repo::find(c, user_id, &key)? {
+    ctx.app
+        .store
+        .write(|c| match repo::find(c, user_id, &key)? {
             Some(stored) if stored.expires_ms > now => {
                 if stored.fingerprint != fp {
-                    return Err(bad(Code::IdempotencyKeyConflict, format!("Idempotency-Key \"{key}\" was already used for a different request")));
+                    return Err(bad(
+                        Code::IdempotencyKeyConflict,
+                        format!(
+                            "Idempotency-Key \"{key}\" was already used for a different request"
+                        ),
+                    ));
                 }
                 if stored.running {
-                    return Err(bad(Code::IdempotencyKeyInProgress, format!("A request with Idempotency-Key \"{key}\" is still being processed")));
+                    return Err(bad(
+                        Code::IdempotencyKeyInProgress,
+                        format!(
+                            "A request with Idempotency-Key \"{key}\" is still being processed"
+                        ),
+                    ));
                 }
-                let body: Value = stored.body.and_then(|b| serde_json::from_str(&b).ok()).unwrap_or(Value::Null);
+                let body: Value = stored
+                    .body
+                    .and_then(|b| serde_json::from_str(&b).ok())
+                    .unwrap_or(Value::Null);
                 let mut reply = Reply::raw(stored.status.unwrap_or(200) as u16, body);
                 reply.headers.push(("Idempotent-Replayed", "true".into()));
                 Ok(Begin::Replay(reply))
             }
             _ => {
                 repo::claim(c, user_id, &key, &fp, now + TTL_MS)?;
-                Ok(Begin::Run(Claim { user_id, key: key.clone() }))
+                Ok(Begin::Run(Claim {
+                    user_id,
+                    key: key.clone(),
+                }))
             }
-        }
-    })
+        })
 }
 
 /// Stores the answer inside the caller's transaction (the async commit of a successful trigger).

@@ -31,19 +31,35 @@ pub fn parse(param: Option<&Value>) -> Result<Vec<Entry>> {
             None => (part, ""),
         };
         if key.is_empty() {
-            return Err(invalid_param("triggerWorkflows", &format!("entry \"{part}\" has no workflow key")));
+            return Err(invalid_param(
+                "triggerWorkflows",
+                &format!("entry \"{part}\" has no workflow key"),
+            ));
         }
         if out.iter().any(|e| e.key == key) {
             continue; // the first occurrence (and its path) wins
         }
-        let path: Vec<String> = if path.is_empty() { Vec::new() } else { path.split('.').map(|s| s.trim().to_string()).collect() };
+        let path: Vec<String> = if path.is_empty() {
+            Vec::new()
+        } else {
+            path.split('.').map(|s| s.trim().to_string()).collect()
+        };
         if path.iter().any(String::is_empty) {
-            return Err(invalid_param("triggerWorkflows", &format!("entry \"{part}\" has an empty path segment")));
+            return Err(invalid_param(
+                "triggerWorkflows",
+                &format!("entry \"{part}\" has an empty path segment"),
+            ));
         }
-        out.push(Entry { key: key.to_string(), path });
+        out.push(Entry {
+            key: key.to_string(),
+            path,
+        });
     }
     if out.is_empty() {
-        return Err(bad(Code::MissingParameter, "parameter \"triggerWorkflows\" is required"));
+        return Err(bad(
+            Code::MissingParameter,
+            "parameter \"triggerWorkflows\" is required",
+        ));
     }
     Ok(out)
 }
@@ -54,21 +70,40 @@ mod tests {
     use serde_json::json;
 
     fn keys(v: Value) -> Vec<(String, String)> {
-        parse(Some(&v)).unwrap().into_iter().map(|e| (e.key.clone(), e.path.join("."))).collect()
+        parse(Some(&v))
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.key.clone(), e.path.join(".")))
+            .collect()
     }
 
     #[test]
     fn lists_trim_and_dedupe() {
-        assert_eq!(keys(json!(" s_echo ,, , s_two")), vec![("s_echo".into(), "".into()), ("s_two".into(), "".into())]);
-        assert_eq!(keys(json!(["a", "b,a!x"])), vec![("a".into(), "".into()), ("b".into(), "".into())]);
-        assert_eq!(keys(json!("k ! post . category")), vec![("k".into(), "post.category".into())]);
+        assert_eq!(
+            keys(json!(" s_echo ,, , s_two")),
+            vec![("s_echo".into(), "".into()), ("s_two".into(), "".into())]
+        );
+        assert_eq!(
+            keys(json!(["a", "b,a!x"])),
+            vec![("a".into(), "".into()), ("b".into(), "".into())]
+        );
+        assert_eq!(
+            keys(json!("k ! post . category")),
+            vec![("k".into(), "post.category".into())]
+        );
         assert_eq!(keys(json!("k!")), vec![("k".into(), "".into())]);
     }
 
     #[test]
     fn errors() {
         assert_eq!(parse(None).unwrap_err().code, Code::MissingParameter);
-        assert_eq!(parse(Some(&json!(", ,"))).unwrap_err().code, Code::MissingParameter);
-        assert_eq!(parse(Some(&json!("!category"))).unwrap_err().code, Code::InvalidParameter);
+        assert_eq!(
+            parse(Some(&json!(", ,"))).unwrap_err().code,
+            Code::MissingParameter
+        );
+        assert_eq!(
+            parse(Some(&json!("!category"))).unwrap_err().code,
+            Code::InvalidParameter
+        );
     }
 }

@@ -15,10 +15,10 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
-use crate::collections::{Collection, Field};
-use crate::error::{invalid_param, Code, Entry, Error, Result};
 use crate::action::Ctx;
 use crate::action::Tk;
+use crate::collections::{Collection, Field};
+use crate::error::{invalid_param, Code, Entry, Error, Result};
 use crate::reply::Reply;
 use crate::workflow::cache::KeyState;
 use crate::workflow::engine::{self, Flow};
@@ -29,16 +29,37 @@ use crate::workflow::repo::executions;
 #[allow(clippy::large_enum_variant)]
 enum Form {
     /// `<collection>:trigger` or the association form (then `link` is set).
-    Record { coll: Arc<Collection>, link: Option<(Arc<Collection>, i64, Field)> },
+    Record {
+        coll: Arc<Collection>,
+        link: Option<(Arc<Collection>, i64, Field)>,
+    },
     Global,
 }
 
 pub fn handle_records(ctx: &Ctx, coll: &Arc<Collection>) -> Result<Reply> {
-    with_idempotency(ctx, Form::Record { coll: coll.clone(), link: None })
+    with_idempotency(
+        ctx,
+        Form::Record {
+            coll: coll.clone(),
+            link: None,
+        },
+    )
 }
 
-pub fn handle_association(ctx: &Ctx, source: &Arc<Collection>, source_id: i64, field: &Field, target: &Arc<Collection>) -> Result<Reply> {
-    with_idempotency(ctx, Form::Record { coll: target.clone(), link: Some((source.clone(), source_id, field.clone())) })
+pub fn handle_association(
+    ctx: &Ctx,
+    source: &Arc<Collection>,
+    source_id: i64,
+    field: &Field,
+    target: &Arc<Collection>,
+) -> Result<Reply> {
+    with_idempotency(
+        ctx,
+        Form::Record {
+            coll: target.clone(),
+            link: Some((source.clone(), source_id, field.clone())),
+        },
+    )
 }
 
 pub fn handle_global(ctx: &Ctx) -> Result<Reply> {
@@ -52,7 +73,9 @@ fn with_idempotency(ctx: &Ctx, form: Form) -> Result<Reply> {
         idempotency::Begin::None => None,
     };
     // If the run panics, the key must not stay "running" (every retry would get 409 until a restart).
-    let _unwind = claim.as_ref().map(|c| idempotency::ForgetOnUnwind { ctx, claim: c });
+    let _unwind = claim
+        .as_ref()
+        .map(|c| idempotency::ForgetOnUnwind { ctx, claim: c });
     let result = run(ctx, form, claim.as_ref());
     if let (Some(claim), Err(e)) = (&claim, &result) {
         idempotency::finish_error(ctx, claim, e)?;
@@ -75,10 +98,16 @@ fn run(ctx: &Ctx, form: Form, claim: Option<&idempotency::Claim>) -> Result<Repl
     let schema = app.registry.snapshot();
     if matches!(form, Form::Global) {
         if tk != Tk::None {
-            return Err(invalid_param("filterByTk", "global workflows take no record; use <collection>:trigger"));
+            return Err(invalid_param(
+                "filterByTk",
+                "global workflows take no record; use <collection>:trigger",
+            ));
         }
         if entries.iter().any(|e| !e.path.is_empty()) {
-            return Err(invalid_param("triggerWorkflows", "global workflows take no \"!path\""));
+            return Err(invalid_param(
+                "triggerWorkflows",
+                "global workflows take no \"!path\"",
+            ));
         }
     }
     // Paths first: a bad path is a 400 whatever the workflows.
@@ -106,11 +135,23 @@ fn run(ctx: &Ctx, form: Form, claim: Option<&idempotency::Claim>) -> Result<Repl
                 Tk::One(id) => vec![*id],
                 Tk::Many(ids) => ids.clone(),
             };
-            let source = data::Source { ctx, schema: &schema, coll: coll.clone(), link: link.clone(), ids, body: body.clone() };
+            let source = data::Source {
+                ctx,
+                schema: &schema,
+                coll: coll.clone(),
+                link: link.clone(),
+                ids,
+                body: body.clone(),
+            };
             let mut cache = HashMap::new();
             for m in &matched {
                 let appends = m.flow.workflow.appends();
-                contexts.push(source.build(&appends, m.path.as_ref(), matches!(tk, Tk::Many(_)), &mut cache)?);
+                contexts.push(source.build(
+                    &appends,
+                    m.path.as_ref(),
+                    matches!(tk, Tk::Many(_)),
+                    &mut cache,
+                )?);
             }
         }
     }
@@ -143,21 +184,34 @@ fn run(ctx: &Ctx, form: Form, claim: Option<&idempotency::Claim>) -> Result<Repl
             }
             s if s.is_failure() => {
                 tracing::warn!(execution = out.execution_id, key = %w.key, status = s.code(), "sync workflow failed");
-                return Err(Error::new(Code::WorkflowFailed, "Workflow on your action failed, please contact the administrator")
-                    .with("executionId", out.execution_id)
-                    .with("workflowKey", w.key.clone())
-                    .with("status", s.code()));
+                return Err(Error::new(
+                    Code::WorkflowFailed,
+                    "Workflow on your action failed, please contact the administrator",
+                )
+                .with("executionId", out.execution_id)
+                .with("workflowKey", w.key.clone())
+                .with("status", s.code()));
             }
             _ => {
-                return Err(Error::new(Code::WorkflowHangs, "Workflow on your action hangs, please contact the administrator")
-                    .with("executionId", out.execution_id));
+                return Err(Error::new(
+                    Code::WorkflowHangs,
+                    "Workflow on your action hangs, please contact the administrator",
+                )
+                .with("executionId", out.execution_id));
             }
         }
     }
 
     // The response, then the async group committed with it (and the idempotency record).
-    let async_group: Vec<(&Matched, &Value)> =
-        if stopped { Vec::new() } else { matched.iter().zip(&contexts).filter(|(m, _)| !m.flow.workflow.sync).collect() };
+    let async_group: Vec<(&Matched, &Value)> = if stopped {
+        Vec::new()
+    } else {
+        matched
+            .iter()
+            .zip(&contexts)
+            .filter(|(m, _)| !m.flow.workflow.sync)
+            .collect()
+    };
     let mut reply_data = Map::new();
     let (queued, body) = app.store.write(|c| {
         let mut queued = Vec::new();
@@ -190,33 +244,57 @@ fn run(ctx: &Ctx, form: Form, claim: Option<&idempotency::Claim>) -> Result<Repl
 /// `400 WORKFLOW_INTERCEPTED`: the messages pushed so far, or the default text.
 fn intercepted(messages: &[(String, i64)], execution_id: i64) -> Error {
     if messages.is_empty() {
-        return Error::new(Code::WorkflowIntercepted, "Request is intercepted by workflow").with("executionId", execution_id);
+        return Error::new(
+            Code::WorkflowIntercepted,
+            "Request is intercepted by workflow",
+        )
+        .with("executionId", execution_id);
     }
-    let entries = messages.iter().map(|(m, _)| Entry::new(m.clone()).with("executionId", execution_id)).collect();
+    let entries = messages
+        .iter()
+        .map(|(m, _)| Entry::new(m.clone()).with("executionId", execution_id))
+        .collect();
     Error::many(Code::WorkflowIntercepted, entries)
 }
 
 /// Matching (trigger.md §4): the enabled version of each key, checked against the form; the first
 /// failing check names the reason.
-fn match_keys(ctx: &Ctx, form: &Form, entries: &[keys::Entry], paths: Vec<Option<data::Path>>) -> Result<(Vec<Matched>, Vec<Value>)> {
+fn match_keys(
+    ctx: &Ctx,
+    form: &Form,
+    entries: &[keys::Entry],
+    paths: Vec<Option<data::Path>>,
+) -> Result<(Vec<Matched>, Vec<Value>)> {
     let mut matched = Vec::new();
     let mut reasons: Vec<(String, &'static str, String)> = Vec::new();
     for (e, path) in entries.iter().zip(paths) {
         let k = &e.key;
         let flow = match ctx.app.workflows.key(&ctx.app.store, k)? {
             KeyState::NotFound => {
-                reasons.push((k.clone(), "NOT_FOUND", format!("Workflow \"{k}\" does not exist")));
+                reasons.push((
+                    k.clone(),
+                    "NOT_FOUND",
+                    format!("Workflow \"{k}\" does not exist"),
+                ));
                 continue;
             }
             KeyState::Disabled => {
-                reasons.push((k.clone(), "DISABLED", format!("Workflow \"{k}\" is not enabled")));
+                reasons.push((
+                    k.clone(),
+                    "DISABLED",
+                    format!("Workflow \"{k}\" is not enabled"),
+                ));
                 continue;
             }
             KeyState::Enabled(f) => f,
         };
         let w = &flow.workflow;
         if w.kind != TRIGGER_TYPE {
-            reasons.push((k.clone(), "WRONG_TYPE", format!("Workflow \"{k}\" is not a custom action workflow")));
+            reasons.push((
+                k.clone(),
+                "WRONG_TYPE",
+                format!("Workflow \"{k}\" is not a custom action workflow"),
+            ));
             continue;
         }
         match form {
@@ -240,7 +318,10 @@ fn match_keys(ctx: &Ctx, form: &Form, entries: &[keys::Entry], paths: Vec<Option
                     ));
                     continue;
                 }
-                let expected = path.as_ref().map(|p| p.target.name.clone()).unwrap_or_else(|| coll.name.clone());
+                let expected = path
+                    .as_ref()
+                    .map(|p| p.target.name.clone())
+                    .unwrap_or_else(|| coll.name.clone());
                 let bound = w.collection().unwrap_or("");
                 if !bound.eq_ignore_ascii_case(&expected) {
                     reasons.push((
@@ -264,6 +345,9 @@ fn match_keys(ctx: &Ctx, form: &Form, entries: &[keys::Entry], paths: Vec<Option
     for (key, reason, _) in &reasons {
         tracing::warn!(key = %key, reason = %reason, "trigger key skipped");
     }
-    let skipped = reasons.into_iter().map(|(key, reason, _)| json!({ "key": key, "reason": reason })).collect();
+    let skipped = reasons
+        .into_iter()
+        .map(|(key, reason, _)| json!({ "key": key, "reason": reason }))
+        .collect();
     Ok((matched, skipped))
 }

@@ -29,7 +29,13 @@ pub fn find(c: &Connection, user_id: i64, key: &str) -> Result<Option<Stored>> {
 }
 
 /// Claims `key` for a request that runs now (replacing an expired record).
-pub fn claim(c: &Connection, user_id: i64, key: &str, fingerprint: &[u8], expires_ms: i64) -> Result<()> {
+pub fn claim(
+    c: &Connection,
+    user_id: i64,
+    key: &str,
+    fingerprint: &[u8],
+    expires_ms: i64,
+) -> Result<()> {
     c.prepare_cached(
         "INSERT OR REPLACE INTO idempotency_keys (userId, key, fingerprint, state, expires_ms) VALUES (?1, ?2, ?3, 'running', ?4)",
     )?
@@ -45,13 +51,16 @@ pub fn finish(c: &Connection, user_id: i64, key: &str, status: u16, body: &str) 
 }
 
 pub fn forget(c: &Connection, user_id: i64, key: &str) -> Result<()> {
-    c.prepare_cached("DELETE FROM idempotency_keys WHERE userId = ?1 AND key = ?2")?.execute(params![user_id, key])?;
+    c.prepare_cached("DELETE FROM idempotency_keys WHERE userId = ?1 AND key = ?2")?
+        .execute(params![user_id, key])?;
     Ok(())
 }
 
 /// Deletes records expired before `now_ms`, and with `running_too` the in-progress ones.
 pub fn purge(c: &Connection, now_ms: i64, running_too: bool) -> Result<()> {
-    c.prepare_cached("DELETE FROM idempotency_keys WHERE expires_ms < ?1 OR (?2 AND state = 'running')")?
-        .execute(params![now_ms, running_too])?;
+    c.prepare_cached(
+        "DELETE FROM idempotency_keys WHERE expires_ms < ?1 OR (?2 AND state = 'running')",
+    )?
+    .execute(params![now_ms, running_too])?;
     Ok(())
 }

@@ -7,13 +7,13 @@ use super::engine::{self, Flow};
 use super::model::{random_key, valid_key, ContextType, ExecStatus, Node, Workflow, TRIGGER_TYPE};
 use super::nodes;
 use super::repo::executions;
-use super::repo::workflows::{self, Links, NewNode, Text};
 pub use super::repo::workflows::NewWorkflow;
+use super::repo::workflows::{self, Links, NewNode, Text};
+use crate::action::Ctx;
+use crate::action::Tk;
 use crate::collections::records::{self, ReadOptions};
 use crate::collections::Schema;
 use crate::error::{bad, invalid_value, Code, Entry, Error, Result};
-use crate::action::Ctx;
-use crate::action::Tk;
 use crate::reply::Reply;
 
 fn workflow_not_found() -> Error {
@@ -40,7 +40,12 @@ fn list_table(ctx: &Ctx, table: &str, scope: Option<Value>) -> Result<Reply> {
 
 /// [`list_table`], with the count of the rows the request's filter matches taken from `kept` when it
 /// knows it (a count the store keeps) instead of counted.
-fn list_counted(ctx: &Ctx, table: &str, scope: Option<Value>, kept: impl Fn(Option<&Value>) -> Option<executions::Counted>) -> Result<Reply> {
+fn list_counted(
+    ctx: &Ctx,
+    table: &str,
+    scope: Option<Value>,
+    kept: impl Fn(Option<&Value>) -> Option<executions::Counted>,
+) -> Result<Reply> {
     let schema = ctx.app.registry.snapshot();
     let coll = system_collection(&schema, table)?;
     let page = ctx.input.page()?;
@@ -51,8 +56,21 @@ fn list_counted(ctx: &Ctx, table: &str, scope: Option<Value>, kept: impl Fn(Opti
         (f, s) => f.or(s),
     };
     let (rows, count) = ctx.app.store.read(|c| {
-        let known_count = counted.as_ref().map(|which| executions::count(c, which)).transpose()?;
-        records::list(c, &schema, &coll, &ReadOptions { filter, page, known_count, ..shape_options(ctx) })
+        let known_count = counted
+            .as_ref()
+            .map(|which| executions::count(c, which))
+            .transpose()?;
+        records::list(
+            c,
+            &schema,
+            &coll,
+            &ReadOptions {
+                filter,
+                page,
+                known_count,
+                ..shape_options(ctx)
+            },
+        )
     })?;
     Ok(Reply::list(Value::Array(rows), page.map(|p| p.meta(count))))
 }
@@ -72,13 +90,32 @@ fn get_table(ctx: &Ctx, table: &str) -> Result<Reply> {
     };
     let schema = ctx.app.registry.snapshot();
     let coll = system_collection(&schema, table)?;
-    let opts = ReadOptions { filter, page: Some(crate::action::Page { page: 1, page_size: 1 }), ..shape_options(ctx) };
-    let row = ctx.app.store.read(|c| records::list(c, &schema, &coll, &opts))?.0.into_iter().next();
+    let opts = ReadOptions {
+        filter,
+        page: Some(crate::action::Page {
+            page: 1,
+            page_size: 1,
+        }),
+        ..shape_options(ctx)
+    };
+    let row = ctx
+        .app
+        .store
+        .read(|c| records::list(c, &schema, &coll, &opts))?
+        .0
+        .into_iter()
+        .next();
     Ok(Reply::data(row.unwrap_or(Value::Null)))
 }
 
-fn system_collection(schema: &Schema, table: &str) -> Result<std::sync::Arc<crate::collections::registry::Collection>> {
-    schema.get(table).cloned().ok_or_else(|| Error::internal(format!("no built-in collection {table}")))
+fn system_collection(
+    schema: &Schema,
+    table: &str,
+) -> Result<std::sync::Arc<crate::collections::registry::Collection>> {
+    schema
+        .get(table)
+        .cloned()
+        .ok_or_else(|| Error::internal(format!("no built-in collection {table}")))
 }
 
 /// `appends`, `fields`, `except` and `sort` of the request.
@@ -114,7 +151,11 @@ pub fn writing(ctx: &Ctx, write: fn(&Ctx) -> Result<Reply>) -> Result<Reply> {
 }
 
 /// [`writing`] for a workflow's own nodes (`workflows/<id>/nodes:create`).
-pub fn writing_nodes(ctx: &Ctx, workflow_id: i64, write: fn(&Ctx, i64) -> Result<Reply>) -> Result<Reply> {
+pub fn writing_nodes(
+    ctx: &Ctx,
+    workflow_id: i64,
+    write: fn(&Ctx, i64) -> Result<Reply>,
+) -> Result<Reply> {
     let reply = write(ctx, workflow_id);
     ctx.app.workflows.invalidate();
     reply
@@ -148,11 +189,21 @@ pub fn validate_config(config: &Value, schema: &Schema) -> Vec<Entry> {
             }
         },
     };
-    let collection = obj.get("collection").and_then(Value::as_str).filter(|s| !s.is_empty());
+    let collection = obj
+        .get("collection")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty());
     let mut resolved = None;
     match collection {
-        None if matches!(ty, Some(ContextType::SingleRecord | ContextType::MultipleRecords)) => {
-            out.push(e("collection", "Collection is required for record-based context".into()))
+        None if matches!(
+            ty,
+            Some(ContextType::SingleRecord | ContextType::MultipleRecords)
+        ) =>
+        {
+            out.push(e(
+                "collection",
+                "Collection is required for record-based context".into(),
+            ))
         }
         None => {}
         Some(c) => {
@@ -160,9 +211,15 @@ pub fn validate_config(config: &Value, schema: &Schema) -> Vec<Entry> {
             match parts.as_slice() {
                 [name] | ["main", name] => match schema.get(name).filter(|x| !x.builtin) {
                     Some(coll) => resolved = Some(coll.clone()),
-                    None => out.push(e("collection", format!("Collection \"{name}\" does not exist in data source \"main\""))),
+                    None => out.push(e(
+                        "collection",
+                        format!("Collection \"{name}\" does not exist in data source \"main\""),
+                    )),
                 },
-                [ds, _] => out.push(e("collection", format!("Data source \"{ds}\" does not exist"))),
+                [ds, _] => out.push(e(
+                    "collection",
+                    format!("Data source \"{ds}\" does not exist"),
+                )),
                 _ => out.push(e(
                     "collection",
                     "\"collection\" must be in the format \"dataSourceName:collectionName\"".into(),
@@ -173,8 +230,11 @@ pub fn validate_config(config: &Value, schema: &Schema) -> Vec<Entry> {
     if let Some(appends) = obj.get("appends") {
         let name = collection.unwrap_or("");
         let msg = format!("\"appends\" must be an array of association paths of \"{name}\"");
-        let list: Option<Vec<String>> =
-            appends.as_array().and_then(|a| a.iter().map(|v| v.as_str().map(str::to_string)).collect::<Option<Vec<String>>>());
+        let list: Option<Vec<String>> = appends.as_array().and_then(|a| {
+            a.iter()
+                .map(|v| v.as_str().map(str::to_string))
+                .collect::<Option<Vec<String>>>()
+        });
         match (list, &resolved) {
             (Some(list), Some(coll)) => {
                 if records::check_appends(schema, coll, &list).is_err() {
@@ -189,10 +249,14 @@ pub fn validate_config(config: &Value, schema: &Schema) -> Vec<Entry> {
 }
 
 fn check_options(options: &Value) -> Result<()> {
-    let Some(obj) = options.as_object() else { return Err(invalid_value("options must be an object")) };
+    let Some(obj) = options.as_object() else {
+        return Err(invalid_value("options must be an object"));
+    };
     if let Some(t) = obj.get("timeout") {
         if t.as_i64().is_none_or(|t| t < 0) {
-            return Err(invalid_value("options.timeout must be an integer >= 0 (milliseconds)"));
+            return Err(invalid_value(
+                "options.timeout must be an integer >= 0 (milliseconds)",
+            ));
         }
     }
     if let Some(s) = obj.get("stackLimit") {
@@ -233,7 +297,10 @@ pub fn create_workflow(ctx: &Ctx) -> Result<Reply> {
     match values.get("type").and_then(Value::as_str) {
         None => return Err(bad(Code::TriggerTypeRequired, "Trigger type is required")),
         Some(t) if t != TRIGGER_TYPE => {
-            return Err(bad(Code::TriggerTypeNotRegistered, format!("Trigger type \"{t}\" is not registered")))
+            return Err(bad(
+                Code::TriggerTypeNotRegistered,
+                format!("Trigger type \"{t}\" is not registered"),
+            ))
         }
         _ => {}
     }
@@ -249,8 +316,14 @@ pub fn create_workflow(ctx: &Ctx) -> Result<Reply> {
         None | Some(Value::Null) => None,
         Some(Value::String(k)) if valid_key(k) => Some(k.clone()),
         Some(other) => {
-            let shown = other.as_str().map(str::to_string).unwrap_or_else(|| other.to_string());
-            return Err(bad(Code::InvalidKey, format!("Workflow key \"{shown}\" is invalid")));
+            let shown = other
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| other.to_string());
+            return Err(bad(
+                Code::InvalidKey,
+                format!("Workflow key \"{shown}\" is invalid"),
+            ));
         }
     };
     let mut flags = [false; 2];
@@ -282,7 +355,10 @@ pub fn create_workflow(ctx: &Ctx) -> Result<Reply> {
 pub fn insert_workflow(c: &Connection, w: &NewWorkflow, actor: Option<i64>) -> Result<i64> {
     let key = match &w.key {
         Some(k) if workflows::key_exists(c, k)? => {
-            return Err(bad(Code::KeyExists, format!("Workflow key \"{k}\" is already used; create a revision instead")))
+            return Err(bad(
+                Code::KeyExists,
+                format!("Workflow key \"{k}\" is already used; create a revision instead"),
+            ))
         }
         Some(k) => k.clone(),
         None => random_key(),
@@ -294,7 +370,17 @@ pub fn insert_workflow(c: &Connection, w: &NewWorkflow, actor: Option<i64>) -> R
 pub fn insert_chain(c: &Connection, workflow_id: i64, chain: &[(&str, &str, Value)]) -> Result<()> {
     let mut ids = Vec::new();
     for (key, kind, config) in chain {
-        ids.push(workflows::insert_node(c, &NewNode { key, workflow_id, branch_index: None, kind, title: None, config })?);
+        ids.push(workflows::insert_node(
+            c,
+            &NewNode {
+                key,
+                workflow_id,
+                branch_index: None,
+                kind,
+                title: None,
+                config,
+            },
+        )?);
     }
     for (i, id) in ids.iter().enumerate() {
         let upstream = i.checked_sub(1).map(|p| ids[p]);
@@ -309,7 +395,10 @@ fn fixed_field(values: &Map<String, Value>, name: &str, stored: Value) -> Result
         None => Ok(()),
         Some(v) if *v == stored => Ok(()),
         Some(Value::Null) if name == "current" && stored == json!(false) => Ok(()),
-        Some(_) => Err(bad(Code::FieldNotUpdatable, format!("Field \"{name}\" can not be updated"))),
+        Some(_) => Err(bad(
+            Code::FieldNotUpdatable,
+            format!("Field \"{name}\" can not be updated"),
+        )),
     }
 }
 
@@ -328,7 +417,10 @@ pub fn update_workflow(ctx: &Ctx) -> Result<Reply> {
         if let Some(config) = values.get("config") {
             if *config != w.config {
                 if w.executed > 0 {
-                    return Err(bad(Code::ConfigLocked, "config of executed workflow can not be updated"));
+                    return Err(bad(
+                        Code::ConfigLocked,
+                        "config of executed workflow can not be updated",
+                    ));
                 }
                 let problems = validate_config(config, &schema);
                 if !problems.is_empty() {
@@ -370,8 +462,14 @@ pub fn destroy_workflow(ctx: &Ctx) -> Result<Reply> {
     let n = ctx.app.store.write(|c| {
         let mut n = 0;
         for id in ids {
-            let Some(w) = workflows::get(c, id)? else { continue };
-            n += if w.current { workflows::delete_key(c, &w.key)? } else { workflows::delete(c, id)? };
+            let Some(w) = workflows::get(c, id)? else {
+                continue;
+            };
+            n += if w.current {
+                workflows::delete_key(c, &w.key)?
+            } else {
+                workflows::delete(c, id)?
+            };
         }
         Ok(n)
     })?;
@@ -380,7 +478,14 @@ pub fn destroy_workflow(ctx: &Ctx) -> Result<Reply> {
 
 /// Copies `w` and its nodes into a new version, under the same key or a new one.
 /// The copy starts disabled; the caller enables it when asked.
-fn copy_version(c: &Connection, w: &Workflow, key: &str, title: Option<String>, current: bool, actor: Option<i64>) -> Result<i64> {
+fn copy_version(
+    c: &Connection,
+    w: &Workflow,
+    key: &str,
+    title: Option<String>,
+    current: bool,
+    actor: Option<i64>,
+) -> Result<i64> {
     let copy = NewWorkflow {
         key: None,
         title,
@@ -407,7 +512,15 @@ fn copy_version(c: &Connection, w: &Workflow, key: &str, title: Option<String>, 
     for n in &nodes {
         let upstream = n.upstream_id.and_then(|u| map.get(&u).copied());
         let downstream = n.downstream_id.and_then(|d| map.get(&d).copied());
-        workflows::set_links(c, map[&n.id], Links { upstream, downstream, branch: n.branch_index })?;
+        workflows::set_links(
+            c,
+            map[&n.id],
+            Links {
+                upstream,
+                downstream,
+                branch: n.branch_index,
+            },
+        )?;
     }
     Ok(new_id)
 }
@@ -415,21 +528,37 @@ fn copy_version(c: &Connection, w: &Workflow, key: &str, title: Option<String>, 
 pub fn revision(ctx: &Ctx) -> Result<Reply> {
     let id = one_id(ctx)?;
     let values = ctx.input.values()?.unwrap_or_default();
-    let same_key = read_filter(ctx)?.and_then(|f| f.get("key").and_then(Value::as_str).map(str::to_string));
+    let same_key =
+        read_filter(ctx)?.and_then(|f| f.get("key").and_then(Value::as_str).map(str::to_string));
     let enabled = crate::action::opt_bool(&values, "enabled")?.unwrap_or(false);
     let title = opt_text(&values, "title")?;
     let actor = Some(ctx.caller.user.id);
     let w = ctx.app.store.write(|c| {
         let w = workflows::get(c, id)?.ok_or_else(workflow_not_found)?;
         let new_id = match &same_key {
-            Some(k) if *k == w.key => copy_version(c, &w, &w.key, title.clone().or(w.title.clone()), false, actor)?,
-            Some(k) => return Err(bad(Code::InvalidKey, format!("Workflow key \"{k}\" is not the key of workflow {id}"))),
+            Some(k) if *k == w.key => copy_version(
+                c,
+                &w,
+                &w.key,
+                title.clone().or(w.title.clone()),
+                false,
+                actor,
+            )?,
+            Some(k) => {
+                return Err(bad(
+                    Code::InvalidKey,
+                    format!("Workflow key \"{k}\" is not the key of workflow {id}"),
+                ))
+            }
             None => {
-                let title = title.clone().unwrap_or_else(|| format!("{} copy", w.title.clone().unwrap_or_default()));
+                let title = title
+                    .clone()
+                    .unwrap_or_else(|| format!("{} copy", w.title.clone().unwrap_or_default()));
                 copy_version(c, &w, &random_key(), Some(title), true, actor)?
             }
         };
-        let created = workflows::get(c, new_id)?.ok_or_else(|| Error::internal("revision vanished"))?;
+        let created =
+            workflows::get(c, new_id)?.ok_or_else(|| Error::internal("revision vanished"))?;
         if enabled {
             workflows::set_enabled(c, new_id, true)?;
             workflows::make_current(c, &created)?;
@@ -442,11 +571,19 @@ pub fn revision(ctx: &Ctx) -> Result<Reply> {
 // ---------------------------------------------------------------- manual execution (§3.4)
 
 pub fn execute(ctx: &Ctx) -> Result<Reply> {
-    let Some(values) = ctx.input.values()? else { return Err(bad(Code::MissingParameter, "values is required")) };
+    let Some(values) = ctx.input.values()? else {
+        return Err(bad(Code::MissingParameter, "values is required"));
+    };
     let id = one_id(ctx)?;
-    let auto_revision = matches!(ctx.input.param_str("autoRevision"), Some("1") | Some("true"));
+    let auto_revision = matches!(
+        ctx.input.param_str("autoRevision"),
+        Some("1") | Some("true")
+    );
     let app = ctx.app;
-    let flow = app.workflows.flow(&app.store, id)?.ok_or_else(workflow_not_found)?;
+    let flow = app
+        .workflows
+        .flow(&app.store, id)?
+        .ok_or_else(workflow_not_found)?;
     let failed = |m: &str| bad(Code::ExecuteFailed, m);
     let user_id = match values.get("userId") {
         None | Some(Value::Null) => return Err(failed("user is not provided")),
@@ -460,15 +597,33 @@ pub fn execute(ctx: &Ctx) -> Result<Reply> {
     let user = user.ok_or_else(|| failed("user not found"))?;
     let role = match crate::action::opt_str(&values, "roleName")? {
         Some(r) => r.to_string(),
-        None => app.store.read(|c| crate::auth::user_roles(c, user.id))?.into_iter().next().unwrap_or_default(),
+        None => app
+            .store
+            .read(|c| crate::auth::user_roles(c, user.id))?
+            .into_iter()
+            .next()
+            .unwrap_or_default(),
     };
     let data = manual_data(ctx, &flow, &values)?;
-    let executed_before = app.store.read(|c| workflows::get(c, id))?.map(|w| w.executed).unwrap_or(0);
+    let executed_before = app
+        .store
+        .read(|c| workflows::get(c, id))?
+        .map(|w| w.executed)
+        .unwrap_or(0);
     let context = json!({ "data": data, "user": user.to_json(), "roleName": role });
     let outcome = engine::run_in_request(app, flow.clone(), context, true, false)?;
     let mut out = json!({ "execution": { "id": outcome.execution_id, "status": outcome.status } });
     if auto_revision && executed_before == 0 {
-        let new_id = app.store.write(|c| copy_version(c, &flow.workflow, &flow.workflow.key, flow.workflow.title.clone(), false, Some(ctx.caller.user.id)))?;
+        let new_id = app.store.write(|c| {
+            copy_version(
+                c,
+                &flow.workflow,
+                &flow.workflow.key,
+                flow.workflow.title.clone(),
+                false,
+                Some(ctx.caller.user.id),
+            )
+        })?;
         out["newVersionId"] = json!(new_id);
     }
     app.workflows.invalidate();
@@ -496,7 +651,9 @@ fn manual_data(ctx: &Ctx, flow: &Flow, values: &Map<String, Value>) -> Result<Va
             Some(v) => crate::action::parse_id(v).into_iter().collect(),
             None => Vec::new(),
         };
-        return Ok(Value::Array(ctx.app.store.read(|c| records::get_many(c, &schema, &coll, &ids, &appends, None))?));
+        return Ok(Value::Array(ctx.app.store.read(|c| {
+            records::get_many(c, &schema, &coll, &ids, &appends, None)
+        })?));
     }
     let id = match &given {
         Value::Object(o) if !appends.is_empty() => o.get("id").and_then(crate::action::parse_id),
@@ -504,7 +661,11 @@ fn manual_data(ctx: &Ctx, flow: &Flow, values: &Map<String, Value>) -> Result<Va
         other => crate::action::parse_id(other),
     };
     match id {
-        Some(id) => Ok(ctx.app.store.read(|c| records::get(c, &schema, &coll, id, &appends, None))?.unwrap_or(given)),
+        Some(id) => Ok(ctx
+            .app
+            .store
+            .read(|c| records::get(c, &schema, &coll, id, &appends, None))?
+            .unwrap_or(given)),
         None => Ok(given),
     }
 }
@@ -517,14 +678,21 @@ pub fn find_workflow(c: &Connection, id: i64) -> Result<Option<Workflow>> {
 }
 
 pub fn list_nodes(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
-    list_table(ctx, "flow_nodes", Some(json!({ "workflowId": workflow_id })))
+    list_table(
+        ctx,
+        "flow_nodes",
+        Some(json!({ "workflowId": workflow_id })),
+    )
 }
 
 /// Parses a sent config with its node type's rules, then checks it against the collections: one
 /// `INVALID_NODE_CONFIG` entry per problem, with `field`.
 fn validate_node(kind: &str, config: &Value, schema: &Schema) -> Result<()> {
     let typed = nodes::parse(kind, config).map_err(|refused| match refused {
-        nodes::Refused::NotRegistered => bad(Code::NodeTypeNotRegistered, format!("Node type \"{kind}\" is not registered")),
+        nodes::Refused::NotRegistered => bad(
+            Code::NodeTypeNotRegistered,
+            format!("Node type \"{kind}\" is not registered"),
+        ),
         nodes::Refused::Invalid(problems) => Error::many(Code::InvalidNodeConfig, problems),
     })?;
     let problems = typed.check_schema(schema);
@@ -535,8 +703,22 @@ fn validate_node(kind: &str, config: &Value, schema: &Schema) -> Result<()> {
 }
 
 /// [`workflows::set_links`] with the three links in their usual order.
-fn set_links(c: &Connection, id: i64, upstream: Option<i64>, downstream: Option<i64>, branch: Option<i64>) -> Result<()> {
-    workflows::set_links(c, id, Links { upstream, downstream, branch })
+fn set_links(
+    c: &Connection,
+    id: i64,
+    upstream: Option<i64>,
+    downstream: Option<i64>,
+    branch: Option<i64>,
+) -> Result<()> {
+    workflows::set_links(
+        c,
+        id,
+        Links {
+            upstream,
+            downstream,
+            branch,
+        },
+    )
 }
 
 pub fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
@@ -547,56 +729,100 @@ pub fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
         .filter(|s| !s.is_empty())
         .ok_or_else(|| bad(Code::NodeTypeRequired, "Node type is required"))?
         .to_string();
-    let config = values.get("config").filter(|c| !c.is_null()).cloned().unwrap_or(json!({}));
+    let config = values
+        .get("config")
+        .filter(|c| !c.is_null())
+        .cloned()
+        .unwrap_or(json!({}));
     let schema = ctx.app.registry.snapshot();
     let upstream_id = match values.get("upstreamId") {
         None | Some(Value::Null) => None,
-        Some(v) => Some(crate::action::parse_id(v).ok_or_else(|| invalid_value("Field \"upstreamId\" expects an id"))?),
+        Some(v) => Some(
+            crate::action::parse_id(v)
+                .ok_or_else(|| invalid_value("Field \"upstreamId\" expects an id"))?,
+        ),
     };
     let branch_index = match values.get("branchIndex") {
         None | Some(Value::Null) => None,
-        Some(v) => Some(v.as_i64().ok_or_else(|| invalid_value("Field \"branchIndex\" expects an integer"))?),
+        Some(v) => Some(
+            v.as_i64()
+                .ok_or_else(|| invalid_value("Field \"branchIndex\" expects an integer"))?,
+        ),
     };
     let key = match values.get("key") {
         None | Some(Value::Null) => random_key(),
         Some(Value::String(k)) if valid_key(k) => k.clone(),
-        Some(_) => return Err(invalid_value("Node key must match ^[A-Za-z0-9_][A-Za-z0-9_-]*$")),
+        Some(_) => {
+            return Err(invalid_value(
+                "Node key must match ^[A-Za-z0-9_][A-Za-z0-9_-]*$",
+            ))
+        }
     };
     let title = opt_text(&values, "title")?;
     let node = ctx.app.store.write(|c| {
         let w = workflows::get(c, workflow_id)?.ok_or_else(workflow_not_found)?;
         if w.executed > 0 {
-            return Err(bad(Code::WorkflowExecuted, "Node could not be created in executed workflow"));
+            return Err(bad(
+                Code::WorkflowExecuted,
+                "Node could not be created in executed workflow",
+            ));
         }
         validate_node(&kind, &config, &schema)?;
         if kind == "delay" && w.sync {
-            return Err(bad(Code::DelayInSyncWorkflow, "Node type \"delay\" is not allowed in a sync workflow"));
+            return Err(bad(
+                Code::DelayInSyncWorkflow,
+                "Node type \"delay\" is not allowed in a sync workflow",
+            ));
         }
         let upstream = match upstream_id {
             Some(u) => Some(
                 workflows::node(c, u)?
                     .filter(|n| n.workflow_id == workflow_id)
-                    .ok_or_else(|| bad(Code::InvalidUpstream, format!("Upstream node {u} is not in this workflow")))?,
+                    .ok_or_else(|| {
+                        bad(
+                            Code::InvalidUpstream,
+                            format!("Upstream node {u} is not in this workflow"),
+                        )
+                    })?,
             ),
             None => None,
         };
         if let (Some(i), up) = (branch_index, &upstream) {
-            let Some(up) = up else { return Err(bad(Code::InvalidUpstream, "branchIndex requires upstreamId")) };
+            let Some(up) = up else {
+                return Err(bad(
+                    Code::InvalidUpstream,
+                    "branchIndex requires upstreamId",
+                ));
+            };
             let allowed = nodes::parse(&up.kind, &up.config).is_ok_and(|typed| typed.has_branch(i));
             if !allowed {
-                return Err(bad(Code::InvalidUpstream, format!("Node type \"{}\" has no branch {i}", up.kind)));
+                return Err(bad(
+                    Code::InvalidUpstream,
+                    format!("Node type \"{}\" has no branch {i}", up.kind),
+                ));
             }
         }
         let existing = workflows::nodes(c, workflow_id)?;
         if existing.iter().any(|n| n.key == key) {
-            return Err(invalid_value(format!("Node key \"{key}\" is already used in this workflow")));
+            return Err(invalid_value(format!(
+                "Node key \"{key}\" is already used in this workflow"
+            )));
         }
-        let new = NewNode { key: &key, workflow_id, branch_index: None, kind: &kind, title: title.as_deref(), config: &config };
+        let new = NewNode {
+            key: &key,
+            workflow_id,
+            branch_index: None,
+            kind: &kind,
+            title: title.as_deref(),
+            config: &config,
+        };
         let id = workflows::insert_node(c, &new)?;
         match (&upstream, branch_index) {
             (None, _) => {
                 // New head: the old head follows it.
-                let old = existing.iter().find(|n| n.upstream_id.is_none() && n.branch_index.is_none());
+                let old = existing
+                    .iter()
+                    .find(|n| n.upstream_id.is_none() && n.branch_index.is_none());
                 set_links(c, id, None, old.map(|o| o.id), None)?;
                 if let Some(o) = old {
                     set_links(c, o.id, Some(id), o.downstream_id, None)?;
@@ -612,7 +838,9 @@ pub fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
             }
             (Some(up), Some(i)) => {
                 // New head of branch i: the old branch head follows it.
-                let old = existing.iter().find(|n| n.upstream_id == Some(up.id) && n.branch_index == Some(i));
+                let old = existing
+                    .iter()
+                    .find(|n| n.upstream_id == Some(up.id) && n.branch_index == Some(i));
                 set_links(c, id, Some(up.id), old.map(|o| o.id), Some(i))?;
                 if let Some(o) = old {
                     set_links(c, o.id, Some(id), o.downstream_id, None)?;
@@ -639,7 +867,10 @@ pub fn update_node(ctx: &Ctx) -> Result<Reply> {
     let node = ctx.app.store.write(|c| {
         let n = workflows::node(c, id)?.ok_or_else(node_not_found)?;
         if executed(c, n.workflow_id)? {
-            return Err(bad(Code::WorkflowExecuted, "Nodes in executed workflow could not be reconfigured"));
+            return Err(bad(
+                Code::WorkflowExecuted,
+                "Nodes in executed workflow could not be reconfigured",
+            ));
         }
         fixed_field(&values, "type", json!(n.kind))?;
         fixed_field(&values, "upstreamId", json!(n.upstream_id))?;
@@ -659,11 +890,17 @@ pub fn update_node(ctx: &Ctx) -> Result<Reply> {
 
 /// Deletes `id`'s branches (every node reachable from its branch heads), except branch `keep`.
 fn delete_branches(c: &Connection, nodes: &[Node], id: i64, keep: Option<i64>) -> Result<()> {
-    for head in nodes.iter().filter(|n| n.upstream_id == Some(id) && n.branch_index.is_some() && n.branch_index != keep) {
+    for head in nodes
+        .iter()
+        .filter(|n| n.upstream_id == Some(id) && n.branch_index.is_some() && n.branch_index != keep)
+    {
         let mut cur = Some(head.id);
         while let Some(nid) = cur {
             delete_branches(c, nodes, nid, None)?;
-            cur = nodes.iter().find(|n| n.id == nid).and_then(|n| n.downstream_id);
+            cur = nodes
+                .iter()
+                .find(|n| n.id == nid)
+                .and_then(|n| n.downstream_id);
             workflows::delete_node(c, nid)?;
         }
     }
@@ -677,19 +914,28 @@ pub fn destroy_node(ctx: &Ctx) -> Result<Reply> {
         Some(v) => Some(
             v.as_str()
                 .and_then(|s| s.trim().parse::<i64>().ok())
-                .ok_or_else(|| crate::error::invalid_param("keepBranch", "must be a branch index"))?,
+                .ok_or_else(|| {
+                    crate::error::invalid_param("keepBranch", "must be a branch index")
+                })?,
         ),
     };
     let removed = ctx.app.store.write(|c| {
         let n = workflows::node(c, id)?.ok_or_else(node_not_found)?;
         if executed(c, n.workflow_id)? {
-            return Err(bad(Code::WorkflowExecuted, "Nodes in executed workflow could not be deleted"));
+            return Err(bad(
+                Code::WorkflowExecuted,
+                "Nodes in executed workflow could not be deleted",
+            ));
         }
         let nodes = workflows::nodes(c, n.workflow_id)?;
         let find = |nid: i64| nodes.iter().find(|x| x.id == nid);
         delete_branches(c, &nodes, id, keep)?;
         // What takes the node's place: the kept branch (head…tail) or nothing.
-        let kept = keep.and_then(|k| nodes.iter().find(|x| x.upstream_id == Some(id) && x.branch_index == Some(k)));
+        let kept = keep.and_then(|k| {
+            nodes
+                .iter()
+                .find(|x| x.upstream_id == Some(id) && x.branch_index == Some(k))
+        });
         let (first, last) = match kept {
             Some(head) => {
                 let mut tail = head;
@@ -710,7 +956,11 @@ pub fn destroy_node(ctx: &Ctx) -> Result<Reply> {
         }
         if let Some(f) = first {
             let head = find(f).ok_or_else(|| Error::internal("kept branch vanished"))?;
-            let tail_down = if last == Some(f) { n.downstream_id } else { head.downstream_id };
+            let tail_down = if last == Some(f) {
+                n.downstream_id
+            } else {
+                head.downstream_id
+            };
             set_links(c, f, n.upstream_id, tail_down, n.branch_index)?;
             if let Some(l) = last.filter(|l| *l != f) {
                 let tail = find(l).ok_or_else(|| Error::internal("kept branch vanished"))?;
@@ -737,7 +987,9 @@ pub fn list_executions(ctx: &Ctx) -> Result<Reply> {
 /// The executions filters whose count the store keeps (what NocoBase's execution history and the admin
 /// page ask): none, `{"key": k}` or `{"workflowId": id}`, as a bare value or `$eq`.
 fn kept_count_of(filter: Option<&Value>) -> Option<executions::Counted> {
-    let Some(filter) = filter else { return Some(executions::Counted::All) };
+    let Some(filter) = filter else {
+        return Some(executions::Counted::All);
+    };
     let obj = filter.as_object()?;
     if obj.is_empty() {
         return Some(executions::Counted::All);
@@ -772,10 +1024,16 @@ pub fn cancel_execution(ctx: &Ctx) -> Result<Reply> {
         .read(|c| executions::get(c, id))?
         .ok_or_else(|| Error::new(Code::ExecutionNotFound, "execution not found"))?;
     if !matches!(exec.status, None | Some(ExecStatus::Started)) {
-        return Err(bad(Code::ExecutionNotCancelable, "Only queued or started executions can be canceled"));
+        return Err(bad(
+            Code::ExecutionNotCancelable,
+            "Only queued or started executions can be canceled",
+        ));
     }
     if state.busy.contains(&id) {
-        return Err(Error::new(Code::ExecutionBusy, "Execution is being processed"));
+        return Err(Error::new(
+            Code::ExecutionBusy,
+            "Execution is being processed",
+        ));
     }
     let exec = ctx.app.store.write(|c| {
         executions::abort(c, id, "manual_cancel")?;
@@ -790,12 +1048,25 @@ pub fn destroy_executions(ctx: &Ctx) -> Result<Reply> {
         Tk::One(id) => vec![id],
         Tk::Many(ids) => ids,
         Tk::None => {
-            let filter = read_filter(ctx)?.ok_or_else(|| bad(Code::MissingParameter, "filterByTk or filter is required"))?;
+            let filter = read_filter(ctx)?
+                .ok_or_else(|| bad(Code::MissingParameter, "filterByTk or filter is required"))?;
             let schema = ctx.app.registry.snapshot();
-            let coll = schema.get("executions").cloned().ok_or_else(|| Error::internal("no executions collection"))?;
-            let opts = ReadOptions { filter: Some(filter), fields: vec!["id".into()], ..ReadOptions::default() };
-            let (rows, _) = ctx.app.store.read(|c| records::list(c, &schema, &coll, &opts))?;
-            rows.iter().filter_map(|r| r.get("id").and_then(Value::as_i64)).collect()
+            let coll = schema
+                .get("executions")
+                .cloned()
+                .ok_or_else(|| Error::internal("no executions collection"))?;
+            let opts = ReadOptions {
+                filter: Some(filter),
+                fields: vec!["id".into()],
+                ..ReadOptions::default()
+            };
+            let (rows, _) = ctx
+                .app
+                .store
+                .read(|c| records::list(c, &schema, &coll, &opts))?;
+            rows.iter()
+                .filter_map(|r| r.get("id").and_then(Value::as_i64))
+                .collect()
         }
     };
     let n = ctx.app.store.write(|c| {
@@ -833,12 +1104,34 @@ mod tests {
 
     /// `(key, upstream key, downstream key, branchIndex)` of each node, in id order.
     fn shape(nodes: &[Node]) -> Vec<(String, Option<String>, Option<String>, Option<i64>)> {
-        let key = |id: Option<i64>| id.and_then(|id| nodes.iter().find(|n| n.id == id)).map(|n| n.key.clone());
-        nodes.iter().map(|n| (n.key.clone(), key(n.upstream_id), key(n.downstream_id), n.branch_index)).collect()
+        let key = |id: Option<i64>| {
+            id.and_then(|id| nodes.iter().find(|n| n.id == id))
+                .map(|n| n.key.clone())
+        };
+        nodes
+            .iter()
+            .map(|n| {
+                (
+                    n.key.clone(),
+                    key(n.upstream_id),
+                    key(n.downstream_id),
+                    n.branch_index,
+                )
+            })
+            .collect()
     }
 
-    fn link(key: &str, up: Option<&str>, down: Option<&str>) -> (String, Option<String>, Option<String>, Option<i64>) {
-        (key.into(), up.map(str::to_string), down.map(str::to_string), None)
+    fn link(
+        key: &str,
+        up: Option<&str>,
+        down: Option<&str>,
+    ) -> (String, Option<String>, Option<String>, Option<i64>) {
+        (
+            key.into(),
+            up.map(str::to_string),
+            down.map(str::to_string),
+            None,
+        )
     }
 
     #[test]
@@ -847,14 +1140,22 @@ mod tests {
         let (orig, copy) = s
             .write(|c| {
                 let id = insert_workflow(c, &new_workflow(), None)?;
-                let chain = [("a", "calculation", json!({})), ("b", "calculation", json!({})), ("c", "end", json!({ "x": 1 }))];
+                let chain = [
+                    ("a", "calculation", json!({})),
+                    ("b", "calculation", json!({})),
+                    ("c", "end", json!({ "x": 1 })),
+                ];
                 insert_chain(c, id, &chain)?;
                 let w = workflows::get(c, id)?.expect("workflow");
                 let copy_id = copy_version(c, &w, &w.key, None, false, None)?;
                 Ok((workflows::nodes(c, id)?, workflows::nodes(c, copy_id)?))
             })
             .expect("write");
-        let expected = vec![link("a", None, Some("b")), link("b", Some("a"), Some("c")), link("c", Some("b"), None)];
+        let expected = vec![
+            link("a", None, Some("b")),
+            link("b", Some("a"), Some("c")),
+            link("c", Some("b"), None),
+        ];
         assert_eq!(shape(&orig), expected);
         assert_eq!(shape(&copy), expected);
         assert_eq!(copy[2].config, json!({ "x": 1 }));

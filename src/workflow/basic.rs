@@ -104,8 +104,8 @@ fn as_text(v: &Value) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::super::template::walk;
+    use super::*;
     use serde_json::json;
 
     fn calc(name: &str, a: Value, b: Value) -> bool {

@@ -32,7 +32,10 @@ pub struct Flows {
 
 impl Default for Flows {
     fn default() -> Flows {
-        Flows { by_id: GenMap::new(MAX_VERSIONS), by_key: GenMap::new(MAX_KEYS) }
+        Flows {
+            by_id: GenMap::new(MAX_VERSIONS),
+            by_key: GenMap::new(MAX_KEYS),
+        }
     }
 }
 
@@ -43,7 +46,9 @@ impl Flows {
             return Ok(Some(f));
         }
         let ticket = self.by_id.ticket();
-        let Some(flow) = store.read(|c| Flow::load(c, id))? else { return Ok(None) };
+        let Some(flow) = store.read(|c| Flow::load(c, id))? else {
+            return Ok(None);
+        };
         let flow = Arc::new(flow);
         self.by_id.insert(ticket, id, flow.clone());
         Ok(Some(flow))

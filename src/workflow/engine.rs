@@ -12,8 +12,8 @@ use rusqlite::Connection;
 use serde_json::{json, Value};
 
 use super::model::{ExecStatus, ExecutionRow, JobStatus, Node, Workflow};
-use super::repo::{executions, workflows};
 use super::nodes::{self, Step, Typed};
+use super::repo::{executions, workflows};
 use super::template;
 use crate::app::App;
 use crate::error::Result;
@@ -54,12 +54,28 @@ impl FlowNode {
 
 impl Flow {
     pub fn load(c: &Connection, id: i64) -> Result<Option<Flow>> {
-        let Some(workflow) = workflows::get(c, id)? else { return Ok(None) };
+        let Some(workflow) = workflows::get(c, id)? else {
+            return Ok(None);
+        };
         let list = workflows::nodes(c, id)?;
-        let head = list.iter().filter(|n| n.upstream_id.is_none() && n.branch_index.is_none()).map(|n| n.id).min();
-        let in_one_write = !list.iter().any(|n| nodes::get(&n.kind).is_some_and(|i| i.waits()));
-        let nodes = list.into_iter().map(|n| (n.id, FlowNode::parse(n))).collect();
-        Ok(Some(Flow { workflow, nodes, head, in_one_write }))
+        let head = list
+            .iter()
+            .filter(|n| n.upstream_id.is_none() && n.branch_index.is_none())
+            .map(|n| n.id)
+            .min();
+        let in_one_write = !list
+            .iter()
+            .any(|n| nodes::get(&n.kind).is_some_and(|i| i.waits()));
+        let nodes = list
+            .into_iter()
+            .map(|n| (n.id, FlowNode::parse(n)))
+            .collect();
+        Ok(Some(Flow {
+            workflow,
+            nodes,
+            head,
+            in_one_write,
+        }))
     }
 
     pub fn node(&self, id: i64) -> Option<&FlowNode> {
@@ -72,7 +88,9 @@ impl Flow {
 
     /// The head of branch `index` under `parent`.
     pub fn branch_head(&self, parent: i64, index: i64) -> Option<&FlowNode> {
-        self.nodes.values().find(|n| n.row.upstream_id == Some(parent) && n.row.branch_index == Some(index))
+        self.nodes
+            .values()
+            .find(|n| n.row.upstream_id == Some(parent) && n.row.branch_index == Some(index))
     }
 
     /// Branch indexes present under `parent`, ascending.
@@ -215,7 +233,10 @@ impl<'a> Processor<'a> {
             },
             "$env" => {
                 let name = segs.get(1)?;
-                let v = std::env::var(format!("FLOWGATE_ENV_{name}")).ok().map(Value::String).unwrap_or(Value::Null);
+                let v = std::env::var(format!("FLOWGATE_ENV_{name}"))
+                    .ok()
+                    .map(Value::String)
+                    .unwrap_or(Value::Null);
                 template::walk(&v, &segs[2..])
             }
             _ => None,
@@ -360,19 +381,35 @@ impl<'a> Processor<'a> {
     }
 
     /// Steps a node's instruction until it is done, running the branches it asks for.
-    fn drive(&mut self, flow_node: &FlowNode, idx: usize, mut resume: Option<(Value, JobStatus)>) -> JobStatus {
+    fn drive(
+        &mut self,
+        flow_node: &FlowNode,
+        idx: usize,
+        mut resume: Option<(Value, JobStatus)>,
+    ) -> JobStatus {
         let node = &flow_node.row;
         let typed = match &flow_node.typed {
             Ok(t) => t,
             Err(message) => {
-                self.set_job(idx, JobStatus::Error, Some(json!({ "message": message })), None);
+                self.set_job(
+                    idx,
+                    JobStatus::Error,
+                    Some(json!({ "message": message })),
+                    None,
+                );
                 return JobStatus::Error;
             }
         };
         loop {
-            let step = typed.instruction.run(self, node, &typed.config, idx, resume.take());
+            let step = typed
+                .instruction
+                .run(self, node, &typed.config, idx, resume.take());
             match step {
-                Step::Done { status: st, result, meta } => {
+                Step::Done {
+                    status: st,
+                    result,
+                    meta,
+                } => {
                     let st = self.ended.filter(|_| node.kind == "end").unwrap_or(st);
                     self.set_job(idx, st, Some(result), meta);
                     return st;
@@ -389,7 +426,11 @@ impl<'a> Processor<'a> {
                     };
                     if st == JobStatus::Pending || self.stopping() {
                         let meta = json!({ "state": state, "branch": index });
-                        let job_status = self.ended.unwrap_or(if self.timed_out { JobStatus::Aborted } else { JobStatus::Pending });
+                        let job_status = self.ended.unwrap_or(if self.timed_out {
+                            JobStatus::Aborted
+                        } else {
+                            JobStatus::Pending
+                        });
                         self.set_job(idx, job_status, None, Some(meta));
                         return st;
                     }
@@ -457,7 +498,9 @@ impl<'a> Processor<'a> {
     pub fn pending_delay(&self) -> Option<(usize, JobStatus)> {
         self.jobs.iter().enumerate().rev().find_map(|(i, j)| {
             let typed = self.flow.node(j.node_id)?.typed.as_ref().ok()?;
-            let end_status = typed.delay_end_status().filter(|_| j.status == JobStatus::Pending)?;
+            let end_status = typed
+                .delay_end_status()
+                .filter(|_| j.status == JobStatus::Pending)?;
             Some((i, end_status))
         })
     }
@@ -485,11 +528,23 @@ impl<'a> Processor<'a> {
             if st == JobStatus::Pending || self.stopping() {
                 return st;
             }
-            let Some(head) = flow.chain_head(node_id) else { return st };
-            let (Some(_), Some(parent_id)) = (head.branch_index, head.upstream_id) else { return st };
-            let Some(parent) = flow.node(parent_id) else { return st };
-            let Some(parent_idx) = self.jobs.iter().rposition(|j| j.node_id == parent_id) else { return st };
-            let state = self.jobs[parent_idx].meta.get("state").cloned().unwrap_or(Value::Null);
+            let Some(head) = flow.chain_head(node_id) else {
+                return st;
+            };
+            let (Some(_), Some(parent_id)) = (head.branch_index, head.upstream_id) else {
+                return st;
+            };
+            let Some(parent) = flow.node(parent_id) else {
+                return st;
+            };
+            let Some(parent_idx) = self.jobs.iter().rposition(|j| j.node_id == parent_id) else {
+                return st;
+            };
+            let state = self.jobs[parent_idx]
+                .meta
+                .get("state")
+                .cloned()
+                .unwrap_or(Value::Null);
             st = self.drive(parent, parent_idx, Some((state, st)));
             node_id = parent_id;
             job_idx = parent_idx;
@@ -538,8 +593,18 @@ impl<'a> Processor<'a> {
             }
             self.jobs[i].dirty = false;
         }
-        let reason = if self.timed_out { Some("timeout") } else { None };
-        executions::finish(c, self.execution_id, exec_status, self.output.as_ref(), reason)
+        let reason = if self.timed_out {
+            Some("timeout")
+        } else {
+            None
+        };
+        executions::finish(
+            c,
+            self.execution_id,
+            exec_status,
+            self.output.as_ref(),
+            reason,
+        )
     }
 
     pub fn outcome(&self, exec_status: ExecStatus) -> Outcome {
@@ -548,7 +613,11 @@ impl<'a> Processor<'a> {
             status: exec_status,
             ended_by_end: self.ended_by_end(),
             messages: self.messages.clone(),
-            due_ms: match (exec_status == ExecStatus::Started, self.due_ms, self.deadline_ms) {
+            due_ms: match (
+                exec_status == ExecStatus::Started,
+                self.due_ms,
+                self.deadline_ms,
+            ) {
                 (false, _, _) => None,
                 (true, Some(a), Some(b)) => Some(a.min(b)),
                 (true, a, b) => a.or(b),
@@ -560,7 +629,13 @@ impl<'a> Processor<'a> {
 /// Runs a workflow inside the current request: insert STARTED, run, save (workflows.md §4.2). A flow
 /// with no waiting node runs in one write transaction: nobody sees the execution before it is saved
 /// (so no worker or recovery can touch it: it is not marked busy), and it costs one commit, not three.
-pub fn run_in_request(app: &App, flow: Arc<Flow>, context: Value, manually: bool, collect_messages: bool) -> Result<Outcome> {
+pub fn run_in_request(
+    app: &App,
+    flow: Arc<Flow>,
+    context: Value,
+    manually: bool,
+    collect_messages: bool,
+) -> Result<Outcome> {
     if flow.in_one_write {
         let outcome = app.store.write(|c| {
             let exec = executions::insert_started(c, &flow.workflow, &context, manually)?;
@@ -571,7 +646,9 @@ pub fn run_in_request(app: &App, flow: Arc<Flow>, context: Value, manually: bool
         }
         return Ok(outcome);
     }
-    let exec = app.store.write(|c| executions::insert_started(c, &flow.workflow, &context, manually))?;
+    let exec = app
+        .store
+        .write(|c| executions::insert_started(c, &flow.workflow, &context, manually))?;
     let _busy = app.queue.mark_busy(exec.id);
     let mut p = Processor::new(app, flow, &exec);
     p.collect_messages = collect_messages;
@@ -587,7 +664,13 @@ pub fn run_in_request(app: &App, flow: Arc<Flow>, context: Value, manually: bool
 
 /// Runs `exec` of `flow` from the head inside the writer's transaction `c` (a flow `in_one_write`): every
 /// node's store access goes through it, and the jobs and the status are saved in it.
-fn run_within(app: &App, c: &Connection, flow: Arc<Flow>, exec: &ExecutionRow, collect_messages: bool) -> Result<Outcome> {
+fn run_within(
+    app: &App,
+    c: &Connection,
+    flow: Arc<Flow>,
+    exec: &ExecutionRow,
+    collect_messages: bool,
+) -> Result<Outcome> {
     let mut p = Processor::new(app, flow, exec);
     p.tx = Some(c);
     p.collect_messages = collect_messages;
@@ -602,7 +685,9 @@ fn run_within(app: &App, c: &Connection, flow: Arc<Flow>, exec: &ExecutionRow, c
 /// row is run again by the recovery).
 pub fn run_claimed(app: &App, flow: Arc<Flow>, exec: &ExecutionRow) -> Result<Outcome> {
     if flow.in_one_write {
-        return app.store.write(|c| run_within(app, c, flow.clone(), exec, false));
+        return app
+            .store
+            .write(|c| run_within(app, c, flow.clone(), exec, false));
     }
     let mut p = Processor::new(app, flow, exec);
     let chain = p.start();

@@ -126,7 +126,8 @@ pub struct Workflow {
 
 fn json_col(r: &Row, i: usize) -> rusqlite::Result<Value> {
     let s: Option<String> = r.get(i)?;
-    Ok(s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(Value::Null))
+    Ok(s.and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or(Value::Null))
 }
 
 impl Workflow {
@@ -165,7 +166,11 @@ impl Workflow {
     /// `config.type`: global also when absent. The API accepts only 0, 1 and 2 (`validate_config`); a
     /// row written otherwise with another number is taken as global too.
     pub fn context_type(&self) -> ContextType {
-        self.config.get("type").and_then(Value::as_i64).and_then(ContextType::from_code).unwrap_or(ContextType::Global)
+        self.config
+            .get("type")
+            .and_then(Value::as_i64)
+            .and_then(ContextType::from_code)
+            .unwrap_or(ContextType::Global)
     }
 
     /// `config.collection` without a `main:` prefix.
@@ -178,12 +183,20 @@ impl Workflow {
         self.config
             .get("appends")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
     pub fn timeout_ms(&self) -> i64 {
-        self.options.get("timeout").and_then(Value::as_i64).unwrap_or(0)
+        self.options
+            .get("timeout")
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
     }
 }
 
@@ -319,7 +332,9 @@ pub fn random_key() -> String {
     use rand::Rng;
     const CHARS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     let mut rng = rand::thread_rng();
-    (0..11).map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char).collect()
+    (0..11)
+        .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
+        .collect()
 }
 
 /// `^[A-Za-z0-9_][A-Za-z0-9_-]*$`, at most 255 characters.
@@ -328,7 +343,8 @@ pub fn valid_key(k: &str) -> bool {
     !b.is_empty()
         && b.len() <= 255
         && (b[0].is_ascii_alphanumeric() || b[0] == b'_')
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
 }
 
 #[cfg(test)]
@@ -339,11 +355,24 @@ mod tests {
 
     #[test]
     fn statuses_keep_nocobase_numbers_on_the_wire() {
-        assert_eq!(json!([ExecStatus::Started, ExecStatus::Resolved, ExecStatus::Aborted]), json!([0, 1, -3]));
-        assert_eq!(json!([JobStatus::Pending, JobStatus::Failed, JobStatus::Error]), json!([0, -1, -2]));
+        assert_eq!(
+            json!([
+                ExecStatus::Started,
+                ExecStatus::Resolved,
+                ExecStatus::Aborted
+            ]),
+            json!([0, 1, -3])
+        );
+        assert_eq!(
+            json!([JobStatus::Pending, JobStatus::Failed, JobStatus::Error]),
+            json!([0, -1, -2])
+        );
         let queued: Option<ExecStatus> = None;
         assert_eq!(json!({ "status": queued }), json!({ "status": null }));
-        assert_eq!(serde_json::from_value::<ContextType>(json!(2)).ok(), Some(ContextType::MultipleRecords));
+        assert_eq!(
+            serde_json::from_value::<ContextType>(json!(2)).ok(),
+            Some(ContextType::MultipleRecords)
+        );
         assert!(serde_json::from_value::<ContextType>(json!(3)).is_err());
     }
 
@@ -360,13 +389,28 @@ mod tests {
     fn statuses_round_trip_through_sql() {
         let c = Connection::open_in_memory().expect("db");
         c.execute("CREATE TABLE t (s INTEGER)", []).expect("table");
-        c.execute("INSERT INTO t VALUES (?1), (NULL), (7)", params![JobStatus::Aborted]).expect("insert");
-        let got: Vec<Option<i64>> =
-            c.prepare("SELECT s FROM t").expect("select").query_map([], |r| r.get(0)).expect("rows").map(|r| r.expect("row")).collect();
+        c.execute(
+            "INSERT INTO t VALUES (?1), (NULL), (7)",
+            params![JobStatus::Aborted],
+        )
+        .expect("insert");
+        let got: Vec<Option<i64>> = c
+            .prepare("SELECT s FROM t")
+            .expect("select")
+            .query_map([], |r| r.get(0))
+            .expect("rows")
+            .map(|r| r.expect("row"))
+            .collect();
         assert_eq!(got, vec![Some(-3), None, Some(7)]);
         let read = |sql: &str| c.query_row(sql, [], |r| r.get::<_, Option<ExecStatus>>(0));
-        assert_eq!(read("SELECT s FROM t WHERE s = -3").ok(), Some(Some(ExecStatus::Aborted)));
+        assert_eq!(
+            read("SELECT s FROM t WHERE s = -3").ok(),
+            Some(Some(ExecStatus::Aborted))
+        );
         assert_eq!(read("SELECT s FROM t WHERE s IS NULL").ok(), Some(None));
-        assert!(read("SELECT s FROM t WHERE s = 7").is_err(), "an unknown number is refused, not guessed");
+        assert!(
+            read("SELECT s FROM t WHERE s = 7").is_err(),
+            "an unknown number is refused, not guessed"
+        );
     }
 }

@@ -66,7 +66,10 @@ impl Queue {
 
     pub fn mark_busy(&self, id: i64) -> Busy<'_> {
         self.lock().busy.insert(id);
-        Busy { queue: self, ids: vec![id] }
+        Busy {
+            queue: self,
+            ids: vec![id],
+        }
     }
 
     pub fn shutdown(&self) {
@@ -98,13 +101,20 @@ impl Queue {
                 s.poked = false;
                 return due;
             }
-            let until_timer = s.timers.peek().map(|Reverse((at, _))| Duration::from_millis((at - now).max(1) as u64));
+            let until_timer = s
+                .timers
+                .peek()
+                .map(|Reverse((at, _))| Duration::from_millis((at - now).max(1) as u64));
             let timeout = until_timer.map_or(poll, |t| t.min(poll));
             s = match self.wake.wait_timeout(s, timeout) {
                 Ok((g, _)) => g,
                 Err(p) => p.into_inner().0,
             };
-            if !s.poked && s.timers.peek().is_none_or(|Reverse((at, _))| *at > crate::time::now_ms()) {
+            if !s.poked
+                && s.timers
+                    .peek()
+                    .is_none_or(|Reverse((at, _))| *at > crate::time::now_ms())
+            {
                 // A plain timeout: look at the store once in a while anyway (rows queued by another
                 // process, e.g. a restart of a crashed request, are picked up without a poke).
                 s.poked = true;
@@ -137,8 +147,12 @@ pub fn recover(app: &App) -> Result<()> {
         }
         if exec.sync {
             // Cut off inside its request, which is gone: nobody can receive the result.
-            app.store.write(|c| executions::abort(c, exec.id, "interrupted"))?;
-            tracing::warn!(execution = exec.id, "sync execution interrupted by a restart: aborted");
+            app.store
+                .write(|c| executions::abort(c, exec.id, "interrupted"))?;
+            tracing::warn!(
+                execution = exec.id,
+                "sync execution interrupted by a restart: aborted"
+            );
             continue;
         }
         if flow.is_none() {
@@ -147,7 +161,10 @@ pub fn recover(app: &App) -> Result<()> {
         }
         // Interrupted mid-run before anything was saved: run it again from the head.
         app.store.write(|c| executions::requeue(c, exec.id))?;
-        tracing::info!(execution = exec.id, "interrupted async execution queued again");
+        tracing::info!(
+            execution = exec.id,
+            "interrupted async execution queued again"
+        );
     }
     Ok(())
 }
@@ -157,7 +174,9 @@ fn mark_failed(app: &App, id: i64, reason: &str) -> Result<()> {
 }
 
 pub fn start_worker(app: Arc<App>) -> std::io::Result<JoinHandle<()>> {
-    std::thread::Builder::new().name("flowgate-worker".into()).spawn(move || worker(&app))
+    std::thread::Builder::new()
+        .name("flowgate-worker".into())
+        .spawn(move || worker(&app))
 }
 
 fn worker(app: &App) {
@@ -193,7 +212,9 @@ fn drain_batch(app: &App) -> Result<usize> {
         // Under the queue lock, like `executions:cancel`'s check and write.
         let guard = app.queue.lock();
         let now = crate::time::now_iso();
-        let mut rows = app.store.write(|c| executions::claim(c, &now, CLAIM_BATCH))?;
+        let mut rows = app
+            .store
+            .write(|c| executions::claim(c, &now, CLAIM_BATCH))?;
         drop(guard);
         rows.sort_by_key(|r| r.id);
         rows
@@ -205,7 +226,9 @@ fn drain_batch(app: &App) -> Result<usize> {
             break;
         }
         // Claimed rows wait their turn as cancelable as queued ones.
-        let Some(_busy) = take(app, claim.id)? else { continue };
+        let Some(_busy) = take(app, claim.id)? else {
+            continue;
+        };
         let exec = claim;
         let Some(flow) = app.workflows.flow(&app.store, exec.workflow_id)? else {
             // Destroyed after the trigger (executions stay): the run can not happen; say why.
@@ -230,7 +253,8 @@ fn drain_batch(app: &App) -> Result<usize> {
 
 /// Returns claimed-but-unrun rows to the queue (shutdown): queued executions stay queued.
 fn unclaim(app: &App, rows: &[ExecutionRow]) -> Result<()> {
-    app.store.write(|c| rows.iter().try_for_each(|r| executions::unclaim(c, r.id)))
+    app.store
+        .write(|c| rows.iter().try_for_each(|r| executions::unclaim(c, r.id)))
 }
 
 /// Takes execution `id` for running if it is still STARTED (not canceled or finished meanwhile): checked
@@ -244,19 +268,28 @@ fn take(app: &App, id: i64) -> Result<Option<Busy<'_>>> {
     }
     s.busy.insert(id);
     drop(s);
-    Ok(Some(Busy { queue: &app.queue, ids: vec![id] }))
+    Ok(Some(Busy {
+        queue: &app.queue,
+        ids: vec![id],
+    }))
 }
 
 /// A timer fired: finish the pending delay (or time the run out) and continue.
 fn resume(app: &App, id: i64) -> Result<()> {
-    let Some(_busy) = take(app, id)? else { return Ok(()) };
-    let Some(exec) = app.store.read(|c| executions::get(c, id))? else { return Ok(()) };
+    let Some(_busy) = take(app, id)? else {
+        return Ok(());
+    };
+    let Some(exec) = app.store.read(|c| executions::get(c, id))? else {
+        return Ok(());
+    };
     let Some(flow) = app.workflows.flow(&app.store, exec.workflow_id)? else {
         return mark_failed(app, id, "workflow was deleted");
     };
     let mut p = Processor::new(app, flow, &exec);
     app.store.read(|c| p.restore(c))?;
-    let Some((idx, end_status)) = p.pending_delay() else { return Ok(()) };
+    let Some((idx, end_status)) = p.pending_delay() else {
+        return Ok(());
+    };
     let now = crate::time::now_ms();
     let st = if p.past_deadline(now) {
         p.time_out();

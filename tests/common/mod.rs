@@ -68,13 +68,18 @@ impl Server {
     /// A connection to the server's database, to check what is stored (tests only read through it).
     pub fn db(&self) -> rusqlite::Connection {
         let c = rusqlite::Connection::open(self.dir.join("flowgate.db")).expect("open flowgate.db");
-        c.busy_timeout(Duration::from_secs(10)).expect("busy_timeout");
+        c.busy_timeout(Duration::from_secs(10))
+            .expect("busy_timeout");
         c
     }
 
     /// `SELECT COUNT(*)` of a table named by the test.
     pub fn rows(&self, table: &str) -> i64 {
-        self.db().query_row(&format!("SELECT COUNT(*) FROM \"{table}\""), [], |r| r.get(0)).expect("count rows")
+        self.db()
+            .query_row(&format!("SELECT COUNT(*) FROM \"{table}\""), [], |r| {
+                r.get(0)
+            })
+            .expect("count rows")
     }
 
     /// Whether a table of that name exists (case-insensitive, as SQLite names are).
@@ -90,8 +95,12 @@ impl Server {
     /// The column names of a table, in order.
     pub fn columns(&self, table: &str) -> Vec<String> {
         let db = self.db();
-        let mut st = db.prepare(&format!("PRAGMA table_info(\"{table}\")")).expect("table_info");
-        let names = st.query_map([], |r| r.get::<_, String>(1)).expect("table_info rows");
+        let mut st = db
+            .prepare(&format!("PRAGMA table_info(\"{table}\")"))
+            .expect("table_info");
+        let names = st
+            .query_map([], |r| r.get::<_, String>(1))
+            .expect("table_info rows");
         names.map(|n| n.expect("column name")).collect()
     }
 
@@ -135,7 +144,9 @@ impl Server {
     fn child(&mut self, what: &str) -> &mut Option<Child> {
         match &mut self.proc {
             Proc::Spawned(c) => c,
-            Proc::InProcess(_) => panic!("{what} needs a spawned server: use Server::builder().spawned()"),
+            Proc::InProcess(_) => {
+                panic!("{what} needs a spawned server: use Server::builder().spawned()")
+            }
         }
     }
 
@@ -145,12 +156,19 @@ impl Server {
 
     /// A request with the given method and path (`/api/...`), no auth.
     pub fn req(&self, method: &str, path: &str) -> Req<'_> {
-        Req { server: self, method: method.to_string(), path: path.to_string(), headers: Vec::new() }
+        Req {
+            server: self,
+            method: method.to_string(),
+            path: path.to_string(),
+            headers: Vec::new(),
+        }
     }
 
     pub fn sign_in(&self, account: &str, password: &str) -> String {
         secrets::password(password);
-        let (s, v) = self.req("POST", "/api/auth:signIn").json(json!({"account": account, "password": password}));
+        let (s, v) = self
+            .req("POST", "/api/auth:signIn")
+            .json(json!({"account": account, "password": password}));
         assert_eq!(s, 200, "sign-in of {account} failed: {v}");
         v["data"]["token"].as_str().expect("token").to_string()
     }
@@ -191,21 +209,31 @@ impl Server {
     /// Creates a user with roles and returns its token.
     pub fn user(&self, username: &str, roles: &[&str]) -> String {
         let password = user_password(username);
-        self.ok("POST", "/api/users:create", Some(json!({"username": username, "password": password, "roles": roles})));
+        self.ok(
+            "POST",
+            "/api/users:create",
+            Some(json!({"username": username, "password": password, "roles": roles})),
+        );
         self.sign_in(username, &password)
     }
 
     /// Spawned servers: stdout so far (the banner).
     #[track_caller]
     pub fn stdout_text(&self) -> String {
-        assert!(self.is_spawned(), "stdout needs a spawned server: use Server::builder().spawned()");
+        assert!(
+            self.is_spawned(),
+            "stdout needs a spawned server: use Server::builder().spawned()"
+        );
         self.stdout.lock().unwrap().join("\n")
     }
 
     /// Spawned servers: the stderr log so far.
     #[track_caller]
     pub fn stderr_text(&self) -> String {
-        let path = self.stderr_path.as_ref().expect("the stderr log needs a spawned server: use Server::builder().spawned()");
+        let path = self
+            .stderr_path
+            .as_ref()
+            .expect("the stderr log needs a spawned server: use Server::builder().spawned()");
         std::fs::read_to_string(path).unwrap_or_default()
     }
 
@@ -222,14 +250,20 @@ impl Server {
     pub fn pid(&self) -> u32 {
         match &self.proc {
             Proc::Spawned(c) => c.as_ref().map(|c| c.id()).unwrap_or(0),
-            Proc::InProcess(_) => panic!("a pid needs a spawned server: use Server::builder().spawned()"),
+            Proc::InProcess(_) => {
+                panic!("a pid needs a spawned server: use Server::builder().spawned()")
+            }
         }
     }
 
     #[track_caller]
     pub fn signal(&self, sig: &str) {
         let pid = self.pid();
-        let st = Command::new("kill").arg(format!("-{sig}")).arg(pid.to_string()).status().expect("run kill");
+        let st = Command::new("kill")
+            .arg(format!("-{sig}"))
+            .arg(pid.to_string())
+            .status()
+            .expect("run kill");
         assert!(st.success(), "kill -{sig} {pid} failed");
     }
 
@@ -353,8 +387,11 @@ impl Server {
 
     /// A read-only connection to the server's `flowgate.db` (WAL lets it read beside the server).
     pub fn open_db(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open_with_flags(self.dir.join("flowgate.db"), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .expect("open flowgate.db read-only")
+        rusqlite::Connection::open_with_flags(
+            self.dir.join("flowgate.db"),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .expect("open flowgate.db read-only")
     }
 
     /// One scalar from the store, read-only (`SELECT COUNT(*) FROM users`).
@@ -382,7 +419,9 @@ mod log {
 
     impl std::io::Write for Writer {
         fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            BUF.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(b);
+            BUF.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .extend_from_slice(b);
             Ok(b.len())
         }
         fn flush(&mut self) -> std::io::Result<()> {
@@ -481,15 +520,25 @@ pub fn read_response(stream: &mut TcpStream) -> (u16, String, String) {
         }
         let n = stream.read(&mut chunk).expect("read response");
         if n == 0 {
-            panic!("connection closed before a response: {:?}", String::from_utf8_lossy(&buf));
+            panic!(
+                "connection closed before a response: {:?}",
+                String::from_utf8_lossy(&buf)
+            );
         }
         buf.extend_from_slice(&chunk[..n]);
     };
     let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let len = head
         .lines()
-        .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("content-length")))
+        .find_map(|l| {
+            l.split_once(':')
+                .filter(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        })
         .and_then(|(_, v)| v.trim().parse::<usize>().ok());
     let mut body = buf[head_end..].to_vec();
     match len {
@@ -511,10 +560,13 @@ pub fn read_response(stream: &mut TcpStream) -> (u16, String, String) {
     (status, head, body)
 }
 
-
 /// The variables an in-process server reads (`Config::from_args_and_env`); every other `FLOWGATE_*`
 /// variable is a clap default of `flowgate serve` or is read by the engine, so needs a process.
-const IN_PROCESS_ENV: [&str; 3] = ["FLOWGATE_ROOT_PASSWORD", "FLOWGATE_ROOT_EMAIL", "FLOWGATE_LOOP_LIMIT"];
+const IN_PROCESS_ENV: [&str; 3] = [
+    "FLOWGATE_ROOT_PASSWORD",
+    "FLOWGATE_ROOT_EMAIL",
+    "FLOWGATE_LOOP_LIMIT",
+];
 
 impl Builder {
     pub fn arg(mut self, a: &str) -> Builder {
@@ -593,7 +645,10 @@ impl Builder {
 
     /// Starts the server: `Err((exit code, stderr))` when it refuses to.
     pub fn try_start(self) -> Result<Server, (i32, String)> {
-        assert!(!(self.spawned && self.clock), "the clock of a spawned server cannot be moved");
+        assert!(
+            !(self.spawned && self.clock),
+            "the clock of a spawned server cannot be moved"
+        );
         if let Some(p) = &self.root_password {
             secrets::password(p);
         }
@@ -611,18 +666,29 @@ impl Builder {
 
     fn in_process(mut self) -> Result<Server, (i32, String)> {
         use clap::{CommandFactory, FromArgMatches};
-        if let Some((k, _)) = self.env.iter().find(|(k, _)| !IN_PROCESS_ENV.contains(&k.as_str())) {
+        if let Some((k, _)) = self
+            .env
+            .iter()
+            .find(|(k, _)| !IN_PROCESS_ENV.contains(&k.as_str()))
+        {
             panic!("{k} needs a spawned server: use Server::builder().spawned()");
         }
         log::install();
-        let guard = if self.clock { clock::exclusive() } else { clock::shared() };
+        let guard = if self.clock {
+            clock::exclusive()
+        } else {
+            clock::shared()
+        };
         let log_from = log::len();
         let (dir, tmp) = self.folder();
         // The command line of `flowgate serve`, without the process environment's FLOWGATE_* defaults.
-        let command = flowgate::config::Cli::command().mut_subcommand("serve", |c| c.mut_args(|a| a.env(None)));
+        let command = flowgate::config::Cli::command()
+            .mut_subcommand("serve", |c| c.mut_args(|a| a.env(None)));
         let mut argv = vec!["flowgate".to_string()];
         argv.extend(self.serve_args(&dir));
-        let matches = command.try_get_matches_from(&argv).unwrap_or_else(|e| panic!("{argv:?}: {e}"));
+        let matches = command
+            .try_get_matches_from(&argv)
+            .unwrap_or_else(|e| panic!("{argv:?}: {e}"));
         let cli = flowgate::config::Cli::from_arg_matches(&matches).expect("serve args");
         let flowgate::config::Command::Serve(args) = cli.command else {
             unreachable!("serve was parsed")
@@ -630,8 +696,16 @@ impl Builder {
         let env = std::mem::take(&mut self.env);
         let root_password = self.root_password.clone();
         let mut config = flowgate::config::Config::from_args_and_env(args, |name| {
-            let given = env.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-            given.or_else(|| (name == "FLOWGATE_ROOT_PASSWORD").then(|| root_password.clone()).flatten())
+            let given = env
+                .iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone());
+            given.or_else(|| {
+                (name == "FLOWGATE_ROOT_PASSWORD")
+                    .then(|| root_password.clone())
+                    .flatten()
+            })
         });
         if !self.spec_hashing {
             config.password_cost = flowgate::auth::password::Cost::TestOnlyMinimal;
@@ -656,7 +730,10 @@ impl Builder {
     /// Spawns `flowgate serve` and waits for its banner.
     fn spawn(mut self) -> Result<Server, (i32, String)> {
         let (dir, tmp) = self.folder();
-        let stderr_path = dir.with_extension(format!("stderr-{}.log", std::process::id() as u64 * 1000 + rand_suffix()));
+        let stderr_path = dir.with_extension(format!(
+            "stderr-{}.log",
+            std::process::id() as u64 * 1000 + rand_suffix()
+        ));
         let stderr = std::fs::File::create(&stderr_path).expect("stderr file");
         let mut cmd = Command::new(bin());
         cmd.args(self.serve_args(&dir));
@@ -738,7 +815,11 @@ impl Builder {
             }
         }
         let base = base.unwrap_or_default();
-        let port = base.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or(0);
+        let port = base
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0);
         Ok(Server {
             proc: Proc::Spawned(Some(child)),
             base,
@@ -764,7 +845,9 @@ impl Builder {
 }
 
 fn agent() -> ureq::Agent {
-    ureq::AgentBuilder::new().timeout(Duration::from_secs(30)).build()
+    ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(30))
+        .build()
 }
 
 fn rand_suffix() -> u64 {
@@ -795,7 +878,10 @@ impl Resp {
         (self.status, self.body)
     }
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -810,13 +896,16 @@ impl<'a> Req<'a> {
     }
     pub fn json(self, body: Value) -> (u16, Value) {
         secrets::passwords_in(&body);
-        let r = self.header("Content-Type", "application/json").raw(body.to_string().as_bytes());
+        let r = self
+            .header("Content-Type", "application/json")
+            .raw(body.to_string().as_bytes());
         (r.status, r.body)
     }
     /// A JSON body with the full response (headers included).
     pub fn json_full(self, body: Value) -> Resp {
         secrets::passwords_in(&body);
-        self.header("Content-Type", "application/json").raw(body.to_string().as_bytes())
+        self.header("Content-Type", "application/json")
+            .raw(body.to_string().as_bytes())
     }
     pub fn send(self) -> (u16, Value) {
         let r = self.raw(b"");
@@ -824,11 +913,18 @@ impl<'a> Req<'a> {
     }
     /// Sends raw bytes as the body (no content type unless set).
     pub fn raw(self, body: &[u8]) -> Resp {
-        let mut r = self.server.agent.request(&self.method, &self.server.url(&self.path));
+        let mut r = self
+            .server
+            .agent
+            .request(&self.method, &self.server.url(&self.path));
         for (k, v) in &self.headers {
             r = r.set(k, v);
         }
-        let res = if body.is_empty() && self.method == "GET" { r.call() } else { r.send_bytes(body) };
+        let res = if body.is_empty() && self.method == "GET" {
+            r.call()
+        } else {
+            r.send_bytes(body)
+        };
         let res = match res {
             Ok(r) => r,
             Err(ureq::Error::Status(_, r)) => r,
@@ -843,7 +939,12 @@ impl<'a> Req<'a> {
         let text = res.into_string().unwrap_or_default();
         secrets::check_response(&text);
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Resp { status, headers, body, text }
+        Resp {
+            status,
+            headers,
+            body,
+            text,
+        }
     }
 }
 
@@ -860,7 +961,11 @@ pub fn message(v: &Value) -> &str {
 #[track_caller]
 pub fn assert_err(got: (u16, Value), status: u16, code: &str, message: &str) {
     let want = json!({"errors": [{"message": message, "code": code}]});
-    assert_eq!((got.0, &got.1), (status, &want), "expected {status} {code} \"{message}\"");
+    assert_eq!(
+        (got.0, &got.1),
+        (status, &want),
+        "expected {status} {code} \"{message}\""
+    );
 }
 
 /// `2025-03-01T09:30:00.000Z`
@@ -877,7 +982,9 @@ pub fn is_iso_ms(v: &Value) -> bool {
 
 /// The keys of a JSON object, in order.
 pub fn keys(v: &Value) -> Vec<&str> {
-    v.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default()
+    v.as_object()
+        .map(|m| m.keys().map(String::as_str).collect())
+        .unwrap_or_default()
 }
 
 /// Runs the binary with arguments (CLI tests): (exit code, stdout, stderr).
@@ -893,7 +1000,9 @@ pub fn run_cli_stdin(args: &[&str], env: &[(&str, &str)], input: &str) -> (i32, 
     for (k, v) in env {
         cmd.env(k, v);
     }
-    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("run flowgate");
     if let Some(mut stdin) = child.stdin.take() {
         let _ = stdin.write_all(input.as_bytes());
@@ -955,7 +1064,9 @@ pub mod secrets {
         let mut i = 0;
         while i + 47 <= b.len() {
             if (b[i..].starts_with(b"fgs_") || b[i..].starts_with(b"fgk_"))
-                && b[i + 4..i + 47].iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
+                && b[i + 4..i + 47]
+                    .iter()
+                    .all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
             {
                 out.push(text[i..i + 47].to_string());
                 i += 47;
@@ -973,7 +1084,10 @@ pub mod secrets {
             for f in found {
                 if !t.iter().any(|k| k.token == f) {
                     let hash_forms = hash_forms(&f);
-                    t.push(Known { token: f, hash_forms });
+                    t.push(Known {
+                        token: f,
+                        hash_forms,
+                    });
                 }
             }
         }
@@ -1029,12 +1143,17 @@ pub mod secrets {
             return Some("an argon2 password hash".into());
         }
         let tokens = lock(&TOKENS).clone();
-        find_token_in(text, log, &tokens).or_else(|| if log { find_password_in(text) } else { None })
+        find_token_in(text, log, &tokens)
+            .or_else(|| if log { find_password_in(text) } else { None })
     }
 
     /// A token (with `log`) or a token's hash from `tokens` in `text`.
     fn find_token_in(text: &str, log: bool, tokens: &[Known]) -> Option<String> {
-        for Known { token: t, hash_forms } in tokens {
+        for Known {
+            token: t,
+            hash_forms,
+        } in tokens
+        {
             if log && text.contains(t.as_str()) {
                 return Some(format!("token {}…", &t[..8]));
             }
@@ -1048,7 +1167,10 @@ pub mod secrets {
     fn find_password_in(text: &str) -> Option<String> {
         for p in lock(&PASSWORDS).iter() {
             if text.contains(p.as_str()) {
-                return Some(format!("password {}…", p.chars().take(3).collect::<String>()));
+                return Some(format!(
+                    "password {}…",
+                    p.chars().take(3).collect::<String>()
+                ));
             }
         }
         None
@@ -1069,7 +1191,8 @@ pub mod secrets {
         let tokens = lock(&TOKENS).clone();
         let mut bodies = lock(&BODIES);
         for (b, checked) in bodies.iter_mut() {
-            if let Some(found) = find_token_in(b, false, tokens.get(*checked..).unwrap_or_default()) {
+            if let Some(found) = find_token_in(b, false, tokens.get(*checked..).unwrap_or_default())
+            {
                 panic!("a response contains {found}: {b}");
             }
             *checked = tokens.len();
@@ -1105,7 +1228,10 @@ impl Server {
 
     /// Remembers the execution count, for "no executions" checks.
     pub fn no_runs(&self) -> NoRuns<'_> {
-        NoRuns { server: self, before: self.execution_count() }
+        NoRuns {
+            server: self,
+            before: self.execution_count(),
+        }
     }
 
     /// Executions queued or started (status null or 0), pending delays included.
@@ -1116,8 +1242,14 @@ impl Server {
     /// Waits until the queue is idle: every execution final. Fails the test past `timeout`.
     #[track_caller]
     pub fn wait_idle(&self, timeout: Duration) {
-        let idle = self.wait_for(timeout, || (self.unfinished_executions() == 0).then_some(()));
-        assert!(idle.is_some(), "{} executions still unfinished after {timeout:?}", self.unfinished_executions());
+        let idle = self.wait_for(timeout, || {
+            (self.unfinished_executions() == 0).then_some(())
+        });
+        assert!(
+            idle.is_some(),
+            "{} executions still unfinished after {timeout:?}",
+            self.unfinished_executions()
+        );
     }
 }
 
@@ -1131,7 +1263,11 @@ impl NoRuns<'_> {
     /// Nothing ran so far (a sync run or a committed async row would already show).
     #[track_caller]
     pub fn now(&self, what: &str) {
-        assert_eq!(self.server.execution_count(), self.before, "executions appeared after {what}");
+        assert_eq!(
+            self.server.execution_count(),
+            self.before,
+            "executions appeared after {what}"
+        );
     }
 
     /// Nothing appeared, also once everything queued so far has run. Async rows are committed before the
@@ -1159,8 +1295,17 @@ impl Curl {
     /// Parses `curl -X M -H '…' -d '…' "URL"` (single and double quotes, `\` line continuations).
     pub fn parse(line: &str) -> Curl {
         let words = shell_words(line);
-        assert_eq!(words.first().map(String::as_str), Some("curl"), "not a curl line: {line}");
-        let mut c = Curl { method: String::new(), headers: Vec::new(), body: None, url: String::new() };
+        assert_eq!(
+            words.first().map(String::as_str),
+            Some("curl"),
+            "not a curl line: {line}"
+        );
+        let mut c = Curl {
+            method: String::new(),
+            headers: Vec::new(),
+            body: None,
+            url: String::new(),
+        };
         let mut it = words.into_iter().skip(1);
         while let Some(w) = it.next() {
             match w.as_str() {
@@ -1176,7 +1321,11 @@ impl Curl {
             }
         }
         if c.method.is_empty() {
-            c.method = if c.body.is_some() { "POST".into() } else { "GET".into() };
+            c.method = if c.body.is_some() {
+                "POST".into()
+            } else {
+                "GET".into()
+            };
         }
         c
     }
@@ -1184,18 +1333,28 @@ impl Curl {
     /// The bytes curl sends for this line to `127.0.0.1:<port>` (HTTP/1.1; `-d` adds curl's
     /// `Content-Type: application/x-www-form-urlencoded`), with `base` standing in for the URL's origin.
     pub fn request_bytes(&self, base: &str) -> Vec<u8> {
-        let rest = self.url.split_once("://").map(|(_, r)| r).unwrap_or(&self.url);
+        let rest = self
+            .url
+            .split_once("://")
+            .map(|(_, r)| r)
+            .unwrap_or(&self.url);
         let (host, target) = match rest.find('/') {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, "/"),
         };
         let host = base.split_once("://").map(|(_, h)| h).unwrap_or(host);
-        let mut out = format!("{} {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n", self.method);
+        let mut out = format!(
+            "{} {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n",
+            self.method
+        );
         for (k, v) in &self.headers {
             out.push_str(&format!("{k}: {v}\r\n"));
         }
         if let Some(b) = &self.body {
-            out.push_str(&format!("Content-Length: {}\r\nContent-Type: application/x-www-form-urlencoded\r\n", b.len()));
+            out.push_str(&format!(
+                "Content-Length: {}\r\nContent-Type: application/x-www-form-urlencoded\r\n",
+                b.len()
+            ));
         }
         out.push_str("\r\n");
         let mut bytes = out.into_bytes();
@@ -1235,7 +1394,9 @@ pub fn shell_words(line: &str) -> Vec<String> {
                 while let Some(c) = chars.next() {
                     match c {
                         '"' => break,
-                        '\\' if matches!(chars.peek(), Some('"' | '\\' | '$' | '`')) => cur.push(chars.next().unwrap_or('\\')),
+                        '\\' if matches!(chars.peek(), Some('"' | '\\' | '$' | '`')) => {
+                            cur.push(chars.next().unwrap_or('\\'))
+                        }
                         c => cur.push(c),
                     }
                 }
@@ -1274,12 +1435,21 @@ pub fn words_in_interactive_bash(line: &str) -> Result<Vec<String>, String> {
         .spawn()
         .expect("bash");
     let script = format!("curl() {{ printf '%s\\0' \"$@\"; }}\n{line}\nexit\n");
-    child.stdin.take().expect("stdin").write_all(script.as_bytes()).expect("write to bash");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(script.as_bytes())
+        .expect("write to bash");
     let out = child.wait_with_output().expect("bash output");
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     if err.contains("event not found") || err.contains("unexpected EOF") {
         return Err(err);
     }
-    let words = String::from_utf8_lossy(&out.stdout).split('\0').filter(|w| !w.is_empty()).map(str::to_string).collect();
+    let words = String::from_utf8_lossy(&out.stdout)
+        .split('\0')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
     Ok(words)
 }

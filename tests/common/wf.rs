@@ -33,7 +33,11 @@ pub fn global_with(s: &Server, key: &str, extra: Value) -> i64 {
 
 /// `workflows/<wid>/nodes:create` as root; must succeed. Returns the node.
 pub fn node(s: &Server, wid: i64, body: Value) -> Value {
-    s.ok("POST", &format!("/api/workflows/{wid}/nodes:create"), Some(body))
+    s.ok(
+        "POST",
+        &format!("/api/workflows/{wid}/nodes:create"),
+        Some(body),
+    )
 }
 
 /// Creates `nodes` one after another (each after the previous, the first after `after` or as the head).
@@ -74,31 +78,45 @@ pub fn n(kind: &str, key: &str, config: Value) -> Value {
 }
 
 pub fn calc(key: &str, expression: &str) -> Value {
-    n("calculation", key, json!({ "engine": "math.js", "expression": expression }))
+    n(
+        "calculation",
+        key,
+        json!({ "engine": "math.js", "expression": expression }),
+    )
 }
 
 pub fn request(key: &str, config: Value) -> Value {
     n("request", key, config)
 }
 
-
 pub fn delay(key: &str, duration: Value, unit: i64, end_status: i64) -> Value {
-    n("delay", key, json!({"duration":duration,"unit":unit,"endStatus":end_status}))
+    n(
+        "delay",
+        key,
+        json!({"duration":duration,"unit":unit,"endStatus":end_status}),
+    )
 }
-
 
 /// Triggers async `key` and returns the queued execution id (checking the answer's shape).
 pub fn enqueue(s: &Server, key: &str, body: Value) -> i64 {
     let (st, v) = trigger(s, key, body);
     assert_eq!(st, 200, "{v}");
     let ex = &v["data"]["executions"][0];
-    assert_eq!((&ex["workflowKey"], &ex["sync"], &ex["status"]), (&json!(key), &json!(false), &Value::Null), "{v}");
+    assert_eq!(
+        (&ex["workflowKey"], &ex["sync"], &ex["status"]),
+        (&json!(key), &json!(false), &Value::Null),
+        "{v}"
+    );
     ex["id"].as_i64().expect("id")
 }
 
 /// `POST /api/workflows:trigger?triggerWorkflows=<keys>` as root.
 pub fn trigger(s: &Server, keys: &str, body: Value) -> (u16, Value) {
-    s.post(&s.root(), &format!("/api/workflows:trigger?triggerWorkflows={keys}"), body)
+    s.post(
+        &s.root(),
+        &format!("/api/workflows:trigger?triggerWorkflows={keys}"),
+        body,
+    )
 }
 
 /// The execution id a trigger answer names (success or error).
@@ -111,7 +129,11 @@ pub fn execution_id(v: &Value) -> i64 {
 
 /// `executions:get/<id>?appends=jobs`.
 pub fn execution(s: &Server, id: i64) -> Value {
-    s.ok("GET", &format!("/api/executions:get/{id}?appends=jobs"), None)
+    s.ok(
+        "GET",
+        &format!("/api/executions:get/{id}?appends=jobs"),
+        None,
+    )
 }
 
 /// Triggers the global workflow `key` with `body`; returns (HTTP status, execution with jobs).
@@ -143,13 +165,24 @@ pub fn jobs(e: &Value) -> Vec<(String, i64, Value)> {
         .as_array()
         .unwrap_or_else(|| panic!("no jobs in {e}"))
         .iter()
-        .map(|j| (j["nodeKey"].as_str().unwrap_or("").to_string(), j["status"].as_i64().unwrap_or(99), j["result"].clone()))
+        .map(|j| {
+            (
+                j["nodeKey"].as_str().unwrap_or("").to_string(),
+                j["status"].as_i64().unwrap_or(99),
+                j["result"].clone(),
+            )
+        })
         .collect()
 }
 
 /// The result of the latest job of node `key`.
 pub fn result_of(e: &Value, key: &str) -> Value {
-    jobs(e).into_iter().rev().find(|(k, _, _)| k == key).map(|(_, _, r)| r).unwrap_or_else(|| panic!("no job {key} in {e}"))
+    jobs(e)
+        .into_iter()
+        .rev()
+        .find(|(k, _, _)| k == key)
+        .map(|(_, _, r)| r)
+        .unwrap_or_else(|| panic!("no job {key} in {e}"))
 }
 
 /// Node keys of the jobs, in order.
@@ -169,7 +202,9 @@ pub fn wait_final(s: &Server, id: i64, timeout: Duration) -> Value {
 /// Epoch milliseconds of an ISO timestamp.
 pub fn ms(iso: &Value) -> i64 {
     let t = iso.as_str().unwrap_or_else(|| panic!("not a time: {iso}"));
-    chrono::DateTime::parse_from_rfc3339(t).unwrap_or_else(|e| panic!("{t}: {e}")).timestamp_millis()
+    chrono::DateTime::parse_from_rfc3339(t)
+        .unwrap_or_else(|e| panic!("{t}: {e}"))
+        .timestamp_millis()
 }
 
 /// The `(field, message)` pairs of a validation error body.
@@ -178,7 +213,12 @@ pub fn fields(v: &Value) -> Vec<(String, String)> {
         .as_array()
         .map(|a| {
             a.iter()
-                .map(|e| (e["field"].as_str().unwrap_or("").to_string(), e["message"].as_str().unwrap_or("").to_string()))
+                .map(|e| {
+                    (
+                        e["field"].as_str().unwrap_or("").to_string(),
+                        e["message"].as_str().unwrap_or("").to_string(),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -198,7 +238,10 @@ pub struct Seen {
 
 impl Seen {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -239,7 +282,10 @@ impl Gate {
         }
         st.held += 1;
         self.changed.notify_all();
-        let (mut st, _) = self.changed.wait_timeout_while(st, Duration::from_secs(60), |st| st.closed).unwrap();
+        let (mut st, _) = self
+            .changed
+            .wait_timeout_while(st, Duration::from_secs(60), |st| st.closed)
+            .unwrap();
         st.held -= 1;
     }
 }
@@ -276,8 +322,16 @@ impl Upstream {
     #[track_caller]
     pub fn wait_held(&self, n: usize) {
         let st = self.gate.state.lock().unwrap();
-        let (st, _) = self.gate.changed.wait_timeout_while(st, Duration::from_secs(10), |st| st.held < n).unwrap();
-        assert!(st.held >= n, "{} calls held at the gate, expected {n}", st.held);
+        let (st, _) = self
+            .gate
+            .changed
+            .wait_timeout_while(st, Duration::from_secs(10), |st| st.held < n)
+            .unwrap();
+        assert!(
+            st.held >= n,
+            "{} calls held at the gate, expected {n}",
+            st.held
+        );
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -290,7 +344,12 @@ impl Upstream {
 
     /// How many requests had a target containing `needle`.
     pub fn count(&self, needle: &str) -> usize {
-        self.seen.lock().unwrap().iter().filter(|r| r.target.contains(needle)).count()
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.target.contains(needle))
+            .count()
     }
 }
 
@@ -324,7 +383,12 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Seen>>, gate: &Gate) {
     let mut body = vec![0u8; len];
     let _ = reader.read_exact(&mut body);
     let body = String::from_utf8_lossy(&body).into_owned();
-    log.lock().unwrap().push(Seen { method: method.clone(), target: target.clone(), headers, body: body.clone() });
+    log.lock().unwrap().push(Seen {
+        method: method.clone(),
+        target: target.clone(),
+        headers,
+        body: body.clone(),
+    });
     let (code, text) = if target.starts_with("/ok") {
         (200, json!({ "ok": true }))
     } else if target.starts_with("/fail") {
@@ -333,13 +397,24 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Seen>>, gate: &Gate) {
         gate.pass();
         (200, json!({ "gate": true }))
     } else if let Some(q) = target.strip_prefix("/slow?ms=") {
-        let ms: u64 = q.split('&').next().and_then(|m| m.parse().ok()).unwrap_or(1000);
+        let ms: u64 = q
+            .split('&')
+            .next()
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(1000);
         std::thread::sleep(Duration::from_millis(ms));
         (200, json!({ "slow": true }))
     } else {
-        (200, json!({ "method": method, "target": target, "body": body }))
+        (
+            200,
+            json!({ "method": method, "target": target, "body": body }),
+        )
     };
-    let reason = if code == 200 { "OK" } else { "Internal Server Error" };
+    let reason = if code == 200 {
+        "OK"
+    } else {
+        "Internal Server Error"
+    };
     let text = text.to_string();
     let answer = format!(
         "HTTP/1.1 {code} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",

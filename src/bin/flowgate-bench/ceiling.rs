@@ -36,7 +36,9 @@ impl Drop for Bare {
 }
 
 fn workers() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
 }
 
 /// Serves `configure`'s routes on 127.0.0.1:0 with flowgate's worker count.
@@ -58,19 +60,34 @@ where
                     return;
                 }
             };
-            let addr = server.addrs().first().map(|a| a.to_string()).unwrap_or_default();
+            let addr = server
+                .addrs()
+                .first()
+                .map(|a| a.to_string())
+                .unwrap_or_default();
             let running = server.run();
             let _ = tx.send(Ok((addr, running.handle())));
             let _ = running.await;
         });
     });
     let (addr, handle) = rx.recv()?.map_err(|e| -> Fail { e.into() })?;
-    Ok(Bare { addr, handle, thread: Some(thread) })
+    Ok(Bare {
+        addr,
+        handle,
+        thread: Some(thread),
+    })
 }
 
 pub fn health() -> Result<Bare, Fail> {
     serve(|cfg| {
-        cfg.route("/api/health", web::get().to(|| async { HttpResponse::Ok().content_type("application/json").body(HEALTH) }));
+        cfg.route(
+            "/api/health",
+            web::get().to(|| async {
+                HttpResponse::Ok()
+                    .content_type("application/json")
+                    .body(HEALTH)
+            }),
+        );
     })
 }
 
@@ -90,14 +107,19 @@ pub fn trigger(dir: &Path, rows: u64) -> Result<Bare, Fail> {
     {
         let mut st = tx.prepare("INSERT INTO samples (title, indicator, createdAt, updatedAt, createdById, updatedById) VALUES (?1, ?2, ?3, ?3, 1, 1)")?;
         for i in 0..rows {
-            st.execute(params![format!("Sample {i}"), (i % 100) as i64, "2025-03-01T09:30:00.000Z"])?;
+            st.execute(params![
+                format!("Sample {i}"),
+                (i % 100) as i64,
+                "2025-03-01T09:30:00.000Z"
+            ])?;
         }
     }
     tx.commit()?;
     let db = Arc::new(Mutex::new(db));
     serve(move |cfg| {
         let db = db.clone();
-        cfg.app_data(web::Data::new(db)).route("/bare/trigger/{id}", web::post().to(bare_trigger));
+        cfg.app_data(web::Data::new(db))
+            .route("/bare/trigger/{id}", web::post().to(bare_trigger));
     })
 }
 
@@ -106,7 +128,9 @@ async fn bare_trigger(db: web::Data<Arc<Mutex<Connection>>>, id: web::Path<i64>)
     let id = id.into_inner();
     // On the worker thread itself: the fastest a bare server does it (no hand-off to a thread pool).
     match write_shape(&db, id) {
-        Ok(body) => HttpResponse::Ok().content_type("application/json").body(body),
+        Ok(body) => HttpResponse::Ok()
+            .content_type("application/json")
+            .body(body),
         Err(_) => HttpResponse::InternalServerError().finish(),
     }
 }
@@ -115,22 +139,33 @@ async fn bare_trigger(db: web::Data<Arc<Mutex<Connection>>>, id: web::Path<i64>)
 fn write_shape(db: &Mutex<Connection>, id: i64) -> rusqlite::Result<String> {
     let mut c = db.lock().unwrap_or_else(|p| p.into_inner());
     let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
-    let (title, indicator): (String, i64) =
-        tx.prepare_cached("SELECT title, indicator FROM samples WHERE id = ?1")?.query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let context = serde_json::json!({ "data": { "id": id, "title": title, "indicator": indicator } }).to_string();
+    let now = chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string();
+    let (title, indicator): (String, i64) = tx
+        .prepare_cached("SELECT title, indicator FROM samples WHERE id = ?1")?
+        .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let context =
+        serde_json::json!({ "data": { "id": id, "title": title, "indicator": indicator } })
+            .to_string();
     tx.prepare_cached("INSERT INTO executions (key, workflowId, context, status, sync, createdAt, updatedAt) VALUES ('bare', 1, ?1, 0, 1, ?2, ?2)")?
         .execute(params![context, now])?;
     let exec = tx.last_insert_rowid();
     let mut job = tx.prepare_cached(
         "INSERT INTO jobs (executionId, nodeId, nodeKey, status, result, createdAt, updatedAt) VALUES (?1, ?2, ?3, 1, ?4, ?5, ?5)",
     )?;
-    for (n, key, result) in [(1, "check", "true".to_string()), (2, "calc", (indicator + 1).to_string()), (3, "save", "1".to_string())] {
+    for (n, key, result) in [
+        (1, "check", "true".to_string()),
+        (2, "calc", (indicator + 1).to_string()),
+        (3, "save", "1".to_string()),
+    ] {
         job.execute(params![exec, n, key, result, now])?;
     }
     drop(job);
-    tx.prepare_cached("UPDATE samples SET indicator = ?2, updatedAt = ?3 WHERE id = ?1")?.execute(params![id, indicator + 1, now])?;
-    tx.prepare_cached("UPDATE executions SET status = 1, updatedAt = ?2 WHERE id = ?1")?.execute(params![exec, now])?;
+    tx.prepare_cached("UPDATE samples SET indicator = ?2, updatedAt = ?3 WHERE id = ?1")?
+        .execute(params![id, indicator + 1, now])?;
+    tx.prepare_cached("UPDATE executions SET status = 1, updatedAt = ?2 WHERE id = ?1")?
+        .execute(params![exec, now])?;
     tx.commit()?;
     Ok(format!(
         r#"{{"data":{{"executions":[{{"id":{exec},"workflowId":1,"workflowKey":"bare","sync":true,"status":1}}]}}}}"#

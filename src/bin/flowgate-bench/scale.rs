@@ -34,9 +34,17 @@ fn fill(data: &Path, n: u64) -> Result<(), Fail> {
             "INSERT INTO samples (title, indicator, createdAt, updatedAt, createdById, updatedById) VALUES (?1, ?2, ?3, ?3, 1, 1)",
         )?;
         for i in 0..n {
-            st.execute(params![format!("Sample {i}"), ((i * 7919) % n) as i64, "2025-03-01T09:30:00.000Z"])?;
+            st.execute(params![
+                format!("Sample {i}"),
+                ((i * 7919) % n) as i64,
+                "2025-03-01T09:30:00.000Z"
+            ])?;
         }
-        let wid: i64 = tx.query_row("SELECT id FROM workflows WHERE key = 'bench_sync'", [], |r| r.get(0))?;
+        let wid: i64 = tx.query_row(
+            "SELECT id FROM workflows WHERE key = 'bench_sync'",
+            [],
+            |r| r.get(0),
+        )?;
         let mut ex = tx.prepare(
             "INSERT INTO executions (key, workflowId, context, status, sync, createdAt, updatedAt) VALUES ('bench_sync', ?1, ?2, 1, 1, ?3, ?3)",
         )?;
@@ -44,7 +52,12 @@ fn fill(data: &Path, n: u64) -> Result<(), Fail> {
             "INSERT INTO jobs (executionId, nodeId, nodeKey, status, result, createdAt, updatedAt) VALUES (?1, ?2, ?3, 1, ?4, ?5, ?5)",
         )?;
         for i in 0..n {
-            let at = format!("2025-03-01T09:{:02}:{:02}.{:03}Z", (i / 60_000) % 60, (i / 1000) % 60, i % 1000);
+            let at = format!(
+                "2025-03-01T09:{:02}:{:02}.{:03}Z",
+                (i / 60_000) % 60,
+                (i / 1000) % 60,
+                i % 1000
+            );
             let context = json!({"data": {"id": i + 1, "title": format!("Sample {i}"), "indicator": i % 100}}).to_string();
             ex.execute(params![wid, context, at])?;
             let e = tx.last_insert_rowid();
@@ -52,14 +65,25 @@ fn fill(data: &Path, n: u64) -> Result<(), Fail> {
                 job.execute(params![e, node, key, result, at])?;
             }
         }
-        tx.execute("UPDATE workflows SET executed = ?1 WHERE key = 'bench_sync'", params![n as i64])?;
+        tx.execute(
+            "UPDATE workflows SET executed = ?1 WHERE key = 'bench_sync'",
+            params![n as i64],
+        )?;
     }
     tx.commit()?;
     Ok(())
 }
 
 fn enc(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// A store of `n` rows and executions, measured for `seconds` per read.
@@ -77,16 +101,40 @@ fn measure(bin: &Path, dir: &Path, n: u64, seconds: u64, conns: u64) -> Result<S
     let addr = server.addr.clone();
     let get_req = |make: Arc<dyn Fn(&mut u64) -> String + Send + Sync>| -> Result<Figures, Fail> {
         let (t, a) = (token.clone(), addr.clone());
-        load(&addr, seconds, conns, Arc::new(move |rng| request("GET", &make(rng), &a, Some(&t), None)))
+        load(
+            &addr,
+            seconds,
+            conns,
+            Arc::new(move |rng| request("GET", &make(rng), &a, Some(&t), None)),
+        )
     };
-    let get = get_req(Arc::new(move |rng| format!("/api/samples:get/{}", next(rng) % n + 1)))?;
-    let (t, a) = (token.clone(), addr.clone());
-    let sync = load(&addr, seconds, conns, Arc::new(move |rng| {
-        request("POST", &format!("/api/samples:trigger/{}?triggerWorkflows=bench_sync", next(rng) % n + 1), &a, Some(&t), None)
+    let get = get_req(Arc::new(move |rng| {
+        format!("/api/samples:get/{}", next(rng) % n + 1)
     }))?;
+    let (t, a) = (token.clone(), addr.clone());
+    let sync = load(
+        &addr,
+        seconds,
+        conns,
+        Arc::new(move |rng| {
+            request(
+                "POST",
+                &format!(
+                    "/api/samples:trigger/{}?triggerWorkflows=bench_sync",
+                    next(rng) % n + 1
+                ),
+                &a,
+                Some(&t),
+                None,
+            )
+        }),
+    )?;
     // As NocoBase's execution history asks: newest first, 20 a page, without the heavy columns.
     let shape = "pageSize=20&sort=-id&except[]=context&except[]=output";
-    let by_key = format!("/api/executions:list?filter={}&{shape}", enc(&json!({"key": "bench_sync"}).to_string()));
+    let by_key = format!(
+        "/api/executions:list?filter={}&{shape}",
+        enc(&json!({"key": "bench_sync"}).to_string())
+    );
     let by_key = get_req(Arc::new(move |_| by_key.clone()))?;
     let overall = format!("/api/executions:list?{shape}");
     let overall = get_req(Arc::new(move |_| overall.clone()))?;
@@ -100,7 +148,16 @@ fn measure(bin: &Path, dir: &Path, n: u64, seconds: u64, conns: u64) -> Result<S
     let rss_kb = server.proc_status("VmRSS:");
     server.stop()?;
     let _ = std::fs::remove_dir_all(&data);
-    Ok(Sized { rows: n, get, sync, by_key, overall, deep, indexed, rss_kb })
+    Ok(Sized {
+        rows: n,
+        get,
+        sync,
+        by_key,
+        overall,
+        deep,
+        indexed,
+        rss_kb,
+    })
 }
 
 fn ratio_line(name: &str, small: &Figures, large: &Figures, rows: (u64, u64), target: f64) {
@@ -136,6 +193,10 @@ pub fn run(bin: &Path, dir: &Path, large: u64, seconds: u64, conns: u64) -> Resu
     );
     let mb = big.rss_kb as f64 / 1024.0;
     println!("scale RSS       {mb:>7.1} MB  after the load at {} rows and executions  target <=150MB  {}", big.rows, if mb <= 150.0 { "ok" } else { "MISS" });
-    println!("scale took {:.0} s for {} rows (fill included)", started.elapsed().as_secs_f64(), big.rows);
+    println!(
+        "scale took {:.0} s for {} rows (fill included)",
+        started.elapsed().as_secs_f64(),
+        big.rows
+    );
     Ok(())
 }

@@ -2,8 +2,8 @@
 
 use serde_json::{json, Value};
 
-use super::evaluate;
 use super::super::template::walk;
+use super::evaluate;
 
 fn context() -> Value {
     json!({
@@ -426,4 +426,3 @@ fn limit_sized_inputs_do_not_overflow_a_small_stack() {
     let results = handle.join().expect("no stack overflow");
     assert!(results.iter().all(|ok| *ok), "{results:?}");
 }
-

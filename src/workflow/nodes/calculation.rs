@@ -25,11 +25,22 @@ impl Instruction for Calculation {
 
     fn check(&self, config: &CalculationConfig) -> Vec<Entry> {
         let mut out = Vec::new();
-        check_engine(&config.engine, &["math.js", "formula.js", "string"], &mut out);
+        check_engine(
+            &config.engine,
+            &["math.js", "formula.js", "string"],
+            &mut out,
+        );
         out
     }
 
-    fn run(&self, p: &mut Processor, _node: &Node, config: &CalculationConfig, _job: usize, _resume: Option<(Value, JobStatus)>) -> Step {
+    fn run(
+        &self,
+        p: &mut Processor,
+        _node: &Node,
+        config: &CalculationConfig,
+        _job: usize,
+        _resume: Option<(Value, JobStatus)>,
+    ) -> Step {
         let engine = config.engine.get().map_or("math.js", String::as_str);
         match p.evaluate(engine, &config.expression) {
             Ok(v) => Step::resolved(v),

@@ -69,8 +69,12 @@ pub struct Positive(u64);
 impl TryFrom<Value> for Positive {
     type Error = String;
     fn try_from(v: Value) -> Result<Positive, String> {
-        let n = v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok()));
-        n.filter(|n| *n > 0).map(Positive).ok_or_else(|| format!("{v} is not a positive integer"))
+        let n = v
+            .as_u64()
+            .or_else(|| v.as_str().and_then(|s| s.parse().ok()));
+        n.filter(|n| *n > 0)
+            .map(Positive)
+            .ok_or_else(|| format!("{v} is not a positive integer"))
     }
 }
 
@@ -139,12 +143,23 @@ impl QueryParams {
     /// `-field` for descending, as the records layer takes it.
     fn sort(&self) -> Vec<String> {
         let items = self.sort.iter().filter_map(Field::get);
-        items.map(|s| if s.direction == "desc" { format!("-{}", s.field) } else { s.field.clone() }).collect()
+        items
+            .map(|s| {
+                if s.direction == "desc" {
+                    format!("-{}", s.field)
+                } else {
+                    s.field.clone()
+                }
+            })
+            .collect()
     }
 
     /// A single result is the first row of the page (kept: NocoBase's findOne keeps the page's offset).
     fn page(&self) -> Page {
-        Page { page: self.page.map_or(1, |p| p.0), page_size: self.page_size.map_or(20, |p| p.0) }
+        Page {
+            page: self.page.map_or(1, |p| p.0),
+            page_size: self.page_size.map_or(20, |p| p.0),
+        }
     }
 }
 
@@ -155,7 +170,14 @@ impl Instruction for Query {
         check_collection(&config.collection, schema)
     }
 
-    fn run(&self, p: &mut Processor, _node: &Node, config: &QueryConfig, _job: usize, _resume: Option<(Value, JobStatus)>) -> Step {
+    fn run(
+        &self,
+        p: &mut Processor,
+        _node: &Node,
+        config: &QueryConfig,
+        _job: usize,
+        _resume: Option<(Value, JobStatus)>,
+    ) -> Step {
         let schema = p.app.registry.snapshot();
         let coll = match resolve(&schema, &config.collection) {
             Ok(c) => c,
@@ -173,7 +195,11 @@ impl Instruction for Query {
             Ok((rows, _)) => rows,
             Err(e) => return Step::error(e.cause()),
         };
-        let result = if config.multiple { Value::Array(rows.clone()) } else { rows.first().cloned().unwrap_or(Value::Null) };
+        let result = if config.multiple {
+            Value::Array(rows.clone())
+        } else {
+            rows.first().cloned().unwrap_or(Value::Null)
+        };
         if rows.is_empty() && config.fail_on_empty {
             return Step::with_status(JobStatus::Failed, result);
         }
@@ -184,7 +210,11 @@ impl Instruction for Query {
 /// Runs `op` on the node's collection; a missing collection or a failed operation is a job ERROR.
 /// The job result names the cause of an internal failure (e.g. SQLite's message), not only
 /// "Internal Server Error": the execution is where an administrator looks for why the run failed.
-fn on_collection(p: &Processor, config: &WriteConfig, op: impl FnOnce(&Schema, &Collection) -> crate::error::Result<Value>) -> Step {
+fn on_collection(
+    p: &Processor,
+    config: &WriteConfig,
+    op: impl FnOnce(&Schema, &Collection) -> crate::error::Result<Value>,
+) -> Step {
     let schema = p.app.registry.snapshot();
     match resolve(&schema, &config.collection) {
         Err(e) => Step::error(e),
@@ -202,14 +232,23 @@ impl Instruction for Create {
         check_collection(&config.collection, schema)
     }
 
-    fn run(&self, p: &mut Processor, _node: &Node, config: &WriteConfig, _job: usize, _resume: Option<(Value, JobStatus)>) -> Step {
+    fn run(
+        &self,
+        p: &mut Processor,
+        _node: &Node,
+        config: &WriteConfig,
+        _job: usize,
+        _resume: Option<(Value, JobStatus)>,
+    ) -> Step {
         let vals = values(p, &config.params.values);
         let appends = &config.params.appends.0;
         on_collection(p, config, |schema, coll| {
             p.write(|c| {
                 let rec = records::create(c, schema, coll, &vals, None)?;
                 match (appends.is_empty(), rec.get("id").and_then(Value::as_i64)) {
-                    (false, Some(id)) => Ok(records::get(c, schema, coll, id, appends, None)?.unwrap_or(rec)),
+                    (false, Some(id)) => {
+                        Ok(records::get(c, schema, coll, id, appends, None)?.unwrap_or(rec))
+                    }
                     _ => Ok(rec),
                 }
             })
@@ -224,7 +263,14 @@ impl Instruction for Update {
         check_collection(&config.collection, schema)
     }
 
-    fn run(&self, p: &mut Processor, _node: &Node, config: &WriteConfig, _job: usize, _resume: Option<(Value, JobStatus)>) -> Step {
+    fn run(
+        &self,
+        p: &mut Processor,
+        _node: &Node,
+        config: &WriteConfig,
+        _job: usize,
+        _resume: Option<(Value, JobStatus)>,
+    ) -> Step {
         let f = filter(p, &config.params.filter);
         let vals = values(p, &config.params.values);
         on_collection(p, config, |schema, coll| {
@@ -241,8 +287,19 @@ impl Instruction for Destroy {
         check_collection(&config.collection, schema)
     }
 
-    fn run(&self, p: &mut Processor, _node: &Node, config: &WriteConfig, _job: usize, _resume: Option<(Value, JobStatus)>) -> Step {
+    fn run(
+        &self,
+        p: &mut Processor,
+        _node: &Node,
+        config: &WriteConfig,
+        _job: usize,
+        _resume: Option<(Value, JobStatus)>,
+    ) -> Step {
         let f = filter(p, &config.params.filter);
-        on_collection(p, config, |schema, coll| Ok(json!(p.write(|c| records::destroy(c, schema, coll, &f, None))?)))
+        on_collection(p, config, |schema, coll| {
+            Ok(json!(
+                p.write(|c| records::destroy(c, schema, coll, &f, None))?
+            ))
+        })
     }
 }

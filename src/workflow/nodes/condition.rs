@@ -25,8 +25,12 @@ impl Instruction for Condition {
 
     fn check(&self, config: &ConditionConfig) -> Vec<Entry> {
         let mut out = Vec::new();
-        config.reject_on_false.require("rejectOnFalse", "\"rejectOnFalse\" is required", &mut out);
-        config.test.check_engine(&["basic", "math.js", "formula.js"], &mut out);
+        config
+            .reject_on_false
+            .require("rejectOnFalse", "\"rejectOnFalse\" is required", &mut out);
+        config
+            .test
+            .check_engine(&["basic", "math.js", "formula.js"], &mut out);
         out
     }
 
@@ -34,7 +38,14 @@ impl Instruction for Condition {
         index == 0 || index == 1
     }
 
-    fn run(&self, p: &mut Processor, node: &Node, config: &ConditionConfig, _job: usize, resume: Option<(Value, JobStatus)>) -> Step {
+    fn run(
+        &self,
+        p: &mut Processor,
+        node: &Node,
+        config: &ConditionConfig,
+        _job: usize,
+        resume: Option<(Value, JobStatus)>,
+    ) -> Step {
         if let Some((state, branch_status)) = resume {
             // The branch decides the condition job's status (a failed branch fails the run).
             let result = state.get("result").cloned().unwrap_or(Value::Null);
@@ -50,7 +61,10 @@ impl Instruction for Condition {
         }
         let index = if result { 1 } else { 0 };
         if p.flow.branch_head(node.id, index).is_some() {
-            return Step::Branch { index, state: json!({ "result": result }) };
+            return Step::Branch {
+                index,
+                state: json!({ "result": result }),
+            };
         }
         Step::resolved(json!(result))
     }

@@ -31,13 +31,20 @@ const UNITS: [i64; 6] = [1, 1000, 60_000, 3_600_000, 86_400_000, 604_800_000];
 impl TryFrom<i64> for Unit {
     type Error = String;
     fn try_from(ms: i64) -> Result<Unit, String> {
-        UNITS.contains(&ms).then_some(Unit(ms)).ok_or_else(|| format!("{ms} is not a delay unit"))
+        UNITS
+            .contains(&ms)
+            .then_some(Unit(ms))
+            .ok_or_else(|| format!("{ms} is not a delay unit"))
     }
 }
 
 /// The status the delay ends with.
 pub fn end_status(config: &DelayConfig) -> JobStatus {
-    config.end_status.get().copied().map_or(JobStatus::Resolved, JobStatus::from)
+    config
+        .end_status
+        .get()
+        .copied()
+        .map_or(JobStatus::Resolved, JobStatus::from)
 }
 
 fn duration_number(v: &Value) -> f64 {
@@ -58,16 +65,32 @@ impl Instruction for Delay {
 
     fn check(&self, config: &DelayConfig) -> Vec<Entry> {
         let mut out = Vec::new();
-        config.end_status.require("endStatus", END_STATUS_MESSAGE, &mut out);
-        config.unit.check("unit", "\"unit\" must be one of [1, 1000, 60000, 3600000, 86400000, 604800000]", &mut out);
+        config
+            .end_status
+            .require("endStatus", END_STATUS_MESSAGE, &mut out);
+        config.unit.check(
+            "unit",
+            "\"unit\" must be one of [1, 1000, 60000, 3600000, 86400000, 604800000]",
+            &mut out,
+        );
         out
     }
 
-    fn run(&self, p: &mut Processor, _node: &Node, config: &DelayConfig, job: usize, _resume: Option<(Value, JobStatus)>) -> Step {
+    fn run(
+        &self,
+        p: &mut Processor,
+        _node: &Node,
+        config: &DelayConfig,
+        job: usize,
+        _resume: Option<(Value, JobStatus)>,
+    ) -> Step {
         let duration = duration_number(&p.render(&config.duration));
         let unit = config.unit.get().map_or(1000, |u| u.0);
         let ms = (duration * unit as f64).max(0.0) as i64;
         let due = p.jobs[job].created_ms + ms;
-        Step::Pending { result: json!(ms), due_ms: due }
+        Step::Pending {
+            result: json!(ms),
+            due_ms: due,
+        }
     }
 }

@@ -22,12 +22,26 @@ impl Instruction for End {
 
     fn check(&self, config: &EndConfig) -> Vec<Entry> {
         let mut out = Vec::new();
-        config.end_status.check("endStatus", END_STATUS_MESSAGE, &mut out);
+        config
+            .end_status
+            .check("endStatus", END_STATUS_MESSAGE, &mut out);
         out
     }
 
-    fn run(&self, p: &mut Processor, _node: &Node, config: &EndConfig, _job: usize, _resume: Option<(Value, JobStatus)>) -> Step {
-        let st = config.end_status.get().copied().flatten().map_or(JobStatus::Resolved, JobStatus::from);
+    fn run(
+        &self,
+        p: &mut Processor,
+        _node: &Node,
+        config: &EndConfig,
+        _job: usize,
+        _resume: Option<(Value, JobStatus)>,
+    ) -> Step {
+        let st = config
+            .end_status
+            .get()
+            .copied()
+            .flatten()
+            .map_or(JobStatus::Resolved, JobStatus::from);
         p.end(st);
         Step::with_status(st, Value::Null)
     }

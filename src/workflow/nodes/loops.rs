@@ -88,9 +88,15 @@ impl Instruction for Loop {
         if config.target.is_null() {
             out.push(invalid("target", "\"target\" is required"));
         }
-        config.exit.check("exit", "\"exit\" must be one of [0, 1, 2]", &mut out);
+        config
+            .exit
+            .check("exit", "\"exit\" must be one of [0, 1, 2]", &mut out);
         if let Some(c) = config.condition.get() {
-            c.checkpoint.check("condition.checkpoint", "\"checkpoint\" must be one of [0, 1]", &mut out);
+            c.checkpoint.check(
+                "condition.checkpoint",
+                "\"checkpoint\" must be one of [0, 1]",
+                &mut out,
+            );
         }
         out
     }
@@ -99,9 +105,18 @@ impl Instruction for Loop {
         index == 0
     }
 
-    fn run(&self, p: &mut Processor, node: &Node, config: &LoopConfig, _job: usize, resume: Option<(Value, JobStatus)>) -> Step {
+    fn run(
+        &self,
+        p: &mut Processor,
+        node: &Node,
+        config: &LoopConfig,
+        _job: usize,
+        resume: Option<(Value, JobStatus)>,
+    ) -> Step {
         let cond = config.condition.get();
-        let checkpoint = cond.and_then(|c| c.checkpoint.get().copied()).unwrap_or(Checkpoint::Before);
+        let checkpoint = cond
+            .and_then(|c| c.checkpoint.get().copied())
+            .unwrap_or(Checkpoint::Before);
         let continue_on_false = cond.is_some_and(|c| c.continue_on_false);
         let exit = config.exit.get().copied().unwrap_or(Exit::Fail);
 
@@ -114,7 +129,11 @@ impl Instruction for Loop {
                 }
             }
             Some((state, branch_status)) => {
-                let list = state.get("items").and_then(Value::as_array).cloned().unwrap_or_default();
+                let list = state
+                    .get("items")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
                 let index = state.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
                 let looped = state.get("looped").and_then(Value::as_u64).unwrap_or(0) + 1;
                 if branch_status != JobStatus::Resolved {

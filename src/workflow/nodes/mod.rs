@@ -36,7 +36,11 @@ use crate::error::Entry;
 /// What one step of a node's run decided.
 pub enum Step {
     /// The job is finished with this status and result.
-    Done { status: JobStatus, result: Value, meta: Option<Value> },
+    Done {
+        status: JobStatus,
+        result: Value,
+        meta: Option<Value>,
+    },
     /// Run branch `index`, then call `run` again with `resume = (state, branch status)`.
     Branch { index: i64, state: Value },
     /// Leave the job PENDING until `due_ms` (delay).
@@ -45,18 +49,34 @@ pub enum Step {
 
 impl Step {
     pub fn resolved(result: Value) -> Step {
-        Step::Done { status: JobStatus::Resolved, result, meta: None }
+        Step::Done {
+            status: JobStatus::Resolved,
+            result,
+            meta: None,
+        }
     }
     pub fn with_status(status: JobStatus, result: Value) -> Step {
-        Step::Done { status, result, meta: None }
+        Step::Done {
+            status,
+            result,
+            meta: None,
+        }
     }
     /// A thrown error: job ERROR with `{"message": …}`.
     pub fn error(msg: impl Into<String>) -> Step {
-        Step::Done { status: JobStatus::Error, result: json!({ "message": msg.into() }), meta: None }
+        Step::Done {
+            status: JobStatus::Error,
+            result: json!({ "message": msg.into() }),
+            meta: None,
+        }
     }
     /// An expression error: job ERROR with the message as a string result (workflows.md §6).
     pub fn error_text(msg: impl Into<String>) -> Step {
-        Step::Done { status: JobStatus::Error, result: Value::String(msg.into()), meta: None }
+        Step::Done {
+            status: JobStatus::Error,
+            result: Value::String(msg.into()),
+            meta: None,
+        }
     }
 }
 
@@ -91,8 +111,14 @@ pub trait Instruction: Sync + 'static {
     }
 
     /// Runs (or, with `resume`, continues after a branch) the node whose job is `job`.
-    fn run(&self, p: &mut Processor, node: &Node, config: &Self::Config, job: usize, resume: Option<(Value, JobStatus)>)
-        -> Step;
+    fn run(
+        &self,
+        p: &mut Processor,
+        node: &Node,
+        config: &Self::Config,
+        job: usize,
+        resume: Option<(Value, JobStatus)>,
+    ) -> Step;
 }
 
 /// A parsed config of some node type, its `Instruction::Config` (shared by the clones of a loaded version).
@@ -106,7 +132,14 @@ pub trait DynInstruction: Sync {
     fn check_schema(&self, config: &ParsedConfig, schema: &Schema) -> Vec<Entry>;
     fn has_branch(&self, config: &ParsedConfig, index: i64) -> bool;
     fn waits(&self) -> bool;
-    fn run(&self, p: &mut Processor, node: &Node, config: &ParsedConfig, job: usize, resume: Option<(Value, JobStatus)>) -> Step;
+    fn run(
+        &self,
+        p: &mut Processor,
+        node: &Node,
+        config: &ParsedConfig,
+        job: usize,
+        resume: Option<(Value, JobStatus)>,
+    ) -> Step;
 }
 
 impl<T: Instruction> DynInstruction for T {
@@ -116,7 +149,8 @@ impl<T: Instruction> DynInstruction for T {
         }
         // Every field is a `Field`, lenient or a template, so an object always parses; kept as an entry
         // rather than a panic should a type declare a strict field.
-        let config = T::Config::deserialize(raw).map_err(|e| vec![invalid("config", e.to_string())])?;
+        let config =
+            T::Config::deserialize(raw).map_err(|e| vec![invalid("config", e.to_string())])?;
         let problems = self.check(&config);
         if problems.is_empty() {
             Ok(ParsedConfig(Arc::new(config)))
@@ -126,22 +160,36 @@ impl<T: Instruction> DynInstruction for T {
     }
 
     fn check_schema(&self, config: &ParsedConfig, schema: &Schema) -> Vec<Entry> {
-        config.get::<T::Config>().map_or_else(Vec::new, |c| Instruction::check_schema(self, c, schema))
+        config
+            .get::<T::Config>()
+            .map_or_else(Vec::new, |c| Instruction::check_schema(self, c, schema))
     }
 
     fn has_branch(&self, config: &ParsedConfig, index: i64) -> bool {
-        config.get::<T::Config>().is_some_and(|c| Instruction::has_branch(self, c, index))
+        config
+            .get::<T::Config>()
+            .is_some_and(|c| Instruction::has_branch(self, c, index))
     }
 
     fn waits(&self) -> bool {
         Instruction::waits(self)
     }
 
-    fn run(&self, p: &mut Processor, node: &Node, config: &ParsedConfig, job: usize, resume: Option<(Value, JobStatus)>) -> Step {
+    fn run(
+        &self,
+        p: &mut Processor,
+        node: &Node,
+        config: &ParsedConfig,
+        job: usize,
+        resume: Option<(Value, JobStatus)>,
+    ) -> Step {
         match config.get::<T::Config>() {
             Some(c) => Instruction::run(self, p, node, c, job, resume),
             // Unreachable while a ParsedConfig is only made by `parse` of the node's own type (`Typed`).
-            None => Step::error(format!("Node \"{}\" has a config of another node type", node.key)),
+            None => Step::error(format!(
+                "Node \"{}\" has a config of another node type",
+                node.key
+            )),
         }
     }
 }
@@ -186,7 +234,12 @@ impl Refused {
                         None => e.message.clone(),
                     })
                     .collect();
-                format!("Node \"{}\" ({}) has an invalid config: {}", node.key, node.kind, problems.join("; "))
+                format!(
+                    "Node \"{}\" ({}) has an invalid config: {}",
+                    node.key,
+                    node.kind,
+                    problems.join("; ")
+                )
             }
         }
     }
@@ -196,7 +249,11 @@ impl Refused {
 pub fn parse(kind: &str, raw: &Value) -> Result<Typed, Refused> {
     let instruction = get(kind).ok_or(Refused::NotRegistered)?;
     let config = instruction.parse(raw).map_err(Refused::Invalid)?;
-    Ok(Typed { kind: kind.to_string(), instruction, config })
+    Ok(Typed {
+        kind: kind.to_string(),
+        instruction,
+        config,
+    })
 }
 
 impl Typed {
@@ -210,7 +267,9 @@ impl Typed {
 
     /// The status a pending `delay` ends with; `None` for other types.
     pub fn delay_end_status(&self) -> Option<JobStatus> {
-        self.config.get::<delay::DelayConfig>().map(delay::end_status)
+        self.config
+            .get::<delay::DelayConfig>()
+            .map(delay::end_status)
     }
 }
 
@@ -284,7 +343,9 @@ impl<T> Field<T> {
 
 /// `deserialize_with` for fields no rule refuses: a wrong-shaped value reads as the default, as the
 /// raw-JSON reads (`as_bool().unwrap_or(false)` and the like) did.
-pub fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(d: D) -> Result<T, D::Error> {
+pub fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(
+    d: D,
+) -> Result<T, D::Error> {
     let v = Value::deserialize(d)?;
     Ok(T::deserialize(&v).unwrap_or_default())
 }
@@ -296,7 +357,12 @@ pub struct Strings(pub Vec<String>);
 impl<'de> Deserialize<'de> for Strings {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Strings, D::Error> {
         let v = Value::deserialize(d)?;
-        let items = v.as_array().map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect());
+        let items = v.as_array().map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        });
         Ok(Strings(items.unwrap_or_default()))
     }
 }
@@ -332,7 +398,8 @@ pub fn evaluate_condition(p: &Processor, test: &Test) -> Result<bool, String> {
     if engine == "basic" {
         return super::basic::evaluate_calculation(&test.calculation, &|path: &str| p.lookup(path));
     }
-    p.evaluate(engine, &test.expression).map(|v| super::compare::truthy(&v))
+    p.evaluate(engine, &test.expression)
+        .map(|v| super::compare::truthy(&v))
 }
 
 /// An `engine` that, when present, must name one of `allowed`.
@@ -343,7 +410,10 @@ pub fn check_engine(engine: &Field<String>, allowed: &[&str], out: &mut Vec<Entr
         Field::Invalid => false,
     };
     if !ok {
-        out.push(invalid("engine", format!("\"engine\" must be one of [{}]", allowed.join(", "))));
+        out.push(invalid(
+            "engine",
+            format!("\"engine\" must be one of [{}]", allowed.join(", ")),
+        ));
     }
 }
 
@@ -377,7 +447,16 @@ mod tests {
             Err(Refused::NotRegistered) => vec![("type".into(), "not registered".into())],
             Err(Refused::Invalid(entries)) => entries
                 .into_iter()
-                .map(|e| (e.extra.get("field").and_then(Value::as_str).unwrap_or("").to_string(), e.message))
+                .map(|e| {
+                    (
+                        e.extra
+                            .get("field")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string(),
+                        e.message,
+                    )
+                })
                 .collect(),
         }
     }
@@ -392,33 +471,64 @@ mod tests {
     fn good_configs_parse_with_extra_ui_keys() {
         let ui = json!({ "ui": { "x": 1 }, "title": "shown" });
         let cases = [
-            ("calculation", json!({ "engine": "formula.js", "expression": "1 + 1" })),
+            (
+                "calculation",
+                json!({ "engine": "formula.js", "expression": "1 + 1" }),
+            ),
             ("calculation", json!({})),
-            ("condition", json!({ "rejectOnFalse": false, "engine": "basic", "calculation": { "group": {} } })),
-            ("multi-conditions", json!({ "conditions": [{ "engine": "math.js", "expression": "1" }, 5], "continueOnNoMatch": true })),
+            (
+                "condition",
+                json!({ "rejectOnFalse": false, "engine": "basic", "calculation": { "group": {} } }),
+            ),
+            (
+                "multi-conditions",
+                json!({ "conditions": [{ "engine": "math.js", "expression": "1" }, 5], "continueOnNoMatch": true }),
+            ),
             ("multi-conditions", json!({})),
-            ("query", json!({ "collection": "posts", "params": { "sort": [{ "field": "id" }, 3], "page": "2", "pageSize": 0 } })),
+            (
+                "query",
+                json!({ "collection": "posts", "params": { "sort": [{ "field": "id" }, 3], "page": "2", "pageSize": 0 } }),
+            ),
             ("query", json!({ "multiple": "yes", "params": [] })),
-            ("create", json!({ "collection": "main:posts", "params": { "values": { "title": "{{$context.data.t}}" } } })),
+            (
+                "create",
+                json!({ "collection": "main:posts", "params": { "values": { "title": "{{$context.data.t}}" } } }),
+            ),
             ("update", json!({ "params": "none" })),
             ("destroy", json!({ "params": { "filter": { "id": 1 } } })),
             ("end", json!({ "endStatus": -1 })),
             ("end", json!({ "endStatus": null })),
-            ("response-message", json!({ "message": "{{$context.data}}" })),
+            (
+                "response-message",
+                json!({ "message": "{{$context.data}}" }),
+            ),
             ("output", json!({ "value": [1, 2] })),
             ("variable", json!({ "target": 7, "value": 1 })),
-            ("loop", json!({ "target": "{{$context.data.items}}", "exit": 2, "condition": { "checkpoint": 1, "engine": "lua" } })),
+            (
+                "loop",
+                json!({ "target": "{{$context.data.items}}", "exit": 2, "condition": { "checkpoint": 1, "engine": "lua" } }),
+            ),
             ("loop", json!({ "target": 3, "condition": false })),
             ("parallel", json!({ "mode": "allSettled" })),
             ("parallel", json!({ "mode": null })),
-            ("request", json!({ "url": "http://x/{{$context.data.id}}", "method": "patch", "contentType": "application/x-www-form-urlencoded", "timeout": "{{$env.T}}" })),
-            ("delay", json!({ "endStatus": 1, "unit": 60000, "duration": "{{$context.data.wait}}" })),
+            (
+                "request",
+                json!({ "url": "http://x/{{$context.data.id}}", "method": "patch", "contentType": "application/x-www-form-urlencoded", "timeout": "{{$env.T}}" }),
+            ),
+            (
+                "delay",
+                json!({ "endStatus": 1, "unit": 60000, "duration": "{{$context.data.wait}}" }),
+            ),
         ];
         for (kind, mut config) in cases {
             for (k, v) in ui.as_object().into_iter().flatten() {
                 config[k] = v.clone();
             }
-            assert_eq!(problems(kind, config.clone()), Vec::<(String, String)>::new(), "{kind} {config}");
+            assert_eq!(
+                problems(kind, config.clone()),
+                Vec::<(String, String)>::new(),
+                "{kind} {config}"
+            );
         }
     }
 
@@ -487,14 +597,30 @@ mod tests {
     }
 
     const KINDS: [&str; 15] = [
-        "condition", "multi-conditions", "calculation", "query", "create", "update", "destroy", "end",
-        "response-message", "output", "variable", "loop", "parallel", "request", "delay",
+        "condition",
+        "multi-conditions",
+        "calculation",
+        "query",
+        "create",
+        "update",
+        "destroy",
+        "end",
+        "response-message",
+        "output",
+        "variable",
+        "loop",
+        "parallel",
+        "request",
+        "delay",
     ];
 
     /// Only the nodes that wait on the network or the clock keep a run out of one write transaction.
     #[test]
     fn only_request_and_delay_wait() {
-        let waiting: Vec<&str> = KINDS.into_iter().filter(|k| get(k).is_some_and(|i| i.waits())).collect();
+        let waiting: Vec<&str> = KINDS
+            .into_iter()
+            .filter(|k| get(k).is_some_and(|i| i.waits()))
+            .collect();
         assert_eq!(waiting, ["request", "delay"]);
     }
 
@@ -502,7 +628,11 @@ mod tests {
     fn every_type_refuses_a_config_that_is_no_object() {
         for kind in KINDS {
             for config in [json!("x"), json!([]), json!(null), json!(1)] {
-                assert_eq!(problems(kind, config.clone()), vec![entry("config", "\"config\" must be an object")], "{kind} {config}");
+                assert_eq!(
+                    problems(kind, config.clone()),
+                    vec![entry("config", "\"config\" must be an object")],
+                    "{kind} {config}"
+                );
             }
         }
     }
@@ -515,17 +645,36 @@ mod tests {
             (json!({}), "Collection is not configured"),
             (json!({ "collection": "" }), "Collection is not configured"),
             (json!({ "collection": 5 }), "Collection is not configured"),
-            (json!({ "collection": "posts" }), "Collection \"posts\" does not exist in data source \"main\""),
-            (json!({ "collection": "main:posts" }), "Collection \"posts\" does not exist in data source \"main\""),
-            (json!({ "collection": "ds:posts" }), "Data source \"ds\" does not exist"),
+            (
+                json!({ "collection": "posts" }),
+                "Collection \"posts\" does not exist in data source \"main\"",
+            ),
+            (
+                json!({ "collection": "main:posts" }),
+                "Collection \"posts\" does not exist in data source \"main\"",
+            ),
+            (
+                json!({ "collection": "ds:posts" }),
+                "Data source \"ds\" does not exist",
+            ),
         ];
         for kind in ["query", "create", "update", "destroy"] {
             for (config, message) in &cases {
-                let typed = parse(kind, config).unwrap_or_else(|e| panic!("{kind} {config}: {e:?}"));
+                let typed =
+                    parse(kind, config).unwrap_or_else(|e| panic!("{kind} {config}: {e:?}"));
                 let got: Vec<(String, String)> = typed
                     .check_schema(&schema)
                     .into_iter()
-                    .map(|e| (e.extra.get("field").and_then(Value::as_str).unwrap_or("").to_string(), e.message))
+                    .map(|e| {
+                        (
+                            e.extra
+                                .get("field")
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_string(),
+                            e.message,
+                        )
+                    })
                     .collect();
                 assert_eq!(got, vec![entry("collection", message)], "{kind} {config}");
             }
@@ -538,10 +687,20 @@ mod tests {
     #[test]
     fn parsed_fields_keep_the_lenient_reads() {
         let typed = parse("request", &json!({ "url": "u", "method": "get" })).expect("request");
-        let c = typed.config.get::<request::RequestConfig>().expect("request config");
-        assert_eq!((c.method.get().map(|m| m.as_str()), c.content_type.get()), (Some("GET"), None));
+        let c = typed
+            .config
+            .get::<request::RequestConfig>()
+            .expect("request config");
+        assert_eq!(
+            (c.method.get().map(|m| m.as_str()), c.content_type.get()),
+            (Some("GET"), None)
+        );
 
-        let typed = parse("multi-conditions", &json!({ "conditions": [{ "engine": "math.js" }, 1] })).expect("multi");
+        let typed = parse(
+            "multi-conditions",
+            &json!({ "conditions": [{ "engine": "math.js" }, 1] }),
+        )
+        .expect("multi");
         assert!(typed.has_branch(2) && !typed.has_branch(3) && !typed.has_branch(-1));
 
         let typed = parse("delay", &json!({ "endStatus": -1 })).expect("delay");
@@ -550,17 +709,38 @@ mod tests {
         assert_eq!(typed.delay_end_status(), None);
 
         let test = Test::deserialize(&json!({ "engine": 5, "expression": ["x"] })).expect("test");
-        assert_eq!((test.engine, test.expression), (Field::Invalid, String::new()));
+        assert_eq!(
+            (test.engine, test.expression),
+            (Field::Invalid, String::new())
+        );
 
         // Nested structs are read from objects only, never positionally from an array.
-        let typed = parse("multi-conditions", &json!({ "conditions": [["lua"]] })).expect("an array item tests as basic");
+        let typed = parse("multi-conditions", &json!({ "conditions": [["lua"]] }))
+            .expect("an array item tests as basic");
         assert!(typed.has_branch(1));
-        let typed = parse("query", &json!({ "params": [{ "a": 1 }, ["id"], [[{ "field": "id" }]], 2, 3] })).expect("query");
-        let c = typed.config.get::<collection_ops::QueryConfig>().expect("query config");
+        let typed = parse(
+            "query",
+            &json!({ "params": [{ "a": 1 }, ["id"], [[{ "field": "id" }]], 2, 3] }),
+        )
+        .expect("query");
+        let c = typed
+            .config
+            .get::<collection_ops::QueryConfig>()
+            .expect("query config");
         assert_eq!((&c.params.filter, c.params.sort.len()), (&Value::Null, 0));
         let typed = parse("query", &json!({ "params": { "sort": [["id", "desc"], { "field": "id", "direction": "desc" }] } })).expect("query");
-        let c = typed.config.get::<collection_ops::QueryConfig>().expect("query config");
-        assert_eq!(c.params.sort.iter().map(|s| s.get().map(|s| s.field.as_str())).collect::<Vec<_>>(), vec![None, Some("id")]);
+        let c = typed
+            .config
+            .get::<collection_ops::QueryConfig>()
+            .expect("query config");
+        assert_eq!(
+            c.params
+                .sort
+                .iter()
+                .map(|s| s.get().map(|s| s.field.as_str()))
+                .collect::<Vec<_>>(),
+            vec![None, Some("id")]
+        );
     }
 
     #[test]
@@ -583,6 +763,12 @@ mod tests {
             refused.job_message(&node),
             "Node \"wait\" (delay) has an invalid config: endStatus: \"endStatus\" must be one of [1, -1]"
         );
-        assert_eq!(Refused::NotRegistered.job_message(&Node { kind: "gone".into(), ..node }), "Node type \"gone\" is not registered");
+        assert_eq!(
+            Refused::NotRegistered.job_message(&Node {
+                kind: "gone".into(),
+                ..node
+            }),
+            "Node type \"gone\" is not registered"
+        );
     }
 }

@@ -22,9 +22,17 @@ pub struct MultiConditionsConfig {
 
 impl MultiConditionsConfig {
     fn tests(&self) -> impl Iterator<Item = &Test> {
-        static NONE: Test =
-            Test { engine: Field::Absent, calculation: Value::Null, expression: String::new(), _object_only: ObjectOnly {} };
-        self.conditions.get().into_iter().flatten().map(|c| c.get().unwrap_or(&NONE))
+        static NONE: Test = Test {
+            engine: Field::Absent,
+            calculation: Value::Null,
+            expression: String::new(),
+            _object_only: ObjectOnly {},
+        };
+        self.conditions
+            .get()
+            .into_iter()
+            .flatten()
+            .map(|c| c.get().unwrap_or(&NONE))
     }
 
     fn count(&self) -> usize {
@@ -37,7 +45,9 @@ impl Instruction for MultiConditions {
 
     fn check(&self, config: &MultiConditionsConfig) -> Vec<Entry> {
         let mut out = Vec::new();
-        config.conditions.check("conditions", "\"conditions\" must be an array", &mut out);
+        config
+            .conditions
+            .check("conditions", "\"conditions\" must be an array", &mut out);
         for test in config.tests() {
             test.check_engine(&["basic", "math.js", "formula.js"], &mut out);
         }
@@ -59,7 +69,10 @@ impl Instruction for MultiConditions {
         if let Some((state, branch_status)) = resume {
             let result = state.get("result").cloned().unwrap_or(Value::Null);
             let meta = state.get("meta").cloned();
-            let matched = state.get("matched").and_then(Value::as_bool).unwrap_or(true);
+            let matched = state
+                .get("matched")
+                .and_then(Value::as_bool)
+                .unwrap_or(true);
             let st = if branch_status != JobStatus::Resolved {
                 branch_status
             } else if !matched && !config.continue_on_no_match {
@@ -67,7 +80,11 @@ impl Instruction for MultiConditions {
             } else {
                 JobStatus::Resolved
             };
-            return Step::Done { status: st, result, meta };
+            return Step::Done {
+                status: st,
+                result,
+                meta,
+            };
         }
         let mut outcomes = Vec::new();
         let mut hit = None;
@@ -95,9 +112,20 @@ impl Instruction for MultiConditions {
         let index = hit.unwrap_or(0);
         let matched = hit.is_some();
         if p.flow.branch_head(node.id, index).is_some() {
-            return Step::Branch { index, state: json!({ "result": result, "meta": meta, "matched": matched }) };
+            return Step::Branch {
+                index,
+                state: json!({ "result": result, "meta": meta, "matched": matched }),
+            };
         }
-        let st = if matched || config.continue_on_no_match { JobStatus::Resolved } else { JobStatus::Failed };
-        Step::Done { status: st, result, meta: Some(meta) }
+        let st = if matched || config.continue_on_no_match {
+            JobStatus::Resolved
+        } else {
+            JobStatus::Failed
+        };
+        Step::Done {
+            status: st,
+            result,
+            meta: Some(meta),
+        }
     }
 }

@@ -19,7 +19,14 @@ pub struct OutputConfig {
 impl Instruction for Output {
     type Config = OutputConfig;
 
-    fn run(&self, p: &mut Processor, _node: &Node, config: &OutputConfig, _job: usize, _resume: Option<(Value, JobStatus)>) -> Step {
+    fn run(
+        &self,
+        p: &mut Processor,
+        _node: &Node,
+        config: &OutputConfig,
+        _job: usize,
+        _resume: Option<(Value, JobStatus)>,
+    ) -> Step {
         let v = p.render(&config.value);
         p.set_output(v.clone());
         Step::resolved(v)

@@ -36,7 +36,11 @@ impl Instruction for Parallel {
 
     fn check(&self, config: &ParallelConfig) -> Vec<Entry> {
         let mut out = Vec::new();
-        config.mode.check("mode", "\"mode\" must be one of [all, any, race, allSettled]", &mut out);
+        config.mode.check(
+            "mode",
+            "\"mode\" must be one of [all, any, race, allSettled]",
+            &mut out,
+        );
         out
     }
 
@@ -44,15 +48,25 @@ impl Instruction for Parallel {
         index >= 0
     }
 
-    fn run(&self, p: &mut Processor, node: &Node, config: &ParallelConfig, _job: usize, resume: Option<(Value, JobStatus)>) -> Step {
+    fn run(
+        &self,
+        p: &mut Processor,
+        node: &Node,
+        config: &ParallelConfig,
+        _job: usize,
+        resume: Option<(Value, JobStatus)>,
+    ) -> Step {
         let mode = config.mode.get().copied().flatten().unwrap_or(Mode::All);
         let order = p.flow.branch_indexes(node.id);
         let (pos, mut statuses) = match resume {
             None => (0usize, vec![Value::Null; order.len()]),
             Some((state, st)) => {
                 let pos = state.get("pos").and_then(Value::as_u64).unwrap_or(0) as usize;
-                let mut statuses: Vec<Value> =
-                    state.get("statuses").and_then(Value::as_array).cloned().unwrap_or_else(|| vec![Value::Null; order.len()]);
+                let mut statuses: Vec<Value> = state
+                    .get("statuses")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_else(|| vec![Value::Null; order.len()]);
                 if let Some(slot) = statuses.get_mut(pos) {
                     *slot = json!(st);
                 }
@@ -70,7 +84,10 @@ impl Instruction for Parallel {
         };
         if pos < order.len() {
             let state = json!({ "pos": pos, "statuses": statuses });
-            return Step::Branch { index: order[pos], state };
+            return Step::Branch {
+                index: order[pos],
+                state,
+            };
         }
         let st = match mode {
             Mode::Any if !order.is_empty() => JobStatus::Failed,

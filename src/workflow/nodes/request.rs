@@ -54,7 +54,10 @@ impl TryFrom<String> for Method {
     type Error = String;
     fn try_from(m: String) -> Result<Method, String> {
         let upper = m.to_ascii_uppercase();
-        METHODS.contains(&upper.as_str()).then_some(Method(upper)).ok_or_else(|| format!("{m} is not a method"))
+        METHODS
+            .contains(&upper.as_str())
+            .then_some(Method(upper))
+            .ok_or_else(|| format!("{m} is not a method"))
     }
 }
 
@@ -106,7 +109,10 @@ fn response_json(res: ureq::Response, only_data: bool) -> (u16, Value) {
     if only_data {
         return (code, data);
     }
-    (code, json!({ "status": code, "statusText": status_text, "headers": headers, "data": data }))
+    (
+        code,
+        json!({ "status": code, "statusText": status_text, "headers": headers, "data": data }),
+    )
 }
 
 fn is_timeout(e: &ureq::Transport) -> bool {
@@ -126,20 +132,47 @@ impl Instruction for Request {
         if config.url.get().is_none_or(|u| u.trim().is_empty()) {
             out.push(invalid("url", "\"url\" is required"));
         }
-        config.method.check("method", "\"method\" must be one of [GET, POST, PUT, PATCH, DELETE]", &mut out);
-        let content_type = "\"contentType\" must be application/json or application/x-www-form-urlencoded";
-        config.content_type.check("contentType", content_type, &mut out);
+        config.method.check(
+            "method",
+            "\"method\" must be one of [GET, POST, PUT, PATCH, DELETE]",
+            &mut out,
+        );
+        let content_type =
+            "\"contentType\" must be application/json or application/x-www-form-urlencoded";
+        config
+            .content_type
+            .check("contentType", content_type, &mut out);
         out
     }
 
-    fn run(&self, p: &mut Processor, _node: &Node, config: &RequestConfig, _job: usize, _resume: Option<(Value, JobStatus)>) -> Step {
-        let url = text(&p.render(&config.url.get().map_or(Value::Null, |u| Value::String(u.clone()))));
+    fn run(
+        &self,
+        p: &mut Processor,
+        _node: &Node,
+        config: &RequestConfig,
+        _job: usize,
+        _resume: Option<(Value, JobStatus)>,
+    ) -> Step {
+        let url = text(
+            &p.render(
+                &config
+                    .url
+                    .get()
+                    .map_or(Value::Null, |u| Value::String(u.clone())),
+            ),
+        );
         let method = config.method.get().map_or("POST", Method::as_str);
-        let content_type = config.content_type.get().copied().unwrap_or(ContentType::Json);
+        let content_type = config
+            .content_type
+            .get()
+            .copied()
+            .unwrap_or(ContentType::Json);
         let timeout = p.render(&config.timeout).as_u64().unwrap_or(5000);
         let ignore_fail = p.render(&config.ignore_fail).as_bool().unwrap_or(false);
         let only_data = p.render(&config.only_data).as_bool().unwrap_or(false);
-        let agent = ureq::AgentBuilder::new().timeout(Duration::from_millis(timeout.max(1))).build();
+        let agent = ureq::AgentBuilder::new()
+            .timeout(Duration::from_millis(timeout.max(1)))
+            .build();
         let mut req = agent.request(method, &url);
         for (k, v) in pairs(&p.render(&config.headers)) {
             req = req.set(&k, &v);
@@ -155,10 +188,12 @@ impl Instruction for Request {
                 .as_object()
                 .map(|m| m.iter().map(|(k, v)| (k.clone(), text(v))).collect())
                 .unwrap_or_default();
-            let refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let refs: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             req.send_form(&refs)
         } else {
-            req.set("Content-Type", "application/json").send_string(&data.to_string())
+            req.set("Content-Type", "application/json")
+                .send_string(&data.to_string())
         };
         let (st, result) = match sent {
             Ok(res) => return Step::resolved(response_json(res, only_data).1),
@@ -166,13 +201,27 @@ impl Instruction for Request {
                 let status_text = res.status_text().to_string();
                 let data = body_value(&res.into_string().unwrap_or_default());
                 let message = format!("Request failed with status code {code}");
-                (JobStatus::Failed, json!({ "message": message, "code": "ERR_BAD_RESPONSE", "status": code, "statusText": status_text, "data": data }))
+                (
+                    JobStatus::Failed,
+                    json!({ "message": message, "code": "ERR_BAD_RESPONSE", "status": code, "statusText": status_text, "data": data }),
+                )
             }
             Err(ureq::Error::Transport(t)) => {
                 let timed_out = is_timeout(&t);
-                let code = if timed_out { "ECONNABORTED" } else { "ERR_NETWORK" };
-                let st = if timed_out { JobStatus::Aborted } else { JobStatus::Failed };
-                (st, json!({ "message": t.to_string(), "code": code, "status": null, "statusText": null, "data": null }))
+                let code = if timed_out {
+                    "ECONNABORTED"
+                } else {
+                    "ERR_NETWORK"
+                };
+                let st = if timed_out {
+                    JobStatus::Aborted
+                } else {
+                    JobStatus::Failed
+                };
+                (
+                    st,
+                    json!({ "message": t.to_string(), "code": code, "status": null, "statusText": null, "data": null }),
+                )
             }
         };
         if ignore_fail {

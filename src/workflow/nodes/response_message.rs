@@ -27,7 +27,14 @@ fn text(v: &Value) -> String {
 impl Instruction for ResponseMessage {
     type Config = ResponseMessageConfig;
 
-    fn run(&self, p: &mut Processor, _node: &Node, config: &ResponseMessageConfig, _job: usize, _resume: Option<(Value, JobStatus)>) -> Step {
+    fn run(
+        &self,
+        p: &mut Processor,
+        _node: &Node,
+        config: &ResponseMessageConfig,
+        _job: usize,
+        _resume: Option<(Value, JobStatus)>,
+    ) -> Step {
         let message = text(&p.render(&config.message));
         p.push_message(message.clone());
         Step::resolved(Value::String(message))

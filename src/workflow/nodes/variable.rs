@@ -22,7 +22,14 @@ pub struct VariableConfig {
 impl Instruction for Variable {
     type Config = VariableConfig;
 
-    fn run(&self, p: &mut Processor, _node: &Node, config: &VariableConfig, job: usize, _resume: Option<(Value, JobStatus)>) -> Step {
+    fn run(
+        &self,
+        p: &mut Processor,
+        _node: &Node,
+        config: &VariableConfig,
+        job: usize,
+        _resume: Option<(Value, JobStatus)>,
+    ) -> Step {
         let v = p.render(&config.value);
         if let Some(target) = config.target.as_deref().filter(|t| !t.is_empty()) {
             let Some(target_node) = p.flow.node_by_key(target).map(|n| n.row.clone()) else {

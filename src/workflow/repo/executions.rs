@@ -14,12 +14,15 @@ const EXECUTION_COLUMNS: &str =
     "id, key, workflowId, context, status, output, reason, manually, sync, startedAt, createdAt, updatedAt";
 
 /// The columns `JobRow::from_row` reads, in its order.
-const JOB_COLUMNS: &str = "id, executionId, nodeId, nodeKey, upstreamId, status, result, meta, createdAt, updatedAt";
+const JOB_COLUMNS: &str =
+    "id, executionId, nodeId, nodeKey, upstreamId, status, result, meta, createdAt, updatedAt";
 
 pub fn get(c: &Connection, id: i64) -> Result<Option<ExecutionRow>> {
-    c.prepare_cached(&format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE id = ?1"))?
-        .query_row(params![id], ExecutionRow::from_row)
-        .optional()
+    c.prepare_cached(&format!(
+        "SELECT {EXECUTION_COLUMNS} FROM executions WHERE id = ?1"
+    ))?
+    .query_row(params![id], ExecutionRow::from_row)
+    .optional()
 }
 
 /// The status alone: `None` = no such execution, `Some(None)` = QUEUEING.
@@ -31,13 +34,20 @@ pub fn status(c: &Connection, id: i64) -> Result<Option<Option<ExecStatus>>> {
 
 /// STARTED executions in id order (start-up recovery).
 pub fn started(c: &Connection) -> Result<Vec<ExecutionRow>> {
-    let mut st = c.prepare(&format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE status = ?1 ORDER BY id"))?;
+    let mut st = c.prepare(&format!(
+        "SELECT {EXECUTION_COLUMNS} FROM executions WHERE status = ?1 ORDER BY id"
+    ))?;
     let rows = st.query_map(params![ExecStatus::Started], ExecutionRow::from_row)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// Inserts a STARTED execution for an in-request run and counts it on the workflow.
-pub fn insert_started(c: &Connection, w: &Workflow, context: &Value, manually: bool) -> Result<ExecutionRow> {
+pub fn insert_started(
+    c: &Connection,
+    w: &Workflow,
+    context: &Value,
+    manually: bool,
+) -> Result<ExecutionRow> {
     let now = crate::time::now_iso();
     c.prepare_cached(
         "INSERT INTO executions (key, workflowId, context, status, manually, sync, startedAt, createdAt, updatedAt)
@@ -82,7 +92,10 @@ pub fn claim(c: &Connection, now: &str, limit: i64) -> Result<Vec<ExecutionRow>>
          WHERE id IN (SELECT id FROM executions WHERE status IS NULL ORDER BY id LIMIT ?2 + 0)
          RETURNING {EXECUTION_COLUMNS}"
     ))?;
-    let rows = st.query_map(params![now, limit, ExecStatus::Started], ExecutionRow::from_row)?;
+    let rows = st.query_map(
+        params![now, limit, ExecStatus::Started],
+        ExecutionRow::from_row,
+    )?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
@@ -98,7 +111,10 @@ pub fn unclaim(c: &Connection, id: i64) -> Result<()> {
 /// An interrupted run starts over: its jobs go and it is QUEUEING again.
 pub fn requeue(c: &Connection, id: i64) -> Result<()> {
     c.execute("DELETE FROM jobs WHERE executionId = ?1", params![id])?;
-    c.execute("UPDATE executions SET status = NULL, startedAt = NULL WHERE id = ?1", params![id])?;
+    c.execute(
+        "UPDATE executions SET status = NULL, startedAt = NULL WHERE id = ?1",
+        params![id],
+    )?;
     Ok(())
 }
 
@@ -126,7 +142,13 @@ pub fn fail(c: &Connection, id: i64, reason: &str) -> Result<()> {
 }
 
 /// A run's status, with its output and reason when it has them (kept otherwise).
-pub fn finish(c: &Connection, id: i64, status: ExecStatus, output: Option<&Value>, reason: Option<&str>) -> Result<()> {
+pub fn finish(
+    c: &Connection,
+    id: i64,
+    status: ExecStatus,
+    output: Option<&Value>,
+    reason: Option<&str>,
+) -> Result<()> {
     c.prepare_cached(
         "UPDATE executions SET status = ?2, output = COALESCE(?3, output), reason = COALESCE(?4, reason), updatedAt = ?5 WHERE id = ?1",
     )?
@@ -146,7 +168,9 @@ pub fn delete_final(c: &Connection, id: i64) -> Result<usize> {
 
 /// An execution's jobs in id order.
 pub fn jobs(c: &Connection, execution_id: i64) -> Result<Vec<JobRow>> {
-    let mut st = c.prepare_cached(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE executionId = ?1 ORDER BY id"))?;
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {JOB_COLUMNS} FROM jobs WHERE executionId = ?1 ORDER BY id"
+    ))?;
     let rows = st.query_map(params![execution_id], JobRow::from_row)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
@@ -182,12 +206,16 @@ pub enum Counted {
 /// `fg_execution_counts`, maintained by triggers on every insert and delete).
 pub fn count(c: &Connection, which: &Counted) -> Result<u64> {
     let n: i64 = match which {
-        Counted::All => c.prepare_cached("SELECT COALESCE(SUM(n), 0) FROM fg_execution_counts")?.query_row([], |r| r.get(0))?,
+        Counted::All => c
+            .prepare_cached("SELECT COALESCE(SUM(n), 0) FROM fg_execution_counts")?
+            .query_row([], |r| r.get(0))?,
         Counted::Key(k) => c
             .prepare_cached("SELECT COALESCE(SUM(n), 0) FROM fg_execution_counts WHERE key = ?1")?
             .query_row(params![k], |r| r.get(0))?,
         Counted::Version(id) => c
-            .prepare_cached("SELECT COALESCE(SUM(n), 0) FROM fg_execution_counts WHERE workflowId = ?1")?
+            .prepare_cached(
+                "SELECT COALESCE(SUM(n), 0) FROM fg_execution_counts WHERE workflowId = ?1",
+            )?
             .query_row(params![id], |r| r.get(0))?,
     };
     Ok(n.max(0) as u64)
@@ -207,8 +235,16 @@ pub fn insert_job(c: &Connection, j: &JobWrite) -> Result<i64> {
 
 /// Rewrites a saved job's status, result, meta and updatedAt.
 pub fn update_job(c: &Connection, id: i64, j: &JobWrite) -> Result<()> {
-    c.prepare_cached("UPDATE jobs SET status = ?2, result = ?3, meta = ?4, updatedAt = ?5 WHERE id = ?1")?
-        .execute(params![id, j.status, j.result.to_string(), j.meta_text(), j.updated_at])?;
+    c.prepare_cached(
+        "UPDATE jobs SET status = ?2, result = ?3, meta = ?4, updatedAt = ?5 WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        j.status,
+        j.result.to_string(),
+        j.meta_text(),
+        j.updated_at
+    ])?;
     Ok(())
 }
 
@@ -240,7 +276,13 @@ mod tests {
             let w = workflows::get(c, wid)?.expect("workflow");
             let id = insert_queued(c, &w, &json!({ "data": 1 }))?;
             assert_eq!(status(c, id)?, Some(None));
-            assert_eq!(claim(c, "2026-01-01T00:00:00.000Z", 10)?.iter().map(|e| e.id).collect::<Vec<_>>(), vec![id]);
+            assert_eq!(
+                claim(c, "2026-01-01T00:00:00.000Z", 10)?
+                    .iter()
+                    .map(|e| e.id)
+                    .collect::<Vec<_>>(),
+                vec![id]
+            );
             assert_eq!(status(c, id)?, Some(Some(ExecStatus::Started)));
             assert_eq!(delete_final(c, id)?, 0, "a STARTED row stays");
             unclaim(c, id)?;
@@ -260,8 +302,17 @@ mod tests {
             insert_job(c, &job)?;
             abort(c, id, "manual_cancel")?;
             let e = get(c, id)?.expect("execution");
-            assert_eq!((e.status, e.reason.as_deref()), (Some(ExecStatus::Aborted), Some("manual_cancel")));
-            assert_eq!(jobs(c, id)?.iter().map(|j| (j.status, j.meta.clone())).collect::<Vec<_>>(), vec![(JobStatus::Aborted, Value::Null)]);
+            assert_eq!(
+                (e.status, e.reason.as_deref()),
+                (Some(ExecStatus::Aborted), Some("manual_cancel"))
+            );
+            assert_eq!(
+                jobs(c, id)?
+                    .iter()
+                    .map(|j| (j.status, j.meta.clone()))
+                    .collect::<Vec<_>>(),
+                vec![(JobStatus::Aborted, Value::Null)]
+            );
             assert_eq!(workflows::get(c, wid)?.map(|w| w.executed), Some(1));
             assert_eq!(delete_final(c, id)?, 1);
             Ok(())

@@ -28,25 +28,47 @@ pub struct NewWorkflow {
 }
 
 pub fn get(c: &Connection, id: i64) -> Result<Option<Workflow>> {
-    c.prepare_cached(&format!("SELECT {WORKFLOW_COLUMNS} FROM workflows WHERE id = ?1"))?
-        .query_row(params![id], Workflow::from_row)
-        .optional()
+    c.prepare_cached(&format!(
+        "SELECT {WORKFLOW_COLUMNS} FROM workflows WHERE id = ?1"
+    ))?
+    .query_row(params![id], Workflow::from_row)
+    .optional()
 }
 
 /// How many versions `key` has, and the id of the enabled one (0 when none is enabled).
 pub fn key_versions(c: &Connection, key: &str) -> Result<(i64, i64)> {
-    Ok(c.prepare_cached("SELECT COUNT(*), MAX(CASE WHEN enabled = 1 THEN id END) FROM workflows WHERE key = ?1")?
-        .query_row(params![key], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0))))?)
+    Ok(c.prepare_cached(
+        "SELECT COUNT(*), MAX(CASE WHEN enabled = 1 THEN id END) FROM workflows WHERE key = ?1",
+    )?
+    .query_row(params![key], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+        ))
+    })?)
 }
 
 /// Whether any version has `key`.
 pub fn key_exists(c: &Connection, key: &str) -> Result<bool> {
-    Ok(c.query_row("SELECT 1 FROM workflows WHERE key = ?1 LIMIT 1", params![key], |_| Ok(())).optional()?.is_some())
+    Ok(c.query_row(
+        "SELECT 1 FROM workflows WHERE key = ?1 LIMIT 1",
+        params![key],
+        |_| Ok(()),
+    )
+    .optional()?
+    .is_some())
 }
 
 /// One row under `key` (`w.key` is not read: the caller has chosen the key), made by user `actor`.
 /// Returns its id.
-pub fn insert(c: &Connection, key: &str, kind: &str, w: &NewWorkflow, current: bool, actor: Option<i64>) -> Result<i64> {
+pub fn insert(
+    c: &Connection,
+    key: &str,
+    kind: &str,
+    w: &NewWorkflow,
+    current: bool,
+    actor: Option<i64>,
+) -> Result<i64> {
     c.execute(
         "INSERT INTO workflows (key, title, description, type, config, enabled, sync, current, options, executed, createdAt, updatedAt, createdById, updatedById)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10, ?11, ?11)",
@@ -59,12 +81,18 @@ pub fn insert(c: &Connection, key: &str, kind: &str, w: &NewWorkflow, current: b
 }
 
 pub fn set_config(c: &Connection, id: i64, config: &Value) -> Result<()> {
-    c.execute("UPDATE workflows SET config = ?2 WHERE id = ?1", params![id, config.to_string()])?;
+    c.execute(
+        "UPDATE workflows SET config = ?2 WHERE id = ?1",
+        params![id, config.to_string()],
+    )?;
     Ok(())
 }
 
 pub fn set_options(c: &Connection, id: i64, options: &Value) -> Result<()> {
-    c.execute("UPDATE workflows SET options = ?2 WHERE id = ?1", params![id, options.to_string()])?;
+    c.execute(
+        "UPDATE workflows SET options = ?2 WHERE id = ?1",
+        params![id, options.to_string()],
+    )?;
     Ok(())
 }
 
@@ -85,7 +113,10 @@ pub fn set_text(c: &Connection, id: i64, field: Text, text: Option<&str>) -> Res
 }
 
 pub fn set_enabled(c: &Connection, id: i64, enabled: bool) -> Result<()> {
-    c.execute("UPDATE workflows SET enabled = ?2 WHERE id = ?1", params![id, enabled])?;
+    c.execute(
+        "UPDATE workflows SET enabled = ?2 WHERE id = ?1",
+        params![id, enabled],
+    )?;
     Ok(())
 }
 
@@ -104,13 +135,17 @@ pub fn make_current(c: &Connection, w: &Workflow) -> Result<()> {
         "UPDATE workflows SET enabled = 0, current = NULL, updatedAt = ?3 WHERE key = ?1 AND id <> ?2",
         params![w.key, w.id, crate::time::now_iso()],
     )?;
-    c.execute("UPDATE workflows SET current = 1 WHERE id = ?1", params![w.id])?;
+    c.execute(
+        "UPDATE workflows SET current = 1 WHERE id = ?1",
+        params![w.id],
+    )?;
     Ok(())
 }
 
 /// Counts one more execution of version `id` (its config is locked from then on).
 pub fn count_execution(c: &Connection, id: i64) -> Result<()> {
-    c.prepare_cached("UPDATE workflows SET executed = executed + 1 WHERE id = ?1")?.execute(params![id])?;
+    c.prepare_cached("UPDATE workflows SET executed = executed + 1 WHERE id = ?1")?
+        .execute(params![id])?;
     Ok(())
 }
 
@@ -128,15 +163,19 @@ pub fn delete(c: &Connection, id: i64) -> Result<usize> {
 
 /// A version's nodes in id order.
 pub fn nodes(c: &Connection, workflow_id: i64) -> Result<Vec<Node>> {
-    let mut st = c.prepare_cached(&format!("SELECT {NODE_COLUMNS} FROM flow_nodes WHERE workflowId = ?1 ORDER BY id"))?;
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {NODE_COLUMNS} FROM flow_nodes WHERE workflowId = ?1 ORDER BY id"
+    ))?;
     let rows = st.query_map(params![workflow_id], Node::from_row)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 pub fn node(c: &Connection, id: i64) -> Result<Option<Node>> {
-    c.prepare_cached(&format!("SELECT {NODE_COLUMNS} FROM flow_nodes WHERE id = ?1"))?
-        .query_row(params![id], Node::from_row)
-        .optional()
+    c.prepare_cached(&format!(
+        "SELECT {NODE_COLUMNS} FROM flow_nodes WHERE id = ?1"
+    ))?
+    .query_row(params![id], Node::from_row)
+    .optional()
 }
 
 /// A node to insert, unlinked: the caller links it with [`set_links`].
@@ -175,17 +214,26 @@ pub fn set_links(c: &Connection, id: i64, links: Links) -> Result<()> {
 }
 
 pub fn set_node_config(c: &Connection, id: i64, config: &Value) -> Result<()> {
-    c.execute("UPDATE flow_nodes SET config = ?2 WHERE id = ?1", params![id, config.to_string()])?;
+    c.execute(
+        "UPDATE flow_nodes SET config = ?2 WHERE id = ?1",
+        params![id, config.to_string()],
+    )?;
     Ok(())
 }
 
 pub fn set_node_title(c: &Connection, id: i64, title: Option<&str>) -> Result<()> {
-    c.execute("UPDATE flow_nodes SET title = ?2 WHERE id = ?1", params![id, title])?;
+    c.execute(
+        "UPDATE flow_nodes SET title = ?2 WHERE id = ?1",
+        params![id, title],
+    )?;
     Ok(())
 }
 
 pub fn touch_node(c: &Connection, id: i64) -> Result<()> {
-    c.execute("UPDATE flow_nodes SET updatedAt = ?2 WHERE id = ?1", params![id, crate::time::now_iso()])?;
+    c.execute(
+        "UPDATE flow_nodes SET updatedAt = ?2 WHERE id = ?1",
+        params![id, crate::time::now_iso()],
+    )?;
     Ok(())
 }
 

@@ -11,6 +11,8 @@ use crate::auth::{bootstrap, password};
 use crate::config::{Config, LogFormat, PasswordArgs, ServeArgs, UserCommand};
 use crate::store::{Durability, FolderLock, Store};
 
+pub mod bridge;
+
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 fn fail(msg: impl std::fmt::Display) -> i32 {
@@ -103,45 +105,65 @@ pub fn start(config: Config) -> Result<Running, String> {
     }
     let lock = FolderLock::acquire(&data)?;
     let app = App::open(config.clone())?;
-    let root = bootstrap::ensure_root(&app.store, &app.hasher, config.root_password.as_deref(), config.root_email.as_deref())
-        .map_err(|e| e.message().to_string())?;
+    let root = bootstrap::ensure_root(
+        &app.store,
+        &app.hasher,
+        config.root_password.as_deref(),
+        config.root_email.as_deref(),
+    )
+    .map_err(|e| e.message().to_string())?;
     // The bootstrap may just have created the built-in roles: the ACL cache must see them.
-    app.acl.reload(&app.store).map_err(|e| format!("cannot load roles: {e}"))?;
+    app.acl
+        .reload(&app.store)
+        .map_err(|e| format!("cannot load roles: {e}"))?;
     prepare_store(&app)?;
     let demo_token = if config.serve.demo {
         let token = crate::demo::install(&app).and_then(|_| crate::demo::mint_root_token(&app));
-        Some(token.map_err(|e| format!("cannot install the demo: {}", e.detail.as_deref().unwrap_or(e.message())))?)
+        Some(token.map_err(|e| {
+            format!(
+                "cannot install the demo: {}",
+                e.detail.as_deref().unwrap_or(e.message())
+            )
+        })?)
     } else {
         None
     };
-    let listener = TcpListener::bind(&config.serve.listen).map_err(|e| format!("cannot listen on {}: {e}", config.serve.listen))?;
+    let listener = TcpListener::bind(&config.serve.listen)
+        .map_err(|e| format!("cannot listen on {}: {e}", config.serve.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     start_housekeeping(app.clone());
     let worker = if app.config.worker_on() {
-        Some(crate::workflow::queue::start_worker(app.clone()).map_err(|e| format!("cannot start the worker: {e}"))?)
+        Some(
+            crate::workflow::queue::start_worker(app.clone())
+                .map_err(|e| format!("cannot start the worker: {e}"))?,
+        )
     } else {
         None
     };
     let (handle_tx, handle_rx) = std::sync::mpsc::channel();
     let (ended_tx, ended) = tokio::sync::oneshot::channel();
     let served = app.clone();
-    let http = std::thread::Builder::new().name("flowgate-http".into()).spawn(move || {
-        let result = actix_web::rt::System::new().block_on(async move {
-            let server = crate::http::build_server(served, listener)?;
-            let _ = handle_tx.send(server.handle());
-            server.await
+    let http = std::thread::Builder::new()
+        .name("flowgate-http".into())
+        .spawn(move || {
+            let result = actix_web::rt::System::new().block_on(async move {
+                let server = crate::http::build_server(served, listener)?;
+                let _ = handle_tx.send(server.handle());
+                server.await
+            });
+            let _ = ended_tx.send(());
+            result
         });
-        let _ = ended_tx.send(());
-        result
-    });
-    let started = http.map_err(|e| e.to_string()).and_then(|http| match handle_rx.recv() {
-        Ok(handle) => Ok((http, handle)),
-        // The server was not built: the thread's result says why.
-        Err(_) => Err(match http.join() {
-            Ok(Err(e)) => e.to_string(),
-            _ => "the HTTP server thread failed".to_string(),
-        }),
-    });
+    let started = http
+        .map_err(|e| e.to_string())
+        .and_then(|http| match handle_rx.recv() {
+            Ok(handle) => Ok((http, handle)),
+            // The server was not built: the thread's result says why.
+            Err(_) => Err(match http.join() {
+                Ok(Err(e)) => e.to_string(),
+                _ => "the HTTP server thread failed".to_string(),
+            }),
+        });
     let (http, handle) = match started {
         Ok(s) => s,
         Err(e) => {
@@ -149,7 +171,17 @@ pub fn start(config: Config) -> Result<Running, String> {
             return Err(e);
         }
     };
-    Ok(Running { addr, app, root, demo_token, handle, ended: Some(ended), http, worker, _lock: lock })
+    Ok(Running {
+        addr,
+        app,
+        root,
+        demo_token,
+        handle,
+        ended: Some(ended),
+        http,
+        worker,
+        _lock: lock,
+    })
 }
 
 impl Running {
@@ -174,7 +206,10 @@ impl Running {
 
 /// Runs a future to completion on a small runtime of its own (the HTTP server has its own System).
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt.block_on(f),
         Err(e) => panic!("cannot build a runtime: {e}"),
     }
@@ -200,11 +235,23 @@ fn finish_worker(app: &App, worker: Option<std::thread::JoinHandle<()>>) {
 fn print_banner(running: &Running) {
     let (addr, root, config) = (running.addr, &running.root, &running.app.config);
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "flowgate {VERSION} listening on http://{addr} (data: {})", config.serve.data.display());
-    let _ = writeln!(out, "root user: {} (username {})", root.email, root.username);
+    let _ = writeln!(
+        out,
+        "flowgate {VERSION} listening on http://{addr} (data: {})",
+        config.serve.data.display()
+    );
+    let _ = writeln!(
+        out,
+        "root user: {} (username {})",
+        root.email, root.username
+    );
     match &root.generated_password {
         Some(p) => {
-            let _ = writeln!(out, "root password: {p}   <- shown once; change it with: flowgate user passwd {}", root.username);
+            let _ = writeln!(
+                out,
+                "root password: {p}   <- shown once; change it with: flowgate user passwd {}",
+                root.username
+            );
         }
         None if root.created => {
             let _ = writeln!(out, "root password: (from FLOWGATE_ROOT_PASSWORD)");
@@ -219,7 +266,11 @@ fn print_banner(running: &Running) {
             "demo: collections samples, categories, posts, comments; workflows {}",
             crate::demo::KEYS.join(", ")
         );
-        let _ = writeln!(out, "token (root, valid {}): {token}", crate::demo::describe(config.serve.token_ttl));
+        let _ = writeln!(
+            out,
+            "token (root, valid {}): {token}",
+            crate::demo::describe(config.serve.token_ttl)
+        );
         for l in crate::demo::banner(&format!("http://{addr}"), token) {
             let _ = writeln!(out, "{l}");
         }
@@ -244,19 +295,21 @@ fn purge_dead_rows(app: &App, at_start: bool) -> crate::error::Result<()> {
 
 /// Hourly: dead tokens and expired idempotency records go while the server runs for months.
 fn start_housekeeping(app: Arc<App>) {
-    let spawned = std::thread::Builder::new().name("flowgate-housekeeping".into()).spawn(move || {
-        let mut last = std::time::Instant::now();
-        while !app.is_shutting_down() {
-            std::thread::sleep(std::time::Duration::from_millis(500));
-            if last.elapsed() < std::time::Duration::from_secs(3600) {
-                continue;
+    let spawned = std::thread::Builder::new()
+        .name("flowgate-housekeeping".into())
+        .spawn(move || {
+            let mut last = std::time::Instant::now();
+            while !app.is_shutting_down() {
+                std::thread::sleep(std::time::Duration::from_millis(500));
+                if last.elapsed() < std::time::Duration::from_secs(3600) {
+                    continue;
+                }
+                last = std::time::Instant::now();
+                if let Err(e) = purge_dead_rows(&app, false) {
+                    tracing::warn!(error = %e, "housekeeping failed");
+                }
             }
-            last = std::time::Instant::now();
-            if let Err(e) = purge_dead_rows(&app, false) {
-                tracing::warn!(error = %e, "housekeeping failed");
-            }
-        }
-    });
+        });
     if let Err(e) = spawned {
         tracing::warn!(error = %e, "cannot start housekeeping");
     }
@@ -272,9 +325,14 @@ struct Signals {
 impl Signals {
     fn install() -> std::io::Result<Signals> {
         use tokio::signal::unix::{signal, SignalKind};
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
         let entered = rt.enter();
-        let handlers = match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+        let handlers = match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) {
             (Ok(term), Ok(int)) => Some((term, int)),
             _ => {
                 tracing::error!("cannot install signal handlers");
@@ -323,7 +381,10 @@ fn read_password(p: &PasswordArgs) -> Result<(String, bool), String> {
     }
     if p.password_stdin {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).map_err(|e| format!("cannot read stdin: {e}"))?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
         return Ok((line.trim_end_matches(['\r', '\n']).to_string(), false));
     }
     Ok((password::random_password(20), true))
@@ -339,11 +400,19 @@ fn open_store(data: &Path) -> Result<Store, String> {
 pub fn user(cmd: UserCommand) -> i32 {
     let hasher = password::Hasher::new(1);
     let result: Result<(), String> = match cmd {
-        UserCommand::Add { email, username, password: pw, roles, data } => (|| {
+        UserCommand::Add {
+            email,
+            username,
+            password: pw,
+            roles,
+            data,
+        } => (|| {
             let (password, generated) = read_password(&pw)?;
             password::check_length(&password).map_err(|e| e.message().to_string())?;
             let store = open_store(&data)?;
-            let hash = hasher.hash(&password).map_err(|e| e.message().to_string())?;
+            let hash = hasher
+                .hash(&password)
+                .map_err(|e| e.message().to_string())?;
             let new = crate::auth::users::NewUser {
                 username,
                 email,
@@ -351,22 +420,32 @@ pub fn user(cmd: UserCommand) -> i32 {
                 password_hash: hash,
                 roles: if roles.is_empty() { None } else { Some(roles) },
             };
-            let id = store.write(|c| crate::auth::users::insert(c, &new)).map_err(|e| e.message().to_string())?;
+            let id = store
+                .write(|c| crate::auth::users::insert(c, &new))
+                .map_err(|e| e.message().to_string())?;
             println!("created user {id}");
             if generated {
                 println!("password: {password}");
             }
             Ok(())
         })(),
-        UserCommand::Passwd { account, password: pw, data } => (|| {
+        UserCommand::Passwd {
+            account,
+            password: pw,
+            data,
+        } => (|| {
             let (password, generated) = read_password(&pw)?;
             password::check_length(&password).map_err(|e| e.message().to_string())?;
             let store = open_store(&data)?;
-            let hash = hasher.hash(&password).map_err(|e| e.message().to_string())?;
+            let hash = hasher
+                .hash(&password)
+                .map_err(|e| e.message().to_string())?;
             let id = store
                 .write(|c| {
                     let id = crate::auth::repo::user_by_account(c, &account)?.map(|(u, _)| u.id);
-                    let id = id.ok_or_else(|| crate::error::invalid_value(format!("user \"{account}\" not found")))?;
+                    let id = id.ok_or_else(|| {
+                        crate::error::invalid_value(format!("user \"{account}\" not found"))
+                    })?;
                     crate::auth::users::set_password(c, id, &hash)?;
                     Ok(id)
                 })
@@ -390,7 +469,9 @@ pub fn healthcheck(url: Option<String>) -> i32 {
         format!("http://{listen}")
     });
     let url = format!("{}/api/health", base.trim_end_matches('/'));
-    let agent = ureq::AgentBuilder::new().timeout(std::time::Duration::from_secs(2)).build();
+    let agent = ureq::AgentBuilder::new()
+        .timeout(std::time::Duration::from_secs(2))
+        .build();
     match agent.get(&url).call() {
         Ok(res) if res.status() == 200 => {
             let ok = res
