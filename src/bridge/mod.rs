@@ -6,3 +6,4 @@
 
 pub mod doc;
 pub mod report;
+pub mod support;
