@@ -5,5 +5,6 @@
 //! handlers, and its network client (`pull`, `push`) is the only code here that speaks HTTP.
 
 pub mod doc;
+pub mod push;
 pub mod report;
 pub mod support;
