@@ -12,6 +12,7 @@ use crate::config::{Config, LogFormat, PasswordArgs, ServeArgs, UserCommand};
 use crate::store::{Durability, FolderLock, Store};
 
 pub mod bridge;
+pub mod push;
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 

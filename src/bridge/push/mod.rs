@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use serde_json::{json, Value};
 
-use plan::{Bind, Call, Op, Plan};
+use plan::{Bind, Call, Op, Phase, Plan};
 use target::{str_at, Reads, Target};
 
 /// The answer of a call that did not succeed: the status (none when the server was not reached) and
@@ -153,33 +153,83 @@ pub trait Progress {
     fn step(&mut self, done: usize, total: usize, op: &Op);
 }
 
-/// Applies the plan in order. Each call's `@ref` strings are replaced by the ids bound so far; a failed
-/// call stops the push, destroys a version it made hidden and has not enabled yet, and names the op and
-/// the target's answer.
-pub fn apply(r: &dyn Remote, plan: &Plan, progress: &mut dyn Progress) -> Result<usize, String> {
-    let mut refs: HashMap<String, Value> = HashMap::new();
-    let mut hidden: Vec<String> = Vec::new();
-    let mut writes = 0;
+/// Applies the plan in order. Each call's `@ref` strings are replaced by the ids bound so far. Once the
+/// associations exist, the FK records NocoBase's hooks made are read back and touched up. A failed call
+/// stops the push, destroys a version it made hidden and has not enabled yet, and names the op and the
+/// target's answer. Returns the number of writes sent.
+pub fn apply(
+    r: &dyn Remote,
+    doc: &Value,
+    plan: &Plan,
+    progress: &mut dyn Progress,
+) -> Result<usize, String> {
+    let mut state = Applying {
+        refs: HashMap::new(),
+        hidden: Vec::new(),
+        writes: 0,
+    };
+    let total = plan.ops.len();
+    let associations = plan
+        .ops
+        .iter()
+        .rposition(|o| o.phase == Phase::Associations);
     for (i, op) in plan.ops.iter().enumerate() {
-        progress.step(i, plan.ops.len(), op);
+        progress.step(i, total, op);
+        state.op(r, op)?;
+        if Some(i) == associations {
+            let collections = read_collections(r)?;
+            let target = Target::new(Reads {
+                collections,
+                ..Reads::default()
+            });
+            for touch in plan::touch_ups(doc, &target) {
+                progress.step(i, total, &touch);
+                state.op(r, &touch)?;
+            }
+        }
+    }
+    Ok(state.writes)
+}
+
+struct Applying {
+    refs: HashMap<String, Value>,
+    /// versions made hidden and not enabled yet
+    hidden: Vec<String>,
+    writes: usize,
+}
+
+impl Applying {
+    fn op(&mut self, r: &dyn Remote, op: &Op) -> Result<(), String> {
         if op.op == "enable" {
-            hidden.clear();
+            self.hidden.clear();
         }
         for c in &op.calls {
-            let result = send(r, c, &refs).and_then(|answer| bind(r, c, &answer, &mut refs));
+            let result = send(r, c, &self.refs).and_then(|answer| bind(c, &answer, &mut self.refs));
             if c.method != "GET" {
-                writes += 1;
+                self.writes += 1;
             }
             if let Err(e) = result {
-                let undone = undo_hidden(r, &hidden, &refs);
+                let undone = undo_hidden(r, &self.hidden, &self.refs);
                 return Err(format!("{}: {e}{undone}", op.line()));
             }
         }
         if let Some(v) = &op.hidden_version {
-            hidden.push(v.clone());
+            self.hidden.push(v.clone());
         }
+        Ok(())
     }
-    Ok(writes)
+}
+
+fn read_collections(r: &dyn Remote) -> Result<Vec<Value>, String> {
+    let query = q(&[
+        ("paginate", "false"),
+        ("appends[]", "fields"),
+        ("sort[]", "sort"),
+    ]);
+    let answer = r
+        .call("GET", "/api/collections:list", &query, None)
+        .map_err(|e| format!("read collections: {e}"))?;
+    data_list(answer, "read collections").map_err(|e| e.message)
 }
 
 fn send(r: &dyn Remote, c: &Call, refs: &HashMap<String, Value>) -> Result<Value, RemoteError> {
@@ -193,12 +243,7 @@ fn send(r: &dyn Remote, c: &Call, refs: &HashMap<String, Value>) -> Result<Value
     r.call(c.method, &path, &query, body.as_ref())
 }
 
-fn bind(
-    r: &dyn Remote,
-    c: &Call,
-    answer: &Value,
-    refs: &mut HashMap<String, Value>,
-) -> Result<(), RemoteError> {
+fn bind(c: &Call, answer: &Value, refs: &mut HashMap<String, Value>) -> Result<(), RemoteError> {
     match &c.bind {
         Bind::None => Ok(()),
         Bind::Id(name) => {
@@ -214,7 +259,6 @@ fn bind(
             for n in data_list(answer.clone(), "nodes")? {
                 refs.insert(format!("{prefix}{}", str_at(&n, "key")), n["id"].clone());
             }
-            let _ = r;
             Ok(())
         }
     }

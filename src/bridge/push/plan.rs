@@ -276,7 +276,8 @@ fn existing_collection_field(c: &Value, f: &Value, target: &Target, p: &mut Plan
         }
     }
     if loose {
-        return; // FK records are touched up after the associations exist
+        touch_up(cname, f, have, p);
+        return;
     }
     let mut want = lean(f, &["key", "reverseKey"]);
     let have_lean = lean(have, &["key", "collectionName", "reverseKey"]);
@@ -298,6 +299,42 @@ fn existing_collection_field(c: &Value, f: &Value, target: &Target, p: &mut Plan
             calls,
         ));
     }
+}
+
+/// An FK record NocoBase's hooks made (or a through table's field) whose attributes differ from the
+/// document's, typically `uiSchema.title` (§3.2). Its key and `isForeignKey` are the hook's.
+fn touch_up(cname: &str, f: &Value, have: &Value, p: &mut Plan) {
+    let want = lean(f, &["key", "isForeignKey", "reverseKey"]);
+    let diff = differing(&want, &lean(have, &["key", "collectionName"]));
+    if !diff.is_empty() {
+        let fname = str_at(f, "name");
+        let calls = vec![call(
+            "POST",
+            format!("/api/collections/{cname}/fields:update"),
+            tk(fname),
+            Some(Value::Object(diff)),
+        )];
+        p.ops.push(op(
+            Phase::Collections,
+            "touch up field",
+            format!("{cname}.{fname}"),
+            calls,
+        ));
+    }
+}
+
+/// The touch-ups of FK records once the associations exist: planned again after phase B from a fresh
+/// read, since the records did not exist when the push was planned.
+pub fn touch_ups(doc: &Value, target: &Target) -> Vec<Op> {
+    let mut p = Plan::default();
+    for c in array(doc, "collections") {
+        for f in fields_of(c).iter().filter(|f| is_fk(f) || is_through(c)) {
+            if let Some(have) = target.field(str_at(c, "name"), str_at(f, "name")) {
+                touch_up(str_at(c, "name"), f, have, &mut p);
+            }
+        }
+    }
+    p.ops
 }
 
 fn show(v: Option<&Value>) -> String {
