@@ -691,38 +691,12 @@ fn workflow(w: &Value, target: &Target, p: &mut Plan) {
     if frozen(cur) || cur_enabled {
         revision(w, cur, &have, enabled, p);
     } else {
-        let version = cur_id.to_string();
-        let mut edits = Vec::new();
-        if config_differs {
-            edits.push(call(
-                "POST",
-                "/api/workflows:update",
-                tk(&version),
-                Some(json!({"config": w["config"]})),
-            ));
-        }
         let ids: BTreeMap<String, String> = have
             .ids
             .iter()
             .map(|(k, v)| (k.clone(), v.to_string()))
             .collect();
-        node_edits(key, &version, nodes, &have, &ids, p, &mut edits);
-        let mut o = op(Phase::Workflows, "edit workflow", key, edits);
-        o.note = Some("never executed, disabled: in place".into());
-        p.ops.push(o);
-        if !meta.is_empty() {
-            p.ops.push(op(
-                Phase::Workflows,
-                if enabled { "enable" } else { "update workflow" },
-                key,
-                vec![call(
-                    "POST",
-                    "/api/workflows:update",
-                    tk(&version),
-                    Some(Value::Object(meta)),
-                )],
-            ));
-        }
+        edit_version(w, cur, &cur_id.to_string(), &have, &ids, meta, p);
     }
 }
 
@@ -884,48 +858,53 @@ fn revision(w: &Value, cur: &Value, have: &graph::Graph, enabled: bool, p: &mut 
         o.hidden_version = Some(version.clone());
     }
     p.ops.push(o);
-    let at = format!("@{version}");
-    let mut edits = Vec::new();
-    if cur.get("config") != w.get("config") {
-        edits.push(call(
-            "POST",
-            "/api/workflows:update",
-            tk(&at),
-            Some(json!({"config": w["config"]})),
-        ));
-    }
     let ids: BTreeMap<String, String> = have
         .ids
         .keys()
         .map(|k| (k.clone(), format!("@{prefix}{k}")))
         .collect();
-    if !edits.is_empty() {
-        p.ops.push(op(
-            Phase::Workflows,
-            "update config",
-            key,
-            std::mem::take(&mut edits),
-        ));
-    }
-    node_edits(key, &at, array(w, "nodes"), have, &ids, p, &mut edits);
     let mut meta = meta_diff(w, cur);
     if enabled {
         meta.insert("enabled".into(), json!(true));
     } else {
         meta.remove("enabled");
     }
+    edit_version(w, cur, &format!("@{version}"), have, &ids, meta, p);
+}
+
+/// The edits of an editable version (the current one in place, or a fresh revision of it): its config
+/// when it differs (never an unchanged one: NocoBase refuses any config on an executed version), its
+/// nodes, then `meta` (enabling it when that is asked).
+fn edit_version(
+    w: &Value,
+    cur: &Value,
+    version: &str,
+    have: &graph::Graph,
+    ids: &BTreeMap<String, String>,
+    meta: Map<String, Value>,
+    p: &mut Plan,
+) {
+    let key = str_at(w, "key");
+    if cur.get("config") != w.get("config") {
+        let body = Some(json!({"config": w["config"]}));
+        let calls = vec![call("POST", "/api/workflows:update", tk(version), body)];
+        p.ops
+            .push(op(Phase::Workflows, "update config", key, calls));
+    }
+    node_edits(key, version, array(w, "nodes"), have, ids, p);
     if !meta.is_empty() {
-        p.ops.push(op(
-            Phase::Workflows,
-            if enabled { "enable" } else { "update workflow" },
-            key,
-            vec![call(
-                "POST",
-                "/api/workflows:update",
-                tk(&at),
-                Some(Value::Object(meta)),
-            )],
-        ));
+        let what = if meta.get("enabled") == Some(&json!(true)) {
+            "enable"
+        } else {
+            "update workflow"
+        };
+        let calls = vec![call(
+            "POST",
+            "/api/workflows:update",
+            tk(version),
+            Some(Value::Object(meta)),
+        )];
+        p.ops.push(op(Phase::Workflows, what, key, calls));
     }
 }
 
@@ -939,7 +918,6 @@ fn node_edits(
     have: &graph::Graph,
     ids: &BTreeMap<String, String>,
     p: &mut Plan,
-    pending: &mut Vec<Call>,
 ) {
     let want = nodes_as_read(nodes);
     if graph::same_shape(&want, &have.nodes) {
@@ -958,7 +936,7 @@ fn node_edits(
         }
         return;
     }
-    let mut calls = std::mem::take(pending);
+    let mut calls = Vec::new();
     for main in &have.main {
         let nk = have
             .ids
