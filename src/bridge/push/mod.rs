@@ -210,13 +210,27 @@ impl Applying {
             }
             if let Err(e) = result {
                 let undone = undo_hidden(r, &self.hidden, &self.refs);
-                return Err(format!("{}: {e}{undone}", op.line()));
+                return Err(format!("{}{}: {e}{undone}", op.line(), call_label(c)));
             }
         }
         if let Some(v) = &op.hidden_version {
             self.hidden.push(v.clone());
         }
         Ok(())
+    }
+}
+
+/// Which node or action of an op a failed call was about, when the op sends several.
+fn call_label(c: &Call) -> String {
+    let key = c
+        .body
+        .as_ref()
+        .and_then(|b| b.get("key"))
+        .and_then(Value::as_str);
+    match key {
+        Some(k) if c.path.ends_with("/nodes:create") => format!(", node {k}"),
+        _ if c.path.ends_with("/flow_nodes:destroy") => " (clearing the version)".to_string(),
+        _ => String::new(),
     }
 }
 
