@@ -70,7 +70,7 @@ fn read_document(file: &std::path::Path) -> Result<serde_json::Value, String> {
 fn connect(
     url: &str,
     auth: &crate::config::RemoteAuth,
-) -> Result<Box<dyn crate::bridge::push::Remote>, String> {
+) -> Result<Box<dyn crate::bridge::push::Api>, String> {
     let agent = ureq::AgentBuilder::new()
         .redirects(0)
         .timeout(std::time::Duration::from_secs(60))
@@ -85,7 +85,7 @@ fn connect(
     if c.token.is_empty() {
         let body = serde_json::json!({"account": auth.account, "password": auth.password});
         let answer =
-            crate::bridge::push::Remote::call(&c, "POST", "/api/auth:signIn", &[], Some(&body))
+            crate::bridge::push::Api::call(&c, "POST", "/api/auth:signIn", &[], Some(&body))
                 .map_err(|e| format!("sign in: {e}"))?;
         c.token = answer["data"]["token"]
             .as_str()
@@ -102,7 +102,7 @@ struct Interim {
     role: String,
 }
 
-impl crate::bridge::push::Remote for Interim {
+impl crate::bridge::push::Api for Interim {
     fn call(
         &self,
         method: &str,

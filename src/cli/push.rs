@@ -6,11 +6,11 @@ use std::io::{IsTerminal, Write};
 
 use serde_json::Value;
 
-use crate::bridge::push::{self, plan, Progress, Remote};
+use crate::bridge::push::{self, plan, Api, Progress};
 use crate::config::PushArgs;
 
 /// Runs a push against a connected target.
-pub fn run(remote: &dyn Remote, doc: &Value, args: &PushArgs) -> i32 {
+pub fn run(remote: &dyn Api, doc: &Value, args: &PushArgs) -> i32 {
     let opts = plan::Options {
         exact_roles: args.exact_roles,
     };

@@ -32,7 +32,7 @@ impl std::fmt::Display for RemoteError {
 }
 
 /// A signed-in connection to the target. `call` returns the answer's body (the envelope) on 2xx.
-pub trait Remote {
+pub trait Api {
     fn call(
         &self,
         method: &str,
@@ -60,7 +60,7 @@ fn data_list(answer: Value, what: &str) -> Result<Vec<Value>, RemoteError> {
 }
 
 /// The reads of §2.2 with 5′ (every version), which the plan compares with.
-pub fn read_target(r: &dyn Remote) -> Result<Reads, String> {
+pub fn read_target(r: &dyn Api) -> Result<Reads, String> {
     let get =
         |path: &str, query: Vec<(String, String)>, what: &str| -> Result<Vec<Value>, String> {
             let answer = r
@@ -130,7 +130,7 @@ pub fn read_target(r: &dyn Remote) -> Result<Reads, String> {
 }
 
 /// Preflight (§3.1): the target says it is NocoBase 2.x (`force_version` accepts another major).
-pub fn preflight(r: &dyn Remote, force_version: bool) -> Result<String, String> {
+pub fn preflight(r: &dyn Api, force_version: bool) -> Result<String, String> {
     let info = r
         .call("GET", "/api/app:getInfo", &[], None)
         .map_err(|e| format!("read app:getInfo: {e}"))?;
@@ -158,7 +158,7 @@ pub trait Progress {
 /// stops the push, destroys a version it made hidden and has not enabled yet, and names the op and the
 /// target's answer. Returns the number of writes sent.
 pub fn apply(
-    r: &dyn Remote,
+    r: &dyn Api,
     doc: &Value,
     plan: &Plan,
     progress: &mut dyn Progress,
@@ -199,7 +199,7 @@ struct Applying {
 }
 
 impl Applying {
-    fn op(&mut self, r: &dyn Remote, op: &Op) -> Result<(), String> {
+    fn op(&mut self, r: &dyn Api, op: &Op) -> Result<(), String> {
         if op.op == "enable" {
             self.hidden.clear();
         }
@@ -234,7 +234,7 @@ fn call_label(c: &Call) -> String {
     }
 }
 
-fn read_collections(r: &dyn Remote) -> Result<Vec<Value>, String> {
+fn read_collections(r: &dyn Api) -> Result<Vec<Value>, String> {
     let query = q(&[
         ("paginate", "false"),
         ("appends[]", "fields"),
@@ -246,7 +246,7 @@ fn read_collections(r: &dyn Remote) -> Result<Vec<Value>, String> {
     data_list(answer, "read collections").map_err(|e| e.message)
 }
 
-fn send(r: &dyn Remote, c: &Call, refs: &HashMap<String, Value>) -> Result<Value, RemoteError> {
+fn send(r: &dyn Api, c: &Call, refs: &HashMap<String, Value>) -> Result<Value, RemoteError> {
     let path = resolve_text(&c.path, refs)?;
     let query: Vec<(String, String)> = c
         .query
@@ -278,7 +278,7 @@ fn bind(c: &Call, answer: &Value, refs: &mut HashMap<String, Value>) -> Result<(
     }
 }
 
-fn undo_hidden(r: &dyn Remote, hidden: &[String], refs: &HashMap<String, Value>) -> String {
+fn undo_hidden(r: &dyn Api, hidden: &[String], refs: &HashMap<String, Value>) -> String {
     let mut out = String::new();
     for v in hidden {
         let Some(id) = refs.get(v) else { continue };
@@ -374,7 +374,7 @@ pub fn plan_json(plan: &Plan) -> Value {
 
 /// Reads the target and plans (preflight included).
 pub fn prepare(
-    r: &dyn Remote,
+    r: &dyn Api,
     doc: &Value,
     opts: plan::Options,
     force_version: bool,
