@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS roles (
   snippets    TEXT NOT NULL DEFAULT '[]',               -- json array
   "default"   INTEGER NOT NULL DEFAULT 0,
   createdAt   TEXT NOT NULL,
-  updatedAt   TEXT NOT NULL
+  updatedAt   TEXT NOT NULL,
+  options     TEXT                                      -- schema version 4: a document's other attributes, json (bridge.md §5.1)
 );
 
 -- A user's roles in assignment order (the first is the default role).
@@ -65,7 +66,8 @@ CREATE TABLE IF NOT EXISTS collections (
   name        TEXT PRIMARY KEY COLLATE NOCASE,
   title       TEXT,
   createdAt   TEXT NOT NULL,
-  updatedAt   TEXT NOT NULL
+  updatedAt   TEXT NOT NULL,
+  options     TEXT                      -- schema version 4: a document's other attributes, json (bridge.md §5.1)
 );
 
 CREATE TABLE IF NOT EXISTS fields (
@@ -95,7 +97,8 @@ CREATE TABLE IF NOT EXISTS workflows (
   createdAt   TEXT NOT NULL,
   updatedAt   TEXT NOT NULL,
   createdById INTEGER REFERENCES users(id) ON DELETE SET NULL,   -- schema version 2
-  updatedById INTEGER REFERENCES users(id) ON DELETE SET NULL
+  updatedById INTEGER REFERENCES users(id) ON DELETE SET NULL,
+  extra       TEXT                                              -- schema version 4: triggerTitle and unknown attributes, json
 );
 CREATE INDEX IF NOT EXISTS workflows_key ON workflows(key);
 CREATE UNIQUE INDEX IF NOT EXISTS workflows_one_current ON workflows(key) WHERE current = 1;
@@ -175,4 +178,17 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
   body        TEXT,
   expires_ms  INTEGER NOT NULL,
   PRIMARY KEY (userId, key)
+);
+
+-- Definitions of an imported document that flowgate cannot host (schema version 4; bridge.md §5.1, §6.2):
+-- kept verbatim so that export and push give them back in place. kind is collection, field or workflow;
+-- path the document path (collections.<c>, collections.<c>.fields.<f>, workflows.<key>); position the
+-- index among its siblings (fields keep the document's order); reason why it is kept.
+CREATE TABLE IF NOT EXISTS fg_bridge_kept (
+  kind        TEXT NOT NULL,
+  path        TEXT NOT NULL,
+  position    INTEGER NOT NULL DEFAULT 0,
+  definition  TEXT NOT NULL,
+  reason      TEXT NOT NULL,
+  PRIMARY KEY (kind, path)
 );

@@ -96,26 +96,33 @@ pub fn parse_strategy_entry(s: &str) -> Option<Grant> {
     })
 }
 
+/// The grants of a resource config's actions. An action with field-level permissions (`fields`), a custom
+/// scope (an object) or an unknown scope grants nothing here: it is kept for export, never widened to
+/// every field or every record (bridge.md §6.2).
 fn grants_from_actions(v: &Value) -> Vec<Grant> {
     v.as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|a| {
-                    let name = a.get("name")?.as_str()?.to_string();
-                    let scope = if a.get("scope").and_then(Value::as_str) == Some("own") {
-                        Scope::Own
-                    } else {
-                        Scope::All
-                    };
-                    Some(Grant {
-                        action: name,
-                        scope,
-                    })
-                })
-                .collect()
-        })
+        .map(|items| items.iter().filter_map(grant_of_action).collect())
         .unwrap_or_default()
+}
+
+fn grant_of_action(a: &Value) -> Option<Grant> {
+    let name = a.get("name")?.as_str()?.to_string();
+    let limited = a
+        .get("fields")
+        .is_some_and(|f| !f.is_null() && f.as_array().is_none_or(|f| !f.is_empty()));
+    if limited {
+        return None;
+    }
+    let scope = match a.get("scope") {
+        None | Some(Value::Null) => Scope::All,
+        Some(Value::String(s)) if s == "all" => Scope::All,
+        Some(Value::String(s)) if s == "own" => Scope::Own,
+        Some(_) => return None,
+    };
+    Some(Grant {
+        action: name,
+        scope,
+    })
 }
 
 fn load_policies(c: &Connection) -> Result<HashMap<String, RolePolicy>> {

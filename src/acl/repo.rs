@@ -6,7 +6,8 @@ use serde_json::{json, Value};
 use crate::error::Result;
 use crate::store::OptionalExt;
 
-const ROLE_COLUMNS: &str = "name, title, strategy, snippets, \"default\", createdAt, updatedAt";
+const ROLE_COLUMNS: &str =
+    "name, title, strategy, snippets, \"default\", createdAt, updatedAt, options";
 const RES_COLUMNS: &str = "id, name, usingActionsConfig, actions";
 
 fn collect<T>(rows: impl Iterator<Item = rusqlite::Result<T>>) -> Result<Vec<T>> {
@@ -15,11 +16,12 @@ fn collect<T>(rows: impl Iterator<Item = rusqlite::Result<T>>) -> Result<Vec<T>>
 
 // Roles.
 
-/// A role as the API shows it.
+/// A role as the API shows it, with the attributes an imported document gave it (description, hidden,
+/// allowConfigure, …; bridge.md §5.1) echoed after flowgate's own.
 fn role_from_row(r: &Row) -> rusqlite::Result<Value> {
     let strategy: String = r.get(2)?;
     let snippets: String = r.get(3)?;
-    Ok(json!({
+    let mut role = json!({
         "name": r.get::<_, String>(0)?,
         "title": r.get::<_, Option<String>>(1)?,
         "strategy": serde_json::from_str::<Value>(&strategy).unwrap_or(json!({"actions": []})),
@@ -27,7 +29,52 @@ fn role_from_row(r: &Row) -> rusqlite::Result<Value> {
         "default": r.get::<_, bool>(4)?,
         "createdAt": r.get::<_, String>(5)?,
         "updatedAt": r.get::<_, String>(6)?,
-    }))
+    });
+    let options: Option<String> = r.get(7)?;
+    if let (Some(Value::Object(o)), Value::Object(m)) = (
+        options.and_then(|o| serde_json::from_str::<Value>(&o).ok()),
+        &mut role,
+    ) {
+        for (k, v) in o {
+            m.entry(k).or_insert(v);
+        }
+    }
+    Ok(role)
+}
+
+/// A role's stored form for the bridge: name, title, strategy and snippets as JSON text, default, and
+/// the other attributes an imported document gave (JSON text).
+pub struct StoredRole {
+    pub name: String,
+    pub title: Option<String>,
+    pub strategy: String,
+    pub snippets: String,
+    pub default: bool,
+    pub options: Option<String>,
+}
+
+/// Every role, by name (the bridge's export and import).
+pub fn stored_roles(c: &Connection) -> Result<Vec<StoredRole>> {
+    let mut st = c.prepare_cached(
+        "SELECT name, title, strategy, snippets, \"default\", options FROM roles ORDER BY name",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(StoredRole {
+            name: r.get(0)?,
+            title: r.get(1)?,
+            strategy: r.get(2)?,
+            snippets: r.get(3)?,
+            default: r.get(4)?,
+            options: r.get(5)?,
+        })
+    })?;
+    collect(rows)
+}
+
+pub fn set_role_options(c: &Connection, name: &str, options: Option<&str>) -> Result<()> {
+    c.prepare_cached("UPDATE roles SET options = ?2 WHERE name = ?1")?
+        .execute(params![name, options])?;
+    Ok(())
 }
 
 pub fn load_role(c: &Connection, name: &str) -> Result<Option<Value>> {

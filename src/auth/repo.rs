@@ -329,3 +329,12 @@ pub fn owns_api_key(c: &Connection, id: i64, user_id: i64) -> Result<bool> {
         .optional()?
         .is_some())
 }
+
+/// Takes role `role` from every user who has it (the bridge's `import --replace` removes the role; the
+/// users stay).
+pub fn remove_role_assignments(c: &Connection, role: &str) -> Result<usize> {
+    Ok(
+        c.prepare_cached("DELETE FROM fg_user_roles WHERE roleName = ?1")?
+            .execute([role])?,
+    )
+}

@@ -154,6 +154,119 @@ fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
+/// Document equality of §4.4: equal as JSON values (object key order ignored, array order kept) after
+/// [`normalise`].
+pub fn equal(a: &Value, b: &Value) -> bool {
+    normalise(a) == normalise(b)
+}
+
+/// The document as §4.4 compares it: canonical, without `source` and `history`; fields as an object keyed
+/// by name, without `key`, with `reverseKey` as the partner's `collection.field`, without the `sourceKey`
+/// NocoBase derives on a belongsTo, and FK records and through-table fields reduced to name and type; a
+/// missing action `scope` is `"all"`.
+pub fn normalise(doc: &Value) -> Value {
+    let mut doc = canonical(doc);
+    let Value::Object(top) = &mut doc else {
+        return doc;
+    };
+    top.remove("source");
+    if let Some(Value::Array(ws)) = top.get_mut("workflows") {
+        for w in ws.iter_mut().filter_map(Value::as_object_mut) {
+            w.remove("history");
+        }
+    }
+    let partners = field_keys(top.get("collections"));
+    if let Some(Value::Array(cs)) = top.get_mut("collections") {
+        for c in cs.iter_mut().filter_map(Value::as_object_mut) {
+            let through = c.get("isThrough") == Some(&Value::Bool(true));
+            let fields = match c.remove("fields") {
+                Some(Value::Array(fs)) => fs,
+                _ => Vec::new(),
+            };
+            let by_name: Map<String, Value> = fields
+                .iter()
+                .map(|f| {
+                    (
+                        str_of(f, "name").to_string(),
+                        field_for_equality(f, through, &partners),
+                    )
+                })
+                .collect();
+            c.insert("fields".into(), Value::Object(sorted(by_name)));
+        }
+    }
+    if let Some(Value::Array(rs)) = top.get_mut("roles") {
+        for r in rs.iter_mut() {
+            for g in r
+                .get_mut("resources")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                for a in g
+                    .get_mut("actions")
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(a) = a.as_object_mut() {
+                        a.entry("scope")
+                            .or_insert_with(|| Value::String("all".into()));
+                    }
+                }
+            }
+        }
+    }
+    doc
+}
+
+/// Field `key` → `collection.field`, for reverse pairs.
+fn field_keys(collections: Option<&Value>) -> std::collections::HashMap<String, String> {
+    let mut out = std::collections::HashMap::new();
+    for c in collections.and_then(Value::as_array).into_iter().flatten() {
+        for f in c
+            .get("fields")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(k) = f.get("key").and_then(Value::as_str) {
+                out.insert(k.to_string(), format!("{}.{}", name_of(c), name_of(f)));
+            }
+        }
+    }
+    out
+}
+
+fn field_for_equality(
+    f: &Value,
+    through: bool,
+    partners: &std::collections::HashMap<String, String>,
+) -> Value {
+    let Value::Object(m) = f else {
+        return f.clone();
+    };
+    if through || m.get("isForeignKey") == Some(&Value::Bool(true)) {
+        let keep = ["name", "type"];
+        return Value::Object(
+            m.iter()
+                .filter(|(k, _)| keep.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        );
+    }
+    let mut m = m.clone();
+    m.remove("key");
+    if str_of(f, "type") == "belongsTo" {
+        m.remove("sourceKey");
+    }
+    if let Some(Value::String(r)) = m.get("reverseKey") {
+        let partner = partners.get(r).cloned().unwrap_or_else(|| r.clone());
+        m.insert("reverseKey".into(), Value::String(partner));
+    }
+    Value::Object(m)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,5 +308,30 @@ mod tests {
             serde_json::json!({"branchIndex": null, "key": "n", "upstream": null})
         );
         assert!(back.get("source").is_none());
+    }
+
+    #[test]
+    fn equality_ignores_source_history_field_keys_and_order_and_defaults_scope() {
+        let a = serde_json::json!({"format": "flowgate-app", "version": 1, "source": {"kind": "nocobase"},
+            "collections": [{"name": "a", "fields": [
+                {"name": "x", "type": "string", "key": "k1"},
+                {"name": "b", "type": "belongsTo", "key": "k2", "reverseKey": "k3", "sourceKey": "id"}]},
+                {"name": "c", "fields": [{"name": "as", "type": "hasMany", "key": "k3", "reverseKey": "k2"}]}],
+            "roles": [{"name": "r", "resources": [{"name": "a", "actions": [{"name": "view"}]}]}],
+            "workflows": [{"key": "w", "history": [{"key": "w"}]}]});
+        let b = serde_json::json!({"version": 1, "format": "flowgate-app", "source": {"kind": "flowgate"},
+            "collections": [{"name": "c", "fields": [{"name": "as", "type": "hasMany", "key": "z3", "reverseKey": "z2"}]},
+                {"name": "a", "fields": [
+                {"name": "b", "type": "belongsTo", "key": "z2", "reverseKey": "z3"},
+                {"name": "x", "type": "string", "key": "z1"}]}],
+            "roles": [{"name": "r", "resources": [{"name": "a", "actions": [{"name": "view", "scope": "all"}]}]}],
+            "workflows": [{"key": "w"}]});
+        assert!(equal(&a, &b));
+        let mut c = b.clone();
+        c["roles"][0]["resources"][0]["actions"][0]["scope"] = serde_json::json!("own");
+        assert!(!equal(&a, &c));
+        let mut d = b.clone();
+        d["collections"][0]["fields"][0]["reverseKey"] = serde_json::json!("z1");
+        assert!(!equal(&a, &d), "a reverse key naming another field differs");
     }
 }

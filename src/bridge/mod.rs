@@ -5,6 +5,9 @@
 //! handlers, and its network client (`pull`, `push`) is the only code here that speaks HTTP.
 
 pub mod doc;
+pub mod export;
+pub mod import;
 pub mod push;
+pub mod repo;
 pub mod report;
 pub mod support;

@@ -105,6 +105,9 @@ pub fn start(config: Config) -> Result<Running, String> {
         }
     }
     let lock = FolderLock::acquire(&data)?;
+    if let Some(file) = &config.serve.import {
+        import_at_start(&data, file)?;
+    }
     let app = App::open(config.clone())?;
     let root = bootstrap::ensure_root(
         &app.store,
@@ -277,6 +280,22 @@ fn print_banner(running: &Running) {
         }
     }
     let _ = out.flush();
+}
+
+/// `serve --import FILE`: the document applied before the store is served (idempotent: a document the
+/// store already holds changes nothing). The report goes to stderr; a refused document stops the start.
+fn import_at_start(data: &Path, file: &Path) -> Result<(), String> {
+    let doc = bridge::read_document(file)?;
+    let store = Store::open(data, Durability::Normal, 1).map_err(|e| e.to_string())?;
+    let outcome = crate::bridge::import::import_document(
+        &store,
+        &doc,
+        &crate::bridge::import::ImportOptions::default(),
+    )
+    .map_err(|e| format!("cannot import {}: {e}", file.display()))?;
+    store.checkpoint();
+    bridge::print_outcome(&outcome, false);
+    Ok(())
 }
 
 /// Start-up housekeeping before requests are accepted: recover executions, drop dead tokens and

@@ -7,6 +7,18 @@ use std::io::{IsTerminal, Write};
 use serde_json::Value;
 
 use crate::bridge::push::{self, plan, Api, Progress};
+
+// Writes that a closed stdout or stderr cannot turn into a panic (`println!` would).
+macro_rules! err {
+    () => { let _ = writeln!(std::io::stderr()); };
+    ($($t:tt)*) => { let _ = writeln!(std::io::stderr(), $($t)*); };
+}
+macro_rules! err_part {
+    ($($t:tt)*) => { let _ = write!(std::io::stderr(), $($t)*); };
+}
+macro_rules! out {
+    ($($t:tt)*) => { let _ = writeln!(std::io::stdout(), $($t)*); };
+}
 use crate::config::PushArgs;
 
 /// Runs a push against a connected target.
@@ -17,17 +29,17 @@ pub fn run(remote: &dyn Api, doc: &Value, args: &PushArgs) -> i32 {
     let (version, plan) = match push::prepare(remote, doc, opts, args.force_version) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("flowgate push: {e}");
+            err!("flowgate push: {e}");
             return 1;
         }
     };
     for line in plan.report.lines() {
-        eprintln!("{line}");
+        err!("{line}");
     }
     if let Some(path) = &args.report {
         let text = serde_json::to_string_pretty(&plan.report.to_json()).unwrap_or_default() + "\n";
         if let Err(e) = std::fs::write(path, text) {
-            eprintln!(
+            err!(
                 "flowgate push: cannot write the report to {}: {e}",
                 path.display()
             );
@@ -38,7 +50,7 @@ pub fn run(remote: &dyn Api, doc: &Value, args: &PushArgs) -> i32 {
     if args.dry_run || blocked {
         print_plan(&plan, args.json, &version);
         if blocked {
-            eprintln!("flowgate push: {} conflicts; nothing was written (--skip-conflicts leaves them out)", plan.conflicts.len());
+            err!("flowgate push: {} conflicts; nothing was written (--skip-conflicts leaves them out)", plan.conflicts.len());
             return 3;
         }
         return 0;
@@ -49,7 +61,7 @@ pub fn run(remote: &dyn Api, doc: &Value, args: &PushArgs) -> i32 {
     match push::apply(remote, doc, &plan, &mut progress) {
         Ok(writes) => {
             progress.done();
-            println!(
+            out!(
                 "pushed to NocoBase {version}: {} operations, {writes} writes",
                 plan.ops.len()
             );
@@ -57,8 +69,8 @@ pub fn run(remote: &dyn Api, doc: &Value, args: &PushArgs) -> i32 {
         }
         Err(e) => {
             progress.done();
-            eprintln!("flowgate push: {e}");
-            eprintln!("what was applied before stays; push again to complete it");
+            err!("flowgate push: {e}");
+            err!("what was applied before stays; push again to complete it");
             1
         }
     }
@@ -103,9 +115,9 @@ impl Progress for Lines {
     fn step(&mut self, done: usize, total: usize, op: &plan::Op) {
         let line = format!("[{}/{total}] {}", done + 1, op.line());
         if self.terminal {
-            eprint!("\r\x1b[2K{line}");
+            err_part!("\r\x1b[2K{line}");
         } else {
-            eprintln!("{line}");
+            err!("{line}");
         }
     }
 }
@@ -113,7 +125,7 @@ impl Progress for Lines {
 impl Lines {
     fn done(&self) {
         if self.terminal {
-            eprintln!();
+            err!();
         }
     }
 }

@@ -13,7 +13,7 @@ use super::registry::{Collection, Field, Schema};
 use super::sql::{q, write_error};
 use crate::app::App;
 use crate::error::{Error, Result};
-use crate::store::{OptionalExt, WriterGuard};
+use crate::store::{OptionalExt, Store, WriterGuard};
 
 /// The column clause of a field.
 fn column_def(f: &Field) -> String {
@@ -240,7 +240,23 @@ impl Drop for ForeignKeysOff<'_> {
 /// Runs a schema change: one `BEGIN IMMEDIATE` transaction holding the DDL and the registry rows; after
 /// COMMIT the registry snapshot read inside the transaction is installed.
 pub fn change<T>(app: &App, f: impl FnOnce(&mut Change) -> Result<T>) -> Result<T> {
-    let mut writer = ForeignKeysOff::new(app.store.lock_writer()?)?;
+    let (out, next) = change_in(&app.store, true, |ch| {
+        let out = f(ch)?;
+        Ok((out, Schema::read(ch.conn, app.registry.new_version())?))
+    })?;
+    app.registry.install(next);
+    Ok(out)
+}
+
+/// A schema change on a store no server serves (the bridge's import): the same transaction as
+/// [`change`], committed only when `commit` (a dry run sees its own effects, then rolls them back).
+/// Whoever holds a registry of this store must reload it afterwards.
+pub fn change_in<T>(
+    store: &Store,
+    commit: bool,
+    f: impl FnOnce(&mut Change) -> Result<T>,
+) -> Result<T> {
+    let mut writer = ForeignKeysOff::new(store.lock_writer()?)?;
     let tx = writer
         .0
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -253,10 +269,9 @@ pub fn change<T>(app: &App, f: impl FnOnce(&mut Change) -> Result<T>) -> Result<
     for table in &ch.rebuilt {
         check_foreign_keys(&tx, table)?;
     }
-    let next = Schema::read(&tx, app.registry.new_version())?;
-    tx.commit()?;
-    drop(writer);
-    app.registry.install(next);
+    if commit {
+        tx.commit()?;
+    }
     Ok(out)
 }
 
@@ -287,6 +302,7 @@ mod tests {
             updated_at: String::new(),
             fields,
             builtin: false,
+            options: None,
         }
     }
 

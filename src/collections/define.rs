@@ -98,6 +98,8 @@ pub fn plan(schema: &Schema, coll: &Collection, def: &Value) -> Result<Plan> {
         default_value: Value::Null,
         system: false,
         fk_target: None,
+        attributes: None,
+        position: None,
     };
     if let Some(ty) = ScalarType::parse(type_name) {
         let field = Field {
@@ -258,6 +260,8 @@ pub fn fk_field(name: &str, target: &str) -> Field {
         default_value: Value::Null,
         system: false,
         fk_target: Some(target.to_string()),
+        attributes: None,
+        position: None,
     }
 }
 

@@ -654,7 +654,7 @@ mod tests {
         c.execute_batch(include_str!("../../schema.sql")).unwrap();
         let now = "2025-03-01T00:00:00.000Z";
         c.execute_batch(&format!(
-            "INSERT INTO collections VALUES ('posts','Posts','{now}','{now}'), ('categories','C','{now}','{now}'),
+            "INSERT INTO collections (name, title, createdAt, updatedAt) VALUES ('posts','Posts','{now}','{now}'), ('categories','C','{now}','{now}'),
                ('comments','Cm','{now}','{now}'), ('tags','T','{now}','{now}');
              INSERT INTO fields (collectionName,name,type,options,createdAt,updatedAt) VALUES
                ('posts','title','string','{{}}','{now}','{now}'),

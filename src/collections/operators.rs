@@ -378,6 +378,8 @@ mod tests {
             default_value: Value::Null,
             system: false,
             fk_target: None,
+            attributes: None,
+            position: None,
         }
     }
 

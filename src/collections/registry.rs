@@ -133,6 +133,12 @@ pub struct Field {
     pub system: bool,
     /// An INTEGER column referencing `fk_target(id)`.
     pub fk_target: Option<String>,
+    /// Every attribute of the field as an imported document gave it (NocoBase's names and type
+    /// vocabulary: `interface`, `uiSchema`, `key`, `reverseKey`, unknown ones), kept for a lossless export
+    /// and echoed by the API (bridge.md §5.1). `None` for fields made through flowgate's API.
+    pub attributes: Option<Map<String, Value>>,
+    /// The field's index in the document's `fields` (export puts it back there).
+    pub position: Option<i64>,
 }
 
 impl Field {
@@ -210,12 +216,39 @@ impl Field {
                 m.insert("targetKey".into(), json!("id"));
             }
         }
+        // The document's other attributes are echoed as NocoBase does; flowgate's own say what the
+        // field is here (its `type` is flowgate's, e.g. `datetime` for a NocoBase `date`).
+        for (k, v) in self.attributes.iter().flatten() {
+            if !m.contains_key(k) {
+                m.insert(k.clone(), v.clone());
+            }
+        }
         Value::Object(m)
     }
 
-    /// What is stored in `fields.options` for this field.
+    /// What is stored in `fields.options` for this field: flowgate's settings, and the document's
+    /// attributes with their position when the field was imported.
     pub fn options_json(&self) -> Value {
-        let mut v = self.to_json("");
+        let mut m = Map::new();
+        if let Value::Object(own) = self.flowgate_json() {
+            m = own;
+        }
+        if let Some(a) = &self.attributes {
+            m.insert("attributes".into(), Value::Object(a.clone()));
+        }
+        if let Some(p) = self.position {
+            m.insert("position".into(), json!(p));
+        }
+        Value::Object(m)
+    }
+
+    /// flowgate's own settings of the field, without name, type and collection.
+    fn flowgate_json(&self) -> Value {
+        let bare = Field {
+            attributes: None,
+            ..self.clone()
+        };
+        let mut v = bare.to_json("");
         if let Value::Object(m) = &mut v {
             m.remove("name");
             m.remove("type");
@@ -268,6 +301,11 @@ impl Field {
             default_value: options.get("defaultValue").cloned().unwrap_or(Value::Null),
             system: false,
             fk_target: if is_fk { s("target") } else { None },
+            attributes: options
+                .get("attributes")
+                .and_then(Value::as_object)
+                .cloned(),
+            position: options.get("position").and_then(Value::as_i64),
             name,
             kind,
         })
@@ -285,6 +323,8 @@ fn system_field(name: &str, kind: Kind, fk_target: Option<&str>) -> Field {
         default_value: Value::Null,
         system: true,
         fk_target: fk_target.map(str::to_string),
+        attributes: None,
+        position: None,
     }
 }
 
@@ -334,6 +374,9 @@ pub struct Collection {
     pub fields: Vec<Field>,
     /// The built-in `users` collection: a target for createdBy/updatedBy, not a records resource.
     pub builtin: bool,
+    /// Every attribute besides name and title an imported document gave (`template`, `autoGenId`, the
+    /// timestamp flags, …), kept verbatim and echoed (bridge.md §5.1). `None`: made through the API.
+    pub options: Option<Map<String, Value>>,
 }
 
 impl Collection {
@@ -351,13 +394,21 @@ impl Collection {
     }
 
     pub fn to_json(&self) -> Value {
-        json!({
+        let mut v = json!({
             "name": self.name,
             "title": self.title,
             "createdAt": self.created_at,
             "updatedAt": self.updated_at,
             "fields": self.fields.iter().map(|f| f.to_json(&self.name)).collect::<Vec<_>>(),
-        })
+        });
+        if let (Some(o), Value::Object(m)) = (&self.options, &mut v) {
+            for (k, val) in o {
+                if !m.contains_key(k) {
+                    m.insert(k.clone(), val.clone());
+                }
+            }
+        }
+        v
     }
 }
 
@@ -378,6 +429,7 @@ fn users_collection() -> Collection {
             col("updatedAt", ScalarType::Datetime),
         ],
         builtin: true,
+        options: None,
     }
 }
 
@@ -401,6 +453,7 @@ fn system_table(
         updated_at: String::new(),
         fields,
         builtin: true,
+        options: None,
     }
 }
 
@@ -623,8 +676,10 @@ impl Schema {
     /// Reads the registry tables (inside a write transaction this sees uncommitted changes).
     pub fn read(c: &Connection, version: u64) -> Result<Schema> {
         let mut collections: HashMap<String, Collection> = HashMap::new();
-        let mut st = c.prepare("SELECT name, title, createdAt, updatedAt FROM collections")?;
+        let mut st =
+            c.prepare("SELECT name, title, createdAt, updatedAt, options FROM collections")?;
         let rows = st.query_map([], |r| {
+            let options: Option<String> = r.get(4)?;
             Ok(Collection {
                 name: r.get(0)?,
                 title: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
@@ -632,6 +687,9 @@ impl Schema {
                 updated_at: r.get(3)?,
                 fields: system_fields(),
                 builtin: false,
+                options: options
+                    .and_then(|o| serde_json::from_str::<Value>(&o).ok())
+                    .and_then(|o| o.as_object().cloned()),
             })
         })?;
         for c in rows {

@@ -99,6 +99,19 @@ pub fn load_by(
     query(conn, coll, &sql, &params, 1)
 }
 
+/// Every row of `coll` by id (the bridge's `export --records`).
+pub fn all(conn: &Connection, coll: &Collection) -> Result<Vec<Record>> {
+    let sql = format!(
+        "SELECT {} FROM {} t0 ORDER BY t0.\"id\"",
+        select_list(coll, "t0"),
+        q(&coll.name)
+    );
+    Ok(query(conn, coll, &sql, &[], 0)?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect())
+}
+
 /// An integer column of a record (`id`, foreign keys).
 pub fn int(record: &Record, key: &str) -> Option<i64> {
     record.get(key).and_then(Value::as_i64)

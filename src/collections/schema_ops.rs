@@ -447,3 +447,53 @@ pub fn destroy_field(ch: &mut Change, coll_name: &str, name: &str) -> Result<usi
     ch.refresh()?;
     Ok(1)
 }
+
+/// The title and the other attributes an imported document gave collection `name` (bridge.md §5.1).
+pub fn set_collection_options(
+    ch: &mut Change,
+    name: &str,
+    title: &str,
+    options: &Map<String, Value>,
+) -> Result<()> {
+    ch.conn.execute(
+        "UPDATE collections SET title = ?2, options = ?3, updatedAt = ?4 WHERE name = ?1",
+        rusqlite::params![
+            name,
+            title,
+            Value::Object(options.clone()).to_string(),
+            crate::time::now_iso()
+        ],
+    )?;
+    ch.refresh()
+}
+
+/// The document's attributes and position of field `field` of `coll` (bridge.md §5.1); flowgate's own
+/// settings stay.
+pub fn set_field_attributes(
+    ch: &mut Change,
+    coll: &str,
+    field: &str,
+    attributes: &Map<String, Value>,
+    position: i64,
+) -> Result<()> {
+    let current = ch
+        .schema
+        .get(coll)
+        .and_then(|c| c.field(field).cloned())
+        .ok_or_else(|| missing_collection(coll))?;
+    let next = Field {
+        attributes: Some(attributes.clone()),
+        position: Some(position),
+        ..current
+    };
+    ch.conn.execute(
+        "UPDATE fields SET options = ?3, updatedAt = ?4 WHERE collectionName = ?1 AND name = ?2",
+        rusqlite::params![
+            coll,
+            next.name,
+            next.options_json().to_string(),
+            crate::time::now_iso()
+        ],
+    )?;
+    ch.refresh()
+}

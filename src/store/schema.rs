@@ -5,7 +5,7 @@ use rusqlite::Connection;
 use super::OpenError;
 
 /// The schema version this binary writes. Raise it and add a step to `MIGRATIONS` when schema.sql changes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 const SCHEMA: &str = include_str!("../../schema.sql");
 
@@ -27,6 +27,14 @@ const MIGRATIONS: &[&str] = &[
      CREATE TRIGGER fg_execution_uncounted AFTER DELETE ON executions BEGIN
        UPDATE fg_execution_counts SET n = n - 1 WHERE workflowId = OLD.workflowId;
      END;",
+    // 3 → 4: what an imported definitions document says that flowgate does not act on (bridge.md §5.1):
+    // collection and role attributes, a workflow's triggerTitle and unknown attributes, and whole
+    // definitions flowgate cannot host. Existing rows have none (NULL).
+    "ALTER TABLE collections ADD COLUMN options TEXT;
+     ALTER TABLE roles ADD COLUMN options TEXT;
+     ALTER TABLE workflows ADD COLUMN extra TEXT;
+     CREATE TABLE fg_bridge_kept (kind TEXT NOT NULL, path TEXT NOT NULL, position INTEGER NOT NULL DEFAULT 0,
+       definition TEXT NOT NULL, reason TEXT NOT NULL, PRIMARY KEY (kind, path));",
 ];
 
 /// NocoBase's executed counts (`workflowStats` per key, `workflowVersionStats` per version) computed from
@@ -82,15 +90,41 @@ pub(super) fn apply(conn: &mut Connection, shown: &str) -> Result<(), OpenError>
 mod tests {
     use super::*;
 
+    /// Removes `part` from `schema`, checking it was there.
+    fn without(schema: &str, part: &str, instead: &str) -> String {
+        assert!(
+            schema.contains(part),
+            "schema.sql changed; update this test's older versions ({part})"
+        );
+        schema.replacen(part, instead, 1)
+    }
+
+    /// schema.sql as version 3 wrote it: without the bridge's columns and table of version 4.
+    fn version_3_schema() -> String {
+        let s = without(
+            SCHEMA,
+            ",\n  options     TEXT                                      -- schema version 4: a document's other attributes, json (bridge.md §5.1)",
+            "",
+        );
+        let s = without(
+            &s,
+            ",\n  options     TEXT                      -- schema version 4: a document's other attributes, json (bridge.md §5.1)",
+            "",
+        );
+        let s = without(
+            &s,
+            ",\n  extra       TEXT                                              -- schema version 4: triggerTitle and unknown attributes, json",
+            "",
+        );
+        let from = s.find("\n-- Definitions of an imported document").unwrap();
+        s[..from].to_string() + "\n"
+    }
+
     /// schema.sql as version 1 wrote it: without the workflow authors of version 2 and the execution
     /// counts of version 3.
     fn version_1_schema() -> String {
         let v2 = "  updatedAt   TEXT NOT NULL,\n  createdById INTEGER REFERENCES users(id) ON DELETE SET NULL,   -- schema version 2\n  updatedById INTEGER REFERENCES users(id) ON DELETE SET NULL\n);";
-        assert!(
-            SCHEMA.contains(v2),
-            "schema.sql's workflows table changed; update this test's version 1"
-        );
-        let s = SCHEMA.replacen(v2, "  updatedAt   TEXT NOT NULL\n);", 1);
+        let s = without(&version_3_schema(), v2, "  updatedAt   TEXT NOT NULL\n);");
         let (from, to) = (
             s.find("-- Executions per workflow version").unwrap(),
             s.find("CREATE TABLE IF NOT EXISTS jobs").unwrap(),
@@ -164,5 +198,41 @@ mod tests {
             objects(&fresh),
             "a migrated store has what a fresh one has"
         );
+    }
+
+    /// A version 3 store keeps its rows; the bridge's columns start NULL and its table empty, and the
+    /// result has what a fresh store has.
+    #[test]
+    fn a_version_3_store_migrates_to_version_4() {
+        let mut old = Connection::open_in_memory().unwrap();
+        old.execute_batch(&version_3_schema()).unwrap();
+        old.execute_batch("PRAGMA user_version = 3;
+            INSERT INTO collections (name, title, createdAt, updatedAt) VALUES ('posts', 'Posts', 'x', 'x');
+            INSERT INTO roles (name, createdAt, updatedAt) VALUES ('sales', 'x', 'x');
+            INSERT INTO workflows (key, type, createdAt, updatedAt) VALUES ('k', 'custom-action', 'x', 'x');").unwrap();
+        assert!(!columns(&old, "workflows").contains(&"extra".to_string()));
+        apply(&mut old, "old").unwrap();
+        let mut fresh = Connection::open_in_memory().unwrap();
+        apply(&mut fresh, "fresh").unwrap();
+        for table in ["collections", "roles", "workflows", "fg_bridge_kept"] {
+            assert_eq!(columns(&old, table), columns(&fresh, table), "{table}");
+        }
+        let kept: (Option<String>, Option<String>, Option<String>) = old
+            .query_row(
+                "SELECT (SELECT options FROM collections), (SELECT options FROM roles), (SELECT extra FROM workflows)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, (None, None, None));
+        old.execute(
+            "INSERT INTO fg_bridge_kept (kind, path, definition, reason) VALUES ('workflow', 'workflows.k', '{}', 'r')",
+            [],
+        )
+        .unwrap();
+        let v: i64 = old
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 4);
     }
 }

@@ -257,6 +257,27 @@ fn intercepted(messages: &[(String, i64)], execution_id: i64) -> Error {
     Error::many(Code::WorkflowIntercepted, entries)
 }
 
+/// Why a key has no version: it does not exist, or an imported document defined it with a trigger or
+/// node flowgate does not run (kept, not runnable; bridge.md §6.2).
+fn not_found(ctx: &Ctx, k: &str) -> Result<(String, &'static str, String)> {
+    let kept = ctx
+        .app
+        .store
+        .read(|c| crate::bridge::repo::workflow_reason(c, k))?;
+    Ok(match kept {
+        Some(why) => (
+            k.to_string(),
+            "unsupported",
+            format!("Workflow \"{k}\" uses {why}, which flowgate does not run"),
+        ),
+        None => (
+            k.to_string(),
+            "NOT_FOUND",
+            format!("Workflow \"{k}\" does not exist"),
+        ),
+    })
+}
+
 /// Matching (trigger.md §4): the enabled version of each key, checked against the form; the first
 /// failing check names the reason.
 fn match_keys(
@@ -271,11 +292,7 @@ fn match_keys(
         let k = &e.key;
         let flow = match ctx.app.workflows.key(&ctx.app.store, k)? {
             KeyState::NotFound => {
-                reasons.push((
-                    k.clone(),
-                    "NOT_FOUND",
-                    format!("Workflow \"{k}\" does not exist"),
-                ));
+                reasons.push(not_found(ctx, k)?);
                 continue;
             }
             KeyState::Disabled => {

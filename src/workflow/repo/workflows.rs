@@ -80,6 +80,42 @@ pub fn insert(
     Ok(c.last_insert_rowid())
 }
 
+/// Every version in key order, oldest first within a key (the bridge's export).
+pub fn all_versions(c: &Connection) -> Result<Vec<Workflow>> {
+    let mut st = c.prepare(&format!(
+        "SELECT {WORKFLOW_COLUMNS} FROM workflows ORDER BY key, id"
+    ))?;
+    let rows = st.query_map([], Workflow::from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The current version of `key`, if any.
+pub fn current_of(c: &Connection, key: &str) -> Result<Option<Workflow>> {
+    c.prepare_cached(&format!(
+        "SELECT {WORKFLOW_COLUMNS} FROM workflows WHERE key = ?1 AND current = 1"
+    ))?
+    .query_row(params![key], Workflow::from_row)
+    .optional()
+}
+
+/// A version's `triggerTitle` and other attributes flowgate does not act on (bridge.md §5.1).
+pub fn extra(c: &Connection, id: i64) -> Result<Option<Value>> {
+    let text: Option<String> = c
+        .prepare_cached("SELECT extra FROM workflows WHERE id = ?1")?
+        .query_row(params![id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+}
+
+pub fn set_extra(c: &Connection, id: i64, extra: Option<&Value>) -> Result<()> {
+    c.execute(
+        "UPDATE workflows SET extra = ?2 WHERE id = ?1",
+        params![id, extra.map(Value::to_string)],
+    )?;
+    Ok(())
+}
+
 pub fn set_config(c: &Connection, id: i64, config: &Value) -> Result<()> {
     c.execute(
         "UPDATE workflows SET config = ?2 WHERE id = ?1",
