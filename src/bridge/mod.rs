@@ -5,5 +5,7 @@
 //! handlers, and its network client (`pull`, `push`) is the only code here that speaks HTTP.
 
 pub mod doc;
+pub mod pull;
+pub mod remote;
 pub mod report;
 pub mod support;
