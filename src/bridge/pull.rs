@@ -692,11 +692,13 @@ pub fn nodes(rows: &[Value], wkey: &str, report: &mut Report) -> Result<Vec<Valu
     }
     let links = links(rows, wkey)?;
     let by_id: HashMap<i64, &Link> = links.iter().map(|l| (l.id, l)).collect();
-    check_links(&links, &by_id, wkey)?;
+    // The head count first: a second head also breaks its old upstream's link, and the count is what
+    // the contract names (bridge.md case 6).
     let heads: Vec<&Link> = links.iter().filter(|l| l.up.is_none()).collect();
     if heads.len() != 1 {
         return Err(format!("workflow {wkey}: {} head nodes", heads.len()));
     }
+    check_links(&links, &by_id, wkey)?;
     let mut branches: HashMap<i64, BTreeMap<i64, &Link>> = HashMap::new();
     for l in links.iter().filter(|l| l.branch.is_some()) {
         let (up, index) = (l.up.unwrap_or_default(), l.branch.unwrap_or_default());
