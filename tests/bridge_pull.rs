@@ -827,6 +827,43 @@ fn case9_pull_from_flowgate_turns_system_fields_into_collection_flags() {
 }
 
 #[test]
+fn records_puts_each_pulled_collections_rows_under_records() {
+    let s = Server::start();
+    s.ok(
+        "POST",
+        "/api/collections:create",
+        Some(json!({"name": "posts", "fields": [{"name": "title", "type": "string"}]})),
+    );
+    s.ok("POST", "/api/posts:create", Some(json!({"title": "one"})));
+    s.ok("POST", "/api/posts:create", Some(json!({"title": "two"})));
+    let out = Out::new();
+    let o = out.s("out.json");
+    let (code, _, stderr) = run_cli_stdin(
+        &[
+            "pull",
+            "--from",
+            &s.base,
+            "--token",
+            &s.root(),
+            "--records",
+            "-o",
+            &o,
+        ],
+        &[],
+        "",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let d = parse(&std::fs::read_to_string(out.path("out.json")).unwrap());
+    let titles: Vec<&str> = d["records"]["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["one", "two"]);
+}
+
+#[test]
 fn app_get_info_needs_a_signed_in_caller() {
     let s = Server::start();
     let (status, _) = s.req("GET", "/api/app:getInfo").send();

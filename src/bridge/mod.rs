@@ -2,7 +2,8 @@
 //! document (`doc`) is what `export` writes and `import` applies; `pull` reads a live NocoBase (or
 //! flowgate) into one, `push` writes one to a live NocoBase. Every command reports what it could not carry
 //! as it is (`report`). The bridge is a door like `cli`: it calls the core's repositories, never HTTP
-//! handlers, and its network client (`pull`, `push`) is the only code here that speaks HTTP.
+//! handlers, and its network client (`remote`, used by `pull` and `push`) is the only code here that
+//! opens a connection.
 
 pub mod doc;
 pub mod pull;
