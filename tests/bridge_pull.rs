@@ -769,6 +769,20 @@ fn case9_a_server_without_app_get_info_and_with_health_is_read_as_flowgate() {
         .any(|s| s.path == "/api/dataSourcesRolesResourcesScopes:list"));
 }
 
+/// `flowgate pull --from <flowgate> <args…> -o out.json` with `stdin`: (exit code, stderr, document).
+fn pull_flowgate(s: &Server, args: &[&str], stdin: &str) -> (i32, String, Value) {
+    let out = Out::new();
+    let o = out.s("out.json");
+    let mut all = vec!["pull", "--from", s.base.as_str()];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["-o", &o]);
+    let (code, _, stderr) = run_cli_stdin(&all, &[], stdin);
+    let d = std::fs::read_to_string(out.path("out.json"))
+        .map(|t| parse(&t))
+        .unwrap_or(Value::Null);
+    (code, stderr, d)
+}
+
 #[test]
 fn case9_pull_from_flowgate_turns_system_fields_into_collection_flags() {
     let s = Server::start();
@@ -784,24 +798,13 @@ fn case9_pull_from_flowgate_turns_system_fields_into_collection_flags() {
         info["data"],
         json!({"name": "flowgate", "version": env!("CARGO_PKG_VERSION"), "database": {"dialect": "sqlite"}})
     );
-    let out = Out::new();
-    let o = out.s("out.json");
-    let (code, _, stderr) = run_cli_stdin(
-        &[
-            "pull",
-            "--from",
-            &s.base,
-            "--account",
-            "admin",
-            "--password-stdin",
-            "-o",
-            &o,
-        ],
-        &[],
+    // signed in with a password, as a user would
+    let (code, stderr, d) = pull_flowgate(
+        &s,
+        &["--account", "admin", "--password-stdin"],
         &format!("{}\n", common::ROOT_PASSWORD),
     );
     assert_eq!(code, 0, "{stderr}");
-    let d = parse(&std::fs::read_to_string(out.path("out.json")).unwrap());
     assert_eq!(d["source"]["kind"], "flowgate");
     assert_eq!(d["source"]["serverVersion"], env!("CARGO_PKG_VERSION"));
     let posts = collection(&d, "posts").expect("posts pulled");
@@ -836,24 +839,8 @@ fn records_puts_each_pulled_collections_rows_under_records() {
     );
     s.ok("POST", "/api/posts:create", Some(json!({"title": "one"})));
     s.ok("POST", "/api/posts:create", Some(json!({"title": "two"})));
-    let out = Out::new();
-    let o = out.s("out.json");
-    let (code, _, stderr) = run_cli_stdin(
-        &[
-            "pull",
-            "--from",
-            &s.base,
-            "--token",
-            &s.root(),
-            "--records",
-            "-o",
-            &o,
-        ],
-        &[],
-        "",
-    );
+    let (code, stderr, d) = pull_flowgate(&s, &["--token", &s.root(), "--records"], "");
     assert_eq!(code, 0, "{stderr}");
-    let d = parse(&std::fs::read_to_string(out.path("out.json")).unwrap());
     let titles: Vec<&str> = d["records"]["posts"]
         .as_array()
         .unwrap()
