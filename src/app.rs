@@ -23,6 +23,16 @@ pub struct App {
     shutting_down: AtomicBool,
 }
 
+/// `app:getInfo` (bridge.md §2.1): the server's name and version, in NocoBase's shape, so a bridge tells a
+/// flowgate from a NocoBase before reading anything else.
+pub fn info() -> crate::reply::Reply {
+    crate::reply::Reply::data(serde_json::json!({
+        "name": "flowgate",
+        "version": env!("CARGO_PKG_VERSION"),
+        "database": {"dialect": "sqlite"},
+    }))
+}
+
 impl App {
     /// Opens the store and loads what the server keeps in memory. Does not bootstrap users (see `start`).
     pub fn open(config: Config) -> Result<Arc<App>, String> {

@@ -2,12 +2,15 @@
 //! document (`doc`) is what `export` writes and `import` applies; `pull` reads a live NocoBase (or
 //! flowgate) into one, `push` writes one to a live NocoBase. Every command reports what it could not carry
 //! as it is (`report`). The bridge is a door like `cli`: it calls the core's repositories, never HTTP
-//! handlers, and its network client (`pull`, `push`) is the only code here that speaks HTTP.
+//! handlers, and its network client (`remote`, used by `pull` and `push`) is the only code here that
+//! opens a connection.
 
 pub mod doc;
 pub mod export;
 pub mod import;
+pub mod pull;
 pub mod push;
+pub mod remote;
 pub mod repo;
 pub mod report;
 pub mod support;

@@ -128,6 +128,18 @@ pub fn field_kind(field: &Value) -> FieldKind {
     FieldKind::Unsupported(format!("field type {ty}{via}"))
 }
 
+/// How an association's `onDelete` differs from what flowgate does: it sets the foreign key to NULL when
+/// the referenced row goes (`ON DELETE SET NULL`, collections.md), so `CASCADE`/`RESTRICT`/`NO ACTION`
+/// are approximated (§5.2). `belongsToMany` has no `onDelete` of its own.
+pub fn on_delete_difference(field: &Value) -> Option<String> {
+    let ty = field.get("type").and_then(Value::as_str).unwrap_or("");
+    let on_delete = field.get("onDelete").and_then(Value::as_str)?;
+    if on_delete == "SET NULL" || !["belongsTo", "hasOne", "hasMany"].contains(&ty) {
+        return None;
+    }
+    Some(format!("onDelete {on_delete}"))
+}
+
 fn field_name(field: &Value) -> &str {
     field.get("name").and_then(Value::as_str).unwrap_or("")
 }

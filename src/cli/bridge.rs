@@ -2,7 +2,7 @@
 //! The work is in `crate::bridge`; this file reads files, prints the report and picks the exit code
 //! (0 done, 1 failure, 2 usage, 3 `--strict` with unsupported or approximated items, or push conflicts).
 
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::Path;
 
 use serde_json::Value;
@@ -10,8 +10,10 @@ use serde_json::Value;
 use super::{fail, open_store};
 use crate::bridge::export::{export_document, ExportOptions};
 use crate::bridge::import::{import_document, ImportError, ImportOptions, Outcome};
+use crate::bridge::pull::{self, Options};
+use crate::bridge::remote::{self, Auth, Remote};
 use crate::bridge::{doc, report::Report};
-use crate::config::{ApplyArgs, ExportArgs, ImportArgs, PullArgs, PushArgs};
+use crate::config::{ApplyArgs, ExportArgs, ImportArgs, PullArgs, PushArgs, RemoteAuth};
 use crate::store::{Durability, FolderLock, Store};
 
 /// `flowgate export`: reads the store without the folder lock (a server may hold it).
@@ -46,7 +48,13 @@ pub fn export(args: ExportArgs) -> i32 {
 /// `flowgate import FILE`.
 pub fn import(args: ImportArgs) -> i32 {
     match read_document(&args.file) {
-        Ok(doc) => import_into_folder(&args.data, &doc, &args.apply, args.replace),
+        Ok(doc) => import_into_folder(
+            &args.data,
+            &doc,
+            &args.apply,
+            args.replace,
+            Report::default(),
+        ),
         Err(e) => fail(e),
     }
 }
@@ -65,8 +73,15 @@ pub fn read_document(path: &Path) -> Result<Value, String> {
 
 /// Imports `doc` into the data folder `data`, which no server may hold: takes the folder lock, applies,
 /// prints the report and the changes on stderr, writes `--report`, and returns the exit code. `import`
-/// and `pull` (without `-o`) both end here.
-pub fn import_into_folder(data: &Path, doc: &Value, apply: &ApplyArgs, replace: bool) -> i32 {
+/// and `pull` (without `-o`) both end here; `earlier` holds what pull reported (skipped, rewritten,
+/// warnings), printed and written in one report with import's items (an item both found, once).
+pub fn import_into_folder(
+    data: &Path,
+    doc: &Value,
+    apply: &ApplyArgs,
+    replace: bool,
+    earlier: Report,
+) -> i32 {
     let _lock = match FolderLock::acquire(data) {
         Ok(l) => l,
         Err(e) => return fail(e),
@@ -79,11 +94,22 @@ pub fn import_into_folder(data: &Path, doc: &Value, apply: &ApplyArgs, replace: 
         dry_run: apply.dry_run,
         replace,
     };
-    let outcome = match import_document(&store, doc, &opts) {
+    let mut outcome = match import_document(&store, doc, &opts) {
         Ok(o) => o,
         Err(e) => return fail(import_error(&e)),
     };
     store.checkpoint();
+    let mut report = earlier;
+    for item in std::mem::take(&mut outcome.report.items) {
+        if !report
+            .items
+            .iter()
+            .any(|i| i.severity == item.severity && i.path == item.path)
+        {
+            report.items.push(item);
+        }
+    }
+    outcome.report = report;
     print_outcome(&outcome, apply.dry_run);
     finish(&outcome.report, apply)
 }
@@ -131,9 +157,115 @@ pub fn finish(report: &Report, apply: &ApplyArgs) -> i32 {
     0
 }
 
-pub fn pull(_args: PullArgs) -> i32 {
-    eprintln!("flowgate pull: not built yet");
-    1
+/// `flowgate pull --from URL AUTH [-o FILE | --data DIR] …` (bridge.md §1, §2): fetch and convert, print
+/// the report, then write the document (`-o`) or import it into the data folder.
+pub fn pull(args: PullArgs) -> i32 {
+    let auth = match usage(&args) {
+        Ok(auth) => auth,
+        Err(msg) => return say("pull", &msg, 2),
+    };
+    let remote = match Remote::connect(&args.from, &auth, &args.auth.role) {
+        Ok(r) => r,
+        Err(msg) => return say("pull", &msg, 1),
+    };
+    let opts = Options {
+        all_versions: args.all_versions,
+        records: args.records,
+    };
+    let (document, report) = match pull::pull(&remote, opts) {
+        Ok(done) => done,
+        Err(msg) => return say("pull", &msg, 1),
+    };
+    let Some(out) = &args.out else {
+        // Import prints and writes pull's items with its own, as one report.
+        return import_into_folder(&args.data, &document, &args.apply, false, report);
+    };
+    if let Err(msg) = print_report(&report, args.apply.report.as_deref()) {
+        return say("pull", &msg, 1);
+    }
+    // A dry run with -o fetches and reports but writes no document.
+    if !args.apply.dry_run {
+        if let Err(msg) = write_atomically(out, &doc::to_canonical_string(&document)) {
+            return say("pull", &msg, 1);
+        }
+    }
+    if args.apply.strict && report.has_unsupported_or_approximated() {
+        return 3;
+    }
+    0
+}
+
+/// The flags clap cannot check: an http(s) address, and exactly one way to sign in (the password read
+/// from stdin now, before any call).
+fn usage(args: &PullArgs) -> Result<Auth, String> {
+    remote::check_url(&args.from)?;
+    remote_auth(&args.auth)
+}
+
+fn remote_auth(a: &RemoteAuth) -> Result<Auth, String> {
+    if let Some(t) = &a.token {
+        return Ok(Auth::Token(t.clone()));
+    }
+    let (Some(account), true) = (&a.account, a.password.is_some() || a.password_stdin) else {
+        return Err(
+            "sign in with --token T, or --account A with --password P or --password-stdin".into(),
+        );
+    };
+    let password = match &a.password {
+        Some(p) => p.clone(),
+        None => {
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    Ok(Auth::Password {
+        account: account.clone(),
+        password,
+    })
+}
+
+/// `flowgate <command>: <message>` on stderr; returns `code`.
+fn say(command: &str, msg: &str, code: i32) -> i32 {
+    // Not `eprintln!`, which panics when stderr has lost its reader.
+    let _ = writeln!(std::io::stderr(), "flowgate {command}: {msg}");
+    code
+}
+
+/// The report on stderr, one line per item, and as JSON in `file` when given.
+fn print_report(report: &Report, file: Option<&Path>) -> Result<(), String> {
+    let mut err = std::io::stderr().lock();
+    for line in report.lines() {
+        let _ = writeln!(err, "{line}");
+    }
+    match file {
+        Some(path) => {
+            let text = serde_json::to_string_pretty(&report.to_json())
+                .expect("a JSON value always serialises");
+            write_atomically(path, &(text + "\n"))
+        }
+        None => Ok(()),
+    }
+}
+
+/// Writes `text` to a temporary file beside `path`, then renames it: `path` is either the whole new
+/// content or untouched.
+fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| format!("{} is not a file name", path.display()))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    let tmp = path.with_file_name(tmp_name);
+    let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write {}: {e}", path.display())
+    })
 }
 
 pub fn push(args: PushArgs) -> i32 {
@@ -171,94 +303,13 @@ pub fn push(args: PushArgs) -> i32 {
             problems.len()
         ));
     }
-    let remote = match connect(&args.to, &args.auth) {
+    let auth = match remote::check_url(&args.to).and_then(|_| remote_auth(&args.auth)) {
+        Ok(a) => a,
+        Err(msg) => return say("push", &msg, 2),
+    };
+    let remote = match Remote::connect(&args.to, &auth, &args.auth.role) {
         Ok(r) => r,
-        Err(e) => return fail(e),
+        Err(e) => return say("push", &e, 1),
     };
-    super::push::run(&*remote, &doc, &args)
-}
-
-/// A signed-in connection to a live server. // replaced by bridge::remote at merge
-fn connect(
-    url: &str,
-    auth: &crate::config::RemoteAuth,
-) -> Result<Box<dyn crate::bridge::push::Api>, String> {
-    let agent = ureq::AgentBuilder::new()
-        .redirects(0)
-        .timeout(std::time::Duration::from_secs(60))
-        .build();
-    let base = url.trim_end_matches('/').to_string();
-    let mut c = Interim {
-        agent,
-        base,
-        token: auth.token.clone().unwrap_or_default(),
-        role: auth.role.clone(),
-    };
-    if c.token.is_empty() {
-        let body = serde_json::json!({"account": auth.account, "password": auth.password});
-        let answer =
-            crate::bridge::push::Api::call(&c, "POST", "/api/auth:signIn", &[], Some(&body))
-                .map_err(|e| format!("sign in: {e}"))?;
-        c.token = answer["data"]["token"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-    }
-    Ok(Box::new(c))
-}
-
-struct Interim {
-    agent: ureq::Agent,
-    base: String,
-    token: String,
-    role: String,
-}
-
-impl crate::bridge::push::Api for Interim {
-    fn call(
-        &self,
-        method: &str,
-        path: &str,
-        query: &[(String, String)],
-        body: Option<&serde_json::Value>,
-    ) -> Result<serde_json::Value, crate::bridge::push::RemoteError> {
-        use crate::bridge::push::RemoteError;
-        let mut req = self
-            .agent
-            .request(method, &format!("{}{path}", self.base))
-            .set("X-Authenticator", "basic")
-            .set("X-Role", &self.role);
-        if !self.token.is_empty() {
-            req = req.set("Authorization", &format!("Bearer {}", self.token));
-        }
-        for (k, v) in query {
-            req = req.query(k, v);
-        }
-        let res = match body {
-            Some(b) => req.send_json(b.clone()),
-            None if method == "POST" => req.send_json(serde_json::json!({})),
-            None => req.call(),
-        };
-        match res {
-            Ok(r) => r.into_json().map_err(|e| RemoteError {
-                status: None,
-                message: format!("{path}: {e}"),
-            }),
-            Err(ureq::Error::Status(code, r)) => {
-                let v: serde_json::Value = r.into_json().unwrap_or_default();
-                let message = v["errors"][0]["message"]
-                    .as_str()
-                    .unwrap_or("(no message)")
-                    .to_string();
-                Err(RemoteError {
-                    status: Some(code),
-                    message,
-                })
-            }
-            Err(e) => Err(RemoteError {
-                status: None,
-                message: e.to_string(),
-            }),
-        }
-    }
+    super::push::run(&remote, &doc, &args)
 }

@@ -31,6 +31,8 @@ pub struct Outcome {
 /// The resource a route names, with whatever its resolution loaded.
 pub enum Resource {
     Auth,
+    /// `app:getInfo`: what server this is (bridge.md §2.1).
+    App,
     Users,
     Roles,
     RoleResources(String),
@@ -60,6 +62,7 @@ pub enum Resource {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Auth,
+    App,
     Users,
     Roles,
     RoleResources,
@@ -134,6 +137,7 @@ use Kind::*;
 /// adding an action is one line.
 pub static ROUTES: &[Entry] = &[
     read(Auth, "check", LoggedIn, |c, _| auth::handlers::check(c)),
+    read(App, "getInfo", LoggedIn, |_, _| Ok(crate::app::info())),
     write(Auth, "signOut", LoggedIn, |c, _| {
         auth::handlers::sign_out(c)
     }),
@@ -327,6 +331,7 @@ impl Resource {
     pub fn kind(&self) -> Kind {
         match self {
             Resource::Auth => Auth,
+            Resource::App => App,
             Resource::Users => Users,
             Resource::Roles => Roles,
             Resource::RoleResources(_) => RoleResources,
@@ -590,6 +595,9 @@ fn resolve(app: &App, route: &Route) -> Result<Resource> {
     Ok(
         match (route.resource.as_str(), route.association.as_deref()) {
             ("auth", None) => Resource::Auth,
+            // `app` is not a reserved collection name, and a store may hold one: its records win, and a
+            // pull then reads this server as flowgate through the health check (bridge.md §2.1).
+            ("app", None) if app.registry.user_collection("app").is_none() => Resource::App,
             ("users", None) => Resource::Users,
             ("roles", None) => Resource::Roles,
             ("roles", Some("resources")) => {
