@@ -791,7 +791,16 @@ fn case9_pull_from_flowgate_turns_system_fields_into_collection_flags() {
         "/api/collections:create",
         Some(json!({"name": "posts", "title": "Posts", "fields": [{"name": "title", "type": "string"}]})),
     );
-    wf::global(&s, "wf_hello", true);
+    let wid = wf::global(&s, "wf_hello", true);
+    let cond = wf::n(
+        "condition",
+        "c",
+        json!({"rejectOnFalse": false, "engine": "basic",
+               "calculation": {"group": {"type": "and", "calculations": []}}}),
+    );
+    let ids = wf::chain(&s, wid, &[wf::calc("a", "1"), cond]);
+    wf::chain_after(&s, wid, Some(ids[1]), &[wf::calc("z", "3")]);
+    wf::branch(&s, wid, ids[1], 1, &[wf::calc("t", "2")]);
     let (status, info) = s.get(&s.root(), "/api/app:getInfo");
     assert_eq!(status, 200, "{info}");
     assert_eq!(
@@ -826,6 +835,21 @@ fn case9_pull_from_flowgate_turns_system_fields_into_collection_flags() {
     assert_eq!(names, ["title"]);
     let w = workflow(&d, "wf_hello");
     assert_eq!(w["type"], "custom-action");
+    let links: Vec<Value> = w["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| json!([n["key"], n["upstream"], n["branchIndex"]]))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            json!(["a", null, null]),
+            json!(["c", "a", null]),
+            json!(["t", "c", 1]),
+            json!(["z", "c", null])
+        ]
+    );
     assert_eq!(w["enabled"], true);
 }
 

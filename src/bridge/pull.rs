@@ -1070,6 +1070,27 @@ mod tests {
     }
 
     #[test]
+    fn a_branch_its_upstream_type_does_not_have_is_unsupported() {
+        let mut calc = node(1, "calc", None, None, None);
+        calc["config"] = json!({"engine": "math.js", "expression": "1 + 1"});
+        let mut odd = node(2, "odd", Some(1), None, Some(7));
+        odd["config"] = calc["config"].clone();
+        let wf = json!({"key": "w", "type": "custom-action", "sync": true, "nodes": [calc, odd]});
+        let mut report = Report::default();
+        let converted = workflow(&wf, &mut report).unwrap();
+        workflow_report(&wf, &converted, &mut report);
+        let items: Vec<(&str, &str)> = report
+            .items
+            .iter()
+            .map(|i| (i.path.as_str(), i.what.as_str()))
+            .collect();
+        assert_eq!(
+            items,
+            [("workflows.w.nodes.odd", "branch 7 of a calculation node")]
+        );
+    }
+
+    #[test]
     fn scope_ids_become_node_keys_and_are_reported() {
         let keys: HashMap<i64, &str> = [(400834392883239, "loop_each")].into_iter().collect();
         let mut report = Report::default();

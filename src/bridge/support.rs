@@ -129,8 +129,8 @@ pub fn field_kind(field: &Value) -> FieldKind {
 }
 
 /// How an association's `onDelete` differs from what flowgate does: it sets the foreign key to NULL when
-/// the referenced row goes (`ON DELETE SET NULL`, collections.md), so `CASCADE`/`RESTRICT`/`NO ACTION`
-/// are approximated (§5.2). `belongsToMany` has no `onDelete` of its own.
+/// the referenced row goes (its foreign keys are declared that way, collections.md), so `CASCADE`,
+/// `RESTRICT` and `NO ACTION` are approximated (§5.2). `belongsToMany` has no `onDelete` of its own.
 pub fn on_delete_difference(field: &Value) -> Option<String> {
     let ty = field.get("type").and_then(Value::as_str).unwrap_or("");
     let on_delete = field.get("onDelete").and_then(Value::as_str)?;
