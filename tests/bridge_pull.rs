@@ -961,3 +961,41 @@ fn dry_run_with_out_fetches_and_reports_but_writes_no_file() {
     assert!(stderr.contains("skipped  collections.users"));
     assert_eq!(out.files(), Vec::<String>::new());
 }
+
+/// Pull without `-o` is "fetch, then import" (bridge.md §1): the store gets the app, and the report is
+/// one: pull's items (skipped system collections, the `$env` warning) and import's, each once.
+#[test]
+fn pull_without_out_imports_into_the_data_folder_with_one_report() {
+    let mock = Mock::replay();
+    let out = Out::new();
+    let (data, r) = (out.s("data"), out.s("report.json"));
+    let (code, _, stderr) = pull(&mock.url, &["--data", &data, "--report", &r]);
+    assert_eq!(code, 0, "{stderr}");
+    let report = read_json(&out.path("report.json"));
+    let items = report["items"].as_array().unwrap();
+    let mut seen = BTreeSet::new();
+    for i in items {
+        assert!(seen.insert(i.to_string()), "reported twice: {i}");
+    }
+    let want = items_set(&read_json(&Path::new(FIXTURES).join("example-report.json")));
+    assert_eq!(
+        items_set(&report),
+        want,
+        "the fixture's report, each item once"
+    );
+    let (code, text, stderr) = run_cli_stdin(&["export", "--data", &data], &[], "");
+    assert_eq!(code, 0, "{stderr}");
+    let mut got = parse(&text);
+    got["source"] = parse(&example_text())["source"].clone();
+    assert_eq!(
+        doc::to_canonical_string(&got),
+        example_text(),
+        "the store holds the pulled app"
+    );
+    let (code, _, stderr) = pull(&mock.url, &["--data", &data]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("\n0 changes") || stderr.starts_with("0 changes"),
+        "a second pull changes nothing: {stderr}"
+    );
+}

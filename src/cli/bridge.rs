@@ -104,7 +104,7 @@ pub fn import_into_folder(
         if !report
             .items
             .iter()
-            .any(|i| i.severity == item.severity && i.path == item.path)
+            .any(|i| i.severity == item.severity && i.path == item.path && i.what == item.what)
         {
             report.items.push(item);
         }
