@@ -17,8 +17,16 @@ struct Peer {
     token: String,
 }
 
-fn peer() -> Option<Peer> {
+/// The peer is one shared app: its cases run one at a time.
+static PEER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn peer() -> Option<(Peer, std::sync::MutexGuard<'static, ()>)> {
     let url = std::env::var("FLOWGATE_PEER_URL").ok()?;
+    let guard = PEER.lock().unwrap_or_else(|p| p.into_inner());
+    Some((sign_in(url), guard))
+}
+
+fn sign_in(url: String) -> Peer {
     let account =
         std::env::var("FLOWGATE_PEER_ACCOUNT").unwrap_or_else(|_| "admin@nocobase.com".into());
     let password = std::env::var("FLOWGATE_PEER_PASSWORD").unwrap_or_else(|_| "admin123".into());
@@ -35,7 +43,7 @@ fn peer() -> Option<Peer> {
     );
     assert_eq!(status, 200, "sign in to the peer: {body}");
     p.token = body["data"]["token"].as_str().unwrap().to_string();
-    Some(p)
+    p
 }
 
 impl Peer {
@@ -105,19 +113,17 @@ impl Peer {
 
     /// `flowgate push` with this peer's credentials and `args`: (exit code, stdout, stderr).
     fn push(&self, file: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+        let file = file.to_str().unwrap();
+        let mut all = vec!["push", "--to", &self.url, "--file", file];
+        all.extend_from_slice(args);
+        self.cli(&all)
+    }
+
+    /// The binary with `args` and this peer's account and password.
+    fn cli(&self, args: &[&str]) -> (i32, String, String) {
         let out = Command::new(common::bin())
-            .args([
-                "push",
-                "--to",
-                &self.url,
-                "--account",
-                &self.account,
-                "--password",
-                &self.password,
-                "--file",
-            ])
-            .arg(file)
             .args(args)
+            .args(["--account", &self.account, "--password", &self.password])
             .output()
             .unwrap();
         let (stdout, stderr) = (
@@ -169,6 +175,36 @@ fn workflow_mut<'a>(doc: &'a mut Value, key: &str) -> &'a mut Value {
         .unwrap()
 }
 
+/// Only the collections, roles and workflows `like` names, and in roles only the grants on its
+/// collections (the peer holds other apps too).
+fn restrict_to(doc: &mut Value, like: &Value) {
+    let names = |list: &str, key: &str| -> Vec<Value> {
+        like[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x[key].clone())
+            .collect()
+    };
+    let collections = names("collections", "name");
+    for (list, key) in [
+        ("collections", "name"),
+        ("roles", "name"),
+        ("workflows", "key"),
+    ] {
+        let keep = names(list, key);
+        doc[list]
+            .as_array_mut()
+            .unwrap()
+            .retain(|x| keep.contains(&x[key]));
+    }
+    for role in doc["roles"].as_array_mut().unwrap() {
+        if let Some(grants) = role.get_mut("resources").and_then(Value::as_array_mut) {
+            grants.retain(|g| collections.contains(&g["name"]));
+        }
+    }
+}
+
 fn plan_lines(stdout: &str) -> Vec<&str> {
     stdout
         .lines()
@@ -178,7 +214,7 @@ fn plan_lines(stdout: &str) -> Vec<&str> {
 
 #[test]
 fn push_writes_the_recorded_app_into_a_live_nocobase_and_keeps_it_in_step() {
-    let Some(peer) = peer() else {
+    let Some((peer, _one_at_a_time)) = peer() else {
         eprintln!("bridge_peer: FLOWGATE_PEER_URL is not set; the live NocoBase cases (bridge.md 20, 22-29) did not run");
         return;
     };
@@ -226,6 +262,24 @@ fn push_writes_the_recorded_app_into_a_live_nocobase_and_keeps_it_in_step() {
         workflows_after,
         "nothing was written"
     );
+
+    // Case 21: pulled back, restricted to the document's names and keys, the app equals the document.
+    let again = dir.path().join("again.json");
+    let (code, _, err) = peer.cli(&["pull", "--from", &peer.url, "-o", again.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let mut pulled: Value =
+        serde_json::from_str(&std::fs::read_to_string(&again).unwrap()).unwrap();
+    restrict_to(&mut pulled, &doc);
+    if !flowgate::bridge::doc::equal(&pulled, &doc) {
+        // Both sides as compared, for a diff.
+        let show = |v: &Value| {
+            flowgate::bridge::doc::to_canonical_string(&flowgate::bridge::doc::normalise(v))
+        };
+        let target = concat!(env!("CARGO_MANIFEST_DIR"), "/target");
+        std::fs::write(format!("{target}/bridge_peer_pulled.json"), show(&pulled)).unwrap();
+        std::fs::write(format!("{target}/bridge_peer_pushed.json"), show(&doc)).unwrap();
+        panic!("pulled back ≠ pushed under §4.4: diff target/bridge_peer_pushed.json target/bridge_peer_pulled.json");
+    }
 
     // Case 26: the scopes are the target's own; none was added.
     assert_eq!(
@@ -408,4 +462,76 @@ fn push_writes_the_recorded_app_into_a_live_nocobase_and_keeps_it_in_step() {
         Some(json!({"strategy": admin_before})),
     );
     peer.cleanup();
+}
+
+/// Case 30: flowgate → NocoBase. The demo store's definitions pushed into the peer run there: the global
+/// demo workflow answers as it does on flowgate.
+#[test]
+fn the_demo_pushed_into_nocobase_runs_there() {
+    let Some((peer, _one_at_a_time)) = peer() else {
+        eprintln!("bridge_peer: FLOWGATE_PEER_URL is not set; bridge.md case 30 did not run");
+        return;
+    };
+    let demo = ["categories", "comments", "posts"];
+    let keys = [
+        "demo_category",
+        "demo_global",
+        "demo_sample_async",
+        "demo_sample_sync",
+    ];
+    let clean = |p: &Peer| {
+        for w in p.list("/api/workflows:list?paginate=false") {
+            if keys.contains(&w["key"].as_str().unwrap_or("")) {
+                p.call(
+                    "POST",
+                    &format!("/api/workflows:destroy?filterByTk={}", w["id"]),
+                    None,
+                );
+            }
+        }
+        for c in demo {
+            p.call(
+                "POST",
+                &format!("/api/collections:destroy?filterByTk={c}"),
+                None,
+            );
+        }
+    };
+    clean(&peer);
+    let roles_before: Vec<Value> = peer.list("/api/roles:list?paginate=false");
+    let s = common::Server::builder().arg("--demo").start();
+    let data = s.dir.to_str().unwrap().to_string();
+    let (code, _, err) = peer.cli(&["push", "--to", &peer.url, "--data", &data]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning  workflows.demo_sample_sync.nodes.score"),
+        "{err}"
+    );
+    let (status, answer) = peer.call(
+        "POST",
+        "/api/workflows:trigger?triggerWorkflows=demo_global",
+        Some(json!({})),
+    );
+    assert_eq!(
+        (status, answer),
+        (200, json!({"messages": [{"message": "Hello, nocobase"}]}))
+    );
+    let collections = peer.list("/api/collections:list?paginate=false");
+    for c in demo {
+        let c = collections.iter().find(|x| x["name"] == c).unwrap();
+        assert_eq!(c["autoGenId"], json!(true), "{c}");
+    }
+    for r in roles_before
+        .iter()
+        .filter(|r| r["name"] == "admin" || r["name"] == "member")
+    {
+        let name = r["name"].as_str().unwrap();
+        let body = json!({"strategy": r["strategy"], "snippets": r["snippets"]});
+        peer.ok(
+            "POST",
+            &format!("/api/roles:update?filterByTk={name}"),
+            Some(body),
+        );
+    }
+    clean(&peer);
 }
