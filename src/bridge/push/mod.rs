@@ -5,6 +5,7 @@
 
 pub mod graph;
 pub mod plan;
+pub mod rows;
 pub mod target;
 
 use std::collections::HashMap;
@@ -60,7 +61,7 @@ fn data_list(answer: Value, what: &str) -> Result<Vec<Value>, RemoteError> {
 }
 
 /// The reads of §2.2 with 5′ (every version), which the plan compares with.
-pub fn read_target(r: &dyn Api) -> Result<Reads, String> {
+pub fn read_target(r: &dyn Api, doc: &Value) -> Result<Reads, String> {
     let get =
         |path: &str, query: Vec<(String, String)>, what: &str| -> Result<Vec<Value>, String> {
             let answer = r
@@ -120,7 +121,25 @@ pub fn read_target(r: &dyn Api) -> Result<Reads, String> {
         ]),
         "read workflows",
     )?;
+    let mut rows = Vec::new();
+    let names: Vec<String> = doc
+        .get("records")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    for name in names
+        .into_iter()
+        .filter(|n| collections.iter().any(|c| str_at(c, "name") == n))
+    {
+        let list = get(
+            &format!("/api/{name}:list"),
+            q(&[("paginate", "false")]),
+            &format!("read the rows of {name}"),
+        )?;
+        rows.push((name, list));
+    }
     Ok(Reads {
+        rows,
         collections,
         roles,
         grants,
@@ -269,6 +288,17 @@ fn bind(c: &Call, answer: &Value, refs: &mut HashMap<String, Value>) -> Result<(
             refs.insert(name.clone(), id);
             Ok(())
         }
+        Bind::ExpectId(want) => {
+            let got = answer["data"].get("id").and_then(Value::as_i64);
+            if got == Some(*want) {
+                return Ok(());
+            }
+            let got = got.map(|g| g.to_string()).unwrap_or_else(|| "no id".into());
+            Err(RemoteError {
+                status: None,
+                message: format!("the target gave the row id {got} where it had {want}: its id sequence was not where an empty collection starts (rows were created and deleted there before); push the rows into a fresh collection"),
+            })
+        }
         Bind::NodesOf { prefix, .. } => {
             for n in data_list(answer.clone(), "nodes")? {
                 refs.insert(format!("{prefix}{}", str_at(&n, "key")), n["id"].clone());
@@ -380,6 +410,6 @@ pub fn prepare(
     force_version: bool,
 ) -> Result<(String, Plan), String> {
     let version = preflight(r, force_version)?;
-    let reads = read_target(r)?;
+    let reads = read_target(r, doc)?;
     Ok((version, plan::plan(doc, &Target::new(reads), opts)))
 }

@@ -38,6 +38,8 @@ pub enum Bind {
         version: Ref,
         prefix: String,
     },
+    /// the answer's `data.id` must be this id (rows created into an id sequence)
+    ExpectId(i64),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -46,6 +48,7 @@ pub enum Phase {
     Associations,
     Roles,
     Grants,
+    Records,
     Workflows,
 }
 
@@ -111,6 +114,7 @@ pub fn plan(doc: &Value, target: &Target, opts: Options) -> Plan {
     collections_phase(collections, target, &mut p);
     associations_phase(collections, target, &mut p);
     roles_and_grants(array(doc, "roles"), target, opts, &mut p);
+    super::rows::plan_rows(doc, target, &mut p);
     for w in array(doc, "workflows") {
         workflow(w, target, &mut p);
     }
@@ -1152,6 +1156,7 @@ mod tests {
             grants,
             scopes: data("dataSourcesRolesResourcesScopes.list.json"),
             workflows: data("workflows.list__all_versions.json"),
+            rows: Vec::new(),
         }
     }
 

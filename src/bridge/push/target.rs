@@ -16,6 +16,8 @@ pub struct Reads {
     pub scopes: Vec<Value>,
     /// every version of every key (call 5′), with `nodes`, `versionStats`, `stats`
     pub workflows: Vec<Value>,
+    /// the rows of the collections whose rows the document holds (`export --records`)
+    pub rows: Vec<(String, Vec<Value>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -24,6 +26,7 @@ pub struct Target {
     pub roles: HashMap<String, Value>,
     pub grants: HashMap<String, Vec<Value>>,
     pub scopes: Vec<Value>,
+    pub rows: HashMap<String, Vec<Value>>,
     /// per key, every version, oldest first
     pub workflows: HashMap<String, Vec<Value>>,
     /// names in the target's order, for `extra` lines
@@ -68,6 +71,7 @@ impl Target {
                 .collect(),
             grants: reads.grants.into_iter().collect(),
             scopes: reads.scopes,
+            rows: reads.rows.into_iter().collect(),
             workflows,
             collection_names,
             role_names,
