@@ -666,3 +666,28 @@ fn export_with_all_versions_puts_earlier_versions_in_history() {
         .iter()
         .all(|w| w.get("history").is_none()));
 }
+
+#[test]
+fn an_imported_fields_document_attributes_can_be_updated_and_export_follows() {
+    let (_tmp, data, s) = imported();
+    let ui = json!({"title": "Headline", "x-component": "Input"});
+    s.ok(
+        "POST",
+        "/api/collections/br_orders/fields:update?filterByTk=title",
+        Some(json!({"uiSchema": ui, "allowNull": false})),
+    );
+    let got = s.ok("GET", "/api/collections:get?filterByTk=br_orders", None);
+    assert_eq!(field(&got, "title").unwrap()["uiSchema"], ui);
+    // A flowgate-owned attribute still cannot change.
+    let (status, body) = s.post(
+        &s.root(),
+        "/api/collections/br_orders/fields:update?filterByTk=customer",
+        json!({"target": "br_products"}),
+    );
+    assert_eq!(status, 400, "{body}");
+    let doc: Value = serde_json::from_str(&export(&data, &[])).unwrap();
+    let title = field(collection(&doc, "br_orders"), "title").unwrap();
+    assert_eq!(title["uiSchema"], ui);
+    assert_eq!(title["allowNull"], false);
+    assert_eq!(title["interface"], "input", "the other attributes stay");
+}

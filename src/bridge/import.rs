@@ -76,8 +76,8 @@ impl std::fmt::Display for ImportError {
 /// says (root never touched); workflow versions by flowgate's rules. Nothing is deleted, except with
 /// `opts.replace`: then roles other than root, admin and member that the document lacks are deleted
 /// (with their grants and their assignments to users; the users stay), and so are the workflow keys it
-/// lacks (every version; executions stay) and kept definitions it lacks. Collections, fields, users and
-/// records are never deleted.
+/// lacks (every version; executions stay), kept ones included. Collections, fields, users and records are
+/// never deleted.
 pub fn import_document(
     store: &Store,
     doc: &Value,
@@ -481,7 +481,13 @@ impl Run {
         let mut scalars = Vec::new();
         for (i, f) in fields.iter().enumerate() {
             let fpath = format!("{path}.fields.{}", str_at(f, "name").unwrap_or_default());
-            match landing(f) {
+            let landed = landing(f);
+            let association = matches!(landed, Landing::Association(_));
+            if matches!(landed, Landing::Scalar { .. }) {
+                // kept by an earlier import, hosted now (flowgate learned the type)
+                self.unkeep(ch.conn, "field", &fpath)?;
+            }
+            match landed {
                 Landing::Scalar { def, fk: false } => scalars.push(def),
                 Landing::Scalar { fk: true, .. } => {}
                 Landing::Association(def) => pending.push((name.clone(), i, def)),
@@ -493,7 +499,7 @@ impl Run {
                 }
             }
             if let Some(on_delete) = str_at(f, "onDelete").filter(|d| *d != "SET NULL") {
-                if matches!(landing(f), Landing::Association(_)) {
+                if association {
                     self.report(
                         Severity::Approximated,
                         Kind::Field,
@@ -592,6 +598,11 @@ impl Run {
                 self.keep(ch.conn, "field", &fpath, *i as i64, original, &what)?;
                 continue;
             }
+            self.unkeep(
+                ch.conn,
+                "field",
+                &format!("collections.{coll}.fields.{field}"),
+            )?;
             self.add_field_unless_there(ch, coll, &field, def)?;
         }
         for c in collections {
