@@ -51,8 +51,29 @@ pub struct Problem {
 pub enum ImportError {
     /// The document was refused whole; nothing was written.
     Invalid(Vec<Problem>),
-    /// The store failed (or refused a definition); the transaction was rolled back.
-    Store(crate::error::Error),
+    /// The store failed or refused a definition (at `path` of the document); the transaction was
+    /// rolled back, so nothing was imported.
+    Store {
+        path: String,
+        error: crate::error::Error,
+    },
+}
+
+impl ImportError {
+    /// Every problem, each with its document path.
+    pub fn problems(&self) -> Vec<Problem> {
+        match self {
+            ImportError::Invalid(ps) => ps.clone(),
+            ImportError::Store { path, error } => vec![problem(
+                path.clone(),
+                error
+                    .detail
+                    .as_deref()
+                    .unwrap_or(error.message())
+                    .to_string(),
+            )],
+        }
+    }
 }
 
 impl std::fmt::Display for ImportError {
@@ -65,7 +86,11 @@ impl std::fmt::Display for ImportError {
                     .collect();
                 write!(f, "invalid document:\n  {}", lines.join("\n  "))
             }
-            ImportError::Store(e) => write!(f, "{}", e.detail.as_deref().unwrap_or(e.message())),
+            ImportError::Store { path, error } => write!(
+                f,
+                "{path}: {}; nothing was imported",
+                error.detail.as_deref().unwrap_or(error.message())
+            ),
         }
     }
 }
@@ -87,15 +112,18 @@ pub fn import_document(
     if !problems.is_empty() {
         return Err(ImportError::Invalid(problems));
     }
-    ddl::change_in(store, !opts.dry_run, |ch| {
-        let mut run = Run {
-            out: Outcome::default(),
-            replace: opts.replace,
-        };
-        run.apply(ch, doc)?;
-        Ok(run.out)
-    })
-    .map_err(ImportError::Store)
+    let mut run = Run {
+        out: Outcome::default(),
+        replace: opts.replace,
+        at: String::new(),
+    };
+    match ddl::change_in(store, !opts.dry_run, |ch| run.apply(ch, doc)) {
+        Ok(()) => Ok(run.out),
+        Err(error) => Err(ImportError::Store {
+            path: run.at,
+            error,
+        }),
+    }
 }
 
 // ---------------------------------------------------------------- validation
@@ -337,6 +365,8 @@ fn validate_workflow(w: &Value, path: &str, keys: &mut HashSet<String>, out: &mu
 struct Run {
     out: Outcome,
     replace: bool,
+    /// The document path being applied (a store error names it).
+    at: String,
 }
 
 fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
@@ -431,8 +461,7 @@ impl Run {
             definition: definition.clone(),
             reason: reason.into(),
         };
-        let same = kept_repo::all(c)?.iter().any(|x| *x == k);
-        if !same {
+        if kept_repo::get(c, kind, path)?.as_ref() != Some(&k) {
             kept_repo::put(c, &k)?;
             self.change(format!("keep {path} ({reason})"));
         }
@@ -458,6 +487,7 @@ impl Run {
     ) -> Result<()> {
         let name = str_at(c, "name").unwrap_or_default().to_string();
         let path = format!("collections.{name}");
+        self.at = path.clone();
         if let Some(why) = collection_problem(c, &name) {
             let reason = why.clone();
             let through = c.get("isThrough") == Some(&json!(true));
@@ -542,6 +572,7 @@ impl Run {
         field: &str,
         def: &Value,
     ) -> Result<()> {
+        self.at = format!("collections.{coll}.fields.{field}");
         let there = ch.schema.get(coll).and_then(|c| c.field(field).cloned());
         match there {
             None => {
@@ -576,6 +607,7 @@ impl Run {
     ) -> Result<()> {
         for (coll, i, def) in pending {
             let field = str_at(def, "name").unwrap_or_default().to_string();
+            self.at = format!("collections.{coll}.fields.{field}");
             let target = str_at(def, "target").unwrap_or_default();
             let hosted = target == "users" || ch.schema.get(target).is_some_and(|t| !t.builtin);
             if !hosted {
@@ -666,6 +698,7 @@ impl Run {
     }
 
     fn role(&mut self, c: &Connection, r: &Value, name: &str) -> Result<()> {
+        self.at = format!("roles.{name}");
         let strategy = r
             .get("strategy")
             .filter(|s| !s.is_null())
@@ -841,6 +874,7 @@ impl Run {
             named.insert(key.clone());
             self.env_warnings(&key, w);
             let path = format!("workflows.{key}");
+            self.at = path.clone();
             let problems = self.workflow_problems(ch, w, &key);
             if let Some(reason) = problems.first() {
                 let definition = Value::Object(without(w, &["history"]));
