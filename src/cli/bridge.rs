@@ -67,6 +67,18 @@ pub fn read_document(path: &Path) -> Result<Value, String> {
 /// prints the report and the changes on stderr, writes `--report`, and returns the exit code. `import`
 /// and `pull` (without `-o`) both end here.
 pub fn import_into_folder(data: &Path, doc: &Value, apply: &ApplyArgs, replace: bool) -> i32 {
+    import_into_folder_after(data, doc, apply, replace, &Report::default())
+}
+
+/// [`import_into_folder`] after a step that has its own report items (`pull`: skipped collections,
+/// rewritten `$scopes`): `earlier` is printed and written with the import's items, as one report.
+pub fn import_into_folder_after(
+    data: &Path,
+    doc: &Value,
+    apply: &ApplyArgs,
+    replace: bool,
+    earlier: &Report,
+) -> i32 {
     let _lock = match FolderLock::acquire(data) {
         Ok(l) => l,
         Err(e) => return fail(e),
@@ -79,10 +91,13 @@ pub fn import_into_folder(data: &Path, doc: &Value, apply: &ApplyArgs, replace: 
         dry_run: apply.dry_run,
         replace,
     };
-    let outcome = match import_document(&store, doc, &opts) {
+    let mut outcome = match import_document(&store, doc, &opts) {
         Ok(o) => o,
         Err(e) => return fail(import_error(&e)),
     };
+    let mut items = earlier.items.clone();
+    items.append(&mut outcome.report.items);
+    outcome.report.items = items;
     store.checkpoint();
     print_outcome(&outcome, apply.dry_run);
     finish(&outcome.report, apply)
