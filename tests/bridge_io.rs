@@ -666,3 +666,75 @@ fn export_with_all_versions_puts_earlier_versions_in_history() {
         .iter()
         .all(|w| w.get("history").is_none()));
 }
+
+#[test]
+fn an_imported_fields_document_attributes_can_be_updated_and_export_follows() {
+    let (_tmp, data, s) = imported();
+    let ui = json!({"title": "Headline", "x-component": "Input"});
+    s.ok(
+        "POST",
+        "/api/collections/br_orders/fields:update?filterByTk=title",
+        Some(json!({"uiSchema": ui, "allowNull": false})),
+    );
+    let got = s.ok("GET", "/api/collections:get?filterByTk=br_orders", None);
+    assert_eq!(field(&got, "title").unwrap()["uiSchema"], ui);
+    // A flowgate-owned attribute still cannot change.
+    let (status, body) = s.post(
+        &s.root(),
+        "/api/collections/br_orders/fields:update?filterByTk=customer",
+        json!({"target": "br_products"}),
+    );
+    assert_eq!(status, 400, "{body}");
+    let doc: Value = serde_json::from_str(&export(&data, &[])).unwrap();
+    let title = field(collection(&doc, "br_orders"), "title").unwrap();
+    assert_eq!(title["uiSchema"], ui);
+    assert_eq!(title["allowNull"], false);
+    assert_eq!(title["interface"], "input", "the other attributes stay");
+}
+
+#[test]
+fn a_definition_the_store_refuses_names_its_path_and_nothing_is_imported() {
+    let (tmp, data) = folder();
+    let mut doc = fixture();
+    for c in doc["collections"].as_array_mut().unwrap() {
+        if c["name"] == "br_orders" {
+            for f in c["fields"].as_array_mut().unwrap() {
+                if f["name"] == "quantity" {
+                    f["defaultValue"] = json!("many");
+                }
+            }
+        }
+    }
+    let file = write_doc(tmp.path(), "refused.json", &doc);
+    let (code, _, err) = import(&data, &file, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("collections.br_orders: Field \"quantity\" expects integer")
+            && err.contains("nothing was imported"),
+        "{err}"
+    );
+    let db = rusqlite::Connection::open(data.join("flowgate.db")).unwrap();
+    let n: i64 = db
+        .query_row("SELECT (SELECT COUNT(*) FROM collections) + (SELECT COUNT(*) FROM roles) + (SELECT COUNT(*) FROM fg_bridge_kept)", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 0, "all or nothing");
+}
+
+#[test]
+fn roles_check_lists_only_the_actions_the_acl_grants() {
+    let (_tmp, _data, s) = imported();
+    let sales = s.user("seller", &["br_sales"]);
+    let (status, body) = s.get(&sales, "/api/roles:check");
+    assert_eq!(status, 200, "{body}");
+    let actions = body["data"]["actions"].as_object().unwrap();
+    assert!(actions.contains_key("br_orders:trigger"), "{body}");
+    assert!(actions.contains_key("br_orders:destroy"), "{body}");
+    assert!(
+        !actions.contains_key("br_orders:create"),
+        "create has fields: {body}"
+    );
+    assert!(
+        !actions.contains_key("br_orders:update"),
+        "update has fields: {body}"
+    );
+}

@@ -143,7 +143,7 @@ fn short_root_password_creates_nothing() {
 #[test]
 fn newer_schema_version_is_refused() {
     let mut s = Server::start();
-    assert_eq!(s.db_i64("PRAGMA user_version"), 3);
+    assert_eq!(s.db_i64("PRAGMA user_version"), 4);
     assert_eq!(s.stop(), 0);
     {
         let c = rusqlite::Connection::open(s.dir.join("flowgate.db")).unwrap();
@@ -157,7 +157,7 @@ fn newer_schema_version_is_refused() {
         .expect("a newer store must be refused");
     assert_eq!(c, 1, "{err}");
     assert!(
-        err.contains("has schema version 99, newer than this flowgate supports (3)"),
+        err.contains("has schema version 99, newer than this flowgate supports (4)"),
         "{err}"
     );
     let (c, _, err) = run_cli(
@@ -501,7 +501,7 @@ fn data_folder_and_sqlite_settings() {
     assert_eq!(
         db.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
             .unwrap(),
-        3
+        4
     );
 
     let log = s.stderr_text();

@@ -105,7 +105,8 @@ fn grants_from_actions(v: &Value) -> Vec<Grant> {
         .unwrap_or_default()
 }
 
-fn grant_of_action(a: &Value) -> Option<Grant> {
+/// The grant one resource-config action gives, if any (see [`grants_from_actions`]).
+pub(crate) fn grant_of_action(a: &Value) -> Option<Grant> {
     let name = a.get("name")?.as_str()?.to_string();
     let limited = a
         .get("fields")

@@ -67,7 +67,13 @@ pub fn check(ctx: &Ctx) -> Result<Reply> {
     {
         let name = config["name"].as_str().unwrap_or_default();
         resources.push(json!(name));
-        for a in config["actions"].as_array().into_iter().flatten() {
+        // Only what the ACL grants: an action with fields or a custom scope grants nothing here.
+        for a in config["actions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|a| super::grant_of_action(a).is_some())
+        {
             let params = match a["scope"].as_str() {
                 Some("own") => {
                     json!({ "own": true, "filter": { "createdById": "{{ ctx.state.currentUser.id }}" } })

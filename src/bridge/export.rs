@@ -30,6 +30,9 @@ pub struct ExportOptions {
 /// The document of the store, not yet in canonical form (see [`crate::bridge::doc::to_canonical_string`]).
 pub fn export_document(store: &Store, opts: &ExportOptions) -> Result<Value> {
     store.read(|c| {
+        // One read transaction: the document is one snapshot even while a server writes the store.
+        // Dropping it rolls back, which for a reader only ends the snapshot.
+        let _snapshot = c.unchecked_transaction()?;
         let schema = Schema::read(c, 0)?;
         let kept = kept_repo::all(c)?;
         let mut doc = json!({

@@ -51,8 +51,29 @@ pub struct Problem {
 pub enum ImportError {
     /// The document was refused whole; nothing was written.
     Invalid(Vec<Problem>),
-    /// The store failed (or refused a definition); the transaction was rolled back.
-    Store(crate::error::Error),
+    /// The store failed or refused a definition (at `path` of the document); the transaction was
+    /// rolled back, so nothing was imported.
+    Store {
+        path: String,
+        error: crate::error::Error,
+    },
+}
+
+impl ImportError {
+    /// Every problem, each with its document path.
+    pub fn problems(&self) -> Vec<Problem> {
+        match self {
+            ImportError::Invalid(ps) => ps.clone(),
+            ImportError::Store { path, error } => vec![problem(
+                path.clone(),
+                error
+                    .detail
+                    .as_deref()
+                    .unwrap_or(error.message())
+                    .to_string(),
+            )],
+        }
+    }
 }
 
 impl std::fmt::Display for ImportError {
@@ -65,7 +86,11 @@ impl std::fmt::Display for ImportError {
                     .collect();
                 write!(f, "invalid document:\n  {}", lines.join("\n  "))
             }
-            ImportError::Store(e) => write!(f, "{}", e.detail.as_deref().unwrap_or(e.message())),
+            ImportError::Store { path, error } => write!(
+                f,
+                "{path}: {}; nothing was imported",
+                error.detail.as_deref().unwrap_or(error.message())
+            ),
         }
     }
 }
@@ -76,8 +101,8 @@ impl std::fmt::Display for ImportError {
 /// says (root never touched); workflow versions by flowgate's rules. Nothing is deleted, except with
 /// `opts.replace`: then roles other than root, admin and member that the document lacks are deleted
 /// (with their grants and their assignments to users; the users stay), and so are the workflow keys it
-/// lacks (every version; executions stay) and kept definitions it lacks. Collections, fields, users and
-/// records are never deleted.
+/// lacks (every version; executions stay), kept ones included. Collections, fields, users and records are
+/// never deleted.
 pub fn import_document(
     store: &Store,
     doc: &Value,
@@ -87,15 +112,18 @@ pub fn import_document(
     if !problems.is_empty() {
         return Err(ImportError::Invalid(problems));
     }
-    ddl::change_in(store, !opts.dry_run, |ch| {
-        let mut run = Run {
-            out: Outcome::default(),
-            replace: opts.replace,
-        };
-        run.apply(ch, doc)?;
-        Ok(run.out)
-    })
-    .map_err(ImportError::Store)
+    let mut run = Run {
+        out: Outcome::default(),
+        replace: opts.replace,
+        at: String::new(),
+    };
+    match ddl::change_in(store, !opts.dry_run, |ch| run.apply(ch, doc)) {
+        Ok(()) => Ok(run.out),
+        Err(error) => Err(ImportError::Store {
+            path: run.at,
+            error,
+        }),
+    }
 }
 
 // ---------------------------------------------------------------- validation
@@ -337,6 +365,8 @@ fn validate_workflow(w: &Value, path: &str, keys: &mut HashSet<String>, out: &mu
 struct Run {
     out: Outcome,
     replace: bool,
+    /// The document path being applied (a store error names it).
+    at: String,
 }
 
 fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
@@ -431,8 +461,7 @@ impl Run {
             definition: definition.clone(),
             reason: reason.into(),
         };
-        let same = kept_repo::all(c)?.iter().any(|x| *x == k);
-        if !same {
+        if kept_repo::get(c, kind, path)?.as_ref() != Some(&k) {
             kept_repo::put(c, &k)?;
             self.change(format!("keep {path} ({reason})"));
         }
@@ -458,6 +487,7 @@ impl Run {
     ) -> Result<()> {
         let name = str_at(c, "name").unwrap_or_default().to_string();
         let path = format!("collections.{name}");
+        self.at = path.clone();
         if let Some(why) = collection_problem(c, &name) {
             let reason = why.clone();
             let through = c.get("isThrough") == Some(&json!(true));
@@ -481,7 +511,13 @@ impl Run {
         let mut scalars = Vec::new();
         for (i, f) in fields.iter().enumerate() {
             let fpath = format!("{path}.fields.{}", str_at(f, "name").unwrap_or_default());
-            match landing(f) {
+            let landed = landing(f);
+            let association = matches!(landed, Landing::Association(_));
+            if matches!(landed, Landing::Scalar { .. }) {
+                // kept by an earlier import, hosted now (flowgate learned the type)
+                self.unkeep(ch.conn, "field", &fpath)?;
+            }
+            match landed {
                 Landing::Scalar { def, fk: false } => scalars.push(def),
                 Landing::Scalar { fk: true, .. } => {}
                 Landing::Association(def) => pending.push((name.clone(), i, def)),
@@ -493,7 +529,7 @@ impl Run {
                 }
             }
             if let Some(on_delete) = str_at(f, "onDelete").filter(|d| *d != "SET NULL") {
-                if matches!(landing(f), Landing::Association(_)) {
+                if association {
                     self.report(
                         Severity::Approximated,
                         Kind::Field,
@@ -536,6 +572,7 @@ impl Run {
         field: &str,
         def: &Value,
     ) -> Result<()> {
+        self.at = format!("collections.{coll}.fields.{field}");
         let there = ch.schema.get(coll).and_then(|c| c.field(field).cloned());
         match there {
             None => {
@@ -570,6 +607,7 @@ impl Run {
     ) -> Result<()> {
         for (coll, i, def) in pending {
             let field = str_at(def, "name").unwrap_or_default().to_string();
+            self.at = format!("collections.{coll}.fields.{field}");
             let target = str_at(def, "target").unwrap_or_default();
             let hosted = target == "users" || ch.schema.get(target).is_some_and(|t| !t.builtin);
             if !hosted {
@@ -592,6 +630,11 @@ impl Run {
                 self.keep(ch.conn, "field", &fpath, *i as i64, original, &what)?;
                 continue;
             }
+            self.unkeep(
+                ch.conn,
+                "field",
+                &format!("collections.{coll}.fields.{field}"),
+            )?;
             self.add_field_unless_there(ch, coll, &field, def)?;
         }
         for c in collections {
@@ -655,6 +698,7 @@ impl Run {
     }
 
     fn role(&mut self, c: &Connection, r: &Value, name: &str) -> Result<()> {
+        self.at = format!("roles.{name}");
         let strategy = r
             .get("strategy")
             .filter(|s| !s.is_null())
@@ -830,6 +874,7 @@ impl Run {
             named.insert(key.clone());
             self.env_warnings(&key, w);
             let path = format!("workflows.{key}");
+            self.at = path.clone();
             let problems = self.workflow_problems(ch, w, &key);
             if let Some(reason) = problems.first() {
                 let definition = Value::Object(without(w, &["history"]));

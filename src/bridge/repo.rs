@@ -22,17 +22,28 @@ pub fn all(c: &Connection) -> Result<Vec<Kept>> {
     let mut st = c.prepare_cached(
         "SELECT kind, path, position, definition, reason FROM fg_bridge_kept ORDER BY kind, path",
     )?;
-    let rows = st.query_map([], |r| {
-        let text: String = r.get(3)?;
-        Ok(Kept {
-            kind: r.get(0)?,
-            path: r.get(1)?,
-            position: r.get(2)?,
-            definition: serde_json::from_str(&text).unwrap_or(Value::Null),
-            reason: r.get(4)?,
-        })
-    })?;
+    let rows = st.query_map([], from_row)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The kept definition at (`kind`, `path`), if any.
+pub fn get(c: &Connection, kind: &str, path: &str) -> Result<Option<Kept>> {
+    c.prepare_cached(
+        "SELECT kind, path, position, definition, reason FROM fg_bridge_kept WHERE kind = ?1 AND path = ?2",
+    )?
+    .query_row(params![kind, path], from_row)
+    .optional()
+}
+
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Kept> {
+    let text: String = r.get(3)?;
+    Ok(Kept {
+        kind: r.get(0)?,
+        path: r.get(1)?,
+        position: r.get(2)?,
+        definition: serde_json::from_str(&text).unwrap_or(Value::Null),
+        reason: r.get(4)?,
+    })
 }
 
 pub fn put(c: &Connection, k: &Kept) -> Result<()> {

@@ -322,10 +322,26 @@ pub fn update_field(
             ("name", _)
                 if v.as_str()
                     .is_some_and(|n| n.eq_ignore_ascii_case(&field.name)) => {}
+            // An imported field's document attributes flowgate does not act on (uiSchema, interface,
+            // …) may change: they are the document's, echoed and exported as given (bridge.md §5.1).
+            (k, _) if document_attribute(&field, k) => {
+                if let Some(a) = next.attributes.as_mut() {
+                    a.insert(k.to_string(), v.clone());
+                }
+            }
             (k, _) => match current.get(k) {
                 Some(cur) if cur != v => return Err(not_updatable(k)),
                 _ => {}
             },
+        }
+        // The document's copy follows what flowgate changed, so export says what the field now is.
+        if matches!(
+            key.as_str(),
+            "allowNull" | "unique" | "index" | "defaultValue"
+        ) {
+            if let Some(a) = next.attributes.as_mut() {
+                a.insert(key.clone(), v.clone());
+            }
         }
     }
     if next.unique != field.unique || next.index != field.index {
@@ -342,6 +358,20 @@ pub fn update_field(
     )?;
     ch.refresh()?;
     Ok(Some(next.to_json(&coll.name)))
+}
+
+/// Whether `key` is one of an imported field's document attributes that flowgate does not hold itself.
+fn document_attribute(field: &Field, key: &str) -> bool {
+    let own = Field {
+        attributes: None,
+        ..field.clone()
+    }
+    .to_json("");
+    field
+        .attributes
+        .as_ref()
+        .is_some_and(|a| a.contains_key(key))
+        && own.get(key).is_none()
 }
 
 /// Associations that use column `column` of table `table` as their FK, as (collection, field).
