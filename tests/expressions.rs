@@ -90,3 +90,53 @@ fn corpus_agrees_with_nocobase() {
         stale.len()
     );
 }
+
+/// The cost figures of ARCHITECTURE.md's expression section (by hand, indicative in a debug build):
+/// `cargo test --test expressions -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn cost_of_evaluations() {
+    let scope = serde_json::json!({"$context": {"data": {"price": 19.99, "qty": 3}}});
+    let lookup = |path: &str| template::walk(&scope, &path.split('.').collect::<Vec<_>>());
+    let rss = || {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                let line = s.lines().find(|l| l.starts_with("VmRSS:"))?.to_string();
+                line.split_whitespace().nth(1)?.parse::<u64>().ok()
+            })
+            .unwrap_or(0)
+    };
+    let before = rss();
+    let started = std::time::Instant::now();
+    expr::evaluate("math.js", "1", &lookup).unwrap();
+    println!(
+        "first evaluation (starts a sandbox): {:?}, RSS {} -> {} KiB",
+        started.elapsed(),
+        before,
+        rss()
+    );
+    for (engine, source) in [
+        (
+            "math.js",
+            "round({{$context.data.price}} * {{$context.data.qty}} * 1.1, 2)",
+        ),
+        (
+            "formula.js",
+            "ROUND({{$context.data.price}} * {{$context.data.qty}} * 1.1, 2)",
+        ),
+        ("string", "{{$context.data.price}} x {{$context.data.qty}}"),
+    ] {
+        let n = 2000;
+        let started = std::time::Instant::now();
+        for _ in 0..n {
+            expr::evaluate(engine, source, &lookup).unwrap();
+        }
+        let per = started.elapsed() / n;
+        println!(
+            "{engine}: {per:?} per evaluation ({:.0}/s)",
+            1.0 / per.as_secs_f64()
+        );
+    }
+    println!("RSS after: {} KiB", rss());
+}
