@@ -104,7 +104,7 @@ fn install_workflows(c: &rusqlite::Connection) -> Result<()> {
             (
                 "score",
                 "calculation",
-                json!({"engine": "math.js", "expression": "ROUND({{$context.data.indicator}} * 1.1, 2)"}),
+                json!({"engine": "formula.js", "expression": "ROUND({{$context.data.indicator}} * 1.1, 2)"}),
             ),
             (
                 "reply",
