@@ -1,7 +1,7 @@
 # flowgate — two commands do everything: `make run` and `make test`.
 CARGO ?= cargo
 
-.PHONY: run test test-peer build release bench clean
+.PHONY: run test test-nocobase build release bench clean
 
 ## Build and start the server with the demo on ./flowgate-data, 127.0.0.1:13000.
 run:
@@ -12,12 +12,12 @@ test:
 	$(CARGO) test --no-fail-fast -- --test-threads=2
 
 ## The cases that need a live NocoBase 2.x (bridge.md 20-29): start ../shared/nocobase-peer first.
-## PEER defaults to its port 13100; PEER_ACCOUNT / PEER_PASSWORD to its root account.
-PEER ?= http://127.0.0.1:13100
-PEER_ACCOUNT ?= admin@nocobase.com
-PEER_PASSWORD ?= admin123
-test-peer:
-	FLOWGATE_PEER_URL=$(PEER) FLOWGATE_PEER_ACCOUNT=$(PEER_ACCOUNT) FLOWGATE_PEER_PASSWORD=$(PEER_PASSWORD) \
+## NOCOBASE_URL defaults to its port 13100; NOCOBASE_ACCOUNT / NOCOBASE_PASSWORD to its root account.
+NOCOBASE_URL ?= http://127.0.0.1:13100
+NOCOBASE_ACCOUNT ?= admin@nocobase.com
+NOCOBASE_PASSWORD ?= admin123
+test-nocobase:
+	NOCOBASE_URL=$(NOCOBASE_URL) NOCOBASE_ACCOUNT=$(NOCOBASE_ACCOUNT) NOCOBASE_PASSWORD=$(NOCOBASE_PASSWORD) \
 		$(CARGO) test --test bridge_peer -- --nocapture
 
 build:

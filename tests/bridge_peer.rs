@@ -1,7 +1,7 @@
 //! `flowgate push` against a live NocoBase 2.x (bridge.md acceptance cases 20, 22–29): opt-in, since it
 //! needs the peer of ../shared/nocobase-peer. Run with
-//! `FLOWGATE_PEER_URL=http://127.0.0.1:13100 FLOWGATE_PEER_ACCOUNT=admin@nocobase.com FLOWGATE_PEER_PASSWORD=admin123 cargo test --test bridge_peer`
-//! (`make test-peer`). The test removes the recorded app's objects (`br_…`) from the peer first and at
+//! `NOCOBASE_URL=http://127.0.0.1:13100 NOCOBASE_ACCOUNT=admin@nocobase.com NOCOBASE_PASSWORD=admin123 cargo test --test bridge_peer`
+//! (`make test-nocobase`). The test removes the recorded app's objects (`br_…`) from the peer first and at
 //! the end, and leaves everything else alone.
 
 mod common;
@@ -21,15 +21,15 @@ struct Peer {
 static PEER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn peer() -> Option<(Peer, std::sync::MutexGuard<'static, ()>)> {
-    let url = std::env::var("FLOWGATE_PEER_URL").ok()?;
+    let url = std::env::var("NOCOBASE_URL").ok()?;
     let guard = PEER.lock().unwrap_or_else(|p| p.into_inner());
     Some((sign_in(url), guard))
 }
 
 fn sign_in(url: String) -> Peer {
     let account =
-        std::env::var("FLOWGATE_PEER_ACCOUNT").unwrap_or_else(|_| "admin@nocobase.com".into());
-    let password = std::env::var("FLOWGATE_PEER_PASSWORD").unwrap_or_else(|_| "admin123".into());
+        std::env::var("NOCOBASE_ACCOUNT").unwrap_or_else(|_| "admin@nocobase.com".into());
+    let password = std::env::var("NOCOBASE_PASSWORD").unwrap_or_else(|_| "admin123".into());
     let mut p = Peer {
         url,
         account,
@@ -215,7 +215,7 @@ fn plan_lines(stdout: &str) -> Vec<&str> {
 #[test]
 fn push_writes_the_recorded_app_into_a_live_nocobase_and_keeps_it_in_step() {
     let Some((peer, _one_at_a_time)) = peer() else {
-        eprintln!("bridge_peer: FLOWGATE_PEER_URL is not set; the live NocoBase cases (bridge.md 20, 22-29) did not run");
+        eprintln!("bridge_peer: NOCOBASE_URL is not set; the live NocoBase cases (bridge.md 20, 22-29) did not run");
         return;
     };
     peer.cleanup();
@@ -469,7 +469,7 @@ fn push_writes_the_recorded_app_into_a_live_nocobase_and_keeps_it_in_step() {
 #[test]
 fn the_demo_pushed_into_nocobase_runs_there() {
     let Some((peer, _one_at_a_time)) = peer() else {
-        eprintln!("bridge_peer: FLOWGATE_PEER_URL is not set; bridge.md case 30 did not run");
+        eprintln!("bridge_peer: NOCOBASE_URL is not set; bridge.md case 30 did not run");
         return;
     };
     let demo = ["categories", "comments", "posts"];

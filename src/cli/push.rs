@@ -48,7 +48,7 @@ pub fn run(remote: &dyn Api, doc: &Value, args: &PushArgs) -> i32 {
     }
     let blocked = !plan.conflicts.is_empty() && !args.skip_conflicts;
     if args.dry_run || blocked {
-        print_plan(&plan, args.json, &version);
+        print_plan(&plan, args.json, &version.to_string());
         if blocked {
             err!("flowgate push: {} conflicts; nothing was written (--skip-conflicts leaves them out)", plan.conflicts.len());
             return 3;
@@ -62,7 +62,7 @@ pub fn run(remote: &dyn Api, doc: &Value, args: &PushArgs) -> i32 {
         Ok(writes) => {
             progress.done();
             out!(
-                "pushed to NocoBase {version}: {} operations, {writes} writes",
+                "pushed to {version}: {} operations, {writes} writes",
                 plan.ops.len()
             );
             0
@@ -99,7 +99,7 @@ fn print_plan(plan: &plan::Plan, json: bool, version: &str) {
         .sum();
     let _ = writeln!(
         out,
-        "plan for NocoBase {version}: {} operations ({writes} writes), {} conflicts, {} extra",
+        "plan for {version}: {} operations ({writes} writes), {} conflicts, {} extra",
         plan.ops.len(),
         plan.conflicts.len(),
         plan.extra.len()

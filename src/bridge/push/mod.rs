@@ -61,7 +61,7 @@ fn data_list(answer: Value, what: &str) -> Result<Vec<Value>, RemoteError> {
 }
 
 /// The reads of §2.2 with 5′ (every version), which the plan compares with.
-pub fn read_target(r: &dyn Api, doc: &Value) -> Result<Reads, String> {
+pub fn read_target(r: &dyn Api, doc: &Value, server: &Server) -> Result<Reads, String> {
     let get =
         |path: &str, query: Vec<(String, String)>, what: &str| -> Result<Vec<Value>, String> {
             let answer = r
@@ -105,11 +105,16 @@ pub fn read_target(r: &dyn Api, doc: &Value) -> Result<Reads, String> {
             .collect();
         grants.push((role, main));
     }
-    let scopes = get(
-        "/api/dataSourcesRolesResourcesScopes:list",
-        q(&[("paginate", "false")]),
-        "read scopes",
-    )?;
+    // A flowgate names its two scopes (`all`, `own`) in the grant itself and has no scope rows.
+    let scopes = if server.flowgate {
+        Vec::new()
+    } else {
+        get(
+            "/api/dataSourcesRolesResourcesScopes:list",
+            q(&[("paginate", "false")]),
+            "read scopes",
+        )?
+    };
     let workflows = get(
         "/api/workflows:list",
         q(&[
@@ -140,6 +145,7 @@ pub fn read_target(r: &dyn Api, doc: &Value) -> Result<Reads, String> {
     }
     Ok(Reads {
         rows,
+        flowgate: server.flowgate,
         collections,
         roles,
         grants,
@@ -148,23 +154,41 @@ pub fn read_target(r: &dyn Api, doc: &Value) -> Result<Reads, String> {
     })
 }
 
-/// Preflight (§3.1): the target says it is NocoBase 2.x (`force_version` accepts another major).
-pub fn preflight(r: &dyn Api, force_version: bool) -> Result<String, String> {
+/// What the target is, from `app:getInfo` (§2.1): NocoBase with its version, or a flowgate (which
+/// speaks NocoBase's API and answers `{"name":"flowgate"}` there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    pub flowgate: bool,
+    pub version: String,
+}
+
+impl std::fmt::Display for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = if self.flowgate {
+            "flowgate"
+        } else {
+            "NocoBase"
+        };
+        write!(f, "{name} {}", self.version)
+    }
+}
+
+/// Preflight (§3.1): the target says what it is; a NocoBase must be 2.x (`force_version` accepts
+/// another major).
+pub fn preflight(r: &dyn Api, force_version: bool) -> Result<Server, String> {
     let info = r
         .call("GET", "/api/app:getInfo", &[], None)
         .map_err(|e| format!("read app:getInfo: {e}"))?;
     let name = info["data"]["name"].as_str().unwrap_or("");
     let version = info["data"]["version"].as_str().unwrap_or("").to_string();
-    if name == "flowgate" {
-        return Err("the target is a flowgate; push writes to a NocoBase (to copy between flowgates use export and import)".into());
-    }
     if version.is_empty() {
         return Err("the target did not say its version in app:getInfo; is it a NocoBase?".into());
     }
-    if !version.starts_with("2.") && !force_version {
+    let flowgate = name == "flowgate";
+    if !flowgate && !version.starts_with("2.") && !force_version {
         return Err(format!("the target runs NocoBase {version}; push is checked against 2.x (--force-version to try anyway)"));
     }
-    Ok(version)
+    Ok(Server { flowgate, version })
 }
 
 /// How the apply step tells what it does.
@@ -408,8 +432,8 @@ pub fn prepare(
     doc: &Value,
     opts: plan::Options,
     force_version: bool,
-) -> Result<(String, Plan), String> {
-    let version = preflight(r, force_version)?;
-    let reads = read_target(r, doc)?;
-    Ok((version, plan::plan(doc, &Target::new(reads), opts)))
+) -> Result<(Server, Plan), String> {
+    let server = preflight(r, force_version)?;
+    let reads = read_target(r, doc, &server)?;
+    Ok((server, plan::plan(doc, &Target::new(reads), opts)))
 }

@@ -166,14 +166,30 @@ fn phase_a_field(f: &Value) -> bool {
     !is_fk(f) && (!is_association(f) || str_at(f, "target") == "users")
 }
 
-fn without(v: &Value, drop: &[&str]) -> Value {
-    Value::Object(lean(v, drop))
+/// A field's write body in the target's words: a flowgate names some types differently (§5.2).
+fn field_body(f: &Value, drop: &[&str], target: &Target) -> Value {
+    let mut body = lean(f, drop);
+    if target.flowgate {
+        if let Some(Value::String(t)) = body.get("type") {
+            let t = super::target::flowgate_type(t).to_string();
+            body.insert("type".into(), Value::String(t));
+        }
+    }
+    Value::Object(body)
 }
 
 /// The attributes of `want` whose values `have` does not hold (attributes only `have` holds stay: push
 /// never removes).
-fn differing(want: &Map<String, Value>, have: &Map<String, Value>) -> Map<String, Value> {
+///
+/// A flowgate target keeps only what it acts on (no `interface`, `uiSchema`, `key`…): there, an attribute
+/// it does not hold is not a difference (`only_held`), or every push would send it again.
+fn differing(
+    want: &Map<String, Value>,
+    have: &Map<String, Value>,
+    only_held: bool,
+) -> Map<String, Value> {
     want.iter()
+        .filter(|(k, _)| !only_held || have.contains_key(*k))
         .filter(|(k, v)| have.get(*k) != Some(*v))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect()
@@ -189,7 +205,7 @@ fn collections_phase(collections: &[Value], target: &Target, p: &mut Plan) {
             let fields: Vec<Value> = fields_of(c)
                 .iter()
                 .filter(|f| phase_a_field(f))
-                .map(|f| without(f, &["reverseKey"]))
+                .map(|f| field_body(f, &["reverseKey"], target))
                 .collect();
             let mut body = lean(c, &["fields"]);
             body.insert("fields".into(), Value::Array(fields));
@@ -223,6 +239,7 @@ fn collections_phase(collections: &[Value], target: &Target, p: &mut Plan) {
         let diff = differing(
             &lean(c, &["fields"]),
             &lean(have, &["key", "unavailableActions", "fields"]),
+            target.flowgate,
         );
         if !diff.is_empty() {
             p.ops.push(op(
@@ -250,7 +267,7 @@ fn existing_collection_field(c: &Value, f: &Value, target: &Target, p: &mut Plan
     let path = format!("collections.{cname}.fields.{fname}");
     let Some(have) = target.field(cname, fname) else {
         if phase_a_field(f) {
-            let body = without(f, &["reverseKey"]);
+            let body = field_body(f, &["reverseKey"], target);
             let calls = vec![call(
                 "POST",
                 format!("/api/collections/{cname}/fields:create"),
@@ -273,14 +290,16 @@ fn existing_collection_field(c: &Value, f: &Value, target: &Target, p: &mut Plan
             f.get(*attr).filter(|v| !v.is_null()),
             have.get(*attr).filter(|v| !v.is_null()),
         );
-        if want.is_some() && want != got {
+        // A flowgate holds no `interface`: only what it holds can conflict there.
+        let held = got.is_some() || !target.flowgate;
+        if want.is_some() && want != got && held {
             p.conflicts
                 .push(format!("{path} {attr} {} ≠ {}", show(want), show(got)));
             return;
         }
     }
     if loose {
-        touch_up(cname, f, have, p);
+        touch_up(cname, f, have, target.flowgate, p);
         return;
     }
     let mut want = lean(f, &["key", "reverseKey"]);
@@ -288,7 +307,7 @@ fn existing_collection_field(c: &Value, f: &Value, target: &Target, p: &mut Plan
     if str_at(f, "type") == "belongsTo" && !have_lean.contains_key("sourceKey") {
         want.remove("sourceKey");
     }
-    let diff = differing(&want, &have_lean);
+    let diff = differing(&want, &have_lean, target.flowgate);
     if !diff.is_empty() {
         let calls = vec![call(
             "POST",
@@ -307,9 +326,9 @@ fn existing_collection_field(c: &Value, f: &Value, target: &Target, p: &mut Plan
 
 /// An FK record NocoBase's hooks made (or a through table's field) whose attributes differ from the
 /// document's, typically `uiSchema.title` (§3.2). Its key and `isForeignKey` are the hook's.
-fn touch_up(cname: &str, f: &Value, have: &Value, p: &mut Plan) {
+fn touch_up(cname: &str, f: &Value, have: &Value, only_held: bool, p: &mut Plan) {
     let want = lean(f, &["key", "isForeignKey", "reverseKey"]);
-    let diff = differing(&want, &lean(have, &["key", "collectionName"]));
+    let diff = differing(&want, &lean(have, &["key", "collectionName"]), only_held);
     if !diff.is_empty() {
         let fname = str_at(f, "name");
         let calls = vec![call(
@@ -334,7 +353,7 @@ pub fn touch_ups(doc: &Value, target: &Target) -> Vec<Op> {
     for c in array(doc, "collections") {
         for f in fields_of(c).iter().filter(|f| is_fk(f) || is_through(c)) {
             if let Some(have) = target.field(str_at(c, "name"), str_at(f, "name")) {
-                touch_up(str_at(c, "name"), f, have, &mut p);
+                touch_up(str_at(c, "name"), f, have, target.flowgate, &mut p);
             }
         }
     }
@@ -448,7 +467,7 @@ fn roles_and_grants(roles: &[Value], target: &Target, opts: Options, p: &mut Pla
                 } else {
                     want
                 };
-                let diff = differing(&want, &have);
+                let diff = differing(&want, &have, target.flowgate);
                 if !diff.is_empty() {
                     p.ops.push(op(
                         Phase::Roles,
@@ -551,6 +570,22 @@ fn grant(
         out.insert("name".into(), a.get("name").cloned().unwrap_or(Value::Null));
         if let Some(fields) = a.get("fields") {
             out.insert("fields".into(), fields.clone());
+        }
+        if target.flowgate {
+            // A flowgate grant names its scope; it has no custom scopes to point at.
+            match a.get("scope") {
+                Some(named @ Value::String(_)) => {
+                    out.insert("scope".into(), named.clone());
+                }
+                Some(custom) if !custom.is_null() => {
+                    let name = str_at(a, "name");
+                    p.conflicts.push(format!("roles.{role}.resources.{resource}.actions.{name} a custom scope, which a flowgate target cannot hold"));
+                    return;
+                }
+                _ => {}
+            }
+            sent.push(Value::Object(out));
+            continue;
         }
         match scope_id(resource, a.get("scope"), target, scopes_made, &mut calls) {
             Ok(Some(id)) => {

@@ -18,6 +18,8 @@ pub struct Reads {
     pub workflows: Vec<Value>,
     /// the rows of the collections whose rows the document holds (`export --records`)
     pub rows: Vec<(String, Vec<Value>)>,
+    /// the target is a flowgate: grants name their scope (`"all"`, `"own"`), there are no scope rows
+    pub flowgate: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -27,6 +29,7 @@ pub struct Target {
     pub grants: HashMap<String, Vec<Value>>,
     pub scopes: Vec<Value>,
     pub rows: HashMap<String, Vec<Value>>,
+    pub flowgate: bool,
     /// per key, every version, oldest first
     pub workflows: HashMap<String, Vec<Value>>,
     /// names in the target's order, for `extra` lines
@@ -36,7 +39,14 @@ pub struct Target {
 }
 
 impl Target {
-    pub fn new(reads: Reads) -> Target {
+    pub fn new(mut reads: Reads) -> Target {
+        if reads.flowgate {
+            reads.collections = reads
+                .collections
+                .iter()
+                .map(as_nocobase_would_hold)
+                .collect();
+        }
         let collection_names: Vec<String> = reads
             .collections
             .iter()
@@ -72,6 +82,7 @@ impl Target {
             grants: reads.grants.into_iter().collect(),
             scopes: reads.scopes,
             rows: reads.rows.into_iter().collect(),
+            flowgate: reads.flowgate,
             workflows,
             collection_names,
             role_names,
@@ -171,7 +182,9 @@ pub fn grant_action(raw: &Value) -> Value {
             out.insert("fields".into(), Value::Array(fields));
         }
     }
-    if let Some(scope) = raw.get("scope").filter(|s| s.is_object()) {
+    if let Some(named @ Value::String(_)) = raw.get("scope") {
+        out.insert("scope".into(), named.clone()); // a flowgate's grant
+    } else if let Some(scope) = raw.get("scope").filter(|s| s.is_object()) {
         let builtin = scope.get("resourceName").map_or(true, Value::is_null);
         let key = str_at(scope, "key");
         if builtin && (key == "all" || key == "own") {
@@ -182,4 +195,43 @@ pub fn grant_action(raw: &Value) -> Value {
         }
     }
     Value::Object(out)
+}
+
+/// A flowgate's collection the way the document holds it (bridge.md §2.6): its system fields (`system:
+/// true`) dropped and the five flags set instead, and field types in NocoBase's words (a flowgate
+/// `datetime` is NocoBase's `date`, a flowgate `date` its `dateOnly`).
+fn as_nocobase_would_hold(c: &Value) -> Value {
+    let mut c = c.clone();
+    for flag in [
+        "autoGenId",
+        "createdAt",
+        "updatedAt",
+        "createdBy",
+        "updatedBy",
+    ] {
+        c[flag] = Value::Bool(true);
+    }
+    if let Some(Value::Array(fields)) = c.get_mut("fields") {
+        fields.retain(|f| f.get("system").and_then(Value::as_bool) != Some(true));
+        for f in fields.iter_mut() {
+            let ty = f
+                .get("type")
+                .and_then(Value::as_str)
+                .and_then(crate::collections::registry::ScalarType::parse);
+            if let Some(t) = ty {
+                f["type"] = Value::String(crate::bridge::support::nocobase_type(t).to_string());
+            }
+        }
+    }
+    c
+}
+
+/// A field type of the document in a flowgate's words, for writing to a flowgate target.
+pub fn flowgate_type(nocobase: &str) -> &str {
+    match nocobase {
+        "date" => "datetime",
+        "dateOnly" => "date",
+        "jsonb" => "json",
+        other => other,
+    }
 }
