@@ -27,8 +27,7 @@ fn peer() -> Option<(Peer, std::sync::MutexGuard<'static, ()>)> {
 }
 
 fn sign_in(url: String) -> Peer {
-    let account =
-        std::env::var("NOCOBASE_ACCOUNT").unwrap_or_else(|_| "admin@nocobase.com".into());
+    let account = std::env::var("NOCOBASE_ACCOUNT").unwrap_or_else(|_| "admin@nocobase.com".into());
     let password = std::env::var("NOCOBASE_PASSWORD").unwrap_or_else(|_| "admin123".into());
     let mut p = Peer {
         url,

@@ -1192,6 +1192,7 @@ mod tests {
             scopes: data("dataSourcesRolesResourcesScopes.list.json"),
             workflows: data("workflows.list__all_versions.json"),
             rows: Vec::new(),
+            flowgate: false,
         }
     }
 

@@ -9,7 +9,7 @@
 //! math.js compiles each expression text once (a node's text is fixed; see `vars`).
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use rquickjs::context::EvalOptions;
@@ -27,8 +27,8 @@ const MEMORY_LIMIT: usize = 64 << 20;
 /// JavaScript stack: deep enough for mathjs's recursive parser, shallow enough for a 2 MiB
 /// worker thread with debug-build Rust frames under it.
 const STACK_LIMIT: usize = 512 << 10;
-/// Idle runtimes kept for reuse (about the number of threads evaluating at once).
-const MAX_IDLE: usize = 4;
+/// The most sandboxes that exist at once, whatever the number of cores.
+const MAX_LIVE: usize = 4;
 
 /// Why an evaluation gave no answer of its own.
 const TIMED_OUT: &str = "Error: Expression took longer than 1 s and was stopped";
@@ -53,27 +53,72 @@ fn epoch() -> Instant {
     *EPOCH.get_or_init(Instant::now)
 }
 
-fn pool() -> &'static Mutex<Vec<Sandbox>> {
-    static POOL: Mutex<Vec<Sandbox>> = Mutex::new(Vec::new());
+/// The sandboxes: at most `max_live()` exist at once (each holds its own copy of the libraries, ~14 MiB),
+/// so a burst of runs waits for one instead of building a sandbox per thread; they are kept for reuse.
+struct Pool {
+    idle: Vec<Sandbox>,
+    live: usize,
+}
+
+fn pool() -> &'static (Mutex<Pool>, Condvar) {
+    static POOL: (Mutex<Pool>, Condvar) = (
+        Mutex::new(Pool {
+            idle: Vec::new(),
+            live: 0,
+        }),
+        Condvar::new(),
+    );
     &POOL
+}
+
+/// How many sandboxes exist now.
+#[cfg(test)]
+pub fn live() -> usize {
+    pool().0.lock().unwrap_or_else(|e| e.into_inner()).live
+}
+
+/// One per core (two at least, four at most): more runs at once only queue for the cores.
+pub(super) fn max_live() -> usize {
+    std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(2, MAX_LIVE)
+}
+
+fn take() -> Result<Sandbox, String> {
+    let (lock, freed) = pool();
+    let mut p = lock.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        if let Some(s) = p.idle.pop() {
+            return Ok(s);
+        }
+        if p.live < max_live() {
+            p.live += 1;
+            drop(p);
+            return Sandbox::new().inspect_err(|_| give_back(None));
+        }
+        p = freed.wait(p).unwrap_or_else(|e| e.into_inner());
+    }
+}
+
+/// Returns a sandbox for reuse, or (`None`) gives up its place after a limit stopped it or it broke.
+fn give_back(sandbox: Option<Sandbox>) {
+    let (lock, freed) = pool();
+    let mut p = lock.lock().unwrap_or_else(|e| e.into_inner());
+    match sandbox {
+        Some(s) => p.idle.push(s),
+        None => p.live -= 1,
+    }
+    drop(p);
+    freed.notify_one();
 }
 
 /// Runs `source` (placeholders already replaced) with `engine` ("math.js" or "formula.js") over
 /// the variables in `scope_json`. `Ok` holds the result as NocoBase stores it (JSON), `Err` the
 /// error's text (`e.toString()`, as NocoBase's job result).
 pub fn run(engine: &str, source: &str, scope_json: &str) -> Result<serde_json::Value, String> {
-    let idle = pool().lock().unwrap_or_else(|e| e.into_inner()).pop();
-    let sandbox = match idle {
-        Some(s) => s,
-        None => Sandbox::new()?,
-    };
+    let sandbox = take()?;
     let (answer, healthy) = sandbox.call(engine, source, scope_json);
-    if healthy {
-        let mut idle = pool().lock().unwrap_or_else(|e| e.into_inner());
-        if idle.len() < MAX_IDLE {
-            idle.push(sandbox);
-        }
-    }
+    give_back(healthy.then_some(sandbox));
     answer
 }
 

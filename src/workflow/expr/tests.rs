@@ -95,3 +95,28 @@ fn pooled_sandboxes_serve_parallel_threads() {
         assert_eq!(t.join().unwrap(), Ok(json!(i * 2)));
     }
 }
+
+/// A burst of runs on many threads builds no more sandboxes than the pool allows (each costs ~14 MiB).
+#[test]
+fn a_burst_of_runs_shares_a_bounded_number_of_sandboxes() {
+    let threads: Vec<_> = (0..12)
+        .map(|i| {
+            std::thread::spawn(move || {
+                for _ in 0..3 {
+                    assert_eq!(
+                        evaluate("math.js", &format!("{i} + 1"), &none),
+                        Ok(json!(i + 1))
+                    );
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let live = super::js::live();
+    assert!(
+        live >= 1 && live <= super::js::max_live(),
+        "{live} sandboxes"
+    );
+}
