@@ -99,10 +99,10 @@ fn pooled_sandboxes_serve_parallel_threads() {
 /// A burst of runs on many threads builds no more sandboxes than the pool allows (each costs ~14 MiB).
 #[test]
 fn a_burst_of_runs_shares_a_bounded_number_of_sandboxes() {
-    let threads: Vec<_> = (0..12)
+    let threads: Vec<_> = (0..8)
         .map(|i| {
             std::thread::spawn(move || {
-                for _ in 0..3 {
+                for _ in 0..2 {
                     assert_eq!(
                         evaluate("math.js", &format!("{i} + 1"), &none),
                         Ok(json!(i + 1))
