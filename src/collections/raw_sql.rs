@@ -1,0 +1,197 @@
+//! The `sql` node's statements (triggers-and-nodes.md §8): one statement of a workflow author's text run on
+//! flowgate's own SQLite, inside the node's write (the run's transaction, a savepoint), with its named
+//! parameters bound to values.
+//!
+//! The text is the workflow author's (a root-level configuration, like a collection's fields), never a
+//! request's: templates reach it only as bound values (`workflow/nodes/sql.rs`). What it may touch is
+//! decided by SQLite itself: the statement is prepared under an authorizer that allows reading and
+//! writing the rows of collection tables (and their through tables) and nothing else — no `PRAGMA`,
+//! `ATTACH`, `VACUUM`, transaction or savepoint statement (the run's transaction is the store's), no DDL,
+//! and no access to flowgate's own tables (`users`, `tokens`, `workflows`, `fg_*`…) or `sqlite_*`. A
+//! check of the text could be fooled by quoting, comments or views; the authorizer sees every table and
+//! column the compiled statement uses.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use base64::Engine;
+use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, Statement};
+use serde_json::{Map, Value};
+
+use super::registry::Schema;
+use super::sql::SqlValue;
+use crate::error::{Error, Result};
+
+/// What a statement gave: its rows as objects keyed by column name (`[]` for a statement without rows)
+/// and how many rows it changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ran {
+    pub rows: Vec<Value>,
+    pub changes: u64,
+}
+
+/// Runs the one statement `sql` with its `:name` parameters bound from `params` (names without the
+/// prefix). A failure (syntax, a refused table or action, a parameter without a value, a constraint) is an
+/// internal error whose cause is the database's message, for the job's `{message}`.
+pub fn run(
+    conn: &Connection,
+    schema: Arc<Schema>,
+    sql: &str,
+    params: &HashMap<String, SqlValue>,
+) -> Result<Ran> {
+    let refusal = Arc::new(Mutex::new(None::<String>));
+    let guard = Authorizer::install(conn, schema, refusal.clone())?;
+    let result = prepare_and_run(conn, sql, params);
+    drop(guard);
+    result.map_err(|e| {
+        let refused = refusal.lock().ok().and_then(|mut r| r.take());
+        Error::internal(refused.unwrap_or_else(|| database_message(&e)))
+    })
+}
+
+fn prepare_and_run(
+    conn: &Connection,
+    sql: &str,
+    params: &HashMap<String, SqlValue>,
+) -> rusqlite::Result<Ran> {
+    // Never `prepare_cached`: the text is the author's and the authorizer decides at prepare time.
+    let mut st = conn.prepare(sql)?;
+    bind(&mut st, params)?;
+    let columns: Vec<String> = st.column_names().iter().map(|c| c.to_string()).collect();
+    let readonly = st.readonly();
+    let mut rows = Vec::new();
+    let mut cursor = st.raw_query();
+    while let Some(row) = cursor.next()? {
+        let mut record = Map::new();
+        for (i, name) in columns.iter().enumerate() {
+            record.insert(name.clone(), json_of(row.get_ref(i)?));
+        }
+        rows.push(Value::Object(record));
+    }
+    let changes = if readonly { 0 } else { conn.changes() };
+    Ok(Ran { rows, changes })
+}
+
+/// Binds each named parameter; a positional `?` or a name without a value is refused (NocoBase's text for
+/// the latter).
+fn bind(st: &mut Statement, params: &HashMap<String, SqlValue>) -> rusqlite::Result<()> {
+    for i in 1..=st.parameter_count() {
+        let Some(name) = st.parameter_name(i).map(str::to_string) else {
+            return Err(user_error(
+                "Positional parameters (?) are not supported: name them (:name) and give each a variable"
+                    .into(),
+            ));
+        };
+        let bare = name.trim_start_matches([':', '@', '$']);
+        let value = params.get(bare).ok_or_else(|| {
+            user_error(format!(
+                "Named replacement \":{bare}\" has no entry in the replacement map."
+            ))
+        })?;
+        st.raw_bind_parameter(i, value)?;
+    }
+    Ok(())
+}
+
+/// An error of ours carried through rusqlite's result type (shown as its text alone).
+fn user_error(message: String) -> rusqlite::Error {
+    rusqlite::Error::ToSqlConversionFailure(message.into())
+}
+
+/// The database's own message, without rusqlite's wrapping.
+fn database_message(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqliteFailure(_, Some(m)) => m.clone(),
+        rusqlite::Error::ToSqlConversionFailure(m) => m.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A column value as JSON: SQLite's integers and reals as numbers, text as text, a blob as base64.
+fn json_of(v: ValueRef) -> Value {
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::from(i),
+        ValueRef::Real(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        ValueRef::Text(t) => Value::String(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::String(base64::engine::general_purpose::STANDARD.encode(b)),
+    }
+}
+
+/// The authorizer, installed for one statement and removed when dropped (also on an early return).
+struct Authorizer<'c>(&'c Connection);
+
+impl<'c> Authorizer<'c> {
+    fn install(
+        conn: &'c Connection,
+        schema: Arc<Schema>,
+        refusal: Arc<Mutex<Option<String>>>,
+    ) -> Result<Authorizer<'c>> {
+        conn.authorizer(Some(move |ctx: AuthContext<'_>| {
+            match decide(&schema, &ctx) {
+                Ok(()) => Authorization::Allow,
+                Err(why) => {
+                    if let Ok(mut slot) = refusal.lock() {
+                        slot.get_or_insert(why);
+                    }
+                    Authorization::Deny
+                }
+            }
+        }))?;
+        Ok(Authorizer(conn))
+    }
+}
+
+impl Drop for Authorizer<'_> {
+    fn drop(&mut self) {
+        let none: Option<fn(AuthContext<'_>) -> Authorization> = None;
+        if let Err(e) = self.0.authorizer(none) {
+            tracing::error!(error = %e, "could not remove the sql node's authorizer");
+        }
+    }
+}
+
+/// The rule: a SELECT (with CTEs and functions), INSERT, UPDATE or DELETE whose every table is a
+/// collection table of the main database, used by the statement itself (not a view or trigger).
+fn decide(schema: &Schema, ctx: &AuthContext) -> std::result::Result<(), String> {
+    let table = match ctx.action {
+        AuthAction::Select | AuthAction::Recursive => return Ok(()),
+        AuthAction::Function { function_name } => {
+            return if function_name.eq_ignore_ascii_case("load_extension") {
+                Err(not_allowed("load_extension()"))
+            } else {
+                Ok(())
+            };
+        }
+        AuthAction::Read { table_name, .. }
+        | AuthAction::Insert { table_name }
+        | AuthAction::Update { table_name, .. }
+        | AuthAction::Delete { table_name } => table_name,
+        other => return Err(not_allowed(&action_name(&other))),
+    };
+    let collection = schema.get(table).is_some_and(|c| !c.builtin) || schema.is_through(table);
+    if collection && ctx.database_name == Some("main") && ctx.accessor.is_none() {
+        Ok(())
+    } else {
+        Err(format!(
+            "Table \"{table}\" is not a collection table: the sql node reads and writes collection tables only"
+        ))
+    }
+}
+
+fn not_allowed(what: &str) -> String {
+    format!(
+        "{what} is not allowed in the sql node: it runs one SELECT, INSERT, UPDATE or DELETE on collection tables"
+    )
+}
+
+/// `Pragma`, `CreateTable`, `Attach`… from the action's debug form.
+fn action_name(action: &AuthAction) -> String {
+    let text = format!("{action:?}");
+    text.split([' ', '{', '('])
+        .next()
+        .unwrap_or("This statement")
+        .to_string()
+}
