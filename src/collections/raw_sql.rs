@@ -7,11 +7,12 @@
 //! decided by SQLite itself: the statement is prepared under an authorizer that allows reading and
 //! writing the rows of collection tables (and their through tables) and nothing else — no `PRAGMA`,
 //! `ATTACH`, `VACUUM`, transaction or savepoint statement (the run's transaction is the store's), no DDL,
-//! and no access to flowgate's own tables (`users`, `tokens`, `workflows`, `fg_*`…) or `sqlite_*`. A
+//! and no access to flowgate's own tables (`users`, `tokens`, `workflows`, `fg_*`…) or `sqlite_*` beyond
+//! the `id` column foreign keys check (`users.id`, which records show as `createdById` anyway). A
 //! check of the text could be fooled by quoting, comments or views; the authorizer sees every table and
 //! column the compiled statement uses.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use base64::Engine;
@@ -104,6 +105,8 @@ fn user_error(message: String) -> rusqlite::Error {
 fn database_message(e: &rusqlite::Error) -> String {
     match e {
         rusqlite::Error::SqliteFailure(_, Some(m)) => m.clone(),
+        // Prepare errors carry the text and an offset too; the message alone is the database's answer.
+        rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
         rusqlite::Error::ToSqlConversionFailure(m) => m.to_string(),
         other => other.to_string(),
     }
@@ -129,15 +132,14 @@ impl<'c> Authorizer<'c> {
         schema: Arc<Schema>,
         refusal: Arc<Mutex<Option<String>>>,
     ) -> Result<Authorizer<'c>> {
-        conn.authorizer(Some(move |ctx: AuthContext<'_>| {
-            match decide(&schema, &ctx) {
-                Ok(()) => Authorization::Allow,
-                Err(why) => {
-                    if let Ok(mut slot) = refusal.lock() {
-                        slot.get_or_insert(why);
-                    }
-                    Authorization::Deny
+        let rule = Rule::new(schema);
+        conn.authorizer(Some(move |ctx: AuthContext<'_>| match rule.decide(&ctx) {
+            Ok(()) => Authorization::Allow,
+            Err(why) => {
+                if let Ok(mut slot) = refusal.lock() {
+                    slot.get_or_insert(why);
                 }
+                Authorization::Deny
             }
         }))?;
         Ok(Authorizer(conn))
@@ -154,32 +156,74 @@ impl Drop for Authorizer<'_> {
 }
 
 /// The rule: a SELECT (with CTEs and functions), INSERT, UPDATE or DELETE whose every table is a
-/// collection table of the main database, used by the statement itself (not a view or trigger).
-fn decide(schema: &Schema, ctx: &AuthContext) -> std::result::Result<(), String> {
-    let table = match ctx.action {
-        AuthAction::Select | AuthAction::Recursive => return Ok(()),
-        AuthAction::Function { function_name } => {
-            return if function_name.eq_ignore_ascii_case("load_extension") {
-                Err(not_allowed("load_extension()"))
-            } else {
-                Ok(())
-            };
+/// collection table of the main database, used by the statement itself (not a view or trigger). The one
+/// column read elsewhere is the `id` of a table a collection's foreign key points at (`users.id` for
+/// `createdById`): SQLite reads it to enforce the key when a collection row is written.
+struct Rule {
+    schema: Arc<Schema>,
+    /// Lower-case names of the tables collection columns reference.
+    fk_targets: HashSet<String>,
+}
+
+impl Rule {
+    fn new(schema: Arc<Schema>) -> Rule {
+        let fk_targets = schema
+            .user_collections()
+            .iter()
+            .flat_map(|c| c.fields.iter().filter_map(|f| f.fk_target.clone()))
+            .map(|t| t.to_ascii_lowercase())
+            .collect();
+        Rule { schema, fk_targets }
+    }
+
+    fn decide(&self, ctx: &AuthContext) -> std::result::Result<(), String> {
+        let table = match ctx.action {
+            AuthAction::Select | AuthAction::Recursive => return Ok(()),
+            AuthAction::Function { function_name } => {
+                return if function_name.eq_ignore_ascii_case("load_extension") {
+                    Err(not_allowed("load_extension()"))
+                } else {
+                    Ok(())
+                };
+            }
+            AuthAction::Read {
+                table_name,
+                column_name,
+            } if column_name == "id"
+                && self.fk_targets.contains(&table_name.to_ascii_lowercase()) =>
+            {
+                return Ok(());
+            }
+            AuthAction::Read { table_name, .. }
+            | AuthAction::Insert { table_name }
+            | AuthAction::Update { table_name, .. }
+            | AuthAction::Delete { table_name } => table_name,
+            other => return Err(not_allowed(&action_name(&other))),
+        };
+        let writes = !matches!(ctx.action, AuthAction::Read { .. });
+        if writes && SCHEMA_TABLES.iter().any(|t| t.eq_ignore_ascii_case(table)) {
+            // DDL writes the schema table before SQLite asks about the CREATE or DROP itself.
+            return Err(not_allowed("A schema change"));
         }
-        AuthAction::Read { table_name, .. }
-        | AuthAction::Insert { table_name }
-        | AuthAction::Update { table_name, .. }
-        | AuthAction::Delete { table_name } => table_name,
-        other => return Err(not_allowed(&action_name(&other))),
-    };
-    let collection = schema.get(table).is_some_and(|c| !c.builtin) || schema.is_through(table);
-    if collection && ctx.database_name == Some("main") && ctx.accessor.is_none() {
-        Ok(())
-    } else {
-        Err(format!(
-            "Table \"{table}\" is not a collection table: the sql node reads and writes collection tables only"
-        ))
+        let schema = &self.schema;
+        let collection = schema.get(table).is_some_and(|c| !c.builtin) || schema.is_through(table);
+        if collection && ctx.database_name == Some("main") && ctx.accessor.is_none() {
+            Ok(())
+        } else {
+            Err(format!(
+                "Table \"{table}\" is not a collection table: the sql node reads and writes collection tables only"
+            ))
+        }
     }
 }
+
+/// The names SQLite's own schema table goes by.
+const SCHEMA_TABLES: [&str; 4] = [
+    "sqlite_master",
+    "sqlite_schema",
+    "sqlite_temp_master",
+    "sqlite_temp_schema",
+];
 
 fn not_allowed(what: &str) -> String {
     format!(

@@ -200,9 +200,11 @@ fn bind_templates(
                         sql.push_str(&format!("' || :{name} || '"));
                         params.insert(name, SqlValue::Text(template::value_text(&value)));
                     }
-                    At::Identifier(_) => return Err(format!(
+                    At::Identifier(_) => {
+                        return Err(format!(
                         "A template cannot name a table or column in the sql node: {{{{{path}}}}}"
-                    )),
+                    ))
+                    }
                     At::LineComment | At::BlockComment => {}
                 }
             }
