@@ -8,8 +8,8 @@
 //!
 //! `changeTimezone` keeps the instant: NocoBase re-labels the wall-clock time of the zone as UTC
 //! (10:00Z in Asia/Tokyo gives 01:00Z, another instant), which silently shifts every later step;
-//! flowgate's dates are instants serialised in UTC, so the same instant is the one correct answer. The
-//! zone must still be a non-empty text (the step fails otherwise), so a config that names none is caught.
+//! flowgate's dates are instants serialised in UTC, so the same instant is the one correct answer (as
+//! NocoBase answers without a zone).
 
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveDateTime, Timelike, Utc};
 use serde::Deserialize;
@@ -140,7 +140,7 @@ fn apply(function: &str, args: &Args, input: Val) -> Result<Val, String> {
         "transDuration" => trans_duration(&input, args),
         "toTimestamp" => to_timestamp(&input, args),
         "tsToDate" => ts_to_date(&input, args),
-        "changeTimezone" => change_timezone(input, args),
+        "changeTimezone" => change_timezone(input),
         _ => Err("TypeError: calculate is not a function".into()),
     }
 }
@@ -453,43 +453,144 @@ const WEEKDAYS: [&str; 7] = [
     "Saturday",
 ];
 
-/// dayjs's `format` without plugins: `[text]` is kept as text; `YYYY YY M MM MMM MMMM D DD d dd ddd dddd
-/// H HH h hh a A m mm s ss SSS Z ZZ`; other runs of those letters dayjs prints as the zone (`+0000`).
+/// dayjs's `format` with the plugins NocoBase loads (checked on the peer): a first pass for the
+/// advancedFormat, weekOfYear and isoWeek tokens (`Q Do k kk X x w ww wo W WW gggg GGGG z zzz`), then the
+/// base tokens (`YYYY YY M MM MMM MMMM D DD d dd ddd dddd H HH h hh a A m mm s ss SSS Z ZZ`); `[text]` is
+/// text, and any other letter stays as it is (`YYY` is `YY` then `Y`).
 fn format(ms: f64, f: &str) -> String {
     let Some(d) = parts(ms) else {
         return "Invalid Date".into();
     };
+    let first = replace_tokens(f, true, |rest| advanced_token(&d, rest));
+    replace_tokens(&first, false, |rest| base_token(&d, rest))
+}
+
+/// Replaces the tokens `at` finds (its length in chars and its text) outside `[…]`; a bracketed text is
+/// kept with its brackets (`keep`, for the next pass) or without.
+fn replace_tokens(f: &str, keep: bool, at: impl Fn(&[char]) -> Option<(usize, String)>) -> String {
     let chars: Vec<char> = f.chars().collect();
     let mut out = String::new();
     let mut i = 0;
     while i < chars.len() {
-        let c = chars[i];
-        if c == '[' {
-            if let Some(close) = chars[i + 1..].iter().position(|&x| x == ']') {
-                if close > 0 {
-                    out.extend(&chars[i + 1..i + 1 + close]);
-                    i += close + 2;
-                    continue;
+        if chars[i] == '[' {
+            if let Some(close) = chars[i + 1..]
+                .iter()
+                .position(|&x| x == ']')
+                .filter(|c| *c > 0)
+            {
+                let inner = &chars[i + 1..i + 1 + close];
+                if keep {
+                    out.push('[');
+                    out.extend(inner);
+                    out.push(']');
+                } else {
+                    out.extend(inner);
                 }
+                i += close + 2;
+                continue;
             }
         }
-        let max = match c {
-            'Y' | 'M' | 'd' => 4,
-            'D' | 'H' | 'h' | 'm' | 's' | 'Z' => 2,
-            'a' | 'A' => 1,
-            'S' if chars[i..].starts_with(&['S', 'S', 'S']) => 3,
-            _ => 0,
-        };
-        if max == 0 {
-            out.push(c);
-            i += 1;
-            continue;
+        match at(&chars[i..]) {
+            Some((len, text)) => {
+                out.push_str(&text);
+                i += len;
+            }
+            None => {
+                out.push(chars[i]);
+                i += 1;
+            }
         }
-        let run = chars[i..].iter().take(max).take_while(|&&x| x == c).count();
-        out.push_str(&token(&d, c, run));
-        i += run;
     }
     out
+}
+
+fn starts(rest: &[char], token: &str) -> bool {
+    let t: Vec<char> = token.chars().collect();
+    rest.starts_with(&t)
+}
+
+/// The first pass's token at the start of `rest`, in the order of the plugin's alternatives.
+fn advanced_token(d: &NaiveDateTime, rest: &[char]) -> Option<(usize, String)> {
+    let iso = d.iso_week();
+    let week = week_of_year(d);
+    let hour24 = if d.hour() == 0 { 24 } else { d.hour() };
+    let candidates: [(&str, String); 15] = [
+        ("Q", d.month().div_ceil(3).to_string()),
+        ("wo", format!("[{}]", ordinal(week))),
+        ("ww", format!("{week:02}")),
+        ("w", week.to_string()),
+        ("WW", format!("{:02}", iso.week())),
+        ("W", iso.week().to_string()),
+        ("zzz", "[Coordinated Universal Time]".into()),
+        ("z", "[UTC]".into()),
+        ("gggg", week_year(d, week).to_string()),
+        ("GGGG", iso.year().to_string()),
+        ("Do", format!("[{}]", ordinal(d.day()))),
+        ("X", d.and_utc().timestamp().to_string()),
+        ("x", d.and_utc().timestamp_millis().to_string()),
+        ("kk", format!("{hour24:02}")),
+        ("k", hour24.to_string()),
+    ];
+    candidates
+        .into_iter()
+        .find(|(t, _)| starts(rest, t))
+        .map(|(t, text)| (t.chars().count(), text))
+}
+
+/// The second pass's token at the start of `rest`: the longest run dayjs knows of that letter.
+fn base_token(d: &NaiveDateTime, rest: &[char]) -> Option<(usize, String)> {
+    let c = *rest.first()?;
+    let lengths: &[usize] = match c {
+        'Y' => &[4, 2],
+        'M' | 'd' => &[4, 3, 2, 1],
+        'D' | 'H' | 'h' | 'm' | 's' | 'Z' => &[2, 1],
+        'a' | 'A' => &[1],
+        'S' => &[3],
+        _ => &[],
+    };
+    let run = rest.iter().take_while(|&&x| x == c).count();
+    let n = *lengths.iter().find(|&&n| n <= run)?;
+    Some((n, token(d, c, n)))
+}
+
+/// English ordinals, as dayjs's `en` locale writes them.
+fn ordinal(n: u32) -> String {
+    let v = n % 100;
+    let suffix = match (v, v % 10) {
+        (11..=13, _) => "th",
+        (_, 1) => "st",
+        (_, 2) => "nd",
+        (_, 3) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// dayjs's `week()` in the `en` locale: weeks start on Sunday and week 1 holds January 1st.
+fn week_of_year(d: &NaiveDateTime) -> u32 {
+    let date = d.date();
+    let sunday_before =
+        |day: NaiveDate| day - Duration::days(i64::from(day.weekday().num_days_from_sunday()));
+    if date.month() == 12 && date.day() > 25 {
+        let next_year = NaiveDate::from_ymd_opt(date.year() + 1, 1, 1);
+        if next_year.is_some_and(|n| sunday_before(n) <= date) {
+            return 1;
+        }
+    }
+    let Some(jan1) = NaiveDate::from_ymd_opt(date.year(), 1, 1) else {
+        return 0;
+    };
+    let first_sunday = sunday_before(jan1);
+    ((date - first_sunday).num_days() / 7 + 1) as u32
+}
+
+/// dayjs's `weekYear()`: the year the `week()` belongs to.
+fn week_year(d: &NaiveDateTime, week: u32) -> i32 {
+    match (week, d.month()) {
+        (1, 12) => d.year() + 1,
+        (w, 1) if w >= 52 => d.year() - 1,
+        _ => d.year(),
+    }
 }
 
 fn token(d: &NaiveDateTime, c: char, n: usize) -> String {
@@ -598,16 +699,10 @@ fn ts_to_date(input: &Val, args: &Args) -> Result<Val, String> {
     Ok(Val::Date(ms.trunc()))
 }
 
-/// The same instant (see the module's comment); the zone must be named.
-fn change_timezone(input: Val, args: &Args) -> Result<Val, String> {
+/// The same instant (see the module's comment), whatever the zone.
+fn change_timezone(input: Val) -> Result<Val, String> {
     date_of(&input, "tz")?;
-    match args.get("timezone") {
-        Some(Value::String(tz)) if !tz.trim().is_empty() => Ok(input),
-        other => Err(format!(
-            "RangeError: Invalid time zone specified: {}",
-            text(other)
-        )),
-    }
+    Ok(input)
 }
 
 // ---------------------------------------------------------------- reading dates
@@ -638,9 +733,15 @@ fn parse_date_text(s: &str) -> Option<f64> {
     if let Ok(d) = DateTime::parse_from_rfc3339(&with_seconds) {
         return Some(d.timestamp_millis() as f64);
     }
-    DateTime::parse_from_rfc2822(s)
+    if let Ok(d) = DateTime::parse_from_rfc2822(s) {
+        return Some(d.timestamp_millis() as f64);
+    }
+    // `March 1, 2025`, which JavaScript's Date reads as local (UTC) midnight.
+    NaiveDate::parse_from_str(s, "%B %d, %Y")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%b %d, %Y"))
         .ok()
-        .map(|d| d.timestamp_millis() as f64)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(from_parts)
 }
 
 /// `2025-03-01T10:00+09:00` → `2025-03-01T10:00:00+09:00` (RFC 3339 wants seconds; JavaScript does not).
@@ -692,7 +793,12 @@ fn parse_local(s: &str) -> Option<f64> {
     let num = |v: Option<&&str>, default: u32| v.map_or(Some(default), |x| x.parse().ok());
     let year: i32 = d[0].parse().ok()?;
     let day = NaiveDate::from_ymd_opt(year, num(d.get(1), 1)?, num(d.get(2), 1)?)?;
-    let millis: u32 = format!("{fraction:0<3}")[..3].parse().ok()?;
+    // dayjs reads up to three digits as a number of milliseconds: `.5` is 5 ms, not 500.
+    let millis: u32 = if fraction.is_empty() {
+        0
+    } else {
+        fraction.chars().take(3).collect::<String>().parse().ok()?
+    };
     let at = day.and_hms_milli_opt(
         num(t.first(), 0)?,
         num(t.get(1), 0)?,
@@ -838,6 +944,28 @@ mod tests {
             one("format", json!({"format": 5})),
             Err("TypeError: [5] is not a string".into())
         );
+        // What the peer answers (NocoBase 2.2.15, dayjs with advancedFormat, weekOfYear, isoWeek).
+        let peer = |input: &str, f: &str| {
+            run(
+                json!(input),
+                json!([{ "function": "format", "arguments": { "format": f } }]),
+            )
+        };
+        assert_eq!(
+            peer(
+                "2025-03-02T00:05:09.045Z",
+                "YYYYY|MMMMM|DDD|ddddd|HHH|hhh|k|kk|X|x|w|ww|wo|gggg|GGGG|z|Z|ZZ|ZZZ|SSSS|a|A|Do|Qo|E|e|W"
+            ),
+            Ok(json!("2025Y|March3|022|Sunday0|000|1212|24|24|1740873909|1740873909045|10|10|10th|2025|2025|UTC|+00:00|+0000|+0000+00:00|045S|am|AM|2nd|1o|E|e|9"))
+        );
+        assert_eq!(
+            peer(BASE, "Y YYY Q Do [x] SS A"),
+            Ok(json!("Y 25Y 1 1st x SS AM"))
+        );
+        assert_eq!(
+            peer("2025-03-01T10:00:00.000Z", "[YYYY] M/D h:mm:ss a"),
+            Ok(json!("YYYY 3/1 10:00:00 am"))
+        );
     }
 
     #[test]
@@ -884,7 +1012,11 @@ mod tests {
             one("changeTimezone", json!({"timezone": "Asia/Tokyo"})),
             Ok(json!(BASE))
         );
-        assert!(one("changeTimezone", json!({})).is_err());
+        assert_eq!(one("changeTimezone", json!({})), Ok(json!(BASE)));
+        assert_eq!(
+            num(5.0, "changeTimezone", json!({})),
+            Err("TypeError: input.tz is not a function".into())
+        );
     }
 
     #[test]
@@ -916,5 +1048,189 @@ mod tests {
             one("fly", json!({})),
             Err("TypeError: calculate is not a function".into())
         );
+    }
+
+    /// Inputs and steps run on the peer (NocoBase 2.2.15, `flow_nodes:test`) with its answers.
+    #[test]
+    fn the_peers_answers() {
+        let cases = [
+            (
+                json!("2024-12-29T12:00:00Z"),
+                json!([{"function": "format", "arguments": {"format": "w ww gggg W GGGG"}}]),
+                json!("1 01 2025 52 2024"),
+                1,
+            ),
+            (
+                json!("2025-12-31T12:00:00Z"),
+                json!([{"function": "format", "arguments": {"format": "w gggg W GGGG"}}]),
+                json!("1 2026 1 2026"),
+                1,
+            ),
+            (
+                json!("2027-01-01T12:00:00Z"),
+                json!([{"function": "format", "arguments": {"format": "w gggg W GGGG"}}]),
+                json!("1 2027 53 2026"),
+                1,
+            ),
+            (
+                json!("2021-01-02T12:00:00Z"),
+                json!([{"function": "format", "arguments": {"format": "w gggg W GGGG"}}]),
+                json!("1 2021 53 2020"),
+                1,
+            ),
+            (
+                json!("2025-03-01T10:00:00Z"),
+                json!([{"function": "startOfTime", "arguments": {"unit": "quarter"}}]),
+                json!("2025-01-01T00:00:00.000Z"),
+                1,
+            ),
+            (
+                json!("2025-03-01T10:00:00Z"),
+                json!([{"function": "endOfTime", "arguments": {"unit": "week"}}]),
+                json!("2025-03-02T23:59:59.999Z"),
+                1,
+            ),
+            (
+                json!("2025-03-01T10:00:00Z"),
+                json!([{"function": "endOfTime", "arguments": {"unit": "nope"}}]),
+                json!("2025-03-01T10:00:00.000Z"),
+                1,
+            ),
+            (
+                json!("2025-03-01T10:00:00Z"),
+                json!([{"function": "get", "arguments": {"unit": "minute"}}]),
+                json!(0),
+                1,
+            ),
+            (
+                json!("2025-03-01T10:00:00.123Z"),
+                json!([{"function": "get", "arguments": {"unit": "days"}}]),
+                json!(123),
+                1,
+            ),
+            (
+                json!("2025-03-01T10:00:00Z"),
+                json!([{"function": "diff", "arguments": {"date": "2023-09-15T00:00:00Z", "unit": "year"}}]),
+                json!(1.4595734126984128),
+                1,
+            ),
+            (
+                json!("2025-03-01T10:00:00Z"),
+                json!([{"function": "diff", "arguments": {"date": "2025-03-01T09:00:00Z", "unit": "quarter"}}]),
+                json!(0.000496031746031746),
+                1,
+            ),
+            (
+                json!("2025-03-01T10:00:00Z"),
+                json!([{"function": "diff", "arguments": {"date": "2025-02-01", "unit": "weeks"}}]),
+                json!(4.059523809523809),
+                1,
+            ),
+            (
+                json!("2025-03-01T10:00:00Z"),
+                json!([{"function": "diff", "arguments": {"date": 1740823200000_i64, "unit": "minute", "round": 0}}]),
+                json!(0),
+                1,
+            ),
+            (
+                json!("2024-02-29T10:00:00Z"),
+                json!([{"function": "add", "arguments": {"number": 1, "unit": "year"}}]),
+                json!("2025-02-28T10:00:00.000Z"),
+                1,
+            ),
+            (
+                json!("2025-03-01T10:00:00Z"),
+                json!([{"function": "add", "arguments": {"number": 1.7, "unit": "month"}}]),
+                json!("2025-04-01T10:00:00.000Z"),
+                1,
+            ),
+            (
+                json!("2025-03-01T10:00:00Z"),
+                json!([{"function": "add", "arguments": {"number": 1, "unit": "M"}}]),
+                json!("2025-04-01T10:00:00.000Z"),
+                1,
+            ),
+            (
+                json!("2025-03-01T10:00:00Z"),
+                json!([{"function": "add", "arguments": {"number": 90, "unit": "nope"}}]),
+                json!("2025-03-01T10:00:00.090Z"),
+                1,
+            ),
+            (
+                json!("2025-03-01T10:00:00Z"),
+                json!([{"function": "subtract", "arguments": {"number": 0.5, "unit": "hour"}}]),
+                json!("2025-03-01T09:30:00.000Z"),
+                1,
+            ),
+            (
+                json!("2025/03/01 10:00"),
+                json!([]),
+                json!("2025-03-01T10:00:00.000Z"),
+                1,
+            ),
+            (
+                json!("2025-03-01 10:00:05.5"),
+                json!([]),
+                json!("2025-03-01T10:00:05.005Z"),
+                1,
+            ),
+            (
+                json!("Sat, 01 Mar 2025 10:00:00 GMT"),
+                json!([]),
+                json!("2025-03-01T10:00:00.000Z"),
+                1,
+            ),
+            (
+                json!("2025-03-01T10:00:00+02:00"),
+                json!([]),
+                json!("2025-03-01T08:00:00.000Z"),
+                1,
+            ),
+            (
+                json!("2025-3-1"),
+                json!([]),
+                json!("2025-03-01T00:00:00.000Z"),
+                1,
+            ),
+            (
+                json!("2025"),
+                json!([]),
+                json!("2025-01-01T00:00:00.000Z"),
+                1,
+            ),
+            (
+                json!("March 1, 2025"),
+                json!([]),
+                json!("2025-03-01T00:00:00.000Z"),
+                1,
+            ),
+            (
+                json!(1740823200000.7),
+                json!([]),
+                json!("2025-03-01T10:00:00.000Z"),
+                1,
+            ),
+            (
+                json!("2025-03-01T10:00:00Z"),
+                json!([{"function": "toTimestamp", "arguments": {"unit": null}}]),
+                json!("TypeError: [null] is not valid, only accept second or millisecond"),
+                -2,
+            ),
+            (
+                json!("2025-03-01T10:00:00Z"),
+                json!([{"function": "isLeapYear", "arguments": {}}]),
+                json!(false),
+                1,
+            ),
+        ];
+        for (input, steps, expected, status) in cases {
+            let got = run(input.clone(), steps.clone());
+            let want = if status == 1 {
+                Ok(expected)
+            } else {
+                Err(expected.as_str().unwrap_or("").to_string())
+            };
+            assert_eq!(got, want, "{input} {steps}");
+        }
     }
 }
