@@ -93,8 +93,10 @@ fn jmespath_search(expression: &str, source: &Value) -> Result<Value, String> {
     serde_json::to_value(&*found).map_err(|e| e.to_string())
 }
 
-/// JSONPath-plus with `wrap: false`: no match → null, one → the value, several → an array. A path
-/// without its `$` root is read from the root, as JSONPath-plus does.
+/// JSONPath-plus with `wrap: false`: no match → null; one match → the value, unless the path went
+/// through an array expression (a wildcard, filter, slice, union, or a descent below its own level), which
+/// keeps the array (checked on the peer: `$.items[?(@.v>2)].n` → `["c"]`, `$..name` → `"top"`,
+/// `$..y` → `[5]`); several → an array. A path without its `$` root is read from the root.
 fn jsonpath(expression: &str, source: &Value) -> Result<Value, String> {
     let text = expression.trim();
     let rooted = match text.chars().next() {
@@ -103,12 +105,64 @@ fn jsonpath(expression: &str, source: &Value) -> Result<Value, String> {
         _ => format!("$.{text}"),
     };
     let path = serde_json_path::JsonPath::parse(&rooted).map_err(|e| e.to_string())?;
-    let mut found: Vec<Value> = path.query(source).all().into_iter().cloned().collect();
-    Ok(match found.len() {
-        0 => Value::Null,
-        1 => found.remove(0),
-        _ => Value::Array(found),
+    let found = path.query_located(source).all();
+    let shape = PathShape::of(&rooted);
+    Ok(match found.as_slice() {
+        [] => Value::Null,
+        [one]
+            if !shape.array_expression
+                && (!shape.descendant || one.location().len() == shape.segments) =>
+        {
+            one.node().clone()
+        }
+        many => Value::Array(many.iter().map(|n| n.node().clone()).collect()),
     })
+}
+
+/// What JSONPath-plus's unwrapping looks at in a path.
+#[derive(Debug, Default, PartialEq)]
+struct PathShape {
+    /// A wildcard, filter, slice or union.
+    array_expression: bool,
+    /// A `..` segment.
+    descendant: bool,
+    /// Segments after `$`.
+    segments: usize,
+}
+
+impl PathShape {
+    fn of(path: &str) -> PathShape {
+        let chars: Vec<char> = path.chars().collect();
+        let mut shape = PathShape::default();
+        let (mut depth, mut quote, mut i) = (0usize, None::<char>, 0);
+        while i < chars.len() {
+            let c = chars[i];
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), '\\') => i += 1,
+                (Some(_), _) => {}
+                (None, '\'' | '"') => quote = Some(c),
+                (None, '[') => {
+                    if depth == 0 && !(i > 0 && chars[i - 1] == '.') {
+                        shape.segments += 1;
+                    }
+                    depth += 1;
+                }
+                (None, ']') => depth = depth.saturating_sub(1),
+                (None, '*' | '?' | ':' | ',') if depth <= 1 => shape.array_expression = true,
+                (None, '.') if depth == 0 => {
+                    if chars.get(i + 1) == Some(&'.') {
+                        shape.descendant = true;
+                        i += 1;
+                    }
+                    shape.segments += 1;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        shape
+    }
 }
 
 fn jsonata(expression: &str, source: &Value) -> Result<Value, String> {
@@ -201,6 +255,30 @@ mod tests {
         ];
         for (engine, expr, expected) in cases {
             assert_eq!(query(engine, expr, &d), Ok(expected), "{engine} {expr}");
+        }
+        // JSONPath-plus's unwrapping, as the peer answers.
+        let peer = [
+            ("$.items[?(@.v>2)].n", json!(["c"])),
+            ("$.items[0:1]", json!([{"n":"a","v":1}])),
+            ("$..name", json!("top")),
+            ("$..v", json!([1, 2, 3])),
+            ("$.items[2].n", json!("c")),
+            ("$['name']", json!("top")),
+            ("$.items[0,1]", json!([{"n":"a","v":1},{"n":"b","v":2}])),
+            ("$.nope[*]", Value::Null),
+            ("items[*].v", json!([1, 2, 3])),
+        ];
+        for (expr, expected) in peer {
+            assert_eq!(query("jsonpathplus", expr, &d), Ok(expected), "{expr}");
+        }
+        let nested = json!({"o":{"x":{"y":5}},"one":[{"v":9}]});
+        for (expr, expected) in [
+            ("$..y", json!([5])),
+            ("$.o.*", json!([{"y":5}])),
+            ("$.one[*].v", json!([9])),
+            ("$.one", json!([{"v":9}])),
+        ] {
+            assert_eq!(query("jsonpathplus", expr, &nested), Ok(expected), "{expr}");
         }
         assert_eq!(query("jmespath", "name", &json!("text")), Ok(Value::Null));
         assert!(query("jmespath", "", &d).is_err());
