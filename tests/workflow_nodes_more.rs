@@ -530,6 +530,36 @@ fn sql_reaches_collection_tables_only() {
             assert_eq!(&got, message, "{text}");
         }
     }
+    // an endless statement is stopped after the time limit, releasing the write transaction
+    let (st, e) = one_shot(
+        &s,
+        "sql_endless",
+        &[sql(
+            "x",
+            json!({"sql":"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) AS n FROM c"}),
+        )],
+    );
+    assert_eq!(
+        (st, result_of(&e, "x")),
+        (
+            500,
+            json!({"message":"The statement ran longer than 5 s and was stopped"})
+        )
+    );
+    // CTEs and json_each are the statement's own
+    let (st, e) = one_shot(
+        &s,
+        "sql_cte",
+        &[sql(
+            "x",
+            json!({"sql":"WITH t(n) AS (SELECT amount FROM tn_items) SELECT sum(n) AS s, (SELECT count(*) FROM json_each('[1,2]')) AS j FROM t"}),
+        )],
+    );
+    assert_eq!(
+        (st, result_of(&e, "x")),
+        (200, json!([{"s":17,"j":2}])),
+        "{e}"
+    );
     // the store is as it was, and the same node writes a collection table
     assert_eq!(
         s.ok("GET", "/api/tn_items:list", None)

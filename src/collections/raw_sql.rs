@@ -14,6 +14,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
@@ -24,6 +25,13 @@ use serde_json::{Map, Value};
 use super::registry::Schema;
 use super::sql::SqlValue;
 use crate::error::{Error, Result};
+
+/// How long one statement may run: it holds the store's write transaction, so an endless one (a
+/// recursive CTE without a bound) would stop every write of the server. It is interrupted instead.
+pub const TIME_LIMIT: Duration = Duration::from_secs(5);
+
+/// SQLite virtual-machine steps between two looks at the clock.
+const PROGRESS_STEPS: i32 = 10_000;
 
 /// What a statement gave: its rows as objects keyed by column name (`[]` for a statement without rows)
 /// and how many rows it changed.
@@ -43,12 +51,27 @@ pub fn run(
     params: &HashMap<String, SqlValue>,
 ) -> Result<Ran> {
     let refusal = Arc::new(Mutex::new(None::<String>));
-    let guard = Authorizer::install(conn, schema, refusal.clone())?;
+    let stored = stored_names(conn)?;
+    let guard = Authorizer::install(conn, Rule::new(schema, stored), refusal.clone())?;
+    let deadline = Instant::now() + TIME_LIMIT;
+    conn.progress_handler(PROGRESS_STEPS, Some(move || Instant::now() > deadline))?;
     let result = prepare_and_run(conn, sql, params);
+    conn.progress_handler(0, None::<fn() -> bool>)?;
     drop(guard);
     result.map_err(|e| {
         let refused = refusal.lock().ok().and_then(|mut r| r.take());
-        Error::internal(refused.unwrap_or_else(|| database_message(&e)))
+        let message = match &e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.code == rusqlite::ErrorCode::OperationInterrupted =>
+            {
+                format!(
+                    "The statement ran longer than {} s and was stopped",
+                    TIME_LIMIT.as_secs()
+                )
+            }
+            _ => database_message(&e),
+        };
+        Error::internal(refused.unwrap_or(message))
     })
 }
 
@@ -129,10 +152,9 @@ struct Authorizer<'c>(&'c Connection);
 impl<'c> Authorizer<'c> {
     fn install(
         conn: &'c Connection,
-        schema: Arc<Schema>,
+        rule: Rule,
         refusal: Arc<Mutex<Option<String>>>,
     ) -> Result<Authorizer<'c>> {
-        let rule = Rule::new(schema);
         conn.authorizer(Some(move |ctx: AuthContext<'_>| match rule.decide(&ctx) {
             Ok(()) => Authorization::Allow,
             Err(why) => {
@@ -156,24 +178,52 @@ impl Drop for Authorizer<'_> {
 }
 
 /// The rule: a SELECT (with CTEs and functions), INSERT, UPDATE or DELETE whose every table is a
-/// collection table of the main database, used by the statement itself (not a view or trigger). The one
-/// column read elsewhere is the `id` of a table a collection's foreign key points at (`users.id` for
-/// `createdById`): SQLite reads it to enforce the key when a collection row is written.
+/// collection table of the main database, used by the statement itself (not a view or trigger). Also
+/// read: the statement's own names (CTEs, `json_each`…), and the `id` of a table a collection's foreign
+/// key points at (`users.id` for `createdById`): SQLite reads it to enforce the key when a collection
+/// row is written.
 struct Rule {
     schema: Arc<Schema>,
     /// Lower-case names of the tables collection columns reference.
     fk_targets: HashSet<String>,
+    /// Lower-case names of the tables and views stored in the main and temp schemas: a name read that
+    /// is none of them is the statement's own (a CTE, a subquery's alias, `json_each`).
+    stored: HashSet<String>,
+}
+
+/// The tables and views of the main and temp schemas, lower-cased (read before the authorizer is on).
+fn stored_names(conn: &Connection) -> Result<HashSet<String>> {
+    let mut st = conn.prepare_cached(
+        "SELECT lower(name) FROM sqlite_schema WHERE type IN ('table', 'view') \
+         UNION SELECT lower(name) FROM sqlite_temp_schema WHERE type IN ('table', 'view')",
+    )?;
+    let names = st.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(names.collect::<rusqlite::Result<HashSet<_>>>()?)
 }
 
 impl Rule {
-    fn new(schema: Arc<Schema>) -> Rule {
+    fn new(schema: Arc<Schema>, stored: HashSet<String>) -> Rule {
         let fk_targets = schema
             .user_collections()
             .iter()
             .flat_map(|c| c.fields.iter().filter_map(|f| f.fk_target.clone()))
             .map(|t| t.to_ascii_lowercase())
             .collect();
-        Rule { schema, fk_targets }
+        Rule {
+            schema,
+            fk_targets,
+            stored,
+        }
+    }
+
+    /// A name the statement made itself: not stored, and not one of SQLite's own virtual tables
+    /// (`sqlite_dbpage` would read raw pages, `pragma_*` the schema, `dbstat` the file's layout).
+    fn own_name(&self, table: &str) -> bool {
+        let lower = table.to_ascii_lowercase();
+        !self.stored.contains(&lower)
+            && !lower.starts_with("sqlite_")
+            && !lower.starts_with("pragma_")
+            && lower != "dbstat"
     }
 
     fn decide(&self, ctx: &AuthContext) -> std::result::Result<(), String> {
@@ -194,6 +244,7 @@ impl Rule {
             {
                 return Ok(());
             }
+            AuthAction::Read { table_name, .. } if self.own_name(table_name) => return Ok(()),
             AuthAction::Read { table_name, .. }
             | AuthAction::Insert { table_name }
             | AuthAction::Update { table_name, .. }
@@ -207,7 +258,10 @@ impl Rule {
         }
         let schema = &self.schema;
         let collection = schema.get(table).is_some_and(|c| !c.builtin) || schema.is_through(table);
-        if collection && ctx.database_name == Some("main") && ctx.accessor.is_none() {
+        if collection && ctx.database_name == Some("main")
+            // SQLite names a CTE as the accessor of what it reads; a stored view or trigger is refused.
+            && ctx.accessor.is_none_or(|a| self.own_name(a))
+        {
             Ok(())
         } else {
             Err(format!(
