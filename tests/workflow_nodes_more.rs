@@ -207,6 +207,18 @@ fn aggregate_over_one_records_association() {
     assert_eq!(result_of(&e, "c"), json!(1));
     let (_, e) = run_with(&s, "assoc", json!({"post":99}));
     assert_eq!(result_of(&e, "c"), json!(0));
+    // a filter through a to-one association (a LEFT JOIN: no row counted twice)
+    flow(
+        &s,
+        "assoc_filter",
+        &[n(
+            "aggregate",
+            "c",
+            json!({"aggregator":"count","collection":"tn_comments","params":{"field":"id","filter":{"post":{"title":"{{$context.data.t}}"}}}}),
+        )],
+    );
+    let (_, e) = run_with(&s, "assoc_filter", json!({"t":"p1"}));
+    assert_eq!(result_of(&e, "c"), json!(2));
 }
 
 /// Case 47 and §13 (an unknown collection is refused at creation); `flow_nodes:update` checks the same.

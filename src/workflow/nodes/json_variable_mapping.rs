@@ -208,5 +208,11 @@ mod tests {
             map(input, json!([{"key":"k"}]), false),
             Err("paths is not iterable".into())
         );
+        // children are mapped too; the parent is read from `path`, a text walked by its characters
+        let nested = json!([{"key":"p","path":"a","children":[{"key":"c","paths":["a","b"]}]}]);
+        assert_eq!(
+            map(json!({"a":{"b":1}}), nested, false),
+            Ok(json!({"c":1,"p":{"b":1}}))
+        );
     }
 }
