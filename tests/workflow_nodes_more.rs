@@ -365,7 +365,7 @@ fn sql_answers_rows_with_every_value_bound() {
         &s,
         "sql_rows",
         &[
-            sql("n", json!({"sql":" SELECT 1 + 1 AS n "})),
+            sql("n", json!({"sql":" SELECT 1 + 1 AS n; "})),
             sql(
                 "row",
                 json!({"sql":"SELECT id, title FROM tn_items WHERE id = :id","variables":[{"name":"id","value":"{{$context.data.id}}"}]}),
