@@ -26,6 +26,15 @@
     notStartsWith: 'does not start with', endsWith: 'ends with', notEndsWith: 'does not end with',
   };
   const DELAY_UNITS = { 1: 'ms', 1000: 's', 60000: 'min', 3600000: 'h', 86400000: 'd', 604800000: 'weeks' };
+  // NocoBase's names of the node types; an unknown type shows its type name.
+  const NODE_LABELS = {
+    condition: 'Condition', 'multi-conditions': 'Multi-conditions', calculation: 'Calculation',
+    query: 'Query record', create: 'Create record', update: 'Update record', destroy: 'Delete record',
+    end: 'End process', 'response-message': 'Response message', output: 'Output', variable: 'Variable',
+    loop: 'Loop', parallel: 'Parallel branch', request: 'HTTP request', delay: 'Delay',
+    aggregate: 'Aggregate', sql: 'SQL action', 'json-query': 'JSON query',
+    'json-variable-mapping': 'JSON variable mapping', dateCalculation: 'Date calculation',
+  };
   const SESSION_KEY = 'flowgate.admin.session';
 
   // ---------------------------------------------------------------------------------------------
@@ -770,6 +779,35 @@
         if (c.data !== undefined) add('data', c.data);
         if (c.ignoreFail) add('ignoreFail', 'true');
         break;
+      case 'aggregate': {
+        const p = c.params || {};
+        const a = c.association || {};
+        add('aggregate', `${c.aggregator || '?'}(${p.field || '?'})`);
+        add('collection', c.associated ? `${a.associatedCollection}.${a.name} of ${short(a.associatedKey)}` : c.collection);
+        add('filter', p.filter);
+        add('precision', c.precision === undefined ? 2 : c.precision);
+        break;
+      }
+      case 'sql':
+        add('sql', short(c.sql));
+        if (Array.isArray(c.variables) && c.variables.length) add('variables', c.variables.map((v) => `:${v.name}`).join(', '));
+        if (c.unsafeInjection) add('unsafeInjection', 'true (templates bound as values)');
+        break;
+      case 'json-query':
+        add('engine', c.engine || 'jmespath');
+        add('source', short(c.source));
+        add('expression', short(c.expression));
+        if (Array.isArray(c.model) && c.model.length) add('model', c.model.map((m) => m.alias || m.path).join(', '));
+        break;
+      case 'json-variable-mapping':
+        add('dataSource', short(c.dataSource));
+        add('variables', (Array.isArray(c.variables) ? c.variables : []).map((v) => v.key).join(', '));
+        break;
+      case 'dateCalculation':
+        add('input', c.input === undefined ? 'now' : short(c.input));
+        if (c.inputType) add('inputType', c.inputType);
+        add('steps', (Array.isArray(c.steps) ? c.steps : []).map((x) => x.function).join(' → '));
+        break;
       case 'delay': {
         const unit = c.unit || 1000;
         add('duration', `${short(c.duration === undefined ? 1 : c.duration)} ${DELAY_UNITS[unit] || `× ${unit} ms`}`);
@@ -787,7 +825,7 @@
     for (const [k, v] of nodeSummary(n)) dl.appendChild(kvRow(k, v));
     return h('div', { class: `node node-${String(n.type || 'unknown').replace(/[^a-z0-9-]/gi, '')}`, 'data-node-key': String(n.key || ''), 'data-node-id': String(n.id) },
       h('div', { class: 'node-head' },
-        h('span', { class: 'node-type' }, String(n.type || '?')),
+        h('span', { class: 'node-type', title: String(n.type || '?'), 'data-node-type': String(n.type || '') }, NODE_LABELS[n.type] || String(n.type || '?')),
         h('span', { class: 'node-title' }, n.title || n.key || `node ${n.id}`),
         h('span', { class: 'node-id muted' }, `#${n.id}`)),
       dl);

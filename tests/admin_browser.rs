@@ -736,3 +736,93 @@ fn admin_assets_are_served_with_a_strict_policy() {
         );
     }
 }
+
+/// The node types of triggers-and-nodes.md §7–§11 are drawn with NocoBase's names and their main settings.
+#[test]
+fn admin_page_draws_the_newer_node_types_with_their_labels() {
+    let s = Server::start();
+    s.ok(
+        "POST",
+        "/api/collections:create",
+        Some(json!({"name":"tn_items","fields":[{"name":"amount","type":"integer"}]})),
+    );
+    let w = s.ok(
+        "POST",
+        "/api/workflows:create",
+        Some(json!({"title":"newer nodes","type":"custom-action","config":{"type":0}})),
+    );
+    let wid = w["id"].as_i64().expect("id");
+    let nodes = [
+        (
+            "agg",
+            "aggregate",
+            json!({"aggregator":"sum","collection":"tn_items","params":{"field":"amount"}}),
+        ),
+        (
+            "q",
+            "sql",
+            json!({"sql":"SELECT :n AS n","variables":[{"name":"n","value":1}]}),
+        ),
+        (
+            "jq",
+            "json-query",
+            json!({"source":"{{$context.data}}","expression":"items[0]"}),
+        ),
+        (
+            "map",
+            "json-variable-mapping",
+            json!({"dataSource":{"a":1},"variables":[{"key":"a","paths":["a"]}]}),
+        ),
+        (
+            "date",
+            "dateCalculation",
+            json!({"steps":[{"function":"add","arguments":{"number":1,"unit":"day"}}]}),
+        ),
+    ];
+    let mut upstream = Value::Null;
+    for (key, kind, config) in &nodes {
+        let n = s.ok(
+            "POST",
+            &format!("/api/workflows/{wid}/nodes:create"),
+            Some(json!({"key":key,"type":kind,"config":config,"upstreamId":upstream})),
+        );
+        upstream = n["id"].clone();
+    }
+
+    let b = Browser::start(screenshot_dir());
+    b.viewport(1280, 800, false);
+    b.goto(&s.url("/admin/"));
+    b.type_into("#signin-account", "admin");
+    b.type_into("#signin-password", ROOT_PASSWORD);
+    b.click("#signin-submit");
+    b.el("#workflows tbody tr");
+    b.goto(&s.url(&format!("/admin/#/workflows/{wid}")));
+    b.el("#node-chain .node[data-node-key=\"date\"]");
+    let drawn = b.js(
+        "return Array.from(document.querySelectorAll('#node-chain .node[data-node-key]')).map(n => [n.dataset.nodeKey, n.querySelector('.node-type').textContent, n.querySelector('.node-type').title])",
+        json!([]),
+    );
+    assert_eq!(
+        drawn,
+        json!([
+            ["agg", "Aggregate", "aggregate"],
+            ["q", "SQL action", "sql"],
+            ["jq", "JSON query", "json-query"],
+            ["map", "JSON variable mapping", "json-variable-mapping"],
+            ["date", "Date calculation", "dateCalculation"]
+        ])
+    );
+    let summary = b.text("#node-chain .node[data-node-key=\"agg\"] .node-config");
+    assert!(
+        summary.contains("sum(amount)") && summary.contains("tn_items"),
+        "{summary}"
+    );
+    let summary = b.text("#node-chain .node[data-node-key=\"date\"] .node-config");
+    assert!(
+        summary.contains("now") && summary.contains("add"),
+        "{summary}"
+    );
+    b.screenshot("09-workflow-newer-nodes.png");
+    let errors = console_errors(&b.console());
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}

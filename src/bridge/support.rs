@@ -196,9 +196,20 @@ mod tests {
     #[test]
     fn node_support_comes_from_the_engine() {
         assert_eq!(
-            node_problem("aggregate", &json!({}), false),
-            Some("node type aggregate".into())
+            node_problem("manual", &json!({}), false),
+            Some("node type manual".into())
         );
+        // a registered type with a config its validation refuses
+        assert_eq!(
+            node_problem("aggregate", &json!({}), false),
+            Some("node config of type aggregate: \"params.field\" is required".into())
+        );
+        assert!(node_problem(
+            "aggregate",
+            &json!({"aggregator": "count", "collection": "c", "params": {"field": "id"}}),
+            true
+        )
+        .is_none());
         assert!(node_problem("end", &json!({"endStatus": 1}), true).is_none());
         assert!(node_problem("delay", &json!({"duration": 1000, "endStatus": 1}), true).is_some());
         assert!(has_branch(

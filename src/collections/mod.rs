@@ -11,6 +11,7 @@ pub mod define;
 pub mod filter;
 pub mod names;
 pub mod operators;
+pub mod raw_sql;
 pub mod record_api;
 pub mod records;
 pub mod registry;

@@ -521,6 +521,71 @@ pub fn destroy_where(conn: &Connection, coll: &Collection, w: &Where) -> Result<
 }
 
 /// The built-in users table is written only through the users API.
+/// An SQL aggregate function of the `aggregate` node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregator {
+    Count,
+    Sum,
+    Avg,
+    Min,
+    Max,
+}
+
+impl Aggregator {
+    pub const NAMES: [&'static str; 5] = ["count", "sum", "avg", "min", "max"];
+
+    pub fn parse(name: &str) -> Option<Aggregator> {
+        Some(match name {
+            "count" => Aggregator::Count,
+            "sum" => Aggregator::Sum,
+            "avg" => Aggregator::Avg,
+            "min" => Aggregator::Min,
+            "max" => Aggregator::Max,
+            _ => return None,
+        })
+    }
+
+    fn function(self) -> &'static str {
+        match self {
+            Aggregator::Count => "COUNT",
+            Aggregator::Sum => "SUM",
+            // SQLite's AVG is computed in double precision, as NocoBase asks of its database.
+            Aggregator::Avg => "AVG",
+            Aggregator::Min => "MIN",
+            Aggregator::Max => "MAX",
+        }
+    }
+}
+
+/// `func([DISTINCT] field)` over the rows of `coll` matching `w`: SQL NULL when no row has a value
+/// (`COUNT` gives 0). `field` must be a column of `coll` (`UNKNOWN_FIELD` otherwise); its name is quoted
+/// from the registry's field, never taken from the caller's text.
+pub fn aggregate(
+    conn: &Connection,
+    coll: &Collection,
+    w: &Where,
+    func: Aggregator,
+    field: &str,
+    distinct: bool,
+) -> Result<SqlValue> {
+    let column = coll
+        .field(field)
+        .filter(|f| f.is_column())
+        .ok_or_else(|| filter::unknown_field(field, &coll.name))?;
+    let sql = format!(
+        "SELECT {func}({distinct}{ROOT}.{col}) FROM {t} {ROOT}{joins} WHERE {cond}",
+        func = func.function(),
+        distinct = if distinct { "DISTINCT " } else { "" },
+        col = q(&column.name),
+        t = q(&coll.name),
+        joins = w.joins(),
+        cond = w.cond(),
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(rusqlite::params_from_iter(w.params()), |r| r.get(0))?)
+}
+
 fn refuse_builtin(coll: &Collection) -> Result<()> {
     if coll.builtin {
         return Err(crate::error::invalid_value(format!(

@@ -50,6 +50,58 @@ pub(crate) fn js_number_text(n: f64) -> String {
     format!("{}", n)
 }
 
+/// Rounds half away from zero to `digits` decimals (negative digits round to tens, hundreds, …).
+///
+/// Works on the shortest decimal representation of `x` rather than on `x * 10^digits`, because
+/// the latter turns 2.345 into 234.49999… and would round it down; users expect the decimal
+/// digits they see to be rounded.
+pub(crate) fn round_half_away(x: f64, digits: i32) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    // `{:e}` gives the shortest round-trip digits: "2.345e0", "1e-7", "1.2e21".
+    let sci = format!("{:e}", x.abs());
+    let Some((mantissa, exp)) = sci.split_once('e') else {
+        return x;
+    };
+    let Ok(exp) = exp.parse::<i64>() else {
+        return x;
+    };
+    let all_digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    // The value is 0.D1D2…Dn × 10^(exp+1); keep this many leading digits.
+    let keep = exp + 1 + i64::from(digits);
+    if keep >= all_digits.len() as i64 {
+        return x; // already has no more decimals than asked for
+    }
+    if keep < 0 {
+        return 0.0; // the first digit lies below the rounding position, so it cannot round up
+    }
+    let (head, tail) = all_digits.split_at(keep as usize);
+    let mut kept = head.to_vec();
+    if tail.first().is_some_and(|d| *d >= b'5') {
+        increment_decimal(&mut kept);
+    }
+    if kept.is_empty() {
+        return 0.0;
+    }
+    // kept is now an integer scaled by 10^-digits.
+    let text = format!("{}e{}", String::from_utf8_lossy(&kept), -i64::from(digits));
+    text.parse::<f64>().map(|v| v.copysign(x)).unwrap_or(x)
+}
+
+/// Adds one to a decimal digit string in place, growing it on carry ("99" → "100", "" → "1").
+fn increment_decimal(digits: &mut Vec<u8>) {
+    for d in digits.iter_mut().rev() {
+        if *d == b'9' {
+            *d = b'0';
+        } else {
+            *d += 1;
+            return;
+        }
+    }
+    digits.insert(0, b'1');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +132,26 @@ mod tests {
         assert_eq!(js_number_text(1e21), "1e+21");
         assert_eq!(js_number_text(1.5e-7), "1.5e-7");
         assert_eq!(js_number_text(0.000001), "0.000001");
+    }
+
+    #[test]
+    fn rounding_is_decimal_and_half_away_from_zero() {
+        assert_eq!(round_half_away(2.345, 2), 2.35);
+        assert_eq!(round_half_away(-2.345, 2), -2.35);
+        assert_eq!(round_half_away(2.5, 0), 3.0);
+        assert_eq!(round_half_away(-2.5, 0), -3.0);
+        assert_eq!(round_half_away(1.005, 2), 1.01);
+        assert_eq!(round_half_away(91.0 * 1.1, 2), 100.1);
+        assert_eq!(round_half_away(0.1 + 0.2, 9), 0.3);
+        assert_eq!(round_half_away(1234.0, -2), 1200.0);
+        assert_eq!(round_half_away(1250.0, -2), 1300.0);
+        assert_eq!(round_half_away(9.99, 1), 10.0);
+        assert_eq!(round_half_away(0.004, 2), 0.0);
+        assert_eq!(round_half_away(0.005, 2), 0.01);
+        assert_eq!(round_half_away(0.0004, 2), 0.0);
+        assert_eq!(round_half_away(1.5, 400), 1.5);
+        assert_eq!(round_half_away(1e300, 9), 1e300);
+        assert_eq!(round_half_away(1.5, -400), 0.0);
+        assert!(round_half_away(f64::NAN, 2).is_nan());
     }
 }

@@ -9,7 +9,7 @@ pub type Lookup<'a> = dyn Fn(&str) -> Option<Value> + 'a;
 
 /// A piece of a template string: literal text or a placeholder's path.
 #[derive(Debug, PartialEq)]
-enum Piece<'s> {
+pub enum Piece<'s> {
     Text(&'s str),
     Var(&'s str),
 }
@@ -78,8 +78,9 @@ pub(crate) fn value_text(v: &Value) -> String {
 }
 
 /// Splits a string into literal text and placeholders. A placeholder is `{{`, optional spaces,
-/// a non-empty path without braces, optional spaces, `}}`; anything else stays literal.
-fn split_placeholders(s: &str) -> Vec<Piece<'_>> {
+/// a non-empty path without braces, optional spaces, `}}`; anything else stays literal. Public for the
+/// sql node, which binds each placeholder's value instead of pasting its text.
+pub fn split_placeholders(s: &str) -> Vec<Piece<'_>> {
     let mut pieces = Vec::new();
     let mut literal_start = 0;
     let mut search_from = 0;

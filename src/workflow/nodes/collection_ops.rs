@@ -101,7 +101,10 @@ pub struct WriteParams {
 }
 
 /// Resolves `collection` (`posts` or `main:posts`) against the registry.
-fn resolve(schema: &Schema, collection: &Field<String>) -> Result<Arc<Collection>, String> {
+pub(super) fn resolve(
+    schema: &Schema,
+    collection: &Field<String>,
+) -> Result<Arc<Collection>, String> {
     let Some(name) = collection.get().filter(|s| !s.is_empty()) else {
         return Err("Collection is not configured".into());
     };
@@ -125,7 +128,7 @@ fn check_collection(collection: &Field<String>, schema: &Schema) -> Vec<Entry> {
 }
 
 /// A rendered filter: an object, or `{}` when absent.
-fn filter(p: &Processor, filter: &Value) -> Value {
+pub(super) fn filter(p: &Processor, filter: &Value) -> Value {
     match p.render(filter) {
         Value::Object(m) => Value::Object(m),
         _ => json!({}),

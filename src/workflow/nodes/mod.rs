@@ -8,17 +8,22 @@
 //! reads typed fields. The stored JSON is kept verbatim beside the struct: NocoBase configs carry UI keys
 //! that must round-trip, so unknown keys are never refused.
 
+mod aggregate;
 mod calculation;
 mod collection_ops;
 mod condition;
+mod date_calculation;
 mod delay;
 mod end;
+mod json_query;
+mod json_variable_mapping;
 mod loops;
 mod multi_conditions;
 mod output;
 mod parallel;
 mod request;
 mod response_message;
+mod sql;
 mod variable;
 
 use std::any::Any;
@@ -291,6 +296,11 @@ pub fn get(kind: &str) -> Option<&'static dyn DynInstruction> {
         "parallel" => &parallel::Parallel,
         "request" => &request::Request,
         "delay" => &delay::Delay,
+        "aggregate" => &aggregate::Aggregate,
+        "sql" => &sql::Sql,
+        "json-query" => &json_query::JsonQuery,
+        "json-variable-mapping" => &json_variable_mapping::JsonVariableMapping,
+        "dateCalculation" => &date_calculation::DateCalculation,
         _ => return None,
     })
 }
@@ -404,17 +414,35 @@ pub fn evaluate_condition(p: &Processor, test: &Test) -> Result<bool, String> {
 
 /// An `engine` that, when present, must name one of `allowed`.
 pub fn check_engine(engine: &Field<String>, allowed: &[&str], out: &mut Vec<Entry>) {
-    let ok = match engine {
+    check_one_of(engine, "engine", allowed, out);
+}
+
+/// A text field that, when present, must be one of `allowed` (joi's `valid(…)` message).
+pub fn check_one_of(value: &Field<String>, field: &str, allowed: &[&str], out: &mut Vec<Entry>) {
+    let ok = match value {
         Field::Absent => true,
         Field::Valid(e) => allowed.contains(&e.as_str()),
         Field::Invalid => false,
     };
     if !ok {
         out.push(invalid(
-            "engine",
-            format!("\"engine\" must be one of [{}]", allowed.join(", ")),
+            field,
+            format!("\"{field}\" must be one of [{}]", allowed.join(", ")),
         ));
     }
+}
+
+/// A computed number as JSON the way JavaScript prints it: integral values as integers, NaN and the
+/// infinities as `null` (what `JSON.stringify` gives).
+pub fn js_number(n: f64) -> Value {
+    const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+    if !n.is_finite() {
+        return Value::Null;
+    }
+    if n == n.trunc() && n.abs() <= MAX_SAFE {
+        return Value::from(n as i64);
+    }
+    serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
 }
 
 coded_enum! {
@@ -596,7 +624,7 @@ mod tests {
         }
     }
 
-    const KINDS: [&str; 15] = [
+    const KINDS: [&str; 20] = [
         "condition",
         "multi-conditions",
         "calculation",
@@ -612,6 +640,11 @@ mod tests {
         "parallel",
         "request",
         "delay",
+        "aggregate",
+        "sql",
+        "json-query",
+        "json-variable-mapping",
+        "dateCalculation",
     ];
 
     /// Only the nodes that wait on the network or the clock keep a run out of one write transaction.
