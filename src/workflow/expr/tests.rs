@@ -124,6 +124,7 @@ fn doomed_expressions_are_only_those_that_fail_every_run() {
         other => panic!("{engine} {source}: {other:?}"),
     };
     assert!(fails("math.js", "1 +").starts_with("SyntaxError: "));
+    let deep = format!("{}1{}", "(".repeat(5000), ")".repeat(5000));
     // The same text a run gives as the job's result.
     assert_eq!(
         Err(fails("math.js", "{{$context.data.x}} +")),
@@ -149,6 +150,10 @@ fn doomed_expressions_are_only_those_that_fail_every_run() {
         ("formula.js", "{{$context.data.x}} + 1"),
         ("formula.js", "NOPE(1)"),
         ("formula.js", "while (true) {}"),
+        ("formula.js", "new.target"),
+        // The sandbox's stack limit is flowgate's own: NocoBase might parse this.
+        ("math.js", deep.as_str()),
+        ("formula.js", deep.as_str()),
         ("string", "{{ nope"),
         ("basic", "1 +"),
     ] {
