@@ -282,6 +282,48 @@
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Download export (app:export, root and admin): the definitions document `flowgate export` writes
+
+  function attachmentName(headers) {
+    const m = /filename="([^"]+)"/.exec(headers.get('Content-Disposition') || '');
+    return m ? m[1] : 'flowgate-export.json';
+  }
+
+  /** Fetches the document with the session's token (a plain link could not send it), then saves it. */
+  async function downloadExport(button) {
+    button.disabled = true;
+    announce('Preparing the export…');
+    try {
+      const r = await api('GET', 'app:export');
+      const name = attachmentName(r.headers);
+      const url = URL.createObjectURL(new Blob([r.text], { type: 'application/json' }));
+      const a = h('a', { href: url, download: name, hidden: true }, name);
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      // The browser reads the blob after the click; revoking at once can cancel the download.
+      window.setTimeout(() => URL.revokeObjectURL(url), 60000);
+      const root = document.documentElement;
+      root.setAttribute('data-last-download', name);
+      root.setAttribute('data-last-download-bytes', String(r.text.length));
+      announce(`Downloaded ${name}.`);
+    } catch (e) {
+      announce(`Could not download the export: ${e.message}`);
+    }
+    button.disabled = false;
+    button.focus();
+  }
+
+  function downloadButton() {
+    const b = h('button', {
+      type: 'button', class: 'btn', id: 'download-export',
+      'aria-label': 'Download export: every collection, role and workflow as one JSON file',
+    }, 'Download export');
+    b.addEventListener('click', () => { downloadExport(b); });
+    return b;
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Header
 
   function renderAccount() {
@@ -506,7 +548,8 @@
       h('div', { class: 'page-head' },
         h('h1', null, 'Workflows'),
         h('div', { class: 'toolbar' },
-          h('label', { class: 'inline-field', for: 'workflow-filter' }, h('span', null, 'Filter'), filter))),
+          h('label', { class: 'inline-field', for: 'workflow-filter' }, h('span', null, 'Filter'), filter),
+          manager ? downloadButton() : null)),
       h('p', { class: 'muted intro' }, 'Call a workflow by its key: ',
         h('code', null, 'POST /api/<collection>:trigger/<id>?triggerWorkflows=<key>'),
         '. Open a workflow for ready-to-copy calls.'),

@@ -236,14 +236,21 @@ impl Input {
 
     /// `page`, `pageSize`, `paginate`; `None` = all rows.
     pub fn page(&self) -> Result<Option<Page>> {
-        let paginate = match self.param_str("paginate") {
-            None | Some("true") | Some("1") => true,
-            Some("false") | Some("0") => false,
-            Some(_) => return Err(invalid_param("paginate", "must be true or false")),
-        };
+        let paginate = self.flag("paginate")?.unwrap_or(true);
         let page = self.positive("page", 1)?;
         let page_size = self.positive("pageSize", 20)?;
         Ok(paginate.then_some(Page { page, page_size }))
+    }
+
+    /// A boolean parameter: `true`/`1` or `false`/`0`; absent is `None`, anything else `400
+    /// INVALID_PARAMETER`.
+    pub fn flag(&self, name: &str) -> Result<Option<bool>> {
+        match self.param(name).map(|_| self.param_str(name)) {
+            None => Ok(None),
+            Some(Some("true" | "1")) => Ok(Some(true)),
+            Some(Some("false" | "0")) => Ok(Some(false)),
+            Some(_) => Err(invalid_param(name, "must be true or false")),
+        }
     }
 
     fn positive(&self, name: &str, default: u64) -> Result<u64> {

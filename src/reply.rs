@@ -8,6 +8,16 @@ pub struct Reply {
     pub status: u16,
     pub body: Value,
     pub headers: Vec<(&'static str, String)>,
+    /// A file to save instead of the envelope (`app:export`): each door delivers it its own way (HTTP
+    /// as an attachment with this name).
+    pub download: Option<Download>,
+}
+
+/// A JSON text handed over as a file.
+#[derive(Debug, Clone)]
+pub struct Download {
+    pub file_name: String,
+    pub text: String,
 }
 
 impl Reply {
@@ -17,6 +27,7 @@ impl Reply {
             status: 200,
             body: json!({ "data": v }),
             headers: Vec::new(),
+            download: None,
         }
     }
 
@@ -30,6 +41,7 @@ impl Reply {
             status: 200,
             body,
             headers: Vec::new(),
+            download: None,
         }
     }
 
@@ -56,6 +68,15 @@ impl Reply {
             status: 200,
             body: json!({}),
             headers: Vec::new(),
+            download: None,
+        }
+    }
+
+    /// A JSON file to save, named `file_name`, instead of an envelope.
+    pub fn download(file_name: String, text: String) -> Reply {
+        Reply {
+            download: Some(Download { file_name, text }),
+            ..Reply::empty()
         }
     }
 
@@ -64,6 +85,7 @@ impl Reply {
             status,
             body,
             headers: Vec::new(),
+            download: None,
         }
     }
 }

@@ -204,6 +204,16 @@ impl Browser {
         )
     }
 
+    /// An attribute of `<html>`, where the page records what it copied or downloaded.
+    fn root_attr(&self, name: &str) -> Option<String> {
+        self.js(
+            "return document.documentElement.getAttribute(arguments[0])",
+            json!([name]),
+        )
+        .as_str()
+        .map(str::to_string)
+    }
+
     fn find(&self, css: &str) -> Option<String> {
         let full = format!("/session/{}/element", self.session);
         match self.raw(
@@ -371,13 +381,59 @@ fn assert_named(b: &Browser, page: &str) {
     assert_eq!(fake, json!(0), "clickable non-buttons on the {page}");
 }
 
-/// The console errors, except the 401 the deliberate wrong password provokes.
+/// Issue 13.6: root's "Download export" on the workflows list, pressed with the keyboard, saves the
+/// document `app:export` answers; acting as `member` the control is not there.
+fn download_export_by_keyboard(b: &Browser, s: &Server) {
+    let downloads = tempfile::tempdir().expect("download dir");
+    let dir = downloads.path().to_str().unwrap();
+    let allow = json!({"behavior": "allow", "downloadPath": dir});
+    b.cdp("Browser.setDownloadBehavior", allow);
+    let label = b.attr("#download-export", "aria-label").unwrap_or_default();
+    assert!(label.starts_with("Download export"), "{label}");
+    let id = b.el("#download-export");
+    b.cmd(
+        "POST",
+        &format!("/element/{id}/value"),
+        Some(json!({"text": "\u{E007}"})),
+    );
+    let name = b.wait("the page's download", || b.root_attr("data-last-download"));
+    let date = &flowgate::time::now_iso()[..10];
+    assert_eq!(name, format!("flowgate-export-{date}.json"));
+    let saved = b.wait("the export file in the download folder", || {
+        let text = std::fs::read_to_string(downloads.path().join(&name)).ok()?;
+        serde_json::from_str::<Value>(&text).ok()
+    });
+    let (st, served) = s.req("GET", "/api/app:export").bearer(&s.root()).send();
+    assert_eq!(st, 200);
+    assert_eq!(saved, served, "the saved file is the export");
+    b.wait_text("#status", &format!("Downloaded {name}"));
+    b.screenshot_viewport("10-download-export.png");
+    let select_role = |role: &str| {
+        b.js(
+            "const s = document.getElementById('role-select'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));",
+            json!([role]),
+        );
+    };
+    select_role("member");
+    b.wait_text("#view", "may not see this page");
+    assert!(
+        b.find("#download-export").is_none(),
+        "a member is offered the export"
+    );
+    select_role("root");
+    b.el("#download-export");
+}
+
+/// The console errors, except the 401 the deliberate wrong password provokes and the 403 of acting as
+/// member.
 fn console_errors(entries: &[Value]) -> Vec<String> {
     entries
         .iter()
         .filter(|e| e["level"] == "SEVERE")
         .map(|e| e["message"].as_str().unwrap_or("").to_string())
         .filter(|m| !(m.contains("/api/auth:signIn") && m.contains("401")))
+        // Acting as member, the workflows list is refused on purpose (download_export_by_keyboard).
+        .filter(|m| !(m.contains("/api/workflows:list") && m.contains("403")))
         .collect()
 }
 
@@ -445,6 +501,8 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     b.screenshot("02-workflows.png");
     assert_named(&b, "workflows list");
 
+    download_export_by_keyboard(&b, &s);
+
     // The text filter.
     b.type_into("#workflow-filter", "sample_sync");
     let visible = "return Array.from(document.querySelectorAll('#workflows tbody tr')).filter(r => !r.hidden).map(r => r.dataset.key)";
@@ -485,14 +543,7 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     assert_eq!(chain, json!(["check", "score", "reply"]));
     b.type_into("#try-id", "1");
     b.click("[data-call=\"record\"] .btn-copy");
-    let copied = b.wait("copied text", || {
-        b.js(
-            "return document.documentElement.getAttribute('data-last-copied')",
-            json!([]),
-        )
-        .as_str()
-        .map(str::to_string)
-    });
+    let copied = b.wait("copied text", || b.root_attr("data-last-copied"));
     let url = format!(
         "{}/api/samples:trigger/1?triggerWorkflows=demo_sample_sync",
         s.base
@@ -659,6 +710,17 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     assert!(
         width <= 390,
         "the narrow list scrolls sideways: scrollWidth {width}"
+    );
+    let right = b
+        .js(
+            "const r = document.getElementById('download-export').getBoundingClientRect(); return r.width > 0 ? r.right : -1",
+            json!([]),
+        )
+        .as_f64()
+        .unwrap();
+    assert!(
+        (0.0..=390.0).contains(&right),
+        "Download export is off the narrow screen: right edge {right}"
     );
     b.screenshot("07-workflows-narrow.png");
     b.goto(&s.url(&format!(

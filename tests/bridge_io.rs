@@ -738,3 +738,78 @@ fn roles_check_lists_only_the_actions_the_acl_grants() {
         "update has fields: {body}"
     );
 }
+
+// ---------------------------------------------------------------- app:export (the admin page's download)
+
+/// `GET /api/app:export` with `query` as `token`: the full response.
+fn http_export(s: &Server, token: &str, query: &str) -> Resp {
+    s.req("GET", &format!("/api/app:export{query}"))
+        .bearer(token)
+        .raw(b"")
+}
+
+#[test]
+fn app_export_gives_root_and_admin_the_document_of_flowgate_export() {
+    let (_tmp, data) = folder();
+    let s = Server::builder().dir(&data).arg("--demo").start();
+    let admin = s.user("an_admin", &["admin"]);
+    for (query, flags) in [
+        ("", vec![]),
+        (
+            "?allVersions=true&records=1",
+            vec!["--all-versions", "--records"],
+        ),
+        ("?allVersions=false&records=false", vec![]),
+    ] {
+        let r = http_export(&s, &s.root(), query);
+        assert_eq!(r.status, 200, "{query}: {}", r.text);
+        let cli: Value = serde_json::from_str(&export(&data, &flags)).unwrap();
+        assert_eq!(r.body, cli, "{query}: the document of `flowgate export`");
+        // The canonical text, as the CLI writes it, saved under a dated name.
+        assert_eq!(flowgate::bridge::doc::to_canonical_string(&r.body), r.text);
+        assert!(
+            r.header("content-type")
+                .is_some_and(|t| t.starts_with("application/json")),
+            "{:?}",
+            r.header("content-type")
+        );
+        let date = &flowgate::time::now_iso()[..10];
+        assert_eq!(
+            r.header("content-disposition"),
+            Some(format!("attachment; filename=\"flowgate-export-{date}.json\"").as_str())
+        );
+    }
+    let r = http_export(&s, &admin, "?records=true");
+    assert_eq!(r.status, 200, "admin: {}", r.text);
+    assert_eq!(r.body["records"]["samples"][0]["title"], "Sample 1");
+    assert!(r.body.get("records").is_some());
+    // Through POST too (a read answers any method), but never for members or strangers.
+    let (st, _) = s.post(&s.root(), "/api/app:export", json!({}));
+    assert_eq!(st, 200);
+}
+
+#[test]
+fn app_export_refuses_members_strangers_and_bad_flags() {
+    let s = Server::builder().arg("--demo").start();
+    let member = s.user("a_member", &["member"]);
+    let r = http_export(&s, &member, "");
+    assert_err((r.status, r.body), 403, "NO_PERMISSIONS", "No permissions");
+    let r = http_export(&s, &member, "?records=maybe");
+    assert_eq!((r.status, code(&r.body)), (403, "NO_PERMISSIONS"));
+    let r = s.req("GET", "/api/app:export").raw(b"");
+    assert_eq!(r.status, 401, "{}", r.text);
+    assert!(r.header("content-disposition").is_none());
+    for (query, name) in [
+        ("?allVersions=yes", "allVersions"),
+        ("?records=2", "records"),
+        ("?records[a]=1", "records"),
+    ] {
+        let r = http_export(&s, &s.root(), query);
+        assert_err(
+            (r.status, r.body),
+            400,
+            "INVALID_PARAMETER",
+            &format!("Invalid parameter \"{name}\": must be true or false"),
+        );
+    }
+}

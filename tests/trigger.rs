@@ -7,6 +7,7 @@ mod common;
 #[path = "common/wf.rs"]
 mod wf;
 use common::*;
+use wf::FAILS_AT_RUN;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -185,7 +186,7 @@ fn fixture() -> Fx {
             true,
             true,
             samples.clone(),
-            vec![calc_node("1 1")],
+            vec![calc_node(FAILS_AT_RUN)],
         ),
         ("s_off", true, false, samples.clone(), vec![]),
         (
@@ -2361,7 +2362,7 @@ fn skipped_failed_and_intercepted_triggers_are_logged_at_warn() {
         ("w_echo", vec![msg_node("echo")]),
         ("w_end_fail", vec![end_node(-1)]),
         ("w_msg_fail", vec![msg_node("m1"), end_node(-1)]),
-        ("w_error", vec![calc_node("1 1")]),
+        ("w_error", vec![calc_node(FAILS_AT_RUN)]),
     ] {
         let def = json!({"title": key, "key": key, "type": "custom-action", "sync": true, "enabled": true, "config": samples});
         make(&s, def, &chain);

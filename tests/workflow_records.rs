@@ -534,7 +534,7 @@ fn query_create_update_destroy_nodes() {
                 "c",
                 json!({"collection":"notes","params":{"values":{"text":"kept"}}}),
             ),
-            calc("bad", "1 1"),
+            calc("bad", FAILS_AT_RUN),
         ],
     );
     assert_eq!(st, 500);

@@ -1455,7 +1455,7 @@ fn conditions_calculations_and_basic_engine() {
             calc("d", "'down'"),
         ],
     );
-    branch(&s, wid, ids[0], 1, &[calc("t", "1 1")]);
+    branch(&s, wid, ids[0], 1, &[calc("t", FAILS_AT_RUN)]);
     let (st, e) = run(&s, "c9c");
     assert_eq!((st, &e["status"]), (500, &json!(-2)));
     let js = jobs(&e);
@@ -1474,7 +1474,7 @@ fn conditions_calculations_and_basic_engine() {
         "c9d",
         &[cond(
             "c",
-            json!({"rejectOnFalse":false,"engine":"math.js","expression":"1 +"}),
+            json!({"rejectOnFalse":false,"engine":"math.js","expression":"evaluate(\"1 +\")"}),
         )],
     );
     assert_eq!((st, &e["status"], jobs(&e)[0].1), (500, &json!(-2), -2));
@@ -1541,7 +1541,7 @@ fn conditions_calculations_and_basic_engine() {
     }
     assert!(is_iso_ms(&result_of(&e, "k8")), "{e}");
     assert!(jobs(&e).iter().all(|(_, st, _)| *st == 1));
-    let (st, e) = one_shot(&s, "c10e", &[calc("bad", "1 1"), calc("never", "1")]);
+    let (st, e) = one_shot(&s, "c10e", &[calc("bad", FAILS_AT_RUN), calc("never", "1")]);
     assert_eq!(
         (st, &e["status"], job_keys(&e)),
         (500, &json!(-2), keys(&["bad"]))
@@ -1565,7 +1565,9 @@ fn conditions_calculations_and_basic_engine() {
             not_a_number,
         ),
     ] {
-        let (_, e) = one_shot(&s, key, &[calc("bad", expression)]);
+        // Stored behind the API: validation now refuses the first two (see
+        // stored_nodes_that_validation_now_refuses_still_load_and_run).
+        let (_, e) = one_stored_calc(&s, key, expression);
         assert_eq!(jobs(&e), vec![j("bad", -2, json!(error))], "{expression}");
     }
 
@@ -2301,7 +2303,7 @@ fn loops_and_parallel() {
         }
         run(&s, key)
     };
-    let (st, e) = par("pall", "all", &[(0, "1"), (1, "1 1")]);
+    let (st, e) = par("pall", "all", &[(0, "1"), (1, FAILS_AT_RUN)]);
     assert_eq!(
         (
             st,
@@ -2312,12 +2314,12 @@ fn loops_and_parallel() {
         (500, &json!(-2), &json!(-2), json!([1, -2]))
     );
     assert_eq!(job_keys(&e), keys(&["p", "b0", "b1"]));
-    let (st, e) = par("pall2", "all", &[(0, "1 1"), (1, "1")]);
+    let (st, e) = par("pall2", "all", &[(0, FAILS_AT_RUN), (1, "1")]);
     assert_eq!(
         (st, result_of(&e, "p"), job_keys(&e)),
         (500, json!([-2, null]), keys(&["p", "b0"]))
     );
-    let (st, e) = par("pset", "allSettled", &[(0, "1"), (1, "1 1")]);
+    let (st, e) = par("pset", "allSettled", &[(0, "1"), (1, FAILS_AT_RUN)]);
     assert_eq!(
         (
             st,
@@ -2333,22 +2335,26 @@ fn loops_and_parallel() {
         (st, result_of(&e, "p"), job_keys(&e)),
         (200, json!([1, 1]), keys(&["p", "b0", "b5", "after"]))
     );
-    let (st, e) = par("pany", "any", &[(0, "1 1"), (1, "1"), (2, "2")]);
+    let (st, e) = par("pany", "any", &[(0, FAILS_AT_RUN), (1, "1"), (2, "2")]);
     assert_eq!(
         (st, result_of(&e, "p"), job_keys(&e)),
         (200, json!([-2, 1, null]), keys(&["p", "b0", "b1", "after"]))
     );
-    let (st, e) = par("pany2", "any", &[(0, "1 1"), (1, "1 +")]);
+    let (st, e) = par(
+        "pany2",
+        "any",
+        &[(0, FAILS_AT_RUN), (1, "evaluate(\"1 +\")")],
+    );
     assert_eq!(
         (st, &e["status"], result_of(&e, "p")),
         (500, &json!(-1), json!([-2, -2]))
     );
-    let (st, e) = par("prace", "race", &[(0, "1 1"), (1, "1")]);
+    let (st, e) = par("prace", "race", &[(0, FAILS_AT_RUN), (1, "1")]);
     assert_eq!(
         (st, &e["status"], result_of(&e, "p")),
         (500, &json!(-2), json!([-2, null]))
     );
-    let (st, e) = par("prace2", "race", &[(0, "0"), (1, "1 1")]);
+    let (st, e) = par("prace2", "race", &[(0, "0"), (1, FAILS_AT_RUN)]);
     assert_eq!(
         (st, result_of(&e, "p"), job_keys(&e)),
         (200, json!([1, null]), keys(&["p", "b0", "after"]))
@@ -3161,7 +3167,7 @@ fn manual_execution() {
     )["id"]
         .as_i64()
         .expect("id");
-    chain(&s, fid, &[calc("bad", "1 1")]);
+    chain(&s, fid, &[calc("bad", FAILS_AT_RUN)]);
     let (st, v) = exec(&fid.to_string(), Some(json!({"userId":1})));
     assert_eq!(
         (st, &v["data"]["execution"]["status"]),
@@ -3479,4 +3485,152 @@ fn kept_execution_counts_are_exact() {
         5,
         "6 runs, one deleted"
     );
+}
+
+/// Issue 13.5: what NocoBase refuses at run time for every input is refused when the node is written
+/// (`INVALID_NODE_CONFIG`, `field: "expression"`), never what could succeed for some variables; nodes
+/// stored before keep running as before.
+#[test]
+fn node_validation_refuses_expressions_every_run_of_which_fails() {
+    let s = Server::start();
+    let wid = global(&s, "v13", true);
+    let create = |body: Value| {
+        s.post(
+            &s.root(),
+            &format!("/api/workflows/{wid}/nodes:create"),
+            body,
+        )
+    };
+    let refused = |got: (u16, Value)| -> String {
+        assert_eq!(
+            (got.0, code(&got.1)),
+            (400, "INVALID_NODE_CONFIG"),
+            "{}",
+            got.1
+        );
+        assert_eq!(got.1["errors"][0]["field"], "expression", "{}", got.1);
+        message(&got.1).to_string()
+    };
+    let math = |expression: &str| calc("c", expression);
+    let formula = |key: &str, expression: &str| {
+        n(
+            "calculation",
+            key,
+            json!({"engine": "formula.js", "expression": expression}),
+        )
+    };
+    let before = s.rows("flow_nodes");
+    assert_eq!(
+        refused(create(math("ROUND(1.234, 2)"))),
+        "math.js has no function ROUND (NocoBase: \"Undefined function ROUND\"); use round, or the formula.js engine"
+    );
+    assert_eq!(
+        refused(create(n("calculation", "c", json!({"expression": "FOO(1)"})))),
+        "math.js has no function FOO (NocoBase: \"Undefined function FOO\"); use a mathjs function, or define it in the expression first"
+    );
+    let m = refused(create(math("1 +")));
+    assert!(
+        m.starts_with("math.js cannot run this expression: SyntaxError: ")
+            && m.ends_with("; fix the expression"),
+        "{m}"
+    );
+    let m = refused(create(formula("c", "ROUND(1.234, 2))")));
+    assert!(
+        m.starts_with("formula.js cannot run this expression: SyntaxError: "),
+        "{m}"
+    );
+    // A condition with an engine: its expression is checked the same way.
+    let m = refused(create(n(
+        "condition",
+        "c",
+        json!({"rejectOnFalse": false, "engine": "math.js", "expression": "IF(1, 2, 3)"}),
+    )));
+    assert!(m.starts_with("math.js has no function IF "), "{m}");
+    refused(create(n(
+        "condition",
+        "c",
+        json!({"rejectOnFalse": false, "engine": "formula.js", "expression": "1 >"}),
+    )));
+    assert_eq!(s.rows("flow_nodes"), before, "refused nodes are not stored");
+
+    // What can succeed is accepted, and runs as before.
+    let id = node(&s, wid, math("round(1.234, 2)"))["id"]
+        .as_i64()
+        .unwrap();
+    let ids = chain_after(
+        &s,
+        wid,
+        Some(id),
+        &[
+            formula("f", "ROUND(1.234, 2)"),
+            calc("t", "{{$context.data.x}} + 1"),
+            calc("b", "{{$context.data.x}} > 1 ? ROUND(1) : 2"),
+            n(
+                "condition",
+                "k",
+                json!({"rejectOnFalse": false, "engine": "basic", "calculation": {"group": {}}}),
+            ),
+        ],
+    );
+    // An update is checked like a create.
+    let (st, v) = s.post(
+        &s.root(),
+        &format!("/api/flow_nodes:update/{}", ids[1]),
+        json!({"config": {"engine": "math.js", "expression": "SUM(1, 2)"}}),
+    );
+    assert!(refused((st, v)).starts_with("math.js has no function SUM "));
+    let (st, e) = run_with(&s, "v13", json!({"x": 0}));
+    assert_eq!((st, &e["status"]), (200, &json!(1)), "{e}");
+    assert_eq!(
+        jobs(&e),
+        vec![
+            j("c", 1, json!(1.23)),
+            j("f", 1, json!(1.23)),
+            j("t", 1, json!(1)),
+            j("b", 1, json!(2)),
+            j("k", 1, json!(true)),
+        ]
+    );
+}
+
+/// A node stored before the check (written behind the API here) still loads and fails its runs with
+/// NocoBase's error, as before; it is refused only when it is written again.
+#[test]
+fn stored_nodes_that_validation_now_refuses_still_load_and_run() {
+    let s = Server::start();
+    let (st, e) = one_stored_calc(&s, "old_round", "ROUND(2.345, 2)");
+    assert_eq!((st, &e["status"]), (500, &json!(-2)), "{e}");
+    assert_eq!(
+        jobs(&e),
+        vec![j("bad", -2, json!("Error: Undefined function ROUND"))]
+    );
+    let (_, e) = one_stored_calc(&s, "old_syntax", "1 1");
+    let msg = jobs(&e)[0].2.as_str().unwrap_or("").to_string();
+    assert!(msg.starts_with("SyntaxError: "), "{msg}");
+}
+
+/// The demo installs its nodes through the repository: each passes the check the API makes (its
+/// workflows are not executed yet, so `flow_nodes:update` with the node's own config validates it).
+#[test]
+fn every_demo_node_passes_node_validation() {
+    let s = Server::builder().arg("--demo").start();
+    let (_, v) = s.get(
+        &s.root(),
+        "/api/workflows:list?paginate=false&appends=nodes",
+    );
+    let nodes: Vec<Value> = v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|w| w["nodes"].as_array().cloned().unwrap_or_default())
+        .collect();
+    assert!(nodes.len() >= 6, "{v}");
+    for node in nodes {
+        let (st, v) = s.post(
+            &s.root(),
+            &format!("/api/flow_nodes:update/{}", node["id"]),
+            json!({"config": node["config"]}),
+        );
+        assert_eq!(st, 200, "demo node {}: {v}", node["key"]);
+    }
 }

@@ -11,9 +11,11 @@ use serde_json::{json, Map, Value};
 use super::repo::{self as kept_repo, Kept};
 use super::support::nocobase_type;
 use crate::acl::repo as acl_repo;
+use crate::action::Ctx;
 use crate::collections::registry::{Collection, Field, Kind, ScalarType, Schema};
 use crate::collections::rows;
 use crate::error::Result;
+use crate::reply::Reply;
 use crate::store::Store;
 use crate::workflow::model::{Node, Workflow};
 use crate::workflow::repo::workflows as wf_repo;
@@ -48,6 +50,21 @@ pub fn export_document(store: &Store, opts: &ExportOptions) -> Result<Value> {
         }
         Ok(doc)
     })
+}
+
+/// `app:export` (root and admin: the dispatcher's system guard): the document of `flowgate export` as a
+/// file, `allVersions` and `records` as its flags. flowgate's own action; NocoBase has none.
+pub fn download(ctx: &Ctx) -> Result<Reply> {
+    let opts = ExportOptions {
+        all_versions: ctx.input.flag("allVersions")?.unwrap_or(false),
+        records: ctx.input.flag("records")?.unwrap_or(false),
+    };
+    let doc = export_document(&ctx.app.store, &opts)?;
+    let date = &crate::time::now_iso()[..10];
+    Ok(Reply::download(
+        format!("flowgate-export-{date}.json"),
+        super::doc::to_canonical_string(&doc),
+    ))
 }
 
 fn kept_of<'a>(kept: &'a [Kept], kind: &'a str) -> impl Iterator<Item = &'a Kept> + 'a {

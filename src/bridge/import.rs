@@ -1204,7 +1204,13 @@ fn node_problem(ch: &Change, kind: &str, config: &Value, sync: bool) -> Option<S
         return Some(p);
     }
     let typed = nodes::parse(kind, config).ok()?;
-    let entries = typed.check_schema(&ch.schema);
+    // An expression every run of which fails is refused when a node is authored (nodes:create), not
+    // here: the document's node fails on flowgate exactly as it does where it came from.
+    let entries: Vec<_> = typed
+        .check_schema(&ch.schema)
+        .into_iter()
+        .filter(|e| e.extra.get("field").and_then(Value::as_str) != Some("expression"))
+        .collect();
     if entries.is_empty() {
         return None;
     }

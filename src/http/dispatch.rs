@@ -138,6 +138,9 @@ use Kind::*;
 pub static ROUTES: &[Entry] = &[
     read(Auth, "check", LoggedIn, |c, _| auth::handlers::check(c)),
     read(App, "getInfo", LoggedIn, |_, _| Ok(crate::app::info())),
+    read(App, "export", System, |c, _| {
+        crate::bridge::export::download(c)
+    }),
     write(Auth, "signOut", LoggedIn, |c, _| {
         auth::handlers::sign_out(c)
     }),

@@ -257,8 +257,17 @@ pub fn reply_response(r: &Reply) -> HttpResponse {
     for (k, v) in &r.headers {
         b.insert_header((*k, v.as_str()));
     }
-    b.content_type("application/json; charset=utf-8")
-        .body(r.body.to_string())
+    b.content_type("application/json; charset=utf-8");
+    match &r.download {
+        // The file name is flowgate's own (a date and fixed words), never a request's text.
+        Some(d) => b
+            .insert_header((
+                "Content-Disposition",
+                format!("attachment; filename=\"{}\"", d.file_name),
+            ))
+            .body(d.text.clone()),
+        None => b.body(r.body.to_string()),
+    }
 }
 
 async fn not_found(req: HttpRequest) -> HttpResponse {

@@ -72,6 +72,36 @@ pub fn branch(s: &Server, wid: i64, upstream: i64, index: i64, nodes: &[Value]) 
     ids
 }
 
+/// A math.js expression that passes node validation and fails every run with the syntax error of
+/// `1 1` (`SyntaxError: Unexpected part "1" (char 3)`): node validation refuses `1 1` itself, and these
+/// tests are about what a failing node does to its run.
+pub const FAILS_AT_RUN: &str = "evaluate(\"1 1\")";
+
+/// Writes `config` straight into node `id`'s row: a node stored before node validation refused such
+/// configs (issue 13.5), which must keep loading and running as before. Call it before the workflow's
+/// first run (a loaded version is cached).
+pub fn store_config(s: &Server, id: i64, config: Value) {
+    s.db()
+        .execute(
+            "UPDATE flow_nodes SET config = ?1 WHERE id = ?2",
+            rusqlite::params![config.to_string(), id],
+        )
+        .expect("write a node's config behind the API");
+}
+
+/// [`flow`] with one calculation node whose math.js `expression` is stored behind the API (see
+/// [`store_config`]), run once: (HTTP status, execution).
+pub fn one_stored_calc(s: &Server, key: &str, expression: &str) -> (u16, Value) {
+    let wid = global(s, key, true);
+    let id = chain(s, wid, &[calc("bad", "1")])[0];
+    store_config(
+        s,
+        id,
+        json!({"engine": "math.js", "expression": expression}),
+    );
+    run(s, key)
+}
+
 /// A node config shorthand: `{"type": kind, "key": key, "config": config}`.
 pub fn n(kind: &str, key: &str, config: Value) -> Value {
     json!({ "type": kind, "key": key, "config": config })

@@ -1,6 +1,7 @@
 // flowgate's glue around the vendored mathjs and @formulajs/formulajs bundles (vendor/expr/), run
-// once per QuickJS runtime after them. Its completion value is the one function Rust calls:
+// once per QuickJS runtime after them. Its completion value holds the two functions Rust calls:
 //   run(engine, source, scopeJson) -> "R" + result as JSON | "E" + the error's text
+//   check(engine, source) -> "R" | "E" + error | "U" + undefined function (see `check` below)
 // It reproduces what NocoBase's @nocobase/evaluators does around the same libraries: math.js is
 // mathjs `evaluate`, formula.js a JavaScript script run in a SES Compartment whose globals are the
 // formulajs functions and the scope, both rounded to 9 decimals, the result stored as JSON. Nothing
@@ -207,11 +208,92 @@
     return `Unexpected token '${token}'`;
   }
 
+  // -------------------------------------------------------------------------------------------
+  // Checks before any run (node validation): only what fails every run, whatever the variables.
+
+  // Names an expression defines for itself: assigned variables and functions, function parameters.
+  function ownNames(root) {
+    const names = new Set();
+    root.traverse((n) => {
+      if (n.type === 'AssignmentNode' && n.object && n.object.type === 'SymbolNode') names.add(n.object.name);
+      if (n.type === 'FunctionAssignmentNode') {
+        names.add(n.name);
+        for (const p of n.params) names.add(p);
+      }
+    });
+    return names;
+  }
+
+  // The first function an evaluation always calls and mathjs does not have (FunctionNode's
+  // "Undefined function"), or null. Only nodes every evaluation reaches are judged: not the branches
+  // of `? :`, not what `and`/`or` and other raw-argument functions may skip, not function bodies,
+  // not method calls; a name the expression assigns anywhere, `$$n` variables and `?.()` calls are
+  // never judged undefined.
+  function undefinedCall(node, own, lib) {
+    const first = (nodes) => {
+      for (const n of nodes) {
+        const name = undefinedCall(n, own, lib);
+        if (name !== null) return name;
+      }
+      return null;
+    };
+    const raw = (name) => name in lib && typeof lib[name] === 'function' && lib[name].rawArgs === true;
+    switch (node.type) {
+      case 'FunctionAssignmentNode':
+        return null;
+      case 'ConditionalNode':
+        return undefinedCall(node.condition, own, lib);
+      case 'RelationalNode':
+        return first(node.params.slice(0, 2));
+      case 'OperatorNode':
+        return first(raw(node.fn) ? node.args.slice(0, 1) : node.args);
+      case 'FunctionNode': {
+        if (node.fn.type !== 'SymbolNode') return null;
+        const name = node.fn.name;
+        if (own.has(name) || node.optional === true || name.startsWith('$$')) return null;
+        if (!(name in lib)) return name;
+        return raw(name) ? null : first(node.args);
+      }
+      default: {
+        const children = [];
+        node.forEach((c) => children.push(c));
+        return first(children);
+      }
+    }
+  }
+
+  // "R" (nothing found), "E" + the error every run would end with, or "U" + JSON of the undefined
+  // function with what to use instead. formula.js's syntax is compiled by the host afterwards (a
+  // script cannot compile without running); its SES rejections are checked here.
+  function check(engine, source) {
+    try {
+      if (engine !== 'math.js') {
+        reject(source);
+        return 'R';
+      }
+      const node = math.parse(source);
+      math.compile(source);
+      const lib = math.expression.mathWithTransform;
+      const name = undefinedCall(node, ownNames(node), lib);
+      if (name === null) return 'R';
+      const lower = name.toLowerCase();
+      return 'U' + JSON.stringify({
+        name,
+        lower: lower !== name && lower in lib ? lower : null,
+        formula: name in FUNCTIONS,
+      });
+    } catch (e) {
+      return 'E' + String(e);
+    }
+  }
+
   harden(sharedMath);
   harden(FUNCTIONS);
   harden(global);
 
-  return function run(engine, source, scopeJson) {
+  return { run: run, check: check };
+
+  function run(engine, source, scopeJson) {
     let result;
     try {
       const scope = JSON.parse(scopeJson);
@@ -226,5 +308,5 @@
       // NocoBase fails storing such a job with V8's words for it.
       return 'E' + (/BigInt/.test(String(e)) ? 'TypeError: Do not know how to serialize a BigInt' : String(e));
     }
-  };
+  }
 })(globalThis);

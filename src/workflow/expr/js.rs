@@ -34,8 +34,9 @@ const MAX_LIVE: usize = 4;
 const TIMED_OUT: &str = "Error: Expression took longer than 1 s and was stopped";
 
 struct Sandbox {
-    // Field order is drop order: the function before its context before its runtime.
+    // Field order is drop order: the functions before their context before its runtime.
     run: Persistent<Function<'static>>,
+    check: Persistent<Function<'static>>,
     context: Context,
     _runtime: Runtime,
     /// Nanoseconds after `epoch()` past which the interrupt handler stops the code; 0 = none.
@@ -116,10 +117,82 @@ fn give_back(sandbox: Option<Sandbox>) {
 /// the variables in `scope_json`. `Ok` holds the result as NocoBase stores it (JSON), `Err` the
 /// error's text (`e.toString()`, as NocoBase's job result).
 pub fn run(engine: &str, source: &str, scope_json: &str) -> Result<serde_json::Value, String> {
+    with_sandbox(|sandbox| {
+        let (answer, healthy) = sandbox.call(&sandbox.run, (engine, source, scope_json));
+        (answer.and_then(|text| decode(&text)), healthy)
+    })?
+}
+
+/// Why every evaluation of an expression fails, whatever its variables: found without running it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Doomed {
+    /// The error every run ends with (a syntax error, SES's refusal).
+    Fails(String),
+    /// math.js: a function mathjs does not have, always called; `lower` is mathjs's lower-case
+    /// name when it has one, `formula` whether formula.js has the name.
+    UndefinedFunction {
+        name: String,
+        lower: Option<String>,
+        formula: bool,
+    },
+}
+
+/// Checks `source` (placeholders already replaced) for `engine` without running it: math.js parses
+/// and compiles it and looks for calls of undefined functions; formula.js compiles the script as its
+/// run would (strict mode, after SES's text checks). `Err` only when the sandbox itself failed.
+pub fn check(engine: &str, source: &str) -> Result<Option<Doomed>, String> {
+    with_sandbox(|sandbox| {
+        let (answer, healthy) = sandbox.call(&sandbox.check, (engine, source));
+        let doomed = answer.and_then(|text| match text.split_at_checked(1) {
+            Some(("R", _)) if engine == "math.js" || may_use_new_target(source) => Ok(None),
+            Some(("R", _)) => Ok(sandbox
+                .compile(&formula_script(source))
+                .filter(|e| !sandbox_limit(e))
+                .map(Doomed::Fails)),
+            // The sandbox's own stack and memory limits are flowgate's, not NocoBase's: undecided.
+            Some(("E", message)) if sandbox_limit(message) => Ok(None),
+            Some(("E", message)) => Ok(Some(Doomed::Fails(message.to_string()))),
+            Some(("U", json)) => undefined_function(json).map(Some),
+            _ => Err(format!(
+                "Error: unexpected answer from the sandbox: {text:?}"
+            )),
+        });
+        (doomed, healthy)
+    })?
+}
+
+/// Whether `error` is one of the sandbox's limits (stack, memory) rather than the expression's own.
+fn sandbox_limit(error: &str) -> bool {
+    error.starts_with("InternalError") || error.starts_with("RangeError")
+}
+
+/// `new.target` is valid in the eval code a formula.js run makes, not in the global script the check
+/// compiles: such a source is not judged.
+fn may_use_new_target(source: &str) -> bool {
+    source.contains("new") && source.contains("target")
+}
+
+/// The script a formula.js run evaluates (host.js `formula`).
+fn formula_script(source: &str) -> String {
+    format!("\"use strict\"; void 0; {source}")
+}
+
+fn undefined_function(json: &str) -> Result<Doomed, String> {
+    let v: serde_json::Value = serde_json::from_str(json)
+        .map_err(|e| format!("Error: unexpected answer from the sandbox: {e}"))?;
+    Ok(Doomed::UndefinedFunction {
+        name: v["name"].as_str().unwrap_or_default().to_string(),
+        lower: v["lower"].as_str().map(str::to_string),
+        formula: v["formula"] == true,
+    })
+}
+
+/// Runs `f` with an idle sandbox (or a new one) and gives it back if `f` says it is still healthy.
+fn with_sandbox<T>(f: impl FnOnce(&Sandbox) -> (T, bool)) -> Result<T, String> {
     let sandbox = take()?;
-    let (answer, healthy) = sandbox.call(engine, source, scope_json);
+    let (answer, healthy) = f(&sandbox);
     give_back(healthy.then_some(sandbox));
-    answer
+    Ok(answer)
 }
 
 impl Sandbox {
@@ -147,41 +220,100 @@ impl Sandbox {
             };
             load("mathjs", MATHJS)?;
             load("formulajs", FORMULAJS)?;
-            let run: Function = ctx
+            let host: rquickjs::Object = ctx
                 .eval_with_options(HOST, sloppy())
                 .map_err(|e| format!("Error: host.js did not load: {}", exception(&ctx, e)))?;
-            Ok::<_, String>(Persistent::save(&ctx, run))
+            let function = |name: &str| -> Result<Persistent<Function<'static>>, String> {
+                let f: Function = host
+                    .get(name)
+                    .map_err(|e| format!("Error: host.js has no {name}: {e}"))?;
+                Ok(Persistent::save(&ctx, f))
+            };
+            Ok::<_, String>((function("run")?, function("check")?))
         })?;
+        let (run, check) = run;
         Ok(Sandbox {
             run,
+            check,
             context,
             _runtime: runtime,
             deadline,
         })
     }
 
-    /// The answer, and whether the runtime may be reused (not after a limit stopped it).
-    fn call(
+    /// The text `function` answers (host.js's "R…"/"E…"), and whether the runtime may be reused (not
+    /// after a limit stopped it).
+    fn call<A>(
         &self,
-        engine: &str,
-        source: &str,
-        scope: &str,
-    ) -> (Result<serde_json::Value, String>, bool) {
+        function: &Persistent<Function<'static>>,
+        args: A,
+    ) -> (Result<String, String>, bool)
+    where
+        A: for<'js> rquickjs::function::IntoArgs<'js>,
+    {
         let start = epoch().elapsed() + TIME_LIMIT;
         self.deadline
             .store(start.as_nanos() as u64, Ordering::Relaxed);
         let outcome = self.context.with(|ctx| {
-            let run = self.run.clone().restore(&ctx).map_err(|e| e.to_string())?;
-            run.call::<_, String>((engine, source, scope))
-                .map_err(|e| exception(&ctx, e))
+            let f = function.clone().restore(&ctx).map_err(|e| e.to_string())?;
+            f.call::<_, String>(args).map_err(|e| exception(&ctx, e))
         });
         self.deadline.store(0, Ordering::Relaxed);
         match outcome {
-            Ok(text) => (decode(&text), true),
+            Ok(text) => (Ok(text), true),
             // Only an uncatchable stop (the time limit) or a broken runtime gets here.
             Err(e) if e.contains("interrupted") => (Err(TIMED_OUT.into()), false),
             Err(e) => (Err(e), false),
         }
+    }
+}
+
+impl Sandbox {
+    /// Compiles `script` as strict global code without running it (QuickJS's compile-only mode):
+    /// the syntax error every run of it would throw, or `None`. What compiled is dropped unrun.
+    fn compile(&self, script: &str) -> Option<String> {
+        let text = std::ffi::CString::new(script).ok()?;
+        let flags = (rquickjs::qjs::JS_EVAL_TYPE_GLOBAL
+            | rquickjs::qjs::JS_EVAL_FLAG_STRICT
+            | rquickjs::qjs::JS_EVAL_FLAG_COMPILE_ONLY) as i32;
+        self.context.with(|ctx| {
+            // SAFETY: the context is this sandbox's own and alive for the closure; the text and the
+            // file name are NUL-terminated and outlive the call; the returned value is owned and
+            // handed to `Value::from_raw`, which frees it on drop. With the "parallel" feature
+            // QuickJS needs the stack top of the calling thread, as rquickjs's own eval sets it.
+            let value = unsafe {
+                let raw = ctx.as_raw().as_ptr();
+                rquickjs::qjs::JS_UpdateStackTop(rquickjs::qjs::JS_GetRuntime(raw));
+                let v = rquickjs::qjs::JS_Eval(
+                    raw,
+                    text.as_ptr(),
+                    script.len() as _,
+                    c"<unknown>".as_ptr(),
+                    flags,
+                );
+                if rquickjs::qjs::JS_IsException(v) {
+                    None
+                } else {
+                    Some(rquickjs::Value::from_raw(ctx.clone(), v))
+                }
+            };
+            match value {
+                Some(_compiled) => None,
+                None => Some(thrown_text(&ctx)),
+            }
+        })
+    }
+}
+
+/// The pending exception as JavaScript's `String(e)` writes an error: "SyntaxError: …".
+fn thrown_text(ctx: &rquickjs::Ctx) -> String {
+    let thrown = ctx.catch();
+    match thrown.as_exception() {
+        Some(e) => {
+            let name: String = e.get("name").unwrap_or_else(|_| "Error".into());
+            format!("{name}: {}", e.message().unwrap_or_default())
+        }
+        None => "SyntaxError: the script does not compile".into(),
     }
 }
 

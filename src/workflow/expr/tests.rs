@@ -120,3 +120,77 @@ fn a_burst_of_runs_shares_a_bounded_number_of_sandboxes() {
         "{live} sandboxes"
     );
 }
+
+/// Node validation refuses only what fails every run, whatever the variables.
+#[test]
+fn doomed_expressions_are_only_those_that_fail_every_run() {
+    use super::{doomed, Doomed};
+    let undefined = |name: &str, lower: Option<&str>, formula: bool| {
+        Some(Doomed::UndefinedFunction {
+            name: name.into(),
+            lower: lower.map(str::to_string),
+            formula,
+        })
+    };
+    assert_eq!(
+        doomed("math.js", "ROUND(1.234, 2)"),
+        undefined("ROUND", Some("round"), true)
+    );
+    assert_eq!(
+        doomed("math.js", "1 + FOO({{$context.data.x}})"),
+        undefined("FOO", None, false)
+    );
+    assert_eq!(
+        doomed("math.js", "round(SUM(1, 2))"),
+        undefined("SUM", Some("sum"), true)
+    );
+    let fails = |engine: &str, source: &str| match doomed(engine, source) {
+        Some(Doomed::Fails(e)) => e,
+        other => panic!("{engine} {source}: {other:?}"),
+    };
+    assert!(fails("math.js", "1 +").starts_with("SyntaxError: "));
+    let deep = format!("{}1{}", "(".repeat(5000), ")".repeat(5000));
+    // The same text a run gives as the job's result.
+    assert_eq!(
+        Err(fails("math.js", "{{$context.data.x}} +")),
+        evaluate("math.js", "{{$context.data.x}} +", &none)
+    );
+    assert!(fails("formula.js", "1 +").starts_with("SyntaxError: "));
+    assert!(fails("formula.js", "ROUND(1, 2))").starts_with("SyntaxError: "));
+    assert!(fails("formula.js", "eval('1')").contains("SES_EVAL_REJECTED"));
+    for (engine, source) in [
+        ("math.js", "round(1.234, 2)"),
+        ("math.js", "{{$context.data.x}} + 1"),
+        ("math.js", ""),
+        ("math.js", "   "),
+        // Branches that may not run, names the expression defines, calls a run may skip.
+        ("math.js", "{{$context.data.x}} > 1 ? ROUND(1) : 2"),
+        ("math.js", "{{$context.data.x}} or ROUND(1)"),
+        ("math.js", "ROUND(x) = round(x); ROUND(1.5)"),
+        ("math.js", "f(g) = g(2); f(sqrt)"),
+        ("math.js", "map([1, 2], f(x) = ROUND(x))"),
+        ("math.js", "$$0(1)"),
+        ("math.js", "{{$context.data.obj}}.ROUND(1)"),
+        ("formula.js", "ROUND(1.234, 2)"),
+        ("formula.js", "{{$context.data.x}} + 1"),
+        ("formula.js", "NOPE(1)"),
+        ("formula.js", "while (true) {}"),
+        ("formula.js", "new.target"),
+        // The sandbox's stack limit is flowgate's own: NocoBase might parse this.
+        ("math.js", deep.as_str()),
+        ("formula.js", deep.as_str()),
+        ("string", "{{ nope"),
+        ("basic", "1 +"),
+    ] {
+        assert_eq!(doomed(engine, source), None, "{engine} {source}");
+    }
+}
+
+/// Checking never runs the code: a script that would loop or throw is only compiled.
+#[test]
+fn checking_a_formula_runs_nothing() {
+    let started = std::time::Instant::now();
+    assert_eq!(super::doomed("formula.js", "while (true) {}"), None);
+    assert_eq!(super::doomed("formula.js", "throw new Error('x')"), None);
+    assert!(started.elapsed() < super::TIME_LIMIT);
+}

@@ -3,9 +3,11 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{check_engine, lenient, Field, Instruction, Step};
+use super::{check_engine, invalid, lenient, Field, Instruction, Step};
+use crate::collections::Schema;
 use crate::error::Entry;
 use crate::workflow::engine::Processor;
+use crate::workflow::expr;
 use crate::workflow::model::{JobStatus, Node};
 
 pub struct Calculation;
@@ -15,7 +17,8 @@ pub struct Calculation;
 pub struct CalculationConfig {
     /// `math.js` when absent.
     pub engine: Field<String>,
-    /// A template; its syntax is checked at run time (kept).
+    /// A template. What fails every run (a syntax error, math.js calling a function mathjs lacks) is
+    /// refused on create/update (`check_schema`); a stored one fails its runs as on NocoBase.
     #[serde(deserialize_with = "lenient")]
     pub expression: String,
 }
@@ -33,6 +36,13 @@ impl Instruction for Calculation {
         out
     }
 
+    /// Checked on create/update only (a stored node keeps loading and running as before): what
+    /// fails every run, as NocoBase would refuse it at run time.
+    fn check_schema(&self, config: &CalculationConfig, _schema: &Schema) -> Vec<Entry> {
+        let engine = config.engine.get().map_or("math.js", String::as_str);
+        doomed_expression(engine, &config.expression)
+    }
+
     fn run(
         &self,
         p: &mut Processor,
@@ -47,4 +57,13 @@ impl Instruction for Calculation {
             Err(e) => Step::error_text(e),
         }
     }
+}
+
+/// The `expression` entry for an expression every run of which fails with `engine` (none for what
+/// could succeed for some variables); condition nodes use it too.
+pub fn doomed_expression(engine: &str, expression: &str) -> Vec<Entry> {
+    expr::doomed(engine, expression)
+        .map(|d| invalid("expression", d.message(engine)))
+        .into_iter()
+        .collect()
 }

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{evaluate_condition, Field, Instruction, Step, Test};
+use crate::collections::Schema;
 use crate::error::Entry;
 use crate::workflow::engine::Processor;
 use crate::workflow::model::{JobStatus, Node};
@@ -32,6 +33,17 @@ impl Instruction for Condition {
             .test
             .check_engine(&["basic", "math.js", "formula.js"], &mut out);
         out
+    }
+
+    /// With a math.js or formula.js engine, on create/update only: an expression every run of which
+    /// fails (see calculation).
+    fn check_schema(&self, config: &ConditionConfig, _schema: &Schema) -> Vec<Entry> {
+        match config.test.engine.get().map(String::as_str) {
+            Some(engine @ ("math.js" | "formula.js")) => {
+                super::calculation::doomed_expression(engine, &config.test.expression)
+            }
+            _ => Vec::new(),
+        }
     }
 
     fn has_branch(&self, _config: &ConditionConfig, index: i64) -> bool {
