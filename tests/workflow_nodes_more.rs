@@ -1239,7 +1239,7 @@ fn stats_count_every_run_per_key_and_per_version() {
         assert_eq!(st, 200);
     }
     let w2 = global(&s, "st2", true);
-    chain(&s, w2, &[calc("c", "1 1")]);
+    chain(&s, w2, &[calc("c", wf::FAILS_AT_RUN)]);
     for _ in 0..2 {
         let (st, _) = run_with(&s, "st2", json!({}));
         assert_eq!(st, 500);

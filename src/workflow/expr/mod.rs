@@ -6,6 +6,7 @@
 //! handed to the sandbox is fixed per node and values are never pasted into code. The `string`
 //! engine is a template only and needs no sandbox.
 
+mod arith;
 mod js;
 pub mod vars;
 
@@ -25,6 +26,11 @@ pub fn evaluate(engine: &str, source: &str, lookup: &Lookup) -> Result<Value, St
     match engine {
         "math.js" | "formula.js" => {
             let bound = vars::bind(source, lookup);
+            if engine == "math.js" {
+                if let Some(v) = arith::evaluate(&bound.text, &bound.scope) {
+                    return Ok(v);
+                }
+            }
             let scope = Value::Object(bound.scope).to_string();
             js::run(engine, &bound.text, &scope)
         }
