@@ -43,14 +43,26 @@ pub struct Event {
 /// limit).
 #[derive(Clone, Copy)]
 pub struct Origin<'a> {
-    pub app: &'a App,
+    /// `None`: nobody listens (the records layer's own unit tests, which have no app).
+    pub app: Option<&'a App>,
     pub stack: &'a [i64],
 }
 
 impl<'a> Origin<'a> {
     /// A write made for a request or a start-up step, not by a workflow run.
     pub fn request(app: &'a App) -> Origin<'a> {
-        Origin { app, stack: &[] }
+        Origin {
+            app: Some(app),
+            stack: &[],
+        }
+    }
+
+    /// A write nobody hears.
+    pub fn unheard() -> Origin<'static> {
+        Origin {
+            app: None,
+            stack: &[],
+        }
     }
 }
 
@@ -64,15 +76,12 @@ pub struct Listener {
     pub raise: fn(&Origin, &Connection, &Schema, &Collection, Vec<Event>) -> Result<()>,
 }
 
-/// A listener that hears nothing (tests of the records layer alone).
-pub const DEAF: Listener = Listener {
-    wants: |_, _, _, _| Ok(false),
-    raise: |_, _, _, _, _| Ok(()),
-};
-
 impl Origin<'_> {
     pub fn wants(&self, conn: &Connection, coll: &Collection, op: Op) -> Result<bool> {
-        (self.app.listener.wants)(self.app, conn, coll, op)
+        match self.app {
+            Some(app) => (app.listener.wants)(app, conn, coll, op),
+            None => Ok(false),
+        }
     }
 
     pub fn raise(
@@ -82,9 +91,11 @@ impl Origin<'_> {
         coll: &Collection,
         events: Vec<Event>,
     ) -> Result<()> {
-        if events.is_empty() {
-            return Ok(());
+        match self.app {
+            Some(app) if !events.is_empty() => {
+                (app.listener.raise)(self, conn, schema, coll, events)
+            }
+            _ => Ok(()),
         }
-        (self.app.listener.raise)(self, conn, schema, coll, events)
     }
 }

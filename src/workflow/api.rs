@@ -567,7 +567,7 @@ fn custom_action_context(ctx: &Ctx, flow: &Flow, values: &Map<String, Value>) ->
         None => None,
     };
     let user = user.ok_or_else(|| failed("user not found"))?;
-    let role = match crate::action::opt_str(&values, "roleName")? {
+    let role = match crate::action::opt_str(values, "roleName")? {
         Some(r) => r.to_string(),
         None => app
             .store

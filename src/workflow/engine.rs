@@ -216,7 +216,7 @@ impl<'a> Processor<'a> {
     /// Who a node's records write comes from: this run's chain, for the data events it raises.
     pub fn origin(&self) -> Origin<'_> {
         Origin {
-            app: self.app,
+            app: Some(self.app),
             stack: &self.stack,
         }
     }

@@ -193,7 +193,10 @@ fn raise(
     events: Vec<Event>,
 ) -> Result<()> {
     let mut queued = false;
-    for flow in listeners(origin.app, conn, coll)? {
+    let Some(app) = origin.app else {
+        return Ok(());
+    };
+    for flow in listeners(app, conn, coll)? {
         for event in &events {
             if mode(&flow) & event.op.bit() == 0 || over_stack_limit(&flow, origin.stack) {
                 continue;
@@ -207,7 +210,7 @@ fn raise(
     if queued {
         // Rows queued in this transaction: the worker's claim is a later write, so it sees them once
         // this one is done (or nothing, if it rolled back).
-        origin.app.queue.notify();
+        app.queue.notify();
     }
     Ok(())
 }
@@ -310,7 +313,9 @@ fn with_prefixes(appends: &[String]) -> Vec<String> {
 
 /// Runs or queues one matched event; returns whether it queued.
 fn start(origin: &Origin, conn: &Connection, flow: Arc<Flow>, context: Value) -> Result<bool> {
-    let app = origin.app;
+    let app = origin
+        .app
+        .ok_or_else(|| Error::internal("a data event without an app"))?;
     let w = &flow.workflow;
     let mut stack = origin.stack.to_vec();
     stack.push(w.id);
