@@ -157,15 +157,15 @@ fn validate(config: &Value, schema: &Schema) -> Vec<Entry> {
 
 // ---------------------------------------------------------------- events
 
-/// The enabled versions listening to `coll`, read in the writing transaction (a version enabled by an
-/// earlier write of the same batch counts), loaded through the workflow cache.
-fn listeners(_app: &App, conn: &Connection, coll: &Collection) -> Result<Vec<Arc<Flow>>> {
+/// The enabled versions listening to `coll`, read in the writing transaction. Not through the workflow
+/// cache: a miss there takes a pooled reader, and a writer waiting on the read pool can deadlock with
+/// readers waiting on the writer.
+fn listeners(conn: &Connection, coll: &Collection) -> Result<Vec<Arc<Flow>>> {
     let ids = workflows::enabled_on_collection(conn, NAME, &coll.name)?;
     let mut out = Vec::new();
     for id in ids {
-        match Flow::load(conn, id)? {
-            Some(f) => out.push(Arc::new(f)),
-            None => continue,
+        if let Some(f) = Flow::load(conn, id)? {
+            out.push(Arc::new(f));
         }
     }
     Ok(out)
@@ -179,8 +179,8 @@ fn mode(flow: &Flow) -> i64 {
         .unwrap_or(0)
 }
 
-fn wants(app: &App, conn: &Connection, coll: &Collection, op: Op) -> Result<bool> {
-    Ok(listeners(app, conn, coll)?
+fn wants(_app: &App, conn: &Connection, coll: &Collection, op: Op) -> Result<bool> {
+    Ok(listeners(conn, coll)?
         .iter()
         .any(|f| mode(f) & op.bit() != 0))
 }
@@ -196,7 +196,7 @@ fn raise(
     let Some(app) = origin.app else {
         return Ok(());
     };
-    for flow in listeners(app, conn, coll)? {
+    for flow in listeners(conn, coll)? {
         for event in &events {
             if mode(&flow) & event.op.bit() == 0 || over_stack_limit(&flow, origin.stack) {
                 continue;
