@@ -646,3 +646,28 @@ fn execute_needs_data_and_loads_a_record_id() {
         (json!(15), &json!("G"), &json!(true))
     );
 }
+
+#[test]
+fn queued_data_event_runs_survive_a_restart() {
+    let mut s = Server::builder().arg("--worker").arg("off").start();
+    fixture(&s);
+    on_items(
+        &s,
+        "later",
+        json!({"collection":"tn_items","mode":1}),
+        json!({}),
+        &[calc("c", "{{$context.data.amount}} + 1")],
+    );
+    create_item(&s, json!({"title":"a","amount":1}));
+    let queued = runs_now(&s, "later");
+    assert_eq!(queued.len(), 1, "{queued:?}");
+    assert_eq!(queued[0]["status"], Value::Null, "queued, not run");
+    assert_eq!(s.stop(), 0);
+    let s2 = s.restart_builder().start();
+    let list = runs(&s2, "later");
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(
+        (&list[0]["id"], &list[0]["status"], result_of(&list[0], "c")),
+        (&queued[0]["id"], &json!(1), json!(2))
+    );
+}
