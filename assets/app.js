@@ -505,6 +505,18 @@
 
   let workflowFilter = '';
 
+  /** The trigger type's name on the page; a type this page does not know shows as stored. */
+  function triggerLabel(type) {
+    return { 'custom-action': 'Custom action', collection: 'Collection event' }[type] || String(type || '');
+  }
+
+  /** A collection trigger's mode bitmask as the events it fires on (1 create, 2 update, 4 destroy). */
+  function dataEvents(mode) {
+    const m = Number(mode);
+    const names = [[1, 'create'], [2, 'update'], [4, 'destroy']].filter(([bit]) => m & bit).map(([, n]) => n);
+    return names.length ? names.join(', ') : 'none';
+  }
+
   function contextType(w) {
     const t = w.config && w.config.type !== undefined && w.config.type !== null ? Number(w.config.type) : 0;
     return CONTEXT_TYPES[t] || `type ${t}`;
@@ -594,7 +606,7 @@
         h('a', { href: `#/workflows/${encodeURIComponent(w.id)}`, title: key, class: 'workflow-link' }, w.title || key || `#${w.id}`)),
       h('td', { 'data-label': 'Key' },
         h('span', { class: 'keybox' }, h('code', { class: 'workflow-key' }, key), copyButton(key, `key ${key}`))),
-      h('td', { 'data-label': 'Trigger' }, w.type === 'custom-action' ? 'Custom action' : String(w.type || '')),
+      h('td', { 'data-label': 'Trigger' }, triggerLabel(w.type)),
       h('td', { 'data-label': 'Context' }, contextType(w)),
       h('td', { 'data-label': 'Collection' }, collection ? h('code', null, collection) : h('span', { class: 'muted' }, '—')),
       h('td', { 'data-label': 'Mode' }, h('span', { class: `badge ${w.sync ? 'sync' : 'async'}` }, w.sync ? 'Sync' : 'Async')),
@@ -624,7 +636,7 @@
     const recent = executionsBlock({ filter: { key }, pageSize: 5, seq, compact: true });
     const facts = h('dl', { class: 'facts' },
       fact('Key', h('span', { class: 'keybox' }, h('code', { id: 'workflow-key' }, key), copyButton(key, `key ${key}`))),
-      fact('Trigger', w.type === 'custom-action' ? 'Custom action' : String(w.type || '')),
+      fact('Trigger', triggerLabel(w.type)),
       fact('Context', contextType(w)),
       fact('Collection', collection ? h('code', null, String(cfg.collection)) : '—'),
       fact('Mode', h('span', { class: `badge ${w.sync ? 'sync' : 'async'}` }, w.sync ? 'Sync' : 'Async')),
@@ -662,9 +674,9 @@
     const cfg = w.config || {};
     const trigger = h('li', { class: 'chain-item' },
       h('div', { class: 'node node-trigger' },
-        h('div', { class: 'node-head' }, h('span', { class: 'node-type' }, 'trigger'), h('span', { class: 'node-title' }, 'Custom action')),
+        h('div', { class: 'node-head' }, h('span', { class: 'node-type' }, 'trigger'), h('span', { class: 'node-title' }, triggerLabel(w.type))),
         h('dl', { class: 'node-config' },
-          kvRow('context', contextType(w)),
+          w.type === 'collection' ? kvRow('events', dataEvents(cfg.mode)) : kvRow('context', contextType(w)),
           cfg.collection ? kvRow('collection', String(cfg.collection)) : null,
           Array.isArray(cfg.appends) && cfg.appends.length ? kvRow('appends', cfg.appends.join(', ')) : null,
           kvRow('mode', w.sync ? 'sync, inside the request' : 'async, queued'))));

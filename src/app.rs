@@ -1,12 +1,16 @@
 //! The shared state of a running server and its start-up: open the store, bootstrap root, load caches.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::Connection;
 
 use crate::acl;
 use crate::auth;
+use crate::collections::events::Listener;
 use crate::collections::Registry;
 use crate::config::Config;
+use crate::error::Result;
 use crate::store::Store;
 use crate::workflow::cache::Flows;
 use crate::workflow::queue::Queue;
@@ -20,8 +24,39 @@ pub struct App {
     pub hasher: auth::password::Hasher,
     pub workflows: Flows,
     pub queue: Queue,
+    /// Who hears the records layer's data events: the collection trigger.
+    pub listener: Listener,
+    /// Writes that must outlive a rolled-back transaction (a failed sync run whose `rollbackOnFailure`
+    /// undid the write it ran in: its execution stays visible). Done by [`App::write`] after the write.
+    rescued: Mutex<Vec<Rescue>>,
+    /// The chains of queued data-event executions raised by a workflow run's writes (kept in memory:
+    /// after a restart such an execution starts a chain of its own).
+    pub stacks: Stacks,
     shutting_down: AtomicBool,
 }
+
+/// Execution id → the chain of workflow versions that queued it.
+#[derive(Default)]
+pub struct Stacks(Mutex<std::collections::HashMap<i64, Vec<i64>>>);
+
+impl Stacks {
+    pub fn put(&self, execution: i64, stack: Vec<i64>) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(execution, stack);
+    }
+
+    pub fn take(&self, execution: i64) -> Option<Vec<i64>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&execution)
+    }
+}
+
+/// A write kept aside to be done in a transaction of its own.
+pub type Rescue = Box<dyn FnOnce(&Connection) -> Result<()> + Send>;
 
 /// `app:getInfo` (bridge.md §2.1): the server's name and version, in NocoBase's shape, so a bridge tells a
 /// flowgate from a NocoBase before reading anything else.
@@ -55,8 +90,41 @@ impl App {
             hasher,
             workflows: Flows::default(),
             queue: Queue::default(),
+            listener: crate::workflow::triggers::collection::LISTENER,
+            rescued: Mutex::new(Vec::new()),
+            stacks: Stacks::default(),
             shutting_down: AtomicBool::new(false),
         }))
+    }
+
+    /// A `Store::write` that may raise data events: after it (committed or rolled back), the writes its
+    /// events kept aside are done in a write of their own.
+    pub fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let out = self.store.write(f);
+        self.write_rescued();
+        out
+    }
+
+    /// Keeps `w` to be written after the current write, whatever becomes of it.
+    pub fn rescue(&self, w: Rescue) {
+        self.rescued
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(w);
+    }
+
+    fn write_rescued(&self) {
+        let list: Vec<Rescue> =
+            std::mem::take(&mut *self.rescued.lock().unwrap_or_else(|p| p.into_inner()));
+        if list.is_empty() {
+            return;
+        }
+        let done = self
+            .store
+            .write(|c| list.into_iter().try_for_each(|w| w(c)));
+        if let Err(e) = done {
+            tracing::error!(error = %e, cause = e.cause(), "writing a rolled-back run's execution failed");
+        }
     }
 
     pub fn begin_shutdown(&self) {

@@ -4,6 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::app::App;
+use crate::collections::events::Origin;
 use crate::collections::{ddl, records, schema_ops};
 use crate::error::{Error, Result};
 use crate::workflow::api::{default_options, insert_chain, insert_workflow, NewWorkflow};
@@ -53,7 +54,14 @@ pub fn install(app: &App) -> Result<bool> {
                 .get(coll)
                 .cloned()
                 .ok_or_else(|| Error::internal(format!("demo collection {coll} missing")))?;
-            records::create(ch.conn, &ch.schema, &c, &object(values), root)?;
+            records::create(
+                ch.conn,
+                &ch.schema,
+                &c,
+                &object(values),
+                root,
+                &Origin::request(app),
+            )?;
         }
         install_workflows(ch.conn)
     })?;
@@ -72,6 +80,7 @@ fn workflow(
     let root = Some(root_id(c)?);
     let id = insert_workflow(
         c,
+        crate::workflow::model::TRIGGER_TYPE,
         &NewWorkflow {
             key: Some(key.into()),
             title: Some(title.into()),

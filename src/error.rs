@@ -92,6 +92,7 @@ codes! {
     WorkflowIntercepted => ("WORKFLOW_INTERCEPTED", 400),
     WorkflowFailed => ("WORKFLOW_FAILED", 500),
     WorkflowHangs => ("WORKFLOW_HANGS", 500),
+    WorkflowRollbackOnFailure => ("WORKFLOW_ROLLBACK_ON_FAILURE", 422),
     BadRequest => ("BAD_REQUEST", 400),
     RequestTimeout => ("REQUEST_TIMEOUT", 408),
     HeadersTooLarge => ("REQUEST_HEADERS_TOO_LARGE", 431),

@@ -213,17 +213,22 @@ fn the_imported_order_check_workflow_runs_with_its_keys() {
 fn unsupported_workflows_are_not_listed_and_their_keys_answer_unsupported() {
     let (_tmp, _data, s) = imported();
     let keys = list_keys(&s);
-    // The collection and schedule triggers are not run yet; the aggregate and json-query nodes are
-    // (their workflows moved into case 13, as bridge.md says they would).
-    for k in ["br_wf_order_created", "br_wf_weekly_cleanup"] {
-        assert!(!keys.contains(&k.to_string()), "{k} listed: {keys:?}");
-    }
-    for k in ["br_wf_daily_summary", "br_wf_bulk_tier"] {
+    // The schedule trigger is not run yet; the collection trigger and the aggregate and json-query nodes
+    // are (their workflows moved into case 13, as bridge.md says they would).
+    assert!(
+        !keys.contains(&"br_wf_weekly_cleanup".to_string()),
+        "listed: {keys:?}"
+    );
+    for k in [
+        "br_wf_daily_summary",
+        "br_wf_bulk_tier",
+        "br_wf_order_created",
+    ] {
         assert!(keys.contains(&k.to_string()), "{k} not listed: {keys:?}");
     }
     let (status, body) = s.post(
         &s.root(),
-        "/api/br_orders:trigger?triggerWorkflows=br_wf_order_created",
+        "/api/workflows:trigger?triggerWorkflows=br_wf_weekly_cleanup",
         json!({}),
     );
     assert_eq!(
@@ -233,10 +238,40 @@ fn unsupported_workflows_are_not_listed_and_their_keys_answer_unsupported() {
     );
     let entry = &body["errors"][0];
     assert_eq!(entry["reason"], "unsupported", "{body}");
-    assert_eq!(entry["key"], "br_wf_order_created");
+    assert_eq!(entry["key"], "br_wf_weekly_cleanup");
     assert_eq!(
         entry["message"],
-        "Workflow \"br_wf_order_created\" uses trigger type \"collection\", which flowgate does not run"
+        "Workflow \"br_wf_weekly_cleanup\" uses trigger type \"schedule\", which flowgate does not run"
+    );
+    // The imported collection workflow runs on a new order: it asks for a review (its create node), then
+    // pings the CRM (its request node ignores a failure).
+    let ann = s.ok(
+        "POST",
+        "/api/br_customers:create",
+        Some(json!({"name": "Ann"})),
+    );
+    s.ok(
+        "POST",
+        "/api/br_orders:create",
+        Some(json!({"title": "o-new", "customer": ann["id"]})),
+    );
+    let filter = "%7B%22key%22%3A%22br_wf_order_created%22%7D";
+    let done = poll(std::time::Duration::from_secs(10), || {
+        let (_, v) = s.get(
+            &s.root(),
+            &format!("/api/executions:list?filter={filter}&appends=jobs"),
+        );
+        let list = v["data"].as_array().cloned().unwrap_or_default();
+        (list.len() == 1 && list[0]["status"].as_i64().is_some_and(|st| st != 0)).then_some(list)
+    })
+    .expect("one finished run of br_wf_order_created");
+    assert_eq!(done[0]["status"], json!(1), "{done:?}");
+    assert_eq!(done[0]["context"]["data"]["customer"]["name"], json!("Ann"));
+    let (_, reviews) = s.get(&s.root(), "/api/br_reviews:list");
+    assert_eq!(
+        reviews["data"][0]["body"],
+        json!("auto: o-new"),
+        "{reviews}"
     );
     // A key that exists nowhere still answers NOT_FOUND.
     let (_, body) = s.post(
@@ -433,7 +468,7 @@ fn strict_import_exits_3_and_still_imports_everything_supported() {
     );
     assert_eq!(code, 3, "{err}");
     let r: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
-    assert_eq!(r["summary"]["unsupported"], 11, "{r}");
+    assert_eq!(r["summary"]["unsupported"], 10, "{r}");
     assert_eq!(r["summary"]["approximated"], 3, "{r}");
     assert_eq!(r["summary"]["warning"], 1, "{r}");
     assert!(err.contains(

@@ -345,7 +345,7 @@ fn case1_pull_writes_the_reference_document_and_report() {
             &summary["warning"],
             &summary["skipped"]
         ),
-        (&json!(11), &json!(3), &json!(1), &json!(2))
+        (&json!(10), &json!(3), &json!(1), &json!(2))
     );
     // one stderr line per item
     let lines = stderr

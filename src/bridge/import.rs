@@ -956,7 +956,7 @@ impl Run {
             reasons.push(format!("trigger type \"{ty}\""));
         } else {
             let config = w.get("config").cloned().unwrap_or(json!({}));
-            let entries = crate::workflow::api::validate_config(&config, &ch.schema);
+            let entries = crate::workflow::api::validate_config(ty, &config, &ch.schema);
             if !entries.is_empty() {
                 let msgs: Vec<String> = entries.iter().map(|e| e.message.to_string()).collect();
                 let what = format!("trigger config: {}", msgs.join("; "));

@@ -10,7 +10,7 @@ use crate::workflow::nodes;
 
 /// Trigger types whose workflows flowgate runs.
 pub fn trigger_supported(ty: &str) -> bool {
-    ty == "custom-action"
+    crate::workflow::triggers::get(ty).is_some()
 }
 
 /// Why flowgate cannot run a node of type `kind` with `config` (None: it can). `sync` is the workflow's

@@ -8,6 +8,7 @@
 pub mod appends;
 pub mod ddl;
 pub mod define;
+pub mod events;
 pub mod filter;
 pub mod names;
 pub mod operators;

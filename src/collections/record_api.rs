@@ -6,6 +6,7 @@
 use rusqlite::Connection;
 use serde_json::{json, Value};
 
+use super::events::Origin;
 use super::filter::{self, Where};
 use super::records::{self, by_ids, Link, Reach, ReadOptions};
 use super::registry::{Collection, Field, Schema};
@@ -237,7 +238,8 @@ pub fn create(ctx: &Ctx, on: &On) -> Result<Reply> {
     let schema = ctx.app.registry.snapshot();
     let actor = Some(ctx.caller.user.id);
     let coll = on.coll;
-    let created = ctx.app.store.write(|conn| {
+    let origin = Origin::request(ctx.app);
+    let created = ctx.app.write(|conn| {
         let id = match &on.link {
             None => records::create_id(
                 conn,
@@ -246,6 +248,7 @@ pub fn create(ctx: &Ctx, on: &On) -> Result<Reply> {
                 &values,
                 actor,
                 Some(reach(ctx)),
+                &origin,
                 |_| Ok(()),
             )?,
             // hasMany: the new row points at the source, whatever the values say.
@@ -256,6 +259,7 @@ pub fn create(ctx: &Ctx, on: &On) -> Result<Reply> {
                 &values,
                 actor,
                 Some(reach(ctx)),
+                &origin,
                 |ch| {
                     let fk = coll.field(column).ok_or_else(|| {
                         Error::internal(format!("{} has no column {column}", coll.name))
@@ -277,6 +281,7 @@ pub fn create(ctx: &Ctx, on: &On) -> Result<Reply> {
                     &values,
                     actor,
                     Some(reach(ctx)),
+                    &origin,
                     |_| Ok(()),
                 )?;
                 crate::collections::write::link_through(conn, table, fk, other, *source, id)?;
@@ -297,9 +302,18 @@ pub fn update(ctx: &Ctx, on: &On) -> Result<Reply> {
     let schema = ctx.app.registry.snapshot();
     let w = scope(ctx, &schema, on, opts.filter.as_ref(), true)?;
     let actor = Some(ctx.caller.user.id);
-    let items = ctx.app.store.write(|conn| {
-        let ids =
-            records::update_where(conn, &schema, on.coll, &w, &values, actor, Some(reach(ctx)))?;
+    let origin = Origin::request(ctx.app);
+    let items = ctx.app.write(|conn| {
+        let ids = records::update_where(
+            conn,
+            &schema,
+            on.coll,
+            &w,
+            &values,
+            actor,
+            Some(reach(ctx)),
+            &origin,
+        )?;
         shaped(conn, &schema, on.coll, &ids, &opts)
     })?;
     Ok(Reply::data(Value::Array(items)))
@@ -309,10 +323,10 @@ pub fn destroy(ctx: &Ctx, on: &On) -> Result<Reply> {
     let filter = request_filter(ctx.input)?;
     let schema = ctx.app.registry.snapshot();
     let w = scope(ctx, &schema, on, filter.as_ref(), true)?;
+    let origin = Origin::request(ctx.app);
     let n = ctx
         .app
-        .store
-        .write(|conn| records::destroy_where(conn, on.coll, &w))?;
+        .write(|conn| records::destroy_where(conn, &schema, on.coll, &w, &origin))?;
     // NocoBase's relation repositories answer `true` whatever they removed; a collection keeps the count.
     Ok(Reply::data(if on.via.is_some() {
         json!(true)

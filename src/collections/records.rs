@@ -7,6 +7,7 @@
 use rusqlite::{params, Connection};
 use serde_json::{Map, Value};
 
+use super::events::{Event, Op, Origin};
 use super::filter::{self, Where, ROOT};
 use super::registry::{Collection, Field, Kind, Schema};
 use super::rows::{self, Record};
@@ -136,13 +137,15 @@ pub fn create(
     coll: &Collection,
     values: &Map<String, Value>,
     actor: Option<i64>,
+    origin: &Origin,
 ) -> Result<Value> {
-    let id = create_id(conn, schema, coll, values, actor, None, |_| Ok(()))?;
+    let id = create_id(conn, schema, coll, values, actor, None, origin, |_| Ok(()))?;
     get(conn, schema, coll, id, &[], None)?
         .ok_or_else(|| Error::internal("created record vanished"))
 }
 
 /// Updates every row matching `filter` (`{}` = all rows) within `own`; returns the ids updated.
+#[allow(clippy::too_many_arguments)]
 pub fn update(
     conn: &Connection,
     schema: &Schema,
@@ -151,10 +154,11 @@ pub fn update(
     values: &Map<String, Value>,
     actor: Option<i64>,
     own: Option<i64>,
+    origin: &Origin,
 ) -> Result<Vec<i64>> {
     let mut w = filter::compile(schema, coll, Some(filter))?;
     w.and_own(coll, own);
-    update_where(conn, schema, coll, &w, values, actor, None)
+    update_where(conn, schema, coll, &w, values, actor, None, origin)
 }
 
 /// Deletes the rows matching `filter` within `own`; an empty filter deletes nothing.
@@ -164,13 +168,14 @@ pub fn destroy(
     coll: &Collection,
     filter: &Value,
     own: Option<i64>,
+    origin: &Origin,
 ) -> Result<usize> {
     let mut w = filter::compile(schema, coll, Some(filter))?;
     if w.is_empty() {
         return Ok(0);
     }
     w.and_own(coll, own);
-    destroy_where(conn, coll, &w)
+    destroy_where(conn, schema, coll, &w, origin)
 }
 
 /// The to-one target of `record` through `field` (belongsTo via its FK, hasOne via the target's FK).
@@ -459,7 +464,9 @@ pub fn matching_ids(conn: &Connection, coll: &Collection, w: &Where) -> Result<V
 
 /// Creates a row from `values`; `adjust` may set columns the request does not choose (an association
 /// resource's FK). With a `reach`, association values must pass the targets' ACL
-/// ([`write::check_reach`]). Returns the new id.
+/// ([`write::check_reach`]). Raises the create event (after the association values are applied, so a
+/// listener reads the whole record). Returns the new id.
+#[allow(clippy::too_many_arguments)]
 pub fn create_id<'c>(
     conn: &Connection,
     schema: &Schema,
@@ -467,6 +474,7 @@ pub fn create_id<'c>(
     values: &Map<String, Value>,
     actor: Option<i64>,
     reach: Option<Reach>,
+    origin: &Origin,
     adjust: impl FnOnce(&mut write::Changes<'c>) -> Result<()>,
 ) -> Result<i64> {
     refuse_builtin(coll)?;
@@ -478,11 +486,22 @@ pub fn create_id<'c>(
     let now = crate::time::now_iso();
     let id = write::insert(conn, coll, &ch, actor, &now)?;
     write::apply_links(conn, id, &ch)?;
+    if origin.wants(conn, coll, Op::Create)? {
+        let event = Event {
+            op: Op::Create,
+            id,
+            before: None,
+            changed: Vec::new(),
+        };
+        origin.raise(conn, schema, coll, vec![event])?;
+    }
     Ok(id)
 }
 
 /// Validates `values` first (bad input is a 400 even when nothing matches), then updates each match.
-/// With a `reach`, association values must pass the targets' ACL ([`write::check_reach`]).
+/// With a `reach`, association values must pass the targets' ACL ([`write::check_reach`]). Raises one
+/// update event per row, with the columns whose value changed.
+#[allow(clippy::too_many_arguments)]
 pub fn update_where(
     conn: &Connection,
     schema: &Schema,
@@ -491,6 +510,7 @@ pub fn update_where(
     values: &Map<String, Value>,
     actor: Option<i64>,
     reach: Option<Reach>,
+    origin: &Origin,
 ) -> Result<Vec<i64>> {
     refuse_builtin(coll)?;
     let ch = write::parse(conn, schema, coll, values, Mode::Update)?;
@@ -498,26 +518,85 @@ pub fn update_where(
     if let (Some(reach), false) = (&reach, ids.is_empty()) {
         write::check_reach(conn, schema, coll, &ch, &ids, reach)?;
     }
+    let listened = !ids.is_empty() && origin.wants(conn, coll, Op::Update)?;
+    let before = if listened {
+        get_many(conn, schema, coll, &ids, &[], None)?
+    } else {
+        Vec::new()
+    };
     let now = crate::time::now_iso();
     write::update_rows(conn, coll, &ids, &ch, actor, &now)?;
     for id in &ids {
         write::apply_links(conn, *id, &ch)?;
     }
+    if listened {
+        let after = get_many(conn, schema, coll, &ids, &[], None)?;
+        let columns: Vec<&str> = ch.columns.iter().map(|(f, _)| f.name.as_str()).collect();
+        let events = before
+            .iter()
+            .zip(&after)
+            .filter_map(|(old, new)| update_event(old, new, &columns))
+            .collect();
+        origin.raise(conn, schema, coll, events)?;
+    }
     Ok(ids)
 }
 
+/// The update event of one row: the written columns whose value differs before and after.
+fn update_event(old: &Value, new: &Value, columns: &[&str]) -> Option<Event> {
+    let id = new.get("id").and_then(Value::as_i64)?;
+    let changed = columns
+        .iter()
+        .filter(|c| old.get(**c) != new.get(**c))
+        .map(|c| c.to_string())
+        .collect();
+    Some(Event {
+        op: Op::Update,
+        id,
+        before: None,
+        changed,
+    })
+}
+
 /// Deletes the rows matching `w`; SQLite clears FKs pointing at them and cascades through tables.
-pub fn destroy_where(conn: &Connection, coll: &Collection, w: &Where) -> Result<usize> {
+/// Raises one destroy event per row, carrying the row as it was.
+pub fn destroy_where(
+    conn: &Connection,
+    schema: &Schema,
+    coll: &Collection,
+    w: &Where,
+    origin: &Origin,
+) -> Result<usize> {
     refuse_builtin(coll)?;
+    let before = if origin.wants(conn, coll, Op::Destroy)? {
+        let ids = matching_ids(conn, coll, w)?;
+        get_many(conn, schema, coll, &ids, &[], None)?
+    } else {
+        Vec::new()
+    };
     let t = q(&coll.name);
     let sql = format!(
         "DELETE FROM {t} WHERE \"id\" IN (SELECT {ROOT}.\"id\" FROM {t} {ROOT}{} WHERE {})",
         w.joins(),
         w.cond()
     );
-    conn.prepare_cached(&sql)?
+    let n = conn
+        .prepare_cached(&sql)?
         .execute(rusqlite::params_from_iter(w.params()))
-        .map_err(super::sql::write_error)
+        .map_err(super::sql::write_error)?;
+    let events = before
+        .into_iter()
+        .filter_map(|row| {
+            Some(Event {
+                op: Op::Destroy,
+                id: row.get("id").and_then(Value::as_i64)?,
+                before: Some(row),
+                changed: Vec::new(),
+            })
+        })
+        .collect();
+    origin.raise(conn, schema, coll, events)?;
+    Ok(n)
 }
 
 /// The built-in users table is written only through the users API.
@@ -602,6 +681,40 @@ mod tests {
     use crate::collections::ddl::Change;
     use crate::collections::schema_ops;
     use serde_json::json;
+
+    // The records API as a write nobody hears (no app here: events are tested over HTTP).
+    fn create(
+        c: &Connection,
+        s: &Schema,
+        coll: &Collection,
+        v: &Map<String, Value>,
+        actor: Option<i64>,
+    ) -> Result<Value> {
+        super::create(c, s, coll, v, actor, &Origin::unheard())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn update(
+        c: &Connection,
+        s: &Schema,
+        coll: &Collection,
+        f: &Value,
+        v: &Map<String, Value>,
+        actor: Option<i64>,
+        own: Option<i64>,
+    ) -> Result<Vec<i64>> {
+        super::update(c, s, coll, f, v, actor, own, &Origin::unheard())
+    }
+
+    fn destroy(
+        c: &Connection,
+        s: &Schema,
+        coll: &Collection,
+        f: &Value,
+        own: Option<i64>,
+    ) -> Result<usize> {
+        super::destroy(c, s, coll, f, own, &Origin::unheard())
+    }
 
     /// categories, posts {title, indicator, category, comments, detail}, comments, details; users 1 and 2.
     fn store() -> (Connection, Schema) {

@@ -9,6 +9,7 @@ use super::nodes;
 use super::repo::executions;
 pub use super::repo::workflows::NewWorkflow;
 use super::repo::workflows::{self, Links, NewNode, Text};
+use super::triggers;
 use crate::action::Ctx;
 use crate::action::Tk;
 use crate::collections::records::{self, ReadOptions};
@@ -169,83 +170,10 @@ pub fn get_workflow(ctx: &Ctx) -> Result<Reply> {
     get_table(ctx, "workflows")
 }
 
-/// `config` of a custom-action workflow (workflows.md §3.1): one entry per problem.
-pub fn validate_config(config: &Value, schema: &Schema) -> Vec<Entry> {
-    let mut out = Vec::new();
-    let e = |field: &str, msg: String| Entry::new(msg).with("field", field);
-    let Some(obj) = config.as_object() else {
-        return vec![e("config", "\"config\" must be an object".into())];
-    };
-    let ty = match obj.get("type") {
-        None | Some(Value::Null) => {
-            out.push(e("type", "\"type\" is required".into()));
-            None
-        }
-        Some(v) => match v.as_i64().and_then(ContextType::from_code) {
-            Some(t) => Some(t),
-            None => {
-                out.push(e("type", "\"type\" must be one of [0, 1, 2]".into()));
-                None
-            }
-        },
-    };
-    let collection = obj
-        .get("collection")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty());
-    let mut resolved = None;
-    match collection {
-        None if matches!(
-            ty,
-            Some(ContextType::SingleRecord | ContextType::MultipleRecords)
-        ) =>
-        {
-            out.push(e(
-                "collection",
-                "Collection is required for record-based context".into(),
-            ))
-        }
-        None => {}
-        Some(c) => {
-            let parts: Vec<&str> = c.split(':').collect();
-            match parts.as_slice() {
-                [name] | ["main", name] => match schema.get(name).filter(|x| !x.builtin) {
-                    Some(coll) => resolved = Some(coll.clone()),
-                    None => out.push(e(
-                        "collection",
-                        format!("Collection \"{name}\" does not exist in data source \"main\""),
-                    )),
-                },
-                [ds, _] => out.push(e(
-                    "collection",
-                    format!("Data source \"{ds}\" does not exist"),
-                )),
-                _ => out.push(e(
-                    "collection",
-                    "\"collection\" must be in the format \"dataSourceName:collectionName\"".into(),
-                )),
-            }
-        }
-    }
-    if let Some(appends) = obj.get("appends") {
-        let name = collection.unwrap_or("");
-        let msg = format!("\"appends\" must be an array of association paths of \"{name}\"");
-        let list: Option<Vec<String>> = appends.as_array().and_then(|a| {
-            a.iter()
-                .map(|v| v.as_str().map(str::to_string))
-                .collect::<Option<Vec<String>>>()
-        });
-        match (list, &resolved) {
-            (Some(list), Some(coll)) => {
-                if records::check_appends(schema, coll, &list).is_err() {
-                    out.push(e("appends", msg));
-                }
-            }
-            (Some(list), None) if list.is_empty() => {}
-            _ => out.push(e("appends", msg)),
-        }
-    }
-    out
+/// The problems of `config` for trigger type `kind` (an unknown type has none here: it is refused
+/// before, as not registered).
+pub fn validate_config(kind: &str, config: &Value, schema: &Schema) -> Vec<Entry> {
+    triggers::get(kind).map_or_else(Vec::new, |t| (t.validate)(config, schema))
 }
 
 fn check_options(options: &Value) -> Result<()> {
@@ -294,22 +222,24 @@ fn opt_text(values: &Map<String, Value>, key: &str) -> Result<Option<String>> {
 
 pub fn create_workflow(ctx: &Ctx) -> Result<Reply> {
     let values = ctx.input.values_or_empty()?;
-    match values.get("type").and_then(Value::as_str) {
+    let trigger = match values.get("type").and_then(Value::as_str) {
         None => return Err(bad(Code::TriggerTypeRequired, "Trigger type is required")),
-        Some(t) if t != TRIGGER_TYPE => {
-            return Err(bad(
+        Some(t) => triggers::get(t).ok_or_else(|| {
+            bad(
                 Code::TriggerTypeNotRegistered,
                 format!("Trigger type \"{t}\" is not registered"),
-            ))
-        }
-        _ => {}
-    }
-    let config = values.get("config").cloned().unwrap_or(json!({}));
-    if values.contains_key("config") {
-        let problems = validate_config(&config, &ctx.app.registry.snapshot());
+            )
+        })?,
+    };
+    let mut config = values.get("config").cloned().unwrap_or(json!({}));
+    // A custom-action workflow may be created without a config (workflows.md §3.1); a collection
+    // workflow without one could never fire (§13: refused).
+    if values.contains_key("config") || trigger.name != TRIGGER_TYPE {
+        let problems = (trigger.validate)(&config, &ctx.app.registry.snapshot());
         if !problems.is_empty() {
             return Err(Error::many(Code::InvalidConfig, problems));
         }
+        (trigger.normalize)(&mut config);
     }
     let options = options_from(values.get("options"))?;
     let key = match values.get("key") {
@@ -345,14 +275,19 @@ pub fn create_workflow(ctx: &Ctx) -> Result<Reply> {
         options,
     };
     let w = ctx.app.store.write(|c| {
-        let id = insert_workflow(c, &new, Some(ctx.caller.user.id))?;
+        let id = insert_workflow(c, trigger.name, &new, Some(ctx.caller.user.id))?;
         workflows::get(c, id)?.ok_or_else(|| Error::internal("workflow vanished"))
     })?;
     Ok(Reply::data(w.to_json()))
 }
 
 /// Inserts the first (current) version of a key, made by user `actor`; an existing key is `KEY_EXISTS`.
-pub fn insert_workflow(c: &Connection, w: &NewWorkflow, actor: Option<i64>) -> Result<i64> {
+pub fn insert_workflow(
+    c: &Connection,
+    kind: &str,
+    w: &NewWorkflow,
+    actor: Option<i64>,
+) -> Result<i64> {
     let key = match &w.key {
         Some(k) if workflows::key_exists(c, k)? => {
             return Err(bad(
@@ -363,7 +298,7 @@ pub fn insert_workflow(c: &Connection, w: &NewWorkflow, actor: Option<i64>) -> R
         Some(k) => k.clone(),
         None => random_key(),
     };
-    workflows::insert(c, &key, TRIGGER_TYPE, w, true, actor)
+    workflows::insert(c, &key, kind, w, true, actor)
 }
 
 /// Appends a chain of `(key, type, config)` nodes to an empty workflow (the demo's fixed flows).
@@ -422,11 +357,15 @@ pub fn update_workflow(ctx: &Ctx) -> Result<Reply> {
                         "config of executed workflow can not be updated",
                     ));
                 }
-                let problems = validate_config(config, &schema);
+                let problems = validate_config(&w.kind, config, &schema);
                 if !problems.is_empty() {
                     return Err(Error::many(Code::InvalidConfig, problems));
                 }
-                workflows::set_config(c, id, config)?;
+                let mut config = config.clone();
+                if let Some(t) = triggers::get(&w.kind) {
+                    (t.normalize)(&mut config);
+                }
+                workflows::set_config(c, id, &config)?;
             }
         }
         if let Some(o) = values.get("options") {
@@ -584,33 +523,17 @@ pub fn execute(ctx: &Ctx) -> Result<Reply> {
         .workflows
         .flow(&app.store, id)?
         .ok_or_else(workflow_not_found)?;
-    let failed = |m: &str| bad(Code::ExecuteFailed, m);
-    let user_id = match values.get("userId") {
-        None | Some(Value::Null) => return Err(failed("user is not provided")),
-        Some(Value::Object(o)) => o.get("id").and_then(crate::action::parse_id),
-        Some(v) => crate::action::parse_id(v),
+    let context = if flow.workflow.kind == triggers::collection::NAME {
+        let schema = app.registry.snapshot();
+        json!({ "data": triggers::collection::manual_data(app, &schema, &flow, &values)? })
+    } else {
+        custom_action_context(ctx, &flow, &values)?
     };
-    let user = match user_id {
-        Some(uid) => app.store.read(|c| crate::auth::load_user(c, uid))?,
-        None => None,
-    };
-    let user = user.ok_or_else(|| failed("user not found"))?;
-    let role = match crate::action::opt_str(&values, "roleName")? {
-        Some(r) => r.to_string(),
-        None => app
-            .store
-            .read(|c| crate::auth::user_roles(c, user.id))?
-            .into_iter()
-            .next()
-            .unwrap_or_default(),
-    };
-    let data = manual_data(ctx, &flow, &values)?;
     let executed_before = app
         .store
         .read(|c| workflows::get(c, id))?
         .map(|w| w.executed)
         .unwrap_or(0);
-    let context = json!({ "data": data, "user": user.to_json(), "roleName": role });
     let outcome = engine::run_in_request(app, flow.clone(), context, true, false)?;
     let mut out = json!({ "execution": { "id": outcome.execution_id, "status": outcome.status } });
     if auto_revision && executed_before == 0 {
@@ -628,6 +551,33 @@ pub fn execute(ctx: &Ctx) -> Result<Reply> {
     }
     app.workflows.invalidate();
     Ok(Reply::data(out))
+}
+
+/// The context of a manual run of a custom-action workflow: its data by context type, the user and role.
+fn custom_action_context(ctx: &Ctx, flow: &Flow, values: &Map<String, Value>) -> Result<Value> {
+    let app = ctx.app;
+    let failed = |m: &str| bad(Code::ExecuteFailed, m);
+    let user_id = match values.get("userId") {
+        None | Some(Value::Null) => return Err(failed("user is not provided")),
+        Some(Value::Object(o)) => o.get("id").and_then(crate::action::parse_id),
+        Some(v) => crate::action::parse_id(v),
+    };
+    let user = match user_id {
+        Some(uid) => app.store.read(|c| crate::auth::load_user(c, uid))?,
+        None => None,
+    };
+    let user = user.ok_or_else(|| failed("user not found"))?;
+    let role = match crate::action::opt_str(values, "roleName")? {
+        Some(r) => r.to_string(),
+        None => app
+            .store
+            .read(|c| crate::auth::user_roles(c, user.id))?
+            .into_iter()
+            .next()
+            .unwrap_or_default(),
+    };
+    let data = manual_data(ctx, flow, values)?;
+    Ok(json!({ "data": data, "user": user.to_json(), "roleName": role }))
 }
 
 /// The context data of a manual run, by the workflow's context type.
@@ -1139,7 +1089,7 @@ mod tests {
         let (_dir, s) = store();
         let (orig, copy) = s
             .write(|c| {
-                let id = insert_workflow(c, &new_workflow(), None)?;
+                let id = insert_workflow(c, TRIGGER_TYPE, &new_workflow(), None)?;
                 let chain = [
                     ("a", "calculation", json!({})),
                     ("b", "calculation", json!({})),

@@ -16,6 +16,7 @@ use super::nodes::{self, Step, Typed};
 use super::repo::{executions, workflows};
 use super::template;
 use crate::app::App;
+use crate::collections::events::Origin;
 use crate::error::Result;
 
 /// A workflow version with its nodes, immutable once loaded.
@@ -165,6 +166,9 @@ pub struct Processor<'a> {
     pub collect_messages: bool,
     pub messages: Vec<String>,
     pub output: Option<Value>,
+    /// The workflow versions whose runs led to this one, this one last (NocoBase's execution `stack`,
+    /// by version): a data event raised by this run's writes carries it, for `options.stackLimit`.
+    pub stack: Vec<i64>,
     /// The status an `end` node ended the run with.
     ended: Option<JobStatus>,
     deadline_ms: Option<i64>,
@@ -180,6 +184,7 @@ impl<'a> Processor<'a> {
             .as_deref()
             .and_then(crate::time::iso_to_ms)
             .unwrap_or_else(crate::time::now_ms);
+        let flow_id = flow.workflow.id;
         Processor {
             app,
             tx: None,
@@ -192,6 +197,7 @@ impl<'a> Processor<'a> {
             collect_messages: false,
             messages: Vec::new(),
             output: None,
+            stack: vec![flow_id],
             ended: None,
             deadline_ms: (timeout > 0).then_some(started + timeout),
             timed_out: false,
@@ -203,7 +209,15 @@ impl<'a> Processor<'a> {
     pub fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         match self.tx {
             Some(c) => crate::store::savepoint(c, f),
-            None => self.app.store.write(f),
+            None => self.app.write(f),
+        }
+    }
+
+    /// Who a node's records write comes from: this run's chain, for the data events it raises.
+    pub fn origin(&self) -> Origin<'_> {
+        Origin {
+            app: Some(self.app),
+            stack: &self.stack,
         }
     }
 
@@ -637,9 +651,10 @@ pub fn run_in_request(
     collect_messages: bool,
 ) -> Result<Outcome> {
     if flow.in_one_write {
-        let outcome = app.store.write(|c| {
+        let outcome = app.write(|c| {
             let exec = executions::insert_started(c, &flow.workflow, &context, manually)?;
-            run_within(app, c, flow.clone(), &exec, collect_messages)
+            let stack = vec![flow.workflow.id];
+            run_within(app, c, flow.clone(), &exec, collect_messages, stack)
         })?;
         if let Some(due) = outcome.due_ms {
             app.queue.arm(outcome.execution_id, due);
@@ -654,7 +669,7 @@ pub fn run_in_request(
     p.collect_messages = collect_messages;
     let chain = p.start();
     let st = p.final_status(chain);
-    app.store.write(|c| p.save(c, st))?;
+    app.write(|c| p.save(c, st))?;
     let outcome = p.outcome(st);
     if let Some(due) = outcome.due_ms {
         app.queue.arm(exec.id, due);
@@ -663,35 +678,56 @@ pub fn run_in_request(
 }
 
 /// Runs `exec` of `flow` from the head inside the writer's transaction `c` (a flow `in_one_write`): every
-/// node's store access goes through it, and the jobs and the status are saved in it.
+/// node's store access goes through it, and the jobs and the status are saved in it. `stack` is the
+/// chain of versions that led to this run, this one last.
 fn run_within(
     app: &App,
     c: &Connection,
     flow: Arc<Flow>,
     exec: &ExecutionRow,
     collect_messages: bool,
+    stack: Vec<i64>,
 ) -> Result<Outcome> {
     let mut p = Processor::new(app, flow, exec);
     p.tx = Some(c);
     p.collect_messages = collect_messages;
+    p.stack = stack;
     let chain = p.start();
     let st = p.final_status(chain);
     p.save(c, st)?;
     Ok(p.outcome(st))
 }
 
+/// Runs a sync data-event workflow (a flow `in_one_write`) inside the writing transaction `c`, in a
+/// savepoint of its own: the execution is inserted, run and saved there, so it commits with the write.
+pub fn run_in_write(
+    app: &App,
+    c: &Connection,
+    flow: Arc<Flow>,
+    context: &Value,
+    stack: Vec<i64>,
+) -> Result<Outcome> {
+    crate::store::savepoint(c, |c| {
+        let exec = executions::insert_started(c, &flow.workflow, context, false)?;
+        run_within(app, c, flow.clone(), &exec, false, stack)
+    })
+}
+
 /// Runs a claimed async execution of `flow` from the head. A flow with no waiting node runs in one write
 /// transaction: one commit for the whole run, and a crash mid-run leaves nothing of it behind (the claimed
 /// row is run again by the recovery).
 pub fn run_claimed(app: &App, flow: Arc<Flow>, exec: &ExecutionRow) -> Result<Outcome> {
+    let stack = app
+        .stacks
+        .take(exec.id)
+        .unwrap_or_else(|| vec![flow.workflow.id]);
     if flow.in_one_write {
-        return app
-            .store
-            .write(|c| run_within(app, c, flow.clone(), exec, false));
+        return app.write(|c| run_within(app, c, flow.clone(), exec, false, stack.clone()));
     }
     let mut p = Processor::new(app, flow, exec);
+    p.stack = stack;
     let chain = p.start();
     let st = p.final_status(chain);
-    app.store.write(|c| p.save(c, st))?;
+    app.write(|c| p.save(c, st))?;
     Ok(p.outcome(st))
 }

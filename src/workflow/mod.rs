@@ -13,3 +13,4 @@ mod num;
 pub mod queue;
 pub mod repo;
 pub mod template;
+pub mod triggers;

@@ -247,7 +247,7 @@ impl Instruction for Create {
         let appends = &config.params.appends.0;
         on_collection(p, config, |schema, coll| {
             p.write(|c| {
-                let rec = records::create(c, schema, coll, &vals, None)?;
+                let rec = records::create(c, schema, coll, &vals, None, &p.origin())?;
                 match (appends.is_empty(), rec.get("id").and_then(Value::as_i64)) {
                     (false, Some(id)) => {
                         Ok(records::get(c, schema, coll, id, appends, None)?.unwrap_or(rec))
@@ -277,7 +277,8 @@ impl Instruction for Update {
         let f = filter(p, &config.params.filter);
         let vals = values(p, &config.params.values);
         on_collection(p, config, |schema, coll| {
-            let ids = p.write(|c| records::update(c, schema, coll, &f, &vals, None, None))?;
+            let ids =
+                p.write(|c| records::update(c, schema, coll, &f, &vals, None, None, &p.origin()))?;
             Ok(json!(ids.len()))
         })
     }
@@ -300,9 +301,14 @@ impl Instruction for Destroy {
     ) -> Step {
         let f = filter(p, &config.params.filter);
         on_collection(p, config, |schema, coll| {
-            Ok(json!(
-                p.write(|c| records::destroy(c, schema, coll, &f, None))?
-            ))
+            Ok(json!(p.write(|c| records::destroy(
+                c,
+                schema,
+                coll,
+                &f,
+                None,
+                &p.origin()
+            ))?))
         })
     }
 }

@@ -164,6 +164,37 @@ pub fn delete_final(c: &Connection, id: i64) -> Result<usize> {
     )?)
 }
 
+/// Writes again, under new ids, an execution and its jobs that a rolled-back transaction undid (a sync
+/// data-event run with `rollbackOnFailure`), counted on its version again; returns the new id.
+pub fn restore(c: &Connection, e: &ExecutionRow, jobs: &[JobRow]) -> Result<i64> {
+    c.prepare_cached(
+        "INSERT INTO executions (key, workflowId, context, status, output, reason, manually, sync, startedAt, createdAt, updatedAt)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        e.key, e.workflow_id, e.context.to_string(), e.status, (!e.output.is_null()).then(|| e.output.to_string()),
+        e.reason, e.manually, e.sync, e.started_at, e.created_at, e.updated_at
+    ])?;
+    let id = c.last_insert_rowid();
+    workflows::count_execution(c, e.workflow_id)?;
+    let mut ids = std::collections::HashMap::new();
+    for j in jobs {
+        let write = JobWrite {
+            execution_id: id,
+            node_id: j.node_id.unwrap_or_default(),
+            node_key: j.node_key.as_deref().unwrap_or_default(),
+            upstream_id: j.upstream_id.and_then(|u| ids.get(&u).copied()),
+            status: j.status,
+            result: &j.result,
+            meta: &j.meta,
+            created_at: &j.created_at,
+            updated_at: &j.updated_at,
+        };
+        ids.insert(j.id, insert_job(c, &write)?);
+    }
+    Ok(id)
+}
+
 // ---------------------------------------------------------------- jobs
 
 /// An execution's jobs in id order.

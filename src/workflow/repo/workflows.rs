@@ -80,6 +80,17 @@ pub fn insert(
     Ok(c.last_insert_rowid())
 }
 
+/// The enabled versions of trigger type `kind` whose `config.collection` is `collection` or
+/// `main:<collection>` (the data-event listeners of a collection), in id order.
+pub fn enabled_on_collection(c: &Connection, kind: &str, collection: &str) -> Result<Vec<i64>> {
+    let mut st = c.prepare_cached(
+        "SELECT id FROM workflows WHERE enabled = 1 AND type = ?1
+           AND json_extract(config, '$.collection') IN (?2, 'main:' || ?2) ORDER BY id",
+    )?;
+    let ids = st.query_map(params![kind, collection], |r| r.get::<_, i64>(0))?;
+    Ok(ids.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 /// Every version in key order, oldest first within a key (the bridge's export).
 pub fn all_versions(c: &Connection) -> Result<Vec<Workflow>> {
     let mut st = c.prepare(&format!(
