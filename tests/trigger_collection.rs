@@ -330,7 +330,7 @@ fn case_09_failed_sync_run_keeps_the_record_and_the_answer() {
         "c9",
         json!({"collection":"tn_items","mode":1}),
         json!({"sync": true}),
-        &[calc("c", "1 1")],
+        &[calc("c", FAILS_AT_RUN)],
     );
     let (st, v) = s.post(
         &s.root(),

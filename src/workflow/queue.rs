@@ -58,6 +58,18 @@ impl Queue {
         self.wake.notify_all();
     }
 
+    /// New rows queued by a write still running (a data event's async runs): the worker may hold the
+    /// state while it waits for that writer to claim rows, and then claims after this write and sees
+    /// them, so a busy state needs no poke — and waiting for it here would deadlock.
+    pub fn notify_from_write(&self) {
+        match self.state.try_lock() {
+            Ok(mut s) => s.poked = true,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner().poked = true,
+            Err(std::sync::TryLockError::WouldBlock) => {}
+        }
+        self.wake.notify_all();
+    }
+
     /// Resume execution `id` at `due_ms` (delay or timeout).
     pub fn arm(&self, id: i64, due_ms: i64) {
         self.lock().timers.push(Reverse((due_ms, id)));

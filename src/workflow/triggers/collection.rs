@@ -210,7 +210,7 @@ fn raise(
     if queued {
         // Rows queued in this transaction: the worker's claim is a later write, so it sees them once
         // this one is done (or nothing, if it rolled back).
-        app.queue.notify();
+        app.queue.notify_from_write();
     }
     Ok(())
 }
