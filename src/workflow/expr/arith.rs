@@ -24,6 +24,7 @@ pub fn evaluate(text: &str, scope: &Map<String, Value>) -> Option<Value> {
         tokens: &tokens,
         at: 0,
         scope,
+        depth: 0,
     };
     let x = p.sum()?;
     if p.at != tokens.len() || !x.is_finite() {
@@ -112,7 +113,11 @@ struct Parser<'t, 'a> {
     tokens: &'t [Token<'a>],
     at: usize,
     scope: &'t Map<String, Value>,
+    /// Open parentheses and unary minuses: deeper nesting goes to the sandbox, which limits its stack.
+    depth: usize,
 }
+
+const MAX_DEPTH: usize = 64;
 
 impl<'t, 'a> Parser<'t, 'a> {
     fn peek(&self) -> Option<Token<'a>> {
@@ -140,13 +145,19 @@ impl<'t, 'a> Parser<'t, 'a> {
     }
 
     fn unary(&mut self) -> Option<f64> {
-        match self.peek()? {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        let x = match self.peek()? {
             Token::Op(b'-') => {
                 self.at += 1;
-                Some(-self.unary()?)
+                -self.unary()?
             }
-            _ => self.atom(),
-        }
+            _ => self.atom()?,
+        };
+        self.depth -= 1;
+        Some(x)
     }
 
     fn atom(&mut self) -> Option<f64> {

@@ -27,10 +27,8 @@ const MEMORY_LIMIT: usize = 64 << 20;
 /// JavaScript stack: deep enough for mathjs's recursive parser, shallow enough for a 2 MiB
 /// worker thread with debug-build Rust frames under it.
 const STACK_LIMIT: usize = 512 << 10;
-/// The most sandboxes kept, whatever the number of cores.
+/// The most sandboxes that exist at once, whatever the number of cores.
 const MAX_LIVE: usize = 4;
-/// How long a run waits for a busy sandbox before it builds one more (see `take`).
-const OVERFLOW_AFTER: Duration = Duration::from_millis(20);
 
 /// Why an evaluation gave no answer of its own.
 const TIMED_OUT: &str = "Error: Expression took longer than 1 s and was stopped";
@@ -90,24 +88,18 @@ pub(super) fn max_live() -> usize {
 fn take() -> Result<Sandbox, String> {
     let (lock, freed) = pool();
     let mut p = lock.lock().unwrap_or_else(|e| e.into_inner());
-    let mut waited = false;
     loop {
         if let Some(s) = p.idle.pop() {
             return Ok(s);
         }
-        // Past the bound only after a wait: an evaluation takes microseconds, so every sandbox busy that
-        // long means a holder is itself waiting (for the store's writer, held by a run that now needs a
-        // sandbox). Waiting on would deadlock; one more sandbox, dropped again on return, cannot.
-        if p.live < max_live() || waited {
+        if p.live < max_live() {
             p.live += 1;
             drop(p);
             return Sandbox::new().inspect_err(|_| give_back(None));
         }
-        let (guard, timeout) = freed
-            .wait_timeout(p, OVERFLOW_AFTER)
-            .unwrap_or_else(|e| e.into_inner());
-        p = guard;
-        waited = timeout.timed_out();
+        // Waiting cannot deadlock: a sandbox's holder only evaluates (pure JavaScript, no store), so it
+        // gives the sandbox back whatever the waiter holds (the store's writer included).
+        p = freed.wait(p).unwrap_or_else(|e| e.into_inner());
     }
 }
 
@@ -116,8 +108,8 @@ fn give_back(sandbox: Option<Sandbox>) {
     let (lock, freed) = pool();
     let mut p = lock.lock().unwrap_or_else(|e| e.into_inner());
     match sandbox {
-        Some(s) if p.idle.len() < max_live() => p.idle.push(s),
-        _ => p.live -= 1,
+        Some(s) => p.idle.push(s),
+        None => p.live -= 1,
     }
     drop(p);
     freed.notify_one();
