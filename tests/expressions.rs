@@ -94,7 +94,7 @@ fn corpus_agrees_with_nocobase() {
 /// The cost figures of ARCHITECTURE.md's expression section (by hand, indicative in a debug build):
 /// `cargo test --test expressions -- --ignored --nocapture`.
 #[test]
-#[ignore]
+#[ignore = "a timing harness (figures, no assertion): run by hand, as the comment above says"]
 fn cost_of_evaluations() {
     let scope = serde_json::json!({"$context": {"data": {"price": 19.99, "qty": 3}}});
     let lookup = |path: &str| template::walk(&scope, &path.split('.').collect::<Vec<_>>());

@@ -308,20 +308,32 @@ fn existing_collection_field(c: &Value, f: &Value, target: &Target, p: &mut Plan
         want.remove("sourceKey");
     }
     let diff = differing(&want, &have_lean, target.flowgate);
-    if !diff.is_empty() {
-        let calls = vec![call(
-            "POST",
-            format!("/api/collections/{cname}/fields:update"),
-            tk(fname),
-            Some(Value::Object(diff)),
-        )];
-        p.ops.push(op(
-            Phase::Collections,
-            "update field",
-            format!("{cname}.{fname}"),
-            calls,
-        ));
+    field_update(p, "update field", cname, fname, diff);
+}
+
+/// `fields:update` of the attributes in `diff`, when there are any.
+fn field_update(
+    p: &mut Plan,
+    what: &'static str,
+    cname: &str,
+    fname: &str,
+    diff: Map<String, Value>,
+) {
+    if diff.is_empty() {
+        return;
     }
+    let calls = vec![call(
+        "POST",
+        format!("/api/collections/{cname}/fields:update"),
+        tk(fname),
+        Some(Value::Object(diff)),
+    )];
+    p.ops.push(op(
+        Phase::Collections,
+        what,
+        format!("{cname}.{fname}"),
+        calls,
+    ));
 }
 
 /// An FK record NocoBase's hooks made (or a through table's field) whose attributes differ from the
@@ -329,21 +341,7 @@ fn existing_collection_field(c: &Value, f: &Value, target: &Target, p: &mut Plan
 fn touch_up(cname: &str, f: &Value, have: &Value, only_held: bool, p: &mut Plan) {
     let want = lean(f, &["key", "isForeignKey", "reverseKey"]);
     let diff = differing(&want, &lean(have, &["key", "collectionName"]), only_held);
-    if !diff.is_empty() {
-        let fname = str_at(f, "name");
-        let calls = vec![call(
-            "POST",
-            format!("/api/collections/{cname}/fields:update"),
-            tk(fname),
-            Some(Value::Object(diff)),
-        )];
-        p.ops.push(op(
-            Phase::Collections,
-            "touch up field",
-            format!("{cname}.{fname}"),
-            calls,
-        ));
-    }
+    field_update(p, "touch up field", cname, str_at(f, "name"), diff);
 }
 
 /// The touch-ups of FK records once the associations exist: planned again after phase B from a fresh
