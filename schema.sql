@@ -131,7 +131,8 @@ CREATE TABLE IF NOT EXISTS executions (
   sync        INTEGER NOT NULL DEFAULT 0,           -- ran inside a request (restart rule, §4.3)
   startedAt   TEXT,
   createdAt   TEXT NOT NULL,
-  updatedAt   TEXT NOT NULL
+  updatedAt   TEXT NOT NULL,
+  rerunOf     INTEGER                               -- schema version 5: the execution this one re-runs (no FK: that one may go)
 );
 CREATE INDEX IF NOT EXISTS executions_workflow ON executions(workflowId);
 CREATE INDEX IF NOT EXISTS executions_key ON executions(key);

@@ -246,6 +246,12 @@ pub struct ServeArgs {
     /// apply this definitions document at start (idempotent; bridge.md §4)
     #[arg(long = "import", env = "FLOWGATE_IMPORT")]
     pub import: Option<PathBuf>,
+    /// finished executions kept store-wide, the newest (0 = no cap); older ones are deleted in batches
+    #[arg(long, env = "FLOWGATE_KEEP_EXECUTIONS", default_value_t = 100_000)]
+    pub keep_executions: u64,
+    /// days a finished execution is kept (0 = no age limit)
+    #[arg(long, env = "FLOWGATE_KEEP_DAYS", default_value_t = 30)]
+    pub keep_days: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

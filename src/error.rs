@@ -86,6 +86,7 @@ codes! {
     ExecutionNotFound => ("EXECUTION_NOT_FOUND", 404),
     ExecutionNotCancelable => ("EXECUTION_NOT_CANCELABLE", 400),
     ExecutionBusy => ("EXECUTION_BUSY", 409),
+    ExecutionNotFinished => ("EXECUTION_NOT_FINISHED", 400),
     ExecuteFailed => ("EXECUTE_FAILED", 400),
     WorkflowNotMatched => ("WORKFLOW_NOT_MATCHED", 400),
     AssociationNotSupported => ("ASSOCIATION_NOT_SUPPORTED", 400),

@@ -557,6 +557,7 @@ fn executions_collection() -> Collection {
             ("startedAt", Datetime),
             ("createdAt", Datetime),
             ("updatedAt", Datetime),
+            ("rerunOf", BigInt),
         ],
         vec![
             ("workflow", belongs_to("workflows", "workflowId")),

@@ -220,6 +220,9 @@ pub static ROUTES: &[Entry] = &[
     read(Executions, "list", System, |c, _| wf::list_executions(c)),
     read(Executions, "get", System, |c, _| wf::get_execution(c)),
     write(Executions, "cancel", System, |c, _| wf::cancel_execution(c)),
+    write(Executions, "rerun", System, |c, _| {
+        crate::workflow::rerun::rerun(c)
+    }),
     write(Executions, "destroy", System, |c, _| {
         wf::destroy_executions(c)
     }),

@@ -5,7 +5,7 @@ use rusqlite::Connection;
 use super::OpenError;
 
 /// The schema version this binary writes. Raise it and add a step to `MIGRATIONS` when schema.sql changes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 const SCHEMA: &str = include_str!("../../schema.sql");
 
@@ -35,6 +35,8 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE workflows ADD COLUMN extra TEXT;
      CREATE TABLE fg_bridge_kept (kind TEXT NOT NULL, path TEXT NOT NULL, position INTEGER NOT NULL DEFAULT 0,
        definition TEXT NOT NULL, reason TEXT NOT NULL, PRIMARY KEY (kind, path));",
+    // 4 → 5: a re-run execution names the one it re-runs (operations: `executions:rerun`).
+    "ALTER TABLE executions ADD COLUMN rerunOf INTEGER;",
 ];
 
 /// NocoBase's executed counts (`workflowStats` per key, `workflowVersionStats` per version) computed from
@@ -99,10 +101,19 @@ mod tests {
         schema.replacen(part, instead, 1)
     }
 
+    /// schema.sql as version 4 wrote it: without the re-run link of version 5.
+    fn version_4_schema() -> String {
+        without(
+            SCHEMA,
+            ",\n  rerunOf     INTEGER                               -- schema version 5: the execution this one re-runs (no FK: that one may go)",
+            "",
+        )
+    }
+
     /// schema.sql as version 3 wrote it: without the bridge's columns and table of version 4.
     fn version_3_schema() -> String {
         let s = without(
-            SCHEMA,
+            &version_4_schema(),
             ",\n  options     TEXT                                      -- schema version 4: a document's other attributes, json (bridge.md §5.1)",
             "",
         );
@@ -233,6 +244,24 @@ mod tests {
         let v: i64 = old
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(v, 4);
+        assert_eq!(v, SCHEMA_VERSION);
+    }
+
+    /// A version 4 store keeps its executions; their re-run link starts NULL.
+    #[test]
+    fn a_version_4_store_migrates_to_version_5() {
+        let mut old = Connection::open_in_memory().unwrap();
+        old.execute_batch(&version_4_schema()).unwrap();
+        old.execute_batch("PRAGMA user_version = 4;
+            INSERT INTO executions (key, workflowId, createdAt, updatedAt) VALUES ('k', 1, 'x', 'x');").unwrap();
+        assert!(!columns(&old, "executions").contains(&"rerunOf".to_string()));
+        apply(&mut old, "old").unwrap();
+        let mut fresh = Connection::open_in_memory().unwrap();
+        apply(&mut fresh, "fresh").unwrap();
+        assert_eq!(columns(&old, "executions"), columns(&fresh, "executions"));
+        let link: Option<i64> = old
+            .query_row("SELECT rerunOf FROM executions", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(link, None);
     }
 }

@@ -192,7 +192,24 @@ fn check_options(options: &Value) -> Result<()> {
             return Err(invalid_value("options.stackLimit must be an integer >= 1"));
         }
     }
-    Ok(())
+    check_delete_on_status(obj.get("deleteExecutionOnStatus"))
+}
+
+/// `options.deleteExecutionOnStatus`: absent, null or a list of execution statuses (NocoBase's numbers).
+fn check_delete_on_status(v: Option<&Value>) -> Result<()> {
+    let ok = match v {
+        None | Some(Value::Null) => true,
+        Some(Value::Array(a)) => a
+            .iter()
+            .all(|s| s.as_i64().and_then(ExecStatus::from_code).is_some()),
+        Some(_) => false,
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(invalid_value(
+        "options.deleteExecutionOnStatus must be a list of execution statuses (1, -1, -2, -3, -4, -5; 0 is never deleted)",
+    ))
 }
 
 /// The stored options: the defaults with the given object laid over them, validated.

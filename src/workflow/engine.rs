@@ -618,7 +618,13 @@ impl<'a> Processor<'a> {
             exec_status,
             self.output.as_ref(),
             reason,
-        )
+        )?;
+        // Retention per workflow (NocoBase's Dispatcher deletes a finished run the same way): in the
+        // saving transaction, so nobody reads the run between its end and its deletion.
+        if self.flow.workflow.deletes_execution_on(exec_status) {
+            executions::delete_final(c, self.execution_id)?;
+        }
+        Ok(())
     }
 
     pub fn outcome(&self, exec_status: ExecStatus) -> Outcome {
@@ -650,9 +656,24 @@ pub fn run_in_request(
     manually: bool,
     collect_messages: bool,
 ) -> Result<Outcome> {
+    run_in_request_linked(app, flow, context, manually, collect_messages, None)
+}
+
+/// [`run_in_request`] of a re-run: the new execution names `rerun_of`.
+pub fn run_in_request_linked(
+    app: &App,
+    flow: Arc<Flow>,
+    context: Value,
+    manually: bool,
+    collect_messages: bool,
+    rerun_of: Option<i64>,
+) -> Result<Outcome> {
+    let insert = |c: &Connection| {
+        executions::insert_started_linked(c, &flow.workflow, &context, manually, rerun_of)
+    };
     if flow.in_one_write {
         let outcome = app.write(|c| {
-            let exec = executions::insert_started(c, &flow.workflow, &context, manually)?;
+            let exec = insert(c)?;
             let stack = vec![flow.workflow.id];
             run_within(app, c, flow.clone(), &exec, collect_messages, stack)
         })?;
@@ -661,9 +682,7 @@ pub fn run_in_request(
         }
         return Ok(outcome);
     }
-    let exec = app
-        .store
-        .write(|c| executions::insert_started(c, &flow.workflow, &context, manually))?;
+    let exec = app.store.write(insert)?;
     let _busy = app.queue.mark_busy(exec.id);
     let mut p = Processor::new(app, flow, &exec);
     p.collect_messages = collect_messages;

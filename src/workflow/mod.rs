@@ -12,5 +12,6 @@ pub mod nodes;
 mod num;
 pub mod queue;
 pub mod repo;
+pub mod rerun;
 pub mod template;
 pub mod triggers;

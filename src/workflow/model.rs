@@ -192,6 +192,17 @@ impl Workflow {
             .unwrap_or_default()
     }
 
+    /// NocoBase's `options.deleteExecutionOnStatus`: a run that ends with one of these statuses is
+    /// deleted with its jobs as it is saved (STARTED never: a pending run is not finished).
+    pub fn deletes_execution_on(&self, status: ExecStatus) -> bool {
+        status != ExecStatus::Started
+            && self
+                .options
+                .get("deleteExecutionOnStatus")
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.iter().any(|v| v.as_i64() == Some(status.code())))
+    }
+
     pub fn timeout_ms(&self) -> i64 {
         self.options
             .get("timeout")
@@ -256,6 +267,8 @@ pub struct ExecutionRow {
     pub started_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// The execution this one re-runs (`executions:rerun`).
+    pub rerun_of: Option<i64>,
 }
 
 impl ExecutionRow {
@@ -274,6 +287,7 @@ impl ExecutionRow {
             started_at: r.get(9)?,
             created_at: r.get(10)?,
             updated_at: r.get(11)?,
+            rerun_of: r.get(12)?,
         })
     }
 
@@ -282,6 +296,7 @@ impl ExecutionRow {
             "id": self.id, "key": self.key, "workflowId": self.workflow_id, "context": self.context,
             "status": self.status, "output": self.output, "reason": self.reason, "manually": self.manually,
             "startedAt": self.started_at, "createdAt": self.created_at, "updatedAt": self.updated_at,
+            "rerunOf": self.rerun_of,
         })
     }
 }

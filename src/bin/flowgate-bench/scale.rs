@@ -96,7 +96,9 @@ fn measure(bin: &Path, dir: &Path, n: u64, seconds: u64, conns: u64) -> Result<S
     workflow(&server, &token, "bench_sync", true)?;
     server.stop()?;
     fill(&data, n)?;
-    let (server, _) = Server::start(bin, &data, &[])?;
+    // The store holds `n` executions on purpose: the retention (default 100,000) must leave them.
+    let keep_all = ["--keep-executions", "0", "--keep-days", "0"];
+    let (server, _) = Server::start(bin, &data, &keep_all)?;
     let token = sign_in(&server)?;
     let addr = server.addr.clone();
     let get_req = |make: Arc<dyn Fn(&mut u64) -> String + Send + Sync>| -> Result<Figures, Fail> {

@@ -11,7 +11,7 @@ use crate::workflow::model::{ExecStatus, ExecutionRow, JobRow, JobStatus, Workfl
 
 /// The columns `ExecutionRow::from_row` reads, in its order.
 const EXECUTION_COLUMNS: &str =
-    "id, key, workflowId, context, status, output, reason, manually, sync, startedAt, createdAt, updatedAt";
+    "id, key, workflowId, context, status, output, reason, manually, sync, startedAt, createdAt, updatedAt, rerunOf";
 
 /// The columns `JobRow::from_row` reads, in its order.
 const JOB_COLUMNS: &str =
@@ -48,12 +48,23 @@ pub fn insert_started(
     context: &Value,
     manually: bool,
 ) -> Result<ExecutionRow> {
+    insert_started_linked(c, w, context, manually, None)
+}
+
+/// [`insert_started`] of a re-run: `rerun_of` is the execution it re-runs.
+pub fn insert_started_linked(
+    c: &Connection,
+    w: &Workflow,
+    context: &Value,
+    manually: bool,
+    rerun_of: Option<i64>,
+) -> Result<ExecutionRow> {
     let now = crate::time::now_iso();
     c.prepare_cached(
-        "INSERT INTO executions (key, workflowId, context, status, manually, sync, startedAt, createdAt, updatedAt)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?7)",
+        "INSERT INTO executions (key, workflowId, context, status, manually, sync, startedAt, createdAt, updatedAt, rerunOf)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?7, ?8)",
     )?
-    .execute(params![w.key, w.id, context.to_string(), ExecStatus::Started, manually, w.sync || manually, now])?;
+    .execute(params![w.key, w.id, context.to_string(), ExecStatus::Started, manually, w.sync || manually, now, rerun_of])?;
     let id = c.last_insert_rowid();
     workflows::count_execution(c, w.id)?;
     Ok(ExecutionRow {
@@ -69,17 +80,28 @@ pub fn insert_started(
         started_at: Some(now.clone()),
         created_at: now.clone(),
         updated_at: now,
+        rerun_of,
     })
 }
 
 /// Inserts a QUEUEING execution (async trigger), counted on the workflow.
 pub fn insert_queued(c: &Connection, w: &Workflow, context: &Value) -> Result<i64> {
+    insert_queued_linked(c, w, context, None)
+}
+
+/// [`insert_queued`] of a re-run: `rerun_of` is the execution it re-runs.
+pub fn insert_queued_linked(
+    c: &Connection,
+    w: &Workflow,
+    context: &Value,
+    rerun_of: Option<i64>,
+) -> Result<i64> {
     let now = crate::time::now_iso();
     c.prepare_cached(
-        "INSERT INTO executions (key, workflowId, context, status, manually, sync, createdAt, updatedAt)
-         VALUES (?1, ?2, ?3, NULL, 0, 0, ?4, ?4)",
+        "INSERT INTO executions (key, workflowId, context, status, manually, sync, createdAt, updatedAt, rerunOf)
+         VALUES (?1, ?2, ?3, NULL, 0, 0, ?4, ?4, ?5)",
     )?
-    .execute(params![w.key, w.id, context.to_string(), now])?;
+    .execute(params![w.key, w.id, context.to_string(), now, rerun_of])?;
     let id = c.last_insert_rowid();
     workflows::count_execution(c, w.id)?;
     Ok(id)
@@ -162,6 +184,47 @@ pub fn delete_final(c: &Connection, id: i64) -> Result<usize> {
         "DELETE FROM executions WHERE id = ?1 AND status IS NOT NULL AND status <> ?2",
         params![id, ExecStatus::Started],
     )?)
+}
+
+/// The store-wide retention of finished executions (`serve --keep-executions N --keep-days D`).
+#[derive(Debug, Clone, Copy)]
+pub struct Retention<'a> {
+    /// Keep the newest `keep` executions (0: no cap); finished ones older than those go.
+    pub keep: u64,
+    /// Finished executions created before this instant go (ISO text, as `createdAt` is stored).
+    pub created_before: Option<&'a str>,
+}
+
+/// Deletes up to `batch` finished executions (with their jobs) that `r` no longer keeps, oldest first;
+/// returns how many. QUEUEING and STARTED rows always stay. One short statement: the housekeeping calls
+/// it in a loop, a write of its own each time, so the writer is never held long.
+pub fn prune(c: &Connection, r: Retention, batch: u64) -> Result<usize> {
+    let as_i64 = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    let mut deleted = 0;
+    if r.keep > 0 {
+        // The id of the first execution past the cap (ids only grow: the newest have the largest).
+        let edge: Option<i64> = c
+            .prepare_cached("SELECT id FROM executions ORDER BY id DESC LIMIT 1 OFFSET ?1")?
+            .query_row(params![as_i64(r.keep)], |row| row.get(0))
+            .optional()?;
+        if let Some(edge) = edge {
+            deleted += c
+                .prepare_cached(
+                    "DELETE FROM executions WHERE id IN (SELECT id FROM executions
+                       WHERE id <= ?1 AND status IS NOT NULL AND status <> ?2 ORDER BY id LIMIT ?3)",
+                )?
+                .execute(params![edge, ExecStatus::Started, as_i64(batch)])?;
+        }
+    }
+    if let (Some(before), true) = (r.created_before, (deleted as u64) < batch) {
+        deleted += c
+            .prepare_cached(
+                "DELETE FROM executions WHERE id IN (SELECT id FROM executions
+                   WHERE createdAt < ?1 AND status IS NOT NULL AND status <> ?2 ORDER BY id LIMIT ?3)",
+            )?
+            .execute(params![before, ExecStatus::Started, as_i64(batch - deleted as u64)])?;
+    }
+    Ok(deleted)
 }
 
 /// Writes again, under new ids, an execution and its jobs that a rolled-back transaction undid (a sync

@@ -334,12 +334,13 @@ fn start(origin: &Origin, conn: &Connection, flow: Arc<Flow>, context: Value) ->
     }
     // The write is about to be rolled back with everything in it, this execution included: keep a copy
     // to write again afterwards.
-    let exec = executions::get(conn, out.execution_id)?
-        .ok_or_else(|| Error::internal("sync execution vanished"))?;
-    let jobs = executions::jobs(conn, out.execution_id)?;
-    app.rescue(Box::new(move |c| {
-        executions::restore(c, &exec, &jobs).map(|_| ())
-    }));
+    // (None: `options.deleteExecutionOnStatus` deleted it as it was saved; nothing to keep.)
+    if let Some(exec) = executions::get(conn, out.execution_id)? {
+        let jobs = executions::jobs(conn, out.execution_id)?;
+        app.rescue(Box::new(move |c| {
+            executions::restore(c, &exec, &jobs).map(|_| ())
+        }));
+    }
     tracing::warn!(execution = out.execution_id, key = %w.key, "sync collection workflow failed; the write is rolled back");
     Err(Error::new(
         Code::WorkflowRollbackOnFailure,
