@@ -132,7 +132,9 @@ CREATE TABLE IF NOT EXISTS executions (
   startedAt   TEXT,
   createdAt   TEXT NOT NULL,
   updatedAt   TEXT NOT NULL,
-  rerunOf     INTEGER                               -- schema version 5: the execution this one re-runs (no FK: that one may go)
+  rerunOf     INTEGER,                              -- schema version 5: the execution this one re-runs (no FK: that one may go)
+  attempt     INTEGER NOT NULL DEFAULT 1,           -- schema version 5: options.retry's attempt now running
+  retryAt     TEXT                                  -- schema version 5: when the next attempt starts (STARTED, no job)
 );
 CREATE INDEX IF NOT EXISTS executions_workflow ON executions(workflowId);
 CREATE INDEX IF NOT EXISTS executions_key ON executions(key);
@@ -168,6 +170,18 @@ CREATE TABLE IF NOT EXISTS jobs (
   updatedAt   TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS jobs_execution ON jobs(executionId);
+
+-- Attempts of an execution that options.retry ran again (schema version 5): one row per failed attempt.
+CREATE TABLE IF NOT EXISTS fg_execution_attempts (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  executionId INTEGER NOT NULL REFERENCES executions(id) ON DELETE CASCADE,
+  attempt     INTEGER NOT NULL,
+  status      INTEGER NOT NULL,
+  reason      TEXT,
+  nodeKey     TEXT,
+  createdAt   TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS fg_execution_attempts_execution ON fg_execution_attempts(executionId);
 
 -- Idempotency records of trigger requests (trigger.md §9); state 'running' rows are removed at start.
 CREATE TABLE IF NOT EXISTS idempotency_keys (

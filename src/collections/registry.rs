@@ -483,6 +483,8 @@ fn has_one_by_id(target: &str) -> Kind {
 pub const WORKFLOW_STATS: &str = "fg_workflow_stats";
 /// The view of executed counts per workflow version (`workflows.versionStats`).
 pub const WORKFLOW_VERSION_STATS: &str = "fg_workflow_version_stats";
+/// The failed attempts of executions (`executions.attempts`).
+pub const EXECUTION_ATTEMPTS: &str = "fg_execution_attempts";
 
 fn workflows_collection() -> Collection {
     use ScalarType::*;
@@ -558,11 +560,32 @@ fn executions_collection() -> Collection {
             ("createdAt", Datetime),
             ("updatedAt", Datetime),
             ("rerunOf", BigInt),
+            ("attempt", Integer),
+            ("retryAt", Datetime),
         ],
         vec![
             ("workflow", belongs_to("workflows", "workflowId")),
             ("jobs", has_many("jobs", "executionId")),
+            ("attempts", has_many(EXECUTION_ATTEMPTS, "executionId")),
         ],
+    )
+}
+
+/// `attempts` of an execution: the failed attempts `options.retry` ran again.
+fn execution_attempts_collection() -> Collection {
+    use ScalarType::*;
+    system_table(
+        EXECUTION_ATTEMPTS,
+        &[
+            ("id", BigInt),
+            ("executionId", BigInt),
+            ("attempt", Integer),
+            ("status", Integer),
+            ("reason", String),
+            ("nodeKey", String),
+            ("createdAt", Datetime),
+        ],
+        vec![],
     )
 }
 
@@ -734,6 +757,7 @@ impl Schema {
             jobs_collection(),
             workflow_stats_collection(),
             workflow_version_stats_collection(),
+            execution_attempts_collection(),
         ] {
             map.insert(c.name.to_ascii_lowercase(), Arc::new(c));
         }

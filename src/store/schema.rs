@@ -35,8 +35,15 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE workflows ADD COLUMN extra TEXT;
      CREATE TABLE fg_bridge_kept (kind TEXT NOT NULL, path TEXT NOT NULL, position INTEGER NOT NULL DEFAULT 0,
        definition TEXT NOT NULL, reason TEXT NOT NULL, PRIMARY KEY (kind, path));",
-    // 4 → 5: a re-run execution names the one it re-runs (operations: `executions:rerun`).
-    "ALTER TABLE executions ADD COLUMN rerunOf INTEGER;",
+    // 4 → 5: a re-run execution names the one it re-runs (`executions:rerun`); options.retry's attempt
+    // number, next start and the record of failed attempts.
+    "ALTER TABLE executions ADD COLUMN rerunOf INTEGER;
+     ALTER TABLE executions ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
+     ALTER TABLE executions ADD COLUMN retryAt TEXT;
+     CREATE TABLE fg_execution_attempts (id INTEGER PRIMARY KEY AUTOINCREMENT,
+       executionId INTEGER NOT NULL REFERENCES executions(id) ON DELETE CASCADE, attempt INTEGER NOT NULL,
+       status INTEGER NOT NULL, reason TEXT, nodeKey TEXT, createdAt TEXT NOT NULL);
+     CREATE INDEX fg_execution_attempts_execution ON fg_execution_attempts(executionId);",
 ];
 
 /// NocoBase's executed counts (`workflowStats` per key, `workflowVersionStats` per version) computed from
@@ -101,13 +108,22 @@ mod tests {
         schema.replacen(part, instead, 1)
     }
 
-    /// schema.sql as version 4 wrote it: without the re-run link of version 5.
+    /// schema.sql as version 4 wrote it: without the re-run link and the retry columns and table of
+    /// version 5.
     fn version_4_schema() -> String {
-        without(
-            SCHEMA,
-            ",\n  rerunOf     INTEGER                               -- schema version 5: the execution this one re-runs (no FK: that one may go)",
-            "",
-        )
+        let s = SCHEMA;
+        let (from, to) = (
+            s.find(",\n  rerunOf     INTEGER,").unwrap(),
+            s.find("-- schema version 5: when the next attempt starts (STARTED, no job)\n")
+                .unwrap(),
+        );
+        let to = to + "-- schema version 5: when the next attempt starts (STARTED, no job)\n".len();
+        let s = format!("{}\n{}", &s[..from], &s[to..]);
+        let (from, to) = (
+            s.find("-- Attempts of an execution").unwrap(),
+            s.find("-- Idempotency records").unwrap(),
+        );
+        format!("{}{}", &s[..from], &s[to..])
     }
 
     /// schema.sql as version 3 wrote it: without the bridge's columns and table of version 4.
@@ -258,10 +274,16 @@ mod tests {
         apply(&mut old, "old").unwrap();
         let mut fresh = Connection::open_in_memory().unwrap();
         apply(&mut fresh, "fresh").unwrap();
-        assert_eq!(columns(&old, "executions"), columns(&fresh, "executions"));
-        let link: Option<i64> = old
-            .query_row("SELECT rerunOf FROM executions", [], |r| r.get(0))
+        for table in ["executions", "fg_execution_attempts"] {
+            assert_eq!(columns(&old, table), columns(&fresh, table), "{table}");
+        }
+        let row: (Option<i64>, i64, Option<String>) = old
+            .query_row(
+                "SELECT rerunOf, attempt, retryAt FROM executions",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .unwrap();
-        assert_eq!(link, None);
+        assert_eq!(row, (None, 1, None));
     }
 }

@@ -192,7 +192,10 @@ fn check_options(options: &Value) -> Result<()> {
             return Err(invalid_value("options.stackLimit must be an integer >= 1"));
         }
     }
-    check_delete_on_status(obj.get("deleteExecutionOnStatus"))
+    check_delete_on_status(obj.get("deleteExecutionOnStatus"))?;
+    super::retry::Policy::parse(obj.get("retry"), "options.retry", &super::retry::WORKFLOW)
+        .map(|_| ())
+        .map_err(|m| invalid_value(&m))
 }
 
 /// `options.deleteExecutionOnStatus`: absent, null or a list of execution statuses (NocoBase's numbers).

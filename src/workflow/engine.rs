@@ -174,6 +174,12 @@ pub struct Processor<'a> {
     deadline_ms: Option<i64>,
     timed_out: bool,
     due_ms: Option<i64>,
+    /// The run is inside a request (sync or manual): never retried (`options.retry` is for async runs).
+    pub sync: bool,
+    /// `options.retry`'s attempt this run is (1 for the first).
+    attempt: i64,
+    /// Set by `save` when this attempt failed and another is due then (epoch ms).
+    retry_due_ms: Option<i64>,
 }
 
 impl<'a> Processor<'a> {
@@ -202,6 +208,9 @@ impl<'a> Processor<'a> {
             deadline_ms: (timeout > 0).then_some(started + timeout),
             timed_out: false,
             due_ms: None,
+            sync: execution.sync,
+            attempt: execution.attempt,
+            retry_due_ms: None,
         }
     }
 
@@ -576,8 +585,52 @@ impl<'a> Processor<'a> {
         }
     }
 
-    /// Writes new and changed jobs and the execution's status, output and reason.
+    /// Whether this run's end is a failure `options.retry` runs again: an async run that ended ERROR, or
+    /// failed at a `request` node (not a timeout, not an `end` node's choice). Returns what to record.
+    fn retry_of(&self, exec_status: ExecStatus) -> Option<(executions::FailedAttempt, i64)> {
+        if self.sync || !exec_status.is_failure() || self.timed_out || self.ended.is_some() {
+            return None;
+        }
+        let policy = self.flow.workflow.retry_policy()?;
+        if !policy.allows_after(self.attempt) {
+            return None;
+        }
+        let failed = self.jobs.iter().rev().find(|j| j.status.code() < 0);
+        let at_request = failed
+            .and_then(|j| self.flow.node(j.node_id))
+            .is_some_and(|n| n.row.kind == "request");
+        if exec_status != ExecStatus::Error && !at_request {
+            return None;
+        }
+        // A thrown error's `{message}`, or a node's text result (a calculation's error).
+        let reason = failed.and_then(|j| match &j.result {
+            Value::String(s) => Some(s.clone()),
+            r => r.get("message").and_then(Value::as_str).map(str::to_string),
+        });
+        let attempt = executions::FailedAttempt {
+            attempt: self.attempt,
+            status: exec_status,
+            reason,
+            node_key: failed.map(|j| j.node_key.clone()),
+        };
+        let due = crate::time::now_ms() + policy.random_delay_ms(self.attempt);
+        Some((attempt, due))
+    }
+
+    /// Writes new and changed jobs and the execution's status, output and reason — or, when the run is
+    /// to be retried (`options.retry`), records the failed attempt and leaves the execution STARTED
+    /// until the next one is due.
     pub fn save(&mut self, c: &Connection, exec_status: ExecStatus) -> Result<()> {
+        if let Some((failed, due)) = self.retry_of(exec_status) {
+            executions::schedule_retry(
+                c,
+                self.execution_id,
+                &failed,
+                &crate::time::ms_to_iso(due),
+            )?;
+            self.retry_due_ms = Some(due);
+            return Ok(());
+        }
         if exec_status.is_failure() && self.timed_out {
             self.abort_pending(JobStatus::Aborted);
         }
@@ -628,6 +681,15 @@ impl<'a> Processor<'a> {
     }
 
     pub fn outcome(&self, exec_status: ExecStatus) -> Outcome {
+        if let Some(due) = self.retry_due_ms {
+            return Outcome {
+                execution_id: self.execution_id,
+                status: ExecStatus::Started,
+                ended_by_end: false,
+                messages: self.messages.clone(),
+                due_ms: Some(due),
+            };
+        }
         Outcome {
             execution_id: self.execution_id,
             status: exec_status,

@@ -13,5 +13,6 @@ mod num;
 pub mod queue;
 pub mod repo;
 pub mod rerun;
+pub mod retry;
 pub mod template;
 pub mod triggers;

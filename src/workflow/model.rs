@@ -203,6 +203,18 @@ impl Workflow {
                 .is_some_and(|a| a.iter().any(|v| v.as_i64() == Some(status.code())))
     }
 
+    /// `options.retry`, as validated when the options were written (a policy that no longer parses:
+    /// none).
+    pub fn retry_policy(&self) -> Option<super::retry::Policy> {
+        super::retry::Policy::parse(
+            self.options.get("retry"),
+            "options.retry",
+            &super::retry::WORKFLOW,
+        )
+        .ok()
+        .flatten()
+    }
+
     pub fn timeout_ms(&self) -> i64 {
         self.options
             .get("timeout")
@@ -269,6 +281,9 @@ pub struct ExecutionRow {
     pub updated_at: String,
     /// The execution this one re-runs (`executions:rerun`).
     pub rerun_of: Option<i64>,
+    /// `options.retry`: the attempt running now (1 for the first) and when the next one starts.
+    pub attempt: i64,
+    pub retry_at: Option<String>,
 }
 
 impl ExecutionRow {
@@ -288,6 +303,8 @@ impl ExecutionRow {
             created_at: r.get(10)?,
             updated_at: r.get(11)?,
             rerun_of: r.get(12)?,
+            attempt: r.get(13)?,
+            retry_at: r.get(14)?,
         })
     }
 
@@ -296,7 +313,7 @@ impl ExecutionRow {
             "id": self.id, "key": self.key, "workflowId": self.workflow_id, "context": self.context,
             "status": self.status, "output": self.output, "reason": self.reason, "manually": self.manually,
             "startedAt": self.started_at, "createdAt": self.created_at, "updatedAt": self.updated_at,
-            "rerunOf": self.rerun_of,
+            "rerunOf": self.rerun_of, "attempt": self.attempt, "retryAt": self.retry_at,
         })
     }
 }

@@ -139,6 +139,12 @@ impl Queue {
 pub fn recover(app: &App) -> Result<()> {
     let started: Vec<ExecutionRow> = app.store.read(executions::started)?;
     for exec in started {
+        if let Some(at) = exec.retry_at.as_deref() {
+            // Waiting for its next attempt (options.retry): the timer survives the restart.
+            app.queue
+                .arm(exec.id, crate::time::iso_to_ms(at).unwrap_or(0));
+            continue;
+        }
         let flow = app.workflows.flow(&app.store, exec.workflow_id)?;
         // A saved pending delay: whoever started the run (a manual run too) has had its answer;
         // the timer resumes it at its time, or earlier when options.timeout runs out first.
@@ -286,6 +292,28 @@ fn take(app: &App, id: i64) -> Result<Option<Busy<'_>>> {
     }))
 }
 
+/// The next attempt of a run `options.retry` runs again, from the head, once it is due.
+fn retry(app: &App, flow: Arc<engine::Flow>, mut exec: ExecutionRow, at: &str) -> Result<()> {
+    let due = crate::time::iso_to_ms(at).unwrap_or(0);
+    if due > crate::time::now_ms() {
+        app.queue.arm(exec.id, due);
+        return Ok(());
+    }
+    app.store.write(|c| executions::begin_retry(c, exec.id))?;
+    exec.retry_at = None;
+    exec.started_at = Some(crate::time::now_iso());
+    tracing::info!(
+        execution = exec.id,
+        attempt = exec.attempt,
+        "retrying execution"
+    );
+    let out = engine::run_claimed(app, flow, &exec)?;
+    if let Some(due) = out.due_ms {
+        app.queue.arm(exec.id, due);
+    }
+    Ok(())
+}
+
 /// A timer fired: finish the pending delay (or time the run out) and continue.
 fn resume(app: &App, id: i64) -> Result<()> {
     let Some(_busy) = take(app, id)? else {
@@ -297,6 +325,9 @@ fn resume(app: &App, id: i64) -> Result<()> {
     let Some(flow) = app.workflows.flow(&app.store, exec.workflow_id)? else {
         return mark_failed(app, id, "workflow was deleted");
     };
+    if let Some(at) = exec.retry_at.as_deref() {
+        return retry(app, flow, exec.clone(), at);
+    }
     let mut p = Processor::new(app, flow, &exec);
     app.store.read(|c| p.restore(c))?;
     let Some((idx, end_status)) = p.pending_delay() else {

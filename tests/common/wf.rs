@@ -276,7 +276,8 @@ impl Seen {
 }
 
 /// A plain HTTP/1.1 server on 127.0.0.1:0 in a thread, one thread per connection:
-/// `/ok` → 200 `{"ok":true}`; `/fail` → 500 `{"error":"boom"}`; `/slow?ms=N` → waits N ms, then 200
+/// `/ok` → 200 `{"ok":true}`; `/fail` → 500 `{"error":"boom"}`; `/flaky?fails=N&…` → 503 for the first N
+/// calls of that exact target, then 200 `{"flaky":true}`; `/status?code=C` → C; `/slow?ms=N` → waits N ms, then 200
 /// `{"slow":true}`; `/gate` → 200 `{"gate":true}`, held while the gate is closed (see `close_gate`);
 /// anything else → 200 with `{"method","target","body"}`. Every request is recorded on arrival.
 pub struct Upstream {
@@ -421,6 +422,26 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Seen>>, gate: &Gate) {
     });
     let (code, text) = if target.starts_with("/ok") {
         (200, json!({ "ok": true }))
+    } else if let Some(q) = target.strip_prefix("/flaky?fails=") {
+        // The first N calls of this exact target answer 503, later ones 200.
+        let fails: usize = q
+            .split('&')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1);
+        let so_far = log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.target == target)
+            .count();
+        if so_far <= fails {
+            (503, json!({ "error": "try later" }))
+        } else {
+            (200, json!({ "flaky": true }))
+        }
+    } else if let Some(q) = target.strip_prefix("/status?code=") {
+        (q.parse().unwrap_or(500), json!({ "status": q }))
     } else if target.starts_with("/fail") {
         (500, json!({ "error": "boom" }))
     } else if target.starts_with("/gate") {
@@ -440,10 +461,12 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Seen>>, gate: &Gate) {
             json!({ "method": method, "target": target, "body": body }),
         )
     };
-    let reason = if code == 200 {
-        "OK"
-    } else {
-        "Internal Server Error"
+    let reason = match code {
+        200 => "OK",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        503 => "Service Unavailable",
+        _ => "Internal Server Error",
     };
     let text = text.to_string();
     let answer = format!(

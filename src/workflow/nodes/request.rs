@@ -10,6 +10,7 @@ use super::{invalid, Field, Instruction, Step};
 use crate::error::Entry;
 use crate::workflow::engine::Processor;
 use crate::workflow::model::{JobStatus, Node};
+use crate::workflow::retry::{self, Policy};
 
 pub struct Request;
 
@@ -35,6 +36,10 @@ pub struct RequestConfig {
     pub ignore_fail: Value,
     /// (T)
     pub only_data: Value,
+    /// flowgate's own: `{attempts, backoff, delay, maxDelay, jitter}` (workflow/retry.rs, node limits):
+    /// the call is made again after a network error, a timeout, a 429 or a 5xx answer. Async runs only:
+    /// inside a request (sync) the node makes one attempt.
+    pub retry: Value,
 }
 
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
@@ -142,6 +147,9 @@ impl Instruction for Request {
         config
             .content_type
             .check("contentType", content_type, &mut out);
+        if let Err(m) = Policy::parse(Some(&config.retry), "retry", &retry::NODE) {
+            out.push(invalid("retry", &m));
+        }
         out
     }
 
@@ -153,80 +161,122 @@ impl Instruction for Request {
         _job: usize,
         _resume: Option<(Value, JobStatus)>,
     ) -> Step {
-        let url = text(
-            &p.render(
-                &config
-                    .url
-                    .get()
-                    .map_or(Value::Null, |u| Value::String(u.clone())),
-            ),
-        );
-        let method = config.method.get().map_or("POST", Method::as_str);
-        let content_type = config
-            .content_type
-            .get()
-            .copied()
-            .unwrap_or(ContentType::Json);
-        let timeout = p.render(&config.timeout).as_u64().unwrap_or(5000);
-        let ignore_fail = p.render(&config.ignore_fail).as_bool().unwrap_or(false);
-        let only_data = p.render(&config.only_data).as_bool().unwrap_or(false);
-        let agent = ureq::AgentBuilder::new()
-            .timeout(Duration::from_millis(timeout.max(1)))
-            .build();
-        let mut req = agent.request(method, &url);
-        for (k, v) in pairs(&p.render(&config.headers)) {
-            req = req.set(&k, &v);
-        }
-        for (k, v) in pairs(&p.render(&config.params)) {
-            req = req.query(&k, &v);
-        }
-        let data = p.render(&config.data);
-        let sent = if method == "GET" || data.is_null() {
-            req.call()
-        } else if content_type == ContentType::Form {
-            let form: Vec<(String, String)> = data
-                .as_object()
-                .map(|m| m.iter().map(|(k, v)| (k.clone(), text(v))).collect())
-                .unwrap_or_default();
-            let refs: Vec<(&str, &str)> =
-                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            req.send_form(&refs)
-        } else {
-            req.set("Content-Type", "application/json")
-                .send_string(&data.to_string())
-        };
-        let (st, result) = match sent {
-            Ok(res) => return Step::resolved(response_json(res, only_data).1),
-            Err(ureq::Error::Status(code, res)) => {
-                let status_text = res.status_text().to_string();
-                let data = body_value(&res.into_string().unwrap_or_default());
-                let message = format!("Request failed with status code {code}");
-                (
-                    JobStatus::Failed,
-                    json!({ "message": message, "code": "ERR_BAD_RESPONSE", "status": code, "statusText": status_text, "data": data }),
-                )
+        let policy = Policy::parse(Some(&config.retry), "retry", &retry::NODE)
+            .ok()
+            .flatten()
+            .filter(|_| !p.sync);
+        let mut attempts = Vec::new();
+        let mut n = 1;
+        loop {
+            let (step, retryable) = call(p, config);
+            let again = retryable && policy.is_some_and(|pol| pol.allows_after(n));
+            if !again {
+                return with_attempts(step, attempts);
             }
-            Err(ureq::Error::Transport(t)) => {
-                let timed_out = is_timeout(&t);
-                let code = if timed_out {
-                    "ECONNABORTED"
-                } else {
-                    "ERR_NETWORK"
-                };
-                let st = if timed_out {
-                    JobStatus::Aborted
-                } else {
-                    JobStatus::Failed
-                };
-                (
-                    st,
-                    json!({ "message": t.to_string(), "code": code, "status": null, "statusText": null, "data": null }),
-                )
-            }
-        };
-        if ignore_fail {
-            return Step::resolved(result);
+            let reason = match &step {
+                Step::Done { result, .. } => result.get("message").cloned(),
+                _ => None,
+            };
+            let wait = policy.map_or(0, |pol| pol.random_delay_ms(n));
+            attempts.push(json!({ "attempt": n, "reason": reason, "waitMs": wait }));
+            // An async run's worker waits here; never inside the writer (a request node's flow is not
+            // run in one write) and never in a request (sync runs make one attempt).
+            std::thread::sleep(Duration::from_millis(u64::try_from(wait).unwrap_or(0)));
+            n += 1;
         }
-        Step::with_status(st, result)
     }
+}
+
+/// The failed attempts before the last, in the job's `meta.attempts` (none: meta untouched).
+fn with_attempts(step: Step, attempts: Vec<Value>) -> Step {
+    match step {
+        Step::Done { status, result, .. } if !attempts.is_empty() => Step::Done {
+            status,
+            result,
+            meta: Some(json!({ "attempts": attempts })),
+        },
+        other => other,
+    }
+}
+
+/// One call of the node's request: the job's step, and whether another attempt could change it (a
+/// network error, a timeout, 429 or 5xx).
+fn call(p: &mut Processor, config: &RequestConfig) -> (Step, bool) {
+    let url = text(
+        &p.render(
+            &config
+                .url
+                .get()
+                .map_or(Value::Null, |u| Value::String(u.clone())),
+        ),
+    );
+    let method = config.method.get().map_or("POST", Method::as_str);
+    let content_type = config
+        .content_type
+        .get()
+        .copied()
+        .unwrap_or(ContentType::Json);
+    let timeout = p.render(&config.timeout).as_u64().unwrap_or(5000);
+    let ignore_fail = p.render(&config.ignore_fail).as_bool().unwrap_or(false);
+    let only_data = p.render(&config.only_data).as_bool().unwrap_or(false);
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_millis(timeout.max(1)))
+        .build();
+    let mut req = agent.request(method, &url);
+    for (k, v) in pairs(&p.render(&config.headers)) {
+        req = req.set(&k, &v);
+    }
+    for (k, v) in pairs(&p.render(&config.params)) {
+        req = req.query(&k, &v);
+    }
+    let data = p.render(&config.data);
+    let sent = if method == "GET" || data.is_null() {
+        req.call()
+    } else if content_type == ContentType::Form {
+        let form: Vec<(String, String)> = data
+            .as_object()
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), text(v))).collect())
+            .unwrap_or_default();
+        let refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        req.send_form(&refs)
+    } else {
+        req.set("Content-Type", "application/json")
+            .send_string(&data.to_string())
+    };
+    let (st, result, retryable) = match sent {
+        Ok(res) => return (Step::resolved(response_json(res, only_data).1), false),
+        Err(ureq::Error::Status(code, res)) => {
+            let status_text = res.status_text().to_string();
+            let data = body_value(&res.into_string().unwrap_or_default());
+            let message = format!("Request failed with status code {code}");
+            (
+                JobStatus::Failed,
+                json!({ "message": message, "code": "ERR_BAD_RESPONSE", "status": code, "statusText": status_text, "data": data }),
+                code == 429 || code >= 500,
+            )
+        }
+        Err(ureq::Error::Transport(t)) => {
+            let timed_out = is_timeout(&t);
+            let code = if timed_out {
+                "ECONNABORTED"
+            } else {
+                "ERR_NETWORK"
+            };
+            let st = if timed_out {
+                JobStatus::Aborted
+            } else {
+                JobStatus::Failed
+            };
+            (
+                st,
+                json!({ "message": t.to_string(), "code": code, "status": null, "statusText": null, "data": null }),
+                true,
+            )
+        }
+    };
+    if ignore_fail {
+        // Retried all the same (the last attempt's failure is what ignoreFail resolves).
+        return (Step::resolved(result), retryable);
+    }
+    (Step::with_status(st, result), retryable)
 }

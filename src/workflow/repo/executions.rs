@@ -11,7 +11,7 @@ use crate::workflow::model::{ExecStatus, ExecutionRow, JobRow, JobStatus, Workfl
 
 /// The columns `ExecutionRow::from_row` reads, in its order.
 const EXECUTION_COLUMNS: &str =
-    "id, key, workflowId, context, status, output, reason, manually, sync, startedAt, createdAt, updatedAt, rerunOf";
+    "id, key, workflowId, context, status, output, reason, manually, sync, startedAt, createdAt, updatedAt, rerunOf, attempt, retryAt";
 
 /// The columns `JobRow::from_row` reads, in its order.
 const JOB_COLUMNS: &str =
@@ -81,6 +81,8 @@ pub fn insert_started_linked(
         created_at: now.clone(),
         updated_at: now,
         rerun_of,
+        attempt: 1,
+        retry_at: None,
     })
 }
 
@@ -144,7 +146,7 @@ pub fn requeue(c: &Connection, id: i64) -> Result<()> {
 pub fn abort(c: &Connection, id: i64, reason: &str) -> Result<()> {
     let now = crate::time::now_iso();
     c.execute(
-        "UPDATE executions SET status = ?2, reason = ?3, updatedAt = ?4 WHERE id = ?1",
+        "UPDATE executions SET status = ?2, reason = ?3, updatedAt = ?4, retryAt = NULL WHERE id = ?1",
         params![id, ExecStatus::Aborted, reason, now],
     )?;
     c.execute(
@@ -184,6 +186,48 @@ pub fn delete_final(c: &Connection, id: i64) -> Result<usize> {
         "DELETE FROM executions WHERE id = ?1 AND status IS NOT NULL AND status <> ?2",
         params![id, ExecStatus::Started],
     )?)
+}
+
+/// A failed attempt of a run that `options.retry` runs again: recorded, its jobs dropped (the next attempt
+/// starts from the head), the execution left STARTED with the next attempt's number and start.
+pub fn schedule_retry(
+    c: &Connection,
+    id: i64,
+    failed: &FailedAttempt,
+    retry_at: &str,
+) -> Result<()> {
+    let now = crate::time::now_iso();
+    c.prepare_cached(
+        "INSERT INTO fg_execution_attempts (executionId, attempt, status, reason, nodeKey, createdAt)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![id, failed.attempt, failed.status, failed.reason, failed.node_key, now])?;
+    c.prepare_cached("DELETE FROM jobs WHERE executionId = ?1")?
+        .execute(params![id])?;
+    c.prepare_cached(
+        "UPDATE executions SET attempt = ?2, retryAt = ?3, updatedAt = ?4 WHERE id = ?1",
+    )?
+    .execute(params![id, failed.attempt + 1, retry_at, now])?;
+    Ok(())
+}
+
+/// What [`schedule_retry`] records of a failed attempt.
+#[derive(Debug, Clone)]
+pub struct FailedAttempt {
+    pub attempt: i64,
+    pub status: ExecStatus,
+    pub reason: Option<String>,
+    pub node_key: Option<String>,
+}
+
+/// The next attempt begins: no longer waiting, started now.
+pub fn begin_retry(c: &Connection, id: i64) -> Result<()> {
+    let now = crate::time::now_iso();
+    c.prepare_cached(
+        "UPDATE executions SET retryAt = NULL, startedAt = ?2, updatedAt = ?2 WHERE id = ?1",
+    )?
+    .execute(params![id, now])?;
+    Ok(())
 }
 
 /// The store-wide retention of finished executions (`serve --keep-executions N --keep-days D`).
