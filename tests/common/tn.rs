@@ -1,0 +1,90 @@
+//! The fixture of triggers-and-nodes.md §14 for the pre- and post-action trigger tests (included with
+//! `#[path = "common/tn.rs"] mod tn;` next to `mod common;` and `mod wf;`): `tn_groups {name, items}`,
+//! `tn_items {title, amount, group}`, workflows bound to them, their executions.
+#![allow(dead_code)]
+
+use crate::common::*;
+use crate::wf;
+
+pub fn q(v: &str) -> String {
+    percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// tn_groups {name, items → tn_items}; tn_items {title, amount (integer), group → tn_groups}.
+pub fn fixture(s: &Server) {
+    s.ok(
+        "POST",
+        "/api/collections:create",
+        Some(json!({"name":"tn_groups","fields":[{"name":"name","type":"string"}]})),
+    );
+    s.ok(
+        "POST",
+        "/api/collections:create",
+        Some(json!({"name":"tn_items","fields":[{"name":"title","type":"string"},{"name":"amount","type":"integer"},{"name":"group","type":"belongsTo","target":"tn_groups"}]})),
+    );
+    s.ok(
+        "POST",
+        "/api/collections/tn_groups/fields:create",
+        Some(json!({"name":"items","type":"hasMany","target":"tn_items","foreignKey":"groupId"})),
+    );
+}
+
+/// An enabled workflow of trigger type `ty`, key `key`, with `config`, extra `workflows:create` fields
+/// and a chain of nodes; returns its id.
+pub fn bound(s: &Server, ty: &str, key: &str, config: Value, extra: Value, nodes: &[Value]) -> i64 {
+    let mut body = json!({"title": key, "type": ty, "key": key, "enabled": true, "config": config});
+    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            b.insert(k.clone(), v.clone());
+        }
+    }
+    let id = wf::create(s, body)["id"].as_i64().expect("id");
+    wf::chain(s, id, nodes);
+    id
+}
+
+/// The executions of `key` as they are now, oldest first, with their jobs.
+pub fn runs_now(s: &Server, key: &str) -> Vec<Value> {
+    let filter = q(&json!({ "key": key }).to_string());
+    let (st, v) = s.get(
+        &s.root(),
+        &format!("/api/executions:list?filter={filter}&sort=id&appends=jobs&paginate=false"),
+    );
+    assert_eq!(st, 200, "{v}");
+    v["data"].as_array().cloned().unwrap_or_default()
+}
+
+/// The final statuses of `key`'s executions as they are now.
+pub fn statuses(s: &Server, key: &str) -> Vec<Value> {
+    runs_now(s, key)
+        .iter()
+        .map(|e| e["status"].clone())
+        .collect()
+}
+
+pub fn say(text: &str) -> Value {
+    json!({"type": "response-message", "config": {"message": text}})
+}
+
+pub fn end(status: i64) -> Value {
+    json!({"type": "end", "config": {"endStatus": status}})
+}
+
+/// The rows of `tn_items`, by id.
+pub fn items(s: &Server) -> Vec<Value> {
+    let (st, v) = s.get(&s.root(), "/api/tn_items:list?sort=id&paginate=false");
+    assert_eq!(st, 200, "{v}");
+    v["data"].as_array().cloned().unwrap_or_default()
+}
+
+/// `POST <path>` as root with `body`: (status, body).
+pub fn post(s: &Server, path: &str, body: Value) -> (u16, Value) {
+    s.post(&s.root(), path, body)
+}
+
+/// The `workflows` rows as the API lists them (to show a refused create changed nothing).
+pub fn workflow_rows(s: &Server) -> Value {
+    let (st, v) = s.get(&s.root(), "/api/workflows:list?paginate=false&sort=id");
+    assert_eq!(st, 200, "{v}");
+    v["data"].clone()
+}
