@@ -361,6 +361,34 @@ fn case_31_invalid_configs_are_refused_and_store_nothing() {
 }
 
 #[test]
+fn a_run_left_waiting_is_a_hang_and_the_action_does_not_happen() {
+    let s = Server::start();
+    fixture(&s);
+    // Stored async, so the delay node is accepted; interception still needs the run's end.
+    local(
+        &s,
+        "k",
+        json!({"sync": false}),
+        &[delay("d", json!(50), 1, 1)],
+    );
+    let (st, v) = create_with(&s, "k", json!({"title":"x"}));
+    assert_eq!((st, code(&v)), (500, "WORKFLOW_HANGS"), "{v}");
+    assert_eq!(
+        message(&v),
+        "Workflow on your action hangs, please contact the administrator"
+    );
+    let e = &v["errors"][0];
+    assert_eq!(e["workflowKey"], json!("k"));
+    let id = e["executionId"].as_i64().expect("executionId");
+    // The delay finishes the run later; the refused create stays refused.
+    assert_eq!(
+        wait_final(&s, id, std::time::Duration::from_secs(10))["status"],
+        json!(1)
+    );
+    assert!(items(&s).is_empty());
+}
+
+#[test]
 fn reads_run_no_interception() {
     let s = Server::start();
     fixture(&s);

@@ -51,14 +51,6 @@ pub struct Hooks {
     pub after: fn(&Ctx, &Connection, &Schema, &Collection, Verb, &[i64], &mut Said) -> Result<()>,
 }
 
-impl Hooks {
-    /// Nobody listens (an app without workflows, the records layer's own tests).
-    pub const NONE: Hooks = Hooks {
-        before: |_, _, _, _| Ok(None),
-        after: |_, _, _, _, _, _, _| Ok(()),
-    };
-}
-
 /// The action's answer `data` with what the workflows said: `messages` beside it, or, when a post-action
 /// run failed, that run's error with `data` (the written rows: the write happened, §13).
 pub fn answer(data: Value, said: Said) -> Reply {
