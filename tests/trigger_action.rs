@@ -277,32 +277,9 @@ fn case_41_invalid_configs_are_refused_and_store_nothing() {
     let s = Server::start();
     fixture(&s);
     let before = workflow_rows(&s);
-    let refused = |config: Value| -> Vec<(String, String)> {
-        let (st, v) = post(
-            &s,
-            "/api/workflows:create",
-            json!({"title":"x","type":TYPE,"config":config}),
-        );
-        assert_eq!((st, code(&v)), (400, "INVALID_CONFIG"), "{config} → {v}");
-        fields(&v)
-    };
-    let f = |a: &str, b: &str| (a.to_string(), b.to_string());
-    assert_eq!(
-        refused(json!({})),
-        vec![f("collection", "\"collection\" is required")]
-    );
-    assert_eq!(
-        refused(json!({"collection":"nope"})),
-        vec![f(
-            "collection",
-            "Collection \"nope\" does not exist in data source \"main\""
-        )]
-    );
-    // §13: NocoBase stores these and never fires them.
-    assert_eq!(
-        refused(json!({"collection":"tn_items","global":true})),
-        vec![f("actions", "\"actions\" is required")]
-    );
+    let refused = |config: Value| refused(&s, TYPE, config);
+    let f = fm;
+    assert_collection_and_global_rules(&s, TYPE);
     assert_eq!(
         refused(json!({"collection":"tn_items","global":true,"actions":["bogus"]})),
         vec![f(

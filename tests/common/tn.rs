@@ -88,3 +88,41 @@ pub fn workflow_rows(s: &Server) -> Value {
     assert_eq!(st, 200, "{v}");
     v["data"].clone()
 }
+
+/// `workflows:create` of a `ty` workflow with `config`, which must be refused `400 INVALID_CONFIG`:
+/// its `(field, message)` pairs.
+pub fn refused(s: &Server, ty: &str, config: Value) -> Vec<(String, String)> {
+    let (st, v) = post(
+        s,
+        "/api/workflows:create",
+        json!({"title":"x","type":ty,"config":config}),
+    );
+    assert_eq!((st, code(&v)), (400, "INVALID_CONFIG"), "{config} → {v}");
+    wf::fields(&v)
+}
+
+/// A `(field, message)` pair as [`refused`] answers them.
+pub fn fm(field: &str, message: &str) -> (String, String) {
+    (field.to_string(), message.to_string())
+}
+
+/// The refusals both pre- and post-action types share (§4.1, §5.1, §13): no collection, an unknown one,
+/// `global` without `actions`.
+pub fn assert_collection_and_global_rules(s: &Server, ty: &str) {
+    assert_eq!(
+        refused(s, ty, json!({})),
+        vec![fm("collection", "\"collection\" is required")]
+    );
+    assert_eq!(
+        refused(s, ty, json!({"collection":"nope"})),
+        vec![fm(
+            "collection",
+            "Collection \"nope\" does not exist in data source \"main\""
+        )]
+    );
+    // §13: NocoBase's action trigger stores this and never fires it.
+    assert_eq!(
+        refused(s, ty, json!({"collection":"tn_items","global":true})),
+        vec![fm("actions", "\"actions\" is required")]
+    );
+}
