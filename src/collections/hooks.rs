@@ -41,14 +41,20 @@ pub struct Said {
     pub failed_after: Option<(u16, Error)>,
 }
 
+/// The pre-action hook: see [`Hooks::before`].
+pub type Before = fn(&Ctx, &Collection, Verb, &mut Said) -> Result<Option<Reply>>;
+
+/// The post-action hook: see [`Hooks::after`].
+pub type After = fn(&Ctx, &Connection, &Schema, &Collection, Verb, &[i64], &mut Said) -> Result<()>;
+
 #[derive(Clone, Copy)]
 pub struct Hooks {
     /// Before the action: runs its pre-action workflows, each committed in a write of its own.
     /// `Ok(Some(reply))` answers instead of the action (an `end` node resolved the run); `Err` refuses it.
-    pub before: fn(&Ctx, &Collection, Verb, &mut Said) -> Result<Option<Reply>>,
+    pub before: Before,
     /// In the action's writing transaction, after it wrote the rows `ids`: runs the sync post-action
     /// workflows and queues the async ones there, so what they queue commits with the write.
-    pub after: fn(&Ctx, &Connection, &Schema, &Collection, Verb, &[i64], &mut Said) -> Result<()>,
+    pub after: After,
 }
 
 /// The action's answer `data` with what the workflows said: `messages` beside it, or, when a post-action
