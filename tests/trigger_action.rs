@@ -433,3 +433,27 @@ fn manual_run_takes_data_and_a_user() {
     assert_eq!(e["context"]["roleName"], json!("admin"));
     assert_eq!(result_of(&e, "c"), json!(10));
 }
+
+#[test]
+fn queued_post_action_runs_survive_a_restart() {
+    let mut s = Server::builder().arg("--worker").arg("off").start();
+    fixture(&s);
+    on_items(
+        &s,
+        "later",
+        json!({}),
+        &[calc("c", "{{$context.data.amount}} + 1")],
+    );
+    let (st, v) = create_with(&s, "later", json!({"title":"a","amount":1}));
+    assert_eq!(st, 200, "{v}");
+    let queued = runs_now(&s, "later");
+    assert_eq!(queued.len(), 1, "{queued:?}");
+    assert_eq!(queued[0]["status"], Value::Null, "queued, not run");
+    assert_eq!(s.stop(), 0);
+    let s2 = s.restart_builder().start();
+    let list = runs(&s2, "later");
+    assert_eq!(
+        (&list[0]["id"], &list[0]["status"], result_of(&list[0], "c")),
+        (&queued[0]["id"], &json!(1), json!(2))
+    );
+}
