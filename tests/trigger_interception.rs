@@ -367,6 +367,30 @@ fn a_run_left_waiting_is_a_hang_and_the_action_does_not_happen() {
 }
 
 #[test]
+fn enabling_and_disabling_take_effect_at_once() {
+    let s = Server::start();
+    fixture(&s);
+    let create = |title: &str| post(&s, "/api/tn_items:create", json!({ "title": title })).0;
+    assert_eq!(create("before"), 200);
+    let id = global_on(&s, "g", json!(["create"]), &[end(-1)]);
+    assert_eq!(create("refused"), 400);
+    let set = |enabled: bool| {
+        let (st, v) = post(
+            &s,
+            &format!("/api/workflows:update?filterByTk={id}"),
+            json!({ "enabled": enabled }),
+        );
+        assert_eq!(st, 200, "{v}");
+    };
+    set(false);
+    assert_eq!(create("allowed"), 200);
+    set(true);
+    assert_eq!(create("refused again"), 400);
+    let titles: Vec<Value> = items(&s).iter().map(|r| r["title"].clone()).collect();
+    assert_eq!(titles, vec![json!("before"), json!("allowed")]);
+}
+
+#[test]
 fn reads_run_no_interception() {
     let s = Server::start();
     fixture(&s);

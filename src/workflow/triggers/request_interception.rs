@@ -28,7 +28,6 @@ use crate::collections::{record_api, Collection, Schema};
 use crate::error::{bad, Code, Entry, Error, Result};
 use crate::reply::Reply;
 use crate::workflow::engine::{self, Flow};
-use crate::workflow::repo::workflows;
 
 pub const NAME: &str = "request-interception";
 
@@ -57,14 +56,12 @@ fn validate(config: &Value, schema: &Schema) -> Vec<Entry> {
 /// their order, then global ones by id.
 fn matching(ctx: &Ctx, coll: &Collection, verb: Verb) -> Result<Vec<Arc<Flow>>> {
     let app = ctx.app;
-    let ids = app
-        .store
-        .read(|c| workflows::enabled_on_collection(c, NAME, &coll.name))?;
+    let ids = app.workflows.bound(&app.store, NAME, &coll.name)?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let mut bound = Vec::new();
-    for id in ids {
+    for &id in ids.iter() {
         if let Some(f) = app.workflows.flow(&app.store, id)? {
             bound.push(f);
         }
