@@ -337,6 +337,10 @@ fn a_key_path_runs_the_workflow_of_the_associated_record() {
     let (st, v) = create_with(&s, "kg!title", json!({"title":"d"}));
     assert_eq!((st, code(&v)), (400, "NOT_AN_ASSOCIATION"), "{v}");
     assert_eq!(items(&s).len(), 3);
+    // A path on a key that names no post-action workflow is not this trigger's business.
+    let (st, v) = create_with(&s, "nosuchkey!title", json!({"title":"e"}));
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(items(&s).len(), 4);
 }
 
 #[test]

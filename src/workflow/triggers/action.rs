@@ -75,15 +75,20 @@ pub fn check_paths(ctx: &Ctx, coll: &Collection, verb: Verb) -> Result<()> {
     for e in entries.iter().filter(|e| !e.path.is_empty()) {
         if let KeyState::Enabled(f) = app.workflows.key(&app.store, &e.key)? {
             if f.workflow.kind == NAME {
-                let from = schema
-                    .get(&coll.name)
-                    .cloned()
-                    .ok_or_else(|| Error::internal(format!("{} left the schema", coll.name)))?;
+                let from = shared(&schema, coll)?;
                 keys::resolve_path(&schema, &from, &e.path)?;
             }
         }
     }
     Ok(())
+}
+
+/// The schema's shared handle on `coll` (path resolution starts from one).
+fn shared(schema: &Schema, coll: &Collection) -> Result<Arc<Collection>> {
+    schema
+        .get(&coll.name)
+        .cloned()
+        .ok_or_else(|| Error::internal(format!("{} left the schema", coll.name)))
 }
 
 /// The enabled post-action versions bound to `coll`, read in the writing transaction (not through the
@@ -119,14 +124,12 @@ fn matching(
         let target = if e.path.is_empty() {
             coll.name.clone()
         } else {
-            let from = schema
-                .get(&coll.name)
-                .cloned()
-                .ok_or_else(|| Error::internal(format!("{} left the schema", coll.name)))?;
-            keys::resolve_path(schema, &from, &e.path)?
-                .target
-                .name
-                .clone()
+            // `check_paths` refused a bad path of a post-action key before the write; a bad path
+            // here belongs to a key of another type (or of none), which this trigger ignores.
+            match keys::resolve_path(schema, &shared(schema, coll)?, &e.path) {
+                Ok(p) => p.target.name.clone(),
+                Err(_) => continue,
+            }
         };
         let candidates = if target == coll.name {
             here.clone()
@@ -164,10 +167,7 @@ fn event_data(
     if heard.path.is_empty() {
         return records::get(conn, schema, coll, id, &appends, None);
     }
-    let from = schema
-        .get(&coll.name)
-        .cloned()
-        .ok_or_else(|| Error::internal(format!("{} left the schema", coll.name)))?;
+    let from = shared(schema, coll)?;
     let path = keys::resolve_path(schema, &from, &heard.path)?;
     let joined = path.text();
     let row = records::get(conn, schema, coll, id, &[joined], None)?;
