@@ -71,6 +71,18 @@ fn case_21_a_local_workflow_runs_only_when_named() {
     fixture(&s);
     local(&s, "stop", json!({}), &[end(-1)]);
     local(&s, "other", json!({}), &[calc("c", "1")]);
+    // Bound to another collection: an items create never runs it, named or not.
+    bound(
+        &s,
+        TYPE,
+        "grp",
+        json!({"collection":"tn_groups"}),
+        json!({}),
+        &[end(-1)],
+    );
+    let (st, v) = create_with(&s, "grp", json!({"title":"g"}));
+    assert_eq!(st, 200, "{v}");
+    assert!(runs_now(&s, "grp").is_empty());
     let (st, v) = post(&s, "/api/tn_items:create", json!({"title":"a"}));
     assert_eq!(st, 200, "{v}");
     let (st, v) = create_with(&s, "other", json!({"title":"b"}));
@@ -78,7 +90,7 @@ fn case_21_a_local_workflow_runs_only_when_named() {
     // Unknown keys are ignored too.
     let (st, v) = create_with(&s, "nosuchkey", json!({"title":"c"}));
     assert_eq!(st, 200, "{v}");
-    assert_eq!(items(&s).len(), 3);
+    assert_eq!(items(&s).len(), 4);
     assert!(runs_now(&s, "stop").is_empty());
     assert_eq!(statuses(&s, "other"), vec![json!(1)]);
 }
