@@ -95,16 +95,8 @@ fn case_33_create_without_the_key_runs_nothing() {
 fn case_34_update_with_the_key_runs_per_answered_row() {
     let s = Server::start();
     fixture(&s);
-    let a = id_of(&s.ok(
-        "POST",
-        "/api/tn_items:create",
-        Some(json!({"title":"a","amount":1})),
-    ));
-    s.ok(
-        "POST",
-        "/api/tn_items:create",
-        Some(json!({"title":"b","amount":1})),
-    );
+    let a = id_of(&new_item(&s, json!({"title":"a","amount":1})));
+    new_item(&s, json!({"title":"b","amount":1}));
     on_items(&s, "k", json!({}), &[calc("c", "1")]);
     let (st, v) = post(
         &s,
@@ -130,7 +122,7 @@ fn case_34_update_with_the_key_runs_per_answered_row() {
 fn case_35_destroy_with_the_key_runs_nothing() {
     let s = Server::start();
     fixture(&s);
-    let a = id_of(&s.ok("POST", "/api/tn_items:create", Some(json!({"title":"a"}))));
+    let a = id_of(&new_item(&s, json!({"title":"a"})));
     on_items(&s, "k", json!({}), &[calc("c", "1")]);
     bound(
         &s,
@@ -162,7 +154,7 @@ fn case_36_a_global_sync_workflow_speaks_in_the_update_answer() {
         json!({"sync": true}),
         &[say("updated {{$context.data.title}}")],
     );
-    let a = id_of(&s.ok("POST", "/api/tn_items:create", Some(json!({"title":"a"}))));
+    let a = id_of(&new_item(&s, json!({"title":"a"})));
     assert!(runs_now(&s, "g").is_empty(), "no run for the create");
     let (st, v) = post(
         &s,
@@ -404,24 +396,14 @@ fn a_sync_run_with_a_waiting_node_is_queued() {
 fn manual_run_takes_data_and_a_user() {
     let s = Server::start();
     fixture(&s);
-    let rec = s.ok(
-        "POST",
-        "/api/tn_items:create",
-        Some(json!({"title":"a","amount":2})),
-    );
+    let rec = new_item(&s, json!({"title":"a","amount":2}));
     let wid = on_items(
         &s,
         "k",
         json!({}),
         &[calc("c", "{{$context.data.amount}} * 5")],
     );
-    let exec = |body: Value| {
-        post(
-            &s,
-            &format!("/api/workflows:execute?filterByTk={wid}"),
-            body,
-        )
-    };
+    let exec = |body: Value| execute(&s, wid, body);
     let (st, v) = exec(json!({"userId": rec["createdById"]}));
     assert_eq!((st, message(&v)), (400, "Data is required"), "{v}");
     let (st, v) = exec(json!({"data": rec["id"]}));

@@ -234,11 +234,7 @@ fn case_28_a_global_workflow_hears_only_its_actions() {
 fn case_29_reject_on_false_refuses_an_update_and_keeps_the_row() {
     let s = Server::start();
     fixture(&s);
-    let id = s.ok(
-        "POST",
-        "/api/tn_items:create",
-        Some(json!({"title":"a","amount":1})),
-    )["id"]
+    let id = new_item(&s, json!({"title":"a","amount":1}))["id"]
         .as_i64()
         .expect("id");
     global_on(
@@ -282,7 +278,7 @@ fn case_29_reject_on_false_refuses_an_update_and_keeps_the_row() {
 fn case_30_a_global_destroy_interception_keeps_the_record() {
     let s = Server::start();
     fixture(&s);
-    let id = s.ok("POST", "/api/tn_items:create", Some(json!({"title":"a"})))["id"]
+    let id = new_item(&s, json!({"title":"a"}))["id"]
         .as_i64()
         .expect("id");
     global_on(&s, "g", json!(["destroy"]), &[end(-1)]);
@@ -407,7 +403,7 @@ fn reads_run_no_interception() {
     let s = Server::start();
     fixture(&s);
     local(&s, "k", json!({}), &[end(-1)]);
-    s.ok("POST", "/api/tn_items:create", Some(json!({"title":"a"})));
+    new_item(&s, json!({"title":"a"}));
     let (st, v) = s.get(&s.root(), "/api/tn_items:list?triggerWorkflows=k");
     assert_eq!(st, 200, "{v}");
     let (st, v) = s.get(&s.root(), "/api/tn_items:get/1?triggerWorkflows=k");
@@ -479,24 +475,14 @@ fn a_bad_request_is_refused_before_any_run() {
 fn manual_run_takes_a_target_and_a_user() {
     let s = Server::start();
     fixture(&s);
-    let rec = s.ok(
-        "POST",
-        "/api/tn_items:create",
-        Some(json!({"title":"a","amount":2})),
-    );
+    let rec = new_item(&s, json!({"title":"a","amount":2}));
     let wid = local(
         &s,
         "k",
         json!({}),
         &[calc("c", "{{$context.params.values.amount}} * 3")],
     );
-    let exec = |body: Value| {
-        post(
-            &s,
-            &format!("/api/workflows:execute?filterByTk={wid}"),
-            body,
-        )
-    };
+    let exec = |body: Value| execute(&s, wid, body);
     let (st, v) = exec(json!({"userId": 1}));
     assert_eq!((st, code(&v)), (400, "EXECUTE_FAILED"), "{v}");
     assert_eq!(message(&v), "Target data or key is required");

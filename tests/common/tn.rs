@@ -126,3 +126,13 @@ pub fn assert_collection_and_global_rules(s: &Server, ty: &str) {
         vec![fm("actions", "\"actions\" is required")]
     );
 }
+
+/// `workflows:execute` of workflow `wid` as root with `body`: (status, body).
+pub fn execute(s: &Server, wid: i64, body: Value) -> (u16, Value) {
+    post(s, &format!("/api/workflows:execute?filterByTk={wid}"), body)
+}
+
+/// A `tn_items` record created as root (no workflow named); the answered record.
+pub fn new_item(s: &Server, values: Value) -> Value {
+    s.ok("POST", "/api/tn_items:create", Some(values))
+}
