@@ -443,16 +443,7 @@ fn an_acl_refusal_runs_nothing() {
     fixture(&s);
     global_on(&s, "g", json!(["create"]), &[calc("c", "1")]);
     local(&s, "k", json!({}), &[calc("c", "1")]);
-    let m = s.user("m1", &["member"]);
-    let (st, v) = s.post(
-        &m,
-        "/api/tn_items:create?triggerWorkflows=k",
-        json!({"title":"x"}),
-    );
-    assert_eq!((st, code(&v)), (403, "NO_PERMISSIONS"), "{v}");
-    assert!(runs_now(&s, "g").is_empty());
-    assert!(runs_now(&s, "k").is_empty());
-    assert!(items(&s).is_empty());
+    assert_member_refused_before_workflows(&s, "k", &["g", "k"]);
 }
 
 #[test]

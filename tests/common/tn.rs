@@ -136,3 +136,19 @@ pub fn execute(s: &Server, wid: i64, body: Value) -> (u16, Value) {
 pub fn new_item(s: &Server, values: Value) -> Value {
     s.ok("POST", "/api/tn_items:create", Some(values))
 }
+
+/// A member (no grant on `tn_items`) creates an item naming `key`: `403 NO_PERMISSIONS`, and neither
+/// the workflows `keys` ran nor anything was written — the ACL decides before either trigger.
+pub fn assert_member_refused_before_workflows(s: &Server, key: &str, keys: &[&str]) {
+    let m = s.user("m1", &["member"]);
+    let (st, v) = s.post(
+        &m,
+        &format!("/api/tn_items:create?triggerWorkflows={key}"),
+        json!({"title":"x"}),
+    );
+    assert_eq!((st, code(&v)), (403, "NO_PERMISSIONS"), "{v}");
+    for k in keys {
+        assert!(runs_now(s, k).is_empty(), "{k} ran");
+    }
+    assert!(items(s).is_empty());
+}
