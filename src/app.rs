@@ -8,6 +8,7 @@ use rusqlite::Connection;
 use crate::acl;
 use crate::auth;
 use crate::collections::events::Listener;
+use crate::collections::hooks::Hooks;
 use crate::collections::Registry;
 use crate::config::Config;
 use crate::error::Result;
@@ -26,6 +27,8 @@ pub struct App {
     pub queue: Queue,
     /// Who hears the records layer's data events: the collection trigger.
     pub listener: Listener,
+    /// What the records actions ask before and after they write: the pre- and post-action triggers.
+    pub hooks: Hooks,
     /// Writes that must outlive a rolled-back transaction (a failed sync run whose `rollbackOnFailure`
     /// undid the write it ran in: its execution stays visible). Done by [`App::write`] after the write.
     rescued: Mutex<Vec<Rescue>>,
@@ -91,6 +94,7 @@ impl App {
             workflows: Flows::default(),
             queue: Queue::default(),
             listener: crate::workflow::triggers::collection::LISTENER,
+            hooks: crate::workflow::triggers::HOOKS,
             rescued: Mutex::new(Vec::new()),
             stacks: Stacks::default(),
             shutting_down: AtomicBool::new(false),

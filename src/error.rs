@@ -94,6 +94,7 @@ codes! {
     WorkflowFailed => ("WORKFLOW_FAILED", 500),
     WorkflowHangs => ("WORKFLOW_HANGS", 500),
     WorkflowRollbackOnFailure => ("WORKFLOW_ROLLBACK_ON_FAILURE", 422),
+    WorkflowFailedAfterAction => ("WORKFLOW_FAILED_AFTER_ACTION", 500),
     BadRequest => ("BAD_REQUEST", 400),
     RequestTimeout => ("REQUEST_TIMEOUT", 408),
     HeadersTooLarge => ("REQUEST_HEADERS_TOO_LARGE", 431),

@@ -3,61 +3,21 @@
 //! the writing transaction, sync runs inside the writing request; the recursion limit; manual runs.
 
 mod common;
+#[path = "common/tn.rs"]
+mod tn;
 #[path = "common/wf.rs"]
 mod wf;
 
 use std::time::Duration;
 
 use common::*;
+use tn::{fixture, q, runs_now};
 use wf::*;
-
-fn q(v: &str) -> String {
-    percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
-/// tn_groups {name, items → tn_items}; tn_items {title, amount (integer), group → tn_groups}.
-fn fixture(s: &Server) {
-    s.ok(
-        "POST",
-        "/api/collections:create",
-        Some(json!({"name":"tn_groups","fields":[{"name":"name","type":"string"}]})),
-    );
-    s.ok(
-        "POST",
-        "/api/collections:create",
-        Some(json!({"name":"tn_items","fields":[{"name":"title","type":"string"},{"name":"amount","type":"integer"},{"name":"group","type":"belongsTo","target":"tn_groups"}]})),
-    );
-    s.ok(
-        "POST",
-        "/api/collections/tn_groups/fields:create",
-        Some(json!({"name":"items","type":"hasMany","target":"tn_items","foreignKey":"groupId"})),
-    );
-}
 
 /// An enabled collection workflow `key` with `config` (and extra `workflows:create` fields) and a chain
 /// of nodes; returns its id.
 fn on_items(s: &Server, key: &str, config: Value, extra: Value, nodes: &[Value]) -> i64 {
-    let mut body =
-        json!({"title": key, "type": "collection", "key": key, "enabled": true, "config": config});
-    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
-        for (k, v) in e {
-            b.insert(k.clone(), v.clone());
-        }
-    }
-    let id = create(s, body)["id"].as_i64().expect("id");
-    chain(s, id, nodes);
-    id
-}
-
-/// The executions of `key`, oldest first, with their jobs (a final status is not waited for).
-fn runs_now(s: &Server, key: &str) -> Vec<Value> {
-    let filter = q(&json!({ "key": key }).to_string());
-    let (st, v) = s.get(
-        &s.root(),
-        &format!("/api/executions:list?filter={filter}&sort=id&appends=jobs&paginate=false"),
-    );
-    assert_eq!(st, 200, "{v}");
-    v["data"].as_array().cloned().unwrap_or_default()
+    tn::bound(s, "collection", key, config, extra, nodes)
 }
 
 /// The executions of `key` once every one has a final status. The rows of a data event exist as soon

@@ -10,6 +10,7 @@ pub mod ddl;
 pub mod define;
 pub mod events;
 pub mod filter;
+pub mod hooks;
 pub mod names;
 pub mod operators;
 pub mod raw_sql;

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::events::Origin;
 use super::filter::{self, Where};
+use super::hooks::{answer, Said, Verb};
 use super::records::{self, by_ids, Link, Reach, ReadOptions};
 use super::registry::{Collection, Field, Schema};
 use super::sql::SqlValue;
@@ -232,9 +233,18 @@ fn shaped(
     Ok(records::select(conn, schema, coll, &w, &opts)?.0)
 }
 
+/// The pre-action workflows of `verb` (`hooks::Hooks::before`): `Some` answers instead of the action.
+fn before(ctx: &Ctx, on: &On, verb: Verb, said: &mut Said) -> Result<Option<Reply>> {
+    (ctx.app.hooks.before)(ctx, on.coll, verb, said)
+}
+
 pub fn create(ctx: &Ctx, on: &On) -> Result<Reply> {
     let values = ctx.input.values_or_empty()?;
     let opts = read_options(ctx)?;
+    let mut said = Said::default();
+    if let Some(stop) = before(ctx, on, Verb::Create, &mut said)? {
+        return Ok(stop);
+    }
     let schema = ctx.app.registry.snapshot();
     let actor = Some(ctx.caller.user.id);
     let coll = on.coll;
@@ -289,11 +299,12 @@ pub fn create(ctx: &Ctx, on: &On) -> Result<Reply> {
             }
             Some(_) => return Err(ctx.input.action_not_found()),
         };
+        (ctx.app.hooks.after)(ctx, conn, &schema, coll, Verb::Create, &[id], &mut said)?;
         Ok(shaped(conn, &schema, coll, &[id], &opts)?
             .into_iter()
             .next())
     })?;
-    Ok(Reply::data(created.unwrap_or(Value::Null)))
+    Ok(answer(created.unwrap_or(Value::Null), said))
 }
 
 pub fn update(ctx: &Ctx, on: &On) -> Result<Reply> {
@@ -301,6 +312,10 @@ pub fn update(ctx: &Ctx, on: &On) -> Result<Reply> {
     let values = ctx.input.values_or_empty()?;
     let schema = ctx.app.registry.snapshot();
     let w = scope(ctx, &schema, on, opts.filter.as_ref(), true)?;
+    let mut said = Said::default();
+    if let Some(stop) = before(ctx, on, Verb::Update, &mut said)? {
+        return Ok(stop);
+    }
     let actor = Some(ctx.caller.user.id);
     let origin = Origin::request(ctx.app);
     let items = ctx.app.write(|conn| {
@@ -314,23 +329,29 @@ pub fn update(ctx: &Ctx, on: &On) -> Result<Reply> {
             Some(reach(ctx)),
             &origin,
         )?;
+        (ctx.app.hooks.after)(ctx, conn, &schema, on.coll, Verb::Update, &ids, &mut said)?;
         shaped(conn, &schema, on.coll, &ids, &opts)
     })?;
-    Ok(Reply::data(Value::Array(items)))
+    Ok(answer(Value::Array(items), said))
 }
 
 pub fn destroy(ctx: &Ctx, on: &On) -> Result<Reply> {
     let filter = request_filter(ctx.input)?;
     let schema = ctx.app.registry.snapshot();
     let w = scope(ctx, &schema, on, filter.as_ref(), true)?;
+    let mut said = Said::default();
+    if let Some(stop) = before(ctx, on, Verb::Destroy, &mut said)? {
+        return Ok(stop);
+    }
     let origin = Origin::request(ctx.app);
     let n = ctx
         .app
         .write(|conn| records::destroy_where(conn, &schema, on.coll, &w, &origin))?;
     // NocoBase's relation repositories answer `true` whatever they removed; a collection keeps the count.
-    Ok(Reply::data(if on.via.is_some() {
+    let data = if on.via.is_some() {
         json!(true)
     } else {
         json!(n)
-    }))
+    };
+    Ok(answer(data, said))
 }

@@ -12,67 +12,7 @@ use crate::collections::records;
 use crate::collections::{Collection, Field, Schema};
 use crate::error::{bad, no_permissions, Code, Error, Result};
 
-/// The association path of a `key!path` entry, resolved through the schema.
-#[derive(Clone)]
-pub struct Path {
-    pub segments: Vec<String>,
-    /// The association field of each segment.
-    pub fields: Vec<Field>,
-    /// The collection the path ends at.
-    pub target: Arc<Collection>,
-}
-
-impl Path {
-    pub fn text(&self) -> String {
-        self.segments.join(".")
-    }
-}
-
-/// Resolves `segments` from `coll`: every segment a belongsTo/hasOne association.
-pub fn resolve_path(schema: &Schema, coll: &Arc<Collection>, segments: &[String]) -> Result<Path> {
-    let mut current = coll.clone();
-    let mut fields = Vec::new();
-    for seg in segments {
-        let field = current
-            .field(seg)
-            .filter(|f| f.is_association())
-            .cloned()
-            .ok_or_else(|| {
-                bad(
-                    Code::NotAnAssociation,
-                    format!(
-                        "\"{seg}\" is not an association of collection \"{}\"",
-                        current.name
-                    ),
-                )
-            })?;
-        if !field.kind.is_to_one() {
-            return Err(bad(
-                Code::AssociationNotSupported,
-                "one-to-many is not supported",
-            )
-            .with("path", segments.join(".")));
-        }
-        let target = field
-            .kind
-            .target()
-            .and_then(|t| schema.get(t))
-            .cloned()
-            .ok_or_else(|| {
-                bad(
-                    Code::NotAnAssociation,
-                    format!("\"{seg}\" has no target collection"),
-                )
-            })?;
-        fields.push(field);
-        current = target;
-    }
-    Ok(Path {
-        segments: segments.to_vec(),
-        fields,
-        target: current,
-    })
-}
+pub use crate::workflow::triggers::keys::{resolve_path, Path};
 
 /// `body[path]`: an object, or `None` when absent or null; anything else is `400 INVALID_BODY`.
 fn body_at(body: &Map<String, Value>, path: &[String]) -> Result<Option<Map<String, Value>>> {

@@ -7,7 +7,6 @@
 
 mod data;
 pub mod idempotency;
-mod keys;
 mod repo;
 
 use std::collections::HashMap;
@@ -22,8 +21,9 @@ use crate::error::{invalid_param, Code, Entry, Error, Result};
 use crate::reply::Reply;
 use crate::workflow::cache::KeyState;
 use crate::workflow::engine::{self, Flow};
-use crate::workflow::model::{ContextType, ExecStatus, TRIGGER_TYPE};
+use crate::workflow::model::{ContextType, TRIGGER_TYPE};
 use crate::workflow::repo::executions;
+use crate::workflow::triggers::{self, keys, Verdict};
 
 /// The resource a trigger names. One per request, so the large variant costs nothing worth a box.
 #[allow(clippy::large_enum_variant)]
@@ -172,33 +172,21 @@ fn run(ctx: &Ctx, form: Form, claim: Option<&idempotency::Claim>) -> Result<Repl
         let out = engine::run_in_request(app, m.flow.clone(), context.clone(), false, true)?;
         messages.extend(out.messages.iter().map(|t| (t.clone(), out.execution_id)));
         executions.push(json!({ "id": out.execution_id, "workflowId": w.id, "workflowKey": w.key, "sync": true, "status": out.status }));
-        match out.status {
-            ExecStatus::Resolved if out.ended_by_end => {
+        match triggers::verdict(&out) {
+            Verdict::Stop => {
                 stopped = true;
                 break;
             }
-            ExecStatus::Resolved => {}
-            s if s.is_failure() && out.ended_by_end => {
+            Verdict::Next => {}
+            Verdict::Intercepted => {
                 tracing::warn!(execution = out.execution_id, key = %w.key, "request intercepted by workflow");
                 return Err(intercepted(&messages, out.execution_id));
             }
-            s if s.is_failure() => {
-                tracing::warn!(execution = out.execution_id, key = %w.key, status = s.code(), "sync workflow failed");
-                return Err(Error::new(
-                    Code::WorkflowFailed,
-                    "Workflow on your action failed, please contact the administrator",
-                )
-                .with("executionId", out.execution_id)
-                .with("workflowKey", w.key.clone())
-                .with("status", s.code()));
+            Verdict::Failed => {
+                tracing::warn!(execution = out.execution_id, key = %w.key, status = out.status.code(), "sync workflow failed");
+                return Err(triggers::failed(Code::WorkflowFailed, &out, &w.key));
             }
-            _ => {
-                return Err(Error::new(
-                    Code::WorkflowHangs,
-                    "Workflow on your action hangs, please contact the administrator",
-                )
-                .with("executionId", out.execution_id));
-            }
+            Verdict::Hangs => return Err(triggers::hangs(Code::WorkflowHangs, &out, &w.key)),
         }
     }
 
@@ -243,17 +231,9 @@ fn run(ctx: &Ctx, form: Form, claim: Option<&idempotency::Claim>) -> Result<Repl
 
 /// `400 WORKFLOW_INTERCEPTED`: the messages pushed so far, or the default text.
 fn intercepted(messages: &[(String, i64)], execution_id: i64) -> Error {
-    if messages.is_empty() {
-        return Error::new(
-            Code::WorkflowIntercepted,
-            "Request is intercepted by workflow",
-        )
-        .with("executionId", execution_id);
-    }
-    let entries = messages
-        .iter()
-        .map(|(m, _)| Entry::new(m.clone()).with("executionId", execution_id))
-        .collect();
+    let texts: Vec<String> = messages.iter().map(|(m, _)| m.clone()).collect();
+    let entries =
+        triggers::message_entries(&texts, "Request is intercepted by workflow", execution_id);
     Error::many(Code::WorkflowIntercepted, entries)
 }
 

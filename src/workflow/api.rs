@@ -543,11 +543,16 @@ pub fn execute(ctx: &Ctx) -> Result<Reply> {
         .workflows
         .flow(&app.store, id)?
         .ok_or_else(workflow_not_found)?;
-    let context = if flow.workflow.kind == triggers::collection::NAME {
-        let schema = app.registry.snapshot();
-        json!({ "data": triggers::collection::manual_data(app, &schema, &flow, &values)? })
-    } else {
-        custom_action_context(ctx, &flow, &values)?
+    let context = match flow.workflow.kind.as_str() {
+        triggers::collection::NAME => {
+            let schema = app.registry.snapshot();
+            json!({ "data": triggers::collection::manual_data(app, &schema, &flow, &values)? })
+        }
+        triggers::request_interception::NAME => {
+            triggers::request_interception::manual_context(app, &flow, &values)?
+        }
+        triggers::action::NAME => triggers::action::manual_context(app, &flow, &values)?,
+        _ => custom_action_context(ctx, &flow, &values)?,
     };
     let executed_before = app
         .store
@@ -575,29 +580,9 @@ pub fn execute(ctx: &Ctx) -> Result<Reply> {
 
 /// The context of a manual run of a custom-action workflow: its data by context type, the user and role.
 fn custom_action_context(ctx: &Ctx, flow: &Flow, values: &Map<String, Value>) -> Result<Value> {
-    let app = ctx.app;
-    let failed = |m: &str| bad(Code::ExecuteFailed, m);
-    let user_id = match values.get("userId") {
-        None | Some(Value::Null) => return Err(failed("user is not provided")),
-        Some(Value::Object(o)) => o.get("id").and_then(crate::action::parse_id),
-        Some(v) => crate::action::parse_id(v),
-    };
-    let user = match user_id {
-        Some(uid) => app.store.read(|c| crate::auth::load_user(c, uid))?,
-        None => None,
-    };
-    let user = user.ok_or_else(|| failed("user not found"))?;
-    let role = match crate::action::opt_str(values, "roleName")? {
-        Some(r) => r.to_string(),
-        None => app
-            .store
-            .read(|c| crate::auth::user_roles(c, user.id))?
-            .into_iter()
-            .next()
-            .unwrap_or_default(),
-    };
+    let (user, role) = triggers::manual_actor(ctx.app, values, "user is not provided")?;
     let data = manual_data(ctx, flow, values)?;
-    Ok(json!({ "data": data, "user": user.to_json(), "roleName": role }))
+    Ok(json!({ "data": data, "user": user, "roleName": role }))
 }
 
 /// The context data of a manual run, by the workflow's context type.

@@ -28,6 +28,9 @@ const MAX_KEYS: usize = 4096;
 pub struct Flows {
     by_id: GenMap<i64, Arc<Flow>>,
     by_key: GenMap<String, KeyState>,
+    /// (trigger type, collection) → the enabled versions bound to it, by id: what a records action asks
+    /// before it writes (the pre-action trigger), without a store read per action.
+    bound: GenMap<(&'static str, String), Arc<Vec<i64>>>,
 }
 
 impl Default for Flows {
@@ -35,6 +38,7 @@ impl Default for Flows {
         Flows {
             by_id: GenMap::new(MAX_VERSIONS),
             by_key: GenMap::new(MAX_KEYS),
+            bound: GenMap::new(MAX_KEYS),
         }
     }
 }
@@ -72,9 +76,29 @@ impl Flows {
         Ok(state)
     }
 
+    /// The enabled versions of trigger type `kind` bound to `collection` (or `main:<collection>`), by id.
+    pub fn bound(
+        &self,
+        store: &Store,
+        kind: &'static str,
+        collection: &str,
+    ) -> Result<Arc<Vec<i64>>> {
+        let k = (kind, collection.to_string());
+        if let Some(ids) = self.bound.get(&k) {
+            return Ok(ids);
+        }
+        let ticket = self.bound.ticket();
+        let ids = Arc::new(
+            store.read(|c| super::repo::workflows::enabled_on_collection(c, kind, collection))?,
+        );
+        self.bound.insert(ticket, k, ids.clone());
+        Ok(ids)
+    }
+
     /// Call after any write to workflows or flow_nodes.
     pub fn invalidate(&self) {
         self.by_id.invalidate();
         self.by_key.invalidate();
+        self.bound.invalidate();
     }
 }

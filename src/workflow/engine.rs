@@ -779,18 +779,20 @@ fn run_within(
     Ok(p.outcome(st))
 }
 
-/// Runs a sync data-event workflow (a flow `in_one_write`) inside the writing transaction `c`, in a
-/// savepoint of its own: the execution is inserted, run and saved there, so it commits with the write.
+/// Runs a sync data-event or post-action workflow (a flow `in_one_write`) inside the writing transaction
+/// `c`, in a savepoint of its own: the execution is inserted, run and saved there, so it commits with the
+/// write. `collect_messages`: the run belongs to an HTTP request, whose answer carries its messages.
 pub fn run_in_write(
     app: &App,
     c: &Connection,
     flow: Arc<Flow>,
     context: &Value,
     stack: Vec<i64>,
+    collect_messages: bool,
 ) -> Result<Outcome> {
     crate::store::savepoint(c, |c| {
         let exec = executions::insert_started(c, &flow.workflow, context, false)?;
-        run_within(app, c, flow.clone(), &exec, false, stack)
+        run_within(app, c, flow.clone(), &exec, collect_messages, stack)
     })
 }
 

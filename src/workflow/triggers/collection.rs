@@ -297,7 +297,7 @@ fn matches_condition(
 }
 
 /// Each append path with its prefixes (`a.b` also loads `a`), as NocoBase loads them.
-fn with_prefixes(appends: &[String]) -> Vec<String> {
+pub fn with_prefixes(appends: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for a in appends {
         let parts: Vec<&str> = a.split('.').collect();
@@ -324,7 +324,7 @@ fn start(origin: &Origin, conn: &Connection, flow: Arc<Flow>, context: Value) ->
         app.stacks.put(id, stack);
         return Ok(true);
     }
-    let out = engine::run_in_write(app, conn, flow.clone(), &context, stack)?;
+    let out = engine::run_in_write(app, conn, flow.clone(), &context, stack, false)?;
     if !out.status.is_failure() || !rolls_back(&flow) {
         if out.status.is_failure() {
             tracing::warn!(execution = out.execution_id, key = %w.key, status = out.status.code(),

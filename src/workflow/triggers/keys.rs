@@ -1,7 +1,12 @@
-//! `triggerWorkflows` parsing (trigger.md §2): comma lists, trimmed, de-duplicated, `key!path`.
+//! `triggerWorkflows` parsing (trigger.md §2): comma lists, trimmed, de-duplicated, `key!path`; and the
+//! resolution of a `!path` through the schema. The custom action, pre-action and post-action triggers
+//! all read the parameter this way.
+
+use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::collections::{Collection, Field, Schema};
 use crate::error::{bad, invalid_param, Code, Result};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +67,76 @@ pub fn parse(param: Option<&Value>) -> Result<Vec<Entry>> {
         ));
     }
     Ok(out)
+}
+
+/// [`parse`] for a records action, where the parameter is optional: absent or empty is no entry.
+pub fn parse_optional(param: Option<&Value>) -> Result<Vec<Entry>> {
+    match parse(param) {
+        Err(e) if e.code == Code::MissingParameter => Ok(Vec::new()),
+        other => other,
+    }
+}
+
+/// The association path of a `key!path` entry, resolved through the schema.
+#[derive(Clone)]
+pub struct Path {
+    pub segments: Vec<String>,
+    /// The association field of each segment.
+    pub fields: Vec<Field>,
+    /// The collection the path ends at.
+    pub target: Arc<Collection>,
+}
+
+impl Path {
+    pub fn text(&self) -> String {
+        self.segments.join(".")
+    }
+}
+
+/// Resolves `segments` from `coll`: every segment a belongsTo/hasOne association.
+pub fn resolve_path(schema: &Schema, coll: &Arc<Collection>, segments: &[String]) -> Result<Path> {
+    let mut current = coll.clone();
+    let mut fields = Vec::new();
+    for seg in segments {
+        let field = current
+            .field(seg)
+            .filter(|f| f.is_association())
+            .cloned()
+            .ok_or_else(|| {
+                bad(
+                    Code::NotAnAssociation,
+                    format!(
+                        "\"{seg}\" is not an association of collection \"{}\"",
+                        current.name
+                    ),
+                )
+            })?;
+        if !field.kind.is_to_one() {
+            return Err(bad(
+                Code::AssociationNotSupported,
+                "one-to-many is not supported",
+            )
+            .with("path", segments.join(".")));
+        }
+        let target = field
+            .kind
+            .target()
+            .and_then(|t| schema.get(t))
+            .cloned()
+            .ok_or_else(|| {
+                bad(
+                    Code::NotAnAssociation,
+                    format!("\"{seg}\" has no target collection"),
+                )
+            })?;
+        fields.push(field);
+        current = target;
+    }
+    Ok(Path {
+        segments: segments.to_vec(),
+        fields,
+        target: current,
+    })
 }
 
 #[cfg(test)]
