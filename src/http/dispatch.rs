@@ -90,6 +90,8 @@ pub enum Guard {
     LoggedInNoApiKey,
     /// A system resource: the `pm.*` snippet.
     System,
+    /// The root role alone.
+    Root,
     /// An action on the collection whose rows the route touches (for an association: the target).
     Rows(&'static str),
     /// `trigger` with a record key, `triggerNew` without.
@@ -130,7 +132,7 @@ const fn write(kind: Kind, action: &'static str, guard: Guard, handler: Handler)
     }
 }
 
-use Guard::{LoggedIn, LoggedInNoApiKey, Rows, System, Trigger};
+use Guard::{LoggedIn, LoggedInNoApiKey, Root, Rows, System, Trigger};
 use Kind::*;
 
 /// Every action flowgate serves, each a read or a write. Anything else is `404 ACTION_NOT_FOUND`;
@@ -141,6 +143,7 @@ pub static ROUTES: &[Entry] = &[
     read(App, "export", System, |c, _| {
         crate::bridge::export::download(c)
     }),
+    read(App, "backup", Root, |c, _| crate::ops::download(c)),
     write(Auth, "signOut", LoggedIn, |c, _| {
         auth::handlers::sign_out(c)
     }),
@@ -584,6 +587,7 @@ fn target(input: &Input, guard: Guard, resource: &Resource) -> Target {
         Guard::LoggedIn => Target::LoggedIn,
         Guard::LoggedInNoApiKey => Target::LoggedInNoApiKey,
         Guard::System => Target::System,
+        Guard::Root => Target::Root,
         Guard::Rows(action) => rows(action),
         // `workflows:trigger` has no collection: any signed-in caller (trigger.md §2).
         Guard::Trigger if matches!(resource, Resource::Workflows) => Target::LoggedIn,

@@ -25,6 +25,7 @@ use futures_util::StreamExt;
 
 use crate::app::App;
 use crate::error::{Code, Error, ErrorCode, Result};
+use crate::reply::DownloadBody;
 pub use crate::reply::Reply;
 pub use request::Request;
 
@@ -257,17 +258,55 @@ pub fn reply_response(r: &Reply) -> HttpResponse {
     for (k, v) in &r.headers {
         b.insert_header((*k, v.as_str()));
     }
-    b.content_type("application/json; charset=utf-8");
     match &r.download {
         // The file name is flowgate's own (a date and fixed words), never a request's text.
-        Some(d) => b
-            .insert_header((
+        Some(d) => {
+            b.content_type(d.content_type).insert_header((
                 "Content-Disposition",
                 format!("attachment; filename=\"{}\"", d.file_name),
-            ))
-            .body(d.text.clone()),
-        None => b.body(r.body.to_string()),
+            ));
+            match &d.body {
+                DownloadBody::Text(text) => b.body(text.clone()),
+                DownloadBody::File { file, len } => b.body(actix_web::body::SizedStream::new(
+                    *len,
+                    file_chunks(file.clone(), *len),
+                )),
+            }
+        }
+        None => b
+            .content_type("application/json; charset=utf-8")
+            .body(r.body.to_string()),
     }
+}
+
+/// The bytes of `file` up to `len`, read in 256 KiB chunks on the blocking pool (never on the executor).
+fn file_chunks(
+    file: Arc<std::fs::File>,
+    len: u64,
+) -> impl futures_util::Stream<Item = std::result::Result<Bytes, std::io::Error>> {
+    const CHUNK: u64 = 256 << 10;
+    futures_util::stream::unfold(0u64, move |offset| {
+        let file = file.clone();
+        async move {
+            if offset >= len {
+                return None;
+            }
+            let want = CHUNK.min(len - offset) as usize;
+            let read = web::block(move || {
+                use std::os::unix::fs::FileExt;
+                let mut buf = vec![0u8; want];
+                file.read_exact_at(&mut buf, offset).map(|_| buf)
+            })
+            .await
+            .map_err(std::io::Error::other)
+            .and_then(|r| r);
+            Some(match read {
+                Ok(buf) => (Ok(Bytes::from(buf)), offset + want as u64),
+                // The stream ends after an error: the client sees a short body against Content-Length.
+                Err(e) => (Err(e), len),
+            })
+        }
+    })
 }
 
 async fn not_found(req: HttpRequest) -> HttpResponse {

@@ -13,6 +13,7 @@
 //! concurrent requests instead of paid by each. WAL checkpoints run on a background connection, off the
 //! writer's path.
 
+pub mod backup;
 mod schema;
 
 use std::collections::HashMap;
