@@ -24,6 +24,8 @@ pub struct App {
     pub hasher: auth::password::Hasher,
     pub workflows: Flows,
     pub queue: Queue,
+    /// The counters `GET /metrics` shows.
+    pub metrics: crate::metrics::Metrics,
     /// Who hears the records layer's data events: the collection trigger.
     pub listener: Listener,
     /// Writes that must outlive a rolled-back transaction (a failed sync run whose `rollbackOnFailure`
@@ -90,6 +92,7 @@ impl App {
             hasher,
             workflows: Flows::default(),
             queue: Queue::default(),
+            metrics: Default::default(),
             listener: crate::workflow::triggers::collection::LISTENER,
             rescued: Mutex::new(Vec::new()),
             stacks: Stacks::default(),

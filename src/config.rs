@@ -270,6 +270,9 @@ pub struct ServeArgs {
     /// apply this definitions document at start (idempotent; bridge.md §4)
     #[arg(long = "import", env = "FLOWGATE_IMPORT")]
     pub import: Option<PathBuf>,
+    /// serve GET /metrics without a token (default: root or admin only)
+    #[arg(long, env = "FLOWGATE_METRICS_PUBLIC")]
+    pub metrics_public: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

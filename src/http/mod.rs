@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod conn;
 pub mod dispatch;
+pub mod metrics;
 pub mod query;
 pub mod request;
 pub mod route;
@@ -137,6 +138,7 @@ fn application(
             })
         })
         .route("/api/{tail:.*}", web::route().to(api_entry))
+        .route("/metrics", web::get().to(metrics::entry))
         .configure(admin::routes)
         .default_service(web::route().to(not_found))
 }
@@ -437,6 +439,22 @@ fn build_request(req: &HttpRequest, body: Bytes) -> Request {
 }
 
 async fn api_entry(req: HttpRequest, payload: web::Payload, app: web::Data<App>) -> HttpResponse {
+    let started = Instant::now();
+    let (slot, res) = api_answer(req, payload, app.clone()).await;
+    app.metrics.requests(dispatch::metric_labels).observe(
+        slot,
+        res.status().as_u16(),
+        started.elapsed(),
+    );
+    res
+}
+
+/// The answer to an `/api` request and its metrics slot.
+async fn api_answer(
+    req: HttpRequest,
+    payload: web::Payload,
+    app: web::Data<App>,
+) -> (usize, HttpResponse) {
     let body = match read_body(
         &req,
         payload,
@@ -446,22 +464,24 @@ async fn api_entry(req: HttpRequest, payload: web::Payload, app: web::Data<App>)
     .await
     {
         Ok(b) => b,
-        Err(e) => return error_response(&e),
+        Err(e) => return (dispatch::SLOT_OTHER, error_response(&e)),
     };
     let request = build_request(&req, body);
     if let Some(result) = dispatch::health_at_once(&app, &request) {
-        return match &result {
+        let res = match &result {
             Ok(r) => reply_response(r),
             Err(e) => error_response(e),
         };
+        return (dispatch::SLOT_HEALTH, res);
     }
     let app = app.into_inner();
     let outcome = web::block(move || dispatch::handle(&app, request)).await;
-    let (result, user) = match outcome {
-        Ok(o) => (o.result, o.user_id),
+    let (result, user, slot) = match outcome {
+        Ok(o) => (o.result, o.user_id, o.slot),
         Err(e) => (
             Err(Error::internal(format!("blocking task failed: {e}"))),
             None,
+            dispatch::SLOT_OTHER,
         ),
     };
     let mut res = match &result {
@@ -471,5 +491,5 @@ async fn api_entry(req: HttpRequest, payload: web::Payload, app: web::Data<App>)
     if let Some(u) = user {
         res.extensions_mut().insert(LogUser(u));
     }
-    res
+    (slot, res)
 }

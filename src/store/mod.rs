@@ -429,6 +429,16 @@ fn start_checkpointer(path: PathBuf, running: Arc<AtomicBool>) {
     }
 }
 
+/// The sizes in bytes of the store file of data folder `dir` and of its WAL (0 for a file that does not
+/// exist).
+pub fn file_sizes(dir: &Path) -> (u64, u64) {
+    let db = backup::store_file(dir);
+    let mut wal = db.as_os_str().to_os_string();
+    wal.push("-wal");
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    (size(&db), size(Path::new(&wal)))
+}
+
 /// Creates the data folder if needed and makes it 0700 either way: an existing 0755 folder would let
 /// any local user read the store (password hashes included).
 fn create_folder(dir: &Path) -> std::result::Result<(), OpenError> {

@@ -622,6 +622,9 @@ impl<'a> Processor<'a> {
     }
 
     pub fn outcome(&self, exec_status: ExecStatus) -> Outcome {
+        if exec_status != ExecStatus::Started {
+            self.app.metrics.execution_finished(exec_status.code());
+        }
         Outcome {
             execution_id: self.execution_id,
             status: exec_status,
