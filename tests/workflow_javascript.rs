@@ -360,3 +360,86 @@ fn a_script_node_round_trips_through_export_and_import() {
     let (st, e) = run_with(&t, "round", json!({"name": "ada"}));
     assert_eq!((st, outcome(&e, "js")), (200, (1, json!("ADA"))), "{e}");
 }
+
+/// The heap and the stack are bounded: a script that allocates without end or recurses without end
+/// fails its job, and the server goes on.
+#[test]
+fn a_script_that_exhausts_its_heap_or_stack_fails_its_job() {
+    let s = Server::start();
+    let (_, e) = one_shot(
+        &s,
+        "heap",
+        &[script(
+            "h",
+            "const all = []; for (;;) all.push(new Array(100000).fill(all.length));",
+            json!([]),
+        )],
+    );
+    assert_eq!(
+        outcome(&e, "h"),
+        (-2, json!("InternalError: out of memory"))
+    );
+    let (_, e) = one_shot(
+        &s,
+        "stack",
+        &[script(
+            "r",
+            "function f(n) { return f(n + 1) + 1; } return f(0);",
+            json!([]),
+        )],
+    );
+    assert_eq!(
+        outcome(&e, "r"),
+        (-2, json!("RangeError: Maximum call stack size exceeded"))
+    );
+    // Async runs go through the queue's worker thread: the same bound holds there.
+    let wid = global(&s, "stack_async", false);
+    chain(
+        &s,
+        wid,
+        &[script(
+            "r",
+            "function f(n) { return f(n + 1) + 1; } return f(0);",
+            json!([]),
+        )],
+    );
+    let id = enqueue(&s, "stack_async", json!({}));
+    let e = wait_final(&s, id, Duration::from_secs(20));
+    assert_eq!(
+        outcome(&e, "r"),
+        (-2, json!("RangeError: Maximum call stack size exceeded"))
+    );
+    let (_, e) = one_shot(&s, "after", &[script("ok", "return 1;", json!([]))]);
+    assert_eq!(outcome(&e, "ok"), (1, json!(1)));
+}
+
+/// `console.*` lines reach the server's log with the execution and node, as NocoBase's reach the
+/// workflow's logger; they are not part of the job's result.
+#[test]
+fn console_lines_go_to_the_log() {
+    let s = Server::builder().spawned().start();
+    let (_, e) = one_shot(
+        &s,
+        "logs",
+        &[script(
+            "l",
+            "console.log('hello from', who); console.warn({ n: 1 }); return 'done';",
+            json!([{"name":"who","value":"{{$context.data.who}}"}]),
+        )],
+    );
+    assert_eq!(outcome(&e, "l"), (1, json!("done")));
+    let log = s
+        .wait_for(Duration::from_secs(10), || {
+            let text = s.stderr_text();
+            text.contains("{\"n\":1}").then_some(text)
+        })
+        .unwrap_or_else(|| panic!("no console line in the log: {}", s.stderr_text()));
+    let line = log
+        .lines()
+        .find(|l| l.contains("hello from"))
+        .unwrap_or_else(|| panic!("{log}"));
+    assert!(
+        line.contains("script console") && line.contains("execution="),
+        "{line}"
+    );
+}
