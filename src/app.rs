@@ -25,6 +25,8 @@ pub struct App {
     pub hasher: auth::password::Hasher,
     pub workflows: Flows,
     pub queue: Queue,
+    /// The counters `GET /metrics` shows.
+    pub metrics: crate::metrics::Metrics,
     /// Who hears the records layer's data events: the collection trigger.
     pub listener: Listener,
     /// What the records actions ask before and after they write: the pre- and post-action triggers.
@@ -93,6 +95,7 @@ impl App {
             hasher,
             workflows: Flows::default(),
             queue: Queue::default(),
+            metrics: Default::default(),
             listener: crate::workflow::triggers::collection::LISTENER,
             hooks: crate::workflow::triggers::HOOKS,
             rescued: Mutex::new(Vec::new()),

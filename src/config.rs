@@ -38,6 +38,30 @@ pub enum Command {
     Pull(PullArgs),
     /// Create or update the definitions of a data folder (or a document) on a live NocoBase.
     Push(PushArgs),
+    /// Copy a data folder's store to a file, consistently, while a server runs on it.
+    Backup(BackupArgs),
+    /// Make a backup file the store of a data folder no server holds.
+    Restore(RestoreArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct BackupArgs {
+    #[arg(long, env = "FLOWGATE_DATA", default_value = "./flowgate-data")]
+    pub data: PathBuf,
+    /// the copy to write (must not exist)
+    #[arg(short = 'o', long = "out")]
+    pub out: PathBuf,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RestoreArgs {
+    /// a file `flowgate backup` (or `GET /api/app:backup`) wrote
+    pub file: PathBuf,
+    #[arg(long, env = "FLOWGATE_DATA", default_value = "./flowgate-data")]
+    pub data: PathBuf,
+    /// overwrite the store the folder holds
+    #[arg(long)]
+    pub replace: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -252,6 +276,9 @@ pub struct ServeArgs {
     /// days a finished execution is kept (0 = no age limit)
     #[arg(long, env = "FLOWGATE_KEEP_DAYS", default_value_t = 30)]
     pub keep_days: u64,
+    /// serve GET /metrics without a token (default: root or admin only)
+    #[arg(long, env = "FLOWGATE_METRICS_PUBLIC")]
+    pub metrics_public: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -14,6 +14,8 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod gencache;
+pub mod metrics;
+pub mod ops;
 pub mod reply;
 pub mod store;
 pub mod time;

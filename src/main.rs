@@ -14,6 +14,8 @@ fn main() {
         config::Command::Import(args) => cli::bridge::import(args),
         config::Command::Pull(args) => cli::bridge::pull(args),
         config::Command::Push(args) => cli::bridge::push(args),
+        config::Command::Backup(args) => cli::backup::backup(args),
+        config::Command::Restore(args) => cli::backup::restore(args),
     };
     std::process::exit(code);
 }

@@ -13,11 +13,23 @@ pub struct Reply {
     pub download: Option<Download>,
 }
 
-/// A JSON text handed over as a file.
+/// A file handed over: a JSON text (`app:export`) or an open file read to its end (`app:backup`).
 #[derive(Debug, Clone)]
 pub struct Download {
     pub file_name: String,
-    pub text: String,
+    pub content_type: &'static str,
+    pub body: DownloadBody,
+}
+
+#[derive(Debug, Clone)]
+pub enum DownloadBody {
+    Text(String),
+    /// An open file of `len` bytes, sent from its start; it may already be unlinked (a temporary copy
+    /// whose space the OS frees when the last handle closes).
+    File {
+        file: std::sync::Arc<std::fs::File>,
+        len: u64,
+    },
 }
 
 impl Reply {
@@ -75,7 +87,31 @@ impl Reply {
     /// A JSON file to save, named `file_name`, instead of an envelope.
     pub fn download(file_name: String, text: String) -> Reply {
         Reply {
-            download: Some(Download { file_name, text }),
+            download: Some(Download {
+                file_name,
+                content_type: "application/json; charset=utf-8",
+                body: DownloadBody::Text(text),
+            }),
+            ..Reply::empty()
+        }
+    }
+
+    /// An open file of `len` bytes to save, named `file_name`, instead of an envelope.
+    pub fn file(
+        file_name: String,
+        content_type: &'static str,
+        file: std::fs::File,
+        len: u64,
+    ) -> Reply {
+        Reply {
+            download: Some(Download {
+                file_name,
+                content_type,
+                body: DownloadBody::File {
+                    file: std::sync::Arc::new(file),
+                    len,
+                },
+            }),
             ..Reply::empty()
         }
     }

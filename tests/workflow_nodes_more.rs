@@ -111,15 +111,6 @@ fn refused(s: &Server, wid: i64, body: Value, expected: &[(&str, &str)]) {
     assert_eq!(nodes_of(s, wid), before, "a refused node was stored");
 }
 
-fn nodes_of(s: &Server, wid: i64) -> Value {
-    s.ok(
-        "GET",
-        &format!("/api/workflows:get/{wid}?appends=nodes"),
-        None,
-    )["nodes"]
-        .clone()
-}
-
 /// A node created on a fresh disabled workflow must be accepted.
 fn accepted(s: &Server, wid: i64, body: Value) -> i64 {
     node(s, wid, body)["id"].as_i64().expect("node id")

@@ -33,6 +33,8 @@ pub enum Target {
     LoggedInNoApiKey,
     /// System resources: need the `pm.*` snippet.
     System,
+    /// The root role alone (`app:backup`: the whole store, password hashes included).
+    Root,
     /// An action on a user collection: `view`, `create`, `update`, `destroy`, `trigger`, `triggerNew`.
     Collection { name: String, action: &'static str },
 }

@@ -11,6 +11,7 @@ use crate::auth::{bootstrap, password};
 use crate::config::{Config, LogFormat, PasswordArgs, ServeArgs, UserCommand};
 use crate::store::{Durability, FolderLock, Store};
 
+pub mod backup;
 pub mod bridge;
 pub mod push;
 

@@ -26,6 +26,8 @@ use crate::workflow::api as wf;
 pub struct Outcome {
     pub result: Result<Reply>,
     pub user_id: Option<i64>,
+    /// The request's metrics slot ([`metric_labels`]).
+    pub slot: usize,
 }
 
 /// The resource a route names, with whatever its resolution loaded.
@@ -90,6 +92,8 @@ pub enum Guard {
     LoggedInNoApiKey,
     /// A system resource: the `pm.*` snippet.
     System,
+    /// The root role alone.
+    Root,
     /// An action on the collection whose rows the route touches (for an association: the target).
     Rows(&'static str),
     /// `trigger` with a record key, `triggerNew` without.
@@ -130,7 +134,7 @@ const fn write(kind: Kind, action: &'static str, guard: Guard, handler: Handler)
     }
 }
 
-use Guard::{LoggedIn, LoggedInNoApiKey, Rows, System, Trigger};
+use Guard::{LoggedIn, LoggedInNoApiKey, Root, Rows, System, Trigger};
 use Kind::*;
 
 /// Every action flowgate serves, each a read or a write. Anything else is `404 ACTION_NOT_FOUND`;
@@ -141,6 +145,7 @@ pub static ROUTES: &[Entry] = &[
     read(App, "export", System, |c, _| {
         crate::bridge::export::download(c)
     }),
+    read(App, "backup", Root, |c, _| crate::ops::download(c)),
     write(Auth, "signOut", LoggedIn, |c, _| {
         auth::handlers::sign_out(c)
     }),
@@ -409,14 +414,73 @@ impl Resource {
     }
 }
 
-fn route_entry(kind: Kind, action: &str) -> Option<&'static Entry> {
-    ROUTES.iter().find(|e| e.kind == kind && e.action == action)
+fn route_entry(kind: Kind, action: &str) -> Option<(usize, &'static Entry)> {
+    ROUTES
+        .iter()
+        .enumerate()
+        .find(|(_, e)| e.kind == kind && e.action == action)
+}
+
+/// Metrics slots past the routes: `health`, `auth:signIn`, and whatever matched no route.
+pub const SLOT_HEALTH: usize = ROUTES_LEN;
+const SLOT_SIGN_IN: usize = ROUTES_LEN + 1;
+pub const SLOT_OTHER: usize = ROUTES_LEN + 2;
+const ROUTES_LEN: usize = ROUTES.len();
+
+/// The `(resource, action)` labels of the metrics slots: one per route (a fixed list, whatever the
+/// collections are called), then health, sign-in and the unrouted.
+pub fn metric_labels() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = ROUTES
+        .iter()
+        .map(|e| (e.kind.label().to_string(), e.action.to_string()))
+        .collect();
+    out.push(("health".into(), "check".into()));
+    out.push(("auth".into(), "signIn".into()));
+    out.push(("unrouted".into(), "".into()));
+    out
+}
+
+impl Kind {
+    /// The resource label of the kind's metrics: a collection's rows are `records`, an association's
+    /// target rows `association`, whatever the names.
+    fn label(self) -> &'static str {
+        match self {
+            Kind::Auth => "auth",
+            Kind::App => "app",
+            Kind::Users => "users",
+            Kind::Roles => "roles",
+            Kind::RoleResources => "roles.resources",
+            Kind::ApiKeys => "apiKeys",
+            Kind::Workflows => "workflows",
+            Kind::WorkflowNodes => "workflows.nodes",
+            Kind::FlowNodes => "flow_nodes",
+            Kind::Executions => "executions",
+            Kind::Collections => "collections",
+            Kind::CollectionFields => "collections.fields",
+            Kind::Fields => "fields",
+            Kind::Records => "records",
+            Kind::ToOne | Kind::ToMany => "association",
+            Kind::ToOneBuiltin | Kind::ToManyBuiltin => "users.association",
+        }
+    }
+}
+
+/// `GET /metrics` without `--metrics-public`: a caller with the `pm.*` snippet (root, admin), decided
+/// here like every other access.
+pub fn authorize_metrics(app: &App, creds: &Credentials) -> Result<()> {
+    let caller = auth::authenticate(app, creds)?;
+    app.acl.check(&caller, &Target::System).map(|_| ())
 }
 
 pub fn handle(app: &App, mut req: Request) -> Outcome {
     let mut user_id = None;
-    let result = run(app, &mut req, &mut user_id);
-    Outcome { result, user_id }
+    let mut slot = SLOT_OTHER;
+    let result = run(app, &mut req, &mut user_id, &mut slot);
+    Outcome {
+        result,
+        user_id,
+        slot,
+    }
 }
 
 /// The public actions: answered before authentication.
@@ -438,14 +502,16 @@ fn public(req: &Request) -> Option<Public> {
     }
 }
 
-fn run(app: &App, req: &mut Request, user_id: &mut Option<i64>) -> Result<Reply> {
+fn run(app: &App, req: &mut Request, user_id: &mut Option<i64>, slot: &mut usize) -> Result<Reply> {
     // The health check reads nothing of the request: it is answered before the input is built.
     let public = public(req);
     if let Some(Public::Health) = public {
+        *slot = SLOT_HEALTH;
         return health(app);
     }
     let input = req.input();
     if let Some(Public::SignIn) = public {
+        *slot = SLOT_SIGN_IN;
         refuse_get(req, false, &input)?;
         return auth::handlers::sign_in(app, &input);
     }
@@ -467,8 +533,9 @@ fn run(app: &App, req: &mut Request, user_id: &mut Option<i64>) -> Result<Reply>
     }
     let route = req.route()?;
     let resource = resolve(app, route)?;
-    let entry =
+    let (index, entry) =
         route_entry(resource.kind(), &route.action).ok_or_else(|| input.action_not_found())?;
+    *slot = index;
     refuse_get(req, entry.reads, &input)?;
     let scope = app
         .acl
@@ -587,6 +654,7 @@ fn target(input: &Input, guard: Guard, resource: &Resource) -> Target {
         Guard::LoggedIn => Target::LoggedIn,
         Guard::LoggedInNoApiKey => Target::LoggedInNoApiKey,
         Guard::System => Target::System,
+        Guard::Root => Target::Root,
         Guard::Rows(action) => rows(action),
         // `workflows:trigger` has no collection: any signed-in caller (trigger.md §2).
         Guard::Trigger if matches!(resource, Resource::Workflows) => Target::LoggedIn,

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod conn;
 pub mod dispatch;
+pub mod metrics;
 pub mod query;
 pub mod request;
 pub mod route;
@@ -25,6 +26,7 @@ use futures_util::StreamExt;
 
 use crate::app::App;
 use crate::error::{Code, Error, ErrorCode, Result};
+use crate::reply::DownloadBody;
 pub use crate::reply::Reply;
 pub use request::Request;
 
@@ -136,6 +138,7 @@ fn application(
             })
         })
         .route("/api/{tail:.*}", web::route().to(api_entry))
+        .route("/metrics", web::get().to(metrics::entry))
         .configure(admin::routes)
         .default_service(web::route().to(not_found))
 }
@@ -257,17 +260,55 @@ pub fn reply_response(r: &Reply) -> HttpResponse {
     for (k, v) in &r.headers {
         b.insert_header((*k, v.as_str()));
     }
-    b.content_type("application/json; charset=utf-8");
     match &r.download {
         // The file name is flowgate's own (a date and fixed words), never a request's text.
-        Some(d) => b
-            .insert_header((
+        Some(d) => {
+            b.content_type(d.content_type).insert_header((
                 "Content-Disposition",
                 format!("attachment; filename=\"{}\"", d.file_name),
-            ))
-            .body(d.text.clone()),
-        None => b.body(r.body.to_string()),
+            ));
+            match &d.body {
+                DownloadBody::Text(text) => b.body(text.clone()),
+                DownloadBody::File { file, len } => b.body(actix_web::body::SizedStream::new(
+                    *len,
+                    file_chunks(file.clone(), *len),
+                )),
+            }
+        }
+        None => b
+            .content_type("application/json; charset=utf-8")
+            .body(r.body.to_string()),
     }
+}
+
+/// The bytes of `file` up to `len`, read in 256 KiB chunks on the blocking pool (never on the executor).
+fn file_chunks(
+    file: Arc<std::fs::File>,
+    len: u64,
+) -> impl futures_util::Stream<Item = std::result::Result<Bytes, std::io::Error>> {
+    const CHUNK: u64 = 256 << 10;
+    futures_util::stream::unfold(0u64, move |offset| {
+        let file = file.clone();
+        async move {
+            if offset >= len {
+                return None;
+            }
+            let want = CHUNK.min(len - offset) as usize;
+            let read = web::block(move || {
+                use std::os::unix::fs::FileExt;
+                let mut buf = vec![0u8; want];
+                file.read_exact_at(&mut buf, offset).map(|_| buf)
+            })
+            .await
+            .map_err(std::io::Error::other)
+            .and_then(|r| r);
+            Some(match read {
+                Ok(buf) => (Ok(Bytes::from(buf)), offset + want as u64),
+                // The stream ends after an error: the client sees a short body against Content-Length.
+                Err(e) => (Err(e), len),
+            })
+        }
+    })
 }
 
 async fn not_found(req: HttpRequest) -> HttpResponse {
@@ -398,6 +439,22 @@ fn build_request(req: &HttpRequest, body: Bytes) -> Request {
 }
 
 async fn api_entry(req: HttpRequest, payload: web::Payload, app: web::Data<App>) -> HttpResponse {
+    let started = Instant::now();
+    let (slot, res) = api_answer(req, payload, app.clone()).await;
+    app.metrics.requests(dispatch::metric_labels).observe(
+        slot,
+        res.status().as_u16(),
+        started.elapsed(),
+    );
+    res
+}
+
+/// The answer to an `/api` request and its metrics slot.
+async fn api_answer(
+    req: HttpRequest,
+    payload: web::Payload,
+    app: web::Data<App>,
+) -> (usize, HttpResponse) {
     let body = match read_body(
         &req,
         payload,
@@ -407,22 +464,24 @@ async fn api_entry(req: HttpRequest, payload: web::Payload, app: web::Data<App>)
     .await
     {
         Ok(b) => b,
-        Err(e) => return error_response(&e),
+        Err(e) => return (dispatch::SLOT_OTHER, error_response(&e)),
     };
     let request = build_request(&req, body);
     if let Some(result) = dispatch::health_at_once(&app, &request) {
-        return match &result {
+        let res = match &result {
             Ok(r) => reply_response(r),
             Err(e) => error_response(e),
         };
+        return (dispatch::SLOT_HEALTH, res);
     }
     let app = app.into_inner();
     let outcome = web::block(move || dispatch::handle(&app, request)).await;
-    let (result, user) = match outcome {
-        Ok(o) => (o.result, o.user_id),
+    let (result, user, slot) = match outcome {
+        Ok(o) => (o.result, o.user_id, o.slot),
         Err(e) => (
             Err(Error::internal(format!("blocking task failed: {e}"))),
             None,
+            dispatch::SLOT_OTHER,
         ),
     };
     let mut res = match &result {
@@ -432,5 +491,5 @@ async fn api_entry(req: HttpRequest, payload: web::Payload, app: web::Data<App>)
     if let Some(u) = user {
         res.extensions_mut().insert(LogUser(u));
     }
-    res
+    (slot, res)
 }

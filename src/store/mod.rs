@@ -13,6 +13,7 @@
 //! concurrent requests instead of paid by each. WAL checkpoints run on a background connection, off the
 //! writer's path.
 
+pub mod backup;
 mod schema;
 
 use std::collections::HashMap;
@@ -426,6 +427,16 @@ fn start_checkpointer(path: PathBuf, running: Arc<AtomicBool>) {
     if let Err(e) = spawned {
         tracing::warn!(error = %e, "cannot start the checkpointer");
     }
+}
+
+/// The sizes in bytes of the store file of data folder `dir` and of its WAL (0 for a file that does not
+/// exist).
+pub fn file_sizes(dir: &Path) -> (u64, u64) {
+    let db = backup::store_file(dir);
+    let mut wal = db.as_os_str().to_os_string();
+    wal.push("-wal");
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    (size(&db), size(Path::new(&wal)))
 }
 
 /// Creates the data folder if needed and makes it 0700 either way: an existing 0755 folder would let

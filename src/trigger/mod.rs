@@ -9,6 +9,7 @@ mod data;
 pub mod idempotency;
 mod repo;
 
+use crate::metrics::TriggerOutcome;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -170,6 +171,14 @@ fn run(ctx: &Ctx, form: Form, claim: Option<&idempotency::Claim>) -> Result<Repl
         }
         let w = &m.flow.workflow;
         let out = engine::run_in_request(app, m.flow.clone(), context.clone(), false, true)?;
+        app.metrics.trigger(
+            &w.key,
+            if out.status.is_failure() {
+                TriggerOutcome::Failed
+            } else {
+                TriggerOutcome::Resolved
+            },
+        );
         messages.extend(out.messages.iter().map(|t| (t.clone(), out.execution_id)));
         executions.push(json!({ "id": out.execution_id, "workflowId": w.id, "workflowKey": w.key, "sync": true, "status": out.status }));
         match triggers::verdict(&out) {
@@ -225,6 +234,10 @@ fn run(ctx: &Ctx, form: Form, claim: Option<&idempotency::Claim>) -> Result<Repl
     })?;
     if !queued.is_empty() {
         app.queue.notify();
+    }
+    for (m, _) in &async_group {
+        app.metrics
+            .trigger(&m.flow.workflow.key, TriggerOutcome::Queued);
     }
     Ok(Reply::raw(200, body))
 }
@@ -332,6 +345,7 @@ fn match_keys(
         }
         matched.push(Matched { flow, path });
     }
+    ctx.app.metrics.trigger_not_matched(reasons.len() as u64);
     if matched.is_empty() {
         let entries = reasons
             .into_iter()

@@ -690,6 +690,9 @@ impl<'a> Processor<'a> {
                 due_ms: Some(due),
             };
         }
+        if exec_status != ExecStatus::Started {
+            self.app.metrics.execution_finished(exec_status.code());
+        }
         Outcome {
             execution_id: self.execution_id,
             status: exec_status,

@@ -40,6 +40,16 @@ pub fn node(s: &Server, wid: i64, body: Value) -> Value {
     )
 }
 
+/// The nodes of workflow `wid` (`workflows:get` with `appends=nodes`).
+pub fn nodes_of(s: &Server, wid: i64) -> Value {
+    s.ok(
+        "GET",
+        &format!("/api/workflows:get/{wid}?appends=nodes"),
+        None,
+    )["nodes"]
+        .clone()
+}
+
 /// Creates `nodes` one after another (each after the previous, the first after `after` or as the head).
 /// Returns their ids.
 pub fn chain_after(s: &Server, wid: i64, after: Option<i64>, nodes: &[Value]) -> Vec<i64> {

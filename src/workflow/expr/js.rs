@@ -49,7 +49,7 @@ struct Sandbox {
 // into the runtime.
 unsafe impl Send for Sandbox {}
 
-fn epoch() -> Instant {
+pub(super) fn epoch() -> Instant {
     static EPOCH: OnceLock<Instant> = OnceLock::new();
     *EPOCH.get_or_init(Instant::now)
 }
@@ -271,44 +271,49 @@ impl Sandbox {
 }
 
 impl Sandbox {
-    /// Compiles `script` as strict global code without running it (QuickJS's compile-only mode):
-    /// the syntax error every run of it would throw, or `None`. What compiled is dropped unrun.
+    /// Compiles `script` as strict global code without running it: the syntax error every run of it
+    /// would throw, or `None`.
     fn compile(&self, script: &str) -> Option<String> {
-        let text = std::ffi::CString::new(script).ok()?;
-        let flags = (rquickjs::qjs::JS_EVAL_TYPE_GLOBAL
-            | rquickjs::qjs::JS_EVAL_FLAG_STRICT
-            | rquickjs::qjs::JS_EVAL_FLAG_COMPILE_ONLY) as i32;
-        self.context.with(|ctx| {
-            // SAFETY: the context is this sandbox's own and alive for the closure; the text and the
-            // file name are NUL-terminated and outlive the call; the returned value is owned and
-            // handed to `Value::from_raw`, which frees it on drop. With the "parallel" feature
-            // QuickJS needs the stack top of the calling thread, as rquickjs's own eval sets it.
-            let value = unsafe {
-                let raw = ctx.as_raw().as_ptr();
-                rquickjs::qjs::JS_UpdateStackTop(rquickjs::qjs::JS_GetRuntime(raw));
-                let v = rquickjs::qjs::JS_Eval(
-                    raw,
-                    text.as_ptr(),
-                    script.len() as _,
-                    c"<unknown>".as_ptr(),
-                    flags,
-                );
-                if rquickjs::qjs::JS_IsException(v) {
-                    None
-                } else {
-                    Some(rquickjs::Value::from_raw(ctx.clone(), v))
-                }
-            };
-            match value {
-                Some(_compiled) => None,
-                None => Some(thrown_text(&ctx)),
-            }
-        })
+        self.context.with(|ctx| compile_only(&ctx, script, true))
+    }
+}
+
+/// Compiles `script` as global code (strict or sloppy) without running it (QuickJS's compile-only
+/// mode): the syntax error every run of it would throw, or `None`. What compiled is dropped unrun.
+pub(super) fn compile_only(ctx: &rquickjs::Ctx, script: &str, strict: bool) -> Option<String> {
+    let text = std::ffi::CString::new(script).ok()?;
+    let mut flags = rquickjs::qjs::JS_EVAL_TYPE_GLOBAL | rquickjs::qjs::JS_EVAL_FLAG_COMPILE_ONLY;
+    if strict {
+        flags |= rquickjs::qjs::JS_EVAL_FLAG_STRICT;
+    }
+    // SAFETY: the context is alive for the call (`ctx` borrows it); the text and the file name are
+    // NUL-terminated and outlive the call; the returned value is owned and handed to
+    // `Value::from_raw`, which frees it on drop. With the "parallel" feature QuickJS needs the stack
+    // top of the calling thread, as rquickjs's own eval sets it.
+    let value = unsafe {
+        let raw = ctx.as_raw().as_ptr();
+        rquickjs::qjs::JS_UpdateStackTop(rquickjs::qjs::JS_GetRuntime(raw));
+        let v = rquickjs::qjs::JS_Eval(
+            raw,
+            text.as_ptr(),
+            script.len() as _,
+            c"<unknown>".as_ptr(),
+            flags as i32,
+        );
+        if rquickjs::qjs::JS_IsException(v) {
+            None
+        } else {
+            Some(rquickjs::Value::from_raw(ctx.clone(), v))
+        }
+    };
+    match value {
+        Some(_compiled) => None,
+        None => Some(thrown_text(ctx)),
     }
 }
 
 /// The pending exception as JavaScript's `String(e)` writes an error: "SyntaxError: …".
-fn thrown_text(ctx: &rquickjs::Ctx) -> String {
+pub(super) fn thrown_text(ctx: &rquickjs::Ctx) -> String {
     let thrown = ctx.catch();
     match thrown.as_exception() {
         Some(e) => {

@@ -8,6 +8,7 @@
 
 mod arith;
 mod js;
+pub mod script;
 pub mod vars;
 
 use serde_json::Value;

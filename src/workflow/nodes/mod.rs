@@ -15,6 +15,7 @@ mod condition;
 mod date_calculation;
 mod delay;
 mod end;
+mod javascript;
 mod json_query;
 mod json_variable_mapping;
 mod loops;
@@ -301,6 +302,7 @@ pub fn get(kind: &str) -> Option<&'static dyn DynInstruction> {
         "json-query" => &json_query::JsonQuery,
         "json-variable-mapping" => &json_variable_mapping::JsonVariableMapping,
         "dateCalculation" => &date_calculation::DateCalculation,
+        "script" => &javascript::Script,
         _ => return None,
     })
 }
@@ -624,7 +626,7 @@ mod tests {
         }
     }
 
-    const KINDS: [&str; 20] = [
+    const KINDS: [&str; 21] = [
         "condition",
         "multi-conditions",
         "calculation",
@@ -645,6 +647,7 @@ mod tests {
         "json-query",
         "json-variable-mapping",
         "dateCalculation",
+        "script",
     ];
 
     /// Only the nodes that wait on the network or the clock keep a run out of one write transaction.

@@ -359,6 +359,18 @@ pub fn count(c: &Connection, which: &Counted) -> Result<u64> {
     Ok(n.max(0) as u64)
 }
 
+/// How many executions are queued (QUEUEING: `status` NULL) and the `createdAt` of the oldest, through
+/// the partial index of open executions (its condition is repeated so SQLite may use it).
+pub fn queued(c: &Connection) -> Result<(u64, Option<String>)> {
+    let (n, oldest): (i64, Option<String>) = c
+        .prepare_cached(
+            "SELECT COUNT(*), MIN(createdAt) FROM executions \
+             WHERE (status IS NULL OR status = 0) AND status IS NULL",
+        )?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok((n.max(0) as u64, oldest))
+}
+
 pub fn insert_job(c: &Connection, j: &JobWrite) -> Result<i64> {
     c.prepare_cached(
         "INSERT INTO jobs (executionId, nodeId, nodeKey, upstreamId, status, result, meta, createdAt, updatedAt)
