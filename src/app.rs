@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::store::Store;
 use crate::workflow::cache::Flows;
 use crate::workflow::queue::Queue;
+use crate::workflow::scheduler::Scheduler;
 
 pub struct App {
     pub config: Config,
@@ -24,7 +25,9 @@ pub struct App {
     pub hasher: auth::password::Hasher,
     pub workflows: Flows,
     pub queue: Queue,
-    /// Who hears the records layer's data events: the collection trigger.
+    /// The plan of schedule workflows; re-planned whenever the workflow cache is invalidated.
+    pub scheduler: Arc<Scheduler>,
+    /// Who hears the records layer's data events: the collection and schedule triggers.
     pub listener: Listener,
     /// Writes that must outlive a rolled-back transaction (a failed sync run whose `rollbackOnFailure`
     /// undid the write it ran in: its execution stays visible). Done by [`App::write`] after the write.
@@ -81,6 +84,10 @@ impl App {
             Registry::load(&store).map_err(|e| format!("cannot load collections: {e}"))?;
         let acl = acl::Cache::load(&store).map_err(|e| format!("cannot load roles: {e}"))?;
         let hasher = auth::password::Hasher::with_cost(2, config.password_cost);
+        let scheduler = Arc::new(Scheduler::new(crate::time::now_ms));
+        let workflows = Flows::default();
+        let watcher = scheduler.clone();
+        workflows.watch(Box::new(move || watcher.replan()));
         Ok(Arc::new(App {
             config,
             store,
@@ -88,9 +95,10 @@ impl App {
             acl,
             limiter: auth::ratelimit::RateLimiter::default(),
             hasher,
-            workflows: Flows::default(),
+            workflows,
             queue: Queue::default(),
-            listener: crate::workflow::triggers::collection::LISTENER,
+            scheduler,
+            listener: crate::workflow::triggers::LISTENER,
             rescued: Mutex::new(Vec::new()),
             stacks: Stacks::default(),
             shutting_down: AtomicBool::new(false),
@@ -130,6 +138,7 @@ impl App {
     pub fn begin_shutdown(&self) {
         self.shutting_down.store(true, Ordering::SeqCst);
         self.queue.shutdown();
+        self.scheduler.shutdown();
     }
 
     pub fn is_shutting_down(&self) -> bool {

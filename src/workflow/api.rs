@@ -526,6 +526,9 @@ pub fn execute(ctx: &Ctx) -> Result<Reply> {
     let context = if flow.workflow.kind == triggers::collection::NAME {
         let schema = app.registry.snapshot();
         json!({ "data": triggers::collection::manual_data(app, &schema, &flow, &values)? })
+    } else if flow.workflow.kind == triggers::schedule::NAME {
+        let schema = app.registry.snapshot();
+        triggers::schedule::manual_context(app, &schema, &flow, &values)?
     } else {
         custom_action_context(ctx, &flow, &values)?
     };

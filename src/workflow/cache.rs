@@ -6,7 +6,7 @@
 //! (unknown keys are cached as `NotFound` and could otherwise grow without limit). Trigger requests
 //! read from it without touching the store.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::engine::Flow;
 use crate::error::Result;
@@ -28,13 +28,19 @@ const MAX_KEYS: usize = 4096;
 pub struct Flows {
     by_id: GenMap<i64, Arc<Flow>>,
     by_key: GenMap<String, KeyState>,
+    /// Told after each invalidation: the scheduler's plan is rebuilt from the same moment.
+    watcher: OnceLock<Watcher>,
 }
+
+/// What [`Flows::invalidate`] calls (once set).
+pub type Watcher = Box<dyn Fn() + Send + Sync>;
 
 impl Default for Flows {
     fn default() -> Flows {
         Flows {
             by_id: GenMap::new(MAX_VERSIONS),
             by_key: GenMap::new(MAX_KEYS),
+            watcher: OnceLock::new(),
         }
     }
 }
@@ -76,5 +82,13 @@ impl Flows {
     pub fn invalidate(&self) {
         self.by_id.invalidate();
         self.by_key.invalidate();
+        if let Some(w) = self.watcher.get() {
+            w();
+        }
+    }
+
+    /// Sets what each invalidation tells (the first call wins).
+    pub fn watch(&self, w: Watcher) {
+        let _ = self.watcher.set(w);
     }
 }

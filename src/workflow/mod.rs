@@ -1,5 +1,5 @@
 //! Workflows: the model and management API, the processor, node types, templates and expressions, and
-//! the durable async queue.
+//! the durable async queue, and the scheduler (the door of time events).
 
 pub mod api;
 pub mod basic;
@@ -12,5 +12,6 @@ pub mod nodes;
 mod num;
 pub mod queue;
 pub mod repo;
+pub mod scheduler;
 pub mod template;
 pub mod triggers;

@@ -91,6 +91,15 @@ pub fn enabled_on_collection(c: &Connection, kind: &str, collection: &str) -> Re
     Ok(ids.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// The enabled versions of trigger type `kind`, in id order (the scheduler's plan).
+pub fn enabled_of_type(c: &Connection, kind: &str) -> Result<Vec<Workflow>> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {WORKFLOW_COLUMNS} FROM workflows WHERE enabled = 1 AND type = ?1 ORDER BY id"
+    ))?;
+    let rows = st.query_map(params![kind], Workflow::from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 /// Every version in key order, oldest first within a key (the bridge's export).
 pub fn all_versions(c: &Connection) -> Result<Vec<Workflow>> {
     let mut st = c.prepare(&format!(

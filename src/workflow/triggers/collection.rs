@@ -297,7 +297,7 @@ fn matches_condition(
 }
 
 /// Each append path with its prefixes (`a.b` also loads `a`), as NocoBase loads them.
-fn with_prefixes(appends: &[String]) -> Vec<String> {
+pub fn with_prefixes(appends: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for a in appends {
         let parts: Vec<&str> = a.split('.').collect();

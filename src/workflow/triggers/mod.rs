@@ -2,15 +2,18 @@
 //! workflow API validates with them, the bridge asks them what flowgate runs
 //! (`bridge::support::trigger_supported`). A type is one file here plus one line in [`TYPES`].
 //!
-//! Both types run as the stored `sync` flag says (§1.2): in the request that raised them, or queued.
+//! `custom-action` and `collection` run as the stored `sync` flag says (§1.2): in the request that
+//! raised them, or queued; `schedule` always queues.
 
 pub mod collection;
 pub mod custom_action;
+pub mod schedule;
 
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use crate::collections::events::Listener;
 use crate::collections::{records, Collection, Schema};
 use crate::error::Entry;
 
@@ -22,7 +25,20 @@ pub struct TriggerType {
     pub normalize: fn(&mut Value),
 }
 
-const TYPES: [&TriggerType; 2] = [&custom_action::TYPE, &collection::TYPE];
+const TYPES: [&TriggerType; 3] = [&custom_action::TYPE, &collection::TYPE, &schedule::TYPE];
+
+/// The app's data-event listener: the collection trigger's runs, and the schedule trigger's re-planning
+/// of a saved record.
+pub const LISTENER: Listener = Listener {
+    wants: |app, conn, coll, op| {
+        Ok((collection::LISTENER.wants)(app, conn, coll, op)?
+            || (schedule::LISTENER.wants)(app, conn, coll, op)?)
+    },
+    raise: |origin, conn, schema, coll, events| {
+        (schedule::LISTENER.raise)(origin, conn, schema, coll, events.clone())?;
+        (collection::LISTENER.raise)(origin, conn, schema, coll, events)
+    },
+};
 
 pub fn get(name: &str) -> Option<&'static TriggerType> {
     TYPES.iter().copied().find(|t| t.name == name)
