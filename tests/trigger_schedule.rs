@@ -599,3 +599,36 @@ fn runs_now_db(s: &Server, key: &str) -> usize {
         )
         .expect("count") as usize
 }
+
+#[test]
+fn records_are_planned_within_the_window_as_the_clock_moves() {
+    let s = Server::start();
+    fixture(&s);
+    let now = now_ms();
+    let far = now + 20 * 60_000;
+    let rec = create_item(&s, json!({"title":"far","amount":1,"dueAt":iso(far)}));
+    let rid = rec["id"].as_i64();
+    let id = schedule(
+        &s,
+        "win",
+        json!({"mode":1,"collection":"tn_items","startsOn":{"field":"dueAt"}}),
+        &[calc("c", "1")],
+    );
+    // Twenty minutes ahead is beyond the window (twice 5 minutes): not planned yet.
+    assert_eq!(planned(&s, id), []);
+    // The plan the store gives at later instants, computed without waiting for them.
+    let plan_at = |at: i64| -> Vec<(Option<i64>, i64)> {
+        let app = s.app();
+        app.store
+            .read(|c| flowgate::workflow::scheduler::compute_plan(app, c, at))
+            .expect("plan")
+            .into_iter()
+            .filter(|(t, _)| t.workflow == id)
+            .map(|(t, due)| (t.record, due))
+            .collect()
+    };
+    assert_eq!(plan_at(now), []);
+    assert_eq!(plan_at(far - 9 * 60_000), [(rid, second(far))]);
+    assert_eq!(plan_at(far - 1_000), [(rid, second(far))]);
+    assert_eq!(plan_at(far + 1_000), [], "past, no repeat");
+}

@@ -42,12 +42,10 @@ pub struct Target {
     pub record: Option<i64>,
 }
 
-/// A planned fire: when, and the sequence number of the plan step that put it there.
-#[derive(Debug, Clone, Copy)]
-struct Planned {
-    due: i64,
-    seq: u64,
-}
+/// A planned fire: what and when. A target may hold several (a saved record's new time beside the
+/// old one, when the save may still roll back): each is checked when it comes, a stale one is skipped,
+/// and the next rebuild keeps only what the store says.
+type Planned = (Target, i64);
 
 #[derive(Default)]
 struct State {
@@ -55,7 +53,8 @@ struct State {
     /// Rebuilds asked for and done (a waiter of [`Scheduler::settle`] waits for `done >= its ticket`).
     asked: u64,
     done: u64,
-    plan: HashMap<Target, Planned>,
+    /// Each planned fire with the sequence number of the plan step that put it there.
+    plan: HashMap<Planned, u64>,
     /// The last fire time of each target: never planned again at or before it.
     fired: HashMap<Target, i64>,
 }
@@ -121,30 +120,24 @@ impl Scheduler {
         let mut out: Vec<(Option<i64>, i64)> = self
             .lock()
             .plan
-            .iter()
+            .keys()
             .filter(|(t, _)| t.workflow == workflow)
-            .map(|(t, p)| (t.record, p.due))
+            .map(|(t, due)| (t.record, *due))
             .collect();
         out.sort_by_key(|(r, due)| (*due, *r));
         out
     }
 
-    /// A saved record's next fire (`None`: drop what was planned for it). Called inside the record's
-    /// writing transaction; takes the lock only briefly.
-    pub fn plan_record(&self, workflow: i64, record: i64, due: Option<i64>) {
+    /// A saved record's next fire. Called inside the record's writing transaction, which may still
+    /// roll back: what was planned before stays (a fire checks the record it reads), and takes the
+    /// lock only briefly.
+    pub fn plan_record(&self, workflow: i64, record: i64, due: i64) {
         let target = Target {
             workflow,
             record: Some(record),
         };
         let seq = self.seq.fetch_add(1, Ordering::SeqCst);
-        let mut s = self.lock();
-        match due {
-            Some(due) => put(&mut s, target, Planned { due, seq }),
-            None => {
-                s.plan.remove(&target);
-            }
-        }
-        drop(s);
+        put(&mut self.lock(), (target, due), seq);
         self.wake.notify_all();
     }
 
@@ -154,12 +147,12 @@ impl Scheduler {
     }
 }
 
-/// Plans `target` at `p`, unless it already fired at or after that time.
-fn put(s: &mut State, target: Target, p: Planned) {
-    if s.fired.get(&target).is_some_and(|last| *last >= p.due) {
+/// Plans a fire, unless its target already fired at or after that time.
+fn put(s: &mut State, (target, due): Planned, seq: u64) {
+    if s.fired.get(&target).is_some_and(|last| *last >= due) {
         return;
     }
-    s.plan.insert(target, p);
+    s.plan.insert((target, due), seq);
 }
 
 pub fn start(app: Arc<App>) -> std::io::Result<JoinHandle<()>> {
@@ -172,7 +165,7 @@ pub fn start(app: Arc<App>) -> std::io::Result<JoinHandle<()>> {
 enum Step {
     Stop,
     Rebuild(u64),
-    Fire(Vec<(Target, i64)>),
+    Fire(Vec<Planned>),
 }
 
 fn run(app: &App) {
@@ -219,24 +212,25 @@ fn next_step(sched: &Scheduler, next_reload: i64) -> Step {
         if s.asked > s.done || now >= next_reload {
             return Step::Rebuild(s.asked);
         }
-        let mut due: Vec<(Target, i64)> = s
+        let mut due: Vec<Planned> = s
             .plan
-            .iter()
-            .filter(|(_, p)| p.due <= now)
-            .map(|(t, p)| (*t, p.due))
+            .keys()
+            .filter(|(_, at)| *at <= now)
+            .copied()
             .collect();
         if !due.is_empty() {
             due.sort_by_key(|(t, at)| (*at, *t));
             for (t, at) in &due {
-                s.plan.remove(t);
-                s.fired.insert(*t, *at);
+                s.plan.remove(&(*t, *at));
+                let last = s.fired.entry(*t).or_insert(*at);
+                *last = (*last).max(*at);
             }
             return Step::Fire(due);
         }
         let until = s
             .plan
-            .values()
-            .map(|p| p.due)
+            .keys()
+            .map(|(_, at)| *at)
             .min()
             .unwrap_or(next_reload)
             .min(next_reload);
@@ -259,18 +253,9 @@ fn rebuild(app: &App) -> Result<()> {
         Ok((seq0, compute_plan(app, c, sched.now())?))
     })?;
     let mut s = sched.lock();
-    let kept: Vec<(Target, Planned)> = s
-        .plan
-        .iter()
-        .filter(|(_, p)| p.seq > seq0)
-        .map(|(t, p)| (*t, *p))
-        .collect();
-    s.plan.clear();
-    for (target, due) in plan {
-        put(&mut s, target, Planned { due, seq: seq0 });
-    }
-    for (target, p) in kept {
-        put(&mut s, target, p);
+    s.plan.retain(|_, seq| *seq > seq0);
+    for p in plan {
+        put(&mut s, p, seq0);
     }
     // A plan starts from the current second: an older fire can no longer be planned again.
     let recent = schedule::whole_second(sched.now()) - 1000;
@@ -280,7 +265,7 @@ fn rebuild(app: &App) -> Result<()> {
 
 /// The plan as the store holds it at `now`: every enabled schedule's next fire (static), and each
 /// record's next fire within twice the window (date field).
-pub fn compute_plan(app: &App, c: &Connection, now: i64) -> Result<Vec<(Target, i64)>> {
+pub fn compute_plan(app: &App, c: &Connection, now: i64) -> Result<Vec<Planned>> {
     let mut out = Vec::new();
     for w in workflows::enabled_of_type(c, schedule::NAME)? {
         let s = match Schedule::parse(&w.config) {
@@ -386,7 +371,7 @@ fn fire(app: &App, target: Target, at: i64) -> Result<()> {
     };
     if let Some(due) = next {
         let seq = sched.seq.fetch_add(1, Ordering::SeqCst);
-        put(&mut sched.lock(), target, Planned { due, seq });
+        put(&mut sched.lock(), (target, due), seq);
         sched.wake.notify_all();
     }
     Ok(())

@@ -564,7 +564,9 @@ fn raise(
                 false,
                 2 * WINDOW_MS,
             );
-            app.scheduler.plan_record(workflow_id, id, next);
+            if let Some(due) = next {
+                app.scheduler.plan_record(workflow_id, id, due);
+            }
         }
     }
     Ok(())
