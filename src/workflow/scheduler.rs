@@ -30,7 +30,7 @@ use serde_json::{json, Value};
 
 use super::repo::executions::{self, Counted};
 use super::repo::workflows;
-use super::triggers::schedule::{self, Mode, Schedule, WINDOW_MS};
+use super::triggers::schedule::{self, Mode, Schedule, Times, WINDOW_MS};
 use crate::app::App;
 use crate::collections::{filter, records};
 use crate::error::Result;
@@ -316,7 +316,7 @@ fn records_in_window(
     c: &Connection,
     s: &Schedule,
     now: i64,
-) -> Result<Vec<(i64, (Option<i64>, Option<i64>))>> {
+) -> Result<Vec<(i64, Times)>> {
     let Mode::DateField { starts_on: on, .. } = &s.mode else {
         return Ok(Vec::new());
     };
@@ -345,7 +345,7 @@ fn records_in_window(
 /// What a fire found: the schedule and the record's times, to plan the next one from.
 struct Fired {
     schedule: Schedule,
-    times: (Option<i64>, Option<i64>),
+    times: Times,
     executed: u64,
 }
 

@@ -73,6 +73,9 @@ pub enum Mode {
     },
 }
 
+/// A schedule's start and end times for one record (or for the static schedule): `None` = none.
+pub type Times = (Option<i64>, Option<i64>);
+
 /// A schedule workflow's config, typed.
 #[derive(Debug, Clone)]
 pub struct Schedule {
@@ -296,7 +299,7 @@ impl Schedule {
     }
 
     /// A record's start and end times (ms dropped from the field's value, then the offset).
-    pub fn record_times(&self, record: &Value) -> (Option<i64>, Option<i64>) {
+    pub fn record_times(&self, record: &Value) -> Times {
         let on = |f: &OnField| record_time(record, f);
         let start = match &self.mode {
             Mode::DateField { starts_on, .. } => on(starts_on),
@@ -451,7 +454,7 @@ fn cron_matches(cron: &croner::Cron, t: i64) -> bool {
 /// if it falls before `now + horizon` (later ones are planned by a later reload).
 pub fn next_for_record(
     s: &Schedule,
-    (start, end): (Option<i64>, Option<i64>),
+    (start, end): Times,
     executed: u64,
     now: i64,
     after_run: bool,
@@ -476,7 +479,7 @@ pub fn next_for_record(
 /// Whether `t` is a fire time of a schedule starting at `start` and ending at `end`: the check a fire
 /// makes against the state it reads in its transaction (the config or the record may have changed
 /// since the time was planned).
-pub fn fires_at(s: &Schedule, (start, end): (Option<i64>, Option<i64>), t: i64) -> bool {
+pub fn fires_at(s: &Schedule, (start, end): Times, t: i64) -> bool {
     let Some(start) = start else {
         return false;
     };
@@ -583,7 +586,7 @@ pub fn manual_context(
     values: &Map<String, Value>,
 ) -> Result<Value> {
     let mut context = values.clone();
-    if !context.get("date").is_some_and(|d| !d.is_null()) {
+    if context.get("date").is_none_or(Value::is_null) {
         context.insert("date".into(), json!(crate::time::now_iso()));
     }
     if mode_of(flow.workflow.config.get("mode").unwrap_or(&Value::Null)) == Some(1) {
