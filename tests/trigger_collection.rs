@@ -11,10 +11,6 @@ use std::time::Duration;
 use common::*;
 use wf::*;
 
-fn q(v: &str) -> String {
-    percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
 /// tn_groups {name, items → tn_items}; tn_items {title, amount (integer), group → tn_groups}.
 fn fixture(s: &Server) {
     s.ok(
@@ -47,17 +43,6 @@ fn on_items(s: &Server, key: &str, config: Value, extra: Value, nodes: &[Value])
     let id = create(s, body)["id"].as_i64().expect("id");
     chain(s, id, nodes);
     id
-}
-
-/// The executions of `key`, oldest first, with their jobs (a final status is not waited for).
-fn runs_now(s: &Server, key: &str) -> Vec<Value> {
-    let filter = q(&json!({ "key": key }).to_string());
-    let (st, v) = s.get(
-        &s.root(),
-        &format!("/api/executions:list?filter={filter}&sort=id&appends=jobs&paginate=false"),
-    );
-    assert_eq!(st, 200, "{v}");
-    v["data"].as_array().cloned().unwrap_or_default()
 }
 
 /// The executions of `key` once every one has a final status. The rows of a data event exist as soon

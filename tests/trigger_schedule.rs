@@ -14,10 +14,6 @@ use std::time::Duration;
 use common::*;
 use wf::*;
 
-fn q(v: &str) -> String {
-    percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
 /// tn_groups {name}; tn_items {title, amount (integer), group → tn_groups, dueAt (datetime)}.
 fn fixture(s: &Server) {
     s.ok(
@@ -69,16 +65,6 @@ fn planned(s: &Server, id: i64) -> Vec<(Option<i64>, i64)> {
         "the scheduler did not rebuild its plan"
     );
     s.app().scheduler.planned(id)
-}
-
-fn runs_now(s: &Server, key: &str) -> Vec<Value> {
-    let filter = q(&json!({ "key": key }).to_string());
-    let (st, v) = s.get(
-        &s.root(),
-        &format!("/api/executions:list?filter={filter}&sort=id&appends=jobs&paginate=false"),
-    );
-    assert_eq!(st, 200, "{v}");
-    v["data"].as_array().cloned().unwrap_or_default()
 }
 
 /// Waits (up to `secs`) for `n` executions of `key`, all final; returns them.

@@ -11,7 +11,7 @@ pub mod schedule;
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use crate::collections::events::Listener;
 use crate::collections::{records, Collection, Schema};
@@ -42,6 +42,22 @@ pub const LISTENER: Listener = Listener {
 
 pub fn get(name: &str) -> Option<&'static TriggerType> {
     TYPES.iter().copied().find(|t| t.name == name)
+}
+
+/// A config's `mode` as a number: a numeric string (`"1"`) counts as its number (§2.1).
+pub fn mode_of(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Stores a numeric `mode` as its number.
+pub fn normalize_mode(config: &mut Value) {
+    if let Some(m) = config.get("mode").and_then(mode_of) {
+        config["mode"] = json!(m);
+    }
 }
 
 /// `<c>` or `<ds>:<c>` of the main data source, as a user collection (§1.1's messages otherwise).

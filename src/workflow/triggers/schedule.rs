@@ -16,7 +16,7 @@
 use rusqlite::Connection;
 use serde_json::{json, Map, Value};
 
-use super::TriggerType;
+use super::{mode_of, TriggerType};
 use crate::app::App;
 use crate::collections::events::{Event, Listener, Op, Origin};
 use crate::collections::registry::{Kind, ScalarType};
@@ -30,7 +30,7 @@ pub const NAME: &str = "schedule";
 pub const TYPE: TriggerType = TriggerType {
     name: NAME,
     validate,
-    normalize,
+    normalize: super::normalize_mode,
 };
 
 /// How far ahead the records of a date-field schedule are planned (NocoBase's 5-minute cache cycle;
@@ -93,21 +93,6 @@ pub fn whole_second(ms: i64) -> i64 {
 
 fn entry(field: &str, msg: impl Into<String>) -> Entry {
     Entry::new(msg.into()).with("field", field)
-}
-
-/// `mode` as a number: a numeric string (`"1"`) counts as its number, as for the collection trigger.
-fn mode_of(v: &Value) -> Option<i64> {
-    match v {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-fn normalize(config: &mut Value) {
-    if let Some(m) = config.get("mode").and_then(mode_of) {
-        config["mode"] = json!(m);
-    }
 }
 
 /// An ISO instant (`2026-01-02T03:04:05.678Z`, an offset, or a bare day), whole seconds.
