@@ -100,7 +100,8 @@ fn fields_of(v: &Value) -> Vec<(String, String)> {
 #[test]
 fn case_12_once_at_starts_on() {
     let s = Server::start();
-    let start = now_ms() + 3_000;
+    // A few seconds ahead: the setup below must be done before it (the spec's case says 3 s).
+    let start = now_ms() + 4_000;
     // Stored `sync: true` is ignored: schedules always queue (§1.2).
     let body = json!({"title":"s12","type":"schedule","key":"s12","sync":true,
         "config":{"mode":0,"startsOn":iso(start)}});
@@ -214,7 +215,7 @@ fn case_16_a_record_fires_at_its_date_field_with_its_data() {
     let s = Server::start();
     fixture(&s);
     let g = s.ok("POST", "/api/tn_groups:create", Some(json!({"name":"g1"})));
-    let due = now_ms() + 3_000;
+    let due = now_ms() + 5_000;
     let soon = create_item(
         &s,
         json!({"title":"soon","amount":7,"group":g["id"],"dueAt":iso(due)}),
@@ -257,7 +258,7 @@ fn case_17_offset_moves_the_fire_time() {
         &[calc("c", "1")],
     );
     // Saved after enabling: the save plans it.
-    let due = now_ms() + 1_500;
+    let due = now_ms() + 3_000;
     let rec = create_item(&s, json!({"title":"a","amount":1,"dueAt":iso(due)}));
     assert_eq!(planned(&s, id), [(rec["id"].as_i64(), second(due) + 2_000)]);
     let list = wait_runs(&s, "s17", 1, 15);
@@ -278,7 +279,7 @@ fn case_18_a_due_date_set_by_an_update_fires_at_it() {
     let rec = create_item(&s, json!({"title":"later","amount":1}));
     let rid = rec["id"].as_i64().expect("id");
     assert_eq!(planned(&s, id), [], "no due date: nothing planned");
-    let due = now_ms() + 2_000;
+    let due = now_ms() + 3_000;
     s.ok(
         "POST",
         &format!("/api/tn_items:update?filterByTk={rid}"),
@@ -289,7 +290,7 @@ fn case_18_a_due_date_set_by_an_update_fires_at_it() {
     assert_eq!(date_of(&list[0]), second(due));
     assert_eq!(result_of(&list[0], "c"), json!("later"));
     // A record deleted before its time is skipped: planned, then nothing queued at the fire.
-    let due = now_ms() + 1_500;
+    let due = now_ms() + 3_000;
     let doomed = create_item(&s, json!({"title":"doomed","amount":1,"dueAt":iso(due)}));
     let did = doomed["id"].as_i64();
     assert_eq!(planned(&s, id), [(did, second(due))]);
@@ -515,15 +516,8 @@ fn disabling_or_deleting_unplans_and_restart_keeps_future_fires_only() {
 fn restart_rebuilds_the_plan_without_replaying_missed_fires() {
     let mut s = Server::start();
     let base = second(now_ms());
-    let missed_at = base + 2_000;
-    let missed = schedule(
-        &s,
-        "missed",
-        json!({"mode":0,"startsOn":iso(missed_at)}),
-        &[calc("c", "1")],
-    );
-    // A graceful stop waits for the HTTP connections (seconds): the later one is well after it.
-    let later_at = base + 12_000;
+    // A graceful stop waits for the HTTP connections (seconds): the later time is well after it.
+    let later_at = base + 16_000;
     let later = schedule(
         &s,
         "later",
@@ -534,6 +528,14 @@ fn restart_rebuilds_the_plan_without_replaying_missed_fires() {
         &s,
         "every",
         json!({"mode":0,"startsOn":iso(base - 60_000),"repeat":2000}),
+        &[calc("c", "1")],
+    );
+    // Made last, just before the stop, so that its time comes while the server is down.
+    let missed_at = second(now_ms()) + 4_000;
+    let missed = schedule(
+        &s,
+        "missed",
+        json!({"mode":0,"startsOn":iso(missed_at)}),
         &[calc("c", "1")],
     );
     assert_eq!(planned(&s, missed), [(None, missed_at)]);
