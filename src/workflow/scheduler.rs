@@ -248,9 +248,10 @@ fn next_step(sched: &Scheduler, next_reload: i64) -> Step {
 /// record save already raised; the entries those saves plan meanwhile (a later sequence) are kept.
 fn rebuild(app: &App) -> Result<()> {
     let sched = &app.scheduler;
+    let fired = sched.lock().fired.clone();
     let (seq0, plan) = app.store.write(|c| {
         let seq0 = sched.seq.fetch_add(1, Ordering::SeqCst);
-        Ok((seq0, compute_plan(app, c, sched.now())?))
+        Ok((seq0, compute_plan(app, c, sched.now(), &fired)?))
     })?;
     let mut s = sched.lock();
     s.plan.retain(|_, seq| *seq > seq0);
@@ -263,9 +264,25 @@ fn rebuild(app: &App) -> Result<()> {
     Ok(())
 }
 
+/// Where a target's next fire is computed from: `now`, or right after its last fire when that was in
+/// this second or the one before (as the fire itself computes it, so that a rebuild just after a fire
+/// plans the same time: a 1000 ms grid still fires every 2 s).
+fn reference(fired: &HashMap<Target, i64>, target: Target, now: i64) -> (i64, bool) {
+    match fired.get(&target) {
+        Some(last) if *last >= schedule::whole_second(now) - 1000 => (now.max(*last), true),
+        _ => (now, false),
+    }
+}
+
 /// The plan as the store holds it at `now`: every enabled schedule's next fire (static), and each
-/// record's next fire within twice the window (date field).
-pub fn compute_plan(app: &App, c: &Connection, now: i64) -> Result<Vec<Planned>> {
+/// record's next fire within twice the window (date field). `fired`: the targets' last fires in this
+/// process.
+pub fn compute_plan(
+    app: &App,
+    c: &Connection,
+    now: i64,
+    fired: &HashMap<Target, i64>,
+) -> Result<Vec<Planned>> {
     let mut out = Vec::new();
     for w in workflows::enabled_of_type(c, schedule::NAME)? {
         let s = match Schedule::parse(&w.config) {
@@ -279,28 +296,32 @@ pub fn compute_plan(app: &App, c: &Connection, now: i64) -> Result<Vec<Planned>>
         let executed = executions::count(c, &Counted::Key(w.key.clone()))?;
         match &s.mode {
             Mode::Static { .. } => {
-                if let Some(due) = schedule::next_static(&s, executed, now, false) {
-                    out.push((
-                        Target {
-                            workflow: w.id,
-                            record: None,
-                        },
-                        due,
-                    ));
+                let target = Target {
+                    workflow: w.id,
+                    record: None,
+                };
+                let (from, after_run) = reference(fired, target, now);
+                if let Some(due) = schedule::next_static(&s, executed, from, after_run) {
+                    out.push((target, due));
                 }
             }
             Mode::DateField { .. } => {
                 for (id, times) in records_in_window(app, c, &s, now)? {
-                    let next =
-                        schedule::next_for_record(&s, times, executed, now, false, 2 * WINDOW_MS);
+                    let target = Target {
+                        workflow: w.id,
+                        record: Some(id),
+                    };
+                    let (from, after_run) = reference(fired, target, now);
+                    let next = schedule::next_for_record(
+                        &s,
+                        times,
+                        executed,
+                        from,
+                        after_run,
+                        2 * WINDOW_MS,
+                    );
                     if let Some(due) = next {
-                        out.push((
-                            Target {
-                                workflow: w.id,
-                                record: Some(id),
-                            },
-                            due,
-                        ));
+                        out.push((target, due));
                     }
                 }
             }
