@@ -474,7 +474,7 @@ pub fn fires_at(s: &Schedule, (start, end): Times, t: i64) -> bool {
     match &s.repeat {
         None => t == start,
         Some(Repeat::Every(period)) => (t - start) % period == 0,
-        Some(Repeat::Cron(cron)) => t == start || cron_matches(cron, t),
+        Some(Repeat::Cron(cron)) => cron_matches(cron, t),
     }
 }
 
