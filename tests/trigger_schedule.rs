@@ -470,6 +470,15 @@ fn limit_counts_the_keys_runs_across_versions_and_manual_runs() {
         assert_eq!(st, 200, "{v}");
     }
     assert_eq!(planned(&s, id), []);
+    // Deleting the runs does not lower the count (`stats.executed` is kept on the versions).
+    let (st, v) = s.post(
+        &s.root(),
+        &format!("/api/executions:destroy?filter={}", q(r#"{"key":"lim"}"#)),
+        json!({}),
+    );
+    assert_eq!(st, 200, "{v}");
+    assert!(runs_now(&s, "lim").is_empty());
+    assert_eq!(planned(&s, id), []);
     // A new version of the key does not reset it.
     let (st, v) = s.post(
         &s.root(),

@@ -28,7 +28,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 use serde_json::{json, Value};
 
-use super::repo::executions::{self, Counted};
+use super::repo::executions;
 use super::repo::workflows;
 use super::triggers::schedule::{self, Mode, Schedule, Times, WINDOW_MS};
 use crate::app::App;
@@ -293,7 +293,7 @@ pub fn compute_plan(
                 continue;
             }
         };
-        let executed = executions::count(c, &Counted::Key(w.key.clone()))?;
+        let executed = workflows::key_executed(c, &w.key)?;
         match &s.mode {
             Mode::Static { .. } => {
                 let target = Target {
@@ -412,7 +412,7 @@ fn queue_if_due(app: &App, c: &Connection, target: Target, at: i64) -> Result<Op
     let Ok(s) = Schedule::parse(&w.config) else {
         return Ok(None);
     };
-    let executed = executions::count(c, &Counted::Key(w.key.clone()))?;
+    let executed = workflows::key_executed(c, &w.key)?;
     if s.limit_reached(executed) {
         return Ok(None);
     }

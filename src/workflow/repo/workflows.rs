@@ -205,6 +205,15 @@ pub fn count_execution(c: &Connection, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// The key's executions so far, all versions (NocoBase's `stats.executed`: a count kept on the
+/// versions, which deleting executions does not lower). What a schedule's `limit` is checked against.
+pub fn key_executed(c: &Connection, key: &str) -> Result<u64> {
+    let n: i64 = c
+        .prepare_cached("SELECT COALESCE(SUM(executed), 0) FROM workflows WHERE key = ?1")?
+        .query_row(params![key], |r| r.get(0))?;
+    Ok(n.max(0) as u64)
+}
+
 /// Deletes every version of `key` (their nodes go with them); returns how many.
 pub fn delete_key(c: &Connection, key: &str) -> Result<usize> {
     Ok(c.execute("DELETE FROM workflows WHERE key = ?1", params![key])?)

@@ -485,7 +485,7 @@ pub const LISTENER: Listener = Listener { wants, raise };
 
 /// The enabled date-field schedules of `coll`, read in the writing transaction (not through the
 /// workflow cache: see the collection trigger's `listeners`).
-fn listeners(conn: &Connection, coll: &Collection) -> Result<Vec<(i64, Schedule)>> {
+fn listeners(conn: &Connection, coll: &Collection) -> Result<Vec<(i64, String, Schedule)>> {
     let ids = workflows::enabled_on_collection(conn, NAME, &coll.name)?;
     let mut out = Vec::new();
     for id in ids {
@@ -499,7 +499,7 @@ fn listeners(conn: &Connection, coll: &Collection) -> Result<Vec<(i64, Schedule)
             },
         ) = Schedule::parse(&w.config)
         {
-            out.push((id, s));
+            out.push((id, w.key, s));
         }
     }
     Ok(out)
@@ -531,15 +531,8 @@ fn raise(
         return Ok(());
     }
     let now = app.scheduler.now();
-    for (workflow_id, s) in listeners(conn, coll)? {
-        let key = workflows::get(conn, workflow_id)?.map(|w| w.key);
-        let executed = match key {
-            Some(k) => crate::workflow::repo::executions::count(
-                conn,
-                &crate::workflow::repo::executions::Counted::Key(k),
-            )?,
-            None => continue,
-        };
+    for (workflow_id, key, s) in listeners(conn, coll)? {
+        let executed = workflows::key_executed(conn, &key)?;
         for row in records::get_many(conn, schema, coll, &saved, &[], None)? {
             let Some(id) = row.get("id").and_then(Value::as_i64) else {
                 continue;
