@@ -15,6 +15,7 @@ use crate::error::Result;
 use crate::store::Store;
 use crate::workflow::cache::Flows;
 use crate::workflow::queue::Queue;
+use crate::workflow::scheduler::Scheduler;
 
 pub struct App {
     pub config: Config,
@@ -27,7 +28,9 @@ pub struct App {
     pub queue: Queue,
     /// The counters `GET /metrics` shows.
     pub metrics: crate::metrics::Metrics,
-    /// Who hears the records layer's data events: the collection trigger.
+    /// The plan of schedule workflows; re-planned whenever the workflow cache is invalidated.
+    pub scheduler: Arc<Scheduler>,
+    /// Who hears the records layer's data events: the collection and schedule triggers.
     pub listener: Listener,
     /// What the records actions ask before and after they write: the pre- and post-action triggers.
     pub hooks: Hooks,
@@ -86,6 +89,10 @@ impl App {
             Registry::load(&store).map_err(|e| format!("cannot load collections: {e}"))?;
         let acl = acl::Cache::load(&store).map_err(|e| format!("cannot load roles: {e}"))?;
         let hasher = auth::password::Hasher::with_cost(2, config.password_cost);
+        let scheduler = Arc::new(Scheduler::new(crate::time::now_ms));
+        let workflows = Flows::default();
+        let watcher = scheduler.clone();
+        workflows.watch(Box::new(move || watcher.replan()));
         Ok(Arc::new(App {
             config,
             store,
@@ -93,10 +100,11 @@ impl App {
             acl,
             limiter: auth::ratelimit::RateLimiter::default(),
             hasher,
-            workflows: Flows::default(),
+            workflows,
             queue: Queue::default(),
             metrics: Default::default(),
-            listener: crate::workflow::triggers::collection::LISTENER,
+            scheduler,
+            listener: crate::workflow::triggers::LISTENER,
             hooks: crate::workflow::triggers::HOOKS,
             rescued: Mutex::new(Vec::new()),
             stacks: Stacks::default(),
@@ -137,6 +145,7 @@ impl App {
     pub fn begin_shutdown(&self) {
         self.shutting_down.store(true, Ordering::SeqCst);
         self.queue.shutdown();
+        self.scheduler.shutdown();
     }
 
     pub fn is_shutting_down(&self) -> bool {

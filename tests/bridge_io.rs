@@ -213,21 +213,48 @@ fn the_imported_order_check_workflow_runs_with_its_keys() {
 fn unsupported_workflows_are_not_listed_and_their_keys_answer_unsupported() {
     let (_tmp, _data, s) = imported();
     let keys = list_keys(&s);
-    // The schedule trigger is not run yet; the collection trigger and the aggregate and json-query nodes
-    // are (their workflows moved into case 13, as bridge.md says they would).
-    assert!(
-        !keys.contains(&"br_wf_weekly_cleanup".to_string()),
-        "listed: {keys:?}"
-    );
+    // The schedule and collection triggers and the aggregate and json-query nodes are run (their
+    // workflows moved into case 13, as bridge.md says they would): the fixture's schedule workflow is
+    // listed, imported disabled as it was.
     for k in [
         "br_wf_daily_summary",
         "br_wf_bulk_tier",
         "br_wf_order_created",
+        "br_wf_weekly_cleanup",
     ] {
         assert!(keys.contains(&k.to_string()), "{k} not listed: {keys:?}");
     }
-    let (status, body) = s.post(
-        &s.root(),
+    let w = s.ok(
+        "GET",
+        "/api/workflows:get?filter[key]=br_wf_weekly_cleanup&filter[current]=true",
+        None,
+    );
+    assert_eq!(
+        (&w["type"], &w["enabled"]),
+        (&json!("schedule"), &json!(false)),
+        "{w}"
+    );
+    assert_eq!(w["config"]["repeat"], json!("0 0 3 * * 1"), "{w}");
+    // A trigger type flowgate does not run (the fixture's schedule workflow edited to NocoBase's
+    // `approval`) is kept, not listed, and its key answers why.
+    let (tmp, data) = folder();
+    let mut doc = fixture();
+    for w in doc["workflows"].as_array_mut().unwrap() {
+        if w["key"] == "br_wf_weekly_cleanup" {
+            w["type"] = json!("approval");
+        }
+    }
+    let file = write_doc(tmp.path(), "approval.json", &doc);
+    let (exit, _, err) = import(&data, &file, &[]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(
+        err.contains("unsupported  workflows.br_wf_weekly_cleanup  trigger type approval"),
+        "{err}"
+    );
+    let other = server_on(&data);
+    assert!(!list_keys(&other).contains(&"br_wf_weekly_cleanup".to_string()));
+    let (status, body) = other.post(
+        &other.root(),
         "/api/workflows:trigger?triggerWorkflows=br_wf_weekly_cleanup",
         json!({}),
     );
@@ -241,7 +268,7 @@ fn unsupported_workflows_are_not_listed_and_their_keys_answer_unsupported() {
     assert_eq!(entry["key"], "br_wf_weekly_cleanup");
     assert_eq!(
         entry["message"],
-        "Workflow \"br_wf_weekly_cleanup\" uses trigger type \"schedule\", which flowgate does not run"
+        "Workflow \"br_wf_weekly_cleanup\" uses trigger type \"approval\", which flowgate does not run"
     );
     // The imported collection workflow runs on a new order: it asks for a review (its create node), then
     // pings the CRM (its request node ignores a failure).
@@ -468,12 +495,12 @@ fn strict_import_exits_3_and_still_imports_everything_supported() {
     );
     assert_eq!(code, 3, "{err}");
     let r: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
-    assert_eq!(r["summary"]["unsupported"], 10, "{r}");
+    assert_eq!(r["summary"]["unsupported"], 9, "{r}");
     assert_eq!(r["summary"]["approximated"], 3, "{r}");
     assert_eq!(r["summary"]["warning"], 1, "{r}");
     assert!(err.contains(
-        "unsupported  workflows.br_wf_weekly_cleanup  trigger type schedule — kept for export and push; not runnable"
-    ));
+        "unsupported  collections.br_products.fields.cost  field type decimal (interface number)"
+    ), "{err}");
     let s = server_on(&data);
     assert!(list_keys(&s).contains(&"br_wf_order_check".to_string()));
     assert!(s.table_exists("br_orders"));

@@ -11,7 +11,7 @@ mod wf;
 use std::time::Duration;
 
 use common::*;
-use tn::{fixture, q, runs_now};
+use tn::fixture;
 use wf::*;
 
 /// An enabled collection workflow `key` with `config` (and extra `workflows:create` fields) and a chain

@@ -185,7 +185,7 @@ fn workflow_create_validation_update_and_freeze() {
     let (st, v) = s.post(
         &r,
         "/api/workflows:create",
-        json!({"title":"x","type":"schedule"}),
+        json!({"title":"x","type":"approval"}),
     );
     assert_eq!(
         (st, err(&v)),
@@ -193,7 +193,7 @@ fn workflow_create_validation_update_and_freeze() {
             400,
             pair(
                 "TRIGGER_TYPE_NOT_REGISTERED",
-                "Trigger type \"schedule\" is not registered"
+                "Trigger type \"approval\" is not registered"
             )
         )
     );

@@ -91,6 +91,8 @@ pub struct Running {
     ended: Option<tokio::sync::oneshot::Receiver<()>>,
     http: std::thread::JoinHandle<std::io::Result<()>>,
     worker: Option<std::thread::JoinHandle<()>>,
+    /// The schedule trigger's thread (`workflow::scheduler`).
+    scheduler: Option<std::thread::JoinHandle<()>>,
     _lock: FolderLock,
 }
 
@@ -145,6 +147,10 @@ pub fn start(config: Config) -> Result<Running, String> {
     } else {
         None
     };
+    let scheduler = Some(
+        crate::workflow::scheduler::start(app.clone())
+            .map_err(|e| format!("cannot start the scheduler: {e}"))?,
+    );
     let (handle_tx, handle_rx) = std::sync::mpsc::channel();
     let (ended_tx, ended) = tokio::sync::oneshot::channel();
     let served = app.clone();
@@ -173,6 +179,7 @@ pub fn start(config: Config) -> Result<Running, String> {
         Ok(s) => s,
         Err(e) => {
             finish_worker(&app, worker);
+            finish_scheduler(scheduler);
             return Err(e);
         }
     };
@@ -185,6 +192,7 @@ pub fn start(config: Config) -> Result<Running, String> {
         ended: Some(ended),
         http,
         worker,
+        scheduler,
         _lock: lock,
     })
 }
@@ -202,6 +210,7 @@ impl Running {
             Err(_) => Err(std::io::Error::other("the HTTP server thread panicked")),
         };
         finish_worker(&self.app, self.worker);
+        finish_scheduler(self.scheduler);
         match result {
             Ok(()) => 0,
             Err(e) => fail(e),
@@ -217,6 +226,14 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
     {
         Ok(rt) => rt.block_on(f),
         Err(e) => panic!("cannot build a runtime: {e}"),
+    }
+}
+
+/// Waits for the scheduler thread, already told to stop by `begin_shutdown` (it ends after the fire it
+/// may be writing, which takes no longer than one write).
+fn finish_scheduler(scheduler: Option<std::thread::JoinHandle<()>>) {
+    if let Some(s) = scheduler {
+        let _ = s.join();
     }
 }
 

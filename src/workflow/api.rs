@@ -552,6 +552,10 @@ pub fn execute(ctx: &Ctx) -> Result<Reply> {
             triggers::request_interception::manual_context(app, &flow, &values)?
         }
         triggers::action::NAME => triggers::action::manual_context(app, &flow, &values)?,
+        triggers::schedule::NAME => {
+            let schema = app.registry.snapshot();
+            triggers::schedule::manual_context(app, &schema, &flow, &values)?
+        }
         _ => custom_action_context(ctx, &flow, &values)?,
     };
     let executed_before = app

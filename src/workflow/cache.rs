@@ -6,7 +6,7 @@
 //! (unknown keys are cached as `NotFound` and could otherwise grow without limit). Trigger requests
 //! read from it without touching the store.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::engine::Flow;
 use crate::error::Result;
@@ -31,7 +31,12 @@ pub struct Flows {
     /// (trigger type, collection) → the enabled versions bound to it, by id: what a records action asks
     /// before it writes (the pre-action trigger), without a store read per action.
     bound: GenMap<(&'static str, String), Arc<Vec<i64>>>,
+    /// Told after each invalidation: the scheduler's plan is rebuilt from the same moment.
+    watcher: OnceLock<Watcher>,
 }
+
+/// What [`Flows::invalidate`] calls (once set).
+pub type Watcher = Box<dyn Fn() + Send + Sync>;
 
 impl Default for Flows {
     fn default() -> Flows {
@@ -39,6 +44,7 @@ impl Default for Flows {
             by_id: GenMap::new(MAX_VERSIONS),
             by_key: GenMap::new(MAX_KEYS),
             bound: GenMap::new(MAX_KEYS),
+            watcher: OnceLock::new(),
         }
     }
 }
@@ -100,5 +106,13 @@ impl Flows {
         self.by_id.invalidate();
         self.by_key.invalidate();
         self.bound.invalidate();
+        if let Some(w) = self.watcher.get() {
+            w();
+        }
+    }
+
+    /// Sets what each invalidation tells (the first call wins).
+    pub fn watch(&self, w: Watcher) {
+        let _ = self.watcher.set(w);
     }
 }

@@ -1,5 +1,5 @@
 //! Workflows: the model and management API, the processor, node types, templates and expressions, and
-//! the durable async queue.
+//! the durable async queue, and the scheduler (the door of time events).
 
 pub mod api;
 pub mod basic;
@@ -14,5 +14,6 @@ pub mod queue;
 pub mod repo;
 pub mod rerun;
 pub mod retry;
+pub mod scheduler;
 pub mod template;
 pub mod triggers;

@@ -5,10 +5,7 @@
 
 use crate::common::*;
 use crate::wf;
-
-pub fn q(v: &str) -> String {
-    percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
+use crate::wf::runs_now;
 
 /// tn_groups {name, items → tn_items}; tn_items {title, amount (integer), group → tn_groups}.
 pub fn fixture(s: &Server) {
@@ -41,17 +38,6 @@ pub fn bound(s: &Server, ty: &str, key: &str, config: Value, extra: Value, nodes
     let id = wf::create(s, body)["id"].as_i64().expect("id");
     wf::chain(s, id, nodes);
     id
-}
-
-/// The executions of `key` as they are now, oldest first, with their jobs.
-pub fn runs_now(s: &Server, key: &str) -> Vec<Value> {
-    let filter = q(&json!({ "key": key }).to_string());
-    let (st, v) = s.get(
-        &s.root(),
-        &format!("/api/executions:list?filter={filter}&sort=id&appends=jobs&paginate=false"),
-    );
-    assert_eq!(st, 200, "{v}");
-    v["data"].as_array().cloned().unwrap_or_default()
 }
 
 /// The final statuses of `key`'s executions as they are now.

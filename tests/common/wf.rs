@@ -239,6 +239,22 @@ pub fn wait_final(s: &Server, id: i64, timeout: Duration) -> Value {
     .unwrap_or_else(|| panic!("execution {id} did not finish: {}", execution(s, id)))
 }
 
+/// A query-string value, percent-encoded.
+pub fn q(v: &str) -> String {
+    percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// The executions of `key`, oldest first, with their jobs (a final status is not waited for).
+pub fn runs_now(s: &Server, key: &str) -> Vec<Value> {
+    let filter = q(&json!({ "key": key }).to_string());
+    let (st, v) = s.get(
+        &s.root(),
+        &format!("/api/executions:list?filter={filter}&sort=id&appends=jobs&paginate=false"),
+    );
+    assert_eq!(st, 200, "{v}");
+    v["data"].as_array().cloned().unwrap_or_default()
+}
+
 /// Epoch milliseconds of an ISO timestamp.
 pub fn ms(iso: &Value) -> i64 {
     let t = iso.as_str().unwrap_or_else(|| panic!("not a time: {iso}"));

@@ -109,6 +109,18 @@ pub fn insert_queued_linked(
     Ok(id)
 }
 
+/// The `context.date` of the key's latest execution not run by hand: a schedule's last fire, which a
+/// fire after a quick restart must not repeat.
+pub fn last_fired(c: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(c.prepare_cached(
+        "SELECT json_extract(context, '$.date') FROM executions
+             WHERE key = ?1 AND manually = 0 ORDER BY id DESC LIMIT 1",
+    )?
+    .query_row(params![key], |r| r.get::<_, Option<String>>(0))
+    .optional()?
+    .flatten())
+}
+
 /// Claims up to `limit` QUEUEING rows in id order: they become STARTED at `now`.
 pub fn claim(c: &Connection, now: &str, limit: i64) -> Result<Vec<ExecutionRow>> {
     let mut st = c.prepare_cached(&format!(

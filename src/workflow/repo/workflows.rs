@@ -91,6 +91,15 @@ pub fn enabled_on_collection(c: &Connection, kind: &str, collection: &str) -> Re
     Ok(ids.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// The enabled versions of trigger type `kind`, in id order (the scheduler's plan).
+pub fn enabled_of_type(c: &Connection, kind: &str) -> Result<Vec<Workflow>> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {WORKFLOW_COLUMNS} FROM workflows WHERE enabled = 1 AND type = ?1 ORDER BY id"
+    ))?;
+    let rows = st.query_map(params![kind], Workflow::from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 /// Every version in key order, oldest first within a key (the bridge's export).
 pub fn all_versions(c: &Connection) -> Result<Vec<Workflow>> {
     let mut st = c.prepare(&format!(
@@ -194,6 +203,15 @@ pub fn count_execution(c: &Connection, id: i64) -> Result<()> {
     c.prepare_cached("UPDATE workflows SET executed = executed + 1 WHERE id = ?1")?
         .execute(params![id])?;
     Ok(())
+}
+
+/// The key's executions so far, all versions (NocoBase's `stats.executed`: a count kept on the
+/// versions, which deleting executions does not lower). What a schedule's `limit` is checked against.
+pub fn key_executed(c: &Connection, key: &str) -> Result<u64> {
+    let n: i64 = c
+        .prepare_cached("SELECT COALESCE(SUM(executed), 0) FROM workflows WHERE key = ?1")?
+        .query_row(params![key], |r| r.get(0))?;
+    Ok(n.max(0) as u64)
 }
 
 /// Deletes every version of `key` (their nodes go with them); returns how many.

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use rusqlite::Connection;
 use serde_json::{json, Map, Value};
 
-use super::TriggerType;
+use super::{mode_of, TriggerType};
 use crate::app::App;
 use crate::collections::events::{Event, Listener, Op, Origin};
 use crate::collections::filter::{self, Where};
@@ -39,27 +39,12 @@ pub const NAME: &str = "collection";
 pub const TYPE: TriggerType = TriggerType {
     name: NAME,
     validate,
-    normalize,
+    normalize: super::normalize_mode,
 };
 
 pub const LISTENER: Listener = Listener { wants, raise };
 
 const MODES: [i64; 4] = [1, 2, 4, 3];
-
-/// `mode` as a number: a numeric string (`"1"`) counts as its number (§2.1).
-fn mode_of(v: &Value) -> Option<i64> {
-    match v {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-fn normalize(config: &mut Value) {
-    if let Some(m) = config.get("mode").and_then(mode_of) {
-        config["mode"] = json!(m);
-    }
-}
 
 /// A filter with no condition in it (`{}`, `{"$and": []}`) is no condition (NocoBase's isValidFilter).
 fn has_condition(schema: &Schema, coll: &Collection, condition: Option<&Value>) -> bool {

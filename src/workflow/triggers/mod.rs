@@ -3,14 +3,16 @@
 //! (`bridge::support::trigger_supported`). A type is one file here plus one line in [`TYPES`].
 //!
 //! `custom-action`, `collection` and `action` run as the stored `sync` flag says (§1.2): in the request
-//! that raised them, or queued; `request-interception` always runs in the request. The pre- and
-//! post-action triggers hear the records actions through [`HOOKS`] (`collections::hooks`).
+//! that raised them, or queued; `request-interception` always runs in the request; `schedule` always
+//! queues. The pre- and post-action triggers hear the records actions through [`HOOKS`]
+//! (`collections::hooks`).
 
 pub mod action;
 pub mod collection;
 pub mod custom_action;
 pub mod keys;
 pub mod request_interception;
+pub mod schedule;
 
 use std::sync::Arc;
 
@@ -19,6 +21,7 @@ use serde_json::{json, Map, Value};
 use crate::action::Ctx;
 use crate::app::App;
 use crate::collections::hooks::{Hooks, Said, Verb};
+use crate::collections::events::Listener;
 use crate::collections::{records, Collection, Schema};
 use crate::error::{bad, Code, Entry, Error, Result};
 use crate::reply::Reply;
@@ -33,11 +36,12 @@ pub struct TriggerType {
     pub normalize: fn(&mut Value),
 }
 
-const TYPES: [&TriggerType; 4] = [
+const TYPES: [&TriggerType; 5] = [
     &custom_action::TYPE,
     &collection::TYPE,
     &request_interception::TYPE,
     &action::TYPE,
+    &schedule::TYPE,
 ];
 
 /// What the records actions ask of the workflows (`App::hooks`).
@@ -58,8 +62,38 @@ fn before_action(
     request_interception::before(ctx, coll, verb, said)
 }
 
+
+/// The app's data-event listener: the collection trigger's runs, and the schedule trigger's re-planning
+/// of a saved record.
+pub const LISTENER: Listener = Listener {
+    wants: |app, conn, coll, op| {
+        Ok((collection::LISTENER.wants)(app, conn, coll, op)?
+            || (schedule::LISTENER.wants)(app, conn, coll, op)?)
+    },
+    raise: |origin, conn, schema, coll, events| {
+        (schedule::LISTENER.raise)(origin, conn, schema, coll, events.clone())?;
+        (collection::LISTENER.raise)(origin, conn, schema, coll, events)
+    },
+};
+
 pub fn get(name: &str) -> Option<&'static TriggerType> {
     TYPES.iter().copied().find(|t| t.name == name)
+}
+
+/// A config's `mode` as a number: a numeric string (`"1"`) counts as its number (§2.1).
+pub fn mode_of(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Stores a numeric `mode` as its number.
+pub fn normalize_mode(config: &mut Value) {
+    if let Some(m) = config.get("mode").and_then(mode_of) {
+        config["mode"] = json!(m);
+    }
 }
 
 /// `<c>` or `<ds>:<c>` of the main data source, as a user collection (§1.1's messages otherwise).
