@@ -760,7 +760,9 @@ fn admin_assets_are_served_with_a_strict_policy() {
     let s = Server::start();
     let r = s.req("GET", "/admin").raw(b"");
     assert_eq!(r.status, 200, "redirect followed to the page");
-    assert!(r.text.contains("<script src=\"/admin/app.js\" defer>"));
+    assert!(r
+        .text
+        .contains("<script type=\"module\" src=\"/admin/app.js\">"));
     let csp = r
         .header("content-security-policy")
         .unwrap_or("")
@@ -789,8 +791,30 @@ fn admin_assets_are_served_with_a_strict_policy() {
         .contains("<main"));
     let r = s.req("GET", "/admin/nope.js").raw(b"");
     assert_eq!(r.status, 404);
+    // The page's ES modules (issue 15.6: a few files that say what they hold) are scripts too.
+    let modules = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets"))
+        .expect("assets")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".js"))
+        .map(|n| format!("/admin/{n}"))
+        .collect::<Vec<_>>();
+    assert!(modules.len() >= 8, "{modules:?}");
+    for path in &modules {
+        let r = s.req("GET", path).raw(b"");
+        assert_eq!(r.status, 200, "{path}");
+        assert!(
+            r.header("content-type")
+                .unwrap_or("")
+                .starts_with("text/javascript"),
+            "{path}"
+        );
+    }
     // Nothing is fetched from another origin.
-    for path in ["/admin/", "/admin/app.js", "/admin/app.css"] {
+    for path in ["/admin/", "/admin/app.css"]
+        .into_iter()
+        .chain(modules.iter().map(String::as_str))
+    {
         let t = s.req("GET", path).raw(b"").text;
         assert!(
             !t.contains("http://") && !t.contains("https://") && !t.contains("//cdn"),
@@ -886,5 +910,330 @@ fn admin_page_draws_the_newer_node_types_with_their_labels() {
     );
     b.screenshot("09-workflow-newer-nodes.png");
     let errors = console_errors(&b.console());
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+/// Sets a <select> to an option value and fires `change`. The page's `select()` gives options JSON
+/// texts as values (`"\"integer\""`, `"1"`); the variable picker's values are paths.
+fn choose(b: &Browser, css: &str, value: &str) {
+    let done = b.js(
+        "const s = document.querySelector(arguments[0]); if (!s) return false; s.value = arguments[1];
+         if (s.value !== arguments[1]) return false; s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+        json!([css, value]),
+    );
+    assert_eq!(done, json!(true), "no option {value} in {css}");
+}
+
+fn no_sideways_scroll(b: &Browser, page: &str) {
+    let width = b
+        .js("return document.documentElement.scrollWidth", json!([]))
+        .as_i64()
+        .unwrap();
+    assert!(
+        width <= 390,
+        "the narrow {page} scrolls sideways: scrollWidth {width}"
+    );
+}
+
+fn fields_of(s: &Server, collection: &str) -> Vec<(String, String)> {
+    let v = s.ok("GET", &format!("/api/collections:get/{collection}"), None);
+    v["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["system"] != true)
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_string(),
+                f["type"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Issue 15.7: a person's whole loop through the page, without writing JSON: a collection with two
+/// fields, two records, a sync custom-action workflow with a condition and a response message, enabled,
+/// run with Try it, and its execution. Bad input on the way is answered next to its field and stores
+/// nothing.
+#[test]
+fn admin_page_builds_a_collection_and_a_workflow_and_runs_it() {
+    let s = Server::start();
+    let b = Browser::start(screenshot_dir());
+    b.viewport(1280, 800, false);
+    b.goto(&s.url("/admin/"));
+    b.type_into("#signin-account", "admin");
+    b.type_into("#signin-password", ROOT_PASSWORD);
+    b.click("#signin-submit");
+    b.el("#workflows, #view .empty");
+
+    // Collections: create "orders".
+    b.click("#nav-collections");
+    b.el("#collection-form");
+    b.type_into("#collection-name", "1orders");
+    b.click("#collection-create");
+    let err = b.wait_text(
+        "#collection-form [data-field=\"name\"] .field-error",
+        "Invalid name",
+    );
+    assert!(err.contains("1orders"), "{err}");
+    let names = s.ok("GET", "/api/collections:list?paginate=false", None);
+    assert_eq!(names, json!([]), "a refused collection was stored");
+    b.clear("#collection-name");
+    b.type_into("#collection-name", "orders");
+    b.type_into("#collection-title", "Orders");
+    b.click("#collection-create");
+    b.el(".collection-page[data-collection=\"orders\"]");
+
+    // Two fields; a bad name is answered next to the name and adds nothing.
+    b.type_into("#field-name", "item name");
+    b.click("#field-add");
+    b.wait_text(
+        "#field-form [data-field=\"name\"] .field-error",
+        "Invalid name",
+    );
+    assert_eq!(fields_of(&s, "orders"), vec![]);
+    b.clear("#field-name");
+    b.type_into("#field-name", "item");
+    b.click("#field-add");
+    b.el("#fields tr[data-field-name=\"item\"]");
+    b.type_into("#field-name", "qty");
+    choose(&b, "#field-type", "\"integer\"");
+    b.click("#field-required");
+    b.click("#field-add");
+    b.el("#fields tr[data-field-name=\"qty\"]");
+    assert_eq!(
+        fields_of(&s, "orders"),
+        vec![
+            ("item".to_string(), "string".to_string()),
+            ("qty".to_string(), "integer".to_string())
+        ]
+    );
+    let qty = s.ok("GET", "/api/collections/orders/fields:get/qty", None);
+    assert_eq!(qty["allowNull"], false, "{qty}");
+    b.screenshot("11-collection-fields.png");
+    assert_named(&b, "collection page");
+
+    // Records: two, from the form built from the field types.
+    b.click("#collection-records");
+    b.el(".records-page[data-collection=\"orders\"]");
+    for (item, qty) in [("pens", "3"), ("ink", "12")] {
+        b.click("#record-new");
+        b.type_into("#rec-item", item);
+        b.type_into("#rec-qty", qty);
+        b.click("#record-save");
+        b.wait_text(
+            "#records-count",
+            &format!("{} record", if item == "pens" { 1 } else { 2 }),
+        );
+    }
+    let list = s.ok("GET", "/api/orders:list?sort=id", None);
+    let got: Vec<(Value, Value)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["item"].clone(), r["qty"].clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(json!("pens"), json!(3)), (json!("ink"), json!(12))]
+    );
+    // A required field left empty is refused next to it; nothing is stored.
+    b.click("#record-new");
+    b.type_into("#rec-item", "nothing");
+    b.click("#record-save");
+    b.wait_text("#record-form [data-field=\"qty\"] .field-error", "qty");
+    b.js(
+        "document.querySelector('#record-dialog').close()",
+        json!([]),
+    );
+    assert_eq!(
+        s.ok("GET", "/api/orders:list", None)
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // Filter qty > 5, then sort by qty descending.
+    b.click("#records-filter .row-add");
+    choose(&b, "#records-filter .filter-field", "\"qty\"");
+    choose(&b, "#records-filter .filter-op", "\"$gt\"");
+    b.type_into("#records-filter .filter-value", "5");
+    b.click("#records-apply");
+    b.wait_text("#records-count", "1 record match");
+    assert_eq!(b.text("#records tbody tr td[data-field=\"item\"]"), "ink");
+    b.click("#records-reset");
+    b.wait_text("#records-count", "2 records.");
+    b.click("a.sort-link[data-sort=\"qty\"]");
+    b.wait("sorted ascending", || {
+        (b.url().contains("sort=qty")).then_some(())
+    });
+    b.click("a.sort-link[data-sort=\"qty\"]");
+    b.wait("sorted descending", || {
+        (b.url().contains("sort=-qty")).then_some(())
+    });
+    b.wait_text(
+        "#records tbody tr:first-child td[data-field=\"item\"]",
+        "ink",
+    );
+    b.screenshot("12-records.png");
+    assert_named(&b, "records page");
+
+    // A sync custom-action workflow on one orders record; a record context without a collection is
+    // refused next to the collection.
+    b.click("#nav-workflows");
+    b.click("#new-workflow");
+    b.type_into("#wf-title", "Order check");
+    b.type_into("#wf-key", "order_check");
+    choose(&b, "#wf-config [data-field=\"type\"] select", "1");
+    b.click("#wf-sync");
+    b.click("#wf-create");
+    b.wait_text(
+        "#workflow-form [data-field=\"collection\"] .field-error",
+        "Collection is required",
+    );
+    let (_, v) = s.get(&s.root(), "/api/workflows:list?paginate=false");
+    assert_eq!(
+        v["data"].as_array().unwrap().len(),
+        0,
+        "a refused workflow was stored"
+    );
+    choose(
+        &b,
+        "#wf-config [data-field=\"collection\"] select",
+        "\"orders\"",
+    );
+    b.screenshot("13-new-workflow.png");
+    assert_named(&b, "new workflow page");
+    b.click("#wf-create");
+    b.el(".workflow-page[data-key=\"order_check\"]");
+    let of_key = |key: &str| -> Vec<Value> {
+        let all = s.ok("GET", "/api/workflows:list?paginate=false", None);
+        let all = all.as_array().unwrap().iter();
+        all.filter(|w| w["key"] == key).cloned().collect()
+    };
+    let w = of_key("order_check")[0].clone();
+    assert_eq!(
+        (w["type"].as_str(), w["sync"].as_bool()),
+        (Some("custom-action"), Some(true))
+    );
+    assert_eq!(w["config"], json!({"type": 1, "collection": "orders"}));
+    let wid = w["id"].as_i64().unwrap();
+
+    // A condition at the head: qty > 5, the left side picked from the variables in scope.
+    b.click("button.add-node[data-upstream=\"none\"]");
+    b.el("#node-dialog");
+    b.type_into("#node-title", "Big order?");
+    b.type_into("#node-key", "big");
+    b.click("#node-form .rules-editor .row-add");
+    let picker = "#node-form .rules-editor .row .template-input:has(.rule-left) .var-picker";
+    choose(&b, picker, "$context.data.qty");
+    choose(&b, "#node-form .rule-calculator", "\"gt\"");
+    b.type_into("#node-form .rule-right", "5");
+    b.click("#node-save");
+    let big = "#node-chain .node[data-node-key=\"big\"]";
+    b.el(big);
+    let big_id = b.attr(big, "data-node-id").unwrap();
+    // A response message at the head of its "if true" branch.
+    b.click(&format!(
+        "button.add-node[data-upstream=\"{big_id}\"][data-branch=\"1\"]"
+    ));
+    choose(&b, "#node-type", "\"response-message\"");
+    b.type_into("#node-key", "say");
+    b.type_into(
+        "#node-form [data-field=\"message\"] textarea",
+        "Big order of ",
+    );
+    choose(
+        &b,
+        "#node-form [data-field=\"message\"] .var-picker",
+        "$context.data.item",
+    );
+    b.click("#node-save");
+    b.el("#node-chain .branch[data-branch-index=\"1\"] .node[data-node-key=\"say\"]");
+    let nodes = s.ok(
+        "GET",
+        &format!("/api/workflows/{wid}/nodes:list?sort=id"),
+        None,
+    );
+    let nodes = nodes.as_array().unwrap();
+    assert_eq!(nodes.len(), 2, "{nodes:?}");
+    assert_eq!(nodes[0]["type"], "condition");
+    assert_eq!(
+        nodes[0]["config"]["calculation"],
+        json!({"group": {"type": "and", "calculations": [{"calculator": "gt", "operands": ["{{$context.data.qty}}", 5]}]}})
+    );
+    assert_eq!(nodes[0]["config"]["rejectOnFalse"], false);
+    assert_eq!(
+        (
+            &nodes[1]["type"],
+            &nodes[1]["upstreamId"],
+            &nodes[1]["branchIndex"]
+        ),
+        (&json!("response-message"), &nodes[0]["id"], &json!(1))
+    );
+    assert_eq!(
+        nodes[1]["config"]["message"],
+        "Big order of {{$context.data.item}}"
+    );
+    b.screenshot("14-workflow-drawing.png");
+    assert_named(&b, "workflow drawing");
+
+    // Enable it, then Try it with record 2.
+    b.click("#wf-enabled");
+    b.wait("enabled", || {
+        (s.ok("GET", &format!("/api/workflows:get/{wid}"), None)["enabled"] == true).then_some(())
+    });
+    // The page redraws after the change: wait for the new switch (the old one stays disabled).
+    b.el("#wf-enabled:checked:enabled");
+    b.type_into("#try-id", "2");
+    b.click("#try-run");
+    b.wait_text("#try-status", "200");
+    let response = b.text("#try-response");
+    assert!(response.contains("Big order of ink"), "{response}");
+    b.click("#try-result a.exec-link");
+    b.wait_text("#execution-context", "ink");
+    let jobs = b.js("return Array.from(document.querySelectorAll('#jobs tbody tr')).map(r => [r.dataset.nodeKey, r.querySelector('.status').textContent])", json!([]));
+    assert_eq!(jobs, json!([["big", "RESOLVED"], ["say", "RESOLVED"]]));
+    b.screenshot("15-execution-of-the-built-workflow.png");
+    assert_named(&b, "execution page");
+
+    // The version has run: it is frozen, and the page offers a new version.
+    b.goto(&s.url(&format!("/admin/#/workflows/{wid}")));
+    b.el("#frozen-notice");
+    assert!(
+        b.find("button.add-node").is_none(),
+        "a frozen version offers to add nodes"
+    );
+    b.screenshot("16-workflow-frozen.png");
+    b.click("#wf-frozen-revision");
+    b.wait("the new version's page", || {
+        let u = b.url();
+        (!u.ends_with(&format!("/workflows/{wid}")) && u.contains("/workflows/")).then_some(())
+    });
+    b.el("button.add-node[data-upstream=\"none\"]");
+    assert_eq!(of_key("order_check").len(), 2);
+
+    // Narrow screen: the records page and the drawing fit 390 px.
+    b.viewport(390, 844, true);
+    b.goto(&s.url("/admin/#/collections/orders/records"));
+    b.el("#records tbody tr");
+    no_sideways_scroll(&b, "records page");
+    b.screenshot("17-records-narrow.png");
+    b.goto(&s.url(&format!("/admin/#/workflows/{wid}")));
+    b.el("#node-chain .node[data-node-key=\"say\"]");
+    no_sideways_scroll(&b, "built workflow page");
+    b.viewport(1280, 800, false);
+
+    // The browser logs the four refusals provoked above; nothing else.
+    let refused = [
+        "/api/collections:create",
+        "/api/collections/orders/fields:create",
+        "/api/orders:create",
+        "/api/workflows:create",
+    ];
+    let errors: Vec<String> = console_errors(&b.console())
+        .into_iter()
+        .filter(|m| !(m.contains("status of 400") && refused.iter().any(|r| m.contains(r))))
+        .collect();
     assert!(errors.is_empty(), "console errors: {errors:#?}");
 }

@@ -1,0 +1,235 @@
+// Forms built from a declarative spec. Trigger and node configs are lists of entries
+// {key, label, kind, options?, hint?, when?(cfg), redraw?}; the form shows one control per entry whose
+// `when` holds and reads them back into a copy of the stored config, so keys the page does not know
+// are kept as they were.
+
+import { h, clear, OPERATORS } from './dom.js';
+import {
+  field, switchField, select, templateInput, filterEditor, valuesEditor, pairsEditor, jsonEditor, typedValue,
+  rowsEditor, nextId,
+} from './forms.js';
+
+export function getPath(obj, path) {
+  let v = obj;
+  for (const k of path.split('.')) {
+    if (v === null || v === undefined || typeof v !== 'object') return undefined;
+    v = v[k];
+  }
+  return v;
+}
+
+/** Sets a dotted path, creating objects on the way; undefined deletes the key. */
+export function setPath(obj, path, value) {
+  const keys = path.split('.');
+  let o = obj;
+  for (const k of keys.slice(0, -1)) {
+    if (o[k] === null || typeof o[k] !== 'object' || Array.isArray(o[k])) {
+      if (value === undefined) return;
+      o[k] = {};
+    }
+    o = o[k];
+  }
+  const last = keys[keys.length - 1];
+  if (value === undefined) delete o[last];
+  else o[last] = value;
+}
+
+/** The fields of a collection a form may name (system ones included: filters use id and dates). */
+export function fieldsOf(collections, name) {
+  const bare = typeof name === 'string' && name.startsWith('main:') ? name.slice(5) : name;
+  const c = (collections || []).find((x) => x.name === bare);
+  return c && Array.isArray(c.fields) ? c.fields : [];
+}
+
+/** The config form: `spec` entries over `config`; env {collections, scope, nodes}. read() → config. */
+export function configForm(spec, config, env) {
+  const cfg = JSON.parse(JSON.stringify(config || {}));
+  const el = h('div', { class: 'config-form' });
+  let readers = [];
+  const collect = () => {
+    for (const [item, read] of readers) setPath(cfg, item.key, read());
+  };
+  const draw = (focusKey) => {
+    clear(el);
+    readers = [];
+    for (const item of spec) {
+      if (item.when && !item.when(cfg, env)) continue;
+      const c = control(item, getPath(cfg, item.key), env, cfg);
+      readers.push([item, c.read]);
+      el.appendChild(c.el);
+      if (item.redraw) {
+        c.el.addEventListener('change', () => {
+          try { collect(); } catch (e) { return; }
+          draw(item.key);
+        });
+      }
+    }
+    if (focusKey) {
+      const f = el.querySelector(`[data-field="${CSS.escape(focusKey)}"] input, [data-field="${CSS.escape(focusKey)}"] select`);
+      if (f) f.focus();
+    }
+  };
+  draw();
+  el.read = () => { collect(); return cfg; };
+  return el;
+}
+
+function textRead(input) {
+  return () => (input.value.trim() === '' ? undefined : input.value);
+}
+
+/** One entry's control: { el, read }. */
+function control(item, value, env, cfg) {
+  const scope = env.scope || [];
+  const opts = { name: item.key, hint: item.hint, wide: item.wide };
+  switch (item.kind) {
+    case 'switch': {
+      const sw = switchField(item.label, value === undefined ? !!item.def : !!value, { name: item.key, hint: item.hint });
+      return { el: sw, read: () => sw.input.checked };
+    }
+    case 'select': {
+      const sel = select(item.options, value === undefined ? item.def : value);
+      return { el: field(item.label, sel, opts), read: () => sel.read() };
+    }
+    case 'number': {
+      const input = h('input', { type: 'number', step: item.step || 'any', value: value === undefined || value === null ? '' : String(value) });
+      if (item.placeholder) input.placeholder = item.placeholder;
+      return { el: field(item.label, input, opts), read: () => (input.value === '' ? undefined : Number(input.value)) };
+    }
+    case 'text': {
+      const input = h('input', { type: 'text', autocomplete: 'off', value: value === undefined || value === null ? '' : String(value) });
+      if (item.placeholder) input.placeholder = item.placeholder;
+      return { el: field(item.label, input, opts), read: textRead(input) };
+    }
+    case 'template':
+    case 'textarea': {
+      const t = templateInput(value, { scope, label: item.label, multiline: item.kind === 'textarea', rows: item.rows, placeholder: item.placeholder });
+      const read = () => {
+        const v = t.input.value;
+        if (v === '') return undefined;
+        if (item.typed) return typedValue(v, item.typed);
+        if (item.parseJson && /^\s*[[{]/.test(v)) {
+          try { return JSON.parse(v); } catch (e) { return v; }
+        }
+        return v;
+      };
+      return { el: field(item.label, t, opts), read };
+    }
+    case 'collection': {
+      const names = (env.collections || []).map((c) => [c.name, c.title && c.title !== c.name ? `${c.title} (${c.name})` : c.name]);
+      const cur = typeof value === 'string' && value.startsWith('main:') ? value.slice(5) : value;
+      const options = [['', '— choose a collection —'], ...names];
+      if (cur && !names.some(([n]) => n === cur)) options.push([value, `${value} (not found)`]);
+      const sel = select(options, cur === undefined ? '' : names.some(([n]) => n === cur) ? cur : value);
+      return { el: field(item.label, sel, opts), read: () => sel.read() || undefined };
+    }
+    case 'field': {
+      const fields = fieldsOf(env.collections, getPath(cfg, item.of || 'collection'))
+        .filter((f) => !item.types || item.types.includes(f.type));
+      const options = [['', '— choose a field —'], ...fields.map((f) => [f.name, `${f.name} (${f.type})`])];
+      if (value && !fields.some((f) => f.name === value)) options.push([value, value]);
+      const sel = select(options, value === undefined ? '' : value);
+      return { el: field(item.label, sel, opts), read: () => sel.read() || undefined };
+    }
+    case 'list': {
+      const input = h('input', { type: 'text', autocomplete: 'off', value: Array.isArray(value) ? value.join(', ') : value ? String(value) : '' });
+      if (item.placeholder) input.placeholder = item.placeholder;
+      return {
+        el: field(item.label, input, opts),
+        read: () => {
+          const parts = input.value.split(',').map((s) => s.trim()).filter(Boolean);
+          return parts.length ? parts : undefined;
+        },
+      };
+    }
+    case 'checks': {
+      const have = Array.isArray(value) ? value : [];
+      const boxes = item.options.map(([v, label]) => {
+        const id = nextId('chk');
+        const box = h('input', { type: 'checkbox', id, checked: have.includes(v), value: String(v) });
+        return [v, box, h('label', { class: 'checkbox', for: id }, box, ` ${label}`)];
+      });
+      const group = h('fieldset', { class: 'checks', 'data-field': item.key },
+        h('legend', null, item.label), boxes.map((b) => b[2]),
+        item.hint ? h('p', { class: 'hint' }, item.hint) : null, h('p', { class: 'field-error', hidden: true }));
+      return {
+        el: group,
+        read: () => {
+          const out = boxes.filter((b) => b[1].checked).map((b) => b[0]);
+          return out.length || value !== undefined ? out : undefined;
+        },
+      };
+    }
+    case 'datetime': {
+      const input = h('input', { type: 'datetime-local', step: '1' });
+      if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value)) input.value = value.slice(0, 19);
+      return {
+        el: field(item.label, input, Object.assign({}, opts, { hint: item.hint || 'UTC.' })),
+        read: () => (input.value ? `${input.value.length === 16 ? `${input.value}:00` : input.value}.000Z` : undefined),
+      };
+    }
+    case 'filter': {
+      const ed = filterEditor(value, fieldsOf(env.collections, getPath(cfg, item.of || 'collection')), { scope: item.noScope ? null : scope, label: item.label });
+      return { el: group(item, ed), read: () => ed.read() };
+    }
+    case 'values': {
+      const fields = fieldsOf(env.collections, getPath(cfg, item.of || 'collection')).filter((f) => !f.system && !['hasMany', 'belongsToMany', 'hasOne'].includes(f.type));
+      const ed = valuesEditor(value, fields, { scope });
+      return { el: group(item, ed), read: () => ed.read() };
+    }
+    case 'pairs': {
+      const ed = pairsEditor(value, { scope, nameKey: item.nameKey, what: item.what, addLabel: item.addLabel, nameLabel: item.nameLabel });
+      return { el: group(item, ed), read: () => ed.read() };
+    }
+    case 'rules': {
+      const ed = rulesEditor(value, scope);
+      return { el: group(item, ed), read: () => ed.read() };
+    }
+    case 'json':
+    default: {
+      const ed = jsonEditor(value, { label: item.label, rows: item.rows });
+      return { el: field(item.label, ed, opts), read: () => ed.read() };
+    }
+  }
+}
+
+/** A fieldset around an editor of rows, with the error line showErrors fills. */
+function group(item, editor) {
+  return h('fieldset', { class: 'group', 'data-field': item.key },
+    h('legend', null, item.label), item.hint ? h('p', { class: 'hint' }, item.hint) : null, editor,
+    h('p', { class: 'field-error', hidden: true }));
+}
+
+/** The basic engine's calculation (workflows.md §7) as rows; a nested one is edited as JSON. */
+function calculationRows(c) {
+  if (c === undefined || c === null) return { type: 'and', rows: [] };
+  if (c.calculator) return { type: 'and', rows: [c] };
+  if (c.group && Array.isArray(c.group.calculations) && c.group.calculations.every((x) => x && x.calculator)) {
+    return { type: c.group.type === 'or' ? 'or' : 'and', rows: c.group.calculations };
+  }
+  return null;
+}
+
+export function rulesEditor(calculation, scope) {
+  const parsed = calculationRows(calculation);
+  if (!parsed) return jsonEditor(calculation, { label: 'Calculation (JSON)', hint: 'Nested groups are edited as JSON.' });
+  const typeSel = select([['and', 'all of these hold (and)'], ['or', 'any of these holds (or)']], parsed.type, { 'aria-label': 'How the rules combine' });
+  const calculators = Object.entries(OPERATORS);
+  const ed = rowsEditor(parsed.rows, (r, i) => {
+    const ops = r && Array.isArray(r.operands) ? r.operands : ['', ''];
+    const left = templateInput(ops[0], { scope, label: `left side of rule ${i + 1}` });
+    left.input.setAttribute('aria-label', `Left side of rule ${i + 1}`);
+    left.input.classList.add('rule-left');
+    const calc = select(calculators.map(([k, sym]) => [k, sym]), r ? r.calculator : 'equal', { 'aria-label': `Comparison of rule ${i + 1}`, class: 'rule-calculator' });
+    const right = templateInput(ops[1], { scope, label: `right side of rule ${i + 1}` });
+    right.input.setAttribute('aria-label', `Right side of rule ${i + 1}`);
+    right.input.classList.add('rule-right');
+    return {
+      cells: [left, calc, right],
+      read: () => ({ calculator: calc.read(), operands: [typedValue(left.input.value, 'auto'), typedValue(right.input.value, 'auto')] }),
+    };
+  }, { addLabel: 'Add rule', what: 'Rule' });
+  const el = h('div', { class: 'rules-editor' }, h('div', { class: 'field' }, typeSel), ed);
+  el.read = () => ({ group: { type: typeSel.read(), calculations: ed.read() } });
+  return el;
+}
