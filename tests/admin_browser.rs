@@ -29,14 +29,19 @@ fn screenshot_dir() -> PathBuf {
         .expect("target dir of the flowgate binary");
     let dir = target.join("admin-screenshots");
     std::fs::create_dir_all(&dir).expect("create target/admin-screenshots");
-    for e in std::fs::read_dir(&dir)
-        .expect("read screenshot dir")
-        .flatten()
-    {
-        if e.path().extension().is_some_and(|x| x == "png") {
-            let _ = std::fs::remove_file(e.path());
+    // Once per run: the browser tests run in parallel, and a later start must not delete an earlier
+    // test's pictures.
+    static CLEAR: std::sync::Once = std::sync::Once::new();
+    CLEAR.call_once(|| {
+        for e in std::fs::read_dir(&dir)
+            .expect("read screenshot dir")
+            .flatten()
+        {
+            if e.path().extension().is_some_and(|x| x == "png") {
+                let _ = std::fs::remove_file(e.path());
+            }
         }
-    }
+    });
     dir
 }
 
