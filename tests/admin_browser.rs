@@ -1242,3 +1242,329 @@ fn admin_page_builds_a_collection_and_a_workflow_and_runs_it() {
         .collect();
     assert!(errors.is_empty(), "console errors: {errors:#?}");
 }
+
+fn sign_in(b: &Browser, s: &Server) {
+    b.goto(&s.url("/admin/"));
+    b.type_into("#signin-account", "admin");
+    b.type_into("#signin-password", ROOT_PASSWORD);
+    b.click("#signin-submit");
+    b.el("#workflows, #view .empty");
+}
+
+/// The main chain of a workflow's nodes by key, following downstream links from the head.
+fn chain_keys(s: &Server, wid: i64) -> Vec<String> {
+    let nodes = s.ok(
+        "GET",
+        &format!("/api/workflows/{wid}/nodes:list?paginate=false"),
+        None,
+    );
+    let nodes = nodes.as_array().unwrap().clone();
+    let mut out = vec![];
+    let mut cur = nodes
+        .iter()
+        .find(|n| n["upstreamId"].is_null() && n["branchIndex"].is_null())
+        .cloned();
+    while let Some(n) = cur {
+        out.push(n["key"].as_str().unwrap().to_string());
+        cur = nodes.iter().find(|x| x["id"] == n["downstreamId"]).cloned();
+    }
+    out
+}
+
+/// Issue 15.1, 15.2: an association made in the field form, a record linked through its picker, and a
+/// collection's deletion that names what goes with it (refused while another collection points at it).
+#[test]
+fn admin_page_links_records_and_deletes_collections_with_a_confirmation() {
+    let s = Server::start();
+    s.ok(
+        "POST",
+        "/api/collections:create",
+        Some(json!({"name":"authors","fields":[{"name":"name","type":"string"}]})),
+    );
+    s.ok("POST", "/api/authors:create", Some(json!({"name":"Ann"})));
+    s.ok(
+        "POST",
+        "/api/collections:create",
+        Some(json!({"name":"books","fields":[{"name":"title","type":"string"},{"name":"out","type":"date"},{"name":"kept","type":"boolean"}]})),
+    );
+    let b = Browser::start(screenshot_dir());
+    b.viewport(1280, 800, false);
+    sign_in(&b, &s);
+
+    // books.author: belongsTo authors, its key named by the page's default.
+    b.goto(&s.url("/admin/#/collections/books"));
+    b.type_into("#field-name", "author");
+    choose(&b, "#field-type", "\"belongsTo\"");
+    choose(&b, "#field-target", "\"authors\"");
+    b.click("#field-add");
+    b.el("#fields tr[data-field-name=\"author\"]");
+    let f = s.ok("GET", "/api/collections/books/fields:get/author", None);
+    assert_eq!(
+        (&f["type"], &f["target"], &f["foreignKey"]),
+        (&json!("belongsTo"), &json!("authors"), &json!("authorId"))
+    );
+    // A missing target is refused next to the target.
+    b.type_into("#field-name", "shelf");
+    choose(&b, "#field-type", "\"hasMany\"");
+    b.js(
+        "const s = document.getElementById('field-target'); s.appendChild(new Option('nope', '\"nope\"')); s.value = '\"nope\"';",
+        json!([]),
+    );
+    b.click("#field-add");
+    b.wait_text("#field-form [data-field=\"target\"] .field-error", "nope");
+    let (st, _) = s.get(&s.root(), "/api/collections/books/fields:get/shelf");
+    assert!(
+        st == 404
+            || s.ok("GET", "/api/collections/books/fields:get/shelf", None)
+                .is_null(),
+        "a refused field was stored"
+    );
+
+    // A book with a date, a switch and its author picked from the authors' records.
+    b.click("#collection-records");
+    b.click("#record-new");
+    b.type_into("#rec-title", "Dune");
+    b.js(
+        "const d = document.getElementById('rec-out'); d.value = '1965-08-01'; d.dispatchEvent(new Event('input'));",
+        json!([]),
+    );
+    assert_eq!(b.attr("#rec-out", "type").as_deref(), Some("date"));
+    assert_eq!(b.attr("#rec-kept", "role").as_deref(), Some("switch"));
+    b.click("#rec-kept");
+    let picker = b.js(
+        "return Array.from(document.querySelectorAll('#rec-author option')).map(o => o.textContent)",
+        json!([]),
+    );
+    assert_eq!(picker, json!(["— none —", "Ann (#1)"]));
+    choose(&b, "#rec-author", "1");
+    b.screenshot_viewport("18-record-form.png");
+    assert_named(&b, "record form");
+    b.click("#record-save");
+    b.wait_text("#records tbody tr td[data-field=\"author\"]", "Ann");
+    let book = s.ok("GET", "/api/books:get/1", None);
+    assert_eq!(
+        (
+            &book["title"],
+            &book["out"],
+            &book["kept"],
+            &book["authorId"]
+        ),
+        (
+            &json!("Dune"),
+            &json!("1965-08-01"),
+            &json!(true),
+            &json!(1)
+        )
+    );
+    // Edit: the form comes back filled; the title changes.
+    b.click("#records tr[data-record-id=\"1\"] .record-edit");
+    assert_eq!(
+        b.js(
+            "return document.getElementById('rec-author').value",
+            json!([])
+        ),
+        json!("1")
+    );
+    b.clear("#rec-title");
+    b.type_into("#rec-title", "Dune Messiah");
+    b.click("#record-save");
+    b.wait_text("#records tbody tr td[data-field=\"title\"]", "Messiah");
+
+    // Deleting authors names the books that point at it; the server refuses, and authors stays.
+    b.goto(&s.url("/admin/#/collections/authors"));
+    b.click("#collection-delete");
+    let text = b.wait_text("#confirm-dialog", "1 record");
+    assert!(text.contains("books"), "{text}");
+    b.click("#confirm-yes");
+    b.wait_text("#status", "Not deleted");
+    assert!(s
+        .ok("GET", "/api/collections:get/authors", None)
+        .is_object());
+    // Cancel leaves books alone; confirming deletes it.
+    b.goto(&s.url("/admin/#/collections/books"));
+    b.click("#collection-delete");
+    b.wait_text("#confirm-dialog", "its 1 record");
+    b.screenshot_viewport("19-delete-collection.png");
+    b.click("#confirm-no");
+    assert!(s.ok("GET", "/api/collections:get/books", None).is_object());
+    b.click("#collection-delete");
+    b.click("#confirm-yes");
+    b.wait("books gone", || {
+        s.ok("GET", "/api/collections:get/books", None)
+            .is_null()
+            .then_some(())
+    });
+    b.el("#collections tr[data-collection=\"authors\"]");
+    let refused = [
+        "/api/collections/books/fields:create",
+        "/api/collections:destroy",
+    ];
+    let errors: Vec<String> = console_errors(&b.console())
+        .into_iter()
+        .filter(|m| !(m.contains("status of 400") && refused.iter().any(|r| m.contains(r))))
+        .collect();
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+/// Issue 15.4, 15.5: nodes edited, moved and deleted (keeping a branch) on the drawing; a queued
+/// execution canceled, and the finished ones of a key deleted from the filtered list.
+#[test]
+fn admin_page_edits_moves_and_deletes_nodes_and_manages_executions() {
+    let s = Server::builder().arg("--worker").arg("off").start();
+    let w = s.ok(
+        "POST",
+        "/api/workflows:create",
+        Some(json!({"title":"chain","key":"chain","type":"custom-action","config":{"type":0}})),
+    );
+    let wid = w["id"].as_i64().unwrap();
+    let node = |key: &str, kind: &str, config: Value, up: Value, branch: Value| -> Value {
+        s.ok(
+            "POST",
+            &format!("/api/workflows/{wid}/nodes:create"),
+            Some(json!({"key":key,"type":kind,"title":key,"config":config,"upstreamId":up,"branchIndex":branch})),
+        )["id"]
+            .clone()
+    };
+    let a = node(
+        "a",
+        "calculation",
+        json!({"engine":"math.js","expression":"1 + 1"}),
+        Value::Null,
+        Value::Null,
+    );
+    let bn = node(
+        "b",
+        "output",
+        json!({"value":"{{$jobsMapByNodeKey.a}}"}),
+        a.clone(),
+        Value::Null,
+    );
+    let c = node(
+        "c",
+        "condition",
+        json!({"engine":"basic","rejectOnFalse":false,"calculation":{"group":{"type":"and","calculations":[]}}}),
+        bn,
+        Value::Null,
+    );
+    node("d", "end", json!({"endStatus":1}), c.clone(), json!(1));
+    assert_eq!(chain_keys(&s, wid), ["a", "b", "c"]);
+
+    let br = Browser::start(screenshot_dir());
+    br.viewport(1280, 800, false);
+    sign_in(&br, &s);
+    br.goto(&s.url(&format!("/admin/#/workflows/{wid}")));
+    let card = |k: &str| format!("#node-chain .node[data-node-key=\"{k}\"]");
+    br.el(&card("d"));
+    // Nodes with branches do not move; the first cannot go up.
+    assert_eq!(
+        br.attr(&format!("{} .node-up", card("c")), "disabled"),
+        Some("true".into())
+    );
+    assert_eq!(
+        br.attr(&format!("{} .node-up", card("a")), "disabled"),
+        Some("true".into())
+    );
+    // b up: b, a, c.
+    br.click(&format!("{} .node-up", card("b")));
+    br.wait("b moved up", || {
+        (chain_keys(&s, wid) == ["b", "a", "c"]).then_some(())
+    });
+    br.el(&format!(
+        "#node-chain > ol > li:nth-child(3) .node[data-node-key=\"b\"]"
+    ));
+    // a down: b, c, a — a keeps its key and config.
+    br.click(&format!("{} .node-down", card("a")));
+    br.wait("a moved down", || {
+        (chain_keys(&s, wid) == ["b", "c", "a"]).then_some(())
+    });
+    let nodes = s.ok(
+        "GET",
+        &format!("/api/workflows/{wid}/nodes:list?paginate=false"),
+        None,
+    );
+    let moved = nodes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["key"] == "a")
+        .unwrap()
+        .clone();
+    assert_eq!(moved["config"]["expression"], "1 + 1");
+    // Edit a's expression in its form.
+    br.el(&card("a"));
+    br.click(&format!("{} .node-edit", card("a")));
+    br.el("#node-dialog");
+    let expr = "#node-form [data-field=\"expression\"] textarea";
+    br.clear(expr);
+    br.type_into(expr, "2 * 21");
+    br.click("#node-save");
+    br.wait("a edited", || {
+        let n = s.ok("GET", &format!("/api/flow_nodes:get/{}", moved["id"]), None);
+        (n["config"]["expression"] == "2 * 21").then_some(())
+    });
+    // Delete c keeping its "if true" branch: d takes its place.
+    br.el(&card("c"));
+    br.click(&format!("{} .node-delete", card("c")));
+    br.el("#node-delete-dialog");
+    br.screenshot_viewport("20-delete-node.png");
+    br.click("#node-delete-dialog input[value=\"1\"]");
+    br.click("#node-delete-yes");
+    br.wait("c gone, d kept", || {
+        (chain_keys(&s, wid) == ["b", "d", "a"]).then_some(())
+    });
+    br.el(&card("d"));
+    assert!(br.find(&card("c")).is_none());
+
+    // Two queued runs (the worker is off): cancel one on its page, then delete the finished ones.
+    s.ok(
+        "POST",
+        &format!("/api/workflows:update/{wid}"),
+        Some(json!({"enabled": true})),
+    );
+    let mut ids = vec![];
+    for _ in 0..2 {
+        let (st, v) = s.post(
+            &s.root(),
+            "/api/workflows:trigger?triggerWorkflows=chain",
+            json!({}),
+        );
+        assert_eq!(st, 200, "{v}");
+        ids.push(
+            v["data"]["executions"][0]["id"]
+                .as_i64()
+                .expect("execution id"),
+        );
+    }
+    br.goto(&s.url(&format!("/admin/#/executions/{}", ids[0])));
+    br.click("#execution-cancel");
+    br.click("#confirm-yes");
+    br.wait("canceled", || {
+        let e = s.ok("GET", &format!("/api/executions:get/{}", ids[0]), None);
+        (e["status"] == -3).then_some(())
+    });
+    br.wait_text("h1", "ABORTED");
+    br.el("#execution-delete");
+    br.goto(&s.url("/admin/#/executions?key=chain"));
+    br.click("#executions-delete");
+    let text = br.wait_text("#confirm-dialog", "of chain");
+    assert!(
+        text.contains("Queued and running executions are kept"),
+        "{text}"
+    );
+    br.click("#confirm-yes");
+    br.wait_text("#status", "1 execution deleted");
+    let left = s.ok(
+        "GET",
+        "/api/executions:list?paginate=false&filter[key]=chain",
+        None,
+    );
+    let left: Vec<i64> = left
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(left, vec![ids[1]], "the queued run stays");
+    let errors = console_errors(&br.console());
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
