@@ -181,6 +181,10 @@ function control(item, value, env, cfg) {
       const ed = pairsEditor(value, { scope, nameKey: item.nameKey, what: item.what, addLabel: item.addLabel, nameLabel: item.nameLabel });
       return { el: group(item, ed), read: () => ed.read() };
     }
+    case 'conditions': {
+      const ed = conditionsEditor(value, scope);
+      return { el: group(item, ed), read: () => ed.read() };
+    }
     case 'rules': {
       const ed = rulesEditor(value, scope);
       return { el: group(item, ed), read: () => ed.read() };
@@ -232,4 +236,25 @@ export function rulesEditor(calculation, scope) {
   const el = h('div', { class: 'rules-editor' }, h('div', { class: 'field' }, typeSel), ed);
   el.read = () => ({ group: { type: typeSel.read(), calculations: ed.read() } });
   return el;
+}
+
+/**
+ * multi-conditions' list: each condition a title and basic rules (branch i + 1 runs for the first that
+ * holds). A list holding an expression engine is edited as JSON.
+ */
+function conditionsEditor(conditions, scope) {
+  const list = Array.isArray(conditions) ? conditions : [];
+  if (list.some((c) => c && c.engine && c.engine !== 'basic')) {
+    return jsonEditor(conditions, { label: 'Conditions (JSON)', hint: 'Conditions with an expression engine are edited as JSON.' });
+  }
+  const ed = rowsEditor(list, (c, i) => {
+    const title = h('input', { type: 'text', autocomplete: 'off', value: c && c.title ? c.title : '', 'aria-label': `Title of condition ${i + 1}`, class: 'condition-title' });
+    const rules = rulesEditor(c ? c.calculation : undefined, scope);
+    const uid = c && c.uid ? c.uid : Math.random().toString(36).slice(2, 13);
+    return {
+      cells: [h('div', { class: 'condition-item' }, h('p', { class: 'small muted' }, `Branch ${i + 1}`), title, rules)],
+      read: () => Object.assign({}, c || {}, { uid, title: title.value, engine: 'basic', calculation: rules.read() }),
+    };
+  }, { addLabel: 'Add condition', what: 'Condition' });
+  return ed;
 }

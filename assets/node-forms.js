@@ -23,8 +23,7 @@ export const NODE_SPECS = {
       hint: 'Off: the “if true” (1) or “if false” (0) branch runs, then the chain goes on.' },
   ],
   'multi-conditions': [
-    { key: 'conditions', label: 'Conditions (JSON)', kind: 'json', rows: 6,
-      hint: 'An array of {title, engine, calculation or expression}; the first true runs branch i + 1.' },
+    { key: 'conditions', label: 'Conditions', kind: 'conditions', hint: 'In order; the first that holds runs its branch, none: branch 0.' },
     { key: 'continueOnNoMatch', label: 'Continue when nothing matches', kind: 'switch' },
   ],
   calculation: [

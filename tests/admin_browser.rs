@@ -209,6 +209,15 @@ impl Browser {
         )
     }
 
+    /// Runs an async script: it ends by calling its last argument with the value.
+    fn js_async(&self, script: &str, args: Value) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
     /// An attribute of `<html>`, where the page records what it copied or downloaded.
     fn root_attr(&self, name: &str) -> Option<String> {
         self.js(
@@ -1134,6 +1143,8 @@ fn admin_page_builds_a_collection_and_a_workflow_and_runs_it() {
     choose(&b, picker, "$context.data.qty");
     choose(&b, "#node-form .rule-calculator", "\"gt\"");
     b.type_into("#node-form .rule-right", "5");
+    b.screenshot_viewport("22-node-form.png");
+    assert_named(&b, "node form");
     b.click("#node-save");
     let big = "#node-chain .node[data-node-key=\"big\"]";
     b.el(big);
@@ -1566,5 +1577,173 @@ fn admin_page_edits_moves_and_deletes_nodes_and_manages_executions() {
         .collect();
     assert_eq!(left, vec![ids[1]], "the queued run stays");
     let errors = console_errors(&br.console());
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+/// Issue 14.4 and 15.3: every trigger type's settings read on the drawing (the schedule, interception
+/// and action types arrive from other branches, so their summaries are asked of the page's module
+/// itself); a collection workflow made on the page runs with Try it as workflows:execute with a record;
+/// the variables in scope inside a loop include the loop's scope.
+#[test]
+fn admin_page_shows_every_trigger_and_runs_a_collection_workflow_by_hand() {
+    let s = Server::start();
+    s.ok(
+        "POST",
+        "/api/collections:create",
+        Some(json!({"name":"tickets","fields":[{"name":"title","type":"string"},{"name":"dueAt","type":"datetime"}]})),
+    );
+    s.ok(
+        "POST",
+        "/api/tickets:create",
+        Some(json!({"title":"Printer"})),
+    );
+    let b = Browser::start(screenshot_dir());
+    b.viewport(1280, 800, false);
+    sign_in(&b, &s);
+
+    let summaries = b.js_async(
+        "const done = arguments[arguments.length - 1];
+         import('/admin/drawing.js').then(m => done([
+           {type: 'schedule', config: {mode: 0, startsOn: '2026-01-01T09:00:00.000Z', repeat: '0 9 * * *', limit: 3}},
+           {type: 'schedule', config: {mode: 1, collection: 'tickets', startsOn: {field: 'dueAt', offset: -1, unit: 3600000}, repeat: 86400000}},
+           {type: 'request-interception', config: {collection: 'tickets', global: true, actions: ['create', 'destroy']}},
+           {type: 'action', config: {collection: 'tickets', global: false}, sync: true},
+         ].map(w => m.triggerSummary(w).map(([k, v]) => `${k}: ${v}`).join('; '))), e => done(String(e)));",
+        json!([]),
+    );
+    assert_eq!(
+        summaries,
+        json!([
+            "starts: 2026-01-01T09:00:00.000Z; repeat: cron 0 9 * * *; limit: 3 runs",
+            "when: tickets.dueAt − 1 h; repeat: every 1 d",
+            "collection: tickets; actions: global: create, destroy; runs: before the action, inside the request",
+            "collection: tickets; actions: local: only requests naming the key in triggerWorkflows; runs: after the action; mode: sync, inside the request"
+        ])
+    );
+    let scope = b.js_async(
+        "const done = arguments[arguments.length - 1];
+         import('/admin/node-forms.js').then(m => {
+           const w = {type: 'collection', config: {collection: 'tickets', mode: 1}};
+           const nodes = [
+             {id: 1, key: 'q', type: 'query', title: 'Find', config: {collection: 'tickets'}, upstreamId: null, branchIndex: null},
+             {id: 2, key: 'each', type: 'loop', title: 'Each', config: {target: 3}, upstreamId: 1, branchIndex: null},
+           ];
+           const cols = [{name: 'tickets', fields: [{name: 'title', type: 'string'}]}];
+           done(m.scopeAt(w, nodes, cols, {upstreamId: 2, branchIndex: 0}).map(v => v.path));
+         }, e => done(String(e)));",
+        json!([]),
+    );
+    assert_eq!(
+        scope,
+        json!([
+            "$context.data",
+            "$context.data.title",
+            "$scopes.each.item",
+            "$scopes.each.index",
+            "$scopes.each.sequence",
+            "$scopes.each.length",
+            "$jobsMapByNodeKey.q",
+            "$jobsMapByNodeKey.q.title",
+            "$system.now"
+        ])
+    );
+
+    // A collection workflow made on the page: its trigger settings, then a run by hand with record 1.
+    b.click("#new-workflow");
+    b.type_into("#wf-title", "New ticket");
+    b.type_into("#wf-key", "new_ticket");
+    choose(&b, "#wf-type", "\"collection\"");
+    choose(
+        &b,
+        "#wf-config [data-field=\"collection\"] select",
+        "\"tickets\"",
+    );
+    choose(&b, "#wf-config [data-field=\"mode\"] select", "3");
+    b.type_into("#wf-config [data-field=\"changed\"] input", "title");
+    b.click("#wf-create");
+    b.el(".workflow-page[data-key=\"new_ticket\"]");
+    let w = s.ok("GET", "/api/workflows:list?paginate=false", None)[0].clone();
+    assert_eq!(
+        w["config"],
+        json!({"collection": "tickets", "mode": 3, "changed": ["title"], "rollbackOnFailure": false})
+    );
+    let trigger = b.text("#trigger-node");
+    assert!(
+        trigger.contains("create, update")
+            && trigger.contains("tickets")
+            && trigger.contains("title"),
+        "{trigger}"
+    );
+    // An output node from the form: the record's title.
+    b.click("button.add-node[data-upstream=\"none\"]");
+    choose(&b, "#node-type", "\"output\"");
+    b.type_into("#node-key", "out");
+    choose(
+        &b,
+        "#node-form [data-field=\"value\"] .var-picker",
+        "$context.data.title",
+    );
+    b.click("#node-save");
+    b.el("#node-chain .node[data-node-key=\"out\"]");
+    // A multi-conditions node after it, its conditions as rows of rules (no JSON).
+    b.click(&format!(
+        "button.add-node[data-upstream=\"{}\"][data-branch=\"none\"]",
+        b.attr("#node-chain .node[data-node-key=\"out\"]", "data-node-id")
+            .unwrap()
+    ));
+    choose(&b, "#node-type", "\"multi-conditions\"");
+    b.type_into("#node-key", "route");
+    b.click("#node-form [data-field=\"conditions\"] .row-add");
+    b.type_into("#node-form .condition-title", "urgent");
+    b.click("#node-form .condition-item .row-add");
+    b.type_into(
+        "#node-form .condition-item .rule-left",
+        "{{$context.data.title}}",
+    );
+    choose(
+        &b,
+        "#node-form .condition-item .rule-calculator",
+        "\"includes\"",
+    );
+    b.type_into("#node-form .condition-item .rule-right", "!");
+    b.click("#node-save");
+    b.el("#node-chain .branch[data-branch-of=\"route\"][data-branch-index=\"1\"]");
+    let wid = w["id"].as_i64().unwrap();
+    let all = s.ok(
+        "GET",
+        &format!("/api/workflows/{wid}/nodes:list?paginate=false"),
+        None,
+    );
+    let route = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["key"] == "route")
+        .cloned();
+    let route = route.expect("route node");
+    let cond = &route["config"]["conditions"][0];
+    assert_eq!(cond["title"], "urgent", "{route}");
+    assert_eq!(
+        cond["calculation"],
+        json!({"group": {"type": "and", "calculations": [{"calculator": "includes", "operands": ["{{$context.data.title}}", "!"]}]}})
+    );
+    b.type_into("#try-id", "1");
+    let call = b.text("#call-execute");
+    assert!(
+        call.contains("workflows:execute?filterByTk=") && call.contains("\"data\": 1"),
+        "{call}"
+    );
+    b.click("#try-run");
+    b.wait_text("#try-status", "200");
+    b.screenshot("21-collection-workflow-try-it.png");
+    b.click("#try-result a.exec-link");
+    b.wait_text("#execution-context", "Printer");
+    let exec_id = b.url().rsplit('/').next().unwrap().to_string();
+    let e = s.ok("GET", &format!("/api/executions:get/{exec_id}"), None);
+    assert_eq!(
+        (&e["output"], &e["manually"]),
+        (&json!("Printer"), &json!(true))
+    );
+    let errors = console_errors(&b.console());
     assert!(errors.is_empty(), "console errors: {errors:#?}");
 }
