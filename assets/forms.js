@@ -161,7 +161,7 @@ export function templateInput(value, opts) {
   const wrap = h('div', { class: 'template-input' }, input);
   if (scope.length) {
     const picker = h('select', { class: 'var-picker', 'aria-label': `Insert a variable into ${o.label || 'this field'}` },
-      h('option', { value: '' }, '{{…}} variable'));
+      h('option', { value: '' }, '+ {{…}}'));
     let group = null;
     let groupName = null;
     for (const v of scope) {
