@@ -527,21 +527,9 @@ function callsSection(w, key, ctype, collection, collections, afterRun) {
   const runBtn = h('button', { type: 'button', class: 'btn btn-primary', id: 'try-run' }, 'Run');
   const result = h('div', { class: 'try-result', id: 'try-result', 'aria-live': 'polite' });
   runBtn.addEventListener('click', async () => {
-    runBtn.disabled = true;
-    runBtn.textContent = 'Running…';
     clear(result);
     const bodyText = bodyInput.value.trim();
-    const started = performance.now();
-    try {
-      const r = await api('POST', null, { url: tryTarget(), body: bodyText ? bodyText : undefined, raw: true });
-      renderTryResult(result, r, performance.now() - started);
-      if (afterRun) afterRun();
-    } catch (e) {
-      if (!(e instanceof ApiError && e.status === 401)) result.appendChild(errorBox(e, 'Request failed'));
-    } finally {
-      runBtn.disabled = false;
-      runBtn.textContent = 'Run';
-    }
+    await runTry(runBtn, result, tryTarget(), bodyText ? bodyText : undefined, afterRun);
   });
 
   idInput.addEventListener('input', refresh);
@@ -610,17 +598,7 @@ function manualRunSection(w, collection, afterRun) {
     clear(result);
     let b;
     try { b = body(); } catch (e) { result.appendChild(errorBox(e, 'The body is not JSON')); return; }
-    runBtn.disabled = true;
-    const started = performance.now();
-    try {
-      const r = await api('POST', null, { url: url(), body: b, raw: true });
-      renderTryResult(result, r, performance.now() - started);
-      if (afterRun) afterRun();
-    } catch (e) {
-      if (!(e instanceof ApiError && e.status === 401)) result.appendChild(errorBox(e, 'Request failed'));
-    } finally {
-      runBtn.disabled = false;
-    }
+    await runTry(runBtn, result, url(), b, afterRun);
   });
   refresh();
   return h('section', { class: 'panel try', 'aria-labelledby': 'try-h' },
@@ -634,6 +612,23 @@ function manualRunSection(w, collection, afterRun) {
     h('pre', { class: 'curl', tabindex: '0', 'aria-label': 'The call Try it makes' }, call),
     h('div', { class: 'actions' }, runBtn),
     result);
+}
+
+/** Try it's run: POSTs, shows the answer in `result`, and keeps the button busy meanwhile. */
+async function runTry(runBtn, result, url, body, afterRun) {
+  runBtn.disabled = true;
+  runBtn.textContent = 'Running…';
+  const started = performance.now();
+  try {
+    const r = await api('POST', null, { url, body, raw: true });
+    renderTryResult(result, r, performance.now() - started);
+    if (afterRun) afterRun();
+  } catch (e) {
+    if (!(e instanceof ApiError && e.status === 401)) result.appendChild(errorBox(e, 'Request failed'));
+  } finally {
+    runBtn.disabled = false;
+    runBtn.textContent = 'Run';
+  }
 }
 
 function renderTryResult(el, r, ms) {

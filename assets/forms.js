@@ -65,6 +65,17 @@ export function clearErrors(form) {
  */
 export function showErrors(form, err, byCode) {
   clearErrors(form);
+  if (!form.dataset.errorsClear) {
+    // A field's error goes away once the person changes that field.
+    form.dataset.errorsClear = 'true';
+    const settle = (ev) => {
+      const wrap = ev.target.closest && ev.target.closest('[data-field]');
+      const line = wrap && wrap.querySelector('.field-error');
+      if (line && !line.hidden) { line.hidden = true; line.textContent = ''; ev.target.removeAttribute('aria-invalid'); }
+    };
+    form.addEventListener('input', settle);
+    form.addEventListener('change', settle);
+  }
   const entries = err && err.body && Array.isArray(err.body.errors) && err.body.errors.length
     ? err.body.errors : [{ message: err && err.message ? err.message : String(err) }];
   const loose = [];
