@@ -1472,9 +1472,8 @@ fn admin_page_edits_moves_and_deletes_nodes_and_manages_executions() {
     br.wait("b moved up", || {
         (chain_keys(&s, wid) == ["b", "a", "c"]).then_some(())
     });
-    br.el(&format!(
-        "#node-chain > ol > li:nth-child(3) .node[data-node-key=\"b\"]"
-    ));
+    // Drawn first: the trigger, its add button, then b.
+    br.el("#node-chain > ol > li:nth-child(3) .node[data-node-key=\"b\"]");
     // a down: b, c, a — a keeps its key and config.
     br.click(&format!("{} .node-down", card("a")));
     br.wait("a moved down", || {
