@@ -178,7 +178,26 @@ function control(item, value, env, cfg) {
       return { el: group(item, ed), read: () => ed.read() };
     }
     case 'pairs': {
-      const ed = pairsEditor(value, { scope, nameKey: item.nameKey, what: item.what, addLabel: item.addLabel, nameLabel: item.nameLabel });
+      const ed = pairsEditor(value, Object.assign({ scope: item.noScope ? null : scope }, item.pairs || {}, { what: item.what, addLabel: item.addLabel }));
+      return { el: group(item, ed), read: () => { const v = ed.read(); return v.length || value !== undefined ? v : undefined; } };
+    }
+    case 'sort': {
+      const fields = fieldsOf(env.collections, getPath(cfg, item.of || 'collection'));
+      const names = fields.map((f) => [f.name, f.name]);
+      const ed = rowsEditor(Array.isArray(value) ? value : [], (r, i) => {
+        const f = r && r.field ? r.field : names.length ? names[0][0] : '';
+        const fieldSel = select(names.some(([n]) => n === f) ? names : [[f, f], ...names], f, { 'aria-label': `Sort field ${i + 1}` });
+        const dir = select([['asc', 'ascending'], ['desc', 'descending']], r && r.direction === 'desc' ? 'desc' : 'asc', { 'aria-label': `Direction of sort field ${i + 1}` });
+        return { cells: [fieldSel, dir], read: () => (fieldSel.read() ? { field: fieldSel.read(), direction: dir.read() } : undefined) };
+      }, { addLabel: 'Add sort field', what: 'Sort field' });
+      return { el: group(item, ed), read: () => { const v = ed.read(); return v.length ? v : undefined; } };
+    }
+    case 'steps': {
+      const ed = stepsEditor(value, scope);
+      return { el: group(item, ed), read: () => ed.read() };
+    }
+    case 'loopCondition': {
+      const ed = loopConditionEditor(value, scope);
       return { el: group(item, ed), read: () => ed.read() };
     }
     case 'conditions': {
@@ -257,4 +276,78 @@ function conditionsEditor(conditions, scope) {
     };
   }, { addLabel: 'Add condition', what: 'Condition' });
   return ed;
+}
+
+/** dateCalculation's functions and the arguments each takes (triggers-and-nodes.md §11). */
+const DATE_FUNCTIONS = {
+  add: ['number', 'unit'], subtract: ['number', 'unit'], diff: ['date', 'unit', 'isAbs', 'round'], get: ['unit'],
+  startOfTime: ['unit'], endOfTime: ['unit'], isLeapYear: [], format: ['format'],
+  transDuration: ['unitBefore', 'unitAfter', 'round'], toTimestamp: ['unit'], tsToDate: ['unit'], changeTimezone: ['timezone'],
+};
+const DATE_UNITS = ['year', 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second', 'millisecond'];
+
+/** One control per argument of a date step; read() → the value or undefined. */
+function stepArgument(name, value, scope, n) {
+  const aria = `${name} of step ${n}`;
+  if (name === 'isAbs') {
+    const box = h('input', { type: 'checkbox', checked: !!value, id: nextId('abs') });
+    return { el: h('label', { class: 'checkbox', for: box.id }, box, ' absolute'), read: () => box.checked };
+  }
+  if (name === 'round') {
+    const sel = select([[null, 'no rounding'], [-1, 'floor'], [0, 'round'], [1, 'ceil']], value === undefined ? null : value, { 'aria-label': aria });
+    return { el: sel, read: () => (sel.read() === null ? undefined : sel.read()) };
+  }
+  if (['unit', 'unitBefore', 'unitAfter'].includes(name)) {
+    const sel = select(DATE_UNITS.map((u) => [u, u]), value || 'day', { 'aria-label': aria });
+    return { el: sel, read: () => sel.read() };
+  }
+  const t = templateInput(value, { scope, label: aria, placeholder: name });
+  t.input.setAttribute('aria-label', aria);
+  return { el: t, read: () => (t.input.value === '' ? undefined : name === 'number' ? typedValue(t.input.value, 'double') : t.input.value) };
+}
+
+/** dateCalculation steps as rows: a function and its arguments, applied in order. */
+function stepsEditor(steps, scope) {
+  return rowsEditor(Array.isArray(steps) ? steps : [], (st, i) => {
+    const fn = select(Object.keys(DATE_FUNCTIONS).map((f) => [f, f]), st && st.function ? st.function : 'add', { 'aria-label': `Function of step ${i + 1}`, class: 'step-function' });
+    const args = h('div', { class: 'step-args' });
+    let readers = [];
+    const draw = (given) => {
+      args.replaceChildren();
+      readers = (DATE_FUNCTIONS[fn.read()] || []).map((name) => {
+        const c = stepArgument(name, given ? given[name] : undefined, scope, i + 1);
+        args.appendChild(c.el);
+        return [name, c.read];
+      });
+    };
+    draw(st ? st.arguments : undefined);
+    fn.addEventListener('change', () => draw(undefined));
+    return {
+      cells: [fn, args],
+      read: () => {
+        const a = {};
+        for (const [name, read] of readers) { const v = read(); if (v !== undefined) a[name] = v; }
+        return { function: fn.read(), arguments: a };
+      },
+    };
+  }, { addLabel: 'Add step', what: 'Step' });
+}
+
+/** A loop's condition: off (false), or rules checked before or after each item. */
+function loopConditionEditor(condition, scope) {
+  const c = condition && typeof condition === 'object' ? condition : null;
+  if (c && c.engine && c.engine !== 'basic') return jsonEditor(condition, { label: 'Condition (JSON)', hint: 'A condition with an expression engine is edited as JSON.' });
+  const on = switchField('Check a condition for each item', !!c);
+  const checkpoint = select([[0, 'before each item'], [1, 'after each item']], c ? Number(c.checkpoint || 0) : 0, { 'aria-label': 'When the condition is checked' });
+  const cont = switchField('When false, skip to the next item (else stop the loop)', !!(c && c.continueOnFalse));
+  const rules = rulesEditor(c ? c.calculation : undefined, scope);
+  const body = h('div', { class: 'loop-condition' }, h('div', { class: 'field' }, checkpoint), cont, rules);
+  const sync = () => { body.hidden = !on.input.checked; };
+  on.input.addEventListener('change', sync);
+  sync();
+  const el = h('div', null, on, body);
+  el.read = () => (on.input.checked
+    ? Object.assign({}, c || {}, { checkpoint: checkpoint.read(), continueOnFalse: cont.input.checked, engine: 'basic', calculation: rules.read() })
+    : false);
+  return el;
 }

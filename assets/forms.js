@@ -365,13 +365,19 @@ export function valuesEditor(values, fields, opts) {
 export function pairsEditor(pairs, opts) {
   const o = opts || {};
   const nameKey = o.nameKey || 'name';
+  const valueKey = o.valueKey || 'value';
   const ed = rowsEditor(Array.isArray(pairs) ? pairs : [], (p, i) => {
     const name = h('input', { type: 'text', value: p ? String(p[nameKey] === undefined ? '' : p[nameKey]) : '', 'aria-label': `${o.nameLabel || 'Name'} ${i + 1}`, autocomplete: 'off' });
-    const value = templateInput(p ? p.value : '', { scope: o.scope, label: `${o.valueLabel || 'value'} ${i + 1}` });
+    const shown = p ? (o.showValue ? o.showValue(p[valueKey]) : p[valueKey]) : '';
+    const value = templateInput(shown, { scope: o.scope, label: `${o.valueLabel || 'value'} ${i + 1}` });
     value.input.setAttribute('aria-label', `${o.valueLabel || 'Value'} ${i + 1}`);
     return {
       cells: [name, value],
-      read: () => (name.value.trim() ? { [nameKey]: name.value.trim(), value: value.input.value } : undefined),
+      read: () => {
+        if (!name.value.trim()) return undefined;
+        const v = o.parseValue ? o.parseValue(value.input.value) : value.input.value;
+        return Object.assign({}, p || {}, { [nameKey]: name.value.trim() }, v === undefined ? {} : { [valueKey]: v });
+      },
     };
   }, { addLabel: o.addLabel || 'Add', what: o.what || 'Pair' });
   return ed;

@@ -34,7 +34,7 @@ export const NODE_SPECS = {
     COLLECTION,
     { key: 'multiple', label: 'All matching records (an array)', kind: 'switch' },
     { key: 'params.filter', label: 'Filter', kind: 'filter' },
-    { key: 'params.sort', label: 'Sort (JSON)', kind: 'json', rows: 2, hint: 'e.g. [{"field":"id","direction":"desc"}]' },
+    { key: 'params.sort', label: 'Sort', kind: 'sort' },
     { key: 'params.pageSize', label: 'Page size', kind: 'number', placeholder: '20' },
     { key: 'params.appends', label: 'Appends', kind: 'list', placeholder: 'category, tags' },
     { key: 'failOnEmpty', label: 'Fail when nothing is found', kind: 'switch' },
@@ -53,7 +53,7 @@ export const NODE_SPECS = {
   loop: [
     { key: 'target', label: 'Loop over', kind: 'template', hint: 'A number n (0…n−1), an array, or one value.' },
     { key: 'exit', label: 'When an item’s branch fails', kind: 'select', def: 0, options: [[0, 'fail the loop'], [1, 'stop the loop (break)'], [2, 'go on with the next item']] },
-    { key: 'condition', label: 'Condition (JSON, optional)', kind: 'json', rows: 3, hint: 'false, or {checkpoint, continueOnFalse, engine, calculation}.' },
+    { key: 'condition', label: 'Condition', kind: 'loopCondition' },
   ],
   parallel: [{ key: 'mode', label: 'Mode', kind: 'select', def: 'all', options: [['all', 'all must succeed'], ['any', 'any succeeds'], ['race', 'the first to finish'], ['allSettled', 'run all, then go on']] }],
   request: [
@@ -81,7 +81,7 @@ export const NODE_SPECS = {
   ],
   sql: [
     { key: 'sql', label: 'SQL', kind: 'textarea', rows: 4, hint: 'One statement; :name placeholders are bound to the variables below.' },
-    { key: 'variables', label: 'Variables', kind: 'pairs', what: 'Variable', addLabel: 'Add variable' },
+    { key: 'variables', label: 'Variables', kind: 'pairs', what: 'Variable', addLabel: 'Add variable', pairs: { nameLabel: 'Name (:name)' } },
     { key: 'unsafeInjection', label: 'Paste {{…}} values into the SQL text (unsafe)', kind: 'switch' },
     { key: 'withMeta', label: 'Result with metadata', kind: 'switch' },
   ],
@@ -89,17 +89,22 @@ export const NODE_SPECS = {
     { key: 'engine', label: 'Engine', kind: 'select', def: 'jmespath', options: [['jmespath', 'JMESPath'], ['jsonpathplus', 'JSONPath'], ['jsonata', 'JSONata']] },
     { key: 'source', label: 'Source', kind: 'template', placeholder: '{{$context.data}}' },
     { key: 'expression', label: 'Expression', kind: 'template' },
-    { key: 'model', label: 'Model (JSON, optional)', kind: 'json', rows: 2, hint: '[{"path":"a.b","alias":"b"}]' },
+    { key: 'model', label: 'Model (optional)', kind: 'pairs', what: 'Model entry', addLabel: 'Add path', noScope: true,
+      hint: 'Each result object becomes {alias: value at path}; no alias: the path with _ for dots.',
+      pairs: { nameKey: 'path', valueKey: 'alias', nameLabel: 'Path', valueLabel: 'Alias', parseValue: (v) => (v.trim() ? v.trim() : undefined) } },
   ],
   'json-variable-mapping': [
     { key: 'dataSource', label: 'Data', kind: 'textarea', parseJson: true, placeholder: '{{$context.data}}' },
-    { key: 'variables', label: 'Variables (JSON)', kind: 'json', rows: 3, hint: '[{"key":"name","paths":["user","name"]}]' },
+    { key: 'variables', label: 'Variables', kind: 'pairs', what: 'Variable', addLabel: 'Add variable', noScope: true,
+      hint: 'A name and the path to read, segments joined by dots (list.0.x).',
+      pairs: { nameKey: 'key', valueKey: 'paths', nameLabel: 'Name', valueLabel: 'Path', parseValue: (v) => v.split('.').filter((x) => x !== ''),
+        showValue: (v) => (Array.isArray(v) ? v.join('.') : v) } },
     { key: 'parseArray', label: 'Parse arrays', kind: 'switch' },
   ],
   dateCalculation: [
     { key: 'input', label: 'Input', kind: 'template', placeholder: 'empty: now' },
     { key: 'inputType', label: 'Input type', kind: 'select', def: 'date', options: [['date', 'date'], ['number', 'number']] },
-    { key: 'steps', label: 'Steps (JSON)', kind: 'json', rows: 3, hint: '[{"function":"add","arguments":{"number":1,"unit":"day"}}]' },
+    { key: 'steps', label: 'Steps', kind: 'steps', hint: 'Applied in order, each to the result of the one before.' },
   ],
   javascript: [
     { key: 'content', label: 'Code', kind: 'textarea', rows: 6, hint: 'The body of an async function; return the result.' },

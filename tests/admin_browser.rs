@@ -1716,3 +1716,153 @@ fn admin_page_shows_every_trigger_and_runs_a_collection_workflow_by_hand() {
     let errors = console_errors(&b.console());
     assert!(errors.is_empty(), "console errors: {errors:#?}");
 }
+
+/// Issue 15.4: every node type's form reads back what it shows. Each node, stored with a config that
+/// uses its form's fields, is opened and saved unchanged; its config must come back the same (a form
+/// that dropped a key, retyped a value or added one would change it).
+#[test]
+fn admin_page_node_forms_keep_every_config_they_show() {
+    let s = Server::start();
+    s.ok(
+        "POST",
+        "/api/collections:create",
+        Some(json!({"name":"items","fields":[{"name":"name","type":"string"},{"name":"amount","type":"integer"}]})),
+    );
+    let w = s.ok(
+        "POST",
+        "/api/workflows:create",
+        Some(json!({"title":"forms","type":"custom-action","config":{"type":0}})),
+    );
+    let wid = w["id"].as_i64().unwrap();
+    let basic = |calculator: &str, left: &str, right: Value| json!({"group": {"type": "and", "calculations": [{"calculator": calculator, "operands": [left, right]}]}});
+    let nodes = [
+        (
+            "cond",
+            "condition",
+            json!({"engine":"basic","rejectOnFalse":true,"calculation":{"group":{"type":"or","calculations":[
+            {"calculator":"equal","operands":["{{$context.data.a}}",1]},{"calculator":"includes","operands":["{{$context.data.b}}","x"]}]}}}),
+        ),
+        (
+            "multi",
+            "multi-conditions",
+            json!({"conditions":[{"uid":"u1","title":"one","engine":"basic",
+            "calculation": basic("gt", "{{$context.data.a}}", json!(2))}],"continueOnNoMatch":true}),
+        ),
+        (
+            "calc",
+            "calculation",
+            json!({"engine":"formula.js","expression":"1 + {{$context.data.a}}"}),
+        ),
+        (
+            "find",
+            "query",
+            json!({"collection":"items","multiple":true,"params":{"filter":{"$and":[{"amount":{"$gt":3}}]},
+            "sort":[{"field":"amount","direction":"desc"}],"pageSize":5},"failOnEmpty":true}),
+        ),
+        (
+            "add",
+            "create",
+            json!({"collection":"items","params":{"values":{"amount":"{{$context.data.a}}","name":"n"}}}),
+        ),
+        (
+            "change",
+            "update",
+            json!({"collection":"items","params":{"filter":{"$and":[{"id":{"$eq":1}}]},"values":{"amount":2}}}),
+        ),
+        (
+            "drop",
+            "destroy",
+            json!({"collection":"items","params":{"filter":{"$and":[{"name":{"$includes":"old"}}]}}}),
+        ),
+        (
+            "say",
+            "response-message",
+            json!({"message":"hi {{$context.data.a}}"}),
+        ),
+        ("out", "output", json!({"value":"{{$context.data}}"})),
+        ("set", "variable", json!({"target":"calc","value":"2"})),
+        (
+            "each",
+            "loop",
+            json!({"target":"{{$context.data.list}}","exit":1,"condition":{"checkpoint":1,"continueOnFalse":true,
+            "engine":"basic","calculation": basic("lt", "{{$context.data.a}}", json!(10))}}),
+        ),
+        ("fork", "parallel", json!({"mode":"race"})),
+        (
+            "call",
+            "request",
+            json!({"method":"PUT","url":"{{$context.data.url}}","contentType":"application/json",
+            "headers":[{"name":"X-A","value":"1"}],"params":[{"name":"q","value":"{{$context.data.a}}"}],
+            "data":{"a":"{{$context.data.a}}"},"timeout":2000,"ignoreFail":true,"onlyData":false}),
+        ),
+        (
+            "wait",
+            "delay",
+            json!({"duration":2,"unit":60000,"endStatus":1}),
+        ),
+        (
+            "sum",
+            "aggregate",
+            json!({"aggregator":"sum","collection":"items","params":{"field":"amount",
+            "filter":{"$and":[{"amount":{"$gte":1}}]}},"precision":3}),
+        ),
+        (
+            "raw",
+            "sql",
+            json!({"sql":"SELECT :n AS n","variables":[{"name":"n","value":"{{$context.data.a}}"}],"unsafeInjection":false,"withMeta":false}),
+        ),
+        (
+            "jq",
+            "json-query",
+            json!({"engine":"jsonata","source":"{{$context.data}}","expression":"items",
+            "model":[{"path":"a.b","alias":"b"},{"path":"c"}]}),
+        ),
+        (
+            "map",
+            "json-variable-mapping",
+            json!({"dataSource":"{{$context.data}}","variables":[{"key":"x","paths":["list","0","x"]}],"parseArray":false}),
+        ),
+        (
+            "when",
+            "dateCalculation",
+            json!({"input":"{{$context.data.d}}","inputType":"date","steps":[
+            {"function":"add","arguments":{"number":1,"unit":"day"}},
+            {"function":"diff","arguments":{"date":"2025-01-01","unit":"hour","isAbs":true,"round":-1}},
+            {"function":"format","arguments":{"format":"YYYY"}}]}),
+        ),
+        ("end", "end", json!({"endStatus":-1})),
+    ];
+    let mut up = Value::Null;
+    for (key, kind, config) in &nodes {
+        up = s.ok(
+            "POST",
+            &format!("/api/workflows/{wid}/nodes:create"),
+            Some(json!({"key":key,"type":kind,"title":key,"config":config,"upstreamId":up})),
+        )["id"]
+            .clone();
+    }
+    let b = Browser::start(screenshot_dir());
+    b.viewport(1280, 800, false);
+    sign_in(&b, &s);
+    b.goto(&s.url(&format!("/admin/#/workflows/{wid}")));
+    for (key, kind, config) in &nodes {
+        let card = format!("#node-chain .node[data-node-key=\"{key}\"]");
+        b.click(&format!("{card} .node-edit"));
+        b.el("#node-dialog #node-form");
+        if *key == "when" {
+            b.screenshot_viewport("23-date-calculation-form.png");
+            assert_named(&b, "dateCalculation form");
+        }
+        // The drawing is redrawn after the save; mark the old one to wait for the new.
+        b.js(
+            "document.getElementById('node-chain').dataset.stale = '1'",
+            json!([]),
+        );
+        b.click("#node-save");
+        b.el("#node-chain:not([data-stale])");
+        let got = node_by_key(&s, wid, key)["config"].clone();
+        assert_eq!(&got, config, "the {kind} form changed the config of {key}");
+    }
+    let errors = console_errors(&b.console());
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
