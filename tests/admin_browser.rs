@@ -1213,6 +1213,28 @@ fn admin_page_builds_a_collection_and_a_workflow_and_runs_it() {
     b.el("#records tbody tr");
     no_sideways_scroll(&b, "records page");
     b.screenshot("17-records-narrow.png");
+    b.click("#record-new");
+    b.el("#record-dialog #rec-item");
+    let right = b.js(
+        "return document.getElementById('record-dialog').getBoundingClientRect().right",
+        json!([]),
+    );
+    assert!(
+        right.as_f64().unwrap() <= 390.0,
+        "the record form is wider than the screen: {right}"
+    );
+    no_sideways_scroll(&b, "record form");
+    b.screenshot_viewport("24-record-form-narrow.png");
+    b.js(
+        "document.getElementById('record-dialog').close()",
+        json!([]),
+    );
+    b.goto(&s.url("/admin/#/collections"));
+    b.el("#collections tr[data-collection=\"orders\"]");
+    no_sideways_scroll(&b, "collections list");
+    b.goto(&s.url("/admin/#/workflows/new"));
+    b.el("#wf-config");
+    no_sideways_scroll(&b, "new workflow form");
     b.goto(&s.url(&format!("/admin/#/workflows/{wid}")));
     b.el("#node-chain .node[data-node-key=\"say\"]");
     no_sideways_scroll(&b, "built workflow page");
@@ -1845,6 +1867,40 @@ fn admin_page_node_forms_keep_every_config_they_show() {
     b.viewport(1280, 800, false);
     sign_in(&b, &s);
     b.goto(&s.url(&format!("/admin/#/workflows/{wid}")));
+    // Keyboard (issue 15.6): Enter on a node's Edit opens its dialog with the focus inside; Escape
+    // closes it and gives the focus back to that button.
+    let edit = "#node-chain .node[data-node-key=\"calc\"] .node-edit";
+    let id = b.el(edit);
+    b.cmd(
+        "POST",
+        &format!("/element/{id}/value"),
+        Some(json!({"text": "\u{E007}"})),
+    );
+    b.el("#node-dialog");
+    let inside = "return !!document.activeElement.closest('#node-dialog')";
+    assert_eq!(
+        b.js(inside, json!([])),
+        json!(true),
+        "the focus stays outside the dialog"
+    );
+    let active = b.js("return document.activeElement", json!([]));
+    let active = active[ELEMENT]
+        .as_str()
+        .expect("the focused element")
+        .to_string();
+    b.cmd(
+        "POST",
+        &format!("/element/{active}/value"),
+        Some(json!({"text": "\u{E00C}"})),
+    );
+    b.wait("the dialog closed by Escape", || {
+        b.find("#node-dialog").is_none().then_some(())
+    });
+    let back = b.js(
+        "return document.activeElement === document.querySelector(arguments[0])",
+        json!([edit]),
+    );
+    assert_eq!(back, json!(true), "the focus did not return to Edit");
     for (key, kind, config) in &nodes {
         let card = format!("#node-chain .node[data-node-key=\"{key}\"]");
         b.click(&format!("{card} .node-edit"));
