@@ -3,7 +3,7 @@
 // the collection's deletion naming what goes with it.
 
 import { h, announce, setTitle, rerender, SYSTEM_FIELDS } from './dom.js';
-import { api } from './api.js';
+import { api, isManager } from './api.js';
 import { field, switchField, select, formAlert, showErrors, clearErrors, openDialog, confirmAction } from './forms.js';
 
 export const SCALAR_TYPES = ['string', 'text', 'integer', 'bigInt', 'float', 'double', 'boolean', 'date', 'datetime', 'json'];
@@ -65,7 +65,7 @@ export async function collectionsPage(seq, show) {
       h('caption', { class: 'visually-hidden' }, 'Collections'),
       h('thead', null, h('tr', null, ['Name', 'Title', 'Fields', 'Records'].map((t) => h('th', { scope: 'col' }, t)))),
       tbody)) : h('p', { class: 'empty' }, 'No collections yet.'),
-    form));
+    isManager() ? form : null));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1349,6 +1349,41 @@ fn admin_page_links_records_and_deletes_collections_with_a_confirmation() {
         "a refused field was stored"
     );
 
+    // isbn: unique and indexed; then its title edited and its removal confirmed.
+    choose(&b, "#field-type", "\"string\"");
+    b.clear("#field-name");
+    b.type_into("#field-name", "isbn");
+    b.click("#field-unique");
+    b.click("#field-index");
+    b.click("#field-add");
+    b.el("#fields tr[data-field-name=\"isbn\"]");
+    let isbn = s.ok("GET", "/api/collections/books/fields:get/isbn", None);
+    assert_eq!(
+        (&isbn["unique"], &isbn["index"]),
+        (&json!(true), &json!(true)),
+        "{isbn}"
+    );
+    b.click("#fields tr[data-field-name=\"isbn\"] .field-edit");
+    b.type_into("#field-edit-title", "ISBN");
+    b.click("#field-edit-save");
+    b.wait("isbn titled", || {
+        (s.ok("GET", "/api/collections/books/fields:get/isbn", None)["title"] == "ISBN")
+            .then_some(())
+    });
+    b.click("#fields tr[data-field-name=\"isbn\"] .field-remove");
+    b.wait_text("#confirm-dialog", "books.isbn");
+    b.click("#confirm-yes");
+    b.wait("isbn removed", || {
+        s.ok("GET", "/api/collections/books/fields:get/isbn", None)
+            .is_null()
+            .then_some(())
+    });
+    b.wait("isbn row gone", || {
+        b.find("#fields tr[data-field-name=\"isbn\"]")
+            .is_none()
+            .then_some(())
+    });
+
     // A book with a date, a switch and its author picked from the authors' records.
     b.click("#collection-records");
     b.click("#record-new");
@@ -1398,6 +1433,21 @@ fn admin_page_links_records_and_deletes_collections_with_a_confirmation() {
     b.type_into("#rec-title", "Dune Messiah");
     b.click("#record-save");
     b.wait_text("#records tbody tr td[data-field=\"title\"]", "Messiah");
+    // A second book, deleted after the confirmation.
+    s.ok("POST", "/api/books:create", Some(json!({"title":"Extra"})));
+    b.js(
+        "window.dispatchEvent(new CustomEvent('flowgate:rerender'))",
+        json!([]),
+    );
+    b.click("#records tr[data-record-id=\"2\"] .record-delete");
+    b.wait_text("#confirm-dialog", "books record #2");
+    b.click("#confirm-yes");
+    b.wait("book 2 deleted", || {
+        s.ok("GET", "/api/books:get/2", None)
+            .is_null()
+            .then_some(())
+    });
+    b.wait_text("#records-count", "1 record.");
 
     // Deleting authors names the books that point at it; the server refuses, and authors stays.
     b.goto(&s.url("/admin/#/collections/authors"));
@@ -1734,6 +1784,33 @@ fn admin_page_shows_every_trigger_and_runs_a_collection_workflow_by_hand() {
     assert_eq!(
         (&e["output"], &e["manually"]),
         (&json!("Printer"), &json!(true))
+    );
+
+    // Edit title and timeout (the version has run: its trigger settings are frozen), then delete.
+    let wid = w["id"].as_i64().unwrap();
+    b.goto(&s.url(&format!("/admin/#/workflows/{wid}")));
+    b.click("#wf-edit");
+    b.el("#workflow-edit-form");
+    assert!(b.text("#workflow-edit-form").contains("frozen"));
+    b.clear("#wf-edit-title");
+    b.type_into("#wf-edit-title", "Ticket opened");
+    b.clear("#wf-edit-timeout");
+    b.type_into("#wf-edit-timeout", "5000");
+    b.click("#wf-edit-save");
+    b.wait_text("h1", "Ticket opened");
+    let saved = s.ok("GET", &format!("/api/workflows:get/{wid}"), None);
+    assert_eq!(
+        (&saved["title"], &saved["options"]["timeout"]),
+        (&json!("Ticket opened"), &json!(5000))
+    );
+    b.click("#wf-delete");
+    let text = b.wait_text("#confirm-dialog", "new_ticket");
+    assert!(text.contains("1 version"), "{text}");
+    b.click("#confirm-yes");
+    b.el("#workflows, #view .empty");
+    assert_eq!(
+        s.ok("GET", "/api/workflows:list?paginate=false", None),
+        json!([])
     );
     let errors = console_errors(&b.console());
     assert!(errors.is_empty(), "console errors: {errors:#?}");
