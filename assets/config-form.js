@@ -74,6 +74,14 @@ export function configForm(spec, config, env) {
   return el;
 }
 
+/** The whole config as one JSON box, for a type this page has no form for. */
+export function jsonConfigForm(config, env) {
+  const f = configForm([{ key: 'config', label: 'Config (JSON)', kind: 'json', rows: 8 }], { config }, env);
+  const read = f.read;
+  f.read = () => read().config || {};
+  return f;
+}
+
 function textRead(input) {
   return () => (input.value.trim() === '' ? undefined : input.value);
 }
@@ -99,7 +107,8 @@ function control(item, value, env, cfg) {
     case 'text': {
       const input = h('input', { type: 'text', autocomplete: 'off', value: value === undefined || value === null ? '' : String(value) });
       if (item.placeholder) input.placeholder = item.placeholder;
-      return { el: field(item.label, input, opts), read: textRead(input) };
+      const read = textRead(input);
+      return { el: field(item.label, input, opts), read: item.typed ? () => typedValue(read(), item.typed) : read };
     }
     case 'template':
     case 'textarea': {

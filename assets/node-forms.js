@@ -4,7 +4,7 @@
 
 import { h, announce, NODE_LABELS, DELAY_UNITS } from './dom.js';
 import { api } from './api.js';
-import { configForm, fieldsOf } from './config-form.js';
+import { configForm, jsonConfigForm, fieldsOf } from './config-form.js';
 import { field, select, formAlert, showErrors, clearErrors, openDialog, nextId } from './forms.js';
 
 const ENGINES = [['math.js', 'math.js'], ['formula.js', 'formula.js'], ['string', 'string (text template)']];
@@ -188,12 +188,7 @@ function specFor(type, nodes) {
 
 /** The config form of a node type; a type without a spec edits the whole config as JSON. */
 function nodeConfigForm(type, config, env) {
-  if (!NODE_SPECS[type]) {
-    const f = configForm([{ key: 'config', label: 'Config (JSON)', kind: 'json', rows: 8 }], { config }, env);
-    const read = f.read;
-    f.read = () => read().config || {};
-    return f;
-  }
+  if (!NODE_SPECS[type]) return jsonConfigForm(config, env);
   return configForm(specFor(type, env.nodes), config, env);
 }
 

@@ -4,7 +4,7 @@
 
 import { h, announce, setTitle } from './dom.js';
 import { api } from './api.js';
-import { configForm } from './config-form.js';
+import { configForm, jsonConfigForm } from './config-form.js';
 import { field, switchField, select, formAlert, showErrors, clearErrors, openDialog, confirmAction } from './forms.js';
 
 /** The trigger types a workflow may have; the last three arrive with their branches. */
@@ -43,7 +43,7 @@ export const TRIGGER_SPECS = {
     { key: 'startsOn.field', label: 'Date field', kind: 'field', types: ['datetime', 'date'], when: isMode(1) },
     { key: 'startsOn.offset', label: 'Offset (negative = earlier)', kind: 'number', step: '1', when: isMode(1) },
     { key: 'startsOn.unit', label: 'Offset unit', kind: 'select', def: 86400000, options: UNITS, when: isMode(1) },
-    { key: 'repeat', label: 'Repeat', kind: 'text', placeholder: 'empty: once; a cron text (0 9 * * *) or milliseconds', hint: 'A cron text may have a seconds field.' },
+    { key: 'repeat', label: 'Repeat', kind: 'text', typed: 'double', placeholder: 'empty: once; a cron text (0 9 * * *) or milliseconds', hint: 'A cron text may have a seconds field.' },
     { key: 'endsOn', label: 'Ends on', kind: 'datetime', when: isMode(0) },
     { key: 'limit', label: 'At most this many runs', kind: 'number', step: '1' },
     { key: 'appends', label: 'Appends', kind: 'list', when: isMode(1) },
@@ -67,9 +67,10 @@ export const TRIGGER_SPECS = {
 /** Types whose runs are never sync or always inside the request: the sync switch means nothing there. */
 const OWN_TIMING = ['schedule', 'request-interception'];
 
+/** A trigger type's form; a type this page does not know edits its whole config as JSON. */
 function triggerForm(type, config, collections) {
-  const spec = TRIGGER_SPECS[type] || [{ key: 'config', label: 'Config (JSON)', kind: 'json' }];
-  return configForm(spec, config, { collections, scope: [] });
+  const env = { collections, scope: [] };
+  return TRIGGER_SPECS[type] ? configForm(TRIGGER_SPECS[type], config, env) : jsonConfigForm(config, env);
 }
 
 async function loadCollections() {

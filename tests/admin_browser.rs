@@ -1672,6 +1672,29 @@ fn admin_page_shows_every_trigger_and_runs_a_collection_workflow_by_hand() {
             "collection: tickets; actions: local: only requests naming the key in triggerWorkflows; runs: after the action; mode: sync, inside the request"
         ])
     );
+    // Each trigger type's form reads back the config it shows (the types of the other branches too).
+    let kept = b.js_async(
+        "const done = arguments[arguments.length - 1];
+         Promise.all([import('/admin/workflow-edit.js'), import('/admin/config-form.js')]).then(([we, cf]) => {
+           const cols = [{name: 'tickets', fields: [{name: 'title', type: 'string'}, {name: 'dueAt', type: 'datetime'}]}];
+           done(arguments[0].map(([type, config]) => {
+             const form = cf.configForm(we.TRIGGER_SPECS[type], config, {collections: cols, scope: []});
+             return JSON.stringify(form.read()) === JSON.stringify(config) ? 'kept' : JSON.stringify(form.read());
+           }));
+         }, e => done(String(e)));",
+        json!([[
+            ["custom-action", {"type": 1, "collection": "tickets", "appends": ["a", "b"]}],
+            ["collection", {"collection": "tickets", "mode": 2, "changed": ["title"], "condition": {"$and": [{"title": {"$includes": "x"}}]}, "appends": ["a"], "rollbackOnFailure": true}],
+            ["schedule", {"mode": 0, "startsOn": "2026-01-01T09:00:00.000Z", "repeat": "0 9 * * *", "endsOn": "2026-02-01T00:00:00.000Z", "limit": 3}],
+            ["schedule", {"mode": 1, "collection": "tickets", "startsOn": {"field": "dueAt", "offset": -1, "unit": 3600000}, "repeat": 86400000, "limit": 2, "appends": ["a"]}],
+            ["request-interception", {"collection": "tickets", "global": true, "actions": ["create", "destroy"]}],
+            ["action", {"collection": "tickets", "global": true, "actions": ["update"], "appends": ["a"]}]
+        ]]),
+    );
+    assert_eq!(
+        kept,
+        json!(["kept", "kept", "kept", "kept", "kept", "kept"])
+    );
     let scope = b.js_async(
         "const done = arguments[arguments.length - 1];
          import('/admin/node-forms.js').then(m => {
