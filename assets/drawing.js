@@ -15,7 +15,9 @@ export function dataEvents(mode) {
   return names.length ? names.join(', ') : 'none';
 }
 
+/** A custom action's context type; other trigger types have none of their own ('—'). */
 export function contextType(w) {
+  if (w.type && w.type !== 'custom-action') return '—';
   const t = w.config && w.config.type !== undefined && w.config.type !== null ? Number(w.config.type) : 0;
   return CONTEXT_TYPES[t] || `type ${t}`;
 }
