@@ -2019,6 +2019,39 @@ fn admin_page_node_forms_keep_every_config_they_show() {
         let got = node_by_key(&s, wid, key)["config"].clone();
         assert_eq!(&got, config, "the {kind} form changed the config of {key}");
     }
-    let errors = console_errors(&b.console());
+    // A refused node config: each error stands under its own field, and no node is added.
+    b.click("button.add-node[data-upstream=\"none\"]");
+    choose(&b, "#node-type", "\"aggregate\"");
+    choose(
+        &b,
+        "#node-form [data-field=\"collection\"] select",
+        "\"items\"",
+    );
+    b.type_into("#node-form [data-field=\"precision\"] input", "20");
+    b.click("#node-save");
+    let field_err = b.wait_text(
+        "#node-form [data-field=\"params.field\"] .field-error",
+        "required",
+    );
+    assert!(field_err.contains("params.field"), "{field_err}");
+    b.wait_text(
+        "#node-form [data-field=\"precision\"] .field-error",
+        "less than or equal to 14",
+    );
+    let count = s.ok(
+        "GET",
+        &format!("/api/workflows/{wid}/nodes:list?paginate=false"),
+        None,
+    );
+    assert_eq!(
+        count.as_array().unwrap().len(),
+        nodes.len(),
+        "a refused node was stored"
+    );
+    b.screenshot_viewport("25-node-errors.png");
+    let errors: Vec<String> = console_errors(&b.console())
+        .into_iter()
+        .filter(|m| !(m.contains("status of 400") && m.contains("nodes:create")))
+        .collect();
     assert!(errors.is_empty(), "console errors: {errors:#?}");
 }
