@@ -1207,6 +1207,11 @@ fn admin_page_builds_a_collection_and_a_workflow_and_runs_it() {
     b.el("button.add-node[data-upstream=\"none\"]");
     assert_eq!(of_key("order_check").len(), 2);
 
+    b.goto(&s.url("/admin/#/collections"));
+    b.el("#collections tr[data-collection=\"orders\"]");
+    b.screenshot("26-collections.png");
+    assert_named(&b, "collections list");
+
     // Narrow screen: the records page and the drawing fit 390 px.
     b.viewport(390, 844, true);
     b.goto(&s.url("/admin/#/collections/orders/records"));
