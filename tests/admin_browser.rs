@@ -1,9 +1,13 @@
 //! The admin page in a real browser: Debian's chromedriver drives headless Chromium over the W3C WebDriver
 //! HTTP protocol (spoken with `ureq`), against the real server started with `--demo`.
 //!
-//! The test signs in, reads a workflow key on the workflows list, copies a curl call, runs the trigger
-//! through "Try it", follows the new execution to the executions list and the execution page, and signs
-//! out. It saves a PNG of each page under `target/admin-screenshots/` for a person to look at. Without
+//! The first test signs in, reads a workflow key on the workflows list, copies a curl call, runs the
+//! trigger through "Try it", follows the new execution to the executions list and the execution page,
+//! and signs out. The authoring tests (issue 15) build without JSON: a person's whole loop (collection,
+//! fields, records, a sync workflow with a condition and a response message, Try it, the execution),
+//! associations and deletions, node moves and edits, every node and trigger form reading back what it
+//! shows, and execution cancel and delete. It saves a PNG of each page under
+//! `target/admin-screenshots/` for a person to look at (the README's table names them). Without
 //! /usr/bin/chromium or /usr/bin/chromedriver it FAILS (`.ci/run` installs them); it never skips.
 
 mod common;
