@@ -744,8 +744,7 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     b.viewport(1280, 800, false);
 
     // No console errors on the way.
-    let errors = console_errors(&b.console());
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    assert_only_refusals(&b, &[]);
 
     // Sign-out revokes the token and shows the form again.
     b.click("#sign-out");
@@ -909,8 +908,7 @@ fn admin_page_draws_the_newer_node_types_with_their_labels() {
         "{summary}"
     );
     b.screenshot("09-workflow-newer-nodes.png");
-    let errors = console_errors(&b.console());
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    assert_only_refusals(&b, &[]);
 }
 
 /// Sets a <select> to an option value and fires `change`. The page's `select()` gives options JSON
@@ -1637,8 +1635,7 @@ fn admin_page_edits_moves_and_deletes_nodes_and_manages_executions() {
         .map(|e| e["id"].as_i64().unwrap())
         .collect();
     assert_eq!(left, vec![ids[1]], "the queued run stays");
-    let errors = console_errors(&br.console());
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    assert_only_refusals(&br, &[]);
 }
 
 /// Issue 14.4 and 15.3: every trigger type's settings read on the drawing (the schedule, interception
@@ -1844,8 +1841,7 @@ fn admin_page_shows_every_trigger_and_runs_a_collection_workflow_by_hand() {
         s.ok("GET", "/api/workflows:list?paginate=false", None),
         json!([])
     );
-    let errors = console_errors(&b.console());
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    assert_only_refusals(&b, &[]);
 }
 
 /// Issue 15.4: every node type's form reads back what it shows. Each node, stored with a config that
@@ -2058,9 +2054,5 @@ fn admin_page_node_forms_keep_every_config_they_show() {
         "a refused node was stored"
     );
     b.screenshot_viewport("25-node-errors.png");
-    let errors: Vec<String> = console_errors(&b.console())
-        .into_iter()
-        .filter(|m| !(m.contains("status of 400") && m.contains("nodes:create")))
-        .collect();
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    assert_only_refusals(&b, &["nodes:create"]);
 }
