@@ -1266,6 +1266,17 @@ fn assert_only_refusals(b: &Browser, refused: &[&str]) {
     assert!(errors.is_empty(), "console errors: {errors:#?}");
 }
 
+/// Runs `act`, which makes the page redraw the drawing, and waits for the new drawing: a click on the
+/// old one would reach a node that is gone.
+fn redrawn(b: &Browser, act: impl FnOnce()) {
+    b.js(
+        "document.getElementById('node-chain').dataset.stale = '1'",
+        json!([]),
+    );
+    act();
+    b.el("#node-chain:not([data-stale])");
+}
+
 fn sign_in(b: &Browser, s: &Server) {
     b.goto(&s.url("/admin/"));
     b.type_into("#signin-account", "admin");
@@ -1547,14 +1558,14 @@ fn admin_page_edits_moves_and_deletes_nodes_and_manages_executions() {
         Some("true".into())
     );
     // b up: b, a, c.
-    br.click(&format!("{} .node-up", card("b")));
+    redrawn(&br, || br.click(&format!("{} .node-up", card("b"))));
     br.wait("b moved up", || {
         (chain_keys(&s, wid) == ["b", "a", "c"]).then_some(())
     });
     // Drawn first: the trigger, its add button, then b.
     br.el("#node-chain > ol > li:nth-child(3) .node[data-node-key=\"b\"]");
     // a down: b, c, a — a keeps its key and config.
-    br.click(&format!("{} .node-down", card("a")));
+    redrawn(&br, || br.click(&format!("{} .node-down", card("a"))));
     br.wait("a moved down", || {
         (chain_keys(&s, wid) == ["b", "c", "a"]).then_some(())
     });
@@ -1567,7 +1578,7 @@ fn admin_page_edits_moves_and_deletes_nodes_and_manages_executions() {
     let expr = "#node-form [data-field=\"expression\"] textarea";
     br.clear(expr);
     br.type_into(expr, "2 * 21");
-    br.click("#node-save");
+    redrawn(&br, || br.click("#node-save"));
     br.wait("a edited", || {
         let n = s.ok("GET", &format!("/api/flow_nodes:get/{}", moved["id"]), None);
         (n["config"]["expression"] == "2 * 21").then_some(())
@@ -1578,7 +1589,7 @@ fn admin_page_edits_moves_and_deletes_nodes_and_manages_executions() {
     br.el("#node-delete-dialog");
     br.screenshot_viewport("20-delete-node.png");
     br.click("#node-delete-dialog input[value=\"1\"]");
-    br.click("#node-delete-yes");
+    redrawn(&br, || br.click("#node-delete-yes"));
     br.wait("c gone, d kept", || {
         (chain_keys(&s, wid) == ["b", "d", "a"]).then_some(())
     });
@@ -2014,13 +2025,7 @@ fn admin_page_node_forms_keep_every_config_they_show() {
             b.screenshot_viewport("23-date-calculation-form.png");
             assert_named(&b, "dateCalculation form");
         }
-        // The drawing is redrawn after the save; mark the old one to wait for the new.
-        b.js(
-            "document.getElementById('node-chain').dataset.stale = '1'",
-            json!([]),
-        );
-        b.click("#node-save");
-        b.el("#node-chain:not([data-stale])");
+        redrawn(&b, || b.click("#node-save"));
         let got = node_by_key(&s, wid, key)["config"].clone();
         assert_eq!(&got, config, "the {kind} form changed the config of {key}");
     }
