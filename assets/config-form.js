@@ -325,7 +325,8 @@ function stepsEditor(steps, scope) {
       args.replaceChildren();
       readers = (DATE_FUNCTIONS[fn.read()] || []).map((name) => {
         const c = stepArgument(name, given ? given[name] : undefined, scope, i + 1);
-        args.appendChild(c.el);
+        // A visible name above each argument; the control keeps its own accessible name.
+        args.appendChild(name === 'isAbs' ? c.el : h('div', { class: 'step-arg' }, h('span', { class: 'step-arg-name', 'aria-hidden': 'true' }, name), c.el));
         return [name, c.read];
       });
     };
