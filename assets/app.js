@@ -369,6 +369,7 @@ async function workflowPage(seq, id) {
     fact('Mode', h('span', { class: `badge ${w.sync ? 'sync' : 'async'}` }, w.sync ? 'Sync' : 'Async')),
     fact('Enabled', h('span', { class: `badge ${w.enabled ? 'on' : 'off'}` }, w.enabled ? 'On' : 'Off')),
     fact('Version', `#${w.id}${w.current ? ' (current)' : ' (not current)'}`),
+    versionsFact(w, seq),
     fact('Executed', h('a', { href: `#/executions?key=${encodeURIComponent(key)}` }, String(w.executed || 0))),
     Array.isArray(cfg.appends) && cfg.appends.length ? fact('Appends', h('code', null, cfg.appends.join(', '))) : null);
 
@@ -396,6 +397,23 @@ async function workflowPage(seq, id) {
 
 // ---------------------------------------------------------------------------------------------
 // Calls: curl lines in the form of trigger.md §1, and "Try it"
+
+/** The other versions of the key, as links (filled in when workflows:list answers). */
+function versionsFact(w, seq) {
+  const dd = h('span', { id: 'workflow-versions' }, '…');
+  api('GET', 'workflows:list', { query: { paginate: 'false', sort: 'id', filter: { key: w.key } } }).then((r) => {
+    if (!onPage(seq)) return;
+    const others = (r.json.data || []).filter((v) => v.id !== w.id);
+    clear(dd);
+    if (!others.length) { dd.textContent = 'none'; return; }
+    others.forEach((v, i) => {
+      if (i) dd.appendChild(document.createTextNode(', '));
+      dd.appendChild(h('a', { href: `#/workflows/${encodeURIComponent(v.id)}`, 'data-version-id': String(v.id) },
+        `#${v.id}${v.current ? ' (current)' : ''}`));
+    });
+  }, () => { dd.textContent = '—'; });
+  return fact('Other versions', dd);
+}
 
 function shellQuote(s) {
   return `'${String(s).replace(/'/g, "'\\''")}'`;

@@ -1208,6 +1208,9 @@ fn admin_page_builds_a_collection_and_a_workflow_and_runs_it() {
     });
     b.el("button.add-node[data-upstream=\"none\"]");
     assert_eq!(of_key("order_check").len(), 2);
+    // The new version links to the one that ran (still current until the new one is enabled).
+    b.wait_text("#workflow-versions", &format!("#{wid} (current)"));
+    b.el(&format!("#workflow-versions a[data-version-id=\"{wid}\"]"));
 
     b.goto(&s.url("/admin/#/collections"));
     b.el("#collections tr[data-collection=\"orders\"]");
