@@ -1,1296 +1,885 @@
 // flowgate admin page: one page, hash routes, the public API only. No framework, nothing fetched from
-// elsewhere. Every text from the server reaches the DOM through textContent or attributes (see `h`).
-'use strict';
-(function () {
-  // ---------------------------------------------------------------------------------------------
-  // Constants (workflows.md §1)
+// elsewhere; ES modules served from /admin/.
+// This file is the shell: header, router, sign-in, the workflows list, a workflow's page (facts, drawing, calls,
+// Try it) and executions. The other modules hold the pages and widgets named in their first lines.
 
-  const EXECUTION_STATUS = new Map([
-    [null, 'QUEUEING'], [0, 'STARTED'], [1, 'RESOLVED'], [-1, 'FAILED'], [-2, 'ERROR'],
-    [-3, 'ABORTED'], [-4, 'CANCELED'], [-5, 'REJECTED'],
-  ]);
-  const JOB_STATUS = new Map([
-    [null, 'PENDING'], [0, 'PENDING'], [1, 'RESOLVED'], [-1, 'FAILED'], [-2, 'ERROR'],
-    [-3, 'ABORTED'], [-4, 'CANCELED'], [-5, 'REJECTED'],
-  ]);
-  const CONTEXT_TYPES = { 0: 'Global', 1: 'Single record', 2: 'Multiple records' };
-  const MANAGER_ROLES = ['root', 'admin'];
-  const SCALAR_SAMPLES = {
-    string: 'Example', text: 'Example text', integer: 1, bigInt: 1, float: 1.5, double: 1.5,
-    boolean: true, date: '2025-03-01', datetime: '2025-03-01T09:30:00.000Z', json: {},
-  };
-  const SYSTEM_FIELDS = ['id', 'createdAt', 'updatedAt', 'createdById', 'updatedById', 'createdBy', 'updatedBy'];
-  const OPERATORS = {
-    equal: '==', notEqual: '!=', gt: '>', gte: '>=', lt: '<', lte: '<=',
-    includes: 'includes', notIncludes: 'does not include', startsWith: 'starts with',
-    notStartsWith: 'does not start with', endsWith: 'ends with', notEndsWith: 'does not end with',
-  };
-  const DELAY_UNITS = { 1: 'ms', 1000: 's', 60000: 'min', 3600000: 'h', 86400000: 'd', 604800000: 'weeks' };
-  // NocoBase's names of the node types; an unknown type shows its type name.
-  const NODE_LABELS = {
-    condition: 'Condition', 'multi-conditions': 'Multi-conditions', calculation: 'Calculation',
-    query: 'Query record', create: 'Create record', update: 'Update record', destroy: 'Delete record',
-    end: 'End process', 'response-message': 'Response message', output: 'Output', variable: 'Variable',
-    loop: 'Loop', parallel: 'Parallel branch', request: 'HTTP request', delay: 'Delay',
-    aggregate: 'Aggregate', sql: 'SQL action', 'json-query': 'JSON query',
-    'json-variable-mapping': 'JSON variable mapping', dateCalculation: 'Date calculation',
-  };
-  const SESSION_KEY = 'flowgate.admin.session';
+import {
+  h, clear, $, announce, pretty, fmtDuration, timeEl, duration, statusBadge, normCollection, setTitle,
+  copyButton, errorBox, fact, pager, EXECUTION_STATUS, JOB_STATUS, SCALAR_SAMPLES, SYSTEM_FIELDS,
+} from './dom.js';
+import { session, saveSession, isManager, ApiError, api, apiUrl, onSession } from './api.js';
+import { triggerLabel, contextType, nodeChain } from './drawing.js';
+import { drawingEditor } from './node-forms.js';
+import { newWorkflowPage, workflowActions, frozenNotice } from './workflow-edit.js';
+import { collectionsPage, collectionPage } from './collections.js';
+import { recordsPage } from './records.js';
+import { executionActions, deleteFinishedButton } from './executions-edit.js';
 
-  // ---------------------------------------------------------------------------------------------
-  // DOM helpers
+// ---------------------------------------------------------------------------------------------
+// Download export (app:export, root and admin): the definitions document `flowgate export` writes
 
-  /** Creates an element. Text children become text nodes; attributes are set as attributes. */
-  function h(tag, attrs, ...children) {
-    const el = document.createElement(tag);
-    if (attrs) {
-      for (const [k, v] of Object.entries(attrs)) {
-        if (v === null || v === undefined || v === false) continue;
-        if (k === 'class') el.className = v;
-        else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
-        else if (k === 'value') el.value = v;
-        else if (k === 'checked') el.checked = !!v;
-        else el.setAttribute(k, v === true ? '' : String(v));
-      }
-    }
-    append(el, children);
-    return el;
-  }
+function attachmentName(headers) {
+  const m = /filename="([^"]+)"/.exec(headers.get('Content-Disposition') || '');
+  return m ? m[1] : 'flowgate-export.json';
+}
 
-  function append(el, children) {
-    for (const c of children) {
-      if (c === null || c === undefined || c === false) continue;
-      if (Array.isArray(c)) append(el, c);
-      else if (c instanceof Node) el.appendChild(c);
-      else el.appendChild(document.createTextNode(String(c)));
-    }
-  }
-
-  function clear(el) {
-    while (el.firstChild) el.removeChild(el.firstChild);
-  }
-
-  const $ = (id) => document.getElementById(id);
-
-  function announce(text) {
-    const s = $('status');
-    s.textContent = '';
-    // A fresh text node so that screen readers announce a repeated message.
-    window.setTimeout(() => { s.textContent = text; }, 20);
-  }
-
-  function pretty(v) {
-    if (v === undefined) return '';
-    try { return JSON.stringify(v, null, 2); } catch (e) { return String(v); }
-  }
-
-  function short(v) {
-    if (typeof v === 'string') return v;
-    if (v === undefined) return '';
-    return JSON.stringify(v);
-  }
-
-  function pad(n, w) { return String(n).padStart(w || 2, '0'); }
-
-  function fmtTime(iso) {
-    if (!iso) return '—';
-    const d = new Date(iso);
-    if (Number.isNaN(d.getTime())) return String(iso);
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
-      `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  }
-
-  function timeEl(iso) {
-    return iso ? h('time', { datetime: iso, title: iso }, fmtTime(iso)) : '—';
-  }
-
-  function fmtDuration(ms) {
-    if (ms < 0 || !Number.isFinite(ms)) return '—';
-    if (ms < 1000) return `${Math.round(ms)} ms`;
-    if (ms < 60000) return `${(ms / 1000).toFixed(ms < 10000 ? 2 : 1)} s`;
-    const m = Math.floor(ms / 60000);
-    const s = Math.round((ms % 60000) / 1000);
-    return m < 60 ? `${m} min ${s} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
-  }
-
-  /** updatedAt − startedAt of a finished execution. */
-  function duration(e) {
-    if (e.status === null || e.status === undefined) return 'queued';
-    if (e.status === 0) return 'running';
-    const start = Date.parse(e.startedAt || e.createdAt);
-    const end = Date.parse(e.updatedAt);
-    if (Number.isNaN(start) || Number.isNaN(end)) return '—';
-    return fmtDuration(end - start);
-  }
-
-  function statusBadge(status, map) {
-    const s = status === undefined ? null : status;
-    const name = (map || EXECUTION_STATUS).get(s) || `STATUS ${s}`;
-    return h('span', {
-      class: `badge status status-${name.toLowerCase()}`,
-      'data-status': s === null ? 'null' : String(s),
-      title: `status ${s === null ? 'null' : s}`,
-    }, name);
-  }
-
-  function normCollection(c) {
-    if (typeof c !== 'string') return c;
-    return c.startsWith('main:') ? c.slice(5) : c;
-  }
-
-  function setTitle(t) {
-    document.title = t ? `${t} · flowgate admin` : 'flowgate admin';
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Session
-
-  let session = loadSession();
-
-  function loadSession() {
-    try {
-      const s = JSON.parse(sessionStorage.getItem(SESSION_KEY) || 'null');
-      return s && s.token ? s : null;
-    } catch (e) { return null; }
-  }
-
-  function saveSession(s) {
-    session = s;
-    if (s) sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
-    else sessionStorage.removeItem(SESSION_KEY);
-    renderAccount();
-  }
-
-  function isManager() {
-    return !!session && MANAGER_ROLES.includes(session.role);
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // API
-
-  class ApiError extends Error {
-    constructor(status, body, text) {
-      const errs = body && Array.isArray(body.errors) ? body.errors : [];
-      const msg = errs.length
-        ? errs.map((e) => (e.code ? `${e.message} (${e.code})` : e.message)).join('; ')
-        : `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`;
-      super(msg);
-      this.status = status;
-      this.body = body;
-    }
-  }
-
-  function apiUrl(path, query) {
-    const url = new URL(`/api/${path}`, location.origin);
-    for (const [k, v] of Object.entries(query || {})) {
-      if (v === undefined || v === null) continue;
-      url.searchParams.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
-    }
-    return url;
-  }
-
-  function authHeaders() {
-    const hd = {};
-    if (session) {
-      hd.Authorization = `Bearer ${session.token}`;
-      if (session.role) hd['X-Role'] = session.role;
-    }
-    return hd;
-  }
-
-  /** Calls the API. Throws ApiError on a non-2xx answer unless `raw`; a 401 ends the session. */
-  async function api(method, path, opts) {
-    const o = opts || {};
-    const headers = Object.assign({ Accept: 'application/json' }, o.anonymous ? {} : authHeaders(), o.headers || {});
-    let body;
-    if (o.body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      body = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
-    }
-    const url = o.url || apiUrl(path, o.query);
-    let res;
-    try {
-      res = await fetch(url, { method, headers, body, cache: 'no-store' });
-    } catch (e) {
-      throw new ApiError(0, null, `network error: ${e.message}`);
-    }
-    const text = await res.text();
-    let json = null;
-    try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
-    const out = { status: res.status, statusText: res.statusText, json, text, ok: res.ok, headers: res.headers };
-    if (res.status === 401 && !o.anonymous && session) {
-      const err = new ApiError(res.status, json, text);
-      expireSession(err.message);
-      throw err;
-    }
-    if (!res.ok && !o.raw) throw new ApiError(res.status, json, text);
-    return out;
-  }
-
-  function expireSession(message) {
-    saveSession(null);
-    signInNotice = message || 'Your session has ended. Please sign in again.';
-    render();
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Copying (navigator.clipboard, or a selected textarea and execCommand where the clipboard is denied)
-
-  function withTimeout(p, ms) {
-    return Promise.race([p, new Promise((_, rej) => window.setTimeout(() => rej(new Error('timeout')), ms))]);
-  }
-
-  async function copyText(text, button) {
-    let ok = false;
-    let method = 'none';
-    if (navigator.clipboard && window.isSecureContext) {
-      try {
-        await withTimeout(navigator.clipboard.writeText(text), 1000);
-        ok = true;
-        method = 'clipboard';
-      } catch (e) { ok = false; }
-    }
-    if (!ok) {
-      const ta = h('textarea', { class: 'copy-buffer', readonly: true, tabindex: '-1', 'aria-hidden': 'true' });
-      ta.value = text;
-      document.body.appendChild(ta);
-      ta.select();
-      ta.setSelectionRange(0, text.length);
-      try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
-      ta.remove();
-      if (ok) method = 'execCommand';
-      if (button) button.focus();
-    }
+/** Fetches the document with the session's token (a plain link could not send it), then saves it. */
+async function downloadExport(button) {
+  button.disabled = true;
+  announce('Preparing the export…');
+  try {
+    const r = await api('GET', 'app:export');
+    const name = attachmentName(r.headers);
+    const url = URL.createObjectURL(new Blob([r.text], { type: 'application/json' }));
+    const a = h('a', { href: url, download: name, hidden: true }, name);
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    // The browser reads the blob after the click; revoking at once can cancel the download.
+    window.setTimeout(() => URL.revokeObjectURL(url), 60000);
     const root = document.documentElement;
-    root.setAttribute('data-last-copied', text);
-    root.setAttribute('data-copy-method', method);
-    if (button) {
-      button.setAttribute('data-copied', ok ? 'true' : 'false');
-      const label = button.textContent;
-      button.textContent = ok ? 'Copied' : 'Not copied';
-      window.setTimeout(() => { button.textContent = label; }, 1500);
-    }
-    announce(ok ? `Copied: ${text.length > 80 ? `${text.slice(0, 77)}…` : text}`
-      : 'The browser refused to copy; select the text and copy it by hand.');
-    return ok;
+    root.setAttribute('data-last-download', name);
+    root.setAttribute('data-last-download-bytes', String(r.text.length));
+    announce(`Downloaded ${name}.`);
+  } catch (e) {
+    announce(`Could not download the export: ${e.message}`);
   }
+  button.disabled = false;
+  button.focus();
+}
 
-  function copyButton(getText, what) {
-    const b = h('button', { type: 'button', class: 'btn btn-small btn-copy', 'aria-label': `Copy ${what}` }, 'Copy');
-    b.addEventListener('click', () => { copyText(typeof getText === 'function' ? getText() : getText, b); });
-    return b;
+function downloadButton() {
+  const b = h('button', {
+    type: 'button', class: 'btn', id: 'download-export',
+    'aria-label': 'Download export: every collection, role and workflow as one JSON file',
+  }, 'Download export');
+  b.addEventListener('click', () => { downloadExport(b); });
+  return b;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header
+
+function renderAccount() {
+  const signedIn = !!session;
+  $('mainnav').hidden = !signedIn;
+  $('account').hidden = !signedIn;
+  if (!signedIn) return;
+  const u = session.user || {};
+  $('account-name').textContent = u.nickname || u.username || u.email || `user ${u.id}`;
+  const roles = session.roles || [];
+  const sel = $('role-select');
+  clear(sel);
+  for (const r of roles) sel.appendChild(h('option', { value: r.name }, r.title ? `${r.title} (${r.name})` : r.name));
+  sel.value = session.role || '';
+  $('role-picker').hidden = roles.length < 2;
+  $('account-role').textContent = roles.length < 2 ? (session.role || '') : '';
+}
+
+function markNav(section) {
+  for (const [id, s] of [['nav-workflows', 'workflows'], ['nav-collections', 'collections'], ['nav-executions', 'executions']]) {
+    const a = $(id);
+    if (s === section) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
   }
+}
 
-  // ---------------------------------------------------------------------------------------------
-  // Download export (app:export, root and admin): the definitions document `flowgate export` writes
+// ---------------------------------------------------------------------------------------------
+// Router
 
-  function attachmentName(headers) {
-    const m = /filename="([^"]+)"/.exec(headers.get('Content-Disposition') || '');
-    return m ? m[1] : 'flowgate-export.json';
-  }
+let renderSeq = 0;
+let quietRender = false; // a self-refresh: keep focus and scroll position
+let signInNotice = '';
+const pageCleanups = [];
 
-  /** Fetches the document with the session's token (a plain link could not send it), then saves it. */
-  async function downloadExport(button) {
-    button.disabled = true;
-    announce('Preparing the export…');
-    try {
-      const r = await api('GET', 'app:export');
-      const name = attachmentName(r.headers);
-      const url = URL.createObjectURL(new Blob([r.text], { type: 'application/json' }));
-      const a = h('a', { href: url, download: name, hidden: true }, name);
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      // The browser reads the blob after the click; revoking at once can cancel the download.
-      window.setTimeout(() => URL.revokeObjectURL(url), 60000);
-      const root = document.documentElement;
-      root.setAttribute('data-last-download', name);
-      root.setAttribute('data-last-download-bytes', String(r.text.length));
-      announce(`Downloaded ${name}.`);
-    } catch (e) {
-      announce(`Could not download the export: ${e.message}`);
-    }
-    button.disabled = false;
-    button.focus();
-  }
+function parseHash() {
+  const raw = location.hash.replace(/^#/, '');
+  const [path, qs] = raw.split('?');
+  return { parts: (path || '').split('/').filter(Boolean).map(decodeURIComponent), query: new URLSearchParams(qs || '') };
+}
 
-  function downloadButton() {
-    const b = h('button', {
-      type: 'button', class: 'btn', id: 'download-export',
-      'aria-label': 'Download export: every collection, role and workflow as one JSON file',
-    }, 'Download export');
-    b.addEventListener('click', () => { downloadExport(b); });
-    return b;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Header
-
-  function renderAccount() {
-    const signedIn = !!session;
-    $('mainnav').hidden = !signedIn;
-    $('account').hidden = !signedIn;
-    if (!signedIn) return;
-    const u = session.user || {};
-    $('account-name').textContent = u.nickname || u.username || u.email || `user ${u.id}`;
-    const roles = session.roles || [];
-    const sel = $('role-select');
-    clear(sel);
-    for (const r of roles) sel.appendChild(h('option', { value: r.name }, r.title ? `${r.title} (${r.name})` : r.name));
-    sel.value = session.role || '';
-    $('role-picker').hidden = roles.length < 2;
-    $('account-role').textContent = roles.length < 2 ? (session.role || '') : '';
-  }
-
-  function markNav(section) {
-    for (const [id, s] of [['nav-workflows', 'workflows'], ['nav-executions', 'executions']]) {
-      const a = $(id);
-      if (s === section) a.setAttribute('aria-current', 'page');
-      else a.removeAttribute('aria-current');
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Router
-
-  let renderSeq = 0;
-  let quietRender = false; // a self-refresh: keep focus and scroll position
-  let signInNotice = '';
-  const pageCleanups = [];
-
-  function parseHash() {
-    const raw = location.hash.replace(/^#/, '');
-    const [path, qs] = raw.split('?');
-    return { parts: (path || '').split('/').filter(Boolean).map(decodeURIComponent), query: new URLSearchParams(qs || '') };
-  }
-
-  /** Puts a page into the view if no later navigation happened meanwhile. */
-  function show(seq, node, opts) {
-    if (seq !== renderSeq) return false;
-    const view = $('view');
-    const quiet = quietRender;
-    const y = window.scrollY;
-    clear(view);
-    view.appendChild(node);
-    if (quiet) {
-      window.scrollTo(0, y);
-      return true;
-    }
-    if (!(opts && opts.keepFocus)) {
-      const h1 = view.querySelector('h1');
-      if (h1) { h1.setAttribute('tabindex', '-1'); h1.focus({ preventScroll: true }); }
-    }
-    window.scrollTo(0, 0);
+/** Puts a page into the view if no later navigation happened meanwhile. */
+function show(seq, node, opts) {
+  if (seq !== renderSeq) return false;
+  const view = $('view');
+  const quiet = quietRender;
+  const y = window.scrollY;
+  // A redraw after an edit keeps the keyboard where it was: the control with the same id, if any.
+  const focused = document.activeElement && document.activeElement.id;
+  clear(view);
+  view.appendChild(node);
+  if (quiet) {
+    window.scrollTo(0, y);
+    const again = focused ? document.getElementById(focused) : null;
+    if (again && !document.querySelector('dialog[open]')) again.focus({ preventScroll: true });
     return true;
   }
-
-  function errorBox(err, what) {
-    return h('div', { class: 'alert', role: 'alert' },
-      h('strong', null, what ? `${what}: ` : 'Error: '), err && err.message ? err.message : String(err));
+  if (!(opts && opts.keepFocus)) {
+    const h1 = view.querySelector('h1');
+    if (h1) { h1.setAttribute('tabindex', '-1'); h1.focus({ preventScroll: true }); }
   }
+  window.scrollTo(0, 0);
+  return true;
+}
 
-  function onPage(seq) { return seq === renderSeq; }
+function onPage(seq) { return seq === renderSeq; }
 
-  async function render(opts) {
-    const seq = ++renderSeq;
-    quietRender = !!(opts && opts.quiet);
-    while (pageCleanups.length) { try { pageCleanups.pop()(); } catch (e) { /* ignore */ } }
-    renderAccount();
-    if (!session) {
-      markNav(null);
-      renderSignIn(seq);
+async function render(opts) {
+  const seq = ++renderSeq;
+  quietRender = !!(opts && opts.quiet);
+  while (pageCleanups.length) { try { pageCleanups.pop()(); } catch (e) { /* ignore */ } }
+  renderAccount();
+  if (!session) {
+    markNav(null);
+    renderSignIn(seq);
+    return;
+  }
+  const { parts, query } = parseHash();
+  const [section, id, sub] = parts;
+  markNav(section || 'workflows');
+  if (!quietRender) {
+    $('status').textContent = '';
+    const view = $('view');
+    clear(view);
+    view.appendChild(h('p', { class: 'loading' }, 'Loading…'));
+  }
+  try {
+    if (!section || section === 'workflows') {
+      if (id && sub === 'executions') location.replace(`#/executions?workflowId=${encodeURIComponent(id)}`);
+      else if (id === 'new') await newWorkflowPage(seq, show);
+      else if (id) await workflowPage(seq, id);
+      else await workflowsPage(seq);
+    } else if (section === 'collections') {
+      if (id && sub === 'records') await recordsPage(seq, show, id, query);
+      else if (id) await collectionPage(seq, show, id);
+      else await collectionsPage(seq, show);
+    } else if (section === 'executions') {
+      if (id) await executionPage(seq, id);
+      else await executionsPage(seq, query);
+    } else {
+      setTitle('Not found');
+      show(seq, h('section', null, h('h1', null, 'Page not found'),
+        h('p', null, 'Nothing lives at this address. ', h('a', { href: '#/workflows' }, 'Go to the workflows.'))));
+    }
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return;
+    setTitle('Error');
+    const hint = err instanceof ApiError && err.status === 403 && session
+      ? h('p', null, `The role "${session.role}" may not see this page.`,
+        (session.roles || []).length > 1 ? ' Pick another role in the header.' : '')
+      : null;
+    show(seq, h('section', null, h('h1', null, 'Something went wrong'), errorBox(err), hint));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in
+
+function renderSignIn(seq) {
+  setTitle('Sign in');
+  const err = h('div', { class: 'alert', role: 'alert', id: 'signin-error', hidden: !signInNotice }, signInNotice);
+  const account = h('input', { id: 'signin-account', name: 'account', type: 'text', autocomplete: 'username', required: true, autocapitalize: 'none', spellcheck: 'false' });
+  const password = h('input', { id: 'signin-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'signin-submit' }, 'Sign in');
+  const form = h('form', { class: 'signin-form', id: 'signin-form', novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: 'signin-account' }, 'Username or email'), account),
+    h('div', { class: 'field' }, h('label', { for: 'signin-password' }, 'Password'), password),
+    err,
+    submit);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    err.hidden = true;
+    if (!account.value.trim()) {
+      err.textContent = 'Please enter your username or email.';
+      err.hidden = false;
+      account.focus();
       return;
     }
-    const { parts, query } = parseHash();
-    const [section, id, sub] = parts;
-    markNav(section || 'workflows');
-    if (!quietRender) {
-      $('status').textContent = '';
-      const view = $('view');
-      clear(view);
-      view.appendChild(h('p', { class: 'loading' }, 'Loading…'));
-    }
+    submit.disabled = true;
+    submit.textContent = 'Signing in…';
     try {
-      if (!section || section === 'workflows') {
-        if (id && sub === 'executions') location.replace(`#/executions?workflowId=${encodeURIComponent(id)}`);
-        else if (id) await workflowPage(seq, id);
-        else await workflowsPage(seq);
-      } else if (section === 'executions') {
-        if (id) await executionPage(seq, id);
-        else await executionsPage(seq, query);
-      } else {
-        setTitle('Not found');
-        show(seq, h('section', null, h('h1', null, 'Page not found'),
-          h('p', null, 'Nothing lives at this address. ', h('a', { href: '#/workflows' }, 'Go to the workflows.'))));
-      }
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return;
-      setTitle('Error');
-      const hint = err instanceof ApiError && err.status === 403 && session
-        ? h('p', null, `The role "${session.role}" may not see this page.`,
-          (session.roles || []).length > 1 ? ' Pick another role in the header.' : '')
-        : null;
-      show(seq, h('section', null, h('h1', null, 'Something went wrong'), errorBox(err), hint));
+      const r = await api('POST', 'auth:signIn', { anonymous: true, body: { account: account.value.trim(), password: password.value } });
+      const token = r.json.data.token;
+      let user = r.json.data.user || {};
+      let roles = [];
+      const c = await api('GET', 'auth:check', { anonymous: true, headers: { Authorization: `Bearer ${token}` } });
+      user = Object.assign({}, user, c.json.data || {});
+      roles = (user.roles || []).map((x) => (typeof x === 'string' ? { name: x } : { name: x.name, title: x.title }));
+      delete user.roles;
+      signInNotice = '';
+      saveSession({ token, user, roles, role: roles.length ? roles[0].name : null });
+      announce(`Signed in as ${user.username || user.email}.`);
+      if (!location.hash || location.hash === '#' || location.hash === '#/') location.hash = '#/workflows';
+      else render();
+    } catch (e) {
+      err.textContent = e.message;
+      err.hidden = false;
+      submit.disabled = false;
+      submit.textContent = 'Sign in';
+      password.focus();
     }
-  }
+  });
+  const page = h('section', { class: 'signin' },
+    h('div', { class: 'signin-card' },
+      h('h1', null, 'Sign in'),
+      h('p', { class: 'muted' }, 'flowgate admin: workflow keys, ready-to-copy calls and execution history.'),
+      form));
+  show(seq, page, { keepFocus: true });
+  account.focus();
+}
 
-  // ---------------------------------------------------------------------------------------------
-  // Sign-in
+async function signOut() {
+  const s = session;
+  if (!s) return;
+  try { await api('POST', 'auth:signOut', { raw: true }); } catch (e) { /* the token dies anyway */ }
+  saveSession(null);
+  signInNotice = '';
+  announce('Signed out.');
+  render();
+}
 
-  function renderSignIn(seq) {
-    setTitle('Sign in');
-    const err = h('div', { class: 'alert', role: 'alert', id: 'signin-error', hidden: !signInNotice }, signInNotice);
-    const account = h('input', { id: 'signin-account', name: 'account', type: 'text', autocomplete: 'username', required: true, autocapitalize: 'none', spellcheck: 'false' });
-    const password = h('input', { id: 'signin-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
-    const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'signin-submit' }, 'Sign in');
-    const form = h('form', { class: 'signin-form', id: 'signin-form', novalidate: true },
-      h('div', { class: 'field' }, h('label', { for: 'signin-account' }, 'Username or email'), account),
-      h('div', { class: 'field' }, h('label', { for: 'signin-password' }, 'Password'), password),
-      err,
-      submit);
-    form.addEventListener('submit', async (ev) => {
-      ev.preventDefault();
-      err.hidden = true;
-      if (!account.value.trim()) {
-        err.textContent = 'Please enter your username or email.';
-        err.hidden = false;
-        account.focus();
-        return;
-      }
-      submit.disabled = true;
-      submit.textContent = 'Signing in…';
+// ---------------------------------------------------------------------------------------------
+// Workflows list
+
+let workflowFilter = '';
+
+async function workflowsPage(seq) {
+  setTitle('Workflows');
+  const r = await api('GET', 'workflows:list', { query: { paginate: 'false', sort: 'id' } });
+  const all = Array.isArray(r.json.data) ? r.json.data : [];
+  // One row per key: the current version (workflows.md §2).
+  const rows = all.some((w) => 'current' in w) ? all.filter((w) => w.current === true) : all;
+  const manager = isManager();
+  const count = h('p', { class: 'muted', id: 'workflow-count', 'aria-live': 'polite' });
+  const filter = h('input', {
+    id: 'workflow-filter', type: 'search', placeholder: 'title, key, collection…', value: workflowFilter,
+    autocomplete: 'off', 'aria-describedby': 'workflow-count',
+  });
+  const tbody = h('tbody');
+  const table = h('table', { class: 'data responsive', id: 'workflows' },
+    h('caption', { class: 'visually-hidden' }, 'Workflows'),
+    h('thead', null, h('tr', null,
+      h('th', { scope: 'col' }, 'Title'), h('th', { scope: 'col' }, 'Key'), h('th', { scope: 'col' }, 'Trigger'),
+      h('th', { scope: 'col' }, 'Context'), h('th', { scope: 'col' }, 'Collection'), h('th', { scope: 'col' }, 'Mode'),
+      h('th', { scope: 'col' }, 'Enabled'), h('th', { scope: 'col', class: 'num' }, 'Executed'))),
+    tbody);
+  for (const w of rows) tbody.appendChild(workflowRow(w, manager));
+  const applyFilter = () => {
+    workflowFilter = filter.value;
+    const q = filter.value.trim().toLowerCase();
+    let shown = 0;
+    for (const tr of tbody.rows) {
+      const hit = !q || tr.getAttribute('data-search').includes(q);
+      tr.hidden = !hit;
+      if (hit) shown += 1;
+    }
+    count.textContent = q ? `${shown} of ${rows.length} workflows match.` : `${rows.length} workflow${rows.length === 1 ? '' : 's'}.`;
+  };
+  for (const ev of ['input', 'change', 'search']) filter.addEventListener(ev, applyFilter);
+  applyFilter();
+  const page = h('section', null,
+    h('div', { class: 'page-head' },
+      h('h1', null, 'Workflows'),
+      h('div', { class: 'toolbar' },
+        h('label', { class: 'inline-field', for: 'workflow-filter' }, h('span', null, 'Filter'), filter),
+        manager ? h('a', { class: 'btn btn-primary', href: '#/workflows/new', id: 'new-workflow' }, 'New workflow') : null,
+        manager ? downloadButton() : null)),
+    h('p', { class: 'muted intro' }, 'Call a workflow by its key: ',
+      h('code', null, 'POST /api/<collection>:trigger/<id>?triggerWorkflows=<key>'),
+      '. Open a workflow for ready-to-copy calls.'),
+    count,
+    rows.length ? h('div', { class: 'table-wrap' }, table)
+      : h('p', { class: 'empty' }, 'No workflows yet. Press New workflow, or start the server with --demo.'));
+  show(seq, page);
+}
+
+function workflowRow(w, manager) {
+  const key = String(w.key || '');
+  const collection = w.config && w.config.collection ? String(w.config.collection) : '';
+  const search = [w.title, key, collection, w.type, contextType(w), w.sync ? 'sync' : 'async'].join(' ').toLowerCase();
+  let enabledCell;
+  if (manager) {
+    const toggle = h('input', {
+      type: 'checkbox', role: 'switch', class: 'switch', checked: !!w.enabled,
+      'aria-label': `Enabled: ${w.title || key}`, 'data-key': key, id: `enabled-${w.id}`,
+    });
+    const state = h('span', { class: 'switch-state', 'aria-hidden': 'true' }, w.enabled ? 'On' : 'Off');
+    toggle.addEventListener('change', async () => {
+      const want = toggle.checked;
+      toggle.disabled = true;
       try {
-        const r = await api('POST', 'auth:signIn', { anonymous: true, body: { account: account.value.trim(), password: password.value } });
-        const token = r.json.data.token;
-        let user = r.json.data.user || {};
-        let roles = [];
-        const c = await api('GET', 'auth:check', { anonymous: true, headers: { Authorization: `Bearer ${token}` } });
-        user = Object.assign({}, user, c.json.data || {});
-        roles = (user.roles || []).map((x) => (typeof x === 'string' ? { name: x } : { name: x.name, title: x.title }));
-        delete user.roles;
-        signInNotice = '';
-        saveSession({ token, user, roles, role: roles.length ? roles[0].name : null });
-        announce(`Signed in as ${user.username || user.email}.`);
-        if (!location.hash || location.hash === '#' || location.hash === '#/') location.hash = '#/workflows';
-        else render();
+        const r = await api('POST', `workflows:update/${encodeURIComponent(w.id)}`, { body: { enabled: want } });
+        const updated = Array.isArray(r.json.data) ? r.json.data[0] : r.json.data;
+        w.enabled = updated && 'enabled' in updated ? !!updated.enabled : want;
+        announce(`Workflow ${key} ${w.enabled ? 'enabled' : 'disabled'}.`);
       } catch (e) {
-        err.textContent = e.message;
-        err.hidden = false;
-        submit.disabled = false;
-        submit.textContent = 'Sign in';
-        password.focus();
+        announce(`Could not change workflow ${key}: ${e.message}`);
       }
+      toggle.checked = !!w.enabled;
+      state.textContent = w.enabled ? 'On' : 'Off';
+      toggle.disabled = false;
     });
-    const page = h('section', { class: 'signin' },
-      h('div', { class: 'signin-card' },
-        h('h1', null, 'Sign in'),
-        h('p', { class: 'muted' }, 'flowgate admin: workflow keys, ready-to-copy calls and execution history.'),
-        form));
-    show(seq, page, { keepFocus: true });
-    account.focus();
+    enabledCell = h('label', { class: 'switch-label' }, toggle, state);
+  } else {
+    enabledCell = h('span', { class: `badge ${w.enabled ? 'on' : 'off'}` }, w.enabled ? 'On' : 'Off');
   }
+  return h('tr', { 'data-key': key, 'data-id': String(w.id), 'data-search': search },
+    h('td', { 'data-label': 'Title', class: 'title-cell' },
+      h('a', { href: `#/workflows/${encodeURIComponent(w.id)}`, title: key, class: 'workflow-link' }, w.title || key || `#${w.id}`)),
+    h('td', { 'data-label': 'Key' },
+      h('span', { class: 'keybox' }, h('code', { class: 'workflow-key' }, key), copyButton(key, `key ${key}`))),
+    h('td', { 'data-label': 'Trigger' }, triggerLabel(w.type)),
+    h('td', { 'data-label': 'Context' }, contextType(w)),
+    h('td', { 'data-label': 'Collection' }, collection ? h('code', null, collection) : h('span', { class: 'muted' }, '—')),
+    h('td', { 'data-label': 'Mode' }, h('span', { class: `badge ${w.sync ? 'sync' : 'async'}` }, w.sync ? 'Sync' : 'Async')),
+    h('td', { 'data-label': 'Enabled' }, enabledCell),
+    h('td', { 'data-label': 'Executed', class: 'num' },
+      h('a', { href: `#/executions?key=${encodeURIComponent(key)}`, 'aria-label': `${w.executed || 0} executions of ${key}` }, String(w.executed || 0))));
+}
 
-  async function signOut() {
-    const s = session;
-    if (!s) return;
-    try { await api('POST', 'auth:signOut', { raw: true }); } catch (e) { /* the token dies anyway */ }
-    saveSession(null);
-    signInNotice = '';
-    announce('Signed out.');
-    render();
-  }
+// ---------------------------------------------------------------------------------------------
+// Workflow page
 
-  // ---------------------------------------------------------------------------------------------
-  // Workflows list
+async function workflowPage(seq, id) {
+  const [wr, cr] = await Promise.allSettled([
+    api('GET', `workflows:get/${encodeURIComponent(id)}`, { query: { appends: 'nodes' } }),
+    api('GET', 'collections:list', { query: { paginate: 'false' } }),
+  ]);
+  if (wr.status === 'rejected') throw wr.reason;
+  const w = wr.value.json.data;
+  if (!w) throw new Error(`Workflow ${id} not found`);
+  const collections = cr.status === 'fulfilled' && Array.isArray(cr.value.json.data) ? cr.value.json.data : null;
+  const key = String(w.key || '');
+  setTitle(w.title || key);
+  const cfg = w.config || {};
+  const ctype = cfg.type === undefined || cfg.type === null ? 0 : Number(cfg.type);
+  const collection = cfg.collection ? normCollection(String(cfg.collection)) : '';
 
-  let workflowFilter = '';
+  const nodes = Array.isArray(w.nodes) ? w.nodes : [];
+  const manager = isManager();
+  const frozen = (w.executed || 0) > 0;
+  const reload = () => render({ quiet: true });
+  const edit = manager && !frozen ? drawingEditor({ w, nodes, collections: collections || [] }, reload) : null;
+  const recent = executionsBlock({ filter: { key }, pageSize: 5, seq, compact: true });
+  const facts = h('dl', { class: 'facts' },
+    fact('Key', h('span', { class: 'keybox' }, h('code', { id: 'workflow-key' }, key), copyButton(key, `key ${key}`))),
+    fact('Trigger', triggerLabel(w.type)),
+    fact('Context', contextType(w)),
+    fact('Collection', collection ? h('code', null, String(cfg.collection)) : '—'),
+    fact('Mode', h('span', { class: `badge ${w.sync ? 'sync' : 'async'}` }, w.sync ? 'Sync' : 'Async')),
+    fact('Enabled', h('span', { class: `badge ${w.enabled ? 'on' : 'off'}` }, w.enabled ? 'On' : 'Off')),
+    fact('Version', `#${w.id}${w.current ? ' (current)' : ' (not current)'}`),
+    versionsFact(w, seq),
+    fact('Executed', h('a', { href: `#/executions?key=${encodeURIComponent(key)}` }, String(w.executed || 0))),
+    Array.isArray(cfg.appends) && cfg.appends.length ? fact('Appends', h('code', null, cfg.appends.join(', '))) : null);
 
-  /** The trigger type's name on the page; a type this page does not know shows as stored. */
-  function triggerLabel(type) {
-    return { 'custom-action': 'Custom action', collection: 'Collection event' }[type] || String(type || '');
-  }
+  const page = h('article', { class: 'workflow-page', 'data-key': key },
+    h('p', { class: 'crumbs' }, h('a', { href: '#/workflows' }, 'Workflows'), ' / ', key),
+    h('div', { class: 'page-head' }, h('h1', { title: key }, w.title || key),
+      manager ? workflowActions(w, collections || [], reload) : null),
+    w.description ? h('p', { class: 'description' }, w.description) : null,
+    facts,
+    manager && frozen ? frozenNotice(w) : null,
+    !w.enabled ? h('p', { class: 'alert alert-warn' }, 'This workflow is disabled: calls answer 400 WORKFLOW_NOT_MATCHED (reason DISABLED) until it is enabled.') : null,
+    h('section', { class: 'panel', 'aria-labelledby': 'nodes-h' },
+      h('h2', { id: 'nodes-h' }, 'Nodes'),
+      nodeChain(w, nodes, edit)),
+    w.type && w.type !== 'custom-action'
+      ? manualRunSection(w, collection, () => recent.reload())
+      : callsSection(w, key, ctype, collection, collections, () => recent.reload()),
+    h('section', { class: 'panel', 'aria-labelledby': 'recent-h' },
+      h('div', { class: 'panel-head' },
+        h('h2', { id: 'recent-h' }, 'Recent executions'),
+        h('a', { href: `#/executions?key=${encodeURIComponent(key)}` }, `All executions of ${key}`)),
+      recent));
+  show(seq, page);
+}
 
-  /** A collection trigger's mode bitmask as the events it fires on (1 create, 2 update, 4 destroy). */
-  function dataEvents(mode) {
-    const m = Number(mode);
-    const names = [[1, 'create'], [2, 'update'], [4, 'destroy']].filter(([bit]) => m & bit).map(([, n]) => n);
-    return names.length ? names.join(', ') : 'none';
-  }
+// ---------------------------------------------------------------------------------------------
+// Calls: curl lines in the form of trigger.md §1, and "Try it"
 
-  function contextType(w) {
-    const t = w.config && w.config.type !== undefined && w.config.type !== null ? Number(w.config.type) : 0;
-    return CONTEXT_TYPES[t] || `type ${t}`;
-  }
-
-  async function workflowsPage(seq) {
-    setTitle('Workflows');
-    const r = await api('GET', 'workflows:list', { query: { paginate: 'false', sort: 'id' } });
-    const all = Array.isArray(r.json.data) ? r.json.data : [];
-    // One row per key: the current version (workflows.md §2).
-    const rows = all.some((w) => 'current' in w) ? all.filter((w) => w.current === true) : all;
-    const manager = isManager();
-    const count = h('p', { class: 'muted', id: 'workflow-count', 'aria-live': 'polite' });
-    const filter = h('input', {
-      id: 'workflow-filter', type: 'search', placeholder: 'title, key, collection…', value: workflowFilter,
-      autocomplete: 'off', 'aria-describedby': 'workflow-count',
+/** The other versions of the key, as links (filled in when workflows:list answers). */
+function versionsFact(w, seq) {
+  const dd = h('span', { id: 'workflow-versions' }, '…');
+  api('GET', 'workflows:list', { query: { paginate: 'false', sort: 'id', filter: { key: w.key } } }).then((r) => {
+    if (!onPage(seq)) return;
+    const others = (r.json.data || []).filter((v) => v.id !== w.id);
+    clear(dd);
+    if (!others.length) { dd.textContent = 'none'; return; }
+    others.forEach((v, i) => {
+      if (i) dd.appendChild(document.createTextNode(', '));
+      dd.appendChild(h('a', { href: `#/workflows/${encodeURIComponent(v.id)}`, 'data-version-id': String(v.id) },
+        `#${v.id}${v.current ? ' (current)' : ''}`));
     });
-    const tbody = h('tbody');
-    const table = h('table', { class: 'data responsive', id: 'workflows' },
-      h('caption', { class: 'visually-hidden' }, 'Workflows'),
-      h('thead', null, h('tr', null,
-        h('th', { scope: 'col' }, 'Title'), h('th', { scope: 'col' }, 'Key'), h('th', { scope: 'col' }, 'Trigger'),
-        h('th', { scope: 'col' }, 'Context'), h('th', { scope: 'col' }, 'Collection'), h('th', { scope: 'col' }, 'Mode'),
-        h('th', { scope: 'col' }, 'Enabled'), h('th', { scope: 'col', class: 'num' }, 'Executed'))),
-      tbody);
-    for (const w of rows) tbody.appendChild(workflowRow(w, manager));
-    const applyFilter = () => {
-      workflowFilter = filter.value;
-      const q = filter.value.trim().toLowerCase();
-      let shown = 0;
-      for (const tr of tbody.rows) {
-        const hit = !q || tr.getAttribute('data-search').includes(q);
-        tr.hidden = !hit;
-        if (hit) shown += 1;
+  }, () => { dd.textContent = '—'; });
+  return fact('Other versions', dd);
+}
+
+function shellQuote(s) {
+  return `'${String(s).replace(/'/g, "'\\''")}'`;
+}
+
+/** A curl call as in trigger.md §1: headers on the first line, `-d` body and URL on continuation lines. */
+function curlLine(opts) {
+  const token = opts.token || '<your token>';
+  let s = `curl${opts.globoff ? ' -g' : ''} -X POST -H ${shellQuote(`Authorization: Bearer ${token}`)} -H ${shellQuote(`X-Role: ${opts.role || '<roleName>'}`)}`;
+  if (opts.body !== undefined) {
+    const text = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body, null, 2);
+    const quoted = shellQuote(text).split('\n').map((l) => `  ${l}`).join('\n');
+    s += ` -d \\\n${quoted} \\\n`;
+  } else {
+    s += ' \\\n';
+  }
+  // Single quotes: inside double quotes an interactive bash expands `key!association` (history).
+  s += `  ${shellQuote(opts.url)}`;
+  return s;
+}
+
+function sampleBody(collection, collections) {
+  const col = collections ? collections.find((c) => normCollection(c.name) === collection) : null;
+  if (!col || !Array.isArray(col.fields)) return { title: 'Example' };
+  const body = {};
+  for (const f of col.fields) {
+    if (f.system || f.isForeignKey || f.primaryKey || SYSTEM_FIELDS.includes(f.name)) continue;
+    if (Object.prototype.hasOwnProperty.call(SCALAR_SAMPLES, f.type)) body[f.name] = SCALAR_SAMPLES[f.type];
+  }
+  return Object.keys(body).length ? body : { title: 'Example' };
+}
+
+/** belongsTo/hasOne fields of any collection whose target is `collection` (the `key!assoc` form). */
+function associationsTo(collection, collections) {
+  const out = [];
+  for (const c of collections || []) {
+    for (const f of Array.isArray(c.fields) ? c.fields : []) {
+      if ((f.type === 'belongsTo' || f.type === 'hasOne') && normCollection(f.target) === collection
+        && !SYSTEM_FIELDS.includes(f.name)) {
+        out.push({ collection: normCollection(c.name), field: f.name, type: f.type });
       }
-      count.textContent = q ? `${shown} of ${rows.length} workflows match.` : `${rows.length} workflow${rows.length === 1 ? '' : 's'}.`;
+    }
+  }
+  return out;
+}
+
+function callsSection(w, key, ctype, collection, collections, afterRun) {
+  const origin = location.origin;
+  const k = encodeURIComponent(key);
+  const idInput = h('input', { id: 'try-id', type: 'text', inputmode: 'numeric', autocomplete: 'off', placeholder: 'empty: new record form' });
+  const bodyInput = h('textarea', { id: 'try-body', rows: '6', spellcheck: 'false' });
+  const includeToken = h('input', { id: 'include-token', type: 'checkbox' });
+  const tokenWarn = h('p', { class: 'alert alert-warn', hidden: true, id: 'token-warning' }, 'The calls below hold your token: whoever has it acts as you until you sign out.');
+  const defaultBody = ctype === 0 ? { example: true } : sampleBody(collection, collections);
+  bodyInput.placeholder = `e.g. ${JSON.stringify(defaultBody)}`;
+  const record = ctype === 1 || ctype === 2;
+
+  // Each call: {id, label, note, build(state) → text, tryable}
+  const calls = [];
+  if (record) {
+    const base = `${origin}/api/${collection}:trigger`;
+    calls.push({ id: 'record', label: 'Record by id', note: `Loads the ${collection} record with that id (and the workflow's appends) as the context data.`,
+      build: (st) => curlLine({ ...st.auth, url: `${base}/${st.id || '<id>'}?triggerWorkflows=${k}` }) });
+    calls.push({ id: 'new', label: 'New record form (no id)', note: 'The body is the context data; nothing is loaded or stored.',
+      build: (st) => curlLine({ ...st.auth, body: st.body, url: `${base}?triggerWorkflows=${k}` }) });
+    calls.push({ id: 'edited', label: 'Edited record form (id + body)', note: 'The record is loaded, then the body’s properties replace the loaded ones (shallow; nothing is written).',
+      build: (st) => curlLine({ ...st.auth, body: st.body, url: `${base}/${st.id || '<id>'}?triggerWorkflows=${k}` }) });
+    if (ctype === 2) {
+      calls.push({ id: 'several', label: 'Several records', note: 'Multiple-records context: the data is an array in id order. -g stops curl from reading [] as a glob.',
+        build: (st) => curlLine({ ...st.auth, globoff: true, url: `${base}?filterByTk[]=${st.id || '<id>'}&filterByTk[]=<id2>&triggerWorkflows=${k}` }) });
+    }
+    if (collections) {
+      for (const a of associationsTo(collection, collections)) {
+        calls.push({ id: `assoc-${a.collection}-${a.field}`, label: `Through ${a.collection}.${a.field} (${a.type})`,
+          note: `Fires for the ${collection} record that ${a.collection} record <id> points to through "${a.field}".`,
+          build: (st) => curlLine({ ...st.auth, url: `${origin}/api/${a.collection}:trigger/<id>?triggerWorkflows=${k}!${a.field}` }) });
+      }
+    }
+  } else {
+    calls.push({ id: 'global', label: 'Global', note: 'A global workflow runs with workflows:trigger; any signed-in user may call it.',
+      build: (st) => curlLine({ ...st.auth, url: `${origin}/api/workflows:trigger?triggerWorkflows=${k}` }) });
+    calls.push({ id: 'global-data', label: 'Global with data', note: 'The body becomes $context.data.',
+      build: (st) => curlLine({ ...st.auth, body: st.body, url: `${origin}/api/workflows:trigger?triggerWorkflows=${k}` }) });
+  }
+
+  const state = () => {
+    const bodyText = bodyInput.value.trim();
+    let body = defaultBody;
+    if (bodyText) {
+      try { body = JSON.parse(bodyText); } catch (e) { body = bodyText; }
+    }
+    return {
+      id: idInput.value.trim() ? encodeURIComponent(idInput.value.trim()) : '',
+      body,
+      auth: {
+        token: includeToken.checked && session ? session.token : '',
+        role: session && session.role ? session.role : '<roleName>',
+      },
     };
-    for (const ev of ['input', 'change', 'search']) filter.addEventListener(ev, applyFilter);
-    applyFilter();
-    const page = h('section', null,
-      h('div', { class: 'page-head' },
-        h('h1', null, 'Workflows'),
-        h('div', { class: 'toolbar' },
-          h('label', { class: 'inline-field', for: 'workflow-filter' }, h('span', null, 'Filter'), filter),
-          manager ? downloadButton() : null)),
-      h('p', { class: 'muted intro' }, 'Call a workflow by its key: ',
-        h('code', null, 'POST /api/<collection>:trigger/<id>?triggerWorkflows=<key>'),
-        '. Open a workflow for ready-to-copy calls.'),
-      count,
-      rows.length ? h('div', { class: 'table-wrap' }, table)
-        : h('p', { class: 'empty' }, 'No workflows yet. Create them with workflows:create, or start the server with --demo.'));
-    show(seq, page);
+  };
+
+  const list = h('div', { class: 'calls', id: 'calls' });
+  const pres = [];
+  for (const c of calls) {
+    const code = h('code', { id: `call-${c.id}` });
+    const pre = h('pre', { class: 'curl', tabindex: '0', 'aria-labelledby': `call-${c.id}-h` }, code);
+    pres.push([c, code]);
+    list.appendChild(h('div', { class: 'call', 'data-call': c.id },
+      h('div', { class: 'call-head' },
+        h('h3', { id: `call-${c.id}-h` }, c.label),
+        copyButton(() => code.textContent, `curl call: ${c.label}`)),
+      h('p', { class: 'muted small' }, c.note),
+      pre));
   }
+  const refresh = () => {
+    const st = state();
+    for (const [c, code] of pres) code.textContent = c.build(st);
+    tokenWarn.hidden = !includeToken.checked;
+    tryUrl.textContent = `POST ${tryTarget().pathname}${tryTarget().search}`;
+  };
 
-  function workflowRow(w, manager) {
-    const key = String(w.key || '');
-    const collection = w.config && w.config.collection ? String(w.config.collection) : '';
-    const search = [w.title, key, collection, w.type, contextType(w), w.sync ? 'sync' : 'async'].join(' ').toLowerCase();
-    let enabledCell;
-    if (manager) {
-      const toggle = h('input', {
-        type: 'checkbox', role: 'switch', class: 'switch', checked: !!w.enabled,
-        'aria-label': `Enabled: ${w.title || key}`, 'data-key': key, id: `enabled-${w.id}`,
-      });
-      const state = h('span', { class: 'switch-state', 'aria-hidden': 'true' }, w.enabled ? 'On' : 'Off');
-      toggle.addEventListener('change', async () => {
-        const want = toggle.checked;
-        toggle.disabled = true;
-        try {
-          const r = await api('POST', `workflows:update/${encodeURIComponent(w.id)}`, { body: { enabled: want } });
-          const updated = Array.isArray(r.json.data) ? r.json.data[0] : r.json.data;
-          w.enabled = updated && 'enabled' in updated ? !!updated.enabled : want;
-          announce(`Workflow ${key} ${w.enabled ? 'enabled' : 'disabled'}.`);
-        } catch (e) {
-          announce(`Could not change workflow ${key}: ${e.message}`);
-        }
-        toggle.checked = !!w.enabled;
-        state.textContent = w.enabled ? 'On' : 'Off';
-        toggle.disabled = false;
-      });
-      enabledCell = h('label', { class: 'switch-label' }, toggle, state);
-    } else {
-      enabledCell = h('span', { class: `badge ${w.enabled ? 'on' : 'off'}` }, w.enabled ? 'On' : 'Off');
-    }
-    return h('tr', { 'data-key': key, 'data-id': String(w.id), 'data-search': search },
-      h('td', { 'data-label': 'Title', class: 'title-cell' },
-        h('a', { href: `#/workflows/${encodeURIComponent(w.id)}`, title: key, class: 'workflow-link' }, w.title || key || `#${w.id}`)),
-      h('td', { 'data-label': 'Key' },
-        h('span', { class: 'keybox' }, h('code', { class: 'workflow-key' }, key), copyButton(key, `key ${key}`))),
-      h('td', { 'data-label': 'Trigger' }, triggerLabel(w.type)),
-      h('td', { 'data-label': 'Context' }, contextType(w)),
-      h('td', { 'data-label': 'Collection' }, collection ? h('code', null, collection) : h('span', { class: 'muted' }, '—')),
-      h('td', { 'data-label': 'Mode' }, h('span', { class: `badge ${w.sync ? 'sync' : 'async'}` }, w.sync ? 'Sync' : 'Async')),
-      h('td', { 'data-label': 'Enabled' }, enabledCell),
-      h('td', { 'data-label': 'Executed', class: 'num' },
-        h('a', { href: `#/executions?key=${encodeURIComponent(key)}`, 'aria-label': `${w.executed || 0} executions of ${key}` }, String(w.executed || 0))));
-  }
+  // Try it
+  const tryTarget = () => {
+    const id = idInput.value.trim();
+    if (!record) return apiUrl('workflows:trigger', { triggerWorkflows: key });
+    return apiUrl(`${collection}:trigger${id ? `/${encodeURIComponent(id)}` : ''}`, { triggerWorkflows: key });
+  };
+  const tryUrl = h('code', { id: 'try-url' });
+  const runBtn = h('button', { type: 'button', class: 'btn btn-primary', id: 'try-run' }, 'Run');
+  const result = h('div', { class: 'try-result', id: 'try-result', 'aria-live': 'polite' });
+  runBtn.addEventListener('click', async () => {
+    clear(result);
+    const bodyText = bodyInput.value.trim();
+    await runTry(runBtn, result, tryTarget(), bodyText ? bodyText : undefined, afterRun);
+  });
 
-  // ---------------------------------------------------------------------------------------------
-  // Workflow page
+  idInput.addEventListener('input', refresh);
+  bodyInput.addEventListener('input', refresh);
+  includeToken.addEventListener('change', refresh);
 
-  async function workflowPage(seq, id) {
-    const [wr, cr] = await Promise.allSettled([
-      api('GET', `workflows:get/${encodeURIComponent(id)}`, { query: { appends: 'nodes' } }),
-      api('GET', 'collections:list', { query: { paginate: 'false' } }),
-    ]);
-    if (wr.status === 'rejected') throw wr.reason;
-    const w = wr.value.json.data;
-    if (!w) throw new Error(`Workflow ${id} not found`);
-    const collections = cr.status === 'fulfilled' && Array.isArray(cr.value.json.data) ? cr.value.json.data : null;
-    const key = String(w.key || '');
-    setTitle(w.title || key);
-    const cfg = w.config || {};
-    const ctype = cfg.type === undefined || cfg.type === null ? 0 : Number(cfg.type);
-    const collection = cfg.collection ? normCollection(String(cfg.collection)) : '';
+  const tryPanel = h('section', { class: 'panel try', 'aria-labelledby': 'try-h' },
+    h('h2', { id: 'try-h' }, 'Try it'),
+    h('p', { class: 'muted small' }, 'Runs the trigger from this page as you, with your role. The id and body also fill the calls above.'),
+    h('div', { class: 'try-grid' },
+      record ? h('div', { class: 'field' }, h('label', { for: 'try-id' }, `Record id (${collection})`), idInput,
+        h('p', { class: 'hint' }, 'Empty: the new record form.')) : null,
+      h('div', { class: 'field field-wide' }, h('label', { for: 'try-body' }, 'JSON body (optional)'), bodyInput,
+        h('p', { class: 'hint' }, record ? 'With an id it is laid over the loaded record; without, it is the record.' : 'Becomes $context.data.'))),
+    h('p', { class: 'try-target' }, tryUrl),
+    h('div', { class: 'actions' }, runBtn),
+    result);
 
-    const recent = executionsBlock({ filter: { key }, pageSize: 5, seq, compact: true });
-    const facts = h('dl', { class: 'facts' },
-      fact('Key', h('span', { class: 'keybox' }, h('code', { id: 'workflow-key' }, key), copyButton(key, `key ${key}`))),
-      fact('Trigger', triggerLabel(w.type)),
-      fact('Context', contextType(w)),
-      fact('Collection', collection ? h('code', null, String(cfg.collection)) : '—'),
-      fact('Mode', h('span', { class: `badge ${w.sync ? 'sync' : 'async'}` }, w.sync ? 'Sync' : 'Async')),
-      fact('Enabled', h('span', { class: `badge ${w.enabled ? 'on' : 'off'}` }, w.enabled ? 'On' : 'Off')),
-      fact('Version', `#${w.id}${w.current ? ' (current)' : ' (not current)'}`),
-      fact('Executed', h('a', { href: `#/executions?key=${encodeURIComponent(key)}` }, String(w.executed || 0))),
-      Array.isArray(cfg.appends) && cfg.appends.length ? fact('Appends', h('code', null, cfg.appends.join(', '))) : null);
+  const section = h('div', { class: 'calls-and-try' },
+    h('section', { class: 'panel', 'aria-labelledby': 'calls-h' },
+      h('div', { class: 'panel-head' },
+        h('h2', { id: 'calls-h' }, 'Calls'),
+        h('label', { class: 'checkbox', for: 'include-token' }, includeToken, ' Include my token')),
+      h('p', { class: 'muted small' }, `Built from this page’s address (${origin}) and the workflow’s key. `,
+        'curl -d sends the body as a form; flowgate reads it as JSON anyway.'),
+      tokenWarn,
+      list),
+    tryPanel);
+  refresh();
+  return section;
+}
 
-    const page = h('article', { class: 'workflow-page', 'data-key': key },
-      h('p', { class: 'crumbs' }, h('a', { href: '#/workflows' }, 'Workflows'), ' / ', key),
-      h('div', { class: 'page-head' }, h('h1', { title: key }, w.title || key)),
-      w.description ? h('p', { class: 'description' }, w.description) : null,
-      facts,
-      !w.enabled ? h('p', { class: 'alert alert-warn' }, 'This workflow is disabled: calls answer 400 WORKFLOW_NOT_MATCHED (reason DISABLED) until it is enabled.') : null,
-      h('section', { class: 'panel', 'aria-labelledby': 'nodes-h' },
-        h('h2', { id: 'nodes-h' }, 'Nodes'),
-        nodeChain(w, Array.isArray(w.nodes) ? w.nodes : [])),
-      callsSection(w, key, ctype, collection, collections, () => recent.reload()),
-      h('section', { class: 'panel', 'aria-labelledby': 'recent-h' },
-        h('div', { class: 'panel-head' },
-          h('h2', { id: 'recent-h' }, 'Recent executions'),
-          h('a', { href: `#/executions?key=${encodeURIComponent(key)}` }, `All executions of ${key}`)),
-        recent));
-    show(seq, page);
-  }
-
-  function fact(label, value) {
-    return h('div', { class: 'fact' }, h('dt', null, label), h('dd', null, value));
-  }
-
-  // Nodes: the main chain from the head, each node's branches beside it (workflows.md §3.2).
-  function nodeChain(w, nodes) {
-    const byId = new Map(nodes.map((n) => [n.id, n]));
-    const seen = new Set();
-    const cfg = w.config || {};
-    const trigger = h('li', { class: 'chain-item' },
-      h('div', { class: 'node node-trigger' },
-        h('div', { class: 'node-head' }, h('span', { class: 'node-type' }, 'trigger'), h('span', { class: 'node-title' }, triggerLabel(w.type))),
-        h('dl', { class: 'node-config' },
-          w.type === 'collection' ? kvRow('events', dataEvents(cfg.mode)) : kvRow('context', contextType(w)),
-          cfg.collection ? kvRow('collection', String(cfg.collection)) : null,
-          Array.isArray(cfg.appends) && cfg.appends.length ? kvRow('appends', cfg.appends.join(', ')) : null,
-          kvRow('mode', w.sync ? 'sync, inside the request' : 'async, queued'))));
-
-    const nextOf = (n) => {
-      if (n.downstreamId !== null && n.downstreamId !== undefined) return byId.get(n.downstreamId) || null;
-      return nodes.find((x) => x.upstreamId === n.id && (x.branchIndex === null || x.branchIndex === undefined)) || null;
-    };
-    const branchesOf = (n) => nodes
-      .filter((x) => x.upstreamId === n.id && x.branchIndex !== null && x.branchIndex !== undefined)
-      .sort((a, b) => (n.type === 'condition' ? b.branchIndex - a.branchIndex : a.branchIndex - b.branchIndex) || a.id - b.id);
-
-    const chain = (start, withTrigger) => {
-      const ol = h('ol', { class: 'chain' });
-      if (withTrigger) ol.appendChild(trigger);
-      for (let n = start; n && !seen.has(n.id); n = nextOf(n)) {
-        seen.add(n.id);
-        const li = h('li', { class: 'chain-item' }, nodeCard(n));
-        const br = branchesOf(n);
-        if (br.length) {
-          const wrap = h('div', { class: 'branches', role: 'group', 'aria-label': `Branches of ${n.title || n.key || n.type}` });
-          for (const b of br) {
-            if (seen.has(b.id)) continue;
-            wrap.appendChild(h('section', { class: 'branch' },
-              h('h3', { class: 'branch-label' }, branchLabel(n, b.branchIndex)),
-              chain(b, false)));
-          }
-          li.appendChild(wrap);
-        }
-        ol.appendChild(li);
-      }
-      ol.appendChild(h('li', { class: 'chain-end', 'aria-label': withTrigger ? 'End of the workflow' : 'End of the branch' }, withTrigger ? 'end' : 'back to the main chain'));
-      return ol;
-    };
-
-    const head = nodes.find((n) => (n.upstreamId === null || n.upstreamId === undefined) && (n.branchIndex === null || n.branchIndex === undefined))
-      || null;
-    const wrap = h('div', { class: 'chain-wrap', id: 'node-chain' }, chain(head, true));
-    if (!nodes.length) wrap.appendChild(h('p', { class: 'muted' }, 'No nodes: an execution resolves at once.'));
-    const orphans = nodes.filter((n) => !seen.has(n.id));
-    if (orphans.length) {
-      wrap.appendChild(h('h3', null, 'Unlinked nodes'));
-      const ol = h('ul', { class: 'chain orphans' });
-      for (const n of orphans) ol.appendChild(h('li', { class: 'chain-item' }, nodeCard(n)));
-      wrap.appendChild(ol);
-    }
-    return wrap;
-  }
-
-  function branchLabel(n, i) {
-    const c = n.config || {};
-    switch (n.type) {
-      case 'condition': return i === 1 ? 'if true (branch 1)' : i === 0 ? 'if false (branch 0)' : `branch ${i}`;
-      case 'multi-conditions': {
-        if (i === 0) return 'otherwise (branch 0)';
-        const cond = Array.isArray(c.conditions) ? c.conditions[i - 1] : null;
-        return `${cond && cond.title ? cond.title : `condition ${i}`} (branch ${i})`;
-      }
-      case 'loop': return 'each item (branch 0)';
-      case 'parallel': return `branch ${i}`;
-      default: return `branch ${i}`;
-    }
-  }
-
-  function kv(k, v) {
-    return [h('dt', null, k), h('dd', null, h('code', null, v))];
-  }
-
-  function kvRow(k, v) {
-    return h('div', { class: 'kv' }, kv(k, v));
-  }
-
-  function fmtOperand(v) {
-    return typeof v === 'string' ? v : JSON.stringify(v);
-  }
-
-  function fmtBasic(c) {
-    if (!c || typeof c !== 'object') return 'true';
-    if (c.group) {
-      const g = c.group;
-      const parts = (g.calculations || []).map(fmtBasic);
-      if (!parts.length) return g.type === 'or' ? 'false' : 'true';
-      return parts.length === 1 ? parts[0] : `(${parts.join(g.type === 'or' ? ' or ' : ' and ')})`;
-    }
-    if (c.calculator) {
-      const ops = Array.isArray(c.operands) ? c.operands : [];
-      return `${fmtOperand(ops[0])} ${OPERATORS[c.calculator] || c.calculator} ${fmtOperand(ops[1])}`;
-    }
-    return 'true';
-  }
-
-  function fmtRule(c) {
-    if (c.engine && c.engine !== 'basic') return `${c.expression === undefined ? '' : short(c.expression)}  [${c.engine}]`;
-    return fmtBasic(c.calculation);
-  }
-
-  function nodeSummary(n) {
-    const c = n.config || {};
-    const out = [];
-    const add = (k, v) => { if (v !== undefined && v !== null && v !== '') out.push([k, typeof v === 'string' ? v : JSON.stringify(v)]); };
-    switch (n.type) {
-      case 'condition':
-        add('rule', fmtRule(c));
-        add('rejectOnFalse', String(!!c.rejectOnFalse));
-        break;
-      case 'multi-conditions':
-        (Array.isArray(c.conditions) ? c.conditions : []).forEach((x, i) => add(x.title || `condition ${i + 1}`, fmtRule(x)));
-        add('continueOnNoMatch', String(!!c.continueOnNoMatch));
-        break;
-      case 'calculation':
-        add('expression', short(c.expression));
-        add('engine', c.engine || 'math.js');
-        break;
-      case 'query':
-        add('collection', c.collection);
-        if (c.multiple) add('multiple', 'true');
-        if (c.params) { add('filter', c.params.filter); add('sort', c.params.sort); add('appends', c.params.appends); }
-        if (c.failOnEmpty) add('failOnEmpty', 'true');
-        break;
-      case 'create':
-        add('collection', c.collection);
-        if (c.params) add('values', c.params.values);
-        break;
-      case 'update':
-        add('collection', c.collection);
-        if (c.params) { add('filter', c.params.filter); add('values', c.params.values); }
-        break;
-      case 'destroy':
-        add('collection', c.collection);
-        if (c.params) add('filter', c.params.filter);
-        break;
-      case 'end':
-        add('endStatus', `${c.endStatus === undefined ? 1 : c.endStatus} (${EXECUTION_STATUS.get(c.endStatus === undefined ? 1 : Number(c.endStatus)) || '?'})`);
-        break;
-      case 'response-message':
-        add('message', short(c.message));
-        break;
-      case 'output':
-        add('value', short(c.value));
-        break;
-      case 'variable':
-        add('target', c.target);
-        add('value', short(c.value));
-        break;
-      case 'loop':
-        add('target', short(c.target));
-        if (c.condition) add('condition', `${fmtRule(c.condition)} (checkpoint ${c.condition.checkpoint || 0})`);
-        add('exit', ['fail', 'break', 'continue'][c.exit || 0]);
-        break;
-      case 'parallel':
-        add('mode', c.mode || 'all');
-        break;
-      case 'request':
-        add('request', `${c.method || 'POST'} ${short(c.url)}`);
-        if (c.data !== undefined) add('data', c.data);
-        if (c.ignoreFail) add('ignoreFail', 'true');
-        break;
-      case 'aggregate': {
-        const p = c.params || {};
-        const a = c.association || {};
-        add('aggregate', `${c.aggregator || '?'}(${p.field || '?'})`);
-        add('collection', c.associated ? `${a.associatedCollection}.${a.name} of ${short(a.associatedKey)}` : c.collection);
-        add('filter', p.filter);
-        add('precision', c.precision === undefined ? 2 : c.precision);
-        break;
-      }
-      case 'sql':
-        add('sql', short(c.sql));
-        if (Array.isArray(c.variables) && c.variables.length) add('variables', c.variables.map((v) => `:${v.name}`).join(', '));
-        if (c.unsafeInjection) add('unsafeInjection', 'true (templates bound as values)');
-        break;
-      case 'json-query':
-        add('engine', c.engine || 'jmespath');
-        add('source', short(c.source));
-        add('expression', short(c.expression));
-        if (Array.isArray(c.model) && c.model.length) add('model', c.model.map((m) => m.alias || m.path).join(', '));
-        break;
-      case 'json-variable-mapping':
-        add('dataSource', short(c.dataSource));
-        add('variables', (Array.isArray(c.variables) ? c.variables : []).map((v) => v.key).join(', '));
-        break;
-      case 'dateCalculation':
-        add('input', c.input === undefined ? 'now' : short(c.input));
-        if (c.inputType) add('inputType', c.inputType);
-        add('steps', (Array.isArray(c.steps) ? c.steps : []).map((x) => x.function).join(' → '));
-        break;
-      case 'delay': {
-        const unit = c.unit || 1000;
-        add('duration', `${short(c.duration === undefined ? 1 : c.duration)} ${DELAY_UNITS[unit] || `× ${unit} ms`}`);
-        add('endStatus', c.endStatus);
-        break;
-      }
-      default:
-        for (const [k, v] of Object.entries(c).slice(0, 5)) add(k, v);
-    }
+/**
+ * Try it for the trigger types run by events (collection, schedule, action, request interception):
+ * workflows:execute with a record (its id or JSON) as `data` (`target` for request interception).
+ */
+function manualRunSection(w, collection, afterRun) {
+  const c = w.config || {};
+  const withRecord = !!collection && !(w.type === 'schedule' && Number(c.mode || 0) === 0);
+  const idInput = h('input', { id: 'try-id', type: 'text', inputmode: 'numeric', autocomplete: 'off' });
+  const bodyInput = h('textarea', { id: 'try-body', rows: '5', spellcheck: 'false' });
+  const runBtn = h('button', { type: 'button', class: 'btn btn-primary', id: 'try-run' }, 'Run');
+  const result = h('div', { class: 'try-result', id: 'try-result', 'aria-live': 'polite' });
+  const call = h('code', { id: 'call-execute' });
+  const dataKey = w.type === 'request-interception' ? 'target' : 'data';
+  const body = () => {
+    const text = bodyInput.value.trim();
+    let json = {};
+    if (text) json = JSON.parse(text);
+    const out = { userId: session && session.user ? session.user.id : 1 };
+    const id = idInput.value.trim();
+    if (w.type === 'schedule' && !withRecord) return Object.assign(out, json);
+    if (id) out[dataKey] = /^\d+$/.test(id) ? Number(id) : id;
+    else if (text) out[dataKey] = json;
     return out;
+  };
+  const url = () => apiUrl('workflows:execute', { filterByTk: w.id });
+  const refresh = () => {
+    let b;
+    try { b = body(); } catch (e) { b = '<the body is not JSON>'; }
+    call.textContent = curlLine({ role: session && session.role, body: b, url: url().toString() });
+  };
+  idInput.addEventListener('input', refresh);
+  bodyInput.addEventListener('input', refresh);
+  runBtn.addEventListener('click', async () => {
+    clear(result);
+    let b;
+    try { b = body(); } catch (e) { result.appendChild(errorBox(e, 'The body is not JSON')); return; }
+    await runTry(runBtn, result, url(), b, afterRun);
+  });
+  refresh();
+  return h('section', { class: 'panel try', 'aria-labelledby': 'try-h' },
+    h('h2', { id: 'try-h' }, 'Try it'),
+    h('p', { class: 'muted small' }, `A ${triggerLabel(w.type).toLowerCase()} workflow runs on its events; `,
+      'here it runs now, by hand and synchronously (workflows:execute), as you.'),
+    h('div', { class: 'try-grid' },
+      withRecord ? h('div', { class: 'field' }, h('label', { for: 'try-id' }, `Record id (${collection})`), idInput,
+        h('p', { class: 'hint' }, 'Loaded as the record; or leave it empty and give the record as JSON.')) : null,
+      h('div', { class: 'field field-wide' }, h('label', { for: 'try-body' }, withRecord ? 'Record as JSON (optional)' : 'JSON body (optional)'), bodyInput)),
+    h('pre', { class: 'curl', tabindex: '0', 'aria-label': 'The call Try it makes' }, call),
+    h('div', { class: 'actions' }, runBtn),
+    result);
+}
+
+/** Try it's run: POSTs, shows the answer in `result`, and keeps the button busy meanwhile. */
+async function runTry(runBtn, result, url, body, afterRun) {
+  runBtn.disabled = true;
+  runBtn.textContent = 'Running…';
+  const started = performance.now();
+  try {
+    const r = await api('POST', null, { url, body, raw: true });
+    renderTryResult(result, r, performance.now() - started);
+    if (afterRun) afterRun();
+  } catch (e) {
+    if (!(e instanceof ApiError && e.status === 401)) result.appendChild(errorBox(e, 'Request failed'));
+  } finally {
+    runBtn.disabled = false;
+    runBtn.textContent = 'Run';
   }
+}
 
-  function nodeCard(n) {
-    const dl = h('dl', { class: 'node-config' }, kvRow('key', String(n.key || '')));
-    for (const [k, v] of nodeSummary(n)) dl.appendChild(kvRow(k, v));
-    return h('div', { class: `node node-${String(n.type || 'unknown').replace(/[^a-z0-9-]/gi, '')}`, 'data-node-key': String(n.key || ''), 'data-node-id': String(n.id) },
-      h('div', { class: 'node-head' },
-        h('span', { class: 'node-type', title: String(n.type || '?'), 'data-node-type': String(n.type || '') }, NODE_LABELS[n.type] || String(n.type || '?')),
-        h('span', { class: 'node-title' }, n.title || n.key || `node ${n.id}`),
-        h('span', { class: 'node-id muted' }, `#${n.id}`)),
-      dl);
+function renderTryResult(el, r, ms) {
+  clear(el);
+  const ok = r.status >= 200 && r.status < 300;
+  el.appendChild(h('p', { class: 'try-status' },
+    h('span', { class: `badge http ${ok ? 'http-ok' : 'http-err'}`, id: 'try-status', 'data-status': String(r.status) }, `${r.status} ${r.statusText || ''}`.trim()),
+    h('span', { class: 'muted' }, ` in ${fmtDuration(ms)}`)));
+  const body = r.json;
+  const links = [];
+  if (body && body.data && Array.isArray(body.data.executions)) {
+    for (const e of body.data.executions) links.push({ id: e.id, text: `${e.workflowKey || 'execution'}, ${e.sync ? 'sync' : 'async'}`, status: e.status });
   }
-
-  // ---------------------------------------------------------------------------------------------
-  // Calls: curl lines in the form of trigger.md §1, and "Try it"
-
-  function shellQuote(s) {
-    return `'${String(s).replace(/'/g, "'\\''")}'`;
+  if (body && body.data && body.data.execution && body.data.execution.id !== undefined) {
+    links.push({ id: body.data.execution.id, text: 'manual run', status: body.data.execution.status });
   }
-
-  /** A curl call as in trigger.md §1: headers on the first line, `-d` body and URL on continuation lines. */
-  function curlLine(opts) {
-    const token = opts.token || '<your token>';
-    let s = `curl${opts.globoff ? ' -g' : ''} -X POST -H ${shellQuote(`Authorization: Bearer ${token}`)} -H ${shellQuote(`X-Role: ${opts.role || '<roleName>'}`)}`;
-    if (opts.body !== undefined) {
-      const text = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body, null, 2);
-      const quoted = shellQuote(text).split('\n').map((l) => `  ${l}`).join('\n');
-      s += ` -d \\\n${quoted} \\\n`;
-    } else {
-      s += ' \\\n';
-    }
-    // Single quotes: inside double quotes an interactive bash expands `key!association` (history).
-    s += `  ${shellQuote(opts.url)}`;
-    return s;
+  if (body && Array.isArray(body.errors)) {
+    for (const e of body.errors) if (e.executionId !== undefined && e.executionId !== null) links.push({ id: e.executionId, text: e.workflowKey || e.code, status: e.status });
   }
-
-  function sampleBody(collection, collections) {
-    const col = collections ? collections.find((c) => normCollection(c.name) === collection) : null;
-    if (!col || !Array.isArray(col.fields)) return { title: 'Example' };
-    const body = {};
-    for (const f of col.fields) {
-      if (f.system || f.isForeignKey || f.primaryKey || SYSTEM_FIELDS.includes(f.name)) continue;
-      if (Object.prototype.hasOwnProperty.call(SCALAR_SAMPLES, f.type)) body[f.name] = SCALAR_SAMPLES[f.type];
+  if (links.length) {
+    const ul = h('ul', { class: 'exec-links' });
+    for (const l of links) {
+      ul.appendChild(h('li', null,
+        h('a', { href: `#/executions/${encodeURIComponent(l.id)}`, class: 'exec-link', 'data-execution-id': String(l.id) }, `Execution #${l.id}`),
+        ` (${l.text}) `, l.status !== undefined ? statusBadge(l.status) : null));
     }
-    return Object.keys(body).length ? body : { title: 'Example' };
+    el.appendChild(h('h3', null, 'New executions'));
+    el.appendChild(ul);
   }
-
-  /** belongsTo/hasOne fields of any collection whose target is `collection` (the `key!assoc` form). */
-  function associationsTo(collection, collections) {
-    const out = [];
-    for (const c of collections || []) {
-      for (const f of Array.isArray(c.fields) ? c.fields : []) {
-        if ((f.type === 'belongsTo' || f.type === 'hasOne') && normCollection(f.target) === collection
-          && !SYSTEM_FIELDS.includes(f.name)) {
-          out.push({ collection: normCollection(c.name), field: f.name, type: f.type });
-        }
-      }
-    }
-    return out;
+  if (body && Array.isArray(body.messages) && body.messages.length) {
+    const ul = h('ul', { class: 'messages' });
+    for (const m of body.messages) ul.appendChild(h('li', null, m && m.message !== undefined ? String(m.message) : JSON.stringify(m)));
+    el.appendChild(h('h3', null, 'Messages'));
+    el.appendChild(ul);
   }
+  el.appendChild(h('h3', null, 'Response'));
+  el.appendChild(h('pre', { class: 'json', id: 'try-response', tabindex: '0', 'aria-label': 'Response body' }, body !== null ? pretty(body) : r.text));
+  announce(`Response ${r.status}.`);
+}
 
-  function callsSection(w, key, ctype, collection, collections, afterRun) {
-    const origin = location.origin;
-    const k = encodeURIComponent(key);
-    const idInput = h('input', { id: 'try-id', type: 'text', inputmode: 'numeric', autocomplete: 'off', placeholder: 'empty: new record form' });
-    const bodyInput = h('textarea', { id: 'try-body', rows: '6', spellcheck: 'false' });
-    const includeToken = h('input', { id: 'include-token', type: 'checkbox' });
-    const tokenWarn = h('p', { class: 'alert alert-warn', hidden: true, id: 'token-warning' }, 'The calls below hold your token: whoever has it acts as you until you sign out.');
-    const defaultBody = ctype === 0 ? { example: true } : sampleBody(collection, collections);
-    bodyInput.placeholder = `e.g. ${JSON.stringify(defaultBody)}`;
-    const record = ctype === 1 || ctype === 2;
+// ---------------------------------------------------------------------------------------------
+// Executions
 
-    // Each call: {id, label, note, build(state) → text, tryable}
-    const calls = [];
-    if (record) {
-      const base = `${origin}/api/${collection}:trigger`;
-      calls.push({ id: 'record', label: 'Record by id', note: `Loads the ${collection} record with that id (and the workflow's appends) as the context data.`,
-        build: (st) => curlLine({ ...st.auth, url: `${base}/${st.id || '<id>'}?triggerWorkflows=${k}` }) });
-      calls.push({ id: 'new', label: 'New record form (no id)', note: 'The body is the context data; nothing is loaded or stored.',
-        build: (st) => curlLine({ ...st.auth, body: st.body, url: `${base}?triggerWorkflows=${k}` }) });
-      calls.push({ id: 'edited', label: 'Edited record form (id + body)', note: 'The record is loaded, then the body’s properties replace the loaded ones (shallow; nothing is written).',
-        build: (st) => curlLine({ ...st.auth, body: st.body, url: `${base}/${st.id || '<id>'}?triggerWorkflows=${k}` }) });
-      if (ctype === 2) {
-        calls.push({ id: 'several', label: 'Several records', note: 'Multiple-records context: the data is an array in id order. -g stops curl from reading [] as a glob.',
-          build: (st) => curlLine({ ...st.auth, globoff: true, url: `${base}?filterByTk[]=${st.id || '<id>'}&filterByTk[]=<id2>&triggerWorkflows=${k}` }) });
-      }
-      if (collections) {
-        for (const a of associationsTo(collection, collections)) {
-          calls.push({ id: `assoc-${a.collection}-${a.field}`, label: `Through ${a.collection}.${a.field} (${a.type})`,
-            note: `Fires for the ${collection} record that ${a.collection} record <id> points to through "${a.field}".`,
-            build: (st) => curlLine({ ...st.auth, url: `${origin}/api/${a.collection}:trigger/<id>?triggerWorkflows=${k}!${a.field}` }) });
-        }
-      }
-    } else {
-      calls.push({ id: 'global', label: 'Global', note: 'A global workflow runs with workflows:trigger; any signed-in user may call it.',
-        build: (st) => curlLine({ ...st.auth, url: `${origin}/api/workflows:trigger?triggerWorkflows=${k}` }) });
-      calls.push({ id: 'global-data', label: 'Global with data', note: 'The body becomes $context.data.',
-        build: (st) => curlLine({ ...st.auth, body: st.body, url: `${origin}/api/workflows:trigger?triggerWorkflows=${k}` }) });
-    }
+async function executionsPage(seq, query) {
+  const key = query.get('key') || '';
+  const workflowId = query.get('workflowId') || '';
+  const status = query.get('status');
+  const page = Math.max(1, parseInt(query.get('page') || '1', 10) || 1);
+  setTitle(key ? `Executions of ${key}` : 'Executions');
+  const filter = {};
+  if (key) filter.key = key;
+  if (workflowId && /^\d+$/.test(workflowId)) filter.workflowId = Number(workflowId);
+  if (status !== null && status !== '') filter.status = status === 'null' ? null : Number(status);
 
-    const state = () => {
-      const bodyText = bodyInput.value.trim();
-      let body = defaultBody;
-      if (bodyText) {
-        try { body = JSON.parse(bodyText); } catch (e) { body = bodyText; }
-      }
-      return {
-        id: idInput.value.trim() ? encodeURIComponent(idInput.value.trim()) : '',
-        body,
-        auth: {
-          token: includeToken.checked && session ? session.token : '',
-          role: session && session.role ? session.role : '<roleName>',
-        },
-      };
-    };
+  const keyInput = h('input', { id: 'exec-key', type: 'search', value: key, placeholder: 'all workflows', autocomplete: 'off' });
+  const statusSel = h('select', { id: 'exec-status' }, h('option', { value: '' }, 'any status'));
+  for (const [s, name] of EXECUTION_STATUS) statusSel.appendChild(h('option', { value: s === null ? 'null' : String(s) }, name));
+  statusSel.value = status === null ? '' : status;
+  const form = h('form', { class: 'toolbar filters', role: 'search', 'aria-label': 'Filter executions' },
+    h('label', { class: 'inline-field', for: 'exec-key' }, h('span', null, 'Workflow key'), keyInput),
+    h('label', { class: 'inline-field', for: 'exec-status' }, h('span', null, 'Status'), statusSel),
+    h('button', { type: 'submit', class: 'btn' }, 'Apply'),
+    h('button', { type: 'button', class: 'btn btn-quiet', id: 'exec-refresh' }, 'Refresh'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const q = new URLSearchParams();
+    if (keyInput.value.trim()) q.set('key', keyInput.value.trim());
+    if (statusSel.value !== '') q.set('status', statusSel.value);
+    const target = `#/executions${q.toString() ? `?${q}` : ''}`;
+    if (location.hash === target) render(); else location.hash = target;
+  });
+  form.querySelector('#exec-refresh').addEventListener('click', () => render());
 
-    const list = h('div', { class: 'calls', id: 'calls' });
-    const pres = [];
-    for (const c of calls) {
-      const code = h('code', { id: `call-${c.id}` });
-      const pre = h('pre', { class: 'curl', tabindex: '0', 'aria-labelledby': `call-${c.id}-h` }, code);
-      pres.push([c, code]);
-      list.appendChild(h('div', { class: 'call', 'data-call': c.id },
-        h('div', { class: 'call-head' },
-          h('h3', { id: `call-${c.id}-h` }, c.label),
-          copyButton(() => code.textContent, `curl call: ${c.label}`)),
-        h('p', { class: 'muted small' }, c.note),
-        pre));
-    }
-    const refresh = () => {
-      const st = state();
-      for (const [c, code] of pres) code.textContent = c.build(st);
-      tokenWarn.hidden = !includeToken.checked;
-      tryUrl.textContent = `POST ${tryTarget().pathname}${tryTarget().search}`;
-    };
+  const block = executionsBlock({ filter, page, pageSize: 20, seq, hashPaging: true, query });
+  const head = h('div', { class: 'page-head' },
+    h('h1', null, key ? h('span', null, 'Executions of ', h('code', null, key)) : workflowId ? `Executions of workflow #${workflowId}` : 'Executions'),
+    deleteFinishedButton(filter, describeFilter(key, workflowId, status), () => block.reload()));
+  show(seq, h('section', null,
+    key || workflowId ? h('p', { class: 'crumbs' }, h('a', { href: '#/executions' }, 'Executions'), ` / ${key || `workflow #${workflowId}`}`) : null,
+    head, form, block));
+}
 
-    // Try it
-    const tryTarget = () => {
-      const id = idInput.value.trim();
-      if (!record) return apiUrl('workflows:trigger', { triggerWorkflows: key });
-      return apiUrl(`${collection}:trigger${id ? `/${encodeURIComponent(id)}` : ''}`, { triggerWorkflows: key });
-    };
-    const tryUrl = h('code', { id: 'try-url' });
-    const runBtn = h('button', { type: 'button', class: 'btn btn-primary', id: 'try-run' }, 'Run');
-    const result = h('div', { class: 'try-result', id: 'try-result', 'aria-live': 'polite' });
-    runBtn.addEventListener('click', async () => {
-      runBtn.disabled = true;
-      runBtn.textContent = 'Running…';
-      clear(result);
-      const bodyText = bodyInput.value.trim();
-      const started = performance.now();
-      try {
-        const r = await api('POST', null, { url: tryTarget(), body: bodyText ? bodyText : undefined, raw: true });
-        renderTryResult(result, r, performance.now() - started);
-        if (afterRun) afterRun();
-      } catch (e) {
-        if (!(e instanceof ApiError && e.status === 401)) result.appendChild(errorBox(e, 'Request failed'));
-      } finally {
-        runBtn.disabled = false;
-        runBtn.textContent = 'Run';
-      }
-    });
+/** The list's filter in words, for the confirmation of deleting what it shows. */
+function describeFilter(key, workflowId, status) {
+  const parts = [];
+  if (key) parts.push(`of ${key}`);
+  if (workflowId) parts.push(`of workflow version #${workflowId}`);
+  if (status !== null && status !== '') parts.push(`with status ${EXECUTION_STATUS.get(status === 'null' ? null : Number(status)) || status}`);
+  return parts.length ? parts.join(' ') : '(all workflows)';
+}
 
-    idInput.addEventListener('input', refresh);
-    bodyInput.addEventListener('input', refresh);
-    includeToken.addEventListener('change', refresh);
-
-    const tryPanel = h('section', { class: 'panel try', 'aria-labelledby': 'try-h' },
-      h('h2', { id: 'try-h' }, 'Try it'),
-      h('p', { class: 'muted small' }, 'Runs the trigger from this page as you, with your role. The id and body also fill the calls above.'),
-      h('div', { class: 'try-grid' },
-        record ? h('div', { class: 'field' }, h('label', { for: 'try-id' }, `Record id (${collection})`), idInput,
-          h('p', { class: 'hint' }, 'Empty: the new record form.')) : null,
-        h('div', { class: 'field field-wide' }, h('label', { for: 'try-body' }, 'JSON body (optional)'), bodyInput,
-          h('p', { class: 'hint' }, record ? 'With an id it is laid over the loaded record; without, it is the record.' : 'Becomes $context.data.'))),
-      h('p', { class: 'try-target' }, tryUrl),
-      h('div', { class: 'actions' }, runBtn),
-      result);
-
-    const section = h('div', { class: 'calls-and-try' },
-      h('section', { class: 'panel', 'aria-labelledby': 'calls-h' },
-        h('div', { class: 'panel-head' },
-          h('h2', { id: 'calls-h' }, 'Calls'),
-          h('label', { class: 'checkbox', for: 'include-token' }, includeToken, ' Include my token')),
-        h('p', { class: 'muted small' }, `Built from this page’s address (${origin}) and the workflow’s key. `,
-          'curl -d sends the body as a form; flowgate reads it as JSON anyway.'),
-        tokenWarn,
-        list),
-      tryPanel);
-    refresh();
-    return section;
-  }
-
-  function renderTryResult(el, r, ms) {
-    clear(el);
-    const ok = r.status >= 200 && r.status < 300;
-    el.appendChild(h('p', { class: 'try-status' },
-      h('span', { class: `badge http ${ok ? 'http-ok' : 'http-err'}`, id: 'try-status', 'data-status': String(r.status) }, `${r.status} ${r.statusText || ''}`.trim()),
-      h('span', { class: 'muted' }, ` in ${fmtDuration(ms)}`)));
-    const body = r.json;
-    const links = [];
-    if (body && body.data && Array.isArray(body.data.executions)) {
-      for (const e of body.data.executions) links.push({ id: e.id, text: `${e.workflowKey || 'execution'}, ${e.sync ? 'sync' : 'async'}`, status: e.status });
-    }
-    if (body && Array.isArray(body.errors)) {
-      for (const e of body.errors) if (e.executionId !== undefined && e.executionId !== null) links.push({ id: e.executionId, text: e.workflowKey || e.code, status: e.status });
-    }
-    if (links.length) {
-      const ul = h('ul', { class: 'exec-links' });
-      for (const l of links) {
-        ul.appendChild(h('li', null,
-          h('a', { href: `#/executions/${encodeURIComponent(l.id)}`, class: 'exec-link', 'data-execution-id': String(l.id) }, `Execution #${l.id}`),
-          ` (${l.text}) `, l.status !== undefined ? statusBadge(l.status) : null));
-      }
-      el.appendChild(h('h3', null, 'New executions'));
-      el.appendChild(ul);
-    }
-    if (body && Array.isArray(body.messages) && body.messages.length) {
-      const ul = h('ul', { class: 'messages' });
-      for (const m of body.messages) ul.appendChild(h('li', null, m && m.message !== undefined ? String(m.message) : JSON.stringify(m)));
-      el.appendChild(h('h3', null, 'Messages'));
-      el.appendChild(ul);
-    }
-    el.appendChild(h('h3', null, 'Response'));
-    el.appendChild(h('pre', { class: 'json', id: 'try-response', tabindex: '0', 'aria-label': 'Response body' }, body !== null ? pretty(body) : r.text));
-    announce(`Response ${r.status}.`);
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Executions
-
-  async function executionsPage(seq, query) {
-    const key = query.get('key') || '';
-    const workflowId = query.get('workflowId') || '';
-    const status = query.get('status');
-    const page = Math.max(1, parseInt(query.get('page') || '1', 10) || 1);
-    setTitle(key ? `Executions of ${key}` : 'Executions');
-    const filter = {};
-    if (key) filter.key = key;
-    if (workflowId && /^\d+$/.test(workflowId)) filter.workflowId = Number(workflowId);
-    if (status !== null && status !== '') filter.status = status === 'null' ? null : Number(status);
-
-    const keyInput = h('input', { id: 'exec-key', type: 'search', value: key, placeholder: 'all workflows', autocomplete: 'off' });
-    const statusSel = h('select', { id: 'exec-status' }, h('option', { value: '' }, 'any status'));
-    for (const [s, name] of EXECUTION_STATUS) statusSel.appendChild(h('option', { value: s === null ? 'null' : String(s) }, name));
-    statusSel.value = status === null ? '' : status;
-    const form = h('form', { class: 'toolbar filters', role: 'search', 'aria-label': 'Filter executions' },
-      h('label', { class: 'inline-field', for: 'exec-key' }, h('span', null, 'Workflow key'), keyInput),
-      h('label', { class: 'inline-field', for: 'exec-status' }, h('span', null, 'Status'), statusSel),
-      h('button', { type: 'submit', class: 'btn' }, 'Apply'),
-      h('button', { type: 'button', class: 'btn btn-quiet', id: 'exec-refresh' }, 'Refresh'));
-    form.addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      const q = new URLSearchParams();
-      if (keyInput.value.trim()) q.set('key', keyInput.value.trim());
-      if (statusSel.value !== '') q.set('status', statusSel.value);
-      const target = `#/executions${q.toString() ? `?${q}` : ''}`;
-      if (location.hash === target) render(); else location.hash = target;
-    });
-    form.querySelector('#exec-refresh').addEventListener('click', () => render());
-
-    const block = executionsBlock({ filter, page, pageSize: 20, seq, hashPaging: true, query });
-    const head = h('div', { class: 'page-head' },
-      h('h1', null, key ? h('span', null, 'Executions of ', h('code', null, key)) : workflowId ? `Executions of workflow #${workflowId}` : 'Executions'));
-    show(seq, h('section', null,
-      key || workflowId ? h('p', { class: 'crumbs' }, h('a', { href: '#/executions' }, 'Executions'), ` / ${key || `workflow #${workflowId}`}`) : null,
-      head, form, block));
-  }
-
-  /** A table of executions, newest first, loading itself; pages by hash or in place. */
-  function executionsBlock(opts) {
-    const wrap = h('div', { class: 'executions-block' }, h('p', { class: 'loading' }, 'Loading executions…'));
-    let page = opts.page || 1;
-    const load = async () => {
-      const query = { sort: '-id', page, pageSize: opts.pageSize || 20 };
-      if (opts.filter && Object.keys(opts.filter).length) query.filter = opts.filter;
-      let r;
-      try {
-        r = await api('GET', 'executions:list', { query });
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 401) return;
-        clear(wrap);
-        wrap.appendChild(errorBox(e, 'Executions'));
-        return;
-      }
-      if (!onPage(opts.seq)) return;
-      const rows = Array.isArray(r.json.data) ? r.json.data : [];
-      const meta = r.json.meta || { count: rows.length, page, pageSize: opts.pageSize, totalPage: 1 };
+/** A table of executions, newest first, loading itself; pages by hash or in place. */
+function executionsBlock(opts) {
+  const wrap = h('div', { class: 'executions-block' }, h('p', { class: 'loading' }, 'Loading executions…'));
+  let page = opts.page || 1;
+  const load = async () => {
+    const query = { sort: '-id', page, pageSize: opts.pageSize || 20 };
+    if (opts.filter && Object.keys(opts.filter).length) query.filter = opts.filter;
+    let r;
+    try {
+      r = await api('GET', 'executions:list', { query });
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return;
       clear(wrap);
-      if (!rows.length) {
-        wrap.appendChild(h('p', { class: 'empty' }, page > 1 ? 'No executions on this page.' : 'No executions yet.'));
-      } else {
-        const tbody = h('tbody');
-        for (const e of rows) tbody.appendChild(executionRow(e));
-        wrap.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'data responsive executions' },
-          h('caption', { class: 'visually-hidden' }, 'Executions, newest first'),
-          h('thead', null, h('tr', null,
-            h('th', { scope: 'col' }, 'Execution'), h('th', { scope: 'col' }, 'Workflow'), h('th', { scope: 'col' }, 'Status'),
-            h('th', { scope: 'col' }, 'Created'), h('th', { scope: 'col', class: 'num' }, 'Duration'))),
-          tbody)));
-      }
-      const total = meta.totalPage || 1;
-      if (total > 1 || page > 1) wrap.appendChild(pager(page, total, meta.count, (p) => {
-        if (opts.hashPaging) {
-          const q = new URLSearchParams(opts.query);
-          q.set('page', String(p));
-          location.hash = `#/executions?${q}`;
-        } else {
-          page = p;
-          load();
-        }
-      }));
-    };
-    wrap.reload = load;
-    load();
-    return wrap;
-  }
-
-  function pager(page, total, count, go) {
-    const prev = h('button', { type: 'button', class: 'btn btn-small', disabled: page <= 1, 'aria-label': 'Previous page' }, '‹ Newer');
-    const next = h('button', { type: 'button', class: 'btn btn-small', disabled: page >= total, 'aria-label': 'Next page' }, 'Older ›');
-    prev.addEventListener('click', () => go(page - 1));
-    next.addEventListener('click', () => go(page + 1));
-    return h('nav', { class: 'pager', 'aria-label': 'Pages' }, prev,
-      h('span', { class: 'muted' }, `Page ${page} of ${Math.max(total, 1)}${count !== undefined ? ` · ${count} executions` : ''}`), next);
-  }
-
-  function executionRow(e) {
-    return h('tr', { 'data-execution-id': String(e.id) },
-      h('td', { 'data-label': 'Execution' }, h('a', { href: `#/executions/${encodeURIComponent(e.id)}`, class: 'exec-link' }, `#${e.id}`),
-        e.manually ? h('span', { class: 'badge subtle' }, 'manual') : null),
-      h('td', { 'data-label': 'Workflow' },
-        h('a', { href: `#/workflows/${encodeURIComponent(e.workflowId)}`, title: `version #${e.workflowId}` },
-          h('code', null, String(e.key || `#${e.workflowId}`)))),
-      h('td', { 'data-label': 'Status' }, statusBadge(e.status), e.reason ? h('span', { class: 'muted small' }, ` ${e.reason}`) : null),
-      h('td', { 'data-label': 'Created' }, timeEl(e.createdAt)),
-      h('td', { 'data-label': 'Duration', class: 'num' }, duration(e)));
-  }
-
-  async function executionPage(seq, id) {
-    const r = await api('GET', `executions:get/${encodeURIComponent(id)}`, { query: { appends: 'jobs' } });
-    const e = r.json.data;
-    if (!e) throw new Error(`Execution ${id} not found`);
-    setTitle(`Execution #${e.id}`);
-    // Node titles and types, best effort.
-    let nodes = new Map();
-    try {
-      const wr = await api('GET', `workflows:get/${encodeURIComponent(e.workflowId)}`, { query: { appends: 'nodes' } });
-      const w = wr.json.data;
-      if (w && Array.isArray(w.nodes)) nodes = new Map(w.nodes.map((n) => [n.id, n]));
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return;
+      wrap.appendChild(errorBox(e, 'Executions'));
+      return;
     }
-    const jobs = Array.isArray(e.jobs) ? e.jobs.slice().sort((a, b) => a.id - b.id) : [];
-    const jobsTable = jobs.length
-      ? h('div', { class: 'table-wrap' }, h('table', { class: 'data responsive jobs', id: 'jobs' },
-        h('caption', { class: 'visually-hidden' }, 'Jobs in the order they ran'),
+    if (!onPage(opts.seq)) return;
+    const rows = Array.isArray(r.json.data) ? r.json.data : [];
+    const meta = r.json.meta || { count: rows.length, page, pageSize: opts.pageSize, totalPage: 1 };
+    clear(wrap);
+    if (!rows.length) {
+      wrap.appendChild(h('p', { class: 'empty' }, page > 1 ? 'No executions on this page.' : 'No executions yet.'));
+    } else {
+      const tbody = h('tbody');
+      for (const e of rows) tbody.appendChild(executionRow(e));
+      wrap.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'data responsive executions' },
+        h('caption', { class: 'visually-hidden' }, 'Executions, newest first'),
         h('thead', null, h('tr', null,
-          h('th', { scope: 'col' }, 'Job'), h('th', { scope: 'col' }, 'Node'), h('th', { scope: 'col' }, 'Status'),
-          h('th', { scope: 'col' }, 'Result'))),
-        h('tbody', null, jobs.map((j) => {
-          const n = nodes.get(j.nodeId);
-          return h('tr', { 'data-job-id': String(j.id), 'data-node-key': String(j.nodeKey || '') },
-            h('td', { 'data-label': 'Job' }, `#${j.id}`, h('br'), h('span', { class: 'muted small' }, timeEl(j.createdAt))),
-            h('td', { 'data-label': 'Node' },
-              h('code', null, String(j.nodeKey || '')), h('span', { class: 'muted' }, ` #${j.nodeId}`),
-              n ? h('div', { class: 'small' }, h('span', { class: 'node-type' }, String(n.type)), ' ', n.title || '') : null),
-            h('td', { 'data-label': 'Status' }, statusBadge(j.status, JOB_STATUS)),
-            h('td', { 'data-label': 'Result', class: 'result-cell' }, h('pre', { class: 'json', tabindex: '0', 'aria-label': `Result of job ${j.id}` }, pretty(j.result === undefined ? null : j.result))));
-        }))))
-      : h('p', { class: 'empty' }, e.status === null ? 'Queued: no jobs yet.' : 'No jobs.');
-
-    const pending = e.status === null || e.status === 0;
-    const refresh = h('button', { type: 'button', class: 'btn btn-quiet', id: 'execution-refresh' }, 'Refresh');
-    refresh.addEventListener('click', () => render());
-
-    const page = h('article', { class: 'execution-page', 'data-execution-id': String(e.id) },
-      h('p', { class: 'crumbs' }, h('a', { href: '#/executions' }, 'Executions'), ' / ',
-        h('a', { href: `#/executions?key=${encodeURIComponent(e.key || '')}` }, String(e.key || '')), ` / #${e.id}`),
-      h('div', { class: 'page-head' }, h('h1', null, `Execution #${e.id} `, statusBadge(e.status)), refresh),
-      h('dl', { class: 'facts' },
-        fact('Workflow', h('a', { href: `#/workflows/${encodeURIComponent(e.workflowId)}` }, h('code', null, String(e.key || '')), ` (version #${e.workflowId})`)),
-        fact('Status', [statusBadge(e.status), ` ${e.status === null || e.status === undefined ? 'null' : e.status}`]),
-        e.reason ? fact('Reason', e.reason) : null,
-        fact('Created', timeEl(e.createdAt)),
-        fact('Started', timeEl(e.startedAt)),
-        fact('Updated', timeEl(e.updatedAt)),
-        fact('Duration', duration(e)),
-        e.manually ? fact('Run', 'manually (workflows:execute)') : null),
-      h('section', { class: 'panel', 'aria-labelledby': 'context-h' },
-        h('div', { class: 'panel-head' }, h('h2', { id: 'context-h' }, 'Context'), copyButton(() => pretty(e.context), 'context')),
-        h('pre', { class: 'json', id: 'execution-context', tabindex: '0', 'aria-labelledby': 'context-h' }, pretty(e.context === undefined ? null : e.context))),
-      e.output !== undefined && e.output !== null ? h('section', { class: 'panel', 'aria-labelledby': 'output-h' },
-        h('h2', { id: 'output-h' }, 'Output'), h('pre', { class: 'json', tabindex: '0', 'aria-labelledby': 'output-h' }, pretty(e.output))) : null,
-      h('section', { class: 'panel', 'aria-labelledby': 'jobs-h' },
-        h('h2', { id: 'jobs-h' }, `Jobs (${jobs.length})`), jobsTable));
-    if (show(seq, page) && pending) {
-      // Follow a queued or running execution for a while.
-      const t = window.setTimeout(() => { if (onPage(seq)) render({ quiet: true }); }, 1000);
-      pageCleanups.push(() => window.clearTimeout(t));
+          h('th', { scope: 'col' }, 'Execution'), h('th', { scope: 'col' }, 'Workflow'), h('th', { scope: 'col' }, 'Status'),
+          h('th', { scope: 'col' }, 'Created'), h('th', { scope: 'col', class: 'num' }, 'Duration'))),
+        tbody)));
     }
+    const total = meta.totalPage || 1;
+    if (total > 1 || page > 1) wrap.appendChild(pager(page, total, meta.count, (p) => {
+      if (opts.hashPaging) {
+        const q = new URLSearchParams(opts.query);
+        q.set('page', String(p));
+        location.hash = `#/executions?${q}`;
+      } else {
+        page = p;
+        load();
+      }
+    }));
+  };
+  wrap.reload = load;
+  load();
+  return wrap;
+}
+
+function executionRow(e) {
+  return h('tr', { 'data-execution-id': String(e.id) },
+    h('td', { 'data-label': 'Execution' }, h('a', { href: `#/executions/${encodeURIComponent(e.id)}`, class: 'exec-link' }, `#${e.id}`),
+      e.manually ? h('span', { class: 'badge subtle' }, 'manual') : null),
+    h('td', { 'data-label': 'Workflow' },
+      h('a', { href: `#/workflows/${encodeURIComponent(e.workflowId)}`, title: `version #${e.workflowId}` },
+        h('code', null, String(e.key || `#${e.workflowId}`)))),
+    h('td', { 'data-label': 'Status' }, statusBadge(e.status), e.reason ? h('span', { class: 'muted small' }, ` ${e.reason}`) : null),
+    h('td', { 'data-label': 'Created' }, timeEl(e.createdAt)),
+    h('td', { 'data-label': 'Duration', class: 'num' }, duration(e)));
+}
+
+async function executionPage(seq, id) {
+  const r = await api('GET', `executions:get/${encodeURIComponent(id)}`, { query: { appends: 'jobs' } });
+  const e = r.json.data;
+  if (!e) throw new Error(`Execution ${id} not found`);
+  setTitle(`Execution #${e.id}`);
+  // Node titles and types, best effort.
+  let nodes = new Map();
+  try {
+    const wr = await api('GET', `workflows:get/${encodeURIComponent(e.workflowId)}`, { query: { appends: 'nodes' } });
+    const w = wr.json.data;
+    if (w && Array.isArray(w.nodes)) nodes = new Map(w.nodes.map((n) => [n.id, n]));
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return;
   }
+  const jobs = Array.isArray(e.jobs) ? e.jobs.slice().sort((a, b) => a.id - b.id) : [];
+  const jobsTable = jobs.length
+    ? h('div', { class: 'table-wrap' }, h('table', { class: 'data responsive jobs', id: 'jobs' },
+      h('caption', { class: 'visually-hidden' }, 'Jobs in the order they ran'),
+      h('thead', null, h('tr', null,
+        h('th', { scope: 'col' }, 'Job'), h('th', { scope: 'col' }, 'Node'), h('th', { scope: 'col' }, 'Status'),
+        h('th', { scope: 'col' }, 'Result'))),
+      h('tbody', null, jobs.map((j) => {
+        const n = nodes.get(j.nodeId);
+        return h('tr', { 'data-job-id': String(j.id), 'data-node-key': String(j.nodeKey || '') },
+          h('td', { 'data-label': 'Job' }, `#${j.id}`, h('br'), h('span', { class: 'muted small' }, timeEl(j.createdAt))),
+          h('td', { 'data-label': 'Node' },
+            h('code', null, String(j.nodeKey || '')), h('span', { class: 'muted' }, ` #${j.nodeId}`),
+            n ? h('div', { class: 'small' }, h('span', { class: 'node-type' }, String(n.type)), ' ', n.title || '') : null),
+          h('td', { 'data-label': 'Status' }, statusBadge(j.status, JOB_STATUS)),
+          h('td', { 'data-label': 'Result', class: 'result-cell' }, h('pre', { class: 'json', tabindex: '0', 'aria-label': `Result of job ${j.id}` }, pretty(j.result === undefined ? null : j.result))));
+      }))))
+    : h('p', { class: 'empty' }, e.status === null ? 'Queued: no jobs yet.' : 'No jobs.');
 
-  // ---------------------------------------------------------------------------------------------
-  // Start
+  const pending = e.status === null || e.status === 0;
+  const refresh = h('button', { type: 'button', class: 'btn btn-quiet', id: 'execution-refresh' }, 'Refresh');
+  refresh.addEventListener('click', () => render());
 
-  function start() {
-    $('sign-out').addEventListener('click', signOut);
-    $('role-select').addEventListener('change', (ev) => {
-      if (!session) return;
-      saveSession(Object.assign({}, session, { role: ev.target.value }));
-      announce(`Acting as role ${ev.target.value}.`);
-      render();
-    });
-    window.addEventListener('hashchange', () => render());
+  const page = h('article', { class: 'execution-page', 'data-execution-id': String(e.id) },
+    h('p', { class: 'crumbs' }, h('a', { href: '#/executions' }, 'Executions'), ' / ',
+      h('a', { href: `#/executions?key=${encodeURIComponent(e.key || '')}` }, String(e.key || '')), ` / #${e.id}`),
+    h('div', { class: 'page-head' }, h('h1', null, `Execution #${e.id} `, statusBadge(e.status)),
+      h('div', { class: 'toolbar' }, executionActions(e, () => render({ quiet: true })), refresh)),
+    h('dl', { class: 'facts' },
+      fact('Workflow', h('a', { href: `#/workflows/${encodeURIComponent(e.workflowId)}` }, h('code', null, String(e.key || '')), ` (version #${e.workflowId})`)),
+      fact('Status', [statusBadge(e.status), ` ${e.status === null || e.status === undefined ? 'null' : e.status}`]),
+      e.reason ? fact('Reason', e.reason) : null,
+      fact('Created', timeEl(e.createdAt)),
+      fact('Started', timeEl(e.startedAt)),
+      fact('Updated', timeEl(e.updatedAt)),
+      fact('Duration', duration(e)),
+      e.manually ? fact('Run', 'manually (workflows:execute)') : null),
+    h('section', { class: 'panel', 'aria-labelledby': 'context-h' },
+      h('div', { class: 'panel-head' }, h('h2', { id: 'context-h' }, 'Context'), copyButton(() => pretty(e.context), 'context')),
+      h('pre', { class: 'json', id: 'execution-context', tabindex: '0', 'aria-labelledby': 'context-h' }, pretty(e.context === undefined ? null : e.context))),
+    e.output !== undefined && e.output !== null ? h('section', { class: 'panel', 'aria-labelledby': 'output-h' },
+      h('h2', { id: 'output-h' }, 'Output'), h('pre', { class: 'json', tabindex: '0', 'aria-labelledby': 'output-h' }, pretty(e.output))) : null,
+    h('section', { class: 'panel', 'aria-labelledby': 'jobs-h' },
+      h('h2', { id: 'jobs-h' }, `Jobs (${jobs.length})`), jobsTable));
+  if (show(seq, page) && pending) {
+    // Follow a queued or running execution for a while.
+    const t = window.setTimeout(() => { if (onPage(seq)) render({ quiet: true }); }, 1000);
+    pageCleanups.push(() => window.clearTimeout(t));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start
+
+function start() {
+  onSession(renderAccount, (message) => { signInNotice = message; render(); });
+  $('sign-out').addEventListener('click', signOut);
+  $('role-select').addEventListener('change', (ev) => {
+    if (!session) return;
+    saveSession(Object.assign({}, session, { role: ev.target.value }));
+    announce(`Acting as role ${ev.target.value}.`);
     render();
-  }
+  });
+  window.addEventListener('hashchange', () => render());
+  window.addEventListener('flowgate:rerender', () => render({ quiet: true }));
+  render();
+}
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
-  else start();
-}());
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();

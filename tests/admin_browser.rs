@@ -1,9 +1,13 @@
 //! The admin page in a real browser: Debian's chromedriver drives headless Chromium over the W3C WebDriver
 //! HTTP protocol (spoken with `ureq`), against the real server started with `--demo`.
 //!
-//! The test signs in, reads a workflow key on the workflows list, copies a curl call, runs the trigger
-//! through "Try it", follows the new execution to the executions list and the execution page, and signs
-//! out. It saves a PNG of each page under `target/admin-screenshots/` for a person to look at. Without
+//! The first test signs in, reads a workflow key on the workflows list, copies a curl call, runs the
+//! trigger through "Try it", follows the new execution to the executions list and the execution page,
+//! and signs out. The authoring tests (issue 15) build without JSON: a person's whole loop (collection,
+//! fields, records, a sync workflow with a condition and a response message, Try it, the execution),
+//! associations and deletions, node moves and edits, every node and trigger form reading back what it
+//! shows, and execution cancel and delete. It saves a PNG of each page under
+//! `target/admin-screenshots/` for a person to look at (the README's table names them). Without
 //! /usr/bin/chromium or /usr/bin/chromedriver it FAILS (`.ci/run` installs them); it never skips.
 
 mod common;
@@ -29,14 +33,19 @@ fn screenshot_dir() -> PathBuf {
         .expect("target dir of the flowgate binary");
     let dir = target.join("admin-screenshots");
     std::fs::create_dir_all(&dir).expect("create target/admin-screenshots");
-    for e in std::fs::read_dir(&dir)
-        .expect("read screenshot dir")
-        .flatten()
-    {
-        if e.path().extension().is_some_and(|x| x == "png") {
-            let _ = std::fs::remove_file(e.path());
+    // Once per run: the browser tests run in parallel, and a later start must not delete an earlier
+    // test's pictures.
+    static CLEAR: std::sync::Once = std::sync::Once::new();
+    CLEAR.call_once(|| {
+        for e in std::fs::read_dir(&dir)
+            .expect("read screenshot dir")
+            .flatten()
+        {
+            if e.path().extension().is_some_and(|x| x == "png") {
+                let _ = std::fs::remove_file(e.path());
+            }
         }
-    }
+    });
     dir
 }
 
@@ -200,6 +209,15 @@ impl Browser {
         self.cmd(
             "POST",
             "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
+    /// Runs an async script: it ends by calling its last argument with the value.
+    fn js_async(&self, script: &str, args: Value) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/async",
             Some(json!({"script": script, "args": args})),
         )
     }
@@ -703,14 +721,7 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
     b.viewport(390, 844, true);
     b.goto(&s.url("/admin/#/workflows"));
     b.el(row);
-    let width = b
-        .js("return document.documentElement.scrollWidth", json!([]))
-        .as_i64()
-        .unwrap();
-    assert!(
-        width <= 390,
-        "the narrow list scrolls sideways: scrollWidth {width}"
-    );
+    no_sideways_scroll(&b, "list");
     let right = b
         .js(
             "const r = document.getElementById('download-export').getBoundingClientRect(); return r.width > 0 ? r.right : -1",
@@ -728,20 +739,12 @@ fn admin_page_signs_in_copies_a_call_tries_it_and_shows_the_execution() {
         by_key("demo_sample_sync")
     )));
     b.el("#node-chain .node[data-node-key=\"reply\"]");
-    let width = b
-        .js("return document.documentElement.scrollWidth", json!([]))
-        .as_i64()
-        .unwrap();
-    assert!(
-        width <= 390,
-        "the narrow workflow page scrolls sideways: scrollWidth {width}"
-    );
+    no_sideways_scroll(&b, "workflow page");
     b.screenshot("08-workflow-narrow.png");
     b.viewport(1280, 800, false);
 
     // No console errors on the way.
-    let errors = console_errors(&b.console());
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    assert_only_refusals(&b, &[]);
 
     // Sign-out revokes the token and shows the form again.
     b.click("#sign-out");
@@ -760,7 +763,9 @@ fn admin_assets_are_served_with_a_strict_policy() {
     let s = Server::start();
     let r = s.req("GET", "/admin").raw(b"");
     assert_eq!(r.status, 200, "redirect followed to the page");
-    assert!(r.text.contains("<script src=\"/admin/app.js\" defer>"));
+    assert!(r
+        .text
+        .contains("<script type=\"module\" src=\"/admin/app.js\">"));
     let csp = r
         .header("content-security-policy")
         .unwrap_or("")
@@ -789,8 +794,30 @@ fn admin_assets_are_served_with_a_strict_policy() {
         .contains("<main"));
     let r = s.req("GET", "/admin/nope.js").raw(b"");
     assert_eq!(r.status, 404);
+    // The page's ES modules (issue 15.6: a few files that say what they hold) are scripts too.
+    let modules = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets"))
+        .expect("assets")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".js"))
+        .map(|n| format!("/admin/{n}"))
+        .collect::<Vec<_>>();
+    assert!(modules.len() >= 8, "{modules:?}");
+    for path in &modules {
+        let r = s.req("GET", path).raw(b"");
+        assert_eq!(r.status, 200, "{path}");
+        assert!(
+            r.header("content-type")
+                .unwrap_or("")
+                .starts_with("text/javascript"),
+            "{path}"
+        );
+    }
     // Nothing is fetched from another origin.
-    for path in ["/admin/", "/admin/app.js", "/admin/app.css"] {
+    for path in ["/admin/", "/admin/app.css"]
+        .into_iter()
+        .chain(modules.iter().map(String::as_str))
+    {
         let t = s.req("GET", path).raw(b"").text;
         assert!(
             !t.contains("http://") && !t.contains("https://") && !t.contains("//cdn"),
@@ -853,11 +880,7 @@ fn admin_page_draws_the_newer_node_types_with_their_labels() {
 
     let b = Browser::start(screenshot_dir());
     b.viewport(1280, 800, false);
-    b.goto(&s.url("/admin/"));
-    b.type_into("#signin-account", "admin");
-    b.type_into("#signin-password", ROOT_PASSWORD);
-    b.click("#signin-submit");
-    b.el("#workflows tbody tr");
+    sign_in(&b, &s);
     b.goto(&s.url(&format!("/admin/#/workflows/{wid}")));
     b.el("#node-chain .node[data-node-key=\"date\"]");
     let drawn = b.js(
@@ -885,6 +908,1159 @@ fn admin_page_draws_the_newer_node_types_with_their_labels() {
         "{summary}"
     );
     b.screenshot("09-workflow-newer-nodes.png");
-    let errors = console_errors(&b.console());
+    assert_only_refusals(&b, &[]);
+}
+
+/// Sets a <select> to an option value and fires `change`. The page's `select()` gives options JSON
+/// texts as values (`"\"integer\""`, `"1"`); the variable picker's values are paths.
+fn choose(b: &Browser, css: &str, value: &str) {
+    let done = b.js(
+        "const s = document.querySelector(arguments[0]); if (!s) return false; s.value = arguments[1];
+         if (s.value !== arguments[1]) return false; s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+        json!([css, value]),
+    );
+    assert_eq!(done, json!(true), "no option {value} in {css}");
+}
+
+fn no_sideways_scroll(b: &Browser, page: &str) {
+    let width = b
+        .js("return document.documentElement.scrollWidth", json!([]))
+        .as_i64()
+        .unwrap();
+    assert!(
+        width <= 390,
+        "the narrow {page} scrolls sideways: scrollWidth {width}"
+    );
+}
+
+fn fields_of(s: &Server, collection: &str) -> Vec<(String, String)> {
+    let v = s.ok("GET", &format!("/api/collections:get/{collection}"), None);
+    v["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["system"] != true)
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_string(),
+                f["type"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Issue 15.7: a person's whole loop through the page, without writing JSON: a collection with two
+/// fields, two records, a sync custom-action workflow with a condition and a response message, enabled,
+/// run with Try it, and its execution. Bad input on the way is answered next to its field and stores
+/// nothing.
+#[test]
+fn admin_page_builds_a_collection_and_a_workflow_and_runs_it() {
+    let s = Server::start();
+    let b = Browser::start(screenshot_dir());
+    b.viewport(1280, 800, false);
+    sign_in(&b, &s);
+
+    // Collections: create "orders".
+    b.click("#nav-collections");
+    b.el("#collection-form");
+    b.type_into("#collection-name", "1orders");
+    b.click("#collection-create");
+    let err = b.wait_text(
+        "#collection-form [data-field=\"name\"] .field-error",
+        "Invalid name",
+    );
+    assert!(err.contains("1orders"), "{err}");
+    let names = s.ok("GET", "/api/collections:list?paginate=false", None);
+    assert_eq!(names, json!([]), "a refused collection was stored");
+    b.clear("#collection-name");
+    b.type_into("#collection-name", "orders");
+    b.type_into("#collection-title", "Orders");
+    b.click("#collection-create");
+    b.el(".collection-page[data-collection=\"orders\"]");
+
+    // Two fields; a bad name is answered next to the name and adds nothing.
+    b.type_into("#field-name", "item name");
+    b.click("#field-add");
+    b.wait_text(
+        "#field-form [data-field=\"name\"] .field-error",
+        "Invalid name",
+    );
+    assert_eq!(fields_of(&s, "orders"), vec![]);
+    b.clear("#field-name");
+    b.type_into("#field-name", "item");
+    b.click("#field-add");
+    b.el("#fields tr[data-field-name=\"item\"]");
+    b.type_into("#field-name", "qty");
+    choose(&b, "#field-type", "\"integer\"");
+    b.click("#field-required");
+    b.click("#field-add");
+    b.el("#fields tr[data-field-name=\"qty\"]");
+    assert_eq!(
+        fields_of(&s, "orders"),
+        vec![
+            ("item".to_string(), "string".to_string()),
+            ("qty".to_string(), "integer".to_string())
+        ]
+    );
+    let qty = s.ok("GET", "/api/collections/orders/fields:get/qty", None);
+    assert_eq!(qty["allowNull"], false, "{qty}");
+    b.screenshot("11-collection-fields.png");
+    assert_named(&b, "collection page");
+
+    // Records: two, from the form built from the field types.
+    b.click("#collection-records");
+    b.el(".records-page[data-collection=\"orders\"]");
+    for (item, qty) in [("pens", "3"), ("ink", "12")] {
+        b.click("#record-new");
+        b.type_into("#rec-item", item);
+        b.type_into("#rec-qty", qty);
+        b.click("#record-save");
+        b.wait_text(
+            "#records-count",
+            &format!("{} record", if item == "pens" { 1 } else { 2 }),
+        );
+    }
+    let list = s.ok("GET", "/api/orders:list?sort=id", None);
+    let got: Vec<(Value, Value)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["item"].clone(), r["qty"].clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(json!("pens"), json!(3)), (json!("ink"), json!(12))]
+    );
+    // A required field left empty is refused next to it; nothing is stored.
+    b.click("#record-new");
+    b.type_into("#rec-item", "nothing");
+    b.click("#record-save");
+    b.wait_text("#record-form [data-field=\"qty\"] .field-error", "qty");
+    b.js(
+        "document.querySelector('#record-dialog').close()",
+        json!([]),
+    );
+    assert_eq!(
+        s.ok("GET", "/api/orders:list", None)
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // Filter qty > 5, then sort by qty descending.
+    b.click("#records-filter .row-add");
+    choose(&b, "#records-filter .filter-field", "\"qty\"");
+    choose(&b, "#records-filter .filter-op", "\"$gt\"");
+    b.type_into("#records-filter .filter-value", "5");
+    b.click("#records-apply");
+    b.wait_text("#records-count", "1 record match");
+    assert_eq!(b.text("#records tbody tr td[data-field=\"item\"]"), "ink");
+    b.click("#records-reset");
+    b.wait_text("#records-count", "2 records.");
+    b.click("a.sort-link[data-sort=\"qty\"]");
+    b.wait("sorted ascending", || {
+        (b.url().contains("sort=qty")).then_some(())
+    });
+    b.click("a.sort-link[data-sort=\"qty\"]");
+    b.wait("sorted descending", || {
+        (b.url().contains("sort=-qty")).then_some(())
+    });
+    b.wait_text(
+        "#records tbody tr:first-child td[data-field=\"item\"]",
+        "ink",
+    );
+    b.screenshot("12-records.png");
+    assert_named(&b, "records page");
+
+    // A sync custom-action workflow on one orders record; a record context without a collection is
+    // refused next to the collection.
+    b.click("#nav-workflows");
+    b.click("#new-workflow");
+    b.type_into("#wf-title", "Order check");
+    b.type_into("#wf-key", "order_check");
+    choose(&b, "#wf-config [data-field=\"type\"] select", "1");
+    b.click("#wf-sync");
+    b.click("#wf-create");
+    b.wait_text(
+        "#workflow-form [data-field=\"collection\"] .field-error",
+        "Collection is required",
+    );
+    let (_, v) = s.get(&s.root(), "/api/workflows:list?paginate=false");
+    assert_eq!(
+        v["data"].as_array().unwrap().len(),
+        0,
+        "a refused workflow was stored"
+    );
+    choose(
+        &b,
+        "#wf-config [data-field=\"collection\"] select",
+        "\"orders\"",
+    );
+    b.screenshot("13-new-workflow.png");
+    assert_named(&b, "new workflow page");
+    b.click("#wf-create");
+    b.el(".workflow-page[data-key=\"order_check\"]");
+    let of_key = |key: &str| -> Vec<Value> {
+        let all = s.ok("GET", "/api/workflows:list?paginate=false", None);
+        let all = all.as_array().unwrap().iter();
+        all.filter(|w| w["key"] == key).cloned().collect()
+    };
+    let w = of_key("order_check")[0].clone();
+    assert_eq!(
+        (w["type"].as_str(), w["sync"].as_bool()),
+        (Some("custom-action"), Some(true))
+    );
+    assert_eq!(w["config"], json!({"type": 1, "collection": "orders"}));
+    let wid = w["id"].as_i64().unwrap();
+
+    // A condition at the head: qty > 5, the left side picked from the variables in scope.
+    b.click("button.add-node[data-upstream=\"none\"]");
+    b.el("#node-dialog");
+    b.type_into("#node-title", "Big order?");
+    b.type_into("#node-key", "big");
+    b.click("#node-form .rules-editor .row-add");
+    let picker = "#node-form .rules-editor .row .template-input:has(.rule-left) .var-picker";
+    choose(&b, picker, "$context.data.qty");
+    choose(&b, "#node-form .rule-calculator", "\"gt\"");
+    b.type_into("#node-form .rule-right", "5");
+    b.screenshot_viewport("22-node-form.png");
+    assert_named(&b, "node form");
+    b.click("#node-save");
+    let big = "#node-chain .node[data-node-key=\"big\"]";
+    b.el(big);
+    let big_id = b.attr(big, "data-node-id").unwrap();
+    // A response message at the head of its "if true" branch.
+    b.click(&format!(
+        "button.add-node[data-upstream=\"{big_id}\"][data-branch=\"1\"]"
+    ));
+    choose(&b, "#node-type", "\"response-message\"");
+    b.type_into("#node-key", "say");
+    b.type_into(
+        "#node-form [data-field=\"message\"] textarea",
+        "Big order of ",
+    );
+    choose(
+        &b,
+        "#node-form [data-field=\"message\"] .var-picker",
+        "$context.data.item",
+    );
+    b.click("#node-save");
+    b.el("#node-chain .branch[data-branch-index=\"1\"] .node[data-node-key=\"say\"]");
+    let nodes = s.ok(
+        "GET",
+        &format!("/api/workflows/{wid}/nodes:list?sort=id"),
+        None,
+    );
+    let nodes = nodes.as_array().unwrap();
+    assert_eq!(nodes.len(), 2, "{nodes:?}");
+    assert_eq!(nodes[0]["type"], "condition");
+    assert_eq!(
+        nodes[0]["config"]["calculation"],
+        json!({"group": {"type": "and", "calculations": [{"calculator": "gt", "operands": ["{{$context.data.qty}}", 5]}]}})
+    );
+    assert_eq!(nodes[0]["config"]["rejectOnFalse"], false);
+    assert_eq!(
+        (
+            &nodes[1]["type"],
+            &nodes[1]["upstreamId"],
+            &nodes[1]["branchIndex"]
+        ),
+        (&json!("response-message"), &nodes[0]["id"], &json!(1))
+    );
+    assert_eq!(
+        nodes[1]["config"]["message"],
+        "Big order of {{$context.data.item}}"
+    );
+    b.screenshot("14-workflow-drawing.png");
+    assert_named(&b, "workflow drawing");
+
+    // Enable it, then Try it with record 2.
+    b.click("#wf-enabled");
+    b.wait("enabled", || {
+        (s.ok("GET", &format!("/api/workflows:get/{wid}"), None)["enabled"] == true).then_some(())
+    });
+    // The page redraws after the change: wait for the new switch (the old one stays disabled).
+    b.el("#wf-enabled:checked:enabled");
+    b.type_into("#try-id", "2");
+    b.click("#try-run");
+    b.wait_text("#try-status", "200");
+    let response = b.text("#try-response");
+    assert!(response.contains("Big order of ink"), "{response}");
+    b.click("#try-result a.exec-link");
+    b.wait_text("#execution-context", "ink");
+    let jobs = b.js("return Array.from(document.querySelectorAll('#jobs tbody tr')).map(r => [r.dataset.nodeKey, r.querySelector('.status').textContent])", json!([]));
+    assert_eq!(jobs, json!([["big", "RESOLVED"], ["say", "RESOLVED"]]));
+    b.screenshot("15-execution-of-the-built-workflow.png");
+    assert_named(&b, "execution page");
+
+    // The version has run: it is frozen, and the page offers a new version.
+    b.goto(&s.url(&format!("/admin/#/workflows/{wid}")));
+    b.el("#frozen-notice");
+    assert!(
+        b.find("button.add-node").is_none(),
+        "a frozen version offers to add nodes"
+    );
+    b.screenshot("16-workflow-frozen.png");
+    b.click("#wf-frozen-revision");
+    b.wait("the new version's page", || {
+        let u = b.url();
+        (!u.ends_with(&format!("/workflows/{wid}")) && u.contains("/workflows/")).then_some(())
+    });
+    b.el("button.add-node[data-upstream=\"none\"]");
+    assert_eq!(of_key("order_check").len(), 2);
+    // The new version links to the one that ran (still current until the new one is enabled).
+    b.wait_text("#workflow-versions", &format!("#{wid} (current)"));
+    b.el(&format!("#workflow-versions a[data-version-id=\"{wid}\"]"));
+
+    b.goto(&s.url("/admin/#/collections"));
+    b.el("#collections tr[data-collection=\"orders\"]");
+    b.screenshot("26-collections.png");
+    assert_named(&b, "collections list");
+
+    // Narrow screen: the records page and the drawing fit 390 px.
+    b.viewport(390, 844, true);
+    b.goto(&s.url("/admin/#/collections/orders/records"));
+    b.el("#records tbody tr");
+    no_sideways_scroll(&b, "records page");
+    b.screenshot("17-records-narrow.png");
+    b.click("#record-new");
+    b.el("#record-dialog #rec-item");
+    let right = b.js(
+        "return document.getElementById('record-dialog').getBoundingClientRect().right",
+        json!([]),
+    );
+    assert!(
+        right.as_f64().unwrap() <= 390.0,
+        "the record form is wider than the screen: {right}"
+    );
+    no_sideways_scroll(&b, "record form");
+    b.screenshot_viewport("24-record-form-narrow.png");
+    b.js(
+        "document.getElementById('record-dialog').close()",
+        json!([]),
+    );
+    b.goto(&s.url("/admin/#/collections"));
+    b.el("#collections tr[data-collection=\"orders\"]");
+    no_sideways_scroll(&b, "collections list");
+    b.goto(&s.url("/admin/#/workflows/new"));
+    b.el("#wf-config");
+    no_sideways_scroll(&b, "new workflow form");
+    b.goto(&s.url(&format!("/admin/#/workflows/{wid}")));
+    b.el("#node-chain .node[data-node-key=\"say\"]");
+    no_sideways_scroll(&b, "built workflow page");
+    b.viewport(1280, 800, false);
+
+    // The browser logs the four refusals provoked above; nothing else.
+    let refused = [
+        "/api/collections:create",
+        "/api/collections/orders/fields:create",
+        "/api/orders:create",
+        "/api/workflows:create",
+    ];
+    assert_only_refusals(&b, &refused);
+}
+
+/// No console errors but the 400s of the deliberate bad inputs, on the endpoints named.
+fn assert_only_refusals(b: &Browser, refused: &[&str]) {
+    let errors: Vec<String> = console_errors(&b.console())
+        .into_iter()
+        .filter(|m| !(m.contains("status of 400") && refused.iter().any(|r| m.contains(r))))
+        .collect();
     assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+/// Runs `act`, which makes the page redraw the drawing, and waits for the new drawing: a click on the
+/// old one would reach a node that is gone.
+fn redrawn(b: &Browser, act: impl FnOnce()) {
+    b.js(
+        "document.getElementById('node-chain').dataset.stale = '1'",
+        json!([]),
+    );
+    act();
+    b.el("#node-chain:not([data-stale])");
+}
+
+fn sign_in(b: &Browser, s: &Server) {
+    b.goto(&s.url("/admin/"));
+    b.type_into("#signin-account", "admin");
+    b.type_into("#signin-password", ROOT_PASSWORD);
+    b.click("#signin-submit");
+    b.el("#workflows, #view .empty");
+}
+
+/// A node of a workflow, by its key.
+fn node_by_key(s: &Server, wid: i64, key: &str) -> Value {
+    let nodes = s.ok(
+        "GET",
+        &format!("/api/workflows/{wid}/nodes:list?paginate=false"),
+        None,
+    );
+    let found = nodes.as_array().unwrap().iter().find(|n| n["key"] == key);
+    found
+        .cloned()
+        .unwrap_or_else(|| panic!("no node {key} in {nodes}"))
+}
+
+/// The main chain of a workflow's nodes by key, following downstream links from the head.
+fn chain_keys(s: &Server, wid: i64) -> Vec<String> {
+    let nodes = s.ok(
+        "GET",
+        &format!("/api/workflows/{wid}/nodes:list?paginate=false"),
+        None,
+    );
+    let nodes = nodes.as_array().unwrap().clone();
+    let mut out = vec![];
+    let mut cur = nodes
+        .iter()
+        .find(|n| n["upstreamId"].is_null() && n["branchIndex"].is_null())
+        .cloned();
+    while let Some(n) = cur {
+        out.push(n["key"].as_str().unwrap().to_string());
+        cur = nodes.iter().find(|x| x["id"] == n["downstreamId"]).cloned();
+    }
+    out
+}
+
+/// Issue 15.1, 15.2: an association made in the field form, a record linked through its picker, and a
+/// collection's deletion that names what goes with it (refused while another collection points at it).
+#[test]
+fn admin_page_links_records_and_deletes_collections_with_a_confirmation() {
+    let s = Server::start();
+    s.ok(
+        "POST",
+        "/api/collections:create",
+        Some(json!({"name":"authors","fields":[{"name":"name","type":"string"}]})),
+    );
+    s.ok("POST", "/api/authors:create", Some(json!({"name":"Ann"})));
+    s.ok(
+        "POST",
+        "/api/collections:create",
+        Some(json!({"name":"books","fields":[{"name":"title","type":"string"},{"name":"out","type":"date"},{"name":"kept","type":"boolean"}]})),
+    );
+    let b = Browser::start(screenshot_dir());
+    b.viewport(1280, 800, false);
+    sign_in(&b, &s);
+
+    // books.author: belongsTo authors, its key named by the page's default.
+    b.goto(&s.url("/admin/#/collections/books"));
+    b.type_into("#field-name", "author");
+    choose(&b, "#field-type", "\"belongsTo\"");
+    choose(&b, "#field-target", "\"authors\"");
+    b.click("#field-add");
+    b.el("#fields tr[data-field-name=\"author\"]");
+    let f = s.ok("GET", "/api/collections/books/fields:get/author", None);
+    assert_eq!(
+        (&f["type"], &f["target"], &f["foreignKey"]),
+        (&json!("belongsTo"), &json!("authors"), &json!("authorId"))
+    );
+    // A missing target is refused next to the target.
+    b.type_into("#field-name", "shelf");
+    choose(&b, "#field-type", "\"hasMany\"");
+    b.js(
+        "const s = document.getElementById('field-target'); s.appendChild(new Option('nope', '\"nope\"')); s.value = '\"nope\"';",
+        json!([]),
+    );
+    b.click("#field-add");
+    b.wait_text("#field-form [data-field=\"target\"] .field-error", "nope");
+    let (st, _) = s.get(&s.root(), "/api/collections/books/fields:get/shelf");
+    assert!(
+        st == 404
+            || s.ok("GET", "/api/collections/books/fields:get/shelf", None)
+                .is_null(),
+        "a refused field was stored"
+    );
+
+    // isbn: unique and indexed; then its title edited and its removal confirmed.
+    choose(&b, "#field-type", "\"string\"");
+    b.clear("#field-name");
+    b.type_into("#field-name", "isbn");
+    b.click("#field-unique");
+    b.click("#field-index");
+    b.click("#field-add");
+    b.el("#fields tr[data-field-name=\"isbn\"]");
+    let isbn = s.ok("GET", "/api/collections/books/fields:get/isbn", None);
+    assert_eq!(
+        (&isbn["unique"], &isbn["index"]),
+        (&json!(true), &json!(true)),
+        "{isbn}"
+    );
+    b.click("#fields tr[data-field-name=\"isbn\"] .field-edit");
+    b.type_into("#field-edit-title", "ISBN");
+    b.click("#field-edit-save");
+    b.wait("isbn titled", || {
+        (s.ok("GET", "/api/collections/books/fields:get/isbn", None)["title"] == "ISBN")
+            .then_some(())
+    });
+    b.click("#fields tr[data-field-name=\"isbn\"] .field-remove");
+    b.wait_text("#confirm-dialog", "books.isbn");
+    b.click("#confirm-yes");
+    b.wait("isbn removed", || {
+        s.ok("GET", "/api/collections/books/fields:get/isbn", None)
+            .is_null()
+            .then_some(())
+    });
+    b.wait("isbn row gone", || {
+        b.find("#fields tr[data-field-name=\"isbn\"]")
+            .is_none()
+            .then_some(())
+    });
+
+    // A book with a date, a switch and its author picked from the authors' records.
+    b.click("#collection-records");
+    b.click("#record-new");
+    b.type_into("#rec-title", "Dune");
+    b.js(
+        "const d = document.getElementById('rec-out'); d.value = '1965-08-01'; d.dispatchEvent(new Event('input'));",
+        json!([]),
+    );
+    assert_eq!(b.attr("#rec-out", "type").as_deref(), Some("date"));
+    assert_eq!(b.attr("#rec-kept", "role").as_deref(), Some("switch"));
+    b.click("#rec-kept");
+    let picker = b.js(
+        "return Array.from(document.querySelectorAll('#rec-author option')).map(o => o.textContent)",
+        json!([]),
+    );
+    assert_eq!(picker, json!(["— none —", "Ann (#1)"]));
+    choose(&b, "#rec-author", "1");
+    b.screenshot_viewport("18-record-form.png");
+    assert_named(&b, "record form");
+    b.click("#record-save");
+    b.wait_text("#records tbody tr td[data-field=\"author\"]", "Ann");
+    let book = s.ok("GET", "/api/books:get/1", None);
+    assert_eq!(
+        (
+            &book["title"],
+            &book["out"],
+            &book["kept"],
+            &book["authorId"]
+        ),
+        (
+            &json!("Dune"),
+            &json!("1965-08-01"),
+            &json!(true),
+            &json!(1)
+        )
+    );
+    // Edit: the form comes back filled; the title changes.
+    b.click("#records tr[data-record-id=\"1\"] .record-edit");
+    assert_eq!(
+        b.js(
+            "return document.getElementById('rec-author').value",
+            json!([])
+        ),
+        json!("1")
+    );
+    b.clear("#rec-title");
+    b.type_into("#rec-title", "Dune Messiah");
+    b.click("#record-save");
+    b.wait_text("#records tbody tr td[data-field=\"title\"]", "Messiah");
+    // A second book, deleted after the confirmation.
+    s.ok("POST", "/api/books:create", Some(json!({"title":"Extra"})));
+    b.js(
+        "window.dispatchEvent(new CustomEvent('flowgate:rerender'))",
+        json!([]),
+    );
+    b.click("#records tr[data-record-id=\"2\"] .record-delete");
+    b.wait_text("#confirm-dialog", "books record #2");
+    b.click("#confirm-yes");
+    b.wait("book 2 deleted", || {
+        s.ok("GET", "/api/books:get/2", None)
+            .is_null()
+            .then_some(())
+    });
+    b.wait_text("#records-count", "1 record.");
+
+    // Deleting authors names the books that point at it; the server refuses, and authors stays.
+    b.goto(&s.url("/admin/#/collections/authors"));
+    b.click("#collection-delete");
+    let text = b.wait_text("#confirm-dialog", "1 record");
+    assert!(text.contains("books"), "{text}");
+    b.click("#confirm-yes");
+    b.wait_text("#status", "Not deleted");
+    assert!(s
+        .ok("GET", "/api/collections:get/authors", None)
+        .is_object());
+    // Cancel leaves books alone; confirming deletes it.
+    b.goto(&s.url("/admin/#/collections/books"));
+    b.click("#collection-delete");
+    b.wait_text("#confirm-dialog", "its 1 record");
+    b.screenshot_viewport("19-delete-collection.png");
+    b.click("#confirm-no");
+    assert!(s.ok("GET", "/api/collections:get/books", None).is_object());
+    b.click("#collection-delete");
+    b.click("#confirm-yes");
+    b.wait("books gone", || {
+        s.ok("GET", "/api/collections:get/books", None)
+            .is_null()
+            .then_some(())
+    });
+    b.el("#collections tr[data-collection=\"authors\"]");
+    let refused = [
+        "/api/collections/books/fields:create",
+        "/api/collections:destroy",
+    ];
+    assert_only_refusals(&b, &refused);
+}
+
+/// Issue 15.4, 15.5: nodes edited, moved and deleted (keeping a branch) on the drawing; a queued
+/// execution canceled, and the finished ones of a key deleted from the filtered list.
+#[test]
+fn admin_page_edits_moves_and_deletes_nodes_and_manages_executions() {
+    let s = Server::builder().arg("--worker").arg("off").start();
+    let w = s.ok(
+        "POST",
+        "/api/workflows:create",
+        Some(json!({"title":"chain","key":"chain","type":"custom-action","config":{"type":0}})),
+    );
+    let wid = w["id"].as_i64().unwrap();
+    let node = |key: &str, kind: &str, config: Value, up: Value, branch: Value| -> Value {
+        s.ok(
+            "POST",
+            &format!("/api/workflows/{wid}/nodes:create"),
+            Some(json!({"key":key,"type":kind,"title":key,"config":config,"upstreamId":up,"branchIndex":branch})),
+        )["id"]
+            .clone()
+    };
+    let a = node(
+        "a",
+        "calculation",
+        json!({"engine":"math.js","expression":"1 + 1"}),
+        Value::Null,
+        Value::Null,
+    );
+    let bn = node(
+        "b",
+        "output",
+        json!({"value":"{{$jobsMapByNodeKey.a}}"}),
+        a.clone(),
+        Value::Null,
+    );
+    let c = node(
+        "c",
+        "condition",
+        json!({"engine":"basic","rejectOnFalse":false,"calculation":{"group":{"type":"and","calculations":[]}}}),
+        bn,
+        Value::Null,
+    );
+    node("d", "end", json!({"endStatus":1}), c.clone(), json!(1));
+    assert_eq!(chain_keys(&s, wid), ["a", "b", "c"]);
+
+    let br = Browser::start(screenshot_dir());
+    br.viewport(1280, 800, false);
+    sign_in(&br, &s);
+    br.goto(&s.url(&format!("/admin/#/workflows/{wid}")));
+    let card = |k: &str| format!("#node-chain .node[data-node-key=\"{k}\"]");
+    br.el(&card("d"));
+    // Nodes with branches do not move; the first cannot go up.
+    assert_eq!(
+        br.attr(&format!("{} .node-up", card("c")), "disabled"),
+        Some("true".into())
+    );
+    assert_eq!(
+        br.attr(&format!("{} .node-up", card("a")), "disabled"),
+        Some("true".into())
+    );
+    // b up: b, a, c.
+    redrawn(&br, || br.click(&format!("{} .node-up", card("b"))));
+    br.wait("b moved up", || {
+        (chain_keys(&s, wid) == ["b", "a", "c"]).then_some(())
+    });
+    // Drawn first: the trigger, its add button, then b.
+    br.el("#node-chain > ol > li:nth-child(3) .node[data-node-key=\"b\"]");
+    // a down: b, c, a — a keeps its key and config.
+    redrawn(&br, || br.click(&format!("{} .node-down", card("a"))));
+    br.wait("a moved down", || {
+        (chain_keys(&s, wid) == ["b", "c", "a"]).then_some(())
+    });
+    let moved = node_by_key(&s, wid, "a");
+    assert_eq!(moved["config"]["expression"], "1 + 1");
+    // Edit a's expression in its form.
+    br.el(&card("a"));
+    br.click(&format!("{} .node-edit", card("a")));
+    br.el("#node-dialog");
+    let expr = "#node-form [data-field=\"expression\"] textarea";
+    br.clear(expr);
+    br.type_into(expr, "2 * 21");
+    redrawn(&br, || br.click("#node-save"));
+    br.wait("a edited", || {
+        let n = s.ok("GET", &format!("/api/flow_nodes:get/{}", moved["id"]), None);
+        (n["config"]["expression"] == "2 * 21").then_some(())
+    });
+    // Delete c keeping its "if true" branch: d takes its place.
+    br.el(&card("c"));
+    br.click(&format!("{} .node-delete", card("c")));
+    br.el("#node-delete-dialog");
+    br.screenshot_viewport("20-delete-node.png");
+    br.click("#node-delete-dialog input[value=\"1\"]");
+    redrawn(&br, || br.click("#node-delete-yes"));
+    br.wait("c gone, d kept", || {
+        (chain_keys(&s, wid) == ["b", "d", "a"]).then_some(())
+    });
+    br.el(&card("d"));
+    assert!(br.find(&card("c")).is_none());
+
+    // Two queued runs (the worker is off): cancel one on its page, then delete the finished ones.
+    s.ok(
+        "POST",
+        &format!("/api/workflows:update/{wid}"),
+        Some(json!({"enabled": true})),
+    );
+    let mut ids = vec![];
+    for _ in 0..2 {
+        let (st, v) = s.post(
+            &s.root(),
+            "/api/workflows:trigger?triggerWorkflows=chain",
+            json!({}),
+        );
+        assert_eq!(st, 200, "{v}");
+        ids.push(
+            v["data"]["executions"][0]["id"]
+                .as_i64()
+                .expect("execution id"),
+        );
+    }
+    br.goto(&s.url(&format!("/admin/#/executions/{}", ids[0])));
+    br.click("#execution-cancel");
+    br.click("#confirm-yes");
+    br.wait("canceled", || {
+        let e = s.ok("GET", &format!("/api/executions:get/{}", ids[0]), None);
+        (e["status"] == -3).then_some(())
+    });
+    br.wait_text("h1", "ABORTED");
+    br.el("#execution-delete");
+    br.goto(&s.url("/admin/#/executions?key=chain"));
+    br.click("#executions-delete");
+    let text = br.wait_text("#confirm-dialog", "of chain");
+    assert!(
+        text.contains("Queued and running executions are kept"),
+        "{text}"
+    );
+    br.click("#confirm-yes");
+    br.wait_text("#status", "1 execution deleted");
+    let left = s.ok(
+        "GET",
+        "/api/executions:list?paginate=false&filter[key]=chain",
+        None,
+    );
+    let left: Vec<i64> = left
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(left, vec![ids[1]], "the queued run stays");
+    assert_only_refusals(&br, &[]);
+}
+
+/// Issue 14.4 and 15.3: every trigger type's settings read on the drawing (the schedule, interception
+/// and action types arrive from other branches, so their summaries are asked of the page's module
+/// itself); a collection workflow made on the page runs with Try it as workflows:execute with a record;
+/// the variables in scope inside a loop include the loop's scope.
+#[test]
+fn admin_page_shows_every_trigger_and_runs_a_collection_workflow_by_hand() {
+    let s = Server::start();
+    s.ok(
+        "POST",
+        "/api/collections:create",
+        Some(json!({"name":"tickets","fields":[{"name":"title","type":"string"},{"name":"dueAt","type":"datetime"}]})),
+    );
+    s.ok(
+        "POST",
+        "/api/tickets:create",
+        Some(json!({"title":"Printer"})),
+    );
+    let b = Browser::start(screenshot_dir());
+    b.viewport(1280, 800, false);
+    sign_in(&b, &s);
+
+    let summaries = b.js_async(
+        "const done = arguments[arguments.length - 1];
+         import('/admin/drawing.js').then(m => done([
+           {type: 'schedule', config: {mode: 0, startsOn: '2026-01-01T09:00:00.000Z', repeat: '0 9 * * *', limit: 3}},
+           {type: 'schedule', config: {mode: 1, collection: 'tickets', startsOn: {field: 'dueAt', offset: -1, unit: 3600000}, repeat: 86400000}},
+           {type: 'request-interception', config: {collection: 'tickets', global: true, actions: ['create', 'destroy']}},
+           {type: 'action', config: {collection: 'tickets', global: false}, sync: true},
+         ].map(w => m.triggerSummary(w).map(([k, v]) => `${k}: ${v}`).join('; '))), e => done(String(e)));",
+        json!([]),
+    );
+    assert_eq!(
+        summaries,
+        json!([
+            "starts: 2026-01-01T09:00:00.000Z; repeat: cron 0 9 * * *; limit: 3 runs",
+            "when: tickets.dueAt − 1 h; repeat: every 1 d",
+            "collection: tickets; actions: global: create, destroy; runs: before the action, inside the request",
+            "collection: tickets; actions: local: only requests naming the key in triggerWorkflows; runs: after the action; mode: sync, inside the request"
+        ])
+    );
+    // Each trigger type's form reads back the config it shows (the types of the other branches too).
+    let kept = b.js_async(
+        "const done = arguments[arguments.length - 1];
+         Promise.all([import('/admin/workflow-edit.js'), import('/admin/config-form.js')]).then(([we, cf]) => {
+           const cols = [{name: 'tickets', fields: [{name: 'title', type: 'string'}, {name: 'dueAt', type: 'datetime'}]}];
+           done(arguments[0].map(([type, config]) => {
+             const form = cf.configForm(we.TRIGGER_SPECS[type], config, {collections: cols, scope: []});
+             return JSON.stringify(form.read()) === JSON.stringify(config) ? 'kept' : JSON.stringify(form.read());
+           }));
+         }, e => done(String(e)));",
+        json!([[
+            ["custom-action", {"type": 1, "collection": "tickets", "appends": ["a", "b"]}],
+            ["collection", {"collection": "tickets", "mode": 2, "changed": ["title"], "condition": {"$and": [{"title": {"$includes": "x"}}]}, "appends": ["a"], "rollbackOnFailure": true}],
+            ["schedule", {"mode": 0, "startsOn": "2026-01-01T09:00:00.000Z", "repeat": "0 9 * * *", "endsOn": "2026-02-01T00:00:00.000Z", "limit": 3}],
+            ["schedule", {"mode": 1, "collection": "tickets", "startsOn": {"field": "dueAt", "offset": -1, "unit": 3600000}, "repeat": 86400000, "limit": 2, "appends": ["a"]}],
+            ["request-interception", {"collection": "tickets", "global": true, "actions": ["create", "destroy"]}],
+            ["action", {"collection": "tickets", "global": true, "actions": ["update"], "appends": ["a"]}]
+        ]]),
+    );
+    assert_eq!(
+        kept,
+        json!(["kept", "kept", "kept", "kept", "kept", "kept"])
+    );
+    let scope = b.js_async(
+        "const done = arguments[arguments.length - 1];
+         import('/admin/node-forms.js').then(m => {
+           const w = {type: 'collection', config: {collection: 'tickets', mode: 1}};
+           const nodes = [
+             {id: 1, key: 'q', type: 'query', title: 'Find', config: {collection: 'tickets'}, upstreamId: null, branchIndex: null},
+             {id: 2, key: 'each', type: 'loop', title: 'Each', config: {target: 3}, upstreamId: 1, branchIndex: null},
+           ];
+           const cols = [{name: 'tickets', fields: [{name: 'title', type: 'string'}]}];
+           done(m.scopeAt(w, nodes, cols, {upstreamId: 2, branchIndex: 0}).map(v => v.path));
+         }, e => done(String(e)));",
+        json!([]),
+    );
+    assert_eq!(
+        scope,
+        json!([
+            "$context.data",
+            "$context.data.title",
+            "$scopes.each.item",
+            "$scopes.each.index",
+            "$scopes.each.sequence",
+            "$scopes.each.length",
+            "$jobsMapByNodeKey.q",
+            "$jobsMapByNodeKey.q.title",
+            "$system.now"
+        ])
+    );
+
+    // A collection workflow made on the page: its trigger settings, then a run by hand with record 1.
+    b.click("#new-workflow");
+    b.type_into("#wf-title", "New ticket");
+    b.type_into("#wf-key", "new_ticket");
+    choose(&b, "#wf-type", "\"collection\"");
+    choose(
+        &b,
+        "#wf-config [data-field=\"collection\"] select",
+        "\"tickets\"",
+    );
+    choose(&b, "#wf-config [data-field=\"mode\"] select", "3");
+    b.type_into("#wf-config [data-field=\"changed\"] input", "title");
+    b.click("#wf-create");
+    b.el(".workflow-page[data-key=\"new_ticket\"]");
+    let w = s.ok("GET", "/api/workflows:list?paginate=false", None)[0].clone();
+    assert_eq!(
+        w["config"],
+        json!({"collection": "tickets", "mode": 3, "changed": ["title"], "rollbackOnFailure": false})
+    );
+    let trigger = b.text("#trigger-node");
+    assert!(
+        trigger.contains("create, update")
+            && trigger.contains("tickets")
+            && trigger.contains("title"),
+        "{trigger}"
+    );
+    // An output node from the form: the record's title.
+    b.click("button.add-node[data-upstream=\"none\"]");
+    choose(&b, "#node-type", "\"output\"");
+    b.type_into("#node-key", "out");
+    choose(
+        &b,
+        "#node-form [data-field=\"value\"] .var-picker",
+        "$context.data.title",
+    );
+    b.click("#node-save");
+    b.el("#node-chain .node[data-node-key=\"out\"]");
+    // A multi-conditions node after it, its conditions as rows of rules (no JSON).
+    b.click(&format!(
+        "button.add-node[data-upstream=\"{}\"][data-branch=\"none\"]",
+        b.attr("#node-chain .node[data-node-key=\"out\"]", "data-node-id")
+            .unwrap()
+    ));
+    choose(&b, "#node-type", "\"multi-conditions\"");
+    b.type_into("#node-key", "route");
+    b.click("#node-form [data-field=\"conditions\"] .row-add");
+    b.type_into("#node-form .condition-title", "urgent");
+    b.click("#node-form .condition-item .row-add");
+    b.type_into(
+        "#node-form .condition-item .rule-left",
+        "{{$context.data.title}}",
+    );
+    choose(
+        &b,
+        "#node-form .condition-item .rule-calculator",
+        "\"includes\"",
+    );
+    b.type_into("#node-form .condition-item .rule-right", "!");
+    b.click("#node-save");
+    b.el("#node-chain .branch[data-branch-of=\"route\"][data-branch-index=\"1\"]");
+    let wid = w["id"].as_i64().unwrap();
+    let route = node_by_key(&s, wid, "route");
+    let cond = &route["config"]["conditions"][0];
+    assert_eq!(cond["title"], "urgent", "{route}");
+    assert_eq!(
+        cond["calculation"],
+        json!({"group": {"type": "and", "calculations": [{"calculator": "includes", "operands": ["{{$context.data.title}}", "!"]}]}})
+    );
+    b.type_into("#try-id", "1");
+    let call = b.text("#call-execute");
+    assert!(
+        call.contains("workflows:execute?filterByTk=") && call.contains("\"data\": 1"),
+        "{call}"
+    );
+    b.click("#try-run");
+    b.wait_text("#try-status", "200");
+    b.screenshot("21-collection-workflow-try-it.png");
+    b.click("#try-result a.exec-link");
+    b.wait_text("#execution-context", "Printer");
+    let exec_id = b.url().rsplit('/').next().unwrap().to_string();
+    let e = s.ok("GET", &format!("/api/executions:get/{exec_id}"), None);
+    assert_eq!(
+        (&e["output"], &e["manually"]),
+        (&json!("Printer"), &json!(true))
+    );
+
+    // Edit title and timeout (the version has run: its trigger settings are frozen), then delete.
+    let wid = w["id"].as_i64().unwrap();
+    b.goto(&s.url(&format!("/admin/#/workflows/{wid}")));
+    b.click("#wf-edit");
+    b.el("#workflow-edit-form");
+    assert!(b.text("#workflow-edit-form").contains("frozen"));
+    b.clear("#wf-edit-title");
+    b.type_into("#wf-edit-title", "Ticket opened");
+    b.clear("#wf-edit-timeout");
+    b.type_into("#wf-edit-timeout", "5000");
+    b.click("#wf-edit-save");
+    b.wait_text("h1", "Ticket opened");
+    let saved = s.ok("GET", &format!("/api/workflows:get/{wid}"), None);
+    assert_eq!(
+        (&saved["title"], &saved["options"]["timeout"]),
+        (&json!("Ticket opened"), &json!(5000))
+    );
+    b.click("#wf-delete");
+    let text = b.wait_text("#confirm-dialog", "new_ticket");
+    assert!(text.contains("1 version"), "{text}");
+    b.click("#confirm-yes");
+    b.el("#workflows, #view .empty");
+    assert_eq!(
+        s.ok("GET", "/api/workflows:list?paginate=false", None),
+        json!([])
+    );
+    assert_only_refusals(&b, &[]);
+}
+
+/// Issue 15.4: every node type's form reads back what it shows. Each node, stored with a config that
+/// uses its form's fields, is opened and saved unchanged; its config must come back the same (a form
+/// that dropped a key, retyped a value or added one would change it).
+#[test]
+fn admin_page_node_forms_keep_every_config_they_show() {
+    let s = Server::start();
+    s.ok(
+        "POST",
+        "/api/collections:create",
+        Some(json!({"name":"items","fields":[{"name":"name","type":"string"},{"name":"amount","type":"integer"}]})),
+    );
+    let w = s.ok(
+        "POST",
+        "/api/workflows:create",
+        Some(json!({"title":"forms","type":"custom-action","config":{"type":0}})),
+    );
+    let wid = w["id"].as_i64().unwrap();
+    let basic = |calculator: &str, left: &str, right: Value| json!({"group": {"type": "and", "calculations": [{"calculator": calculator, "operands": [left, right]}]}});
+    let nodes = [
+        (
+            "cond",
+            "condition",
+            json!({"engine":"basic","rejectOnFalse":true,"calculation":{"group":{"type":"or","calculations":[
+            {"calculator":"equal","operands":["{{$context.data.a}}",1]},{"calculator":"includes","operands":["{{$context.data.b}}","x"]}]}}}),
+        ),
+        (
+            "multi",
+            "multi-conditions",
+            json!({"conditions":[{"uid":"u1","title":"one","engine":"basic",
+            "calculation": basic("gt", "{{$context.data.a}}", json!(2))}],"continueOnNoMatch":true}),
+        ),
+        (
+            "calc",
+            "calculation",
+            json!({"engine":"formula.js","expression":"1 + {{$context.data.a}}"}),
+        ),
+        (
+            "find",
+            "query",
+            json!({"collection":"items","multiple":true,"params":{"filter":{"$and":[{"amount":{"$gt":3}}]},
+            "sort":[{"field":"amount","direction":"desc"}],"pageSize":5},"failOnEmpty":true}),
+        ),
+        (
+            "add",
+            "create",
+            json!({"collection":"items","params":{"values":{"amount":"{{$context.data.a}}","name":"n"}}}),
+        ),
+        (
+            "change",
+            "update",
+            json!({"collection":"items","params":{"filter":{"$and":[{"id":{"$eq":1}}]},"values":{"amount":2}}}),
+        ),
+        (
+            "drop",
+            "destroy",
+            json!({"collection":"items","params":{"filter":{"$and":[{"name":{"$includes":"old"}}]}}}),
+        ),
+        (
+            "say",
+            "response-message",
+            json!({"message":"hi {{$context.data.a}}"}),
+        ),
+        ("out", "output", json!({"value":"{{$context.data}}"})),
+        ("set", "variable", json!({"target":"calc","value":"2"})),
+        (
+            "each",
+            "loop",
+            json!({"target":"{{$context.data.list}}","exit":1,"condition":{"checkpoint":1,"continueOnFalse":true,
+            "engine":"basic","calculation": basic("lt", "{{$context.data.a}}", json!(10))}}),
+        ),
+        ("fork", "parallel", json!({"mode":"race"})),
+        (
+            "call",
+            "request",
+            json!({"method":"PUT","url":"{{$context.data.url}}","contentType":"application/json",
+            "headers":[{"name":"X-A","value":"1"}],"params":[{"name":"q","value":"{{$context.data.a}}"}],
+            "data":{"a":"{{$context.data.a}}"},"timeout":2000,"ignoreFail":true,"onlyData":false}),
+        ),
+        (
+            "wait",
+            "delay",
+            json!({"duration":2,"unit":60000,"endStatus":1}),
+        ),
+        (
+            "sum",
+            "aggregate",
+            json!({"aggregator":"sum","collection":"items","params":{"field":"amount",
+            "filter":{"$and":[{"amount":{"$gte":1}}]}},"precision":3}),
+        ),
+        (
+            "raw",
+            "sql",
+            json!({"sql":"SELECT :n AS n","variables":[{"name":"n","value":"{{$context.data.a}}"}],"unsafeInjection":false,"withMeta":false}),
+        ),
+        (
+            "jq",
+            "json-query",
+            json!({"engine":"jsonata","source":"{{$context.data}}","expression":"items",
+            "model":[{"path":"a.b","alias":"b"},{"path":"c"}]}),
+        ),
+        (
+            "map",
+            "json-variable-mapping",
+            json!({"dataSource":"{{$context.data}}","variables":[{"key":"x","paths":["list","0","x"]}],"parseArray":false}),
+        ),
+        (
+            "when",
+            "dateCalculation",
+            json!({"input":"{{$context.data.d}}","inputType":"date","steps":[
+            {"function":"add","arguments":{"number":1,"unit":"day"}},
+            {"function":"diff","arguments":{"date":"2025-01-01","unit":"hour","isAbs":true,"round":-1}},
+            {"function":"format","arguments":{"format":"YYYY"}}]}),
+        ),
+        ("end", "end", json!({"endStatus":-1})),
+    ];
+    let mut up = Value::Null;
+    for (key, kind, config) in &nodes {
+        up = s.ok(
+            "POST",
+            &format!("/api/workflows/{wid}/nodes:create"),
+            Some(json!({"key":key,"type":kind,"title":key,"config":config,"upstreamId":up})),
+        )["id"]
+            .clone();
+    }
+    let b = Browser::start(screenshot_dir());
+    b.viewport(1280, 800, false);
+    sign_in(&b, &s);
+    b.goto(&s.url(&format!("/admin/#/workflows/{wid}")));
+    // Keyboard (issue 15.6): Enter on a node's Edit opens its dialog with the focus inside; Escape
+    // closes it and gives the focus back to that button.
+    let edit = "#node-chain .node[data-node-key=\"calc\"] .node-edit";
+    let id = b.el(edit);
+    b.cmd(
+        "POST",
+        &format!("/element/{id}/value"),
+        Some(json!({"text": "\u{E007}"})),
+    );
+    b.el("#node-dialog");
+    let inside = "return !!document.activeElement.closest('#node-dialog')";
+    assert_eq!(
+        b.js(inside, json!([])),
+        json!(true),
+        "the focus stays outside the dialog"
+    );
+    let active = b.js("return document.activeElement", json!([]));
+    let active = active[ELEMENT]
+        .as_str()
+        .expect("the focused element")
+        .to_string();
+    b.cmd(
+        "POST",
+        &format!("/element/{active}/value"),
+        Some(json!({"text": "\u{E00C}"})),
+    );
+    b.wait("the dialog closed by Escape", || {
+        b.find("#node-dialog").is_none().then_some(())
+    });
+    let back = b.js(
+        "return document.activeElement === document.querySelector(arguments[0])",
+        json!([edit]),
+    );
+    assert_eq!(back, json!(true), "the focus did not return to Edit");
+    for (key, kind, config) in &nodes {
+        let card = format!("#node-chain .node[data-node-key=\"{key}\"]");
+        b.click(&format!("{card} .node-edit"));
+        b.el("#node-dialog #node-form");
+        if *key == "when" {
+            b.screenshot_viewport("23-date-calculation-form.png");
+            assert_named(&b, "dateCalculation form");
+        }
+        redrawn(&b, || b.click("#node-save"));
+        let got = node_by_key(&s, wid, key)["config"].clone();
+        assert_eq!(&got, config, "the {kind} form changed the config of {key}");
+    }
+    // A refused node config: each error stands under its own field, and no node is added.
+    b.click("button.add-node[data-upstream=\"none\"]");
+    choose(&b, "#node-type", "\"aggregate\"");
+    choose(
+        &b,
+        "#node-form [data-field=\"collection\"] select",
+        "\"items\"",
+    );
+    b.type_into("#node-form [data-field=\"precision\"] input", "20");
+    b.click("#node-save");
+    let field_err = b.wait_text(
+        "#node-form [data-field=\"params.field\"] .field-error",
+        "required",
+    );
+    assert!(field_err.contains("params.field"), "{field_err}");
+    b.wait_text(
+        "#node-form [data-field=\"precision\"] .field-error",
+        "less than or equal to 14",
+    );
+    let count = s.ok(
+        "GET",
+        &format!("/api/workflows/{wid}/nodes:list?paginate=false"),
+        None,
+    );
+    assert_eq!(
+        count.as_array().unwrap().len(),
+        nodes.len(),
+        "a refused node was stored"
+    );
+    b.screenshot_viewport("25-node-errors.png");
+    assert_only_refusals(&b, &["nodes:create"]);
 }
