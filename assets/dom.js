@@ -35,7 +35,7 @@ export const NODE_LABELS = {
   end: 'End process', 'response-message': 'Response message', output: 'Output', variable: 'Variable',
   loop: 'Loop', parallel: 'Parallel branch', request: 'HTTP request', delay: 'Delay',
   aggregate: 'Aggregate', sql: 'SQL action', 'json-query': 'JSON query',
-  'json-variable-mapping': 'JSON variable mapping', dateCalculation: 'Date calculation', javascript: 'JavaScript',
+  'json-variable-mapping': 'JSON variable mapping', dateCalculation: 'Date calculation', script: 'JavaScript',
 };
 
 /** Creates an element. Text children become text nodes; attributes are set as attributes. */

@@ -106,16 +106,19 @@ export const NODE_SPECS = {
     { key: 'inputType', label: 'Input type', kind: 'select', def: 'date', options: [['date', 'date'], ['number', 'number']] },
     { key: 'steps', label: 'Steps', kind: 'steps', hint: 'Applied in order, each to the result of the one before.' },
   ],
-  javascript: [
+  // NocoBase's JavaScript node: its type name is `script`.
+  script: [
     { key: 'content', label: 'Code', kind: 'textarea', rows: 6, hint: 'The body of an async function; return the result.' },
     { key: 'arguments', label: 'Arguments', kind: 'pairs', what: 'Argument', addLabel: 'Add argument' },
+    { key: 'timeout', label: 'Timeout (ms)', kind: 'number', hint: 'empty: 5000 ms, the most flowgate allows' },
+    { key: 'continue', label: 'Continue when it fails', kind: 'switch' },
   ],
 };
 
 /** The types offered when adding a node, in NocoBase's menu order. */
 export const NODE_TYPES = ['condition', 'multi-conditions', 'calculation', 'query', 'create', 'update', 'destroy',
   'end', 'response-message', 'output', 'variable', 'loop', 'parallel', 'request', 'delay', 'aggregate', 'sql',
-  'json-query', 'json-variable-mapping', 'dateCalculation', 'javascript'];
+  'json-query', 'json-variable-mapping', 'dateCalculation', 'script'];
 
 // ---------------------------------------------------------------------------------------------
 // Variables in scope
