@@ -68,6 +68,17 @@ impl Metrics {
         self.triggers.slot(key).counts[outcome as usize].fetch_add(1, Relaxed);
     }
 
+    /// A run of workflow `key` a trigger started: `Some(failed)` for a run in the request, `None` for one
+    /// queued. Every trigger type counts its runs through here.
+    pub fn trigger_run(&self, key: &str, ran: Option<bool>) {
+        let outcome = match ran {
+            None => TriggerOutcome::Queued,
+            Some(true) => TriggerOutcome::Failed,
+            Some(false) => TriggerOutcome::Resolved,
+        };
+        self.trigger(key, outcome);
+    }
+
     /// `n` trigger keys that matched no workflow.
     pub fn trigger_not_matched(&self, n: u64) {
         self.not_matched.fetch_add(n, Relaxed);

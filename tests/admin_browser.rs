@@ -280,9 +280,25 @@ impl Browser {
         self.wait(css, || self.find(css))
     }
 
+    /// Clicks the element `css` names now: an element the page replaced between the find and the click
+    /// (a re-render after a save) is found again, for up to 10 s.
     fn click(&self, css: &str) {
-        let id = self.el(css);
-        self.cmd("POST", &format!("/element/{id}/click"), Some(json!({})));
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let id = self.el(css);
+            let path = format!("/session/{}/element/{id}/click", self.session);
+            match self.raw("POST", &path, Some(json!({}))) {
+                Ok((200, _)) => return,
+                Ok((_, v))
+                    if v["value"]["error"] == "stale element reference"
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Ok((st, v)) => panic!("WebDriver click {css} → {st}: {}", v["value"]),
+                Err(e) => panic!("WebDriver click {css}: {e}"),
+            }
+        }
     }
 
     fn type_into(&self, css: &str, text: &str) {

@@ -143,7 +143,10 @@ fn short_root_password_creates_nothing() {
 #[test]
 fn newer_schema_version_is_refused() {
     let mut s = Server::start();
-    assert_eq!(s.db_i64("PRAGMA user_version"), 4);
+    assert_eq!(
+        s.db_i64("PRAGMA user_version"),
+        flowgate::store::SCHEMA_VERSION
+    );
     assert_eq!(s.stop(), 0);
     {
         let c = rusqlite::Connection::open(s.dir.join("flowgate.db")).unwrap();
@@ -157,7 +160,10 @@ fn newer_schema_version_is_refused() {
         .expect("a newer store must be refused");
     assert_eq!(c, 1, "{err}");
     assert!(
-        err.contains("has schema version 99, newer than this flowgate supports (4)"),
+        err.contains(&format!(
+            "has schema version 99, newer than this flowgate supports ({})",
+            flowgate::store::SCHEMA_VERSION
+        )),
         "{err}"
     );
     let (c, _, err) = run_cli(
@@ -501,7 +507,7 @@ fn data_folder_and_sqlite_settings() {
     assert_eq!(
         db.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
             .unwrap(),
-        4
+        flowgate::store::SCHEMA_VERSION
     );
 
     let log = s.stderr_text();

@@ -285,6 +285,67 @@ fn trigger_and_execution_counters_move_by_the_exact_amounts() {
     }
 }
 
+/// Every trigger type counts its runs: a data event's sync and async runs, a pre-action run.
+#[test]
+fn data_event_and_pre_action_runs_are_counted_as_triggers() {
+    let s = Server::start();
+    s.ok(
+        "POST",
+        "/api/collections:create",
+        Some(json!({"name": "m_items", "fields": [{"name": "title", "type": "string"}]})),
+    );
+    let bind = |key: &str, ty: &str, sync: bool, config: Value| {
+        let w = create(
+            &s,
+            json!({"title": key, "key": key, "type": ty, "sync": sync, "enabled": true, "config": config}),
+        );
+        chain(&s, w["id"].as_i64().unwrap(), &[calc("c", "1")]);
+    };
+    bind(
+        "m_created",
+        "collection",
+        false,
+        json!({"collection": "m_items", "mode": 1}),
+    );
+    bind(
+        "m_created_now",
+        "collection",
+        true,
+        json!({"collection": "m_items", "mode": 1}),
+    );
+    bind(
+        "m_before",
+        "request-interception",
+        true,
+        json!({"collection": "m_items"}),
+    );
+    let before = scrape(&s);
+    let (st, v) = s.post(
+        &s.root(),
+        "/api/m_items:create?triggerWorkflows=m_before",
+        json!({"title": "a"}),
+    );
+    assert_eq!(st, 200, "{v}");
+    let after = scrape(&s);
+    let cases = [
+        (
+            "flowgate_workflow_triggers_total{key=\"m_created\",outcome=\"queued\"}",
+            1.0,
+        ),
+        (
+            "flowgate_workflow_triggers_total{key=\"m_created_now\",outcome=\"resolved\"}",
+            1.0,
+        ),
+        (
+            "flowgate_workflow_triggers_total{key=\"m_before\",outcome=\"resolved\"}",
+            1.0,
+        ),
+    ];
+    for (series, amount) in cases {
+        assert_eq!(moved(&before, &after, series), amount, "{series}");
+    }
+}
+
 #[test]
 fn queue_and_file_gauges_read_the_store() {
     let s = Server::builder().arg("--worker").arg("off").start();

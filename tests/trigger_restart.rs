@@ -490,7 +490,7 @@ fn workflows_written_outside_the_api_wrong_type_and_hangs() {
         (st, v),
         (
             500,
-            json!({"errors":[{"message":"Workflow on your action hangs, please contact the administrator","code":"WORKFLOW_HANGS","executionId":e_id}]})
+            json!({"errors":[{"message":"Workflow on your action hangs, please contact the administrator","code":"WORKFLOW_HANGS","executionId":e_id,"workflowKey":"s_hang"}]})
         )
     );
     assert_eq!(wf::execution(&s2, e_id)["status"], 0, "still STARTED");

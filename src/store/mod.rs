@@ -16,6 +16,8 @@
 pub mod backup;
 mod schema;
 
+pub use schema::SCHEMA_VERSION;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

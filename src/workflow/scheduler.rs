@@ -451,6 +451,7 @@ fn queue_if_due(app: &App, c: &Connection, target: Target, at: i64) -> Result<Op
         _ => return Ok(None),
     };
     executions::insert_queued(c, &w, &context)?;
+    app.metrics.trigger_run(&w.key, None);
     tracing::info!(workflow = w.id, key = %w.key, record = ?target.record, date = %date, "schedule fired");
     Ok(Some(Fired {
         schedule: s,

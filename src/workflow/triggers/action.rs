@@ -213,6 +213,9 @@ pub fn after(
         let key = &flow.workflow.key;
         let stack = vec![flow.workflow.id];
         let out = engine::run_in_write(ctx.app, conn, flow.clone(), context, stack, true)?;
+        ctx.app
+            .metrics
+            .trigger_run(key, Some(out.status.is_failure()));
         said.messages.extend(out.messages.iter().cloned());
         let failure = match super::verdict(&out) {
             Verdict::Next => continue,
@@ -241,6 +244,7 @@ pub fn after(
     let mut queued = false;
     for (flow, context) in events.iter().filter(|(f, _)| !runs_here(f)) {
         executions::insert_queued(conn, &flow.workflow, context)?;
+        ctx.app.metrics.trigger_run(&flow.workflow.key, None);
         queued = true;
     }
     if queued {

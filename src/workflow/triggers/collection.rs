@@ -307,9 +307,12 @@ fn start(origin: &Origin, conn: &Connection, flow: Arc<Flow>, context: Value) ->
     if !(w.sync && flow.in_one_write) {
         let id = executions::insert_queued(conn, w, &context)?;
         app.stacks.put(id, stack);
+        app.metrics.trigger_run(&w.key, None);
         return Ok(true);
     }
     let out = engine::run_in_write(app, conn, flow.clone(), &context, stack, false)?;
+    app.metrics
+        .trigger_run(&w.key, Some(out.status.is_failure()));
     if !out.status.is_failure() || !rolls_back(&flow) {
         if out.status.is_failure() {
             tracing::warn!(execution = out.execution_id, key = %w.key, status = out.status.code(),

@@ -119,6 +119,9 @@ pub fn before(ctx: &Ctx, coll: &Collection, verb: Verb, said: &mut Said) -> Resu
     for flow in flows {
         let key = flow.workflow.key.clone();
         let out = engine::run_in_request(ctx.app, flow, context.clone(), false, true)?;
+        ctx.app
+            .metrics
+            .trigger_run(&key, Some(out.status.is_failure()));
         said.messages.extend(out.messages.iter().cloned());
         match super::verdict(&out) {
             Verdict::Next => {}
