@@ -875,3 +875,137 @@ fn app_export_refuses_members_strangers_and_bad_flags() {
         );
     }
 }
+
+/// Issue 14 point 4: a workflow of every trigger type and a node of every type issue 14 added leave
+/// through `export` and come back through `import --strict` (exit 0: nothing unsupported) unchanged.
+#[test]
+fn every_trigger_type_and_new_node_type_round_trips() {
+    let (tmp, data) = folder();
+    let mut s = Server::builder().dir(&data).start();
+    s.ok(
+        "POST",
+        "/api/collections:create",
+        Some(json!({"name": "rt_items", "fields": [
+            {"name": "title", "type": "string"}, {"name": "amount", "type": "integer"},
+            {"name": "dueAt", "type": "datetime"}]})),
+    );
+    let node = |wid: i64, up: Option<i64>, ty: &str, key: &str, config: Value| -> i64 {
+        let mut body = json!({"type": ty, "key": key, "title": key, "config": config});
+        if let Some(u) = up {
+            body["upstreamId"] = json!(u);
+        }
+        s.ok(
+            "POST",
+            &format!("/api/workflows/{wid}/nodes:create"),
+            Some(body),
+        )["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let workflow = |key: &str, ty: &str, sync: bool, config: Value| -> i64 {
+        s.ok(
+            "POST",
+            "/api/workflows:create",
+            Some(json!({"title": key, "key": key, "type": ty, "sync": sync, "enabled": true, "config": config})),
+        )["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let all = workflow("rt_nodes", "custom-action", true, json!({"type": 0}));
+    let chain: [(&str, Value); 6] = [
+        (
+            "aggregate",
+            json!({"aggregator": "count", "collection": "rt_items", "params": {"field": "id"}}),
+        ),
+        (
+            "sql",
+            json!({"sql": "SELECT :v AS v", "variables": [{"name": "v", "value": "{{$context.data.v}}"}]}),
+        ),
+        (
+            "json-query",
+            json!({"engine": "jmespath", "source": "{{$context.data}}", "expression": "v"}),
+        ),
+        (
+            "json-variable-mapping",
+            json!({"dataSource": "{{$context.data}}", "variables": [{"key": "k", "paths": ["v"]}], "parseArray": false}),
+        ),
+        (
+            "dateCalculation",
+            json!({"input": "2025-03-01T00:00:00.000Z", "steps": [{"function": "add", "arguments": [1, "day"]}]}),
+        ),
+        (
+            "script",
+            json!({"content": "return 1 + 1;", "arguments": []}),
+        ),
+    ];
+    let mut up = None;
+    for (i, (ty, config)) in chain.into_iter().enumerate() {
+        up = Some(node(all, up, ty, &format!("n{i}"), config));
+    }
+    let bound = [
+        (
+            "rt_created",
+            "collection",
+            false,
+            json!({"collection": "rt_items", "mode": 1}),
+        ),
+        (
+            "rt_daily",
+            "schedule",
+            false,
+            json!({"mode": 0, "startsOn": "2030-01-01T00:00:00.000Z", "repeat": "0 9 * * *"}),
+        ),
+        (
+            "rt_due",
+            "schedule",
+            false,
+            json!({"mode": 1, "collection": "rt_items", "startsOn": {"field": "dueAt", "offset": 0, "unit": 1000}}),
+        ),
+        (
+            "rt_before",
+            "request-interception",
+            true,
+            json!({"collection": "rt_items", "global": true, "actions": ["create"]}),
+        ),
+        (
+            "rt_after",
+            "action",
+            false,
+            json!({"collection": "rt_items", "global": true, "actions": ["update"]}),
+        ),
+    ];
+    for (key, ty, sync, config) in bound {
+        let wid = workflow(key, ty, sync, config);
+        node(
+            wid,
+            None,
+            "calculation",
+            "c",
+            json!({"engine": "math.js", "expression": "1 + 1"}),
+        );
+    }
+    s.stop();
+    let first = export(&data, &[]);
+    let file = tmp.path().join("all-types.json");
+    std::fs::write(&file, &first).unwrap();
+    let other = tmp.path().join("other");
+    let (code, _, err) = import(&other, &file, &["--strict"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(export(&other, &[]), first);
+    let doc: Value = serde_json::from_str(&first).unwrap();
+    let types: Vec<&str> = doc["workflows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["type"].as_str())
+        .collect();
+    for ty in [
+        "custom-action",
+        "collection",
+        "schedule",
+        "request-interception",
+        "action",
+    ] {
+        assert!(types.contains(&ty), "{ty} in {types:?}");
+    }
+}
