@@ -14,3 +14,18 @@ pub mod remote;
 pub mod repo;
 pub mod report;
 pub mod support;
+
+use serde_json::{Map, Value};
+
+/// A row a server answered, as an object without the attributes `drop` names and without null ones
+/// (NocoBase treats null as absent): what `pull` keeps of a row and what `push` compares.
+pub fn lean(v: &Value, drop: &[&str]) -> Map<String, Value> {
+    v.as_object()
+        .map(|m| {
+            m.iter()
+                .filter(|(k, x)| !x.is_null() && !drop.contains(&k.as_str()))
+                .map(|(k, x)| (k.clone(), x.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use serde_json::{json, Map, Value};
 
 use super::doc;
+use super::lean;
 use super::remote::Remote;
 use super::report::{Kind, Report, Severity};
 use super::support::{self, FieldKind};
@@ -892,17 +893,6 @@ fn id_of(v: &Value) -> Option<i64> {
         .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
 }
 
-/// The object without `drop` and without null attributes (NocoBase treats null as absent).
-fn lean(v: &Value, drop: &[&str]) -> Map<String, Value> {
-    v.as_object()
-        .map(|m| {
-            m.iter()
-                .filter(|(k, x)| !x.is_null() && !drop.contains(&k.as_str()))
-                .map(|(k, x)| (k.clone(), x.clone()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 #[cfg(test)]
 mod tests {

@@ -135,16 +135,7 @@ pub fn fields_of(collection: &Value) -> &[Value] {
         .unwrap_or(&[])
 }
 
-/// An object as the document holds it: without `drop` and without null attributes.
-pub fn lean(v: &Value, drop: &[&str]) -> Map<String, Value> {
-    let Some(m) = v.as_object() else {
-        return Map::new();
-    };
-    m.iter()
-        .filter(|(k, v)| !v.is_null() && !drop.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
-}
+pub use crate::bridge::lean;
 
 pub fn str_at<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
