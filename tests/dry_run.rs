@@ -396,3 +396,65 @@ fn a_dry_run_asks_the_acl_as_a_normal_run_does() {
     assert_eq!(st, 200, "{v}");
     assert_eq!(result_of(&v["data"]["executions"][0], "x"), json!(2), "{v}");
 }
+
+#[test]
+fn a_new_version_answers_from_the_node_key_of_an_older_one() {
+    let s = Server::start();
+    let up = Upstream::start();
+    let wid = global(&s, "v", false);
+    chain(
+        &s,
+        wid,
+        &[request(
+            "call",
+            json!({"url": up.url("/ok"), "method": "GET", "onlyData": true}),
+        )],
+    );
+    let id = enqueue(&s, "v", json!({}));
+    assert_eq!(wait_final(&s, id, Duration::from_secs(10))["status"], json!(1));
+    // A new version, enabled: its request node has a new id and the same key.
+    let (st, v) = s.post(
+        &s.root(),
+        &format!(
+            "/api/workflows:revision?filterByTk={wid}&filter={}",
+            q(r#"{"key":"v"}"#)
+        ),
+        json!({"enabled": true}),
+    );
+    assert_eq!(st, 200, "{v}");
+    let rid = v["data"]["id"].as_i64().expect("version id");
+    let before = state(&s);
+    let (st, v) = dry_trigger(&s, "v", "", json!({}));
+    assert_eq!(st, 200, "{v}");
+    let e = &v["data"]["executions"][0];
+    assert_eq!(
+        (&e["workflowId"], &e["status"], result_of(e, "call")),
+        (&json!(rid), &json!(1), json!({"ok": true})),
+        "{v}"
+    );
+    assert_eq!(up.count("/ok"), 1);
+    assert_unchanged(&s, &before);
+}
+
+#[test]
+fn a_failed_sync_dry_run_answers_its_error_with_the_jobs() {
+    let s = Server::start();
+    notes(&s);
+    let sw = global(&s, "f", true);
+    chain(&s, sw, &[writes()[0].clone(), calc("bad", FAILS_AT_RUN)]);
+    s.root();
+    let before = state(&s);
+    let (st, v) = dry_trigger(&s, "f", "", json!({"t": "gone"}));
+    assert_eq!((st, code(&v)), (500, "WORKFLOW_FAILED"), "{v}");
+    let entry = &v["errors"][0];
+    assert_eq!(entry["dryRun"], json!(true), "{v}");
+    assert_eq!(
+        jobs(entry)
+            .iter()
+            .map(|(k, st, _)| (k.as_str(), *st))
+            .collect::<Vec<_>>(),
+        [("c", 1), ("bad", -2)],
+        "{v}"
+    );
+    assert_unchanged(&s, &before);
+}

@@ -150,7 +150,7 @@ pub fn run(
         rights: ctx.rights,
         row_actions: ctx.row_actions,
     };
-    let reply = handler(&on_copy)?;
+    let reply = handler(&on_copy).map_err(|e| failed_with_jobs(&copy, e))?;
     // As if the worker ran them at once (the copy has none): what the handler queued, and what those
     // runs queue in turn.
     queue::drain_inline(&copy)?;
@@ -207,6 +207,28 @@ fn complete(copy: &App, execution: &mut Value) -> Result<()> {
     let Some(id) = execution.get("id").and_then(Value::as_i64) else {
         return Ok(());
     };
+    if let (Some(row), Some(out)) = (with_jobs_of(copy, id)?, execution.as_object_mut()) {
+        out.insert("status".into(), row["status"].clone());
+        out.insert("jobs".into(), row["jobs"].clone());
+    }
+    Ok(())
+}
+
+/// A dry run's error (a failed or intercepted sync run, a refused input): each entry marked
+/// `dryRun: true`, and one naming an execution given that execution's jobs.
+fn failed_with_jobs(copy: &App, mut e: Error) -> Error {
+    for entry in &mut e.entries {
+        entry.extra.insert("dryRun".into(), Value::Bool(true));
+        let id = entry.extra.get("executionId").and_then(Value::as_i64);
+        if let Some(Ok(Some(row))) = id.map(|id| with_jobs_of(copy, id)) {
+            entry.extra.insert("jobs".into(), row["jobs"].clone());
+        }
+    }
+    e
+}
+
+/// Execution `id` of the copy with its jobs, as `executions:get?appends=jobs` shows it.
+fn with_jobs_of(copy: &App, id: i64) -> Result<Option<Value>> {
     let schema = copy.registry.snapshot();
     let coll = schema
         .get("executions")
@@ -217,17 +239,12 @@ fn complete(copy: &App, execution: &mut Value) -> Result<()> {
         appends: vec!["jobs".into()],
         ..ReadOptions::default()
     };
-    let row = copy
+    Ok(copy
         .store
         .read(|c| records::list(c, &schema, &coll, &opts))?
         .0
         .into_iter()
-        .next();
-    if let (Some(row), Some(out)) = (row, execution.as_object_mut()) {
-        out.insert("status".into(), row["status"].clone());
-        out.insert("jobs".into(), row["jobs"].clone());
-    }
-    Ok(())
+        .next())
 }
 
 /// The private folder a copy lives in, deleted with everything in it when dropped.
