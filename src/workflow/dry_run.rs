@@ -6,8 +6,8 @@
 //! its own (store, registry, ACL snapshot, workflow cache, queue; no worker, no scheduler, no HTTP) with
 //! [`Sandbox`] set. The same core handler runs on it, then every execution it queued is run to its end
 //! inline, and the answer is read from the copy before the copy and its folder are deleted. Never a
-//! savepoint held across the run: the real store's writer is not held a moment longer than the copy's
-//! read transaction takes.
+//! savepoint held across the run: the copy is one read transaction of its own connection, which the
+//! real store's writer never waits for.
 //!
 //! In the copy, nodes that would wait or reach out do neither: a `delay` ends at once, a `request`
 //! calls nothing and is answered from a stub the caller passed (`dryRunStubs`) or else from the last
@@ -28,6 +28,7 @@ use super::repo::executions;
 use crate::action::{Ctx, Input};
 use crate::app::App;
 use crate::collections::records::{self, ReadOptions};
+use crate::config::Config;
 use crate::error::{invalid_param, Code, Error, Result};
 use crate::reply::Reply;
 use crate::store::backup;
@@ -129,7 +130,7 @@ pub fn run(
     handler: impl FnOnce(&Ctx) -> Result<Reply>,
 ) -> Result<Reply> {
     let real = ctx.app;
-    check_size(real)?;
+    check_size(&real.config)?;
     let scratch = Scratch::make(&real.config.serve.data)?;
     let db = backup::store_file(&scratch.dir);
     backup::backup(&real.config.serve.data, &db, &mut |_, _| {})
@@ -167,9 +168,9 @@ pub fn execute(ctx: &Ctx) -> Result<Reply> {
 }
 
 /// Refuses a store bigger than `--dry-run-max-mb`: copying it would take long and as much disk again.
-fn check_size(app: &App) -> Result<()> {
-    let (db, wal) = crate::store::file_sizes(&app.config.serve.data);
-    let max_mb = app.config.serve.dry_run_max_mb;
+fn check_size(config: &Config) -> Result<()> {
+    let (db, wal) = crate::store::file_sizes(&config.serve.data);
+    let max_mb = config.serve.dry_run_max_mb;
     if db + wal <= max_mb.saturating_mul(1 << 20) {
         return Ok(());
     }
