@@ -235,7 +235,11 @@ fn request_nodes_are_answered_from_the_last_recorded_response_or_a_stub() {
 
     // A request node with neither fails its job and says how to stub it.
     let never = global(&s, "never", false);
-    chain(&s, never, &[request("fresh", json!({"url": up.url("/ok")}))]);
+    chain(
+        &s,
+        never,
+        &[request("fresh", json!({"url": up.url("/ok")}))],
+    );
     let before_never = state(&s);
     let (st, v) = dry_trigger(&s, "never", "", json!({}));
     assert_eq!(st, 200, "{v}");
@@ -243,7 +247,9 @@ fn request_nodes_are_answered_from_the_last_recorded_response_or_a_stub() {
     assert_eq!(jobs(e)[0].1, -1, "{v}");
     assert_eq!(
         result_of(e, "fresh")["message"],
-        json!("dry run: no recorded response for request node fresh; pass dryRunStubs={\"fresh\": …}"),
+        json!(
+            "dry run: no recorded response for request node fresh; pass dryRunStubs={\"fresh\": …}"
+        ),
         "{v}"
     );
     // Each dry run answered after its request nodes ran: none of them reached the upstream.
@@ -411,7 +417,10 @@ fn a_new_version_answers_from_the_node_key_of_an_older_one() {
         )],
     );
     let id = enqueue(&s, "v", json!({}));
-    assert_eq!(wait_final(&s, id, Duration::from_secs(10))["status"], json!(1));
+    assert_eq!(
+        wait_final(&s, id, Duration::from_secs(10))["status"],
+        json!(1)
+    );
     // A new version, enabled: its request node has a new id and the same key.
     let (st, v) = s.post(
         &s.root(),
@@ -457,4 +466,42 @@ fn a_failed_sync_dry_run_answers_its_error_with_the_jobs() {
         "{v}"
     );
     assert_unchanged(&s, &before);
+}
+
+#[test]
+fn a_copy_a_crash_left_is_deleted_at_start() {
+    let mut s = Server::start();
+    s.stop();
+    let left = s.dir.join("dry-run-1-0");
+    std::fs::create_dir(&left).expect("a leftover copy");
+    std::fs::write(left.join("flowgate.db"), b"left over").expect("its file");
+    let s = s.restart_builder().start();
+    assert_eq!(copies_left(&s), Vec::<String>::new());
+}
+
+#[test]
+fn an_idempotency_key_is_not_recorded_by_a_dry_run() {
+    let s = Server::start();
+    notes(&s);
+    let sw = global(&s, "s", true);
+    chain(&s, sw, &writes());
+    let before = state(&s);
+    let path = "/api/workflows:trigger?triggerWorkflows=s";
+    let (st, v) = s
+        .req("POST", &format!("{path}&dryRun=true"))
+        .bearer(&s.root())
+        .header("Idempotency-Key", "k-1")
+        .json(json!({"t": "dry"}));
+    assert_eq!((st, &v["data"]["dryRun"]), (200, &json!(true)), "{v}");
+    assert_unchanged(&s, &before);
+    // The same key then runs for real: nothing was kept for it to replay.
+    let (st, v) = s
+        .req("POST", path)
+        .bearer(&s.root())
+        .header("Idempotency-Key", "k-1")
+        .json(json!({"t": "real"}));
+    assert_eq!(st, 200, "{v}");
+    assert!(v["data"].get("dryRun").is_none(), "{v}");
+    let (_, v) = s.get(&s.root(), "/api/notes:list?sort=id");
+    assert_eq!(v["data"][1]["text"], json!("real"), "{v}");
 }

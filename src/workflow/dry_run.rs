@@ -51,13 +51,7 @@ impl Sandbox {
         }
         let workflow_key = p.flow.workflow.key.clone();
         let recorded = p.read(|c| {
-            executions::last_resolved_result(
-                c,
-                self.jobs_up_to,
-                node.id,
-                &workflow_key,
-                &node.key,
-            )
+            executions::last_resolved_result(c, self.jobs_up_to, node.id, &workflow_key, &node.key)
         });
         let key = &node.key;
         match recorded {
@@ -248,6 +242,35 @@ fn with_jobs_of(copy: &App, id: i64) -> Result<Option<Value>> {
         .next())
 }
 
+/// Deletes the copies of dry runs a crash cut short (`dry-run-*` folders of the data folder). Called at
+/// start, under the folder lock, so no dry run of this folder is under way.
+pub fn sweep(data: &Path) {
+    let Ok(entries) = std::fs::read_dir(data) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let is_copy = entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(SCRATCH_PREFIX)
+            && entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_copy {
+            let path = entry.path();
+            match std::fs::remove_dir_all(&path) {
+                Ok(()) => {
+                    tracing::info!(folder = %path.display(), "deleted a dry run's leftover copy")
+                }
+                Err(e) => {
+                    tracing::warn!(folder = %path.display(), error = %e, "cannot delete a dry run's leftover copy")
+                }
+            }
+        }
+    }
+}
+
+/// The name every dry run's folder starts with.
+const SCRATCH_PREFIX: &str = "dry-run-";
+
 /// The private folder a copy lives in, deleted with everything in it when dropped.
 struct Scratch {
     dir: PathBuf,
@@ -259,7 +282,7 @@ impl Scratch {
     fn make(data: &Path) -> Result<Scratch> {
         static N: AtomicU64 = AtomicU64::new(0);
         let n = N.fetch_add(1, Ordering::Relaxed);
-        let dir = data.join(format!("dry-run-{}-{n}", std::process::id()));
+        let dir = data.join(format!("{SCRATCH_PREFIX}{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::os::unix::fs::DirBuilderExt::mode(&mut std::fs::DirBuilder::new(), 0o700)
             .create(&dir)
