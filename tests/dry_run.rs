@@ -115,6 +115,45 @@ fn writes() -> [Value; 2] {
     ]
 }
 
+/// An async global workflow `key` whose request node `call` GETs the upstream's `/ok`, run once for
+/// real so its response is recorded; returns its id.
+fn recorded(s: &Server, up: &Upstream, key: &str) -> i64 {
+    let wid = global(s, key, false);
+    chain(
+        s,
+        wid,
+        &[request(
+            "call",
+            json!({"url": up.url("/ok"), "method": "GET", "onlyData": true}),
+        )],
+    );
+    let id = enqueue(s, key, json!({}));
+    let real = wait_final(s, id, Duration::from_secs(10));
+    assert_eq!(real["status"], json!(1), "{real}");
+    assert_eq!(up.count("/ok"), 1);
+    wid
+}
+
+/// `notes` and a sync global workflow `s` of [`writes`], root signed in; returns the workflow's id.
+fn sync_writes(s: &Server) -> i64 {
+    notes(s);
+    let sw = global(s, "s", true);
+    chain(s, sw, &writes());
+    s.root();
+    sw
+}
+
+/// `(node key, status)` of each job of an execution (or of an error entry carrying `jobs`).
+#[track_caller]
+fn assert_steps(e: &Value, expected: &[(&str, i64)]) {
+    let got: Vec<(String, i64)> = jobs(e).into_iter().map(|(k, st, _)| (k, st)).collect();
+    let want: Vec<(String, i64)> = expected
+        .iter()
+        .map(|(k, st)| (k.to_string(), *st))
+        .collect();
+    assert_eq!(got, want, "{e}");
+}
+
 fn dry_trigger(s: &Server, keys: &str, extra: &str, body: Value) -> (u16, Value) {
     s.post(
         &s.root(),
@@ -150,14 +189,7 @@ fn sync_and_async_dry_runs_answer_every_job_and_leave_the_store_as_it_was() {
             (&json!(key), &json!(sync), &json!(1)),
             "{v}"
         );
-        let j = jobs(e);
-        assert_eq!(
-            j.iter()
-                .map(|(k, st, _)| (k.as_str(), *st))
-                .collect::<Vec<_>>(),
-            [("c", 1), ("u", 1)],
-            "{v}"
-        );
+        assert_steps(e, &[("c", 1), ("u", 1)]);
         assert_eq!(result_of(e, "c")["text"], json!("dry"), "{v}");
         assert_eq!(result_of(e, "u"), json!(1), "{v}");
     }
@@ -175,10 +207,7 @@ fn sync_and_async_dry_runs_answer_every_job_and_leave_the_store_as_it_was() {
 #[test]
 fn a_dry_workflows_execute_answers_its_execution_with_jobs() {
     let s = Server::start();
-    notes(&s);
-    let sw = global(&s, "s", true);
-    chain(&s, sw, &writes());
-    s.root();
+    let sw = sync_writes(&s);
     let before = state(&s);
     let (st, v) = s.post(
         &s.root(),
@@ -201,20 +230,7 @@ fn a_dry_workflows_execute_answers_its_execution_with_jobs() {
 fn request_nodes_are_answered_from_the_last_recorded_response_or_a_stub() {
     let s = Server::start();
     let up = Upstream::start();
-    let wid = global(&s, "r", false);
-    chain(
-        &s,
-        wid,
-        &[request(
-            "call",
-            json!({"url": up.url("/ok"), "method": "GET", "onlyData": true}),
-        )],
-    );
-    // One real run records the response.
-    let id = enqueue(&s, "r", json!({}));
-    let real = wait_final(&s, id, Duration::from_secs(10));
-    assert_eq!(real["status"], json!(1), "{real}");
-    assert_eq!(up.count("/ok"), 1);
+    recorded(&s, &up, "r");
     let before = state(&s);
 
     let (st, v) = dry_trigger(&s, "r", "", json!({}));
@@ -274,14 +290,7 @@ fn a_delay_is_skipped() {
     assert_eq!(st, 200, "{v}");
     let e = &v["data"]["executions"][0];
     assert_eq!(e["status"], json!(1), "{v}");
-    assert_eq!(
-        jobs(e)
-            .iter()
-            .map(|(k, st, _)| (k.as_str(), *st))
-            .collect::<Vec<_>>(),
-        [("wait", 1), ("c", 1)],
-        "{v}"
-    );
+    assert_steps(e, &[("wait", 1), ("c", 1)]);
     assert_eq!(result_of(e, "c")["text"], json!("later"), "{v}");
     assert_unchanged(&s, &before);
 }
@@ -289,10 +298,7 @@ fn a_delay_is_skipped() {
 #[test]
 fn bad_dry_run_parameters_are_refused_and_change_nothing() {
     let s = Server::start();
-    notes(&s);
-    let sw = global(&s, "s", true);
-    chain(&s, sw, &writes());
-    s.root();
+    let sw = sync_writes(&s);
     let before = state(&s);
     let root = s.root();
     let cases = [
@@ -355,10 +361,7 @@ fn bad_dry_run_parameters_are_refused_and_change_nothing() {
 #[test]
 fn a_store_over_the_bound_refuses_a_dry_run() {
     let s = Server::builder().arg("--dry-run-max-mb").arg("0").start();
-    notes(&s);
-    let sw = global(&s, "s", true);
-    chain(&s, sw, &writes());
-    s.root();
+    sync_writes(&s);
     let before = state(&s);
     let (st, v) = dry_trigger(&s, "s", "", json!({"t": "x"}));
     assert_eq!((st, code(&v)), (413, "PAYLOAD_TOO_LARGE"), "{v}");
@@ -407,20 +410,7 @@ fn a_dry_run_asks_the_acl_as_a_normal_run_does() {
 fn a_new_version_answers_from_the_node_key_of_an_older_one() {
     let s = Server::start();
     let up = Upstream::start();
-    let wid = global(&s, "v", false);
-    chain(
-        &s,
-        wid,
-        &[request(
-            "call",
-            json!({"url": up.url("/ok"), "method": "GET", "onlyData": true}),
-        )],
-    );
-    let id = enqueue(&s, "v", json!({}));
-    assert_eq!(
-        wait_final(&s, id, Duration::from_secs(10))["status"],
-        json!(1)
-    );
+    let wid = recorded(&s, &up, "v");
     // A new version, enabled: its request node has a new id and the same key.
     let (st, v) = s.post(
         &s.root(),
@@ -457,14 +447,7 @@ fn a_failed_sync_dry_run_answers_its_error_with_the_jobs() {
     assert_eq!((st, code(&v)), (500, "WORKFLOW_FAILED"), "{v}");
     let entry = &v["errors"][0];
     assert_eq!(entry["dryRun"], json!(true), "{v}");
-    assert_eq!(
-        jobs(entry)
-            .iter()
-            .map(|(k, st, _)| (k.as_str(), *st))
-            .collect::<Vec<_>>(),
-        [("c", 1), ("bad", -2)],
-        "{v}"
-    );
+    assert_steps(entry, &[("c", 1), ("bad", -2)]);
     assert_unchanged(&s, &before);
 }
 
@@ -482,9 +465,7 @@ fn a_copy_a_crash_left_is_deleted_at_start() {
 #[test]
 fn an_idempotency_key_is_not_recorded_by_a_dry_run() {
     let s = Server::start();
-    notes(&s);
-    let sw = global(&s, "s", true);
-    chain(&s, sw, &writes());
+    sync_writes(&s);
     let before = state(&s);
     let path = "/api/workflows:trigger?triggerWorkflows=s";
     let (st, v) = s
