@@ -486,3 +486,55 @@ fn an_idempotency_key_is_not_recorded_by_a_dry_run() {
     let (_, v) = s.get(&s.root(), "/api/notes:list?sort=id");
     assert_eq!(v["data"][1]["text"], json!("real"), "{v}");
 }
+
+#[test]
+fn the_association_form_dry_runs_too() {
+    let s = Server::start();
+    notes(&s);
+    s.ok(
+        "POST",
+        "/api/collections:create",
+        Some(json!({"name":"shelves","fields":[{"name":"name","type":"string"}]})),
+    );
+    s.ok(
+        "POST",
+        "/api/collections/shelves/fields:create",
+        Some(json!({"name":"notes","type":"hasMany","target":"notes","foreignKey":"shelfId"})),
+    );
+    s.ok("POST", "/api/shelves:create", Some(json!({"name":"S"})));
+    s.ok(
+        "POST",
+        "/api/shelves/1/notes:create",
+        Some(json!({"text":"on shelf"})),
+    );
+    let wid = wf::create(
+        &s,
+        json!({"title":"k","type":"custom-action","key":"k","enabled":true,"sync":true,"config":{"type":1,"collection":"notes"}}),
+    )["id"]
+        .as_i64()
+        .expect("id");
+    chain(
+        &s,
+        wid,
+        &[n(
+            "create",
+            "copy",
+            json!({"collection":"notes","params":{"values":{"text":"copy of {{$context.data.text}}"}}}),
+        )],
+    );
+    let before = state(&s);
+    let (st, v) = s.post(
+        &s.root(),
+        "/api/shelves/1/notes:trigger/2?triggerWorkflows=k&dryRun=true",
+        json!({}),
+    );
+    assert_eq!((st, &v["data"]["dryRun"]), (200, &json!(true)), "{v}");
+    let e = &v["data"]["executions"][0];
+    assert_steps(e, &[("copy", 1)]);
+    assert_eq!(
+        result_of(e, "copy")["text"],
+        json!("copy of on shelf"),
+        "{v}"
+    );
+    assert_unchanged(&s, &before);
+}
