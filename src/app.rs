@@ -41,6 +41,9 @@ pub struct App {
     /// after a restart such an execution starts a chain of its own).
     pub stacks: Stacks,
     shutting_down: AtomicBool,
+    /// Set on the throwaway copy a dry run works in (`workflow::dry_run`): delays are skipped, request
+    /// nodes answered from recorded responses or stubs, retries not made. `None` on a serving app.
+    pub dry_run: Option<crate::workflow::dry_run::Sandbox>,
 }
 
 /// Execution id → the chain of workflow versions that queued it.
@@ -79,6 +82,14 @@ pub fn info() -> crate::reply::Reply {
 impl App {
     /// Opens the store and loads what the server keeps in memory. Does not bootstrap users (see `start`).
     pub fn open(config: Config) -> Result<Arc<App>, String> {
+        App::open_with(config, None)
+    }
+
+    /// [`App::open`] of a dry run's copy of a store: the same state, with `sandbox` set.
+    pub fn open_with(
+        config: Config,
+        dry_run: Option<crate::workflow::dry_run::Sandbox>,
+    ) -> Result<Arc<App>, String> {
         let store = Store::open(
             &config.serve.data,
             config.serve.durability,
@@ -109,6 +120,7 @@ impl App {
             rescued: Mutex::new(Vec::new()),
             stacks: Stacks::default(),
             shutting_down: AtomicBool::new(false),
+            dry_run,
         }))
     }
 

@@ -279,6 +279,9 @@ pub struct ServeArgs {
     /// serve GET /metrics without a token (default: root or admin only)
     #[arg(long, env = "FLOWGATE_METRICS_PUBLIC")]
     pub metrics_public: bool,
+    /// largest store (file and WAL, MiB) a dry run (`?dryRun=true`) copies; a bigger one refuses it
+    #[arg(long, env = "FLOWGATE_DRY_RUN_MAX_MB", default_value_t = 256)]
+    pub dry_run_max_mb: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -108,6 +108,7 @@ pub fn start(config: Config) -> Result<Running, String> {
         }
     }
     let lock = FolderLock::acquire(&data)?;
+    crate::workflow::dry_run::sweep(&data);
     if let Some(file) = &config.serve.import {
         import_at_start(&data, file)?;
     }

@@ -204,7 +204,7 @@ pub static ROUTES: &[Entry] = &[
         wf::writing(c, wf::revision)
     }),
     write(Workflows, "execute", System, |c, _| {
-        wf::writing(c, wf::execute)
+        crate::workflow::dry_run::execute(c)
     }),
     write(Workflows, "trigger", Trigger, |c, _| {
         trigger::handle_global(c)

@@ -21,6 +21,7 @@ use crate::collections::{Collection, Field};
 use crate::error::{invalid_param, Code, Entry, Error, Result};
 use crate::reply::Reply;
 use crate::workflow::cache::KeyState;
+use crate::workflow::dry_run;
 use crate::workflow::engine::{self, Flow};
 use crate::workflow::model::{ContextType, TRIGGER_TYPE};
 use crate::workflow::repo::executions;
@@ -68,6 +69,10 @@ pub fn handle_global(ctx: &Ctx) -> Result<Reply> {
 }
 
 fn with_idempotency(ctx: &Ctx, form: Form) -> Result<Reply> {
+    if let Some(stubs) = dry_run::asked(ctx.input)? {
+        // Nothing of a dry run is kept, its idempotency record neither: the key is not looked at.
+        return dry_run::run(ctx, stubs, |copy| run(copy, form, None));
+    }
     let claim = match idempotency::begin(ctx)? {
         idempotency::Begin::Replay(reply) => return Ok(reply),
         idempotency::Begin::Run(claim) => Some(claim),

@@ -588,7 +588,13 @@ impl<'a> Processor<'a> {
     /// Whether this run's end is a failure `options.retry` runs again: an async run that ended ERROR, or
     /// failed at a `request` node (not a timeout, not an `end` node's choice). Returns what to record.
     fn retry_of(&self, exec_status: ExecStatus) -> Option<(executions::FailedAttempt, i64)> {
-        if self.sync || !exec_status.is_failure() || self.timed_out || self.ended.is_some() {
+        // A dry run answers at once: its runs make one attempt.
+        if self.sync
+            || self.app.dry_run.is_some()
+            || !exec_status.is_failure()
+            || self.timed_out
+            || self.ended.is_some()
+        {
             return None;
         }
         let policy = self.flow.workflow.retry_policy()?;

@@ -5,6 +5,7 @@ pub mod api;
 pub mod basic;
 pub mod cache;
 pub mod compare;
+pub mod dry_run;
 pub mod engine;
 pub mod expr;
 pub mod model;

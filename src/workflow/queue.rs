@@ -224,6 +224,13 @@ fn worker(app: &App) {
     tracing::debug!("worker stopped");
 }
 
+/// Runs every queued execution to its end on the calling thread, also those the runs queue (a dry
+/// run's copy, which has no worker: its delays are skipped, so no run waits on a timer).
+pub fn drain_inline(app: &App) -> Result<()> {
+    while drain_batch(app)? > 0 {}
+    Ok(())
+}
+
 /// Claims up to a batch of QUEUEING rows in id order and runs them one at a time. Returns how many ran.
 fn drain_batch(app: &App) -> Result<usize> {
     let claimed: Vec<ExecutionRow> = {

@@ -1,5 +1,6 @@
 //! delay (async workflows only): the job stays PENDING for `duration × unit` ms, then takes
 //! `endStatus` and the run continues (1) or fails (-1). The queue's timer resumes it, also after a restart.
+//! In a dry run (`workflow::dry_run`) the delay is skipped: it ends at once with `endStatus`.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -87,6 +88,10 @@ impl Instruction for Delay {
         let duration = duration_number(&p.render(&config.duration));
         let unit = config.unit.get().map_or(1000, |u| u.0);
         let ms = (duration * unit as f64).max(0.0) as i64;
+        if p.app.dry_run.is_some() {
+            // A dry run does not wait: the delay is over at once and ends as configured.
+            return Step::with_status(end_status(config), json!(ms));
+        }
         let due = p.jobs[job].created_ms + ms;
         Step::Pending {
             result: json!(ms),

@@ -1,5 +1,6 @@
 //! request: an outbound HTTP call. Runs inline in both modes, on the blocking pool, and never while a
-//! store transaction is open (nodes open their own short transactions; this one opens none).
+//! store transaction is open (nodes open their own short transactions; this one opens none). A dry run
+//! (`workflow::dry_run`) makes no call: the node is answered from a stub or its last recorded response.
 
 use std::time::Duration;
 
@@ -156,11 +157,15 @@ impl Instruction for Request {
     fn run(
         &self,
         p: &mut Processor,
-        _node: &Node,
+        node: &Node,
         config: &RequestConfig,
         _job: usize,
         _resume: Option<(Value, JobStatus)>,
     ) -> Step {
+        if let Some(sandbox) = &p.app.dry_run {
+            // A dry run calls nothing: a stub or the node's last recorded response answers.
+            return sandbox.request_step(p, node);
+        }
         let policy = Policy::parse(Some(&config.retry), "retry", &retry::NODE)
             .ok()
             .flatten()

@@ -410,6 +410,48 @@ pub fn update_job(c: &Connection, id: i64, j: &JobWrite) -> Result<()> {
     Ok(())
 }
 
+/// The highest job id so far (0 for none): a dry run's copy answers request nodes only from jobs up to
+/// it, those the real store held when the copy was made.
+pub fn last_job_id(c: &Connection) -> Result<i64> {
+    Ok(c.query_row("SELECT COALESCE(MAX(id), 0) FROM jobs", [], |r| r.get(0))?)
+}
+
+/// The result of the latest RESOLVED job up to job `up_to` of node `node_id`, else of a node keyed
+/// `node_key` in a version of workflow key `workflow_key` (a dry run's recorded response).
+pub fn last_resolved_result(
+    c: &Connection,
+    up_to: i64,
+    node_id: i64,
+    workflow_key: &str,
+    node_key: &str,
+) -> Result<Option<Value>> {
+    let by_node: Option<Option<String>> = c
+        .prepare_cached(
+            "SELECT result FROM jobs WHERE nodeId = ?1 AND status = ?2 AND id <= ?3 \
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row(params![node_id, JobStatus::Resolved, up_to], |r| r.get(0))
+        .optional()?;
+    let text = match by_node {
+        Some(t) => Some(t),
+        None => c
+            .prepare_cached(
+                "SELECT j.result FROM jobs j JOIN executions e ON e.id = j.executionId \
+                 WHERE e.key = ?1 AND j.nodeKey = ?2 AND j.status = ?3 AND j.id <= ?4 \
+                 ORDER BY j.id DESC LIMIT 1",
+            )?
+            .query_row(
+                params![workflow_key, node_key, JobStatus::Resolved, up_to],
+                |r| r.get(0),
+            )
+            .optional()?,
+    };
+    Ok(text.map(|t| {
+        t.and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or(Value::Null)
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
