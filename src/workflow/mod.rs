@@ -8,6 +8,7 @@ pub mod compare;
 pub mod engine;
 pub mod expr;
 pub mod model;
+pub mod node_edit;
 pub mod nodes;
 mod num;
 pub mod queue;
