@@ -1557,7 +1557,10 @@ fn admin_page_edits_moves_and_deletes_nodes_and_manages_executions() {
         br.attr(&format!("{} .node-up", card("a")), "disabled"),
         Some("true".into())
     );
-    assert_eq!(br.attr(&format!("{} .node-up", card("c")), "disabled"), None);
+    assert_eq!(
+        br.attr(&format!("{} .node-up", card("c")), "disabled"),
+        None
+    );
     // b up: b, a, c — b keeps its id.
     redrawn(&br, || br.click(&format!("{} .node-up", card("b"))));
     br.wait("b moved up", || {
@@ -1582,7 +1585,11 @@ fn admin_page_edits_moves_and_deletes_nodes_and_manages_executions() {
     assert_eq!(node_by_key(&s, wid, "c")["id"], c);
     for (k, i) in [("d", 1), ("e", 0)] {
         let n = node_by_key(&s, wid, k);
-        assert_eq!((&n["upstreamId"], &n["branchIndex"]), (&c, &json!(i)), "{k}");
+        assert_eq!(
+            (&n["upstreamId"], &n["branchIndex"]),
+            (&c, &json!(i)),
+            "{k}"
+        );
     }
     // Edit a's expression in its form.
     br.el(&card("a"));
@@ -1611,14 +1618,24 @@ fn admin_page_edits_moves_and_deletes_nodes_and_manages_executions() {
         (&orig["type"], &orig["title"], &orig["config"])
     );
     // Delete c's "if false" branch (e) after the confirmation.
-    let branch0 = "#node-chain section.branch[data-branch-of=\"c\"][data-branch-index=\"0\"] .branch-delete";
+    let branch0 =
+        "#node-chain section.branch[data-branch-of=\"c\"][data-branch-index=\"0\"] .branch-delete";
     br.click(branch0);
     let text = br.wait_text("#confirm-dialog", "1 node");
     assert!(text.contains("if false"), "{text}");
     redrawn(&br, || br.click("#confirm-yes"));
     br.wait("branch 0 gone", || {
-        let nodes = s.ok("GET", &format!("/api/workflows/{wid}/nodes:list?paginate=false"), None);
-        nodes.as_array().unwrap().iter().all(|n| n["key"] != "e").then_some(())
+        let nodes = s.ok(
+            "GET",
+            &format!("/api/workflows/{wid}/nodes:list?paginate=false"),
+            None,
+        );
+        nodes
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["key"] != "e")
+            .then_some(())
     });
     assert!(br.find(&card("e")).is_none());
     // Delete c keeping its "if true" branch: d takes its place.
