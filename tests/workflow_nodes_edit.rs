@@ -670,3 +670,88 @@ fn refused_branch_deletions_leave_the_graph_unchanged() {
         );
     }
 }
+
+fn test_node(s: &Server, token: &str, values: Value) -> (u16, Value) {
+    s.post(token, "/api/flow_nodes:test", values)
+}
+
+#[test]
+fn test_runs_a_calculation_or_condition_config_alone() {
+    let s = Server::start();
+    let r = s.root();
+    let ok = |values: Value| -> Value {
+        let (st, v) = test_node(&s, &r, values.clone());
+        assert_eq!(st, 200, "{values} → {v}");
+        v["data"].clone()
+    };
+    assert_eq!(
+        ok(json!({"type":"calculation","config":{"engine":"math.js","expression":"1 + 2 * 3"}})),
+        json!({"result": 7, "status": 1})
+    );
+    assert_eq!(
+        ok(json!({"type":"calculation","config":{"engine":"formula.js","expression":"SUM(1, 2)"}})),
+        json!({"result": 3, "status": 1})
+    );
+    assert_eq!(
+        ok(json!({"type":"calculation","config":{"engine":"string","expression":"ab"}})),
+        json!({"result": "ab", "status": 1})
+    );
+    // what a run's job would hold when the expression fails: status -2 with the error text
+    let failed = ok(json!({"type":"calculation","config":{"expression": FAILS_AT_RUN}}));
+    assert_eq!(failed["status"], json!(-2));
+    assert!(
+        failed["result"]
+            .as_str()
+            .is_some_and(|t| t.contains("SyntaxError")),
+        "{failed}"
+    );
+    assert_eq!(
+        ok(
+            json!({"type":"condition","config":{"rejectOnFalse":false,"engine":"math.js","expression":"1 == 2"}})
+        ),
+        json!({"result": false, "status": 1})
+    );
+    let basic =
+        json!({"group":{"type":"and","calculations":[{"calculator":"equal","operands":[1, 1]}]}});
+    assert_eq!(
+        ok(json!({"type":"condition","config":{"rejectOnFalse":false,"calculation": basic}})),
+        json!({"result": true, "status": 1})
+    );
+    // refusals
+    let cases: Vec<(Value, u16, &str, &str)> = vec![
+        (json!({"config":{}}), 400, "NODE_TYPE_REQUIRED", "Node type is required"),
+        (
+            json!({"type":"nope"}),
+            400,
+            "NODE_TYPE_NOT_REGISTERED",
+            "Node type \"nope\" is not registered",
+        ),
+        (
+            json!({"type":"query","config":{"collection":"users"}}),
+            400,
+            "INVALID_VALUE",
+            "test method of instruction \"query\" not implemented: only calculation and condition nodes can be tested",
+        ),
+    ];
+    for (values, status, code_, msg) in cases {
+        let (st, v) = test_node(&s, &r, values.clone());
+        assert_eq!(
+            (st, code(&v), message(&v)),
+            (status, code_, msg),
+            "{values}"
+        );
+    }
+    let (st, v) = test_node(
+        &s,
+        &r,
+        json!({"type":"calculation","config":{"engine":"lua","expression":"1"}}),
+    );
+    assert_eq!((st, code(&v)), (400, "INVALID_NODE_CONFIG"), "{v}");
+    let m = s.user("m1", &["member"]);
+    let (st, v) = test_node(
+        &s,
+        &m,
+        json!({"type":"calculation","config":{"expression":"1"}}),
+    );
+    assert_eq!((st, code(&v)), (403, "NO_PERMISSIONS"), "{v}");
+}

@@ -232,6 +232,9 @@ pub static ROUTES: &[Entry] = &[
     write(FlowNodes, "destroyBranch", System, |c, _| {
         wf::writing(c, node_edit::destroy_branch)
     }),
+    read(FlowNodes, "test", System, |c, _| {
+        crate::workflow::node_test::test_node(c)
+    }),
     read(Executions, "list", System, |c, _| wf::list_executions(c)),
     read(Executions, "get", System, |c, _| wf::get_execution(c)),
     write(Executions, "cancel", System, |c, _| wf::cancel_execution(c)),

@@ -645,16 +645,22 @@ pub fn list_nodes(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
     )
 }
 
-/// Parses a sent config with its node type's rules, then checks it against the collections: one
+/// Parses a sent config with its node type's rules: `NODE_TYPE_NOT_REGISTERED`, or one
 /// `INVALID_NODE_CONFIG` entry per problem, with `field`.
-pub(super) fn validate_node(kind: &str, config: &Value, schema: &Schema) -> Result<()> {
-    let typed = nodes::parse(kind, config).map_err(|refused| match refused {
+pub(super) fn parse_node(kind: &str, config: &Value) -> Result<nodes::Typed> {
+    nodes::parse(kind, config).map_err(|refused| match refused {
         nodes::Refused::NotRegistered => bad(
             Code::NodeTypeNotRegistered,
             format!("Node type \"{kind}\" is not registered"),
         ),
         nodes::Refused::Invalid(problems) => Error::many(Code::InvalidNodeConfig, problems),
-    })?;
+    })
+}
+
+/// Parses a sent config with its node type's rules, then checks it against the collections: one
+/// `INVALID_NODE_CONFIG` entry per problem, with `field`.
+pub(super) fn validate_node(kind: &str, config: &Value, schema: &Schema) -> Result<()> {
+    let typed = parse_node(kind, config)?;
     let problems = typed.check_schema(schema);
     if !problems.is_empty() {
         return Err(Error::many(Code::InvalidNodeConfig, problems));
