@@ -126,6 +126,27 @@ fn sample(s: &Server, key: &str) -> (i64, BTreeMap<&'static str, i64>) {
     (wid, ids)
 }
 
+/// Makes the server load workflow `key` with its nodes into its workflow cache without running it (a
+/// global workflow triggered as a record's is matched, then refused): a run after an edit then shows the
+/// edit only if the edit dropped the cache.
+fn load_into_cache(s: &Server, key: &str) {
+    s.ok(
+        "POST",
+        "/api/collections:create",
+        Some(json!({"name": format!("{key}_things"), "fields": [{"name": "title", "type": "string"}]})),
+    );
+    let (st, v) = s.post(
+        &s.root(),
+        &format!("/api/{key}_things:trigger?triggerWorkflows={key}"),
+        json!({"title": "t"}),
+    );
+    assert_eq!(
+        (st, code(&v), &v["errors"][0]["reason"]),
+        (400, "WORKFLOW_NOT_MATCHED", &json!("GLOBAL_CONTEXT")),
+        "{v}"
+    );
+}
+
 fn move_to(s: &Server, id: i64, values: Value) -> (u16, Value) {
     s.post(
         &s.root(),
@@ -144,6 +165,7 @@ fn moved(s: &Server, id: i64, values: Value) -> Value {
 fn a_moved_node_keeps_its_id_and_branches_and_the_workflow_runs_in_the_new_order() {
     let s = Server::start();
     let (wid, ids) = sample(&s, "mv_run");
+    load_into_cache(&s, "mv_run");
     let before = by_id(&s, wid);
     let data = moved(&s, ids["C"], json!({"upstreamId": ids["B"]}));
     assert_eq!(
@@ -428,6 +450,7 @@ fn key_of(s: &Server, wid: i64, id: i64) -> String {
 fn duplicate_copies_one_node_with_its_config_where_asked() {
     let s = Server::start();
     let (wid, ids) = sample(&s, "dup");
+    load_into_cache(&s, "dup");
     s.ok(
         "POST",
         &format!("/api/flow_nodes:update/{}", ids["B"]),
@@ -578,6 +601,7 @@ fn parallel_sample(s: &Server, key: &str) -> (i64, BTreeMap<&'static str, i64>) 
 fn destroy_branch_deletes_the_branch_with_everything_in_it() {
     let s = Server::start();
     let (wid, ids) = parallel_sample(&s, "db");
+    load_into_cache(&s, "db");
     let rows = s.rows("flow_nodes");
     let (st, v) = destroy_branch(&s, ids["P"], "branchIndex=1");
     assert_eq!(st, 200, "{v}");
