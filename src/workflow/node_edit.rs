@@ -264,8 +264,7 @@ pub fn move_node(ctx: &Ctx) -> Result<Reply> {
         }
         graph.detach(id);
         graph.insert(id, place);
-        graph.save(c)?;
-        workflows::touch_node(c, id)?;
+        graph.save(c)?; // the moved node's links always change, which sets its updatedAt
         reread(c, id)
     })?;
     Ok(Reply::data(moved.to_json()))
