@@ -100,8 +100,8 @@ function possibleBranches(n, existing) {
 
 /**
  * Nodes: the main chain from the head, each node's branches beside it (workflows.md §3.2). With `edit`
- * ({add(at), actions(node, place)}) every gap gets an add button, every branch is drawn (empty ones
- * too) and every node its buttons.
+ * ({add(at), actions(node, place), branchActions(node, branch)}) every gap gets an add button, every
+ * branch is drawn (empty ones too, a non-empty one with its buttons) and every node its buttons.
  */
 export function nodeChain(w, nodes, edit) {
   const byId = new Map(nodes.map((n) => [n.id, n]));
@@ -146,15 +146,17 @@ export function nodeChain(w, nodes, edit) {
           const label = branchLabel(n, bi);
           branchInfo.push({ index: bi, label, count: bhead ? countChain(bhead) : 0 });
           if (!bhead && !edit) continue;
+          const count = bhead ? countChain(bhead) : 0;
           wrap.appendChild(h('section', { class: 'branch', 'data-branch-of': String(n.key), 'data-branch-index': String(bi) },
             h('h3', { class: 'branch-label' }, label),
+            edit && count ? edit.branchActions(n, { index: bi, label, count }) : null,
             chain(bhead, false, { upstreamId: n.id, branchIndex: bi, label: `at the head of “${label}” of ${n.title || n.key}` })));
         }
         li.appendChild(wrap);
       }
       if (edit) {
-        const movable = !existing.length;
-        card.appendChild(edit.actions(n, { chain: inChain, canUp: movable && i > 0, canDown: movable && i < inChain.length - 1, branches: branchInfo }));
+        // flow_nodes:move takes a node with its branches, so every node but a chain's ends moves.
+        card.appendChild(edit.actions(n, { chain: inChain, canUp: i > 0, canDown: i < inChain.length - 1, branches: branchInfo }));
       }
       ol.appendChild(li);
       if (edit) ol.appendChild(addItem({ upstreamId: n.id, branchIndex: null }, `after “${n.title || n.key}”`));

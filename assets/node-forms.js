@@ -5,7 +5,7 @@
 import { h, announce, NODE_LABELS, DELAY_UNITS } from './dom.js';
 import { api } from './api.js';
 import { configForm, jsonConfigForm, fieldsOf } from './config-form.js';
-import { field, select, formAlert, showErrors, clearErrors, openDialog, nextId } from './forms.js';
+import { field, select, formAlert, showErrors, clearErrors, openDialog, confirmAction, nextId } from './forms.js';
 
 const ENGINES = [['math.js', 'math.js'], ['formula.js', 'formula.js'], ['string', 'string (text template)']];
 const END_STATUS = [[1, 'succeed (RESOLVED)'], [-1, 'fail (FAILED)']];
@@ -291,23 +291,38 @@ export function deleteNodeDialog(node, branches, done) {
 }
 
 /**
- * Moves a node without branches one place up or down its chain. flowgate has no move action, so the node
- * is deleted and created again with the same key, type, title and config at the new place (its id
- * changes; a version that has run is frozen anyway, so no job names the old id).
+ * Moves a node (with its branches, keeping its id) one place up or down its chain with flow_nodes:move:
+ * up takes the previous node's place (which then follows it), down goes right after the next node.
  */
-export async function moveNode(w, node, dir, chainNodes) {
+export async function moveNode(node, dir, chainNodes) {
   const i = chainNodes.findIndex((n) => n.id === node.id);
-  const body = { type: node.type, key: node.key, title: node.title, config: node.config || {} };
+  let values;
   if (dir < 0) {
     const prev = chainNodes[i - 1];
-    body.upstreamId = nil(prev.upstreamId) ? null : prev.upstreamId;
-    if (!nil(prev.branchIndex)) body.branchIndex = prev.branchIndex;
+    values = { upstreamId: nil(prev.upstreamId) ? null : prev.upstreamId, branchIndex: nil(prev.branchIndex) ? null : prev.branchIndex };
   } else {
-    body.upstreamId = chainNodes[i + 1].id;
+    values = { upstreamId: chainNodes[i + 1].id };
   }
-  await api('POST', `flow_nodes:destroy/${encodeURIComponent(node.id)}`);
-  await api('POST', `workflows/${encodeURIComponent(w.id)}/nodes:create`, { body });
+  await api('POST', `flow_nodes:move/${encodeURIComponent(node.id)}`, { body: values });
   announce(`Node ${node.key} moved ${dir < 0 ? 'up' : 'down'}.`);
+}
+
+/** A copy of the node (type, title, config; not its branches) right after it, with flow_nodes:duplicate. */
+export async function duplicateNode(node) {
+  const res = await api('POST', `flow_nodes:duplicate/${encodeURIComponent(node.id)}`, { body: { upstreamId: node.id } });
+  const copy = res.json && res.json.data;
+  announce(`Node ${node.key} duplicated as ${copy && copy.key ? copy.key : 'a new node'}.`);
+}
+
+/** Asks, then deletes one branch of a node with everything in it (flow_nodes:destroyBranch). */
+export async function deleteBranch(node, branch) {
+  const name = node.title || node.key;
+  const yes = await confirmAction('Delete branch',
+    [`Delete ${branch.label} of “${name}” and the ${branch.count} node${branch.count === 1 ? '' : 's'} in it?`], 'Delete branch');
+  if (!yes) return false;
+  await api('POST', `flow_nodes:destroyBranch/${encodeURIComponent(node.id)}`, { query: { branchIndex: String(branch.index) } });
+  announce(`${branch.label} of ${node.key} deleted.`);
+  return true;
 }
 
 /** The drawing's edit hooks (see drawing.js nodeChain): add buttons in every gap, buttons on every node. */
@@ -332,9 +347,15 @@ export function drawingEditor(env, reload) {
       };
       return h('div', { class: 'node-actions' },
         button('node-edit', 'Edit', 'Edit', () => nodeDialog(env, { node: n, done: reload }), true),
-        button('node-up', '↑', 'Move up:', () => moveNode(env.w, n, -1, place.chain).then(reload, fail('Not moved')), place.canUp),
-        button('node-down', '↓', 'Move down:', () => moveNode(env.w, n, 1, place.chain).then(reload, fail('Not moved')), place.canDown),
+        button('node-up', '↑', 'Move up:', () => moveNode(n, -1, place.chain).then(reload, fail('Not moved')), place.canUp),
+        button('node-down', '↓', 'Move down:', () => moveNode(n, 1, place.chain).then(reload, fail('Not moved')), place.canDown),
+        button('node-duplicate', 'Duplicate', 'Duplicate', () => duplicateNode(n).then(reload, fail('Not duplicated')), true),
         button('node-delete', 'Delete', 'Delete', () => deleteNodeDialog(n, place.branches, reload), true));
+    },
+    branchActions: (n, branch) => {
+      const b = h('button', { type: 'button', class: 'btn btn-small branch-delete', 'aria-label': `Delete ${branch.label} of ${n.title || n.key}` }, 'Delete branch');
+      b.addEventListener('click', () => deleteBranch(n, branch).then((done) => { if (done) reload(); }, fail('Branch not deleted')));
+      return b;
     },
   };
 }

@@ -1555,10 +1555,11 @@ fn admin_page_edits_moves_and_deletes_nodes_and_manages_executions() {
         "c",
         "condition",
         json!({"engine":"basic","rejectOnFalse":false,"calculation":{"group":{"type":"and","calculations":[]}}}),
-        bn,
+        bn.clone(),
         Value::Null,
     );
     node("d", "end", json!({"endStatus":1}), c.clone(), json!(1));
+    node("e", "end", json!({"endStatus":1}), c.clone(), json!(0));
     assert_eq!(chain_keys(&s, wid), ["a", "b", "c"]);
 
     let br = Browser::start(screenshot_dir());
@@ -1567,29 +1568,45 @@ fn admin_page_edits_moves_and_deletes_nodes_and_manages_executions() {
     br.goto(&s.url(&format!("/admin/#/workflows/{wid}")));
     let card = |k: &str| format!("#node-chain .node[data-node-key=\"{k}\"]");
     br.el(&card("d"));
-    // Nodes with branches do not move; the first cannot go up.
-    assert_eq!(
-        br.attr(&format!("{} .node-up", card("c")), "disabled"),
-        Some("true".into())
-    );
+    // The first cannot go up; a node with branches moves like any other (flow_nodes:move).
     assert_eq!(
         br.attr(&format!("{} .node-up", card("a")), "disabled"),
         Some("true".into())
     );
-    // b up: b, a, c.
+    assert_eq!(
+        br.attr(&format!("{} .node-up", card("c")), "disabled"),
+        None
+    );
+    // b up: b, a, c — b keeps its id.
     redrawn(&br, || br.click(&format!("{} .node-up", card("b"))));
     br.wait("b moved up", || {
         (chain_keys(&s, wid) == ["b", "a", "c"]).then_some(())
     });
+    assert_eq!(node_by_key(&s, wid, "b")["id"], bn);
     // Drawn first: the trigger, its add button, then b.
     br.el("#node-chain > ol > li:nth-child(3) .node[data-node-key=\"b\"]");
-    // a down: b, c, a — a keeps its key and config.
+    // a down: b, c, a — a keeps its id, key and config.
     redrawn(&br, || br.click(&format!("{} .node-down", card("a"))));
     br.wait("a moved down", || {
         (chain_keys(&s, wid) == ["b", "c", "a"]).then_some(())
     });
     let moved = node_by_key(&s, wid, "a");
+    assert_eq!(moved["id"], a);
     assert_eq!(moved["config"]["expression"], "1 + 1");
+    // c up with its two branches: c, b, a — c keeps its id, d and e stay in its branches.
+    redrawn(&br, || br.click(&format!("{} .node-up", card("c"))));
+    br.wait("c moved up", || {
+        (chain_keys(&s, wid) == ["c", "b", "a"]).then_some(())
+    });
+    assert_eq!(node_by_key(&s, wid, "c")["id"], c);
+    for (k, i) in [("d", 1), ("e", 0)] {
+        let n = node_by_key(&s, wid, k);
+        assert_eq!(
+            (&n["upstreamId"], &n["branchIndex"]),
+            (&c, &json!(i)),
+            "{k}"
+        );
+    }
     // Edit a's expression in its form.
     br.el(&card("a"));
     br.click(&format!("{} .node-edit", card("a")));
@@ -1602,6 +1619,41 @@ fn admin_page_edits_moves_and_deletes_nodes_and_manages_executions() {
         let n = s.ok("GET", &format!("/api/flow_nodes:get/{}", moved["id"]), None);
         (n["config"]["expression"] == "2 * 21").then_some(())
     });
+    // Duplicate b: a copy (new key, same type, title and config) right after it.
+    br.el(&card("b"));
+    redrawn(&br, || br.click(&format!("{} .node-duplicate", card("b"))));
+    let copy = br.wait("b duplicated", || {
+        let keys = chain_keys(&s, wid);
+        (keys.len() == 4).then(|| keys[2].clone())
+    });
+    assert_eq!(chain_keys(&s, wid), ["c", "b", copy.as_str(), "a"]);
+    let (orig, dup) = (node_by_key(&s, wid, "b"), node_by_key(&s, wid, &copy));
+    assert_ne!(dup["id"], orig["id"]);
+    assert_eq!(
+        (&dup["type"], &dup["title"], &dup["config"]),
+        (&orig["type"], &orig["title"], &orig["config"])
+    );
+    // Delete c's "if false" branch (e) after the confirmation.
+    let branch0 =
+        "#node-chain section.branch[data-branch-of=\"c\"][data-branch-index=\"0\"] .branch-delete";
+    br.click(branch0);
+    let text = br.wait_text("#confirm-dialog", "1 node");
+    assert!(text.contains("if false"), "{text}");
+    redrawn(&br, || br.click("#confirm-yes"));
+    br.wait("branch 0 gone", || {
+        let nodes = s.ok(
+            "GET",
+            &format!("/api/workflows/{wid}/nodes:list?paginate=false"),
+            None,
+        );
+        nodes
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["key"] != "e")
+            .then_some(())
+    });
+    assert!(br.find(&card("e")).is_none());
     // Delete c keeping its "if true" branch: d takes its place.
     br.el(&card("c"));
     br.click(&format!("{} .node-delete", card("c")));
@@ -1610,7 +1662,7 @@ fn admin_page_edits_moves_and_deletes_nodes_and_manages_executions() {
     br.click("#node-delete-dialog input[value=\"1\"]");
     redrawn(&br, || br.click("#node-delete-yes"));
     br.wait("c gone, d kept", || {
-        (chain_keys(&s, wid) == ["b", "d", "a"]).then_some(())
+        (chain_keys(&s, wid) == ["d", "b", copy.as_str(), "a"]).then_some(())
     });
     br.el(&card("d"));
     assert!(br.find(&card("c")).is_none());

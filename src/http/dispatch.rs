@@ -22,6 +22,7 @@ use crate::collections::{Collection, Field};
 use crate::error::{bad, resource_not_found, Code, Error, Result};
 use crate::trigger;
 use crate::workflow::api as wf;
+use crate::workflow::node_edit;
 
 pub struct Outcome {
     pub result: Result<Reply>,
@@ -221,6 +222,18 @@ pub static ROUTES: &[Entry] = &[
     }),
     write(FlowNodes, "destroy", System, |c, _| {
         wf::writing(c, wf::destroy_node)
+    }),
+    write(FlowNodes, "move", System, |c, _| {
+        wf::writing(c, node_edit::move_node)
+    }),
+    write(FlowNodes, "duplicate", System, |c, _| {
+        wf::writing(c, node_edit::duplicate_node)
+    }),
+    write(FlowNodes, "destroyBranch", System, |c, _| {
+        wf::writing(c, node_edit::destroy_branch)
+    }),
+    read(FlowNodes, "test", System, |c, _| {
+        crate::workflow::node_test::test_node(c)
     }),
     read(Executions, "list", System, |c, _| wf::list_executions(c)),
     read(Executions, "get", System, |c, _| wf::get_execution(c)),

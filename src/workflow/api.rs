@@ -5,6 +5,7 @@ use serde_json::{json, Map, Value};
 
 use super::engine::{self, Flow};
 use super::model::{random_key, valid_key, ContextType, ExecStatus, Node, Workflow, TRIGGER_TYPE};
+use super::node_edit;
 use super::nodes;
 use super::repo::executions;
 pub use super::repo::workflows::NewWorkflow;
@@ -21,11 +22,11 @@ fn workflow_not_found() -> Error {
     Error::new(Code::WorkflowNotFound, "workflow not found")
 }
 
-fn node_not_found() -> Error {
+pub(super) fn node_not_found() -> Error {
     Error::new(Code::NodeNotFound, "node not found")
 }
 
-fn one_id(ctx: &Ctx) -> Result<i64> {
+pub(super) fn one_id(ctx: &Ctx) -> Result<i64> {
     match ctx.input.filter_by_tk()? {
         Tk::One(id) => Ok(id),
         Tk::None => Err(bad(Code::MissingParameter, "filterByTk is required")),
@@ -644,16 +645,22 @@ pub fn list_nodes(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
     )
 }
 
-/// Parses a sent config with its node type's rules, then checks it against the collections: one
+/// Parses a sent config with its node type's rules: `NODE_TYPE_NOT_REGISTERED`, or one
 /// `INVALID_NODE_CONFIG` entry per problem, with `field`.
-fn validate_node(kind: &str, config: &Value, schema: &Schema) -> Result<()> {
-    let typed = nodes::parse(kind, config).map_err(|refused| match refused {
+pub(super) fn parse_node(kind: &str, config: &Value) -> Result<nodes::Typed> {
+    nodes::parse(kind, config).map_err(|refused| match refused {
         nodes::Refused::NotRegistered => bad(
             Code::NodeTypeNotRegistered,
             format!("Node type \"{kind}\" is not registered"),
         ),
         nodes::Refused::Invalid(problems) => Error::many(Code::InvalidNodeConfig, problems),
-    })?;
+    })
+}
+
+/// Parses a sent config with its node type's rules, then checks it against the collections: one
+/// `INVALID_NODE_CONFIG` entry per problem, with `field`.
+pub(super) fn validate_node(kind: &str, config: &Value, schema: &Schema) -> Result<()> {
+    let typed = parse_node(kind, config)?;
     let problems = typed.check_schema(schema);
     if !problems.is_empty() {
         return Err(Error::many(Code::InvalidNodeConfig, problems));
@@ -694,20 +701,7 @@ pub fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
         .cloned()
         .unwrap_or(json!({}));
     let schema = ctx.app.registry.snapshot();
-    let upstream_id = match values.get("upstreamId") {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(
-            crate::action::parse_id(v)
-                .ok_or_else(|| invalid_value("Field \"upstreamId\" expects an id"))?,
-        ),
-    };
-    let branch_index = match values.get("branchIndex") {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(
-            v.as_i64()
-                .ok_or_else(|| invalid_value("Field \"branchIndex\" expects an integer"))?,
-        ),
-    };
+    let (upstream_id, branch_index) = node_edit::sent_place(&values)?;
     let key = match values.get("key") {
         None | Some(Value::Null) => random_key(),
         Some(Value::String(k)) if valid_key(k) => k.clone(),
@@ -733,35 +727,8 @@ pub fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
                 "Node type \"delay\" is not allowed in a sync workflow",
             ));
         }
-        let upstream = match upstream_id {
-            Some(u) => Some(
-                workflows::node(c, u)?
-                    .filter(|n| n.workflow_id == workflow_id)
-                    .ok_or_else(|| {
-                        bad(
-                            Code::InvalidUpstream,
-                            format!("Upstream node {u} is not in this workflow"),
-                        )
-                    })?,
-            ),
-            None => None,
-        };
-        if let (Some(i), up) = (branch_index, &upstream) {
-            let Some(up) = up else {
-                return Err(bad(
-                    Code::InvalidUpstream,
-                    "branchIndex requires upstreamId",
-                ));
-            };
-            let allowed = nodes::parse(&up.kind, &up.config).is_ok_and(|typed| typed.has_branch(i));
-            if !allowed {
-                return Err(bad(
-                    Code::InvalidUpstream,
-                    format!("Node type \"{}\" has no branch {i}", up.kind),
-                ));
-            }
-        }
         let existing = workflows::nodes(c, workflow_id)?;
+        let place = node_edit::resolve_place(&existing, upstream_id, branch_index)?;
         if existing.iter().any(|n| n.key == key) {
             return Err(invalid_value(format!(
                 "Node key \"{key}\" is already used in this workflow"
@@ -776,36 +743,10 @@ pub fn create_node(ctx: &Ctx, workflow_id: i64) -> Result<Reply> {
             config: &config,
         };
         let id = workflows::insert_node(c, &new)?;
-        match (&upstream, branch_index) {
-            (None, _) => {
-                // New head: the old head follows it.
-                let old = existing
-                    .iter()
-                    .find(|n| n.upstream_id.is_none() && n.branch_index.is_none());
-                set_links(c, id, None, old.map(|o| o.id), None)?;
-                if let Some(o) = old {
-                    set_links(c, o.id, Some(id), o.downstream_id, None)?;
-                }
-            }
-            (Some(up), None) => {
-                let next = up.downstream_id;
-                set_links(c, id, Some(up.id), next, None)?;
-                set_links(c, up.id, up.upstream_id, Some(id), up.branch_index)?;
-                if let Some(d) = next.and_then(|d| existing.iter().find(|n| n.id == d)) {
-                    set_links(c, d.id, Some(id), d.downstream_id, None)?;
-                }
-            }
-            (Some(up), Some(i)) => {
-                // New head of branch i: the old branch head follows it.
-                let old = existing
-                    .iter()
-                    .find(|n| n.upstream_id == Some(up.id) && n.branch_index == Some(i));
-                set_links(c, id, Some(up.id), old.map(|o| o.id), Some(i))?;
-                if let Some(o) = old {
-                    set_links(c, o.id, Some(id), o.downstream_id, None)?;
-                }
-            }
-        }
+        let mut graph = node_edit::Graph::of(&existing);
+        graph.add(id);
+        graph.insert(id, place);
+        graph.save(c)?;
         workflows::node(c, id)?.ok_or_else(|| Error::internal("node vanished"))
     })?;
     Ok(Reply::data(node.to_json()))
@@ -815,7 +756,7 @@ pub fn get_node(ctx: &Ctx) -> Result<Reply> {
     get_table(ctx, "flow_nodes")
 }
 
-fn executed(c: &Connection, workflow_id: i64) -> Result<bool> {
+pub(super) fn executed(c: &Connection, workflow_id: i64) -> Result<bool> {
     Ok(workflows::get(c, workflow_id)?.is_some_and(|w| w.executed > 0))
 }
 

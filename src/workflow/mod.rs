@@ -9,6 +9,8 @@ pub mod dry_run;
 pub mod engine;
 pub mod expr;
 pub mod model;
+pub mod node_edit;
+pub mod node_test;
 pub mod nodes;
 mod num;
 pub mod queue;

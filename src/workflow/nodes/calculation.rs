@@ -57,6 +57,11 @@ impl Instruction for Calculation {
             Err(e) => Step::error_text(e),
         }
     }
+
+    fn test(&self, config: &CalculationConfig) -> Option<Result<Value, String>> {
+        let engine = config.engine.get().map_or("math.js", String::as_str);
+        Some(expr::evaluate(engine, &config.expression, &|_| None))
+    }
 }
 
 /// The `expression` entry for an expression every run of which fails with `engine` (none for what

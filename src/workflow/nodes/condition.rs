@@ -80,4 +80,8 @@ impl Instruction for Condition {
         }
         Step::resolved(json!(result))
     }
+
+    fn test(&self, config: &ConditionConfig) -> Option<Result<Value, String>> {
+        Some(super::test_value(&config.test, &|_| None))
+    }
 }

@@ -36,6 +36,7 @@ use serde_json::{json, Value};
 
 use super::engine::Processor;
 use super::model::{coded_enum, JobStatus, Node};
+use super::template::Lookup;
 use crate::collections::Schema;
 use crate::error::Entry;
 
@@ -125,6 +126,12 @@ pub trait Instruction: Sync + 'static {
         job: usize,
         resume: Option<(Value, JobStatus)>,
     ) -> Step;
+
+    /// What `flow_nodes:test` answers (NocoBase's `instruction.test`): the config's expression evaluated
+    /// with no variables, `Err` the failed job's text; `None` for a type that has no test.
+    fn test(&self, _config: &Self::Config) -> Option<Result<Value, String>> {
+        None
+    }
 }
 
 /// A parsed config of some node type, its `Instruction::Config` (shared by the clones of a loaded version).
@@ -146,6 +153,7 @@ pub trait DynInstruction: Sync {
         job: usize,
         resume: Option<(Value, JobStatus)>,
     ) -> Step;
+    fn test(&self, config: &ParsedConfig) -> Option<Result<Value, String>>;
 }
 
 impl<T: Instruction> DynInstruction for T {
@@ -179,6 +187,12 @@ impl<T: Instruction> DynInstruction for T {
 
     fn waits(&self) -> bool {
         Instruction::waits(self)
+    }
+
+    fn test(&self, config: &ParsedConfig) -> Option<Result<Value, String>> {
+        config
+            .get::<T::Config>()
+            .and_then(|c| Instruction::test(self, c))
     }
 
     fn run(
@@ -269,6 +283,11 @@ impl Typed {
 
     pub fn has_branch(&self, index: i64) -> bool {
         self.instruction.has_branch(&self.config, index)
+    }
+
+    /// See [`Instruction::test`].
+    pub fn test(&self) -> Option<Result<Value, String>> {
+        self.instruction.test(&self.config)
     }
 
     /// The status a pending `delay` ends with; `None` for other types.
@@ -406,12 +425,17 @@ impl Test {
 
 /// Evaluates a [`Test`].
 pub fn evaluate_condition(p: &Processor, test: &Test) -> Result<bool, String> {
+    test_value(test, &|path: &str| p.lookup(path)).map(|v| super::compare::truthy(&v))
+}
+
+/// A [`Test`]'s value before it is taken as true or false: the basic engine's boolean, or what the
+/// expression engine returned.
+pub fn test_value(test: &Test, lookup: &Lookup) -> Result<Value, String> {
     let engine = test.engine.get().map_or("basic", String::as_str);
     if engine == "basic" {
-        return super::basic::evaluate_calculation(&test.calculation, &|path: &str| p.lookup(path));
+        return super::basic::evaluate_calculation(&test.calculation, lookup).map(Value::Bool);
     }
-    p.evaluate(engine, &test.expression)
-        .map(|v| super::compare::truthy(&v))
+    super::expr::evaluate(engine, &test.expression, lookup)
 }
 
 /// An `engine` that, when present, must name one of `allowed`.

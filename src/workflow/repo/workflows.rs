@@ -263,7 +263,7 @@ pub fn insert_node(c: &Connection, n: &NewNode) -> Result<i64> {
 }
 
 /// Where a node sits: its upstream, downstream and branch index.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Links {
     pub upstream: Option<i64>,
     pub downstream: Option<i64>,
