@@ -51,15 +51,17 @@ function clock(iso) {
   return fmtTime(iso).slice(11, 16);
 }
 
-/** The stacked bars of runs per minute, one bar per bucket, with its numbers in <title> and <desc>. */
+/**
+ * The stacked bars of runs per minute, one bar per bucket, with its numbers in <title> and <desc>. The
+ * SVG stretches to its box (bars only); the scale's labels are HTML, so they stay readable at any width.
+ */
 function rateChart(d, id) {
   const buckets = d.buckets || [];
   const bs = d.bucketSeconds || 60;
-  const W = 600; const H = 150; const top = 14; const bottom = 18; const left = 34;
-  const plotH = H - top - bottom;
+  const bw = 10; const H = 100;
+  const W = bw * Math.max(buckets.length, 1);
   const max = Math.max(0, ...buckets.map((b) => perMinute(total(b), bs)));
-  const scale = max > 0 ? plotH / max : 0;
-  const bw = (W - left) / Math.max(buckets.length, 1);
+  const scale = max > 0 ? H / max : 0;
   const all = sums(buckets);
   const runs = total(all);
   let peak = null;
@@ -70,31 +72,32 @@ function rateChart(d, id) {
     : 'No runs in this window.';
   const title = `Runs per minute by status, ${WINDOWS[d.window] ? WINDOWS[d.window].toLowerCase() : d.window}`;
   const svg = s('svg', {
-    viewBox: `0 0 ${W} ${H}`, class: 'chart chart-rate', role: 'img', id,
+    viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none', class: 'chart chart-rate', role: 'img', id,
     'aria-labelledby': `${id}-title ${id}-desc`, 'data-runs': runs, 'data-max-rate': fmtRate(max),
   }, s('title', { id: `${id}-title` }, title), s('desc', { id: `${id}-desc` }, summary));
-  svg.appendChild(s('line', { x1: left, y1: top + plotH, x2: W, y2: top + plotH, class: 'axis' }));
-  svg.appendChild(s('text', { x: left - 4, y: top + 4, class: 'tick', 'text-anchor': 'end' }, fmtRate(max)));
-  svg.appendChild(s('text', { x: left - 4, y: top + plotH, class: 'tick', 'text-anchor': 'end' }, '0'));
-  if (buckets.length) {
-    svg.appendChild(s('text', { x: left, y: H - 4, class: 'tick' }, clock(buckets[0].start)));
-    svg.appendChild(s('text', { x: W, y: H - 4, class: 'tick', 'text-anchor': 'end' }, 'now'));
-  }
   buckets.forEach((b, i) => {
     const n = total(b);
     if (!n) return;
     const g = s('g', { class: 'bar', 'data-start': b.start, 'data-runs': n },
       s('title', null, `${clock(b.start)}: ${countsText(b)} (${fmtRate(perMinute(n, bs))} per minute)`));
-    let y = top + plotH;
+    let y = H;
     for (const k of SERIES) {
       if (!b[k]) continue;
       const hgt = perMinute(b[k], bs) * scale;
       y -= hgt;
-      g.appendChild(s('rect', { x: left + i * bw + 0.5, y, width: Math.max(bw - 1, 1), height: Math.max(hgt, 0.5), class: `seg seg-${k}` }));
+      g.appendChild(s('rect', { x: i * bw + 1, y, width: bw - 2, height: Math.max(hgt, 0.5), class: `seg seg-${k}` }));
     }
     svg.appendChild(g);
   });
-  return { svg, all };
+  const fig = h('figure', { class: 'chart-fig' },
+    h('div', { class: 'chart-plot' },
+      h('span', { class: 'y-max', 'aria-hidden': 'true' }, fmtRate(max)),
+      h('span', { class: 'y-zero', 'aria-hidden': 'true' }, '0'),
+      svg),
+    h('div', { class: 'x-ticks', 'aria-hidden': 'true' },
+      h('span', null, buckets.length ? clock(buckets[0].start) : ''), h('span', null, 'now')),
+    h('figcaption', { class: 'muted small' }, summary));
+  return { fig, all };
 }
 
 function legend(all) {
@@ -111,7 +114,7 @@ function bucketsTable(d) {
   const cols = SERIES.filter((k) => rows.some((b) => b[k]));
   if (!rows.length) return h('p', { class: 'muted small' }, 'No runs in this window.');
   return h('details', { class: 'chart-numbers' },
-    h('summary', null, `Numbers (${rows.length} ${bs === 60 ? 'minutes' : `buckets of ${bs / 60} minutes`} with runs)`),
+    h('summary', null, `Numbers (${rows.length} ${bs === 60 ? 'minute' : `bucket of ${bs / 60} minutes`}${rows.length === 1 ? '' : 's'} with runs)`),
     h('div', { class: 'table-wrap' }, h('table', { class: 'data stats-buckets' },
       h('caption', { class: 'visually-hidden' }, 'Runs by status per bucket'),
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'From'),
@@ -123,33 +126,27 @@ function bucketsTable(d) {
         h('td', { class: 'num' }, fmtRate(perMinute(total(b), bs)))))))));
 }
 
-/** p50, p90 and p99 as horizontal bars, with a table of the same numbers. */
+/** p50, p90 and p99 as horizontal bars (each a stretched SVG), with a table of the same numbers. */
 function durationsChart(du, id) {
   const ps = ['p50', 'p90', 'p99'];
   if (!du || !du.count) {
     return h('p', { class: 'muted small', id }, 'No finished runs in this window: no durations.');
   }
   const max = Math.max(1, ...ps.map((p) => du[p] || 0));
-  const W = 600; const row = 22; const left = 40; const right = 90;
   const text = ps.map((p) => `${p} ${fmtDuration(du[p])}`).join(', ');
-  const svg = s('svg', {
-    viewBox: `0 0 ${W} ${row * ps.length + 4}`, class: 'chart chart-durations', role: 'img', id,
-    'aria-labelledby': `${id}-title`,
-  }, s('title', { id: `${id}-title` }, `Durations of ${du.count} finished runs: ${text}`));
-  ps.forEach((p, i) => {
-    const y = 2 + i * row;
-    const wdt = ((du[p] || 0) / max) * (W - left - right);
-    svg.appendChild(s('text', { x: 0, y: y + 15, class: 'tick' }, p));
-    svg.appendChild(s('rect', { x: left, y: y + 3, width: Math.max(wdt, 1), height: row - 8, class: `dur dur-${p}` }));
-    svg.appendChild(s('text', { x: left + wdt + 6, y: y + 15, class: 'tick' }, fmtDuration(du[p])));
-  });
+  const bars = h('div', { class: 'dur-chart', role: 'img', id, 'aria-label': `Durations of ${du.count} finished runs: ${text}` },
+    ps.map((p) => h('div', { class: 'dur-row', 'aria-hidden': 'true' },
+      h('span', { class: 'dur-label' }, p),
+      s('svg', { viewBox: '0 0 100 10', preserveAspectRatio: 'none', class: 'dur-bar' },
+        s('rect', { x: 0, y: 0, width: Math.max(((du[p] || 0) / max) * 100, 0.5), height: 10, class: `dur dur-${p}` })),
+      h('span', { class: 'dur-value' }, fmtDuration(du[p])))));
   const table = h('table', { class: 'data stats-durations' },
     h('caption', { class: 'visually-hidden' }, 'Duration percentiles'),
     h('thead', null, h('tr', null, h('th', { scope: 'col', class: 'num' }, 'Finished runs'),
       ps.map((p) => h('th', { scope: 'col', class: 'num' }, p)))),
     h('tbody', null, h('tr', null, h('td', { class: 'num', 'data-stat': 'count' }, String(du.count)),
       ps.map((p) => h('td', { class: 'num', 'data-stat': p, 'data-ms': String(du[p]) }, fmtDuration(du[p]))))));
-  return h('div', { class: 'durations' }, svg, h('div', { class: 'table-wrap' }, table));
+  return h('div', { class: 'durations' }, bars, h('div', { class: 'table-wrap' }, table));
 }
 
 /**
@@ -181,12 +178,12 @@ export function statsPanel(opts) {
     }
     if (o.onPage && !o.onPage()) return;
     const d = r.json.data || {};
-    const { svg, all } = rateChart(d, 'chart-rate');
+    const { fig, all } = rateChart(d, 'chart-rate');
     clear(body);
     body.setAttribute('data-window', d.window || win);
     append(body, [
       h('h3', null, 'Runs per minute by status'),
-      h('div', { class: 'chart-wrap' }, svg), legend(all), bucketsTable(d),
+      fig, legend(all), bucketsTable(d),
       h('h3', null, 'Durations (start to end of finished runs)'),
       durationsChart(d.durations, 'chart-durations')]);
   };
