@@ -2075,6 +2075,15 @@ fn console_errors_but(b: &Browser, allowed: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// The id of the execution the page shows.
+fn shown_execution(b: &Browser) -> i64 {
+    let id = b
+        .attr(".execution-page", "data-execution-id")
+        .unwrap_or_default();
+    id.parse()
+        .unwrap_or_else(|_| panic!("no execution page: {id:?}"))
+}
+
 /// Selects a role of root's in the header's role picker.
 fn act_as(b: &Browser, role: &str) {
     b.js(
@@ -2153,11 +2162,7 @@ fn admin_page_reruns_backs_up_dry_runs_and_draws_the_run_charts() {
     let notice = br.wait_text("#rerun-notice", "on the current version");
     assert!(notice.contains("ran in the request (200)"), "{notice}");
     br.wait_text("h1", "RESOLVED");
-    let e3: i64 = br
-        .attr(".execution-page", "data-execution-id")
-        .unwrap()
-        .parse()
-        .unwrap();
+    let e3: i64 = shown_execution(&br);
     let x3 = execution(&s, e3);
     assert_eq!(
         (
@@ -2209,11 +2214,7 @@ fn admin_page_reruns_backs_up_dry_runs_and_draws_the_run_charts() {
     br.click("#execution-rerun");
     br.wait_text("#rerun-notice", "queued (202)");
     br.wait_text("h1", "ERROR");
-    let q2: i64 = br
-        .attr(".execution-page", "data-execution-id")
-        .unwrap()
-        .parse()
-        .unwrap();
+    let q2: i64 = shown_execution(&br);
     assert_eq!(execution(&s, q2)["rerunOf"].as_i64(), Some(q1));
 
     // 8. The charts: per workflow and overall, with their numbers.

@@ -35,6 +35,18 @@ fn stats_ok(s: &Server, query: &str) -> Value {
     v["data"].clone()
 }
 
+/// `window=<name>`, checked for its bucket width and count.
+fn window(s: &Server, name: &str, bucket_seconds: u64, buckets: usize) -> Value {
+    let d = stats_ok(s, &format!("window={name}"));
+    assert_eq!(
+        (&d["window"], &d["bucketSeconds"]),
+        (&json!(name), &json!(bucket_seconds)),
+        "{d}"
+    );
+    assert_eq!(d["buckets"].as_array().unwrap().len(), buckets);
+    d
+}
+
 /// The buckets that counted something, as (index, {status: n}) with the zeros left out.
 fn busy(data: &Value) -> Vec<(usize, Value)> {
     data["buckets"]
@@ -96,12 +108,7 @@ fn counts_runs_per_bucket_and_percentiles_over_the_hour_and_the_day() {
     run_ok(&s, "ok");
 
     // The hour: 60 one-minute buckets, the last one holding now (25 minutes after the first runs).
-    let hour = stats_ok(&s, "window=hour");
-    assert_eq!(
-        (&hour["window"], &hour["bucketSeconds"]),
-        (&json!("hour"), &json!(60))
-    );
-    assert_eq!(hour["buckets"].as_array().unwrap().len(), 60);
+    let hour = window(&s, "hour", 60, 60);
     assert_eq!(
         busy(&hour),
         vec![
@@ -123,12 +130,7 @@ fn counts_runs_per_bucket_and_percentiles_over_the_hour_and_the_day() {
     }
 
     // The day: 96 buckets of 15 minutes; the run two hours earlier is 8 buckets before the others.
-    let day = stats_ok(&s, "window=day");
-    assert_eq!(
-        (&day["window"], &day["bucketSeconds"]),
-        (&json!("day"), &json!(900))
-    );
-    assert_eq!(day["buckets"].as_array().unwrap().len(), 96);
+    let day = window(&s, "day", 900, 96);
     assert_eq!(
         busy(&day),
         vec![
@@ -235,4 +237,53 @@ fn root_and_admin_read_the_stats_and_a_member_gets_403() {
     let (st, v) = stats(&s, &member, "window=day");
     assert_eq!(st, 403, "{v}");
     assert!(v["errors"][0]["message"].is_string(), "{v}");
+}
+
+/// Indicative cost of `executions:stats` over a store at the retention's default cap (100,000
+/// executions spread over the last 22 hours, each with a 400-byte context): run by hand with
+/// `cargo test --test executions_stats -- --ignored --nocapture` (debug build; prints, asserts little).
+#[test]
+#[ignore]
+fn measure_stats_over_100k_executions() {
+    let s = Server::builder()
+        .arg("--keep-executions")
+        .arg("0")
+        .arg("--keep-days")
+        .arg("0")
+        .start();
+    s.app()
+        .store
+        .write(|c| {
+            Ok(c.execute_batch(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+                 INSERT INTO executions (key, workflowId, context, status, sync, startedAt, createdAt, updatedAt)
+                 SELECT CASE WHEN i % 10 = 0 THEN 'one' ELSE 'load' END, 1,
+                        '{\"data\":{\"pad\":\"' || hex(randomblob(200)) || '\"}}', 1, 1, t, t, t
+                 FROM (SELECT i, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || ((100000 - i) * 0.8) || ' seconds') AS t FROM n)",
+            )?)
+        })
+        .unwrap();
+    for (what, query) in [
+        (
+            "hour, overall (4,500 runs in the window)",
+            "window=hour".to_string(),
+        ),
+        (
+            "day, overall (100,000 runs in the window)",
+            "window=day".to_string(),
+        ),
+        (
+            "day, one key (10,000 runs)",
+            format!("window=day&filter={}", q(r#"{"key":"one"}"#)),
+        ),
+    ] {
+        let mut best = Duration::MAX;
+        for _ in 0..5 {
+            let t = std::time::Instant::now();
+            let d = stats_ok(&s, &query);
+            best = best.min(t.elapsed());
+            assert!(d["durations"]["count"].as_u64().unwrap() > 0);
+        }
+        println!("executions:stats {what}: best of 5 {best:?}");
+    }
 }
