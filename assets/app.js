@@ -684,12 +684,23 @@ function renderTryResult(el, r, ms, asked) {
     h('span', { class: 'muted' }, ` in ${fmtDuration(ms)}`)));
   const body = r.json;
   const data = body && body.data;
-  if (data && data.dryRun === true) {
-    const execs = Array.isArray(data.executions) ? data.executions : data.execution ? [data.execution] : [];
+  // A dry run's answer: `data.dryRun`, or (a failed run, a refusal) errors marked `dryRun`.
+  const dryErrors = body && Array.isArray(body.errors) ? body.errors.filter((e) => e && e.dryRun === true) : [];
+  if ((data && data.dryRun === true) || dryErrors.length) {
+    const execs = data && Array.isArray(data.executions) ? data.executions : data && data.execution ? [data.execution] : [];
+    for (const e of dryErrors) {
+      if (e.executionId !== undefined && e.executionId !== null) {
+        execs.push({ id: e.executionId, workflowKey: e.workflowKey, status: e.status, jobs: e.jobs });
+      }
+    }
     el.setAttribute('data-dry-run', 'true');
     el.appendChild(h('p', { class: 'alert alert-ok', id: 'dry-run-notice' },
       'Dry run: it ran on a throwaway copy of the store, and nothing of it was kept (the ids below belong to that copy).'));
-    el.appendChild(h('h3', null, 'Jobs'));
+    if (dryErrors.length) {
+      el.appendChild(h('div', { class: 'alert', role: 'alert', id: 'dry-run-errors' },
+        dryErrors.map((e) => h('p', null, e.code ? `${e.message} (${e.code})` : String(e.message)))));
+    }
+    if (execs.length) el.appendChild(h('h3', null, 'Jobs'));
     for (const x of dryRunJobs(execs)) el.appendChild(x);
     el.appendChild(h('h3', null, 'Response'));
     el.appendChild(h('pre', { class: 'json', id: 'try-response', tabindex: '0', 'aria-label': 'Response body' }, pretty(body)));
