@@ -820,7 +820,12 @@ fn admin_assets_are_served_with_a_strict_policy() {
         .into_iter()
         .chain(modules.iter().map(String::as_str))
     {
-        let t = s.req("GET", path).raw(b"").text;
+        // SVG's namespace is a name, never fetched (charts.js makes its elements in it).
+        let t = s
+            .req("GET", path)
+            .raw(b"")
+            .text
+            .replace("'http://www.w3.org/2000/svg'", "");
         assert!(
             !t.contains("http://") && !t.contains("https://") && !t.contains("//cdn"),
             "{path} names another origin"
