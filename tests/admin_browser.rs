@@ -2289,6 +2289,12 @@ fn admin_page_reruns_backs_up_dry_runs_and_draws_the_run_charts() {
     br.el("#stats .stats-body[data-window=hour] #chart-rate");
     no_sideways_scroll(&br, "executions page with charts");
     br.screenshot("31-executions-charts-narrow.png");
+    br.goto(&s.url(&format!("/admin/#/workflows/{v2}")));
+    br.el("#stats .stats-body[data-window=hour] #chart-rate");
+    no_sideways_scroll(&br, "workflow page with charts");
+    br.goto(&s.url(&format!("/admin/#/executions/{e3}")));
+    br.el("#execution-rerun");
+    no_sideways_scroll(&br, "execution page with Re-run");
     br.viewport(1280, 900, false);
 
     // 7. Dry run: the switch adds dryRun=true to the call (the stubs field only with request nodes).
