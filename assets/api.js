@@ -24,6 +24,10 @@ export function saveSession(s) {
   hooks.changed();
 }
 
+export function isRoot() {
+  return !!session && session.role === 'root';
+}
+
 export function isManager() {
   return !!session && MANAGER_ROLES.includes(session.role);
 }
@@ -58,7 +62,10 @@ export function authHeaders() {
   return hd;
 }
 
-/** Calls the API. Throws ApiError on a non-2xx answer unless `raw`; a 401 ends the session. */
+/**
+ * Calls the API. Throws ApiError on a non-2xx answer unless `raw`; a 401 ends the session. `binary`: a
+ * successful answer's body is `blob` (a file download), not `text`.
+ */
 export async function api(method, path, opts) {
   const o = opts || {};
   const headers = Object.assign({ Accept: 'application/json' }, o.anonymous ? {} : authHeaders(), o.headers || {});
@@ -74,10 +81,12 @@ export async function api(method, path, opts) {
   } catch (e) {
     throw new ApiError(0, null, `network error: ${e.message}`);
   }
-  const text = await res.text();
+  // A binary download (`binary`) is read as a Blob when it succeeded; errors are the JSON envelope.
+  const blob = o.binary && res.ok ? await res.blob() : null;
+  const text = blob ? '' : await res.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
-  const out = { status: res.status, statusText: res.statusText, json, text, ok: res.ok, headers: res.headers };
+  const out = { status: res.status, statusText: res.statusText, json, text, blob, ok: res.ok, headers: res.headers };
   if (res.status === 401 && !o.anonymous && session) {
     const err = new ApiError(res.status, json, text);
     expireSession(err.message);

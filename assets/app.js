@@ -13,49 +13,9 @@ import { drawingEditor } from './node-forms.js';
 import { newWorkflowPage, workflowActions, frozenNotice } from './workflow-edit.js';
 import { collectionsPage, collectionPage } from './collections.js';
 import { recordsPage } from './records.js';
-import { executionActions, deleteFinishedButton } from './executions-edit.js';
-
-// ---------------------------------------------------------------------------------------------
-// Download export (app:export, root and admin): the definitions document `flowgate export` writes
-
-function attachmentName(headers) {
-  const m = /filename="([^"]+)"/.exec(headers.get('Content-Disposition') || '');
-  return m ? m[1] : 'flowgate-export.json';
-}
-
-/** Fetches the document with the session's token (a plain link could not send it), then saves it. */
-async function downloadExport(button) {
-  button.disabled = true;
-  announce('Preparing the export…');
-  try {
-    const r = await api('GET', 'app:export');
-    const name = attachmentName(r.headers);
-    const url = URL.createObjectURL(new Blob([r.text], { type: 'application/json' }));
-    const a = h('a', { href: url, download: name, hidden: true }, name);
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    // The browser reads the blob after the click; revoking at once can cancel the download.
-    window.setTimeout(() => URL.revokeObjectURL(url), 60000);
-    const root = document.documentElement;
-    root.setAttribute('data-last-download', name);
-    root.setAttribute('data-last-download-bytes', String(r.text.length));
-    announce(`Downloaded ${name}.`);
-  } catch (e) {
-    announce(`Could not download the export: ${e.message}`);
-  }
-  button.disabled = false;
-  button.focus();
-}
-
-function downloadButton() {
-  const b = h('button', {
-    type: 'button', class: 'btn', id: 'download-export',
-    'aria-label': 'Download export: every collection, role and workflow as one JSON file',
-  }, 'Download export');
-  b.addEventListener('click', () => { downloadExport(b); });
-  return b;
-}
+import { executionActions, deleteFinishedButton, rerunControl, takeRerunNotice } from './executions-edit.js';
+import { downloadButtons } from './downloads.js';
+import { statsPanel } from './charts.js';
 
 // ---------------------------------------------------------------------------------------------
 // Header
@@ -283,7 +243,7 @@ async function workflowsPage(seq) {
       h('div', { class: 'toolbar' },
         h('label', { class: 'inline-field', for: 'workflow-filter' }, h('span', null, 'Filter'), filter),
         manager ? h('a', { class: 'btn btn-primary', href: '#/workflows/new', id: 'new-workflow' }, 'New workflow') : null,
-        manager ? downloadButton() : null)),
+        downloadButtons())),
     h('p', { class: 'muted intro' }, 'Call a workflow by its key: ',
       h('code', null, 'POST /api/<collection>:trigger/<id>?triggerWorkflows=<key>'),
       '. Open a workflow for ready-to-copy calls.'),
@@ -359,8 +319,11 @@ async function workflowPage(seq, id) {
   const manager = isManager();
   const frozen = (w.executed || 0) > 0;
   const reload = () => render({ quiet: true });
+  const hasRequest = nodes.some((n) => n.type === 'request');
+  const afterRun = () => { recent.reload(); if (stats) stats.reload(); };
   const edit = manager && !frozen ? drawingEditor({ w, nodes, collections: collections || [] }, reload) : null;
   const recent = executionsBlock({ filter: { key }, pageSize: 5, seq, compact: true });
+  const stats = statsPanel({ filter: { key }, onPage: () => onPage(seq), title: `Runs of ${key}` });
   const facts = h('dl', { class: 'facts' },
     fact('Key', h('span', { class: 'keybox' }, h('code', { id: 'workflow-key' }, key), copyButton(key, `key ${key}`))),
     fact('Trigger', triggerLabel(w.type)),
@@ -385,13 +348,14 @@ async function workflowPage(seq, id) {
       h('h2', { id: 'nodes-h' }, 'Nodes'),
       nodeChain(w, nodes, edit)),
     w.type && w.type !== 'custom-action'
-      ? manualRunSection(w, collection, () => recent.reload())
-      : callsSection(w, key, ctype, collection, collections, () => recent.reload()),
+      ? manualRunSection(w, collection, afterRun, hasRequest)
+      : callsSection(w, key, ctype, collection, collections, afterRun, hasRequest),
     h('section', { class: 'panel', 'aria-labelledby': 'recent-h' },
       h('div', { class: 'panel-head' },
         h('h2', { id: 'recent-h' }, 'Recent executions'),
         h('a', { href: `#/executions?key=${encodeURIComponent(key)}` }, `All executions of ${key}`)),
-      recent));
+      recent),
+    stats);
   show(seq, page);
 }
 
@@ -460,7 +424,7 @@ function associationsTo(collection, collections) {
   return out;
 }
 
-function callsSection(w, key, ctype, collection, collections, afterRun) {
+function callsSection(w, key, ctype, collection, collections, afterRun, hasRequest) {
   const origin = location.origin;
   const k = encodeURIComponent(key);
   const idInput = h('input', { id: 'try-id', type: 'text', inputmode: 'numeric', autocomplete: 'off', placeholder: 'empty: new record form' });
@@ -532,14 +496,18 @@ function callsSection(w, key, ctype, collection, collections, afterRun) {
     const st = state();
     for (const [c, code] of pres) code.textContent = c.build(st);
     tokenWarn.hidden = !includeToken.checked;
-    tryUrl.textContent = `POST ${tryTarget().pathname}${tryTarget().search}`;
+    let t = null;
+    try { t = tryTarget(); } catch (e) { t = null; }
+    tryUrl.textContent = t ? `POST ${t.pathname}${t.search}` : 'The dry run stubs are not a JSON object.';
   };
 
   // Try it
+  const dry = dryRunControls(hasRequest, () => refresh());
   const tryTarget = () => {
     const id = idInput.value.trim();
-    if (!record) return apiUrl('workflows:trigger', { triggerWorkflows: key });
-    return apiUrl(`${collection}:trigger${id ? `/${encodeURIComponent(id)}` : ''}`, { triggerWorkflows: key });
+    const q = Object.assign({ triggerWorkflows: key }, dry.query());
+    if (!record) return apiUrl('workflows:trigger', q);
+    return apiUrl(`${collection}:trigger${id ? `/${encodeURIComponent(id)}` : ''}`, q);
   };
   const tryUrl = h('code', { id: 'try-url' });
   const runBtn = h('button', { type: 'button', class: 'btn btn-primary', id: 'try-run' }, 'Run');
@@ -547,7 +515,9 @@ function callsSection(w, key, ctype, collection, collections, afterRun) {
   runBtn.addEventListener('click', async () => {
     clear(result);
     const bodyText = bodyInput.value.trim();
-    await runTry(runBtn, result, tryTarget(), bodyText ? bodyText : undefined, afterRun);
+    let target;
+    try { target = tryTarget(); } catch (e) { result.appendChild(errorBox(e, 'Dry run stubs')); return; }
+    await runTry(runBtn, result, target, bodyText ? bodyText : undefined, afterRun);
   });
 
   idInput.addEventListener('input', refresh);
@@ -562,6 +532,7 @@ function callsSection(w, key, ctype, collection, collections, afterRun) {
         h('p', { class: 'hint' }, 'Empty: the new record form.')) : null,
       h('div', { class: 'field field-wide' }, h('label', { for: 'try-body' }, 'JSON body (optional)'), bodyInput,
         h('p', { class: 'hint' }, record ? 'With an id it is laid over the loaded record; without, it is the record.' : 'Becomes $context.data.'))),
+    dry.el,
     h('p', { class: 'try-target' }, tryUrl),
     h('div', { class: 'actions' }, runBtn),
     result);
@@ -584,7 +555,7 @@ function callsSection(w, key, ctype, collection, collections, afterRun) {
  * Try it for the trigger types run by events (collection, schedule, action, request interception):
  * workflows:execute with a record (its id or JSON) as `data` (`target` for request interception).
  */
-function manualRunSection(w, collection, afterRun) {
+function manualRunSection(w, collection, afterRun, hasRequest) {
   const c = w.config || {};
   const withRecord = !!collection && !(w.type === 'schedule' && Number(c.mode || 0) === 0);
   const idInput = h('input', { id: 'try-id', type: 'text', inputmode: 'numeric', autocomplete: 'off' });
@@ -604,11 +575,14 @@ function manualRunSection(w, collection, afterRun) {
     else if (text) out[dataKey] = json;
     return out;
   };
-  const url = () => apiUrl('workflows:execute', { filterByTk: w.id });
+  const dry = dryRunControls(hasRequest, () => refresh());
+  const url = () => apiUrl('workflows:execute', Object.assign({ filterByTk: w.id }, dry.query()));
   const refresh = () => {
     let b;
     try { b = body(); } catch (e) { b = '<the body is not JSON>'; }
-    call.textContent = curlLine({ role: session && session.role, body: b, url: url().toString() });
+    let u;
+    try { u = url().toString(); } catch (e) { u = '<the dry run stubs are not a JSON object>'; }
+    call.textContent = curlLine({ role: session && session.role, body: b, url: u });
   };
   idInput.addEventListener('input', refresh);
   bodyInput.addEventListener('input', refresh);
@@ -616,7 +590,9 @@ function manualRunSection(w, collection, afterRun) {
     clear(result);
     let b;
     try { b = body(); } catch (e) { result.appendChild(errorBox(e, 'The body is not JSON')); return; }
-    await runTry(runBtn, result, url(), b, afterRun);
+    let u;
+    try { u = url(); } catch (e) { result.appendChild(errorBox(e, 'Dry run stubs')); return; }
+    await runTry(runBtn, result, u, b, afterRun);
   });
   refresh();
   return h('section', { class: 'panel try', 'aria-labelledby': 'try-h' },
@@ -627,9 +603,60 @@ function manualRunSection(w, collection, afterRun) {
       withRecord ? h('div', { class: 'field' }, h('label', { for: 'try-id' }, `Record id (${collection})`), idInput,
         h('p', { class: 'hint' }, 'Loaded as the record; or leave it empty and give the record as JSON.')) : null,
       h('div', { class: 'field field-wide' }, h('label', { for: 'try-body' }, withRecord ? 'Record as JSON (optional)' : 'JSON body (optional)'), bodyInput)),
+    dry.el,
     h('pre', { class: 'curl', tabindex: '0', 'aria-label': 'The call Try it makes' }, call),
     h('div', { class: 'actions' }, runBtn),
     result);
+}
+
+/**
+ * Try it's "dry run" switch: `dryRun=true` runs the workflows on a throwaway copy of the store (nothing
+ * stays), and with request nodes an optional `dryRunStubs` object (`{"<node key>": <result>}`) answers
+ * them. `query()` gives the parameters to add, or throws when the stubs are not a JSON object.
+ */
+function dryRunControls(hasRequest, changed) {
+  const box = h('input', { type: 'checkbox', id: 'try-dry-run' });
+  const stubs = h('textarea', { id: 'try-dry-stubs', rows: '3', spellcheck: 'false', placeholder: '{"request_key": {"status": 200, "data": {}}}' });
+  const stubsField = hasRequest ? h('div', { class: 'field field-wide', hidden: true, id: 'try-dry-stubs-field' },
+    h('label', { for: 'try-dry-stubs' }, 'Answers for request nodes (optional JSON, by node key)'), stubs,
+    h('p', { class: 'hint' }, 'Without one, a request node is answered with its last recorded response.')) : null;
+  const sync = () => { if (stubsField) stubsField.hidden = !box.checked; changed(); };
+  box.addEventListener('change', sync);
+  stubs.addEventListener('input', changed);
+  const el = h('div', { class: 'dry-run' },
+    h('label', { class: 'checkbox', for: 'try-dry-run' }, box, ' Dry run: run on a throwaway copy of the store; nothing is kept'),
+    stubsField);
+  const query = () => {
+    if (!box.checked) return {};
+    const q = { dryRun: 'true' };
+    const text = hasRequest ? stubs.value.trim() : '';
+    if (text) {
+      let v;
+      try { v = JSON.parse(text); } catch (e) { throw new Error(`the dry run stubs are not JSON: ${e.message}`); }
+      if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('the dry run stubs must be a JSON object of node keys');
+      q.dryRunStubs = JSON.stringify(v);
+    }
+    return q;
+  };
+  return { el, query };
+}
+
+/** A dry run's jobs, straight from the answer (their ids belong to the copy, which is gone). */
+function dryRunJobs(executions) {
+  const out = [];
+  for (const e of executions) {
+    const jobs = Array.isArray(e.jobs) ? e.jobs.slice().sort((a, b) => a.id - b.id) : [];
+    out.push(h('h4', null, `${e.workflowKey || 'Execution'} `, statusBadge(e.status)));
+    out.push(jobs.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'data responsive jobs dry-jobs', 'data-dry-execution': String(e.id) },
+      h('caption', { class: 'visually-hidden' }, 'Jobs of the dry run in the order they ran'),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Node'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Result'))),
+      h('tbody', null, jobs.map((j) => h('tr', { 'data-node-key': String(j.nodeKey || '') },
+        h('td', { 'data-label': 'Node' }, h('code', null, String(j.nodeKey || ''))),
+        h('td', { 'data-label': 'Status' }, statusBadge(j.status, JOB_STATUS)),
+        h('td', { 'data-label': 'Result', class: 'result-cell' }, h('pre', { class: 'json', tabindex: '0', 'aria-label': `Result of node ${j.nodeKey}` }, pretty(j.result === undefined ? null : j.result))))))))
+      : h('p', { class: 'empty' }, 'No jobs.'));
+  }
+  return out;
 }
 
 /** Try it's run: POSTs, shows the answer in `result`, and keeps the button busy meanwhile. */
@@ -639,7 +666,7 @@ async function runTry(runBtn, result, url, body, afterRun) {
   const started = performance.now();
   try {
     const r = await api('POST', null, { url, body, raw: true });
-    renderTryResult(result, r, performance.now() - started);
+    renderTryResult(result, r, performance.now() - started, { dryRun: url.searchParams.get('dryRun') === 'true' });
     if (afterRun) afterRun();
   } catch (e) {
     if (!(e instanceof ApiError && e.status === 401)) result.appendChild(errorBox(e, 'Request failed'));
@@ -649,13 +676,42 @@ async function runTry(runBtn, result, url, body, afterRun) {
   }
 }
 
-function renderTryResult(el, r, ms) {
+function renderTryResult(el, r, ms, asked) {
   clear(el);
   const ok = r.status >= 200 && r.status < 300;
   el.appendChild(h('p', { class: 'try-status' },
     h('span', { class: `badge http ${ok ? 'http-ok' : 'http-err'}`, id: 'try-status', 'data-status': String(r.status) }, `${r.status} ${r.statusText || ''}`.trim()),
     h('span', { class: 'muted' }, ` in ${fmtDuration(ms)}`)));
   const body = r.json;
+  const data = body && body.data;
+  // A dry run's answer: `data.dryRun`, or (a failed run, a refusal) errors marked `dryRun`.
+  const dryErrors = body && Array.isArray(body.errors) ? body.errors.filter((e) => e && e.dryRun === true) : [];
+  if ((data && data.dryRun === true) || dryErrors.length) {
+    const execs = data && Array.isArray(data.executions) ? data.executions : data && data.execution ? [data.execution] : [];
+    for (const e of dryErrors) {
+      if (e.executionId !== undefined && e.executionId !== null) {
+        execs.push({ id: e.executionId, workflowKey: e.workflowKey, status: e.status, jobs: e.jobs });
+      }
+    }
+    el.setAttribute('data-dry-run', 'true');
+    el.appendChild(h('p', { class: 'alert alert-ok', id: 'dry-run-notice' },
+      'Dry run: it ran on a throwaway copy of the store, and nothing of it was kept (the ids below belong to that copy).'));
+    if (dryErrors.length) {
+      el.appendChild(h('div', { class: 'alert', role: 'alert', id: 'dry-run-errors' },
+        dryErrors.map((e) => h('p', null, e.code ? `${e.message} (${e.code})` : String(e.message)))));
+    }
+    if (execs.length) el.appendChild(h('h3', null, 'Jobs'));
+    for (const x of dryRunJobs(execs)) el.appendChild(x);
+    el.appendChild(h('h3', null, 'Response'));
+    el.appendChild(h('pre', { class: 'json', id: 'try-response', tabindex: '0', 'aria-label': 'Response body' }, pretty(body)));
+    announce(`Dry run answered ${r.status}.`);
+    return;
+  }
+  el.removeAttribute('data-dry-run');
+  if (asked && asked.dryRun && r.ok) {
+    el.appendChild(h('p', { class: 'alert alert-warn', id: 'dry-run-ignored' },
+      'This server did not answer as a dry run (no data.dryRun): the run was real and its executions are kept.'));
+  }
   const links = [];
   if (body && body.data && Array.isArray(body.data.executions)) {
     for (const e of body.data.executions) links.push({ id: e.id, text: `${e.workflowKey || 'execution'}, ${e.sync ? 'sync' : 'async'}`, status: e.status });
@@ -721,12 +777,14 @@ async function executionsPage(seq, query) {
   form.querySelector('#exec-refresh').addEventListener('click', () => render());
 
   const block = executionsBlock({ filter, page, pageSize: 20, seq, hashPaging: true, query });
+  const statsFilter = filter.key ? { key: filter.key } : filter.workflowId ? { workflowId: filter.workflowId } : {};
+  const stats = statsPanel({ filter: statsFilter, onPage: () => onPage(seq), title: key ? `Runs of ${key}` : 'Runs of every workflow' });
   const head = h('div', { class: 'page-head' },
     h('h1', null, key ? h('span', null, 'Executions of ', h('code', null, key)) : workflowId ? `Executions of workflow #${workflowId}` : 'Executions'),
     deleteFinishedButton(filter, describeFilter(key, workflowId, status), () => block.reload()));
   show(seq, h('section', null,
     key || workflowId ? h('p', { class: 'crumbs' }, h('a', { href: '#/executions' }, 'Executions'), ` / ${key || `workflow #${workflowId}`}`) : null,
-    head, form, block));
+    head, stats, form, block));
 }
 
 /** The list's filter in words, for the confirmation of deleting what it shows. */
@@ -762,12 +820,14 @@ function executionsBlock(opts) {
       wrap.appendChild(h('p', { class: 'empty' }, page > 1 ? 'No executions on this page.' : 'No executions yet.'));
     } else {
       const tbody = h('tbody');
-      for (const e of rows) tbody.appendChild(executionRow(e));
+      const manager = isManager();
+      for (const e of rows) tbody.appendChild(executionRow(e, manager));
       wrap.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'data responsive executions' },
         h('caption', { class: 'visually-hidden' }, 'Executions, newest first'),
         h('thead', null, h('tr', null,
           h('th', { scope: 'col' }, 'Execution'), h('th', { scope: 'col' }, 'Workflow'), h('th', { scope: 'col' }, 'Status'),
-          h('th', { scope: 'col' }, 'Created'), h('th', { scope: 'col', class: 'num' }, 'Duration'))),
+          h('th', { scope: 'col' }, 'Created'), h('th', { scope: 'col', class: 'num' }, 'Duration'),
+          manager ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')) : null)),
         tbody)));
     }
     const total = meta.totalPage || 1;
@@ -787,20 +847,50 @@ function executionsBlock(opts) {
   return wrap;
 }
 
-function executionRow(e) {
+function executionRow(e, manager) {
   return h('tr', { 'data-execution-id': String(e.id) },
     h('td', { 'data-label': 'Execution' }, h('a', { href: `#/executions/${encodeURIComponent(e.id)}`, class: 'exec-link' }, `#${e.id}`),
-      e.manually ? h('span', { class: 'badge subtle' }, 'manual') : null),
+      e.manually ? h('span', { class: 'badge subtle' }, 'manual') : null,
+      e.rerunOf ? h('span', { class: 'badge subtle', title: `re-run of execution #${e.rerunOf}` }, `re-run of #${e.rerunOf}`) : null,
+      e.attempt > 1 ? h('span', { class: 'badge subtle', title: 'options.retry attempt' }, `attempt ${e.attempt}`) : null),
     h('td', { 'data-label': 'Workflow' },
       h('a', { href: `#/workflows/${encodeURIComponent(e.workflowId)}`, title: `version #${e.workflowId}` },
         h('code', null, String(e.key || `#${e.workflowId}`)))),
     h('td', { 'data-label': 'Status' }, statusBadge(e.status), e.reason ? h('span', { class: 'muted small' }, ` ${e.reason}`) : null),
     h('td', { 'data-label': 'Created' }, timeEl(e.createdAt)),
-    h('td', { 'data-label': 'Duration', class: 'num' }, duration(e)));
+    h('td', { 'data-label': 'Duration', class: 'num' }, duration(e)),
+    manager ? h('td', { 'data-label': 'Actions', class: 'actions-cell' }, rerunControl(e)) : null);
+}
+
+/** What the re-run that opened this page answered: 200 ran in the request, 202 queued. */
+function rerunNoticeBox(n, e) {
+  if (!n) return null;
+  const how = n.status === 202 ? 'queued (202): it runs in the background and this page follows it until it finishes'
+    : 'ran in the request (200)';
+  return h('p', { class: 'alert alert-ok', id: 'rerun-notice', role: 'status', 'data-http-status': String(n.status) },
+    `Re-run of execution #${n.of}${n.current ? ' on the current version' : ''}: ${how}. Status now: `, statusBadge(e.status));
+}
+
+/** The failed attempts `options.retry` ran again (executions:get?appends=attempts), oldest first. */
+function attemptsSection(e) {
+  const rows = Array.isArray(e.attempts) ? e.attempts.slice().sort((a, b) => (a.attempt || 0) - (b.attempt || 0)) : [];
+  if (!rows.length) return null;
+  return h('section', { class: 'panel', 'aria-labelledby': 'attempts-h' },
+    h('h2', { id: 'attempts-h' }, `Failed attempts (${rows.length})`),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'data responsive attempts', id: 'attempts' },
+      h('caption', { class: 'visually-hidden' }, 'Failed attempts, oldest first'),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Attempt'), h('th', { scope: 'col' }, 'Status'),
+        h('th', { scope: 'col' }, 'Reason'), h('th', { scope: 'col' }, 'Node'), h('th', { scope: 'col' }, 'At'))),
+      h('tbody', null, rows.map((a) => h('tr', { 'data-attempt': String(a.attempt) },
+        h('td', { 'data-label': 'Attempt' }, `#${a.attempt}`),
+        h('td', { 'data-label': 'Status' }, statusBadge(a.status)),
+        h('td', { 'data-label': 'Reason' }, a.reason ? String(a.reason) : '—'),
+        h('td', { 'data-label': 'Node' }, a.nodeKey ? h('code', null, String(a.nodeKey)) : '—'),
+        h('td', { 'data-label': 'At' }, timeEl(a.createdAt))))))));
 }
 
 async function executionPage(seq, id) {
-  const r = await api('GET', `executions:get/${encodeURIComponent(id)}`, { query: { appends: 'jobs' } });
+  const r = await api('GET', `executions:get/${encodeURIComponent(id)}`, { query: { appends: 'jobs,attempts' } });
   const e = r.json.data;
   if (!e) throw new Error(`Execution ${id} not found`);
   setTitle(`Execution #${e.id}`);
@@ -836,11 +926,14 @@ async function executionPage(seq, id) {
   const refresh = h('button', { type: 'button', class: 'btn btn-quiet', id: 'execution-refresh' }, 'Refresh');
   refresh.addEventListener('click', () => render());
 
+  const actionErrors = h('div', { id: 'execution-action-errors', 'aria-live': 'polite' });
   const page = h('article', { class: 'execution-page', 'data-execution-id': String(e.id) },
     h('p', { class: 'crumbs' }, h('a', { href: '#/executions' }, 'Executions'), ' / ',
       h('a', { href: `#/executions?key=${encodeURIComponent(e.key || '')}` }, String(e.key || '')), ` / #${e.id}`),
     h('div', { class: 'page-head' }, h('h1', null, `Execution #${e.id} `, statusBadge(e.status)),
-      h('div', { class: 'toolbar' }, executionActions(e, () => render({ quiet: true })), refresh)),
+      h('div', { class: 'toolbar' }, executionActions(e, () => render({ quiet: true }), actionErrors), refresh)),
+    rerunNoticeBox(takeRerunNotice(e.id), e),
+    actionErrors,
     h('dl', { class: 'facts' },
       fact('Workflow', h('a', { href: `#/workflows/${encodeURIComponent(e.workflowId)}` }, h('code', null, String(e.key || '')), ` (version #${e.workflowId})`)),
       fact('Status', [statusBadge(e.status), ` ${e.status === null || e.status === undefined ? 'null' : e.status}`]),
@@ -849,7 +942,11 @@ async function executionPage(seq, id) {
       fact('Started', timeEl(e.startedAt)),
       fact('Updated', timeEl(e.updatedAt)),
       fact('Duration', duration(e)),
-      e.manually ? fact('Run', 'manually (workflows:execute)') : null),
+      e.manually ? fact('Run', 'manually (workflows:execute)') : null,
+      e.rerunOf ? fact('Re-run of', h('a', { href: `#/executions/${encodeURIComponent(e.rerunOf)}`, id: 'rerun-of' }, `Execution #${e.rerunOf}`)) : null,
+      e.attempt > 1 || e.retryAt ? fact('Attempt', h('span', { id: 'execution-attempt' }, String(e.attempt || 1))) : null,
+      e.retryAt ? fact('Next attempt', h('span', { id: 'execution-retry-at' }, timeEl(e.retryAt))) : null),
+    attemptsSection(e),
     h('section', { class: 'panel', 'aria-labelledby': 'context-h' },
       h('div', { class: 'panel-head' }, h('h2', { id: 'context-h' }, 'Context'), copyButton(() => pretty(e.context), 'context')),
       h('pre', { class: 'json', id: 'execution-context', tabindex: '0', 'aria-labelledby': 'context-h' }, pretty(e.context === undefined ? null : e.context))),

@@ -1,16 +1,65 @@
-// Changing executions: cancel a queued or running one (executions:cancel), delete finished ones, one
-// or all that match the list's filter (executions:destroy skips queued and running rows).
+// Changing executions: cancel a queued or running one (executions:cancel), re-run a finished one
+// (executions:rerun), delete finished ones, one or all that match the list's filter (executions:destroy
+// skips queued and running rows).
 
-import { h, announce } from './dom.js';
+import { h, announce, clear, errorBox } from './dom.js';
 import { api, isManager } from './api.js';
 import { confirmAction } from './forms.js';
 
 const pending = (e) => e.status === null || e.status === undefined || e.status === 0;
 
-/** Cancel and Delete for one execution's page; `reload()` after a change. */
-export function executionActions(e, reload) {
+// What the last re-run answered, shown once on the new execution's page.
+let rerunNotice = null;
+
+/** The notice of the re-run that led to execution `id`, once (null otherwise). */
+export function takeRerunNotice(id) {
+  const n = rerunNotice && rerunNotice.id === id ? rerunNotice : null;
+  rerunNotice = null;
+  return n;
+}
+
+/**
+ * A Re-run button for a finished execution (root and admin), with the choice of the current version
+ * on the execution's page (`withChoice`). 200: the run happened in the request; 202: it is queued. Either
+ * way the new execution's page opens; a refusal is shown in `errors` (or next to the button).
+ */
+export function rerunControl(e, opts) {
+  if (!isManager() || pending(e)) return null;
+  const o = opts || {};
+  const id = o.withChoice ? 'execution-rerun' : `rerun-${e.id}`;
+  const btn = h('button', { type: 'button', class: `btn${o.withChoice ? '' : ' btn-small'}`, id, 'data-rerun': String(e.id),
+    'aria-label': `Re-run execution #${e.id} with the same context` }, 'Re-run');
+  const current = o.withChoice ? h('input', { type: 'checkbox', id: 'rerun-current' }) : null;
+  const errors = o.errors || h('span', { class: 'rerun-error', 'aria-live': 'polite' });
+  btn.addEventListener('click', async () => {
+    clear(errors);
+    btn.disabled = true;
+    const query = { filterByTk: e.id };
+    if (current && current.checked) query.version = 'current';
+    try {
+      const r = await api('POST', 'executions:rerun', { query });
+      const x = (r.json && r.json.data && r.json.data.execution) || {};
+      rerunNotice = { id: x.id, of: e.id, status: r.status, current: !!query.version };
+      announce(`Execution #${e.id} re-run as #${x.id}${r.status === 202 ? ' (queued)' : ''}.`);
+      location.hash = `#/executions/${encodeURIComponent(x.id)}`;
+    } catch (err) {
+      if (err.status === 401) return;
+      errors.appendChild(errorBox(err, `Execution #${e.id} was not re-run`));
+      announce(`Not re-run: ${err.message}`);
+    } finally {
+      btn.disabled = false;
+    }
+  });
+  return h('span', { class: 'rerun' }, btn,
+    current ? h('label', { class: 'checkbox', for: 'rerun-current' }, current, ' on the current version') : null,
+    o.errors ? null : errors);
+}
+
+/** Cancel, Re-run and Delete for one execution's page; `reload()` after a change. */
+export function executionActions(e, reload, errors) {
   if (!isManager()) return null;
   const out = h('div', { class: 'toolbar execution-actions' });
+  if (!pending(e)) out.appendChild(rerunControl(e, { withChoice: true, errors }));
   if (pending(e)) {
     const cancel = h('button', { type: 'button', class: 'btn', id: 'execution-cancel' }, 'Cancel execution');
     cancel.addEventListener('click', async () => {

@@ -11,6 +11,8 @@
 //! /usr/bin/chromium or /usr/bin/chromedriver it FAILS (`.ci/run` installs them); it never skips.
 
 mod common;
+#[path = "common/wf.rs"]
+mod wf;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -834,7 +836,12 @@ fn admin_assets_are_served_with_a_strict_policy() {
         .into_iter()
         .chain(modules.iter().map(String::as_str))
     {
-        let t = s.req("GET", path).raw(b"").text;
+        // SVG's namespace is a name, never fetched (charts.js makes its elements in it).
+        let t = s
+            .req("GET", path)
+            .raw(b"")
+            .text
+            .replace("'http://www.w3.org/2000/svg'", "");
         assert!(
             !t.contains("http://") && !t.contains("https://") && !t.contains("//cdn"),
             "{path} names another origin"
@@ -2131,4 +2138,362 @@ fn admin_page_node_forms_keep_every_config_they_show() {
     );
     b.screenshot_viewport("25-node-errors.png");
     assert_only_refusals(&b, &["nodes:create"]);
+}
+
+/// The console errors, except the refusals a test provokes on purpose (each of `allowed`: the parts of
+/// one such message).
+fn console_errors_but(b: &Browser, allowed: &[&[&str]]) -> Vec<String> {
+    console_errors(&b.console())
+        .into_iter()
+        .filter(|m| {
+            !allowed
+                .iter()
+                .any(|parts| parts.iter().all(|a| m.contains(a)))
+        })
+        .collect()
+}
+
+/// The id of the execution the page shows.
+fn shown_execution(b: &Browser) -> i64 {
+    let id = b
+        .attr(".execution-page", "data-execution-id")
+        .unwrap_or_default();
+    id.parse()
+        .unwrap_or_else(|_| panic!("no execution page: {id:?}"))
+}
+
+/// Selects a role of root's in the header's role picker.
+fn act_as(b: &Browser, role: &str) {
+    b.js(
+        "const s = document.getElementById('role-select'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));",
+        json!([role]),
+    );
+}
+
+/// Issue 16 points 1, 5, 7 and 8 on the page: re-run from the list and the execution (on the version it
+/// ran and on the current one, a 200, a 202 and a 404 shown as an error), the retry attempts, the
+/// backup download for root only, Try it's dry run switch, and the run charts with their numbers.
+#[test]
+fn admin_page_reruns_backs_up_dry_runs_and_draws_the_run_charts() {
+    use wf::*;
+    let s = Server::start();
+    // A sync workflow that fails; its next version (current) does not.
+    let v1 = flow(&s, "flaky", &[calc("c", FAILS_AT_RUN)]);
+    let (st, v) = trigger(&s, "flaky", json!({"n": 1}));
+    assert_eq!(st, 500, "{v}");
+    let e1 = execution_id(&v);
+    let path = format!(
+        "/api/workflows:revision?filterByTk={v1}&filter={}",
+        q(r#"{"key":"flaky"}"#)
+    );
+    let v2 = s.ok("POST", &path, Some(json!({})))["id"].as_i64().unwrap();
+    let c2 = nodes_of(&s, v2)[0]["id"].as_i64().unwrap();
+    s.ok(
+        "POST",
+        &format!("/api/flow_nodes:update?filterByTk={c2}"),
+        Some(json!({"config": {"engine": "math.js", "expression": "1 + 1"}})),
+    );
+    s.ok(
+        "POST",
+        &format!("/api/workflows:update?filterByTk={v2}"),
+        Some(json!({"enabled": true})),
+    );
+    assert_eq!(
+        s.ok("GET", &format!("/api/workflows:get/{v2}"), None)["current"],
+        true
+    );
+
+    let br = Browser::start(screenshot_dir());
+    br.viewport(1280, 900, false);
+    sign_in(&br, &s);
+
+    // 1. Re-run from the list: on the version it ran, so it fails again; the page opens the new run.
+    br.goto(&s.url("/admin/#/executions?key=flaky"));
+    br.click(&format!("#rerun-{e1}"));
+    let e2: i64 = br
+        .wait("the re-run's page", || {
+            let id = br.attr(".execution-page", "data-execution-id")?;
+            (id != e1.to_string()).then_some(id)
+        })
+        .parse()
+        .unwrap();
+    let notice = br.wait_text("#rerun-notice", "ran in the request (200)");
+    assert!(
+        notice.contains(&format!("Re-run of execution #{e1}")),
+        "{notice}"
+    );
+    assert_eq!(
+        br.attr("#rerun-of", "href").unwrap_or_default(),
+        format!("#/executions/{e1}")
+    );
+    br.wait_text("h1", "ERROR");
+    let x2 = execution(&s, e2);
+    assert_eq!(
+        (x2["rerunOf"].as_i64(), x2["workflowId"].as_i64()),
+        (Some(e1), Some(v1)),
+        "{x2}"
+    );
+
+    // On the current version (the choice on the execution's page): it resolves.
+    br.click("#rerun-current");
+    br.click("#execution-rerun");
+    let notice = br.wait_text("#rerun-notice", "on the current version");
+    assert!(notice.contains("ran in the request (200)"), "{notice}");
+    br.wait_text("h1", "RESOLVED");
+    let e3: i64 = shown_execution(&br);
+    let x3 = execution(&s, e3);
+    assert_eq!(
+        (
+            x3["rerunOf"].as_i64(),
+            x3["workflowId"].as_i64(),
+            &x3["status"]
+        ),
+        (Some(e2), Some(v2), &json!(1)),
+        "{x3}"
+    );
+    assert_eq!(
+        x3["context"],
+        execution(&s, e1)["context"],
+        "the same context"
+    );
+    br.screenshot("27-execution-rerun.png");
+
+    // A refusal is shown in the page's error style: the execution went away meanwhile (404).
+    br.goto(&s.url(&format!("/admin/#/executions/{e1}")));
+    br.el("#execution-rerun");
+    s.ok("POST", &format!("/api/executions:destroy/{e1}"), None);
+    br.click("#execution-rerun");
+    let err = br.wait_text("#execution-action-errors .alert", "was not re-run");
+    assert!(err.contains("EXECUTION_NOT_FOUND"), "{err}");
+    assert!(
+        br.url().ends_with(&format!("#/executions/{e1}")),
+        "stays on the page: {}",
+        br.url()
+    );
+
+    // 202: an async run is queued again; its page follows it until it finishes. Retry attempts show.
+    let a = global_with(
+        &s,
+        "later",
+        json!({"sync": false, "options": {"retry": {"attempts": 2, "delay": 0}}}),
+    );
+    chain(&s, a, &[calc("c", FAILS_AT_RUN)]);
+    let q1 = enqueue(&s, "later", json!({}));
+    let done = wait_final(&s, q1, Duration::from_secs(15));
+    assert_eq!(
+        (&done["status"], &done["attempt"]),
+        (&json!(-2), &json!(2)),
+        "{done}"
+    );
+    br.goto(&s.url(&format!("/admin/#/executions/{q1}")));
+    br.wait_text("#attempts", "#1");
+    assert_eq!(br.text("#execution-attempt"), "2");
+    br.screenshot("28-execution-attempts.png");
+    br.click("#execution-rerun");
+    br.wait_text("#rerun-notice", "queued (202)");
+    br.wait_text("h1", "ERROR");
+    let q2: i64 = shown_execution(&br);
+    assert_eq!(execution(&s, q2)["rerunOf"].as_i64(), Some(q1));
+
+    // 8. The charts: per workflow and overall, with their numbers.
+    let runs_of = |key: &str| runs_now(&s, key).len();
+    br.goto(&s.url(&format!("/admin/#/workflows/{v2}")));
+    let svg = br.el("#stats #chart-rate");
+    let _ = svg;
+    let runs = br.wait("the chart's runs", || {
+        br.find("#stats .stats-body[data-window=hour] #chart-rate")
+            .and_then(|_| br.attr("#chart-rate", "data-runs"))
+    });
+    assert_eq!(runs, runs_of("flaky").to_string());
+    let desc = br.js(
+        "return document.querySelector('#chart-rate desc').textContent",
+        json!([]),
+    );
+    let desc = desc.as_str().unwrap();
+    assert!(
+        desc.contains("1 RESOLVED") && desc.contains("ERROR"),
+        "{desc}"
+    );
+    let stats = s.ok(
+        "GET",
+        &format!(
+            "/api/executions:stats?window=hour&filter={}",
+            q(r#"{"key":"flaky"}"#)
+        ),
+        None,
+    );
+    assert_eq!(
+        br.text("#stats [data-stat=count]"),
+        stats["durations"]["count"].to_string()
+    );
+    assert_eq!(
+        br.attr("#stats [data-stat=p90]", "data-ms").unwrap(),
+        stats["durations"]["p90"].to_string()
+    );
+    br.click("#stats-day");
+    br.el("#stats .stats-body[data-window=day] #chart-rate");
+    br.click("#stats summary");
+    br.el("#stats .stats-buckets tbody tr");
+    br.screenshot("29-workflow-charts.png");
+    br.goto(&s.url("/admin/#/executions"));
+    let all = br.wait("the overall chart", || {
+        br.find("#stats .stats-body[data-window=hour] #chart-rate")
+            .and_then(|_| br.attr("#chart-rate", "data-runs"))
+    });
+    assert_eq!(all, (runs_of("flaky") + runs_of("later")).to_string());
+    let overall = s.ok("GET", "/api/executions:stats?window=hour", None)["durations"].clone();
+    let label = br
+        .attr("#chart-durations", "aria-label")
+        .unwrap_or_default();
+    let count = format!("Durations of {} finished runs: p50 ", overall["count"]);
+    assert!(
+        label.starts_with(&count) && label.contains(", p99 "),
+        "{label} / {overall}"
+    );
+    assert_named(&br, "executions page with charts");
+    br.screenshot("30-executions-charts.png");
+    br.viewport(390, 844, true);
+    br.goto(&s.url("/admin/#/executions"));
+    br.el("#stats .stats-body[data-window=hour] #chart-rate");
+    no_sideways_scroll(&br, "executions page with charts");
+    br.screenshot("31-executions-charts-narrow.png");
+    br.goto(&s.url(&format!("/admin/#/workflows/{v2}")));
+    br.el("#stats .stats-body[data-window=hour] #chart-rate");
+    no_sideways_scroll(&br, "workflow page with charts");
+    br.goto(&s.url(&format!("/admin/#/executions/{e3}")));
+    br.el("#execution-rerun");
+    no_sideways_scroll(&br, "execution page with Re-run");
+    br.viewport(1280, 900, false);
+
+    // 7. Dry run: the switch adds dryRun=true to the call (the stubs field only with request nodes).
+    br.goto(&s.url(&format!("/admin/#/workflows/{v2}")));
+    br.click("#try-dry-run");
+    br.wait_text("#try-url", "dryRun=true");
+    assert!(
+        br.find("#try-dry-stubs").is_none(),
+        "no request node, no stubs field"
+    );
+    let before = runs_of("flaky");
+    br.click("#try-run");
+    br.el("#try-status");
+    let dry_runs = br.find("#try-result[data-dry-run]").is_some();
+    if dry_runs {
+        // The dry-run branch is in: the jobs come from the answer, nothing is kept, nothing is linked.
+        br.el("#dry-run-notice");
+        br.el("#try-result .dry-jobs tr[data-node-key=c]");
+        assert!(
+            br.find("#try-result a.exec-link").is_none(),
+            "a link to a copy's execution"
+        );
+        assert_eq!(runs_of("flaky"), before, "a dry run keeps nothing");
+        // A failing dry run answers an error marked dryRun, with the jobs.
+        let f = flow(&s, "dryfail", &[calc("c", FAILS_AT_RUN)]);
+        br.goto(&s.url(&format!("/admin/#/workflows/{f}")));
+        br.click("#try-dry-run");
+        br.click("#try-run");
+        br.el("#try-result[data-dry-run] #dry-run-errors");
+        br.el("#try-result .dry-jobs tr[data-node-key=c]");
+        assert!(br.find("#try-result a.exec-link").is_none());
+        assert_eq!(runs_of("dryfail"), 0, "a failed dry run keeps nothing");
+    } else {
+        // A server without dry runs ignores the parameter: the page says the run was real.
+        br.el("#dry-run-ignored");
+        assert_eq!(runs_of("flaky"), before + 1);
+    }
+    br.screenshot("33-try-it-dry-run.png");
+    let r = global(&s, "calls", true);
+    chain(
+        &s,
+        r,
+        &[request(
+            "r",
+            json!({"url": "http://127.0.0.1:9/", "method": "GET"}),
+        )],
+    );
+    br.goto(&s.url(&format!("/admin/#/workflows/{r}")));
+    assert_eq!(
+        br.attr("#try-dry-stubs-field", "hidden"),
+        Some("true".into())
+    );
+    br.click("#try-dry-run");
+    br.type_into("#try-dry-stubs", "{not json");
+    br.wait_text("#try-url", "not a JSON object");
+    br.clear("#try-dry-stubs");
+    br.type_into("#try-dry-stubs", r#"{"r": {"status": 200}}"#);
+    br.wait_text("#try-url", "dryRunStubs=");
+    if dry_runs {
+        // The stub answers the request node (nothing is called).
+        br.click("#try-run");
+        br.wait_text("#try-result .dry-jobs tr[data-node-key=r]", "200");
+        assert_eq!(runs_of("calls"), 0);
+    }
+
+    // 5. The backup: root downloads a fresh copy of the store; admin and member are not offered it.
+    let downloads = tempfile::tempdir().expect("download dir");
+    let allow = json!({"behavior": "allow", "downloadPath": downloads.path().to_str().unwrap()});
+    br.cdp("Browser.setDownloadBehavior", allow);
+    br.goto(&s.url("/admin/#/workflows"));
+    br.click("#download-backup");
+    let name = br.wait("the backup download", || {
+        br.root_attr("data-last-download")
+            .filter(|n| n.ends_with(".db"))
+    });
+    assert_eq!(
+        name,
+        format!("flowgate-backup-{}.db", &flowgate::time::now_iso()[..10])
+    );
+    let bytes: u64 = br
+        .root_attr("data-last-download-bytes")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let saved = br.wait("the backup file in the download folder", || {
+        let b = std::fs::read(downloads.path().join(&name)).ok()?;
+        (b.len() as u64 == bytes).then_some(b)
+    });
+    assert!(
+        saved.starts_with(b"SQLite format 3\0"),
+        "the file is an SQLite database"
+    );
+    let used = br.root_attr("data-last-download-path").unwrap();
+    assert_eq!(used, "/api/app:backup");
+    // Fetched again as the page does (raw bytes: a store copy holds password hashes by design).
+    let res = ureq::get(&s.url(&used))
+        .set("Authorization", &format!("Bearer {}", s.root()))
+        .call()
+        .expect("the URL the page used answers root");
+    let disposition = res
+        .header("Content-Disposition")
+        .unwrap_or_default()
+        .to_string();
+    assert!(disposition.contains(&name), "{disposition}");
+    let mut again = Vec::new();
+    std::io::Read::read_to_end(&mut res.into_reader(), &mut again).unwrap();
+    assert!(
+        again.starts_with(b"SQLite format 3\0"),
+        "a fresh copy of the store"
+    );
+    br.wait_text("#status", &format!("Downloaded {name}"));
+    br.screenshot_viewport("32-download-backup.png");
+    act_as(&br, "admin");
+    br.el("#download-export");
+    assert!(
+        br.find("#download-backup").is_none(),
+        "admin is offered the backup"
+    );
+    let admin = s.user("ops", &["admin"]);
+    let (st, v) = s.get(&admin, "/api/app:backup");
+    assert_eq!(st, 403, "{v}");
+    act_as(&br, "root");
+    br.el("#download-backup");
+
+    let errors = console_errors_but(
+        &br,
+        &[
+            &["executions:rerun", "404"],
+            // The failing dry run (its 500 is the answer the page shows).
+            &["workflows:trigger", "500"],
+        ],
+    );
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
 }

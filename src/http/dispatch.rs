@@ -237,6 +237,9 @@ pub static ROUTES: &[Entry] = &[
     }),
     read(Executions, "list", System, |c, _| wf::list_executions(c)),
     read(Executions, "get", System, |c, _| wf::get_execution(c)),
+    read(Executions, "stats", System, |c, _| {
+        crate::workflow::stats::stats(c)
+    }),
     write(Executions, "cancel", System, |c, _| wf::cancel_execution(c)),
     write(Executions, "rerun", System, |c, _| {
         crate::workflow::rerun::rerun(c)

@@ -132,7 +132,7 @@ fn shape_options(ctx: &Ctx) -> ReadOptions<'static> {
 }
 
 /// `filter` as JSON text or bracket form.
-fn read_filter(ctx: &Ctx) -> Result<Option<Value>> {
+pub(crate) fn read_filter(ctx: &Ctx) -> Result<Option<Value>> {
     match ctx.input.param("filter") {
         None => Ok(None),
         Some(Value::String(s)) => serde_json::from_str::<Value>(s)
@@ -886,7 +886,7 @@ pub fn list_executions(ctx: &Ctx) -> Result<Reply> {
 
 /// The executions filters whose count the store keeps (what NocoBase's execution history and the admin
 /// page ask): none, `{"key": k}` or `{"workflowId": id}`, as a bare value or `$eq`.
-fn kept_count_of(filter: Option<&Value>) -> Option<executions::Counted> {
+pub(crate) fn kept_count_of(filter: Option<&Value>) -> Option<executions::Counted> {
     let Some(filter) = filter else {
         return Some(executions::Counted::All);
     };

@@ -18,5 +18,6 @@ pub mod repo;
 pub mod rerun;
 pub mod retry;
 pub mod scheduler;
+pub mod stats;
 pub mod template;
 pub mod triggers;

@@ -383,6 +383,67 @@ pub fn queued(c: &Connection) -> Result<(u64, Option<String>)> {
     Ok((n.max(0) as u64, oldest))
 }
 
+/// One execution as `executions:stats` counts it: when it was created, its status, and its start and
+/// last update (the duration of a finished run).
+pub struct Timing {
+    pub created_at: String,
+    pub status: Option<ExecStatus>,
+    pub started_at: Option<String>,
+    pub updated_at: String,
+}
+
+/// The executions of `which` created at `since` or later, newest first, read by id downwards (the
+/// primary key, or the key's and the version's indexes, which hold the rowid): ids grow with
+/// `createdAt`, so the walk stops at the first row older than `since` by `slack_ms` (which covers two
+/// writers whose clocks were read a little out of order) and never reads the older history.
+pub fn created_since(
+    c: &Connection,
+    which: &Counted,
+    since_ms: i64,
+    slack_ms: i64,
+) -> Result<Vec<Timing>> {
+    const COLUMNS: &str = "createdAt, status, startedAt, updatedAt";
+    let (sql, arg): (String, Option<rusqlite::types::Value>) = match which {
+        Counted::All => (
+            format!("SELECT {COLUMNS} FROM executions ORDER BY id DESC"),
+            None,
+        ),
+        Counted::Key(k) => (
+            format!("SELECT {COLUMNS} FROM executions WHERE key = ?1 ORDER BY id DESC"),
+            Some(k.clone().into()),
+        ),
+        Counted::Version(id) => (
+            format!("SELECT {COLUMNS} FROM executions WHERE workflowId = ?1 ORDER BY id DESC"),
+            Some((*id).into()),
+        ),
+    };
+    let mut stmt = c.prepare_cached(&sql)?;
+    let mut rows = match &arg {
+        Some(v) => stmt.query(params![v])?,
+        None => stmt.query([])?,
+    };
+    let since = crate::time::ms_to_iso(since_ms);
+    let stop = crate::time::ms_to_iso(since_ms - slack_ms);
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let created_at: String = r.get(0)?;
+        // The stored form is `time::ms_to_iso`'s fixed-width UTC text, so text order is time order.
+        if created_at < stop {
+            break;
+        }
+        if created_at < since {
+            continue;
+        }
+        out.push(Timing {
+            created_at,
+            status: r.get(1)?,
+            started_at: r.get(2)?,
+            updated_at: r.get(3)?,
+        });
+    }
+    Ok(out)
+}
+
 pub fn insert_job(c: &Connection, j: &JobWrite) -> Result<i64> {
     c.prepare_cached(
         "INSERT INTO jobs (executionId, nodeId, nodeKey, upstreamId, status, result, meta, createdAt, updatedAt)
