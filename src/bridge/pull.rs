@@ -893,7 +893,6 @@ fn id_of(v: &Value) -> Option<i64> {
         .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
