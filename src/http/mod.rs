@@ -8,6 +8,7 @@ pub mod admin;
 pub mod conn;
 pub mod dispatch;
 pub mod metrics;
+mod openapi;
 pub mod query;
 pub mod request;
 pub mod route;
@@ -137,6 +138,9 @@ fn application(
                 Ok(res)
             })
         })
+        // Before the `/api` catch-all: the description is no `<resource>:<action>`.
+        .route("/api/openapi.json", web::get().to(openapi::entry))
+        .route("/api/openapi.json", web::route().to(openapi::not_get))
         .route("/api/{tail:.*}", web::route().to(api_entry))
         .route("/metrics", web::get().to(metrics::entry))
         .configure(admin::routes)
