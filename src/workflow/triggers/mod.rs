@@ -20,8 +20,8 @@ use serde_json::{json, Map, Value};
 
 use crate::action::Ctx;
 use crate::app::App;
-use crate::collections::events::Listener;
 use crate::collections::hooks::{Hooks, Said, Verb};
+use crate::collections::events::Listener;
 use crate::collections::{records, Collection, Schema};
 use crate::error::{bad, Code, Entry, Error, Result};
 use crate::reply::Reply;
@@ -61,6 +61,7 @@ fn before_action(
     action::check_paths(ctx, coll, verb)?;
     request_interception::before(ctx, coll, verb, said)
 }
+
 
 /// The app's data-event listener: the collection trigger's runs, and the schedule trigger's re-planning
 /// of a saved record.
