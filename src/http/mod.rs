@@ -407,6 +407,31 @@ fn header(req: &HttpRequest, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The `Authorization` and `X-Role` headers of a call answered beside the `/api` dispatcher (`/metrics`,
+/// `/api/openapi.json`), owned so the blocking pool can take them.
+pub(crate) struct HeaderAuth {
+    authorization: Option<String>,
+    role: Option<String>,
+}
+
+impl HeaderAuth {
+    pub(crate) fn of(req: &HttpRequest) -> HeaderAuth {
+        HeaderAuth {
+            authorization: header(req, "authorization"),
+            role: header(req, "x-role"),
+        }
+    }
+
+    pub(crate) fn credentials(&self) -> crate::auth::Credentials<'_> {
+        crate::auth::Credentials {
+            authorization: self.authorization.as_deref(),
+            token_param: None,
+            role: self.role.as_deref(),
+            authenticator: None,
+        }
+    }
+}
+
 /// A header kept even when it is not visible ASCII, so that its check refuses it (a 400 or 401) instead of
 /// the request going on as if the header were absent.
 fn header_lossy(req: &HttpRequest, name: &str) -> Option<String> {

@@ -6,32 +6,17 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::{dispatch, error_response};
 use crate::app::App;
-use crate::auth::Credentials;
 use crate::error::{Code, Error};
 
 pub async fn entry(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
-    let header = |name: &str| {
-        req.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let (authorization, role) = (header("authorization"), header("x-role"));
-    let server = header("host")
+    let auth = super::HeaderAuth::of(&req);
+    let server = super::header(&req, "host")
         .filter(|h| plain_host(h))
         .map(|h| format!("http://{h}"));
     let app = app.into_inner();
-    let answer = web::block(move || {
-        let creds = Credentials {
-            authorization: authorization.as_deref(),
-            token_param: None,
-            role: role.as_deref(),
-            authenticator: None,
-        };
-        dispatch::describe(&app, &creds, server)
-    })
-    .await
-    .unwrap_or_else(|e| Err(Error::internal(format!("blocking task failed: {e}"))));
+    let answer = web::block(move || dispatch::describe(&app, &auth.credentials(), server))
+        .await
+        .unwrap_or_else(|e| Err(Error::internal(format!("blocking task failed: {e}"))));
     match answer {
         Ok(doc) => HttpResponse::Ok().json(doc),
         Err(e) => error_response(&e),
