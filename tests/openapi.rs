@@ -114,12 +114,32 @@ fn deref<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
     }
 }
 
-/// The schema of an operation's 200 answer as a schema of its own (the document's components beside it),
-/// so a real answer can be checked against it.
-fn ok_schema(doc: &Value, op: &Value) -> jsonschema::Validator {
-    let mut schema = op["responses"]["200"]["content"]["application/json"]["schema"].clone();
+/// A real answer fits the schema its operation gives for its status (the schema taken as a schema of its
+/// own, the document's components beside it).
+fn assert_fits(doc: &Value, op: &Value, status: u16, answer: &Value) {
+    let mut schema =
+        op["responses"][status.to_string()]["content"]["application/json"]["schema"].clone();
+    assert!(
+        schema.is_object(),
+        "{} has no answer {status}",
+        op["operationId"]
+    );
     schema["components"] = doc["components"].clone();
-    jsonschema::validator_for(&schema).expect("answer schema compiles")
+    let validator = jsonschema::validator_for(&schema).expect("answer schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(answer)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{}'s {status} answer breaks its schema: {errors:?} in {answer}",
+        op["operationId"]
+    );
+}
+
+/// An operation's request body schema.
+fn body_schema(op: &Value) -> &Value {
+    &op["requestBody"]["content"]["application/json"]["schema"]
 }
 
 fn orders(s: &Server) {
@@ -224,7 +244,7 @@ fn the_document_is_valid_openapi_and_follows_collections_and_workflows_at_once()
     assert_eq!(record["code"]["x-flowgate-unique"], true);
     assert_eq!(record["createdAt"]["format"], "date-time");
     let (_, _, create) = op(&doc, "orders_create").unwrap();
-    let create_body = &create["requestBody"]["content"]["application/json"]["schema"];
+    let create_body = body_schema(&create);
     assert_eq!(create_body["required"], json!(["title"]));
     let (_, _, list) = op(&doc, "orders_list").unwrap();
     let params: Vec<&str> = list["parameters"]
@@ -262,10 +282,7 @@ fn the_document_is_valid_openapi_and_follows_collections_and_workflows_at_once()
         .as_str()
         .unwrap()
         .starts_with("Runs workflow \"order_created\""));
-    let body = deref(
-        &doc,
-        &trigger["requestBody"]["content"]["application/json"]["schema"],
-    );
+    let body = deref(&doc, body_schema(&trigger));
     let fields: HashSet<&str> = body["properties"]
         .as_object()
         .unwrap()
@@ -450,41 +467,21 @@ fn a_call_generated_from_the_document_works_against_the_server() {
 
     // orders:create from its operation: path, body schema, answer schema.
     let (path, _, create) = op(&doc, "orders_create").unwrap();
-    let body = generated_body(
-        &doc,
-        &create["requestBody"]["content"]["application/json"]["schema"],
-    );
+    let body = generated_body(&doc, body_schema(&create));
     assert_eq!(body["title"], "generated 40", "{body}");
     let (status, created) = call(&path, &body);
     assert_eq!(status, 200, "{created}");
-    let errors: Vec<String> = ok_schema(&doc, &create)
-        .iter_errors(&created)
-        .map(|e| e.to_string())
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "create's answer breaks its schema: {errors:?}"
-    );
+    assert_fits(&doc, &create, status, &created);
     let id = created["data"]["id"].as_i64().unwrap();
 
     // The trigger from its operation: the record key in the path template, the body from its schema.
     let (path, _, trigger) = op(&doc, "trigger_order_created").unwrap();
     let path = path.replace("{filterByTk}", &id.to_string());
-    let mut body = generated_body(
-        &doc,
-        &trigger["requestBody"]["content"]["application/json"]["schema"],
-    );
+    let mut body = generated_body(&doc, body_schema(&trigger));
     body["title"] = json!("from the document");
     let (status, answer) = call(&path, &body);
     assert_eq!(status, 200, "{answer}");
-    let errors: Vec<String> = ok_schema(&doc, &trigger)
-        .iter_errors(&answer)
-        .map(|e| e.to_string())
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "trigger's answer breaks its schema: {errors:?} in {answer}"
-    );
+    assert_fits(&doc, &trigger, status, &answer);
     assert_eq!(answer["messages"][0]["message"], "got from the document");
     let execution = wf::execution(&s, wf::execution_id(&answer));
     assert_eq!(execution["context"]["data"]["id"], id);
@@ -499,4 +496,5 @@ fn a_call_generated_from_the_document_works_against_the_server() {
         "{answer}"
     );
     assert!(answers(&trigger, "404", "RECORD_NOT_FOUND"));
+    assert_fits(&doc, &trigger, status, &answer);
 }

@@ -79,6 +79,11 @@ fn operation(flow: &Workflow, collection: Option<&str>, with_id: bool, body: Val
         (Some(c), false) => format!("Without a record key: the body is `$context.data` as given (a form creating a \"{c}\" record)."),
         _ => "A global workflow: the body is `$context.data`.".to_string(),
     };
+    let several = if with_id && flow.context_type() == ContextType::MultipleRecords {
+        " Several records: name their keys as `filterByTk[]=1&filterByTk[]=2` in the query instead; `$context.data` is then an array in key order."
+    } else {
+        ""
+    };
     let title = flow.title.as_deref().unwrap_or(key);
     let mut codes = vec![
         Code::InvalidParameter,
@@ -119,7 +124,7 @@ fn operation(flow: &Workflow, collection: Option<&str>, with_id: bool, body: Val
         "description": "The executions started (trigger.md §7).",
         "content": { "application/json": { "schema": schemas::reference("TriggerResult") } }
     });
-    let mut description = format!("Runs workflow \"{key}\" ({title}). {mode} {form}");
+    let mut description = format!("Runs workflow \"{key}\" ({title}). {mode} {form}{several}");
     if let Some(d) = flow.description.as_deref().filter(|d| !d.is_empty()) {
         description = format!("{description}\n\n{d}");
     }
