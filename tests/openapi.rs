@@ -498,3 +498,87 @@ fn a_call_generated_from_the_document_works_against_the_server() {
     assert!(answers(&trigger, "404", "RECORD_NOT_FOUND"));
     assert_fits(&doc, &trigger, status, &answer);
 }
+
+#[test]
+fn servers_is_the_host_the_call_came_to_or_relative_for_a_host_that_is_no_address() {
+    let s = Server::start();
+    let root = s.root();
+    let via = |host: &str| {
+        let req = format!(
+            "GET /api/openapi.json HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {root}\r\nConnection: close\r\n\r\n"
+        );
+        let (status, _, body) = tcp_exchange(&mut s.tcp(), req.as_bytes());
+        assert_eq!(status, 200, "{body}");
+        let doc: Value = serde_json::from_str(&body).expect("a JSON document");
+        doc["servers"][0]["url"].as_str().unwrap().to_string()
+    };
+    assert_eq!(
+        via("flowgate.internal:8080"),
+        "http://flowgate.internal:8080"
+    );
+    assert_eq!(via("[::1]:13000"), "http://[::1]:13000");
+    assert_eq!(via("evil.example/\"><script>"), "/");
+    assert_eq!(via("a@b"), "/");
+}
+
+#[test]
+fn field_types_map_to_json_schema_types_and_associations_to_their_targets() {
+    let s = Server::start();
+    s.ok(
+        "POST",
+        "/api/collections:create",
+        Some(json!({"name": "kinds", "fields": [
+            {"name": "s", "type": "string"}, {"name": "t", "type": "text"},
+            {"name": "i", "type": "integer"}, {"name": "b", "type": "bigInt"},
+            {"name": "f", "type": "float"}, {"name": "d", "type": "double"},
+            {"name": "ok", "type": "boolean"}, {"name": "day", "type": "date"},
+            {"name": "at", "type": "datetime"}, {"name": "j", "type": "json"},
+            {"name": "n", "type": "integer", "allowNull": false, "defaultValue": 3},
+        ]})),
+    );
+    s.ok(
+        "POST",
+        "/api/collections:create",
+        Some(json!({"name": "lines", "fields": [
+            {"name": "kind", "type": "belongsTo", "target": "kinds"},
+        ]})),
+    );
+    s.ok(
+        "POST",
+        "/api/collections/kinds/fields:create",
+        Some(json!({"name": "lines", "type": "hasMany", "target": "lines"})),
+    );
+    let doc = describe(&s, &s.root());
+    assert_valid(&doc);
+    assert_refs_resolve(&doc);
+    assert_schemas_compile(&doc);
+    let props = &doc["components"]["schemas"]["kinds"]["properties"];
+    let ty = |name: &str| (props[name]["type"].clone(), props[name]["format"].clone());
+    assert_eq!(ty("s"), (json!(["string", "null"]), Value::Null));
+    assert_eq!(ty("t"), (json!(["string", "null"]), Value::Null));
+    assert_eq!(ty("i"), (json!(["integer", "null"]), Value::Null));
+    assert_eq!(ty("b"), (json!(["integer", "null"]), json!("int64")));
+    assert_eq!(ty("f"), (json!(["number", "null"]), Value::Null));
+    assert_eq!(ty("d"), (json!(["number", "null"]), Value::Null));
+    assert_eq!(ty("ok"), (json!(["boolean", "null"]), Value::Null));
+    assert_eq!(ty("day"), (json!(["string", "null"]), json!("date")));
+    assert_eq!(ty("at"), (json!(["string", "null"]), json!("date-time")));
+    assert_eq!(ty("j"), (Value::Null, Value::Null), "json takes any value");
+    assert_eq!(props["n"]["type"], "integer");
+    assert_eq!(props["n"]["default"], 3);
+    assert_eq!(
+        props["lines"]["items"]["$ref"], "#/components/schemas/lines",
+        "hasMany: an array of the target's records"
+    );
+    let line = &doc["components"]["schemas"]["lines"]["properties"]["kind"];
+    assert_eq!(line["anyOf"][0]["$ref"], "#/components/schemas/kinds");
+    // A default makes a not-null field optional on create.
+    let (_, _, create) = op(&doc, "kinds_create").unwrap();
+    assert_eq!(body_schema(&create)["required"], json!([]));
+    let values = &doc["components"]["schemas"]["kinds_values"]["properties"];
+    assert!(
+        values.get("id").is_none() && values.get("createdAt").is_none(),
+        "system fields are the server's"
+    );
+    assert_eq!(values["lines"]["type"], "array");
+}
