@@ -581,4 +581,47 @@ fn field_types_map_to_json_schema_types_and_associations_to_their_targets() {
         "system fields are the server's"
     );
     assert_eq!(values["lines"]["type"], "array");
+
+    // The association routes, under their source record: to-many with the five actions, to-one with
+    // get and update, the built-in users as any object.
+    let (path, method, list) = op(&doc, "kinds_lines_list").expect("to-many list");
+    assert_eq!(
+        (path.as_str(), method.as_str()),
+        ("/api/kinds/{sourceId}/lines:list", "get")
+    );
+    assert!(
+        answers(&list, "404", "RECORD_NOT_FOUND"),
+        "the source may be missing"
+    );
+    for id in [
+        "kinds_lines_create",
+        "kinds_lines_destroy",
+        "lines_kind_get",
+        "lines_kind_update",
+        "kinds_createdBy_get",
+    ] {
+        assert!(op(&doc, id).is_some(), "{id} missing");
+    }
+    for id in [
+        "lines_kind_create",
+        "lines_kind_list",
+        "kinds_createdBy_update",
+    ] {
+        assert!(op(&doc, id).is_none(), "{id} is no route");
+    }
+    let kind = s.ok("POST", "/api/kinds:create", Some(json!({"s": "k"})));
+    let kind_id = kind["id"].as_i64().unwrap();
+    s.ok("POST", "/api/lines:create", Some(json!({"kind": kind_id})));
+    let path = path.replace("{sourceId}", &kind_id.to_string());
+    let (status, answer) = s.get(&s.root(), &path);
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["data"].as_array().map(Vec::len), Some(1), "{answer}");
+    assert_fits(&doc, &list, status, &answer);
+    let (status, answer) = s.get(&s.root(), "/api/kinds/999/lines:list");
+    assert_eq!(
+        (status, code(&answer)),
+        (404, "RECORD_NOT_FOUND"),
+        "{answer}"
+    );
+    assert_fits(&doc, &list, status, &answer);
 }

@@ -519,7 +519,7 @@ pub fn describe(
 }
 
 /// The route table's shape for the description: every route but the trigger actions (described per
-/// workflow key) and the association routes (reached through a collection's association fields).
+/// workflow key).
 fn openapi_routes() -> Vec<crate::openapi::Route> {
     use crate::openapi::Path;
     ROUTES
@@ -537,7 +537,10 @@ fn openapi_routes() -> Vec<crate::openapi::Route> {
                 RoleResources => nested("roles", "roleName", "resources"),
                 WorkflowNodes => nested("workflows", "workflowId", "nodes"),
                 CollectionFields => nested("collections", "collectionName", "fields"),
-                ToOne | ToMany | ToOneBuiltin | ToManyBuiltin => return None,
+                ToOne | ToMany | ToOneBuiltin | ToManyBuiltin => Path::Association {
+                    to_one: matches!(e.kind, ToOne | ToOneBuiltin),
+                    users: matches!(e.kind, ToOneBuiltin | ToManyBuiltin),
+                },
                 kind => Path::Fixed(kind.label()),
             };
             Some(crate::openapi::Route {

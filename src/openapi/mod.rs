@@ -9,10 +9,12 @@
 mod schemas;
 mod triggers;
 
+use std::sync::Arc;
+
 use serde_json::{json, Map, Value};
 
 use crate::app::App;
-use crate::collections::Collection;
+use crate::collections::{Collection, Field, Schema};
 use crate::error::{Code, Result};
 
 /// Where a route of the table lives.
@@ -28,6 +30,9 @@ pub enum Path {
     },
     /// `/api/<collection>:<action>` for each user collection.
     Rows,
+    /// `/api/<collection>/{sourceId}/<association>:<action>` for each association field of a user
+    /// collection of this cardinality and whose target is (or is not) the built-in `users`.
+    Association { to_one: bool, users: bool },
 }
 
 /// One route of the door's table, as the description needs it.
@@ -88,7 +93,19 @@ pub fn document(app: &App, ask: &Ask) -> Result<Value> {
                         collection: Some(&c.name),
                     };
                     if (ask.may)(need) {
-                        doc.rows(route, c);
+                        doc.rows(route, c, &Place::collection(c));
+                    }
+                }
+            }
+            Path::Association { to_one, users } => {
+                for (source, field, target) in associations(&collections, &schema) {
+                    let fits = field.kind.is_to_one() == to_one && target.builtin == users;
+                    let need = Need::Route {
+                        index: route.index,
+                        collection: Some(&target.name),
+                    };
+                    if fits && (ask.may)(need) {
+                        doc.rows(route, &target, &Place::association(source, field));
                     }
                 }
             }
@@ -216,7 +233,7 @@ impl Doc {
                     "name": param, "in": "path", "required": true, "schema": { "type": "string" }
                 })],
             ),
-            Path::Rows => return,
+            Path::Rows | Path::Association { .. } => return,
         };
         params.extend(query_params(r.action, r.reads));
         let mut codes = common_codes(r.logged_in);
@@ -235,13 +252,22 @@ impl Doc {
         self.add(path, method(r.reads), id, op);
     }
 
-    /// A records action on collection `c`, with the collection's fields as schemas.
-    fn rows(&mut self, r: &Route, c: &Collection) {
-        let name = &c.name;
-        let record = schemas::reference(&schemas::record_name(c));
-        let values = schemas::reference(&schemas::values_name(c));
+    /// A records action on the rows of `c` at `place`, with the collection's fields as schemas (the
+    /// built-in `users`, whose API owns its rows, as any object).
+    fn rows(&mut self, r: &Route, c: &Collection, place: &Place) {
+        let (record, values) = if c.builtin {
+            (json!({ "type": "object" }), json!({ "type": "object" }))
+        } else {
+            (
+                schemas::reference(&schemas::record_name(c)),
+                schemas::reference(&schemas::values_name(c)),
+            )
+        };
         let mut codes = common_codes(false);
         codes.push(Code::ResourceNotFound);
+        if place.under_source {
+            codes.push(Code::RecordNotFound);
+        }
         let (summary, data, body) = match r.action {
             "list" => {
                 codes.extend([Code::InvalidFilter, Code::UnknownField]);
@@ -284,10 +310,12 @@ impl Doc {
             }
             _ => ("", json!({}), None),
         };
+        let mut params = place.params.clone();
+        params.extend(query_params(r.action, r.reads));
         let mut op = json!({
-            "tags": [name],
-            "summary": format!("{name}:{} — {summary}", r.action),
-            "parameters": query_params(r.action, r.reads),
+            "tags": [place.tag],
+            "summary": format!("{}:{} — {summary}", place.tag, r.action),
+            "parameters": params,
             "responses": responses(schemas::success("Done.", data), &with_body(codes, r.reads)),
         });
         if let Some(schema) = body {
@@ -296,9 +324,65 @@ impl Doc {
                 "content": { "application/json": { "schema": schema } }
             });
         }
-        let path = format!("/api/{name}:{}", r.action);
-        self.add(path, method(r.reads), format!("{name}_{}", r.action), op);
+        let path = format!("{}:{}", place.path, r.action);
+        let id = format!("{}_{}", place.id, r.action);
+        self.add(path, method(r.reads), id, op);
     }
+}
+
+/// Where a records action is: a collection's own path, or an association's under its source record.
+struct Place {
+    /// The path before `:<action>`.
+    path: String,
+    /// The operation id before `_<action>`.
+    id: String,
+    tag: String,
+    params: Vec<Value>,
+    /// Under a source record, which may not exist (404 RECORD_NOT_FOUND).
+    under_source: bool,
+}
+
+impl Place {
+    fn collection(c: &Collection) -> Place {
+        Place {
+            path: format!("/api/{}", c.name),
+            id: c.name.clone(),
+            tag: c.name.clone(),
+            params: vec![],
+            under_source: false,
+        }
+    }
+
+    fn association(source: &Collection, field: &Field) -> Place {
+        let (s, f) = (&source.name, &field.name);
+        Place {
+            path: format!("/api/{s}/{{sourceId}}/{f}"),
+            id: format!("{s}_{f}"),
+            tag: format!("{s}.{f}"),
+            params: vec![json!({
+                "name": "sourceId", "in": "path", "required": true,
+                "description": format!("The key of the \"{s}\" record whose \"{f}\" are meant."),
+                "schema": { "type": "integer", "minimum": 1 }
+            })],
+            under_source: true,
+        }
+    }
+}
+
+/// Every association field of the user collections, with its source and its target.
+fn associations<'a>(
+    collections: &'a [Arc<Collection>],
+    schema: &Schema,
+) -> Vec<(&'a Collection, &'a Field, Arc<Collection>)> {
+    collections
+        .iter()
+        .flat_map(|c| c.fields.iter().map(move |f| (c, f)))
+        .filter(|(_, f)| f.is_association())
+        .filter_map(|(c, f)| {
+            let target = schema.get(f.kind.target()?)?.clone();
+            Some((c.as_ref(), f, target))
+        })
+        .collect()
 }
 
 /// What a records write can answer besides the common codes: the values' checks, and the pre- and
