@@ -526,7 +526,7 @@ fn openapi_routes() -> Vec<crate::openapi::Route> {
         .iter()
         .enumerate()
         .filter(|(_, e)| e.action != "trigger")
-        .filter_map(|(index, e)| {
+        .map(|(index, e)| {
             let nested = |source, param, assoc| Path::Nested {
                 source,
                 param,
@@ -543,13 +543,13 @@ fn openapi_routes() -> Vec<crate::openapi::Route> {
                 },
                 kind => Path::Fixed(kind.label()),
             };
-            Some(crate::openapi::Route {
+            crate::openapi::Route {
                 index,
                 path,
                 action: e.action,
                 reads: e.reads,
                 logged_in: matches!(e.guard, Guard::LoggedIn),
-            })
+            }
         })
         .collect()
 }
