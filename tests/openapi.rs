@@ -363,6 +363,15 @@ fn a_caller_sees_what_their_role_may_call_and_anonymous_gets_401() {
         (401, "ROLE_NOT_FOUND_FOR_USER"),
         "{body}"
     );
+    let (status, body) = s
+        .req("GET", &format!("/api/openapi.json?token={root}"))
+        .send();
+    assert_eq!(
+        status, 200,
+        "the token parameter signs in as the header does: {body}"
+    );
+    let (status, body) = s.req("GET", "/api/openapi.json?token=nope").send();
+    assert_eq!((status, code(&body)), (401, "INVALID_TOKEN"), "{body}");
     let (status, body) = s.post(&root, "/api/openapi.json", json!({}));
     assert_eq!((status, code(&body)), (405, "METHOD_NOT_ALLOWED"), "{body}");
 

@@ -412,6 +412,7 @@ fn header(req: &HttpRequest, name: &str) -> Option<String> {
 pub(crate) struct HeaderAuth {
     authorization: Option<String>,
     role: Option<String>,
+    token: Option<String>,
 }
 
 impl HeaderAuth {
@@ -419,13 +420,24 @@ impl HeaderAuth {
         HeaderAuth {
             authorization: header(req, "authorization"),
             role: header(req, "x-role"),
+            token: None,
         }
+    }
+
+    /// With the `token` query parameter too (http.md §3: the token when there is no `Authorization`).
+    pub(crate) fn with_token_param(mut self, req: &HttpRequest) -> Result<HeaderAuth> {
+        let params = query::parse(req.query_string())?;
+        self.token = params
+            .get("token")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string);
+        Ok(self)
     }
 
     pub(crate) fn credentials(&self) -> crate::auth::Credentials<'_> {
         crate::auth::Credentials {
             authorization: self.authorization.as_deref(),
-            token_param: None,
+            token_param: self.token.as_deref(),
             role: self.role.as_deref(),
             authenticator: None,
         }

@@ -9,7 +9,10 @@ use crate::app::App;
 use crate::error::{Code, Error};
 
 pub async fn entry(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
-    let auth = super::HeaderAuth::of(&req);
+    let auth = match super::HeaderAuth::of(&req).with_token_param(&req) {
+        Ok(auth) => auth,
+        Err(e) => return error_response(&e),
+    };
     let server = super::header(&req, "host")
         .filter(|h| plain_host(h))
         .map(|h| format!("http://{h}"));
