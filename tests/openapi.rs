@@ -219,6 +219,13 @@ fn the_document_is_valid_openapi_and_follows_collections_and_workflows_at_once()
         );
     }
     assert!(op(&before, "orders_list").is_none());
+    let (_, _, create_wf) = op(&before, "workflows_create").unwrap();
+    assert!(
+        answers(&create_wf, "400", "KEY_EXISTS"),
+        "an action's own codes are listed"
+    );
+    let (_, _, cancel) = op(&before, "executions_cancel").unwrap();
+    assert!(answers(&cancel, "409", "EXECUTION_BUSY"));
 
     orders(&s);
     on_orders(&s, "order_created", true, true);

@@ -238,6 +238,7 @@ impl Doc {
         params.extend(query_params(r.action, r.reads));
         let mut codes = common_codes(r.logged_in);
         codes.extend([Code::RecordNotFound, Code::ResourceNotFound]);
+        codes.extend(builtin_codes(&resource, r.action));
         let mut op = json!({
             "tags": [resource],
             "summary": format!("{resource}:{}", r.action),
@@ -383,6 +384,72 @@ fn associations<'a>(
             Some((c.as_ref(), f, target))
         })
         .collect()
+}
+
+/// What a built-in action answers besides the common codes (the handlers' own checks, http.md §8).
+fn builtin_codes(resource: &str, action: &str) -> &'static [Code] {
+    use Code::*;
+    match (resource, action) {
+        ("auth", "changePassword") => &[MissingParameter, InvalidPassword, PasswordMismatch],
+        ("users", "create" | "update") => &[
+            MissingParameter,
+            AccountRequired,
+            ConstraintViolation,
+            ProtectedResource,
+        ],
+        ("users", "destroy") => &[ProtectedResource],
+        ("roles" | "roles.resources", "create" | "update" | "destroy") => &[
+            MissingParameter,
+            ConstraintViolation,
+            FieldNotUpdatable,
+            ProtectedResource,
+            ReservedName,
+        ],
+        ("apiKeys", "create") => &[MissingParameter],
+        ("workflows", "create" | "update" | "revision") => &[
+            TriggerTypeRequired,
+            TriggerTypeNotRegistered,
+            InvalidConfig,
+            InvalidKey,
+            KeyExists,
+            ConfigLocked,
+            FieldNotUpdatable,
+            WorkflowNotFound,
+        ],
+        ("workflows", "execute") => &[MissingParameter, ExecuteFailed, WorkflowNotFound],
+        ("workflows.nodes" | "flow_nodes", "create" | "update" | "destroy") => &[
+            NodeTypeRequired,
+            NodeTypeNotRegistered,
+            InvalidNodeConfig,
+            InvalidUpstream,
+            DelayInSyncWorkflow,
+            WorkflowExecuted,
+            WorkflowNotFound,
+            NodeNotFound,
+        ],
+        ("flow_nodes", "get") => &[NodeNotFound],
+        ("executions", "cancel") => &[ExecutionNotFound, ExecutionNotCancelable, ExecutionBusy],
+        ("executions", "rerun") => &[
+            MissingParameter,
+            ExecutionNotFound,
+            ExecutionNotFinished,
+            WorkflowNotFound,
+        ],
+        ("collections" | "collections.fields" | "fields", "create" | "update") => &[
+            MissingParameter,
+            InvalidIdentifier,
+            ReservedName,
+            CollectionExists,
+            FieldExists,
+            UnknownFieldType,
+            TargetNotFound,
+            FieldNotUpdatable,
+            InvalidValue,
+        ],
+        ("collections" | "collections.fields", "destroy") => &[CollectionInUse],
+        ("executions" | "workflows", "list" | "get") => &[InvalidFilter, UnknownField],
+        _ => &[],
+    }
 }
 
 /// What a records write can answer besides the common codes: the values' checks, and the pre- and
