@@ -16,6 +16,9 @@ macro_rules! codes {
         pub enum Code { $($variant,)* }
 
         impl Code {
+            /// Every code, in the table's order (the API description lists them).
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
             pub fn as_str(self) -> &'static str {
                 match self { $(Code::$variant => $name,)* }
             }

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod error;
 pub mod gencache;
 pub mod metrics;
+pub mod openapi;
 pub mod ops;
 pub mod reply;
 pub mod store;

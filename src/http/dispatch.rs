@@ -488,6 +488,88 @@ pub fn authorize_metrics(app: &App, creds: &Credentials) -> Result<()> {
     app.acl.check(&caller, &Target::System).map(|_| ())
 }
 
+/// `GET /api/openapi.json` (issue 16 point 6): any signed-in caller, who sees the operations their role
+/// may call, each decided here by the same question its route's guard poses; anonymous → 401 like every
+/// non-public action (there is no anonymous role, and the document names collections and workflow keys).
+pub fn describe(
+    app: &App,
+    creds: &Credentials,
+    server: Option<String>,
+) -> Result<serde_json::Value> {
+    let caller = auth::authenticate(app, creds)?;
+    let routes = openapi_routes();
+    let may = |need: crate::openapi::Need| {
+        let target = match need {
+            crate::openapi::Need::Route { index, collection } => {
+                let rows = |action| Target::Collection {
+                    name: collection.unwrap_or_default().to_string(),
+                    action,
+                };
+                match ROUTES[index].guard {
+                    Guard::LoggedIn | Guard::Trigger => Target::LoggedIn,
+                    Guard::LoggedInNoApiKey => Target::LoggedInNoApiKey,
+                    Guard::System => Target::System,
+                    Guard::Root => Target::Root,
+                    Guard::Rows(action) => rows(action),
+                }
+            }
+            crate::openapi::Need::Trigger {
+                collection: None, ..
+            } => Target::LoggedIn,
+            crate::openapi::Need::Trigger {
+                collection: Some(name),
+                with_id,
+            } => Target::Collection {
+                name: name.to_string(),
+                action: if with_id { "trigger" } else { "triggerNew" },
+            },
+        };
+        app.acl.check(&caller, &target).is_ok()
+    };
+    let ask = crate::openapi::Ask {
+        routes: &routes,
+        server,
+        may: &may,
+    };
+    crate::openapi::document(app, &ask)
+}
+
+/// The route table's shape for the description: every route but the trigger actions (described per
+/// workflow key).
+fn openapi_routes() -> Vec<crate::openapi::Route> {
+    use crate::openapi::Path;
+    ROUTES
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.action != "trigger")
+        .map(|(index, e)| {
+            let nested = |source, param, assoc| Path::Nested {
+                source,
+                param,
+                assoc,
+            };
+            let path = match e.kind {
+                Records => Path::Rows,
+                RoleResources => nested("roles", "roleName", "resources"),
+                WorkflowNodes => nested("workflows", "workflowId", "nodes"),
+                CollectionFields => nested("collections", "collectionName", "fields"),
+                ToOne | ToMany | ToOneBuiltin | ToManyBuiltin => Path::Association {
+                    to_one: matches!(e.kind, ToOne | ToOneBuiltin),
+                    users: matches!(e.kind, ToOneBuiltin | ToManyBuiltin),
+                },
+                kind => Path::Fixed(kind.label()),
+            };
+            crate::openapi::Route {
+                index,
+                path,
+                action: e.action,
+                reads: e.reads,
+                logged_in: matches!(e.guard, Guard::LoggedIn),
+            }
+        })
+        .collect()
+}
+
 pub fn handle(app: &App, mut req: Request) -> Outcome {
     let mut user_id = None;
     let mut slot = SLOT_OTHER;

@@ -12,30 +12,17 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::{dispatch, error_response};
 use crate::app::App;
-use crate::auth::Credentials;
 use crate::error::{Error, Result};
 use crate::metrics::{HistogramSnapshot, BUCKETS};
 
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 pub async fn entry(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
-    let header = |name: &str| {
-        req.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let (authorization, role) = (header("authorization"), header("x-role"));
+    let auth = super::HeaderAuth::of(&req);
     let app = app.into_inner();
     let answer = web::block(move || {
         if !app.config.serve.metrics_public {
-            let creds = Credentials {
-                authorization: authorization.as_deref(),
-                token_param: None,
-                role: role.as_deref(),
-                authenticator: None,
-            };
-            dispatch::authorize_metrics(&app, &creds)?;
+            dispatch::authorize_metrics(&app, &auth.credentials())?;
         }
         render(&app)
     })

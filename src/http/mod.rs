@@ -8,6 +8,7 @@ pub mod admin;
 pub mod conn;
 pub mod dispatch;
 pub mod metrics;
+mod openapi;
 pub mod query;
 pub mod request;
 pub mod route;
@@ -137,6 +138,9 @@ fn application(
                 Ok(res)
             })
         })
+        // Before the `/api` catch-all: the description is no `<resource>:<action>`.
+        .route("/api/openapi.json", web::get().to(openapi::entry))
+        .route("/api/openapi.json", web::route().to(openapi::not_get))
         .route("/api/{tail:.*}", web::route().to(api_entry))
         .route("/metrics", web::get().to(metrics::entry))
         .configure(admin::routes)
@@ -401,6 +405,43 @@ fn header(req: &HttpRequest, name: &str) -> Option<String> {
         .get(name)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
+}
+
+/// The `Authorization` and `X-Role` headers of a call answered beside the `/api` dispatcher (`/metrics`,
+/// `/api/openapi.json`), owned so the blocking pool can take them.
+pub(crate) struct HeaderAuth {
+    authorization: Option<String>,
+    role: Option<String>,
+    token: Option<String>,
+}
+
+impl HeaderAuth {
+    pub(crate) fn of(req: &HttpRequest) -> HeaderAuth {
+        HeaderAuth {
+            authorization: header(req, "authorization"),
+            role: header(req, "x-role"),
+            token: None,
+        }
+    }
+
+    /// With the `token` query parameter too (http.md §3: the token when there is no `Authorization`).
+    pub(crate) fn with_token_param(mut self, req: &HttpRequest) -> Result<HeaderAuth> {
+        let params = query::parse(req.query_string())?;
+        self.token = params
+            .get("token")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string);
+        Ok(self)
+    }
+
+    pub(crate) fn credentials(&self) -> crate::auth::Credentials<'_> {
+        crate::auth::Credentials {
+            authorization: self.authorization.as_deref(),
+            token_param: self.token.as_deref(),
+            role: self.role.as_deref(),
+            authenticator: None,
+        }
+    }
 }
 
 /// A header kept even when it is not visible ASCII, so that its check refuses it (a 400 or 401) instead of
