@@ -145,6 +145,8 @@ function editDialog(w, collections, done) {
   const o = w.options || {};
   const timeout = h('input', { type: 'number', id: 'wf-edit-timeout', min: '0', step: '1', value: o.timeout === undefined ? '0' : String(o.timeout) });
   const stack = h('input', { type: 'number', id: 'wf-edit-stack', min: '1', step: '1', value: o.stackLimit === undefined ? '1' : String(o.stackLimit) });
+  const keep = retentionChecks(o.deleteExecutionOnStatus);
+  const retry = retryFields(o.retry);
   const frozen = (w.executed || 0) > 0;
   const cf = frozen ? null : triggerForm(w.type, w.config || {}, collections);
   const save = h('button', { type: 'submit', class: 'btn btn-primary', id: 'wf-edit-save' }, 'Save');
@@ -154,6 +156,8 @@ function editDialog(w, collections, done) {
     field('Description', description, { name: 'description' }),
     field('Timeout (ms, 0 = none)', timeout, { name: 'options.timeout' }),
     field('Stack limit', stack, { name: 'options.stackLimit' }),
+    keep.el,
+    retry.el,
     cf ? h('fieldset', { class: 'group' }, h('legend', null, 'Trigger settings'), cf)
       : h('p', { class: 'muted' }, 'The trigger settings are frozen: this version has run.'),
     h('div', { class: 'actions' }, save, cancel));
@@ -161,10 +165,12 @@ function editDialog(w, collections, done) {
   cancel.addEventListener('click', d.close);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const body = {
-      title: title.value.trim(), description: description.value,
-      options: Object.assign({}, o, { timeout: Number(timeout.value || 0), stackLimit: Number(stack.value || 1) }),
-    };
+    const options = Object.assign({}, o, { timeout: Number(timeout.value || 0), stackLimit: Number(stack.value || 1) });
+    const statuses = keep.read();
+    if (statuses.length) options.deleteExecutionOnStatus = statuses; else delete options.deleteExecutionOnStatus;
+    const policy = retry.read();
+    if (policy) options.retry = policy; else delete options.retry;
+    const body = { title: title.value.trim(), description: description.value, options };
     try { if (cf) body.config = cf.read(); } catch (e) { showErrors(form, e); return; }
     try {
       await api('POST', `workflows:update/${encodeURIComponent(w.id)}`, { body });
@@ -175,6 +181,54 @@ function editDialog(w, collections, done) {
       showErrors(form, e, { CONFIG_LOCKED: 'config' });
     }
   });
+}
+
+/** NocoBase's `options.deleteExecutionOnStatus`: the finished statuses whose runs are deleted. */
+function retentionChecks(current) {
+  const have = new Set(Array.isArray(current) ? current : []);
+  const boxes = [[1, 'resolved'], [-1, 'failed'], [-2, 'error'], [-3, 'aborted']].map(([code, name]) => {
+    const box = h('input', { type: 'checkbox', id: `wf-edit-delete-${name}`, checked: have.has(code) });
+    box.dataset.code = String(code);
+    return h('label', { class: 'checkbox', for: box.id }, box, ` ${name}`);
+  });
+  const el = h('fieldset', { class: 'checks', 'data-field': 'options.deleteExecutionOnStatus' },
+    h('legend', null, 'Delete finished runs that end'), ...boxes,
+    h('p', { class: 'hint' }, 'A run ending with a ticked status is deleted as it ends (it is still counted).'));
+  return {
+    el,
+    read: () => boxes.map((l) => l.querySelector('input')).filter((b) => b.checked).map((b) => Number(b.dataset.code)),
+  };
+}
+
+/** `options.retry`: how a failed async run is run again (empty attempts: never). */
+function retryFields(current) {
+  const r = current || {};
+  const num = (id, value, min) => h('input', { type: 'number', id, min, step: '1', value: value === undefined ? '' : String(value) });
+  const attempts = num('wf-edit-retry-attempts', r.attempts, '1');
+  const delay = num('wf-edit-retry-delay', r.delay, '0');
+  const maxDelay = num('wf-edit-retry-max-delay', r.maxDelay, '0');
+  const jitter = h('input', { type: 'number', id: 'wf-edit-retry-jitter', min: '0', max: '1', step: '0.1', value: r.jitter === undefined ? '' : String(Number(r.jitter)) });
+  const backoff = h('select', { id: 'wf-edit-retry-backoff' },
+    h('option', { value: 'fixed', selected: r.backoff !== 'exponential' }, 'fixed'),
+    h('option', { value: 'exponential', selected: r.backoff === 'exponential' }, 'exponential'));
+  const el = h('fieldset', { class: 'group', 'data-field': 'options.retry' },
+    h('legend', null, 'Retry failed async runs'),
+    field('Attempts (the first included; empty = no retry)', attempts, { name: 'options.retry.attempts' }),
+    field('Backoff', backoff, { name: 'options.retry.backoff' }),
+    field('Delay (ms)', delay, { name: 'options.retry.delay', hint: 'empty: 1000' }),
+    field('Longest delay (ms)', maxDelay, { name: 'options.retry.maxDelay' }),
+    field('Jitter (0 to 1)', jitter, { name: 'options.retry.jitter' }));
+  return {
+    el,
+    read: () => {
+      if (attempts.value === '') return null;
+      const p = { attempts: Number(attempts.value), backoff: backoff.value };
+      if (delay.value !== '') p.delay = Number(delay.value);
+      if (maxDelay.value !== '') p.maxDelay = Number(maxDelay.value);
+      if (jitter.value !== '') p.jitter = Number(jitter.value);
+      return p;
+    },
+  };
 }
 
 async function newVersion(w) {

@@ -1914,12 +1914,40 @@ fn admin_page_shows_every_trigger_and_runs_a_collection_workflow_by_hand() {
     b.type_into("#wf-edit-title", "Ticket opened");
     b.clear("#wf-edit-timeout");
     b.type_into("#wf-edit-timeout", "5000");
+    // Retention and retry (issue 16): a bad policy is refused with the server's words, nothing stored.
+    b.click("#wf-edit-delete-error");
+    b.type_into("#wf-edit-retry-attempts", "3");
+    b.type_into("#wf-edit-retry-jitter", "2");
+    b.click("#wf-edit-save");
+    b.wait_text(
+        "#workflow-edit-form",
+        "options.retry.jitter must be a number from 0 to 1",
+    );
+    b.screenshot("34-workflow-options.png");
+    assert_eq!(
+        s.ok("GET", &format!("/api/workflows:get/{wid}"), None)["options"]["retry"],
+        Value::Null
+    );
+    b.clear("#wf-edit-retry-jitter");
+    choose(&b, "#wf-edit-retry-backoff", "exponential");
+    b.type_into("#wf-edit-retry-delay", "500");
     b.click("#wf-edit-save");
     b.wait_text("h1", "Ticket opened");
     let saved = s.ok("GET", &format!("/api/workflows:get/{wid}"), None);
     assert_eq!(
         (&saved["title"], &saved["options"]["timeout"]),
         (&json!("Ticket opened"), &json!(5000))
+    );
+    assert_eq!(
+        (
+            &saved["options"]["deleteExecutionOnStatus"],
+            &saved["options"]["retry"]
+        ),
+        (
+            &json!([-2]),
+            &json!({"attempts": 3, "backoff": "exponential", "delay": 500})
+        ),
+        "{saved}"
     );
     b.click("#wf-delete");
     let text = b.wait_text("#confirm-dialog", "new_ticket");
@@ -1930,7 +1958,7 @@ fn admin_page_shows_every_trigger_and_runs_a_collection_workflow_by_hand() {
         s.ok("GET", "/api/workflows:list?paginate=false", None),
         json!([])
     );
-    assert_only_refusals(&b, &[]);
+    assert_only_refusals(&b, &["workflows:update"]);
 }
 
 /// Issue 15.4: every node type's form reads back what it shows. Each node, stored with a config that
