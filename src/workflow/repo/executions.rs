@@ -267,7 +267,7 @@ pub fn prune(c: &Connection, r: Retention, batch: u64) -> Result<usize> {
             deleted += c
                 .prepare_cached(
                     "DELETE FROM executions WHERE id IN (SELECT id FROM executions
-                       WHERE id <= ?1 AND status IS NOT NULL AND status <> ?2 ORDER BY id LIMIT ?3)",
+                       WHERE id <= ?1 AND status IS NOT NULL AND status <> ?2 ORDER BY id LIMIT ?3 + 0)",
                 )?
                 .execute(params![edge, ExecStatus::Started, as_i64(batch)])?;
         }
@@ -276,7 +276,7 @@ pub fn prune(c: &Connection, r: Retention, batch: u64) -> Result<usize> {
         deleted += c
             .prepare_cached(
                 "DELETE FROM executions WHERE id IN (SELECT id FROM executions
-                   WHERE createdAt < ?1 AND status IS NOT NULL AND status <> ?2 ORDER BY id LIMIT ?3)",
+                   WHERE createdAt < ?1 AND status IS NOT NULL AND status <> ?2 ORDER BY id LIMIT ?3 + 0)",
             )?
             .execute(params![before, ExecStatus::Started, as_i64(batch - deleted as u64)])?;
     }

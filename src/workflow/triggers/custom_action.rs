@@ -1,4 +1,4 @@
-//! The `custom-action` trigger's config (workflows.md §3.1); the trigger itself is `crate::trigger`.
+//! The `custom-action` trigger's config (workflows.md §3.1); the trigger itself is the crate's `trigger` module.
 
 use serde_json::Value;
 
