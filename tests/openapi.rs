@@ -285,6 +285,18 @@ fn the_document_is_valid_openapi_and_follows_collections_and_workflows_at_once()
     );
     assert_eq!(method, "post");
     assert_eq!(trigger["x-flowgate-sync"], true);
+    // A trigger can run dry (README "Dry runs"): both parameters are described.
+    let refs: Vec<&str> = trigger["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["$ref"].as_str())
+        .collect();
+    for name in ["dryRun", "dryRunStubs"] {
+        let r = format!("#/components/parameters/{name}");
+        assert!(refs.contains(&r.as_str()), "{name} in {refs:?}");
+        assert_eq!(doc["components"]["parameters"][name]["name"], json!(name));
+    }
     assert!(trigger["description"]
         .as_str()
         .unwrap()

@@ -507,6 +507,8 @@ fn query_params(action: &str, reads: bool) -> Vec<Value> {
         ],
         "get" => &["filterByTk", "filter", "appends", "fields", "except"],
         "update" | "destroy" => &["filterByTk", "filter"],
+        // workflows:execute (the only action of that name) runs dry on request (README "Dry runs").
+        "execute" => &["filterByTk", "dryRun", "dryRunStubs"],
         _ if reads => &["filterByTk"],
         _ => &[],
     };
@@ -560,6 +562,16 @@ fn parameters() -> Value {
             "name": "X-Role", "in": "header", "required": false,
             "description": "The role to act in (one of the caller's); the default role without it.",
             "schema": { "type": "string" }
+        },
+        "dryRun": {
+            "name": "dryRun", "in": "query", "required": false,
+            "description": "`true` (or `1`): run on a throwaway copy of the store and keep nothing; the answer adds `dryRun: true` and each execution's `jobs` (ids of the copy). Another value than true/1/false/0: 400 INVALID_PARAMETER; a store over `--dry-run-max-mb`: 413.",
+            "schema": { "type": "string", "enum": ["true", "false", "1", "0"] }
+        },
+        "dryRunStubs": {
+            "name": "dryRunStubs", "in": "query", "required": false,
+            "description": "With `dryRun`: what each `request` node answers, `{\"<nodeKey>\": <job result>}`, instead of its last recorded response.",
+            "content": { "application/json": { "schema": { "type": "object" } } }
         },
         "IdempotencyKey": {
             "name": "Idempotency-Key", "in": "header", "required": false,

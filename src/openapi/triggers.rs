@@ -113,6 +113,8 @@ fn operation(flow: &Workflow, collection: Option<&str>, with_id: bool, body: Val
     }
     let mut params = vec![json!({ "$ref": "#/components/parameters/XRole" })];
     params.push(json!({ "$ref": "#/components/parameters/IdempotencyKey" }));
+    params.push(json!({ "$ref": "#/components/parameters/dryRun" }));
+    params.push(json!({ "$ref": "#/components/parameters/dryRunStubs" }));
     if with_id {
         params.push(json!({
             "name": "filterByTk", "in": "path", "required": true,
