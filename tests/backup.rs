@@ -423,7 +423,7 @@ fn restore_refuses_a_held_folder_a_foreign_file_a_newer_schema_and_an_existing_s
 /// Why the online backup API (in one read transaction) and not `VACUUM INTO`: figures for the same
 /// store, printed; a timing harness, so no assertion (run with `-- --ignored --nocapture`).
 #[test]
-#[ignore]
+#[ignore = "a timing harness (figures, no assertion): run by hand with -- --ignored --nocapture"]
 fn backup_api_and_vacuum_into_cost() {
     let s = Server::start();
     collection(&s);

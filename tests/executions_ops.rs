@@ -12,10 +12,6 @@ use std::time::Duration;
 use common::*;
 use wf::*;
 
-fn q(v: &str) -> String {
-    percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
 fn rerun(s: &Server, token: &str, id: i64, extra: &str) -> (u16, Value) {
     s.post(
         token,

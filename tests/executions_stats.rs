@@ -243,7 +243,7 @@ fn root_and_admin_read_the_stats_and_a_member_gets_403() {
 /// executions spread over the last 22 hours, each with a 400-byte context): run by hand with
 /// `cargo test --test executions_stats -- --ignored --nocapture` (debug build; prints, asserts little).
 #[test]
-#[ignore]
+#[ignore = "a timing harness over 100,000 executions (figures, asserts little): run by hand with -- --ignored --nocapture"]
 fn measure_stats_over_100k_executions() {
     let s = Server::builder()
         .arg("--keep-executions")

@@ -332,9 +332,6 @@ fn purge_dead_rows(app: &App, at_start: bool) -> crate::error::Result<()> {
     })
 }
 
-/// Finished executions past the retention go in batches of this many, each batch a write of its own.
-const PRUNE_BATCH: u64 = 1_000;
-
 /// Every 5 s: finished executions past `--keep-executions` / `--keep-days` (at 3,000 runs a second the
 /// cap is reached in half a minute, so hourly would be too late). Hourly: dead tokens and expired
 /// idempotency records go while the server runs for months.
@@ -347,7 +344,7 @@ fn start_housekeeping(app: Arc<App>) {
             while !app.is_shutting_down() {
                 if last_prune.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(5)) {
                     last_prune = Some(std::time::Instant::now());
-                    if let Err(e) = prune_executions(&app) {
+                    if let Err(e) = crate::workflow::retention::prune_executions(&app) {
                         tracing::warn!(error = %e, "execution retention failed");
                     }
                 }
@@ -364,42 +361,6 @@ fn start_housekeeping(app: Arc<App>) {
     if let Err(e) = spawned {
         tracing::warn!(error = %e, "cannot start housekeeping");
     }
-}
-
-/// Deletes what the store-wide retention no longer keeps, a batch per write, until nothing is left
-/// (or the server stops); returns how many went.
-pub fn prune_executions(app: &App) -> crate::error::Result<usize> {
-    let serve = &app.config.serve;
-    let before = (serve.keep_days > 0).then(|| {
-        let days = i64::try_from(serve.keep_days).unwrap_or(i64::MAX / 86_400_000);
-        crate::time::ms_to_iso(
-            crate::time::now_ms().saturating_sub(days.saturating_mul(86_400_000)),
-        )
-    });
-    let retention = crate::workflow::repo::executions::Retention {
-        keep: serve.keep_executions,
-        created_before: before.as_deref(),
-    };
-    if retention.keep == 0 && retention.created_before.is_none() {
-        return Ok(0);
-    }
-    let mut total = 0;
-    while !app.is_shutting_down() {
-        let n = app
-            .store
-            .write(|c| crate::workflow::repo::executions::prune(c, retention, PRUNE_BATCH))?;
-        total += n;
-        if (n as u64) < PRUNE_BATCH {
-            break;
-        }
-    }
-    if total > 0 {
-        tracing::info!(
-            deleted = total,
-            "finished executions past the retention deleted"
-        );
-    }
-    Ok(total)
 }
 
 /// SIGINT/SIGTERM for `serve`: the first begins the graceful stop, a second exits at once with code 1.

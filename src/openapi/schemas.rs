@@ -58,7 +58,9 @@ fn target_record(target: &str, is_user_collection: &dyn Fn(&str) -> bool) -> Val
 
 /// What the field tells besides its type: title, uniqueness, default, the association's target.
 fn annotate(mut s: Value, f: &Field) -> Value {
-    let obj = s.as_object_mut().expect("field schemas are objects");
+    let Some(obj) = s.as_object_mut() else {
+        return s;
+    };
     let mut notes = vec![format!("field type `{}`", f.kind.type_name())];
     if let Some(t) = f.kind.target() {
         notes.push(format!("target `{t}`"));

@@ -16,6 +16,7 @@ mod num;
 pub mod queue;
 pub mod repo;
 pub mod rerun;
+pub mod retention;
 pub mod retry;
 pub mod scheduler;
 pub mod stats;

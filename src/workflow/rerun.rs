@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use super::engine;
 use super::model::ExecStatus;
 use super::repo::{executions, workflows};
-use crate::action::{Ctx, Tk};
+use crate::action::Ctx;
 use crate::error::{bad, invalid_param, Code, Error, Result};
 use crate::reply::Reply;
 
@@ -38,11 +38,7 @@ fn version(ctx: &Ctx) -> Result<Version> {
 }
 
 pub fn rerun(ctx: &Ctx) -> Result<Reply> {
-    let id = match ctx.input.filter_by_tk()? {
-        Tk::One(id) => id,
-        Tk::None => return Err(bad(Code::MissingParameter, "filterByTk is required")),
-        Tk::Many(_) => return Err(crate::action::tk_invalid()),
-    };
+    let id = super::api::one_id(ctx)?;
     let which = version(ctx)?;
     let app = ctx.app;
     let original = app
